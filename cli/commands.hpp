@@ -1,0 +1,25 @@
+#pragma once
+// The command line is a table: one file per command group, each registering its subcommands.
+
+#include <CLI/CLI.hpp>
+
+#include "context.hpp"
+
+namespace beaver::cli {
+
+void register_user_commands(CLI::App& app, Context& ctx);
+void register_service_commands(CLI::App& app, Context& ctx);
+void register_policy_commands(CLI::App& app, Context& ctx);
+void register_release_commands(CLI::App& app, Context& ctx);
+void register_audit_commands(CLI::App& app, Context& ctx);
+
+// Adds "-o table|json|csv" (restricted to `allowed`) that sets the printer's format.
+void add_output_option(CLI::App& cmd, Context& ctx, std::vector<std::string> allowed);
+
+// Runs `action` after parsing, when this subcommand was chosen.
+template <class Action>
+void on_run(CLI::App* cmd, Context& ctx, Action action) {
+  cmd->callback([&ctx, action] { ctx.outcome = action(); });
+}
+
+}  // namespace beaver::cli

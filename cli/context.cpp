@@ -1,0 +1,104 @@
+#include "context.hpp"
+
+#include <pwd.h>
+#include <unistd.h>
+
+#include <charconv>
+#include <cstdlib>
+
+#include "model/names.hpp"
+#include "paths/paths.hpp"
+
+namespace beaver::cli {
+namespace {
+
+std::string env_or(const char* name, std::string fallback) {
+  const char* v = std::getenv(name);
+  return v != nullptr && *v != '\0' ? std::string(v) : fallback;
+}
+
+std::string login_name() {
+  const passwd* pw = getpwuid(geteuid());
+  return pw != nullptr ? pw->pw_name : "";
+}
+
+}  // namespace
+
+Result<std::string> Context::actor() const {
+  std::string name = !options.as.empty() ? options.as : env_or("BEAVER_USER", login_name());
+  if (name.empty())
+    return fail(ErrorKind::bad_input, "cannot tell who is acting: use --as NAME or BEAVER_USER");
+  BEAVER_TRY(check_name("user", name));
+  return name;
+}
+
+Result<const Clock*> Context::clock() {
+  if (!clock_) {
+    auto c = clock_from_environment();
+    if (!c) return std::unexpected(c.error());
+    clock_ = std::move(*c);
+  }
+  return clock_.get();
+}
+
+Result<Store*> Context::store() {
+  if (!store_) {
+    auto home = beaver_home();
+    if (!home) return std::unexpected(home.error());
+    SqliteOptions opts;
+    std::string timeout = env_or("BEAVER_BUSY_TIMEOUT_MS", "");
+    if (!timeout.empty()) {
+      int ms = 0;
+      auto [end, ec] = std::from_chars(timeout.data(), timeout.data() + timeout.size(), ms);
+      if (ec != std::errc{} || end != timeout.data() + timeout.size() || ms < 0)
+        return fail(ErrorKind::bad_input, "BEAVER_BUSY_TIMEOUT_MS: '{}' is not a number of "
+                                          "milliseconds", timeout);
+      opts.busy_timeout = std::chrono::milliseconds(ms);
+    }
+    auto s = open_sqlite_store(*home / "beaver.db", data_dir() / "schemas/migrations/sqlite", opts);
+    if (!s) return std::unexpected(s.error());
+    store_ = std::move(*s);
+  }
+  return store_.get();
+}
+
+Result<std::string> Context::policy_path() const {
+  if (!options.policy.empty()) return options.policy;
+  if (const char* env = std::getenv("BEAVER_POLICY"); env != nullptr && *env != '\0') return env;
+  auto home = beaver_home();
+  if (!home) return std::unexpected(home.error());
+  return (*home / "policy.yaml").string();
+}
+
+Result<const Policy*> Context::policy() {
+  if (!policy_) {
+    auto path = policy_path();
+    if (!path) return std::unexpected(path.error());
+    std::error_code ec;
+    if (!std::filesystem::exists(*path, ec))
+      return fail(ErrorKind::bad_input,
+                  "no policy at {}: write one (see examples/policy.yaml) or point --policy or "
+                  "BEAVER_POLICY at it",
+                  *path);
+    auto p = load_policy(*path, data_dir());
+    if (!p) return std::unexpected(p.error());
+    policy_ = std::move(*p);
+  }
+  return &*policy_;
+}
+
+Result<Ledger> Context::ledger(bool with_policy) {
+  const Policy* p = nullptr;
+  if (with_policy) {
+    auto loaded = policy();
+    if (!loaded) return std::unexpected(loaded.error());
+    p = *loaded;
+  }
+  auto c = clock();
+  if (!c) return std::unexpected(c.error());
+  auto s = store();
+  if (!s) return std::unexpected(s.error());
+  return Ledger(**s, **c, p);
+}
+
+}  // namespace beaver::cli

@@ -1,0 +1,49 @@
+#pragma once
+// What every command shares: the global options, the printer, and the ledger opened on demand
+// (so `beaver --help` touches no database and user commands need no policy).
+
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "clock/clock.hpp"
+#include "error/error.hpp"
+#include "ledger/ledger.hpp"
+#include "policy/policy.hpp"
+#include "printer.hpp"
+#include "store/store.hpp"
+
+namespace beaver::cli {
+
+struct GlobalOptions {
+  std::string as;      // --as
+  std::string policy;  // --policy
+};
+
+class Context {
+ public:
+  explicit Context(Printer& printer) : out(printer) {}
+
+  GlobalOptions options;
+  Printer& out;
+
+  // The acting user's name: --as, else BEAVER_USER, else the login name.
+  Result<std::string> actor() const;
+  Result<const Clock*> clock();
+  Result<Store*> store();
+  // The policy file's path: --policy, else BEAVER_POLICY, else $BEAVER_HOME/policy.yaml.
+  Result<std::string> policy_path() const;
+  Result<const Policy*> policy();
+  // The ledger with the store open; with the policy loaded when `with_policy`.
+  Result<Ledger> ledger(bool with_policy);
+
+  // The command chosen on the command line runs after parsing; its outcome lands here.
+  std::optional<Result<void>> outcome;
+
+ private:
+  std::unique_ptr<Clock> clock_;
+  std::unique_ptr<Store> store_;
+  std::optional<Policy> policy_;
+};
+
+}  // namespace beaver::cli

@@ -1,0 +1,69 @@
+// beaver: the command line front end. It parses arguments, calls the core, prints.
+
+#include <exception>
+#include <iostream>
+
+#include "commands.hpp"
+
+namespace {
+
+constexpr int kUsageError = 2;
+
+}  // namespace
+
+namespace beaver::cli {
+
+void add_output_option(CLI::App& cmd, Context& ctx, std::vector<std::string> allowed) {
+  cmd.add_option_function<std::string>(
+         "-o,--output", [&ctx](const std::string& f) { ctx.out.set_format(parse_format(f)); },
+         "output format")
+      ->check(CLI::IsMember(allowed));
+}
+
+}  // namespace beaver::cli
+
+int main(int argc, char** argv) {
+  using namespace beaver::cli;
+  try {
+    Printer printer(std::cout, std::cerr);
+    Context ctx(printer);
+    CLI::App app{"beaver: release and deployment governance for Java services", "beaver"};
+    app.set_version_flag("--version", "beaver 0.1.0");
+    app.require_subcommand(1);
+    app.fallthrough();
+    app.add_option("--as", ctx.options.as, "act as this user (local mode; else BEAVER_USER, "
+                                           "else the login name)");
+    app.add_option("--policy", ctx.options.policy,
+                   "policy file (else BEAVER_POLICY, else $BEAVER_HOME/policy.yaml)");
+    register_user_commands(app, ctx);
+    register_service_commands(app, ctx);
+    register_policy_commands(app, ctx);
+    register_release_commands(app, ctx);
+    register_audit_commands(app, ctx);
+    try {
+      app.parse(argc, argv);
+    } catch (const CLI::CallForHelp& e) {
+      return app.exit(e);
+    } catch (const CLI::CallForAllHelp& e) {
+      return app.exit(e);
+    } catch (const CLI::CallForVersion& e) {
+      return app.exit(e);
+    } catch (const CLI::ParseError& e) {
+      std::cerr << "beaver: " << e.what() << " (see beaver --help)\n";
+      return kUsageError;
+    }
+    if (!ctx.outcome) return 0;
+    if (!*ctx.outcome) {
+      std::cerr << "beaver: " << ctx.outcome->error().message << '\n';
+      return beaver::exit_code(ctx.outcome->error().kind);
+    }
+    std::cout.flush();
+    return std::cout.good() ? 0 : 1;
+  } catch (const std::exception& e) {
+    std::cerr << "beaver: internal error: " << e.what() << '\n';
+    return 1;
+  } catch (...) {
+    std::cerr << "beaver: internal error\n";
+    return 1;
+  }
+}

@@ -1,0 +1,47 @@
+#pragma once
+// All output of the command line goes through one Printer, which knows the format asked for
+// (table, json, csv) and whether stdout is a terminal. Commands never write to stdout directly.
+
+#include <iosfwd>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <Poco/Dynamic/Var.h>
+
+namespace beaver::cli {
+
+enum class Format { table, json, csv };
+
+struct Table {
+  std::vector<std::string> headers;
+  std::vector<std::vector<std::string>> rows;
+};
+
+class Printer {
+ public:
+  Printer(std::ostream& out, std::ostream& err);
+
+  void set_format(Format f) { format_ = f; }
+  Format format() const { return format_; }
+
+  // A line of text for people (table format only).
+  void line(std::string_view text);
+  // Rows: aligned columns on `table`, RFC 4180 on `csv`; `json` prints `json` instead.
+  void rows(const Table& table, const Poco::Dynamic::Var& json);
+  // A single record: `json` on the json format, `text` lines otherwise.
+  void record(const std::vector<std::string>& text, const Poco::Dynamic::Var& json);
+  // A warning for people, on stderr.
+  void warn(std::string_view text);
+
+ private:
+  std::ostream& out_;
+  std::ostream& err_;
+  Format format_ = Format::table;
+  bool tty_ = false;
+};
+
+// "table" | "json" | "csv" from -o; the flag's validator keeps other values out.
+Format parse_format(const std::string& text);
+
+}  // namespace beaver::cli

@@ -1,0 +1,496 @@
+#include "ledger/ledger.hpp"
+
+#include <algorithm>
+
+#include "audit/audit.hpp"
+#include "model/names.hpp"
+#include "policy/policy_check.hpp"
+#include "policy/release_window.hpp"
+
+namespace beaver {
+namespace {
+
+constexpr size_t kMaxText = 4000;
+
+std::vector<std::string> role_names(const std::vector<Role>& roles) {
+  std::vector<std::string> out;
+  for (Role r : roles) out.emplace_back(to_string(r));
+  return out;
+}
+
+Result<void> check_new_user(const NewUser& u) {
+  BEAVER_TRY(check_name("user", u.name));
+  BEAVER_TRY(check_name("team", u.team));
+  if (u.roles.empty())
+    return fail(ErrorKind::bad_input, "user {} needs at least one --role ({})", u.name,
+                all_roles_text());
+  return {};
+}
+
+std::vector<Role> normalized(std::vector<Role> roles) {
+  std::sort(roles.begin(), roles.end());
+  roles.erase(std::unique(roles.begin(), roles.end()), roles.end());
+  return roles;
+}
+
+std::string release_subject(int64_t id) { return fmt::format("release/{}", id); }
+
+Result<Release> find_release(StoreTransaction& tx, int64_t id) {
+  auto r = tx.find_release(id);
+  if (!r) return fail(ErrorKind::not_found, "no release {}", id);
+  return *r;
+}
+
+}  // namespace
+
+Result<const Policy*> Ledger::policy() const {
+  if (policy_ == nullptr) return fail(ErrorKind::bad_input, "this operation needs a policy");
+  return policy_;
+}
+
+Result<User> Ledger::acting_user(StoreTransaction& tx, const std::string& actor) const {
+  auto user = tx.find_user(actor);
+  if (!user)
+    return fail(ErrorKind::unauthenticated,
+                "unknown user '{}': act as a registered user with --as NAME or BEAVER_USER "
+                "(an admin adds users with 'beaver user add')",
+                actor);
+  return *user;
+}
+
+void Ledger::note_policy(StoreTransaction& tx, const std::string& actor) const {
+  if (policy_ == nullptr) return;
+  std::string subject = "policy/" + policy_->sha256;
+  if (tx.last_audit_subject("policy.changed") == subject) return;
+  auto now = clock_.now();
+  tx.keep_policy(policy_->sha256, policy_->path, policy_->content, now);
+  append_audit(tx, now, actor, "policy.changed", subject,
+               AuditPayload().set("path", policy_->path).set("sha256", policy_->sha256));
+}
+
+Result<User> Ledger::add_user(const std::string& actor, const NewUser& request) {
+  BEAVER_TRY(check_new_user(request));
+  User user{request.name, request.team, normalized(request.roles), clock_.now()};
+  BEAVER_TRY(store_.write([&](StoreTransaction& tx) -> Result<void> {
+    bool first = tx.list_users().empty();
+    if (first) {
+      if (!user.has(Role::admin))
+        return fail(ErrorKind::refused,
+                    "the ledger has no users yet: the first user must hold the admin role "
+                    "(--role admin)");
+    } else {
+      auto me = acting_user(tx, actor);
+      if (!me) return std::unexpected(me.error());
+      if (!me->has(Role::admin))
+        return fail(ErrorKind::refused, "only an admin adds users; {} is {}", me->name,
+                    roles_text(me->roles));
+    }
+    if (tx.find_user(user.name))
+      return fail(ErrorKind::conflict, "user {} already exists", user.name);
+    tx.insert_user(user);
+    append_audit(tx, user.created_at, first ? user.name : actor, "user.add", "user/" + user.name,
+                 AuditPayload().set("team", user.team).set("roles", role_names(user.roles)));
+    return {};
+  }));
+  return user;
+}
+
+Result<User> Ledger::update_user(const std::string& actor, const NewUser& request) {
+  BEAVER_TRY(check_new_user(request));
+  User updated{request.name, request.team, normalized(request.roles), {}};
+  BEAVER_TRY(store_.write([&](StoreTransaction& tx) -> Result<void> {
+    auto me = acting_user(tx, actor);
+    if (!me) return std::unexpected(me.error());
+    if (!me->has(Role::admin))
+      return fail(ErrorKind::refused, "only an admin changes users; {} is {}", me->name,
+                  roles_text(me->roles));
+    auto old = tx.find_user(updated.name);
+    if (!old) return fail(ErrorKind::not_found, "no user {}", updated.name);
+    updated.created_at = old->created_at;
+    if (old->has(Role::admin) && !updated.has(Role::admin)) {
+      auto users = tx.list_users();
+      auto admins = std::count_if(users.begin(), users.end(),
+                                  [](const User& u) { return u.has(Role::admin); });
+      if (admins == 1)
+        return fail(ErrorKind::refused, "{} is the last admin and keeps the admin role",
+                    updated.name);
+    }
+    tx.update_user(updated);
+    append_audit(tx, clock_.now(), actor, "user.update", "user/" + updated.name,
+                 AuditPayload()
+                     .set("team", updated.team)
+                     .set("roles", role_names(updated.roles))
+                     .set("previous_team", old->team)
+                     .set("previous_roles", role_names(old->roles)));
+    return {};
+  }));
+  return updated;
+}
+
+Result<std::vector<User>> Ledger::list_users(const std::string& actor) {
+  std::vector<User> users;
+  BEAVER_TRY(store_.read([&](StoreTransaction& tx) -> Result<void> {
+    BEAVER_TRY(acting_user(tx, actor));
+    users = tx.list_users();
+    return {};
+  }));
+  return users;
+}
+
+Result<Service> Ledger::add_service(const std::string& actor, const std::string& name,
+                                    const std::string& team) {
+  BEAVER_TRY(check_name("service", name));
+  BEAVER_TRY(check_name("team", team));
+  Service service{name, team, clock_.now()};
+  BEAVER_TRY(store_.write([&](StoreTransaction& tx) -> Result<void> {
+    auto me = acting_user(tx, actor);
+    if (!me) return std::unexpected(me.error());
+    if (!me->has(Role::admin) && !(me->has(Role::leader) && me->team == team))
+      return fail(ErrorKind::refused,
+                  "only an admin or a leader of team {} registers its services; {} is {} of "
+                  "team {}",
+                  team, me->name, roles_text(me->roles), me->team);
+    if (tx.find_service(name)) return fail(ErrorKind::conflict, "service {} already exists", name);
+    tx.insert_service(service);
+    append_audit(tx, service.created_at, actor, "service.add", "service/" + name,
+                 AuditPayload().set("team", team));
+    return {};
+  }));
+  return service;
+}
+
+Result<std::vector<Service>> Ledger::list_services(const std::string& actor) {
+  std::vector<Service> services;
+  BEAVER_TRY(store_.read([&](StoreTransaction& tx) -> Result<void> {
+    BEAVER_TRY(acting_user(tx, actor));
+    services = tx.list_services();
+    return {};
+  }));
+  return services;
+}
+
+Result<std::vector<std::string>> Ledger::policy_warnings(const Policy& policy) {
+  std::vector<std::string> warnings;
+  BEAVER_TRY(store_.read([&](StoreTransaction& tx) -> Result<void> {
+    warnings = unmeetable_rules(policy, tx.list_users(), tx.list_services());
+    return {};
+  }));
+  return warnings;
+}
+
+Result<ReleaseView> Ledger::submit(const std::string& actor, const SubmitRequest& req) {
+  auto pol = policy();
+  if (!pol) return std::unexpected(pol.error());
+  const Policy& p = **pol;
+  BEAVER_TRY(check_name("service", req.service));
+  BEAVER_TRY(check_name("environment", req.env));
+  BEAVER_TRY(check_name("version", req.version));
+  if (req.commit) BEAVER_TRY(check_commit(*req.commit));
+  auto env = p.environment(req.env);
+  if (!env) return std::unexpected(env.error());
+  if (req.emergency) {
+    if (!req.category)
+      return fail(ErrorKind::bad_input, "an emergency release needs --category ({})",
+                  fmt::join(p.emergency_categories, ", "));
+    const auto& cats = p.emergency_categories;
+    if (std::find(cats.begin(), cats.end(), *req.category) == cats.end())
+      return fail(ErrorKind::bad_input, "unknown emergency category '{}' (the policy has: {})",
+                  *req.category, fmt::join(cats, ", "));
+    if (!req.reason)
+      return fail(ErrorKind::bad_input, "an emergency release needs --reason saying why");
+    BEAVER_TRY(check_text("reason", *req.reason, kMaxText, false));
+  } else if (req.category || req.reason) {
+    return fail(ErrorKind::bad_input, "--category and --reason are for emergency releases "
+                                      "(add --emergency)");
+  }
+  auto now = clock_.now();
+  Release r;
+  r.service = req.service;
+  r.env = req.env;
+  r.version = req.version;
+  r.commit = req.commit;
+  r.type = req.emergency ? ReleaseType::emergency : ReleaseType::normal;
+  r.category = req.category;
+  r.reason = req.reason;
+  r.submitter = actor;
+  r.submitted_at = now;
+  r.policy_sha256 = p.sha256;
+  const auto& chain = (*env)->chain_for(r.type);
+  ReleaseView view;
+  BEAVER_TRY(store_.write([&](StoreTransaction& tx) -> Result<void> {
+    auto me = acting_user(tx, actor);
+    if (!me) return std::unexpected(me.error());
+    if (!me->has(Role::developer) && !me->has(Role::leader))
+      return fail(ErrorKind::refused, "only a developer or a leader submits releases; {} is {}",
+                  me->name, roles_text(me->roles));
+    if (!tx.find_service(r.service))
+      return fail(ErrorKind::not_found,
+                  "unknown service '{}': register it with 'beaver service add {} --team TEAM'",
+                  r.service, r.service);
+    if (!req.emergency) {
+      auto window = check_release_window(**env, now);
+      if (!window.open) {
+        std::string when =
+            window.next_open ? fmt::format("the next window opens {}",
+                                           format_local(**env, *window.next_open))
+                             : std::string("no window opens within a year");
+        std::string why =
+            window.freeze
+                ? fmt::format("{} is frozen ({})", r.env,
+                              window.freeze->reason.empty() ? "freeze" : window.freeze->reason)
+                : fmt::format("{} is outside its release windows", r.env);
+        return fail(ErrorKind::refused,
+                    "{} at {}; {}. An urgent change can go the emergency way: --emergency "
+                    "--category CATEGORY --reason TEXT",
+                    why, format_local(**env, now), when);
+      }
+    }
+    note_policy(tx, actor);
+    bool auto_approved = chain.empty();
+    if (auto_approved) {
+      r.state = ReleaseState::approved;
+      r.approved_at = now;
+    }
+    r.id = tx.insert_release(r);
+    append_audit(tx, now, actor, "release.submit", release_subject(r.id),
+                 AuditPayload()
+                     .set("service", r.service)
+                     .set("env", r.env)
+                     .set("version", r.version)
+                     .set("commit", r.commit)
+                     .set("type", std::string(to_string(r.type)))
+                     .set("category", r.category)
+                     .set("reason", r.reason)
+                     .set("status", std::string(to_string(r.state)))
+                     .set("policy_sha256", p.sha256));
+    view = build_release_view(tx, p, r, now);
+    return {};
+  }));
+  return view;
+}
+
+Result<ReleaseView> Ledger::approve(const std::string& actor, int64_t id,
+                                    const std::optional<std::string>& comment) {
+  auto pol = policy();
+  if (!pol) return std::unexpected(pol.error());
+  const Policy& p = **pol;
+  if (comment) BEAVER_TRY(check_text("comment", *comment, kMaxText, true));
+  ReleaseView view;
+  BEAVER_TRY(store_.write([&](StoreTransaction& tx) -> Result<void> {
+    auto me = acting_user(tx, actor);
+    if (!me) return std::unexpected(me.error());
+    auto found = find_release(tx, id);
+    if (!found) return std::unexpected(found.error());
+    Release r = *found;
+    auto now = clock_.now();
+    auto current = build_release_view(tx, p, r, now);
+    if (r.state == ReleaseState::approved && current.approval_expired) {
+      // Its approvals lapsed before a deploy: it waits for the whole chain again.
+      BEAVER_TRY(transition(r.id, r.state, ReleaseState::submitted));
+      r.approved_at.reset();
+      tx.update_release(r);
+      append_audit(tx, now, actor, "release.approval_expired", release_subject(r.id),
+                   AuditPayload().set("expires_after", format_duration(p.approval_expires)));
+    } else if (r.state != ReleaseState::submitted) {
+      return fail(ErrorKind::conflict, "release {} is {}; only a submitted release is approved",
+                  r.id, to_string(r.state));
+    }
+    auto step = approval_step_for(r, current.chain, *me, current.team);
+    if (!step) return std::unexpected(step.error());
+    note_policy(tx, actor);
+    Approval a{r.id, me->name, static_cast<int>(*step),
+               std::string(to_string(current.chain.steps[*step].rule.role)),
+               approval_binding(r), comment, now};
+    tx.insert_approval(a);
+    auto after = build_release_view(tx, p, r, now);
+    bool complete = after.chain.complete();
+    if (complete) {
+      BEAVER_TRY(transition(r.id, r.state, ReleaseState::approved));
+      r.approved_at = now;
+      tx.update_release(r);
+    }
+    append_audit(tx, now, actor, "release.approve", release_subject(r.id),
+                 AuditPayload()
+                     .set("step", static_cast<int64_t>(*step + 1))
+                     .set("role", a.role)
+                     .set("comment", comment)
+                     .set("binding", a.binding)
+                     .set("status", std::string(to_string(r.state))));
+    view = build_release_view(tx, p, r, now);
+    return {};
+  }));
+  return view;
+}
+
+Result<ReleaseView> Ledger::reject(const std::string& actor, int64_t id,
+                                   const std::string& comment) {
+  auto pol = policy();
+  if (!pol) return std::unexpected(pol.error());
+  const Policy& p = **pol;
+  BEAVER_TRY(check_text("a rejection's --comment", comment, kMaxText, false));
+  ReleaseView view;
+  BEAVER_TRY(store_.write([&](StoreTransaction& tx) -> Result<void> {
+    auto me = acting_user(tx, actor);
+    if (!me) return std::unexpected(me.error());
+    auto found = find_release(tx, id);
+    if (!found) return std::unexpected(found.error());
+    Release r = *found;
+    auto now = clock_.now();
+    if (r.submitter == me->name)
+      return fail(ErrorKind::refused,
+                  "{} submitted release {} and cannot reject it (cancel it instead)", me->name,
+                  r.id);
+    auto current = build_release_view(tx, p, r, now);
+    // Whoever could approve some step of the chain may reject.
+    bool may = std::any_of(current.chain.steps.begin(), current.chain.steps.end(),
+                           [&](const StepStatus& s) {
+                             return !why_not_eligible(s.rule, *me, current.team, r.submitter);
+                           });
+    if (!may)
+      return fail(ErrorKind::refused,
+                  "{} may not reject release {}: only someone who could approve it may", me->name,
+                  r.id);
+    BEAVER_TRY(transition(r.id, r.state, ReleaseState::rejected));
+    note_policy(tx, actor);
+    r.closed_by = me->name;
+    r.close_comment = comment;
+    r.closed_at = now;
+    tx.update_release(r);
+    append_audit(tx, now, actor, "release.reject", release_subject(r.id),
+                 AuditPayload().set("comment", comment));
+    view = build_release_view(tx, p, r, now);
+    return {};
+  }));
+  return view;
+}
+
+Result<ReleaseView> Ledger::cancel(const std::string& actor, int64_t id,
+                                   const std::optional<std::string>& comment) {
+  auto pol = policy();
+  if (!pol) return std::unexpected(pol.error());
+  const Policy& p = **pol;
+  if (comment) BEAVER_TRY(check_text("comment", *comment, kMaxText, true));
+  ReleaseView view;
+  BEAVER_TRY(store_.write([&](StoreTransaction& tx) -> Result<void> {
+    auto me = acting_user(tx, actor);
+    if (!me) return std::unexpected(me.error());
+    auto found = find_release(tx, id);
+    if (!found) return std::unexpected(found.error());
+    Release r = *found;
+    if (r.submitter != me->name && !me->has(Role::admin))
+      return fail(ErrorKind::refused,
+                  "only its submitter ({}) or an admin cancels release {}", r.submitter, r.id);
+    BEAVER_TRY(transition(r.id, r.state, ReleaseState::cancelled));
+    auto now = clock_.now();
+    r.closed_by = me->name;
+    r.close_comment = comment;
+    r.closed_at = now;
+    tx.update_release(r);
+    append_audit(tx, now, actor, "release.cancel", release_subject(r.id),
+                 AuditPayload().set("comment", comment));
+    view = build_release_view(tx, p, r, now);
+    return {};
+  }));
+  return view;
+}
+
+Result<ReleaseView> Ledger::review(const std::string& actor, int64_t id, const std::string& notes) {
+  auto pol = policy();
+  if (!pol) return std::unexpected(pol.error());
+  const Policy& p = **pol;
+  BEAVER_TRY(check_text("--notes", notes, kMaxText, false));
+  ReleaseView view;
+  BEAVER_TRY(store_.write([&](StoreTransaction& tx) -> Result<void> {
+    auto me = acting_user(tx, actor);
+    if (!me) return std::unexpected(me.error());
+    auto found = find_release(tx, id);
+    if (!found) return std::unexpected(found.error());
+    Release r = *found;
+    auto now = clock_.now();
+    if (r.type != ReleaseType::emergency)
+      return fail(ErrorKind::conflict,
+                  "release {} is a {} release; only emergencies get a post-release review", r.id,
+                  to_string(r.type));
+    if (!review_due(r, p))
+      return fail(ErrorKind::conflict,
+                  "release {} is {}; its review is written once it is approved", r.id,
+                  to_string(r.state));
+    if (r.reviewed_at)
+      return fail(ErrorKind::conflict, "release {} was reviewed by {} at {}", r.id,
+                  r.reviewed_by.value_or("?"), format_utc(*r.reviewed_at));
+    auto svc = tx.find_service(r.service);
+    bool team_leader = svc && me->has(Role::leader) && me->team == svc->team;
+    if (me->name != r.submitter && !team_leader && !me->has(Role::admin))
+      return fail(ErrorKind::refused,
+                  "the review of release {} is written by its submitter, a leader of team {} or "
+                  "an admin",
+                  r.id, svc ? svc->team : "?");
+    r.reviewed_by = me->name;
+    r.reviewed_at = now;
+    r.review_notes = notes;
+    tx.update_release(r);
+    append_audit(tx, now, actor, "release.review", release_subject(r.id),
+                 AuditPayload().set("notes", notes));
+    view = build_release_view(tx, p, r, now);
+    return {};
+  }));
+  return view;
+}
+
+Result<std::vector<AuditEntry>> Ledger::audit_log(const std::string& actor) {
+  std::vector<AuditEntry> entries;
+  BEAVER_TRY(store_.read([&](StoreTransaction& tx) -> Result<void> {
+    BEAVER_TRY(acting_user(tx, actor));
+    tx.scan_audit(1, [&](const AuditEntry& e) {
+      entries.push_back(e);
+      return true;
+    });
+    return {};
+  }));
+  return entries;
+}
+
+Result<ReleaseView> Ledger::show(const std::string& actor, int64_t id) {
+  auto pol = policy();
+  if (!pol) return std::unexpected(pol.error());
+  ReleaseView view;
+  BEAVER_TRY(store_.read([&](StoreTransaction& tx) -> Result<void> {
+    BEAVER_TRY(acting_user(tx, actor));
+    auto found = find_release(tx, id);
+    if (!found) return std::unexpected(found.error());
+    view = build_release_view(tx, **pol, *found, clock_.now());
+    return {};
+  }));
+  return view;
+}
+
+Result<std::vector<Release>> Ledger::list(const std::string& actor, const ReleaseQuery& q) {
+  auto pol = policy();
+  if (!pol) return std::unexpected(pol.error());
+  if (q.service) BEAVER_TRY(check_name("service", *q.service));
+  if (q.env) BEAVER_TRY(check_name("environment", *q.env));
+  if (q.since && q.until && *q.until <= *q.since)
+    return fail(ErrorKind::bad_input, "--until ({}) is not after --since ({})",
+                format_utc(*q.until), format_utc(*q.since));
+  ReleaseFilter f;
+  f.service = q.service;
+  f.env = q.env;
+  f.type = q.type;
+  f.state = q.state;
+  f.submitted_from = q.since;
+  f.submitted_until = q.until;
+  f.limit = q.limit;
+  if (q.owing_review) {
+    f.review_due_before = clock_.now();
+    f.review_deadline = (*pol)->review_deadline;
+  }
+  std::vector<Release> out;
+  BEAVER_TRY(store_.read([&](StoreTransaction& tx) -> Result<void> {
+    BEAVER_TRY(acting_user(tx, actor));
+    out = tx.list_releases(f);
+    return {};
+  }));
+  return out;
+}
+
+}  // namespace beaver

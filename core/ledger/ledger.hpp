@@ -1,0 +1,93 @@
+#pragma once
+// The ledger's operations: every change to users, services and releases, each one write
+// transaction that applies the policy's rules and appends to the audit log. The command line and
+// the server both call these; neither holds a rule of its own.
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "clock/clock.hpp"
+#include "error/error.hpp"
+#include "ledger/release_view.hpp"
+#include "model/release.hpp"
+#include "model/user.hpp"
+#include "policy/policy.hpp"
+#include "store/store.hpp"
+
+namespace beaver {
+
+struct NewUser {
+  std::string name;
+  std::string team;
+  std::vector<Role> roles;
+};
+
+struct SubmitRequest {
+  std::string service;
+  std::string env;
+  std::string version;
+  std::optional<std::string> commit;
+  bool emergency = false;
+  std::optional<std::string> category;
+  std::optional<std::string> reason;
+};
+
+struct ReleaseQuery {
+  std::optional<std::string> service;
+  std::optional<std::string> env;
+  std::optional<ReleaseType> type;
+  std::optional<ReleaseState> state;
+  std::optional<Timestamp> since;  // submitted at or after
+  std::optional<Timestamp> until;  // submitted before
+  bool owing_review = false;
+  int64_t limit = 1000;
+};
+
+class Ledger {
+ public:
+  // `policy` may be null for operations that do not need one (users, services, audit).
+  Ledger(Store& store, const Clock& clock, const Policy* policy)
+      : store_(store), clock_(clock), policy_(policy) {}
+
+  // Adds a user. Only an admin may, except for the first user of an empty ledger, who must be an
+  // admin.
+  Result<User> add_user(const std::string& actor, const NewUser& user);
+  // Replaces a user's team and roles (admin only); the last admin keeps the admin role.
+  Result<User> update_user(const std::string& actor, const NewUser& user);
+  Result<std::vector<User>> list_users(const std::string& actor);
+
+  // Registers a service with its owning team (an admin, or a leader of that team).
+  Result<Service> add_service(const std::string& actor, const std::string& name,
+                              const std::string& team);
+  Result<std::vector<Service>> list_services(const std::string& actor);
+
+  // The approval steps that the registered users cannot meet under `policy` (see policy_check).
+  Result<std::vector<std::string>> policy_warnings(const Policy& policy);
+
+  Result<ReleaseView> submit(const std::string& actor, const SubmitRequest& request);
+  Result<ReleaseView> approve(const std::string& actor, int64_t id,
+                              const std::optional<std::string>& comment);
+  Result<ReleaseView> reject(const std::string& actor, int64_t id, const std::string& comment);
+  Result<ReleaseView> cancel(const std::string& actor, int64_t id,
+                             const std::optional<std::string>& comment);
+  Result<ReleaseView> review(const std::string& actor, int64_t id, const std::string& notes);
+
+  // The whole audit log, oldest first.
+  Result<std::vector<AuditEntry>> audit_log(const std::string& actor);
+
+  Result<ReleaseView> show(const std::string& actor, int64_t id);
+  Result<std::vector<Release>> list(const std::string& actor, const ReleaseQuery& query);
+
+ private:
+  Result<const Policy*> policy() const;
+  Result<User> acting_user(StoreTransaction& tx, const std::string& actor) const;
+  // Records the policy in force when its content differs from the last one the ledger saw.
+  void note_policy(StoreTransaction& tx, const std::string& actor) const;
+
+  Store& store_;
+  const Clock& clock_;
+  const Policy* policy_;
+};
+
+}  // namespace beaver

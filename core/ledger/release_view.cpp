@@ -1,0 +1,135 @@
+#include "ledger/release_view.hpp"
+
+#include <Poco/JSON/Array.h>
+
+namespace beaver {
+namespace {
+
+Poco::Dynamic::Var optional_var(const std::optional<std::string>& s) {
+  return s ? Poco::Dynamic::Var(*s) : Poco::Dynamic::Var();
+}
+
+Poco::Dynamic::Var optional_time(const std::optional<Timestamp>& t) {
+  return t ? Poco::Dynamic::Var(format_utc(*t)) : Poco::Dynamic::Var();
+}
+
+Poco::JSON::Array::Ptr string_array(const std::vector<std::string>& items) {
+  Poco::JSON::Array::Ptr out = new Poco::JSON::Array;
+  for (const auto& s : items) out->add(s);
+  return out;
+}
+
+}  // namespace
+
+std::optional<Timestamp> review_due(const Release& r, const Policy& policy) {
+  if (r.type != ReleaseType::emergency) return std::nullopt;
+  auto from = r.deployed_at ? r.deployed_at : r.approved_at;
+  bool past_approval = r.state != ReleaseState::submitted && r.state != ReleaseState::rejected &&
+                       r.state != ReleaseState::cancelled;
+  if (!from || !past_approval) return std::nullopt;
+  return *from + policy.review_deadline;
+}
+
+std::string ReleaseView::waiting_for() const {
+  if (release.state != ReleaseState::submitted && !approval_expired) return {};
+  if (!chain.open_step) return {};
+  size_t i = *chain.open_step;
+  return fmt::format("step {} of {}: {}", i + 1, chain.steps.size(),
+                     describe_need(chain.steps[i], team));
+}
+
+ReleaseView build_release_view(StoreTransaction& tx, const Policy& policy, Release release,
+                               Timestamp now) {
+  ReleaseView v;
+  auto service = tx.find_service(release.service);
+  v.team = service ? service->team : "";
+  v.approvals = tx.approvals_of(release.id);
+  auto live = live_approvals(release, v.approvals, now, policy.approval_expires);
+  auto binding = approval_binding(release);
+  for (const auto& a : v.approvals)
+    v.counts.push_back(a.binding == binding && now < a.approved_at + policy.approval_expires);
+  const auto* env = policy.environments.find(release.env) != policy.environments.end()
+                        ? &policy.environments.find(release.env)->second
+                        : nullptr;
+  static const std::vector<ApprovalRule> kNone;
+  v.chain = evaluate_chain(env ? env->chain_for(release.type) : kNone, live);
+  v.approval_expired = release.state == ReleaseState::approved && !v.chain.complete();
+  bool waiting = release.state == ReleaseState::submitted || v.approval_expired;
+  if (waiting && v.chain.open_step) {
+    const auto& step = v.chain.steps[*v.chain.open_step];
+    for (const auto& user : tx.list_users()) {
+      bool already = std::any_of(live.begin(), live.end(),
+                                 [&](const Approval& a) { return a.approver == user.name; });
+      if (!already && !why_not_eligible(step.rule, user, v.team, release.submitter))
+        v.may_approve.push_back(user.name);
+    }
+  }
+  v.review_due = review_due(release, policy);
+  v.owing_review = v.review_due && !release.reviewed_at && now > *v.review_due;
+  v.release = std::move(release);
+  return v;
+}
+
+Poco::JSON::Object::Ptr release_json(const Release& r) {
+  Poco::JSON::Object::Ptr o = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
+  o->set("id", r.id);
+  o->set("service", r.service);
+  o->set("env", r.env);
+  o->set("version", r.version);
+  o->set("commit", optional_var(r.commit));
+  o->set("package_sha256", optional_var(r.package_sha256));
+  o->set("type", std::string(to_string(r.type)));
+  o->set("status", std::string(to_string(r.state)));
+  o->set("category", optional_var(r.category));
+  o->set("reason", optional_var(r.reason));
+  o->set("submitter", r.submitter);
+  o->set("submitted_at", format_utc(r.submitted_at));
+  o->set("approved_at", optional_time(r.approved_at));
+  o->set("deployed_at", optional_time(r.deployed_at));
+  o->set("closed_by", optional_var(r.closed_by));
+  o->set("close_comment", optional_var(r.close_comment));
+  o->set("closed_at", optional_time(r.closed_at));
+  o->set("policy_sha256", optional_var(r.policy_sha256));
+  o->set("reviewed_by", optional_var(r.reviewed_by));
+  o->set("reviewed_at", optional_time(r.reviewed_at));
+  o->set("review_notes", optional_var(r.review_notes));
+  return o;
+}
+
+Poco::JSON::Object::Ptr release_view_json(const ReleaseView& v) {
+  auto o = release_json(v.release);
+  o->set("team", v.team);
+  Poco::JSON::Array::Ptr approvals = new Poco::JSON::Array;
+  for (size_t i = 0; i < v.approvals.size(); ++i) {
+    const auto& a = v.approvals[i];
+    Poco::JSON::Object::Ptr j = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
+    j->set("approver", a.approver);
+    j->set("step", a.step + 1);
+    j->set("role", a.role);
+    j->set("comment", optional_var(a.comment));
+    j->set("approved_at", format_utc(a.approved_at));
+    j->set("counts", static_cast<bool>(v.counts[i]));
+    approvals->add(j);
+  }
+  o->set("approvals", approvals);
+  Poco::JSON::Array::Ptr steps = new Poco::JSON::Array;
+  for (const auto& s : v.chain.steps) {
+    Poco::JSON::Object::Ptr j = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
+    j->set("role", std::string(to_string(s.rule.role)));
+    j->set("count", s.rule.count);
+    j->set("same_team", s.rule.same_team);
+    j->set("approvers", string_array(s.approvers));
+    j->set("complete", s.complete());
+    steps->add(j);
+  }
+  o->set("chain", steps);
+  o->set("approval_expired", v.approval_expired);
+  auto waiting = v.waiting_for();
+  o->set("waiting_for", waiting.empty() ? Poco::Dynamic::Var() : Poco::Dynamic::Var(waiting));
+  o->set("may_approve", string_array(v.may_approve));
+  o->set("review_due", optional_time(v.review_due));
+  o->set("owing_review", v.owing_review);
+  return o;
+}
+
+}  // namespace beaver

@@ -1,0 +1,45 @@
+#pragma once
+// A release as its readers need it: the stored record with its approvals, what its chain still
+// waits for and who may give it, whether its approval expired, and its review status.
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <Poco/JSON/Object.h>
+
+#include "model/release.hpp"
+#include "policy/approval_chain.hpp"
+#include "policy/policy.hpp"
+#include "store/store.hpp"
+
+namespace beaver {
+
+struct ReleaseView {
+  Release release;
+  std::string team;                // the service's team
+  std::vector<Approval> approvals;  // every approval given, oldest first
+  std::vector<bool> counts;        // per approval: does it still count (bound and unexpired)
+  ChainStatus chain;               // over the approvals that count
+  bool approval_expired = false;   // approved, but the approvals no longer hold
+  std::vector<std::string> may_approve;  // who may give the next approval now
+  std::optional<Timestamp> review_due;   // emergencies once approved
+  bool owing_review = false;
+
+  // "step 2 of 2: 1 approval by a leader of team payments", or empty when nothing is awaited.
+  std::string waiting_for() const;
+};
+
+// When an emergency's post-release review is due: the review deadline after its deploy, or after
+// its approval while beaver has seen no deploy. None for other releases or before approval.
+std::optional<Timestamp> review_due(const Release& r, const Policy& policy);
+
+// Reads what the view needs inside `tx` and evaluates it at `now`.
+ReleaseView build_release_view(StoreTransaction& tx, const Policy& policy, Release release,
+                               Timestamp now);
+
+// The release as the JSON object the CLI prints and the API returns (stable field names).
+Poco::JSON::Object::Ptr release_json(const Release& r);
+Poco::JSON::Object::Ptr release_view_json(const ReleaseView& view);
+
+}  // namespace beaver

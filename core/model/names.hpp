@@ -1,0 +1,22 @@
+#pragma once
+// Strict patterns for every name that is stored and may later reach a path or a command line:
+// letters, digits, '.', '_' and '-', starting with a letter or digit, bounded length.
+
+#include <string_view>
+
+#include "error/error.hpp"
+
+namespace beaver {
+
+// `what` names the thing in the error ("service", "environment", "version", "user", "team").
+Result<void> check_name(std::string_view what, std::string_view value);
+
+// A git commit id: 7 to 64 hexadecimal digits.
+Result<void> check_commit(std::string_view value);
+
+// Free text (reason, comment, notes): not empty unless allowed, at most `max` bytes, valid
+// UTF-8 without control characters other than newline and tab.
+Result<void> check_text(std::string_view what, std::string_view value, size_t max,
+                        bool may_be_empty);
+
+}  // namespace beaver

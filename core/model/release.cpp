@@ -1,0 +1,73 @@
+#include "model/release.hpp"
+
+#include <array>
+
+#include <Poco/SHA2Engine.h>
+
+namespace beaver {
+namespace {
+
+constexpr std::array kTypeNames{"normal", "emergency", "rollback"};
+constexpr std::array kStateNames{"submitted", "approved", "rejected",    "cancelled",  "deploying",
+                                 "deployed",  "failed",   "rolled_back", "interrupted"};
+
+template <class Enum, size_t N>
+std::optional<Enum> from_names(const std::array<const char*, N>& names, std::string_view s) {
+  for (size_t i = 0; i < N; ++i)
+    if (s == names[i]) return static_cast<Enum>(i);
+  return std::nullopt;
+}
+
+}  // namespace
+
+std::string_view to_string(ReleaseType t) { return kTypeNames[static_cast<size_t>(t)]; }
+std::string_view to_string(ReleaseState s) { return kStateNames[static_cast<size_t>(s)]; }
+
+std::optional<ReleaseType> release_type_from_string(std::string_view s) {
+  return from_names<ReleaseType>(kTypeNames, s);
+}
+std::optional<ReleaseState> release_state_from_string(std::string_view s) {
+  return from_names<ReleaseState>(kStateNames, s);
+}
+std::string all_states_text() { return fmt::format("{}", fmt::join(kStateNames, ", ")); }
+
+bool can_transition(ReleaseState from, ReleaseState to) {
+  using S = ReleaseState;
+  switch (from) {
+    case S::submitted: return to == S::approved || to == S::rejected || to == S::cancelled;
+    case S::approved: return to == S::deploying || to == S::cancelled || to == S::submitted;
+    case S::deploying:
+      return to == S::deployed || to == S::failed || to == S::rolled_back ||
+             to == S::interrupted;
+    case S::deployed: return to == S::rolled_back;
+    case S::failed:
+    case S::interrupted: return to == S::deploying;
+    case S::rejected:
+    case S::cancelled:
+    case S::rolled_back: return false;
+  }
+  return false;
+}
+
+Result<void> transition(int64_t release_id, ReleaseState& state, ReleaseState to) {
+  if (!can_transition(state, to))
+    return fail(ErrorKind::conflict, "release {} is {}; it cannot become {}", release_id,
+                to_string(state), to_string(to));
+  state = to;
+  return {};
+}
+
+std::string approval_binding(const Release& r) {
+  Poco::SHA2Engine sha(Poco::SHA2Engine::SHA_256);
+  // Length-prefixed fields: no two different releases share a binding text.
+  for (std::string_view f :
+       {std::string_view{r.service}, std::string_view{r.env}, std::string_view{r.version},
+        std::string_view{r.commit.value_or("")}, std::string_view{r.package_sha256.value_or("")},
+        to_string(r.type)}) {
+    sha.update(fmt::format("{}:", f.size()));
+    sha.update(f.data(), f.size());
+  }
+  return Poco::DigestEngine::digestToHex(sha.digest());
+}
+
+}  // namespace beaver

@@ -1,0 +1,32 @@
+#include "model/user.hpp"
+
+#include <algorithm>
+#include <array>
+
+namespace beaver {
+namespace {
+constexpr std::array kRoleNames{"developer", "leader", "ops", "manager", "admin"};
+}
+
+std::string_view to_string(Role r) { return kRoleNames[static_cast<size_t>(r)]; }
+
+std::optional<Role> role_from_string(std::string_view s) {
+  for (size_t i = 0; i < kRoleNames.size(); ++i)
+    if (s == kRoleNames[i]) return static_cast<Role>(i);
+  return std::nullopt;
+}
+
+std::string all_roles_text() { return fmt::format("{}", fmt::join(kRoleNames, ", ")); }
+
+bool User::has(Role r) const { return std::find(roles.begin(), roles.end(), r) != roles.end(); }
+
+std::string roles_text(const std::vector<Role>& roles) {
+  std::string out;
+  for (Role r : roles) {
+    if (!out.empty()) out += '+';
+    out += to_string(r);
+  }
+  return out;
+}
+
+}  // namespace beaver

@@ -1,0 +1,38 @@
+#pragma once
+// People and services: who acts, in which team, with which roles.
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "clock/clock.hpp"
+
+namespace beaver {
+
+enum class Role { developer, leader, ops, manager, admin };
+
+std::string_view to_string(Role r);
+std::optional<Role> role_from_string(std::string_view s);
+// "developer, leader, ops, manager, admin", for messages.
+std::string all_roles_text();
+
+struct User {
+  std::string name;
+  std::string team;
+  std::vector<Role> roles;  // sorted, no duplicates
+  Timestamp created_at{};
+
+  bool has(Role r) const;
+};
+
+// "developer+leader", for tables and messages.
+std::string roles_text(const std::vector<Role>& roles);
+
+struct Service {
+  std::string name;
+  std::string team;
+  Timestamp created_at{};
+};
+
+}  // namespace beaver

@@ -1,0 +1,82 @@
+#include "policy/approval_chain.hpp"
+
+#include <algorithm>
+
+namespace beaver {
+
+std::vector<Approval> live_approvals(const Release& release, const std::vector<Approval>& all,
+                                     Timestamp now, std::chrono::seconds expires) {
+  auto binding = approval_binding(release);
+  std::vector<Approval> live;
+  for (const auto& a : all)
+    if (a.binding == binding && now < a.approved_at + expires) live.push_back(a);
+  return live;
+}
+
+ChainStatus evaluate_chain(const std::vector<ApprovalRule>& chain,
+                           const std::vector<Approval>& live) {
+  ChainStatus status;
+  for (const auto& rule : chain) status.steps.push_back({rule, {}});
+  for (const auto& a : live) {
+    if (a.step < 0 || static_cast<size_t>(a.step) >= status.steps.size()) continue;
+    auto& step = status.steps[a.step];
+    auto& who = step.approvers;
+    if (!step.complete() && std::find(who.begin(), who.end(), a.approver) == who.end())
+      who.push_back(a.approver);
+  }
+  for (size_t i = 0; i < status.steps.size(); ++i)
+    if (!status.steps[i].complete()) {
+      status.open_step = i;
+      break;
+    }
+  return status;
+}
+
+std::optional<std::string> why_not_eligible(const ApprovalRule& rule, const User& user,
+                                            const std::string& service_team,
+                                            const std::string& submitter) {
+  if (user.name == submitter) return fmt::format("{} submitted this release", user.name);
+  if (!user.has(rule.role))
+    return fmt::format("{} is not a {} (roles: {})", user.name, to_string(rule.role),
+                       roles_text(user.roles));
+  if (rule.same_team && user.team != service_team)
+    return fmt::format("{} is in team {}; the step wants a {} of team {}", user.name, user.team,
+                       to_string(rule.role), service_team);
+  return std::nullopt;
+}
+
+std::string describe_need(const StepStatus& step, const std::string& service_team) {
+  int n = step.missing();
+  return fmt::format("{} approval{} by {} {}{}", n, n == 1 ? "" : "s", n == 1 ? "a" : "distinct",
+                     to_string(step.rule.role),
+                     step.rule.same_team ? fmt::format(" of team {}", service_team) : "");
+}
+
+Result<size_t> approval_step_for(const Release& release, const ChainStatus& status,
+                                 const User& approver, const std::string& service_team) {
+  if (approver.name == release.submitter)
+    return fail(ErrorKind::refused, "{} submitted release {}; someone else must approve it",
+                approver.name, release.id);
+  for (size_t i = 0; i < status.steps.size(); ++i) {
+    const auto& who = status.steps[i].approvers;
+    if (std::find(who.begin(), who.end(), approver.name) != who.end())
+      return fail(ErrorKind::refused,
+                  "{} already approved release {} (step {}); one person counts once",
+                  approver.name, release.id, i + 1);
+  }
+  if (!status.open_step)
+    return fail(ErrorKind::conflict, "release {} needs no more approvals", release.id);
+  size_t open = *status.open_step;
+  const auto& step = status.steps[open];
+  auto why = why_not_eligible(step.rule, approver, service_team, release.submitter);
+  if (!why) return open;
+  for (size_t later = open + 1; later < status.steps.size(); ++later)
+    if (!why_not_eligible(status.steps[later].rule, approver, service_team, release.submitter))
+      return fail(ErrorKind::refused,
+                  "step {} of release {} is not open yet: step {} still needs {}", later + 1,
+                  release.id, open + 1, describe_need(step, service_team));
+  return fail(ErrorKind::refused, "{} cannot approve release {}: step {} needs {}, and {}",
+              approver.name, release.id, open + 1, describe_need(step, service_team), *why);
+}
+
+}  // namespace beaver

@@ -1,0 +1,87 @@
+#pragma once
+// The organisation's rules, read from policy.yaml: per environment, the approval chains a
+// release needs, the release windows and freezes; the emergency categories and the deadlines.
+
+#include <array>
+#include <chrono>
+#include <filesystem>
+#include <map>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <date/tz.h>
+
+#include "error/error.hpp"
+#include "model/release.hpp"
+#include "model/user.hpp"
+
+namespace beaver {
+
+// One step of an approval chain: `count` distinct users holding `role` (of the service's team
+// when `same_team`), none of them the submitter.
+struct ApprovalRule {
+  Role role = Role::developer;
+  int count = 1;
+  bool same_team = false;
+  bool operator==(const ApprovalRule&) const = default;
+};
+
+// A span of the day in minutes since midnight; `to <= from` means it runs across midnight.
+struct DaySpan {
+  int from = 0;  // 0..1439
+  int to = 0;    // 0..1440
+};
+
+// A release window: on `days` (index 0 = Sunday .. 6 = Saturday; the day the window opens),
+// between `span.from` and `span.to` local time.
+struct ReleaseWindow {
+  std::array<bool, 7> days{};
+  DaySpan span;
+};
+
+// No normal release between `from` (inclusive) and `to` (exclusive), local time.
+struct Freeze {
+  date::local_seconds from{};
+  date::local_seconds to{};
+  std::string reason;
+};
+
+struct EnvironmentPolicy {
+  std::string name;
+  const date::time_zone* zone = nullptr;  // the policy's, unless the environment sets its own
+  std::vector<ReleaseWindow> windows;     // empty: always open
+  std::vector<Freeze> freezes;
+  std::vector<ApprovalRule> normal;     // empty: approved on submit
+  std::vector<ApprovalRule> emergency;
+  std::vector<ApprovalRule> rollback;  // defaults to the emergency chain when not given
+
+  const std::vector<ApprovalRule>& chain_for(ReleaseType type) const;
+};
+
+struct Policy {
+  std::string path;     // as given, for messages
+  std::string content;  // the file's bytes
+  std::string sha256;   // of `content`
+  const date::time_zone* zone = nullptr;
+  DaySpan night{22 * 60, 7 * 60};
+  std::chrono::seconds review_deadline{72 * 3600};
+  std::chrono::seconds approval_expires{72 * 3600};
+  std::vector<std::string> emergency_categories;
+  std::map<std::string, EnvironmentPolicy, std::less<>> environments;
+  std::string notify_json;  // the `notify` list as compact JSON ("[]" when absent)
+
+  // The environment, or a bad_input error naming the environments the policy knows.
+  Result<const EnvironmentPolicy*> environment(std::string_view name) const;
+};
+
+// Reads and validates policy.yaml against schemas/policy.schema.json under `data_dir`, then
+// checks what a schema cannot (known time zones, dates, spans). Every error is bad_input with a
+// message "FILE:LINE:COL: what was expected".
+Result<Policy> load_policy(const std::filesystem::path& file, const std::filesystem::path& data_dir);
+
+// The same from text already read; `display_name` prefixes error messages.
+Result<Policy> parse_policy(std::string content, std::string display_name,
+                            const std::filesystem::path& data_dir);
+
+}  // namespace beaver

@@ -1,0 +1,277 @@
+// Reading policy.yaml: the schema checks its shape, then this file builds the Policy structs and
+// checks what a schema cannot (time zones that exist, real dates, non-empty spans).
+
+#include <algorithm>
+#include <array>
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+
+#include <Poco/JSON/Array.h>
+#include <Poco/JSON/Object.h>
+#include <Poco/JSON/Stringifier.h>
+#include <Poco/SHA2Engine.h>
+
+#include "policy/policy.hpp"
+#include "schema/schema.hpp"
+#include "schema/yaml_document.hpp"
+
+namespace beaver {
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr std::uintmax_t kMaxPolicyBytes = 1 << 20;
+
+// Index 0 = Sunday, as ReleaseWindow::days and date::weekday count.
+constexpr std::array<std::string_view, 7> kDays{"sun", "mon", "tue", "wed", "thu", "fri", "sat"};
+
+std::string sha256_hex(const std::string& content) {
+  Poco::SHA2Engine engine(Poco::SHA2Engine::SHA_256);
+  engine.update(content);
+  return Poco::DigestEngine::digestToHex(engine.digest());
+}
+
+// Builds typed values from a document that has passed the schema; errors still point at nodes,
+// since the schema cannot know which zones exist or that February has no 30th.
+class PolicyBuilder {
+ public:
+  explicit PolicyBuilder(const YamlDocument& doc) : doc_(doc) {}
+
+  Result<Policy> build() {
+    const YAML::Node& root = doc_.root();
+    Policy p;
+    auto zone = time_zone(root["timezone"], "UTC");
+    BEAVER_TRY(zone);
+    p.zone = *zone;
+    if (const YAML::Node night = root["night"]) {
+      auto from = time_of_day(night["from"], false);
+      BEAVER_TRY(from);
+      auto to = time_of_day(night["to"], true);
+      BEAVER_TRY(to);
+      p.night = {*from, *to};
+    }
+    for (auto [key, field] : {std::pair{"review_deadline", &p.review_deadline},
+                              std::pair{"approval_expires", &p.approval_expires}})
+      if (const YAML::Node n = root[key]) {
+        auto d = parse_duration(n.Scalar());
+        if (!d) return std::unexpected(doc_.error_at(n, d.error().message));
+        *field = *d;
+      }
+    if (const YAML::Node categories = root["emergency_categories"]) {
+      for (const auto& c : categories) p.emergency_categories.push_back(c.Scalar());
+    } else {
+      p.emergency_categories = {"hotfix", "security", "data-fix", "regulatory"};
+    }
+    for (const auto& entry : root["environments"]) {
+      auto env = environment(entry.first.Scalar(), entry.second, p.zone);
+      BEAVER_TRY(env);
+      p.environments.emplace(env->name, std::move(*env));
+    }
+    p.notify_json = notify_json();
+    return p;
+  }
+
+ private:
+  Result<const date::time_zone*> time_zone(const YAML::Node& n, const char* fallback) const {
+    const std::string name = n ? n.Scalar() : fallback;
+    try {
+      return date::locate_zone(name);
+    } catch (const std::exception&) {  // date throws runtime_error for an unknown name
+      if (!n) return fail(ErrorKind::internal, "the time zone database lacks '{}'", name);
+      return std::unexpected(doc_.error_at(n, fmt::format("unknown time zone '{}'", name)));
+    }
+  }
+
+  // "HH:MM" as minutes since midnight; `to` may be 24:00, the end of the day.
+  Result<int> time_of_day(const YAML::Node& n, bool is_end) const {
+    const std::string& s = n.Scalar();
+    auto digit = [&](size_t i) { return s[i] >= '0' && s[i] <= '9' ? s[i] - '0' : -100; };
+    int h = 0, m = 0;
+    if (s.size() == 5 && s[2] == ':') h = digit(0) * 10 + digit(1), m = digit(3) * 10 + digit(4);
+    int minutes = h * 60 + m;
+    if (s.size() != 5 || h < 0 || m < 0 || m > 59 || minutes > (is_end ? 24 * 60 : 24 * 60 - 1))
+      return std::unexpected(doc_.error_at(
+          n, fmt::format("expected a time of day \"HH:MM\" from 00:00 to {}, got '{}'",
+                         is_end ? "24:00" : "23:59", s)));
+    return minutes;
+  }
+
+  // "YYYY-MM-DDTHH:MM" on the local clock of the environment.
+  Result<date::local_seconds> local_time(const YAML::Node& n) const {
+    const std::string& s = n.Scalar();
+    date::local_seconds t;
+    std::istringstream in(s);
+    in >> date::parse("%Y-%m-%dT%H:%M", t);
+    // date::parse accepts days like the 31st of April by rolling over; refuse them instead.
+    bool ok = !in.fail() && in.peek() == std::char_traits<char>::eof() && s.size() == 16;
+    if (ok) {
+      auto ymd = date::year_month_day{date::floor<date::days>(t)};
+      ok = fmt::format("{:04}-{:02}-{:02}", static_cast<int>(ymd.year()),
+                       static_cast<unsigned>(ymd.month()),
+                       static_cast<unsigned>(ymd.day())) == s.substr(0, 10);
+    }
+    if (!ok)
+      return std::unexpected(doc_.error_at(
+          n, fmt::format("expected a local date and time \"YYYY-MM-DDTHH:MM\", got '{}'", s)));
+    return t;
+  }
+
+  Result<ReleaseWindow> window(const YAML::Node& n) const {
+    ReleaseWindow w;
+    if (const YAML::Node days = n["days"]) {
+      for (const auto& d : days) {  // a day named twice is harmless
+        auto it = std::find(kDays.begin(), kDays.end(), d.Scalar());
+        if (it == kDays.end())
+          return std::unexpected(doc_.error_at(
+              d, fmt::format("expected one of: mon, tue, wed, thu, fri, sat, sun, got '{}'",
+                             d.Scalar())));
+        w.days[static_cast<size_t>(it - kDays.begin())] = true;
+      }
+    } else {
+      w.days.fill(true);
+    }
+    auto from = time_of_day(n["from"], false);
+    BEAVER_TRY(from);
+    auto to = time_of_day(n["to"], true);
+    BEAVER_TRY(to);
+    if (*from == *to)
+      return std::unexpected(doc_.error_at(
+          n["to"], fmt::format("a window from {} to {} is empty", n["from"].Scalar(),
+                               n["to"].Scalar())));
+    w.span = {*from, *to};
+    return w;
+  }
+
+  Result<Freeze> freeze(const YAML::Node& n) const {
+    Freeze f;
+    auto from = local_time(n["from"]);
+    BEAVER_TRY(from);
+    auto to = local_time(n["to"]);
+    BEAVER_TRY(to);
+    if (*to <= *from)
+      return std::unexpected(doc_.error_at(
+          n["to"], fmt::format("a freeze must end after it starts ({})", n["from"].Scalar())));
+    f.from = *from;
+    f.to = *to;
+    if (const YAML::Node reason = n["reason"]) f.reason = reason.Scalar();
+    return f;
+  }
+
+  Result<std::vector<ApprovalRule>> chain(const YAML::Node& n) const {
+    std::vector<ApprovalRule> rules;
+    for (const auto& step : n["approvals"]) {
+      ApprovalRule r;
+      auto role = role_from_string(step["role"].Scalar());
+      if (!role)
+        return std::unexpected(doc_.error_at(
+            step["role"], fmt::format("expected one of: {}, got '{}'", all_roles_text(),
+                                      step["role"].Scalar())));
+      r.role = *role;
+      try {
+        if (const YAML::Node count = step["count"]) r.count = count.as<int>();
+        if (const YAML::Node same = step["same_team"]) r.same_team = same.as<bool>();
+      } catch (const YAML::Exception& e) {  // the schema has already refused such values
+        return std::unexpected(doc_.error_at(step, e.msg));
+      }
+      rules.push_back(r);
+    }
+    return rules;
+  }
+
+  Result<EnvironmentPolicy> environment(const std::string& name, const YAML::Node& n,
+                                        const date::time_zone* policy_zone) const {
+    EnvironmentPolicy env;
+    env.name = name;
+    env.zone = policy_zone;
+    if (const YAML::Node zone = n["timezone"]) {
+      auto z = time_zone(zone, "UTC");
+      BEAVER_TRY(z);
+      env.zone = *z;
+    }
+    for (const auto& w : n["windows"]) {
+      auto built = window(w);
+      BEAVER_TRY(built);
+      env.windows.push_back(*built);
+    }
+    for (const auto& f : n["freezes"]) {
+      auto built = freeze(f);
+      BEAVER_TRY(built);
+      env.freezes.push_back(std::move(*built));
+    }
+    auto normal = chain(n["normal"]);
+    BEAVER_TRY(normal);
+    env.normal = std::move(*normal);
+    auto emergency = chain(n["emergency"]);
+    BEAVER_TRY(emergency);
+    env.emergency = std::move(*emergency);
+    // A rollback undoes a change under time pressure, so by default it needs what an emergency
+    // needs; deciding it here keeps chain_for() a plain lookup.
+    if (const YAML::Node rollback = n["rollback"]) {
+      auto r = chain(rollback);
+      BEAVER_TRY(r);
+      env.rollback = std::move(*r);
+    } else {
+      env.rollback = env.emergency;
+    }
+    return env;
+  }
+
+  // The notify list for the notifier, with a webhook's default format written out.
+  std::string notify_json() const {
+    auto root = doc_.json().extract<Poco::JSON::Object::Ptr>();
+    Poco::JSON::Array::Ptr list = root->getArray("notify");
+    Poco::JSON::Array out;
+    if (list)
+      for (const auto& item : *list) {
+        Poco::JSON::Object::Ptr channel =
+            new Poco::JSON::Object(*item.extract<Poco::JSON::Object::Ptr>());
+        if (channel->getValue<std::string>("channel") == "webhook" && !channel->has("format"))
+          channel->set("format", "generic");
+        out.add(channel);
+      }
+    std::ostringstream text;
+    Poco::JSON::Stringifier::condense(out, text);
+    return text.str();
+  }
+
+  const YamlDocument& doc_;
+};
+
+}  // namespace
+
+Result<Policy> parse_policy(std::string content, std::string display_name,
+                            const fs::path& data_dir) {
+  if (content.size() > kMaxPolicyBytes)
+    return fail(ErrorKind::bad_input, "{}: the policy is larger than 1 MiB", display_name);
+  std::string sha256 = sha256_hex(content);
+  auto doc = YamlDocument::parse(content, display_name);
+  BEAVER_TRY(doc);
+  BEAVER_TRY(validate(*doc, data_dir / "schemas" / "policy.schema.json"));
+  auto policy = PolicyBuilder(*doc).build();
+  BEAVER_TRY(policy);
+  policy->path = std::move(display_name);
+  policy->content = std::move(content);
+  policy->sha256 = std::move(sha256);
+  return policy;
+}
+
+Result<Policy> load_policy(const fs::path& file, const fs::path& data_dir) {
+  std::error_code ec;
+  if (fs::is_directory(file, ec))
+    return fail(ErrorKind::bad_input, "cannot read policy {}: it is a folder", file.string());
+  std::uintmax_t size = fs::file_size(file, ec);
+  if (ec)
+    return fail(ErrorKind::bad_input, "cannot read policy {}: {}", file.string(), ec.message());
+  if (size > kMaxPolicyBytes)
+    return fail(ErrorKind::bad_input, "{}: the policy is larger than 1 MiB", file.string());
+  std::ifstream in(file, std::ios::binary);
+  std::string content(size, '\0');
+  if (!in || !in.read(content.data(), static_cast<std::streamsize>(size)))
+    return fail(ErrorKind::bad_input, "cannot read policy {}: {}", file.string(),
+                std::strerror(errno));
+  return parse_policy(std::move(content), file.string(), data_dir);
+}
+
+}  // namespace beaver

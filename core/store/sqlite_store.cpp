@@ -1,0 +1,386 @@
+#include <sys/stat.h>
+
+#include <algorithm>
+#include <thread>
+
+#include "store/migrations.hpp"
+#include "store/sqlite.hpp"
+#include "store/store.hpp"
+
+namespace beaver {
+namespace {
+
+namespace fs = std::filesystem;
+using sqlite::Database;
+using sqlite::SqliteError;
+using sqlite::Statement;
+
+// A time column that is not what beaver wrote means the file was edited by hand.
+Timestamp parse_time(const std::string& text) {
+  auto t = parse_iso8601(text);
+  if (!t) throw SqliteError(SQLITE_CORRUPT, fmt::format("bad time '{}' in the ledger", text));
+  return *t;
+}
+
+std::optional<Timestamp> parse_optional_time(const std::optional<std::string>& text) {
+  if (!text) return std::nullopt;
+  return parse_time(*text);
+}
+
+std::optional<std::string> optional_time_text(const std::optional<Timestamp>& t) {
+  if (!t) return std::nullopt;
+  return format_utc(*t);
+}
+
+constexpr std::string_view kReleaseColumns =
+    "id, service, env, version, git_commit, package_sha256, type, status, category, reason, "
+    "submitter, submitted_at, approved_at, deployed_at, closed_by, close_comment, closed_at, "
+    "policy_sha256, reviewed_by, reviewed_at, review_notes";
+
+Release read_release(const Statement& s) {
+  Release r;
+  r.id = s.integer(0);
+  r.service = s.text(1);
+  r.env = s.text(2);
+  r.version = s.text(3);
+  r.commit = s.optional_text(4);
+  r.package_sha256 = s.optional_text(5);
+  auto type = release_type_from_string(s.text(6));
+  auto state = release_state_from_string(s.text(7));
+  if (!type || !state)
+    throw SqliteError(SQLITE_CORRUPT, fmt::format("release {} has a bad type or status", r.id));
+  r.type = *type;
+  r.state = *state;
+  r.category = s.optional_text(8);
+  r.reason = s.optional_text(9);
+  r.submitter = s.text(10);
+  r.submitted_at = parse_time(s.text(11));
+  r.approved_at = parse_optional_time(s.optional_text(12));
+  r.deployed_at = parse_optional_time(s.optional_text(13));
+  r.closed_by = s.optional_text(14);
+  r.close_comment = s.optional_text(15);
+  r.closed_at = parse_optional_time(s.optional_text(16));
+  r.policy_sha256 = s.optional_text(17);
+  r.reviewed_by = s.optional_text(18);
+  r.reviewed_at = parse_optional_time(s.optional_text(19));
+  r.review_notes = s.optional_text(20);
+  return r;
+}
+
+// Binds every column of a release but its id, from parameter 1 in kReleaseColumns' order.
+void bind_release(Statement& s, const Release& r) {
+  s.bind(1, r.service).bind(2, r.env).bind(3, r.version).bind(4, r.commit);
+  s.bind(5, r.package_sha256).bind(6, to_string(r.type)).bind(7, to_string(r.state));
+  s.bind(8, r.category).bind(9, r.reason).bind(10, r.submitter);
+  s.bind(11, format_utc(r.submitted_at)).bind(12, optional_time_text(r.approved_at));
+  s.bind(13, optional_time_text(r.deployed_at)).bind(14, r.closed_by).bind(15, r.close_comment);
+  s.bind(16, optional_time_text(r.closed_at)).bind(17, r.policy_sha256).bind(18, r.reviewed_by);
+  s.bind(19, optional_time_text(r.reviewed_at)).bind(20, r.review_notes);
+}
+
+AuditEntry read_audit(const Statement& s) {
+  return AuditEntry{s.integer(0), parse_time(s.text(1)), s.text(2), s.text(3), s.text(4),
+                    s.text(5),    s.text(6),             s.text(7)};
+}
+
+class SqliteTransaction final : public StoreTransaction {
+ public:
+  explicit SqliteTransaction(Database& db) : db_(db) {}
+
+  std::optional<User> find_user(std::string_view name) override {
+    Statement s(db_, "SELECT name, team, created_at FROM users WHERE name = ?1");
+    s.bind(1, name);
+    if (!s.step()) return std::nullopt;
+    User u{s.text(0), s.text(1), {}, parse_time(s.text(2))};
+    u.roles = roles_of(u.name);
+    return u;
+  }
+
+  std::vector<User> list_users() override {
+    std::vector<User> users;
+    Statement s(db_, "SELECT name, team, created_at FROM users ORDER BY name");
+    while (s.step()) users.push_back(User{s.text(0), s.text(1), {}, parse_time(s.text(2))});
+    for (auto& u : users) u.roles = roles_of(u.name);
+    return users;
+  }
+
+  void insert_user(const User& u) override {
+    Statement s(db_, "INSERT INTO users (name, team, created_at) VALUES (?1, ?2, ?3)");
+    s.bind(1, u.name).bind(2, u.team).bind(3, format_utc(u.created_at)).run();
+    write_roles(u);
+  }
+
+  void update_user(const User& u) override {
+    Statement s(db_, "UPDATE users SET team = ?2 WHERE name = ?1");
+    s.bind(1, u.name).bind(2, u.team).run();
+    Statement d(db_, "DELETE FROM user_roles WHERE user = ?1");
+    d.bind(1, u.name).run();
+    write_roles(u);
+  }
+
+  std::optional<Service> find_service(std::string_view name) override {
+    Statement s(db_, "SELECT name, team, created_at FROM services WHERE name = ?1");
+    s.bind(1, name);
+    if (!s.step()) return std::nullopt;
+    return Service{s.text(0), s.text(1), parse_time(s.text(2))};
+  }
+
+  std::vector<Service> list_services() override {
+    std::vector<Service> out;
+    Statement s(db_, "SELECT name, team, created_at FROM services ORDER BY name");
+    while (s.step()) out.push_back(Service{s.text(0), s.text(1), parse_time(s.text(2))});
+    return out;
+  }
+
+  void insert_service(const Service& svc) override {
+    Statement s(db_, "INSERT INTO services (name, team, created_at) VALUES (?1, ?2, ?3)");
+    s.bind(1, svc.name).bind(2, svc.team).bind(3, format_utc(svc.created_at)).run();
+  }
+
+  void keep_policy(const std::string& sha256, const std::string& path, const std::string& content,
+                   Timestamp seen_at) override {
+    Statement s(db_,
+                "INSERT OR IGNORE INTO policies (sha256, path, content, first_seen) "
+                "VALUES (?1, ?2, ?3, ?4)");
+    s.bind(1, sha256).bind(2, path).bind(3, content).bind(4, format_utc(seen_at)).run();
+  }
+
+  int64_t insert_release(const Release& r) override {
+    Statement s(db_, fmt::format("INSERT INTO releases ({}) VALUES (NULL, ?1, ?2, ?3, ?4, ?5, ?6, "
+                                 "?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, "
+                                 "?20)",
+                                 kReleaseColumns));
+    bind_release(s, r);
+    s.run();
+    return sqlite3_last_insert_rowid(db_.handle());
+  }
+
+  std::optional<Release> find_release(int64_t id) override {
+    Statement s(db_, fmt::format("SELECT {} FROM releases WHERE id = ?1", kReleaseColumns));
+    s.bind(1, id);
+    if (!s.step()) return std::nullopt;
+    return read_release(s);
+  }
+
+  std::vector<Release> list_releases(const ReleaseFilter& f) override {
+    // Every filter is a bound parameter; an absent one is NULL and matches everything.
+    Statement s(db_, fmt::format(
+                         "SELECT {} FROM releases WHERE (?1 IS NULL OR service = ?1) "
+                         "AND (?2 IS NULL OR env = ?2) AND (?3 IS NULL OR type = ?3) "
+                         "AND (?4 IS NULL OR status = ?4) AND (?5 IS NULL OR submitted_at >= ?5) "
+                         "AND (?6 IS NULL OR submitted_at < ?6) "
+                         "AND (?7 IS NULL OR (type = 'emergency' AND reviewed_at IS NULL "
+                         "  AND status IN ('approved', 'deploying', 'deployed', 'failed', "
+                         "'rolled_back', 'interrupted') "
+                         "  AND unixepoch(COALESCE(deployed_at, approved_at)) + ?8 < "
+                         "unixepoch(?7))) "
+                         "ORDER BY id DESC LIMIT ?9",
+                         kReleaseColumns));
+    s.bind(1, f.service).bind(2, f.env);
+    f.type ? s.bind(3, to_string(*f.type)) : s.bind_null(3);
+    f.state ? s.bind(4, to_string(*f.state)) : s.bind_null(4);
+    s.bind(5, optional_time_text(f.submitted_from)).bind(6, optional_time_text(f.submitted_until));
+    s.bind(7, optional_time_text(f.review_due_before))
+        .bind(8, static_cast<int64_t>(f.review_deadline.count()))
+        .bind(9, f.limit);
+    std::vector<Release> out;
+    while (s.step()) out.push_back(read_release(s));
+    return out;
+  }
+
+  void update_release(const Release& r) override {
+    Statement s(db_,
+                "UPDATE releases SET service = ?1, env = ?2, version = ?3, git_commit = ?4, "
+                "package_sha256 = ?5, type = ?6, status = ?7, category = ?8, reason = ?9, "
+                "submitter = ?10, submitted_at = ?11, approved_at = ?12, deployed_at = ?13, "
+                "closed_by = ?14, close_comment = ?15, closed_at = ?16, policy_sha256 = ?17, "
+                "reviewed_by = ?18, reviewed_at = ?19, review_notes = ?20 WHERE id = ?21");
+    bind_release(s, r);
+    s.bind(21, r.id).run();
+  }
+
+  void insert_approval(const Approval& a) override {
+    Statement s(db_,
+                "INSERT INTO approvals (release_id, approver, step, role, binding, comment, "
+                "approved_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
+    s.bind(1, a.release_id).bind(2, a.approver).bind(3, static_cast<int64_t>(a.step));
+    s.bind(4, a.role).bind(5, a.binding).bind(6, a.comment).bind(7, format_utc(a.approved_at));
+    s.run();
+  }
+
+  std::vector<Approval> approvals_of(int64_t release_id) override {
+    Statement s(db_,
+                "SELECT release_id, approver, step, role, binding, comment, approved_at "
+                "FROM approvals WHERE release_id = ?1 ORDER BY id");
+    s.bind(1, release_id);
+    std::vector<Approval> out;
+    while (s.step())
+      out.push_back(Approval{s.integer(0), s.text(1), static_cast<int>(s.integer(2)), s.text(3),
+                             s.text(4), s.optional_text(5), parse_time(s.text(6))});
+    return out;
+  }
+
+  std::optional<AuditEntry> last_audit_entry() override {
+    Statement s(db_,
+                "SELECT seq, at, actor, action, subject, payload, prev_hash, hash FROM audit "
+                "ORDER BY seq DESC LIMIT 1");
+    if (!s.step()) return std::nullopt;
+    return read_audit(s);
+  }
+
+  std::optional<std::string> last_audit_subject(std::string_view action) override {
+    Statement s(db_, "SELECT subject FROM audit WHERE action = ?1 ORDER BY seq DESC LIMIT 1");
+    s.bind(1, action);
+    if (!s.step()) return std::nullopt;
+    return s.text(0);
+  }
+
+  void insert_audit_entry(const AuditEntry& e) override {
+    Statement s(db_,
+                "INSERT INTO audit (seq, at, actor, action, subject, payload, prev_hash, hash) "
+                "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
+    s.bind(1, e.seq).bind(2, format_utc(e.at)).bind(3, e.actor).bind(4, e.action);
+    s.bind(5, e.subject).bind(6, e.payload).bind(7, e.prev_hash).bind(8, e.hash).run();
+  }
+
+  void scan_audit(int64_t from_seq,
+                  const std::function<bool(const AuditEntry&)>& visit) override {
+    Statement s(db_,
+                "SELECT seq, at, actor, action, subject, payload, prev_hash, hash FROM audit "
+                "WHERE seq >= ?1 ORDER BY seq");
+    s.bind(1, from_seq);
+    while (s.step())
+      if (!visit(read_audit(s))) return;
+  }
+
+ private:
+  std::vector<Role> roles_of(const std::string& user) {
+    std::vector<Role> roles;
+    Statement s(db_, "SELECT role FROM user_roles WHERE user = ?1");
+    s.bind(1, user);
+    while (s.step())
+      if (auto r = role_from_string(s.text(0))) roles.push_back(*r);
+    std::sort(roles.begin(), roles.end());
+    return roles;
+  }
+
+  void write_roles(const User& u) {
+    for (Role r : u.roles) {
+      Statement s(db_, "INSERT INTO user_roles (user, role) VALUES (?1, ?2)");
+      s.bind(1, u.name).bind(2, to_string(r)).run();
+    }
+  }
+
+  Database& db_;
+};
+
+class SqliteStore final : public Store {
+ public:
+  SqliteStore(fs::path file, SqliteOptions options)
+      : file_(std::move(file)),
+        options_(options),
+        db_(file_.string(), SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX) {
+    sqlite3_busy_timeout(db_.handle(), static_cast<int>(options_.busy_timeout.count()));
+    db_.exec("PRAGMA journal_mode = WAL");
+    // Governance data: an acknowledged write survives power loss.
+    db_.exec("PRAGMA synchronous = FULL");
+    db_.exec("PRAGMA foreign_keys = ON");
+  }
+
+  Result<void> migrate(const std::vector<Migration>& migrations) {
+    int known = migrations.back().version;
+    return write([&](StoreTransaction&) -> Result<void> {
+      Statement v(db_, "PRAGMA user_version");
+      v.step();
+      int current = static_cast<int>(v.integer(0));
+      if (current > known)
+        return fail(ErrorKind::unavailable,
+                    "{} was written by a newer beaver (schema version {}; this beaver knows up "
+                    "to {}): upgrade beaver",
+                    file_.string(), current, known);
+      for (const auto& m : migrations) {
+        if (m.version <= current) continue;
+        db_.exec(m.sql);
+        db_.exec(fmt::format("PRAGMA user_version = {}", m.version));
+      }
+      return {};
+    });
+  }
+
+  Result<void> write(const StoreWork& work) override {
+    return run("BEGIN IMMEDIATE", work, options_.attempts);
+  }
+
+  Result<void> read(const StoreWork& work) override { return run("BEGIN", work, 1); }
+
+  std::string describe() const override { return "sqlite://" + file_.string(); }
+
+ private:
+  Result<void> run(const char* begin, const StoreWork& work, int attempts) {
+    for (int attempt = 1;; ++attempt) {
+      bool open = false;
+      try {
+        db_.exec(begin);
+        open = true;
+        SqliteTransaction tx(db_);
+        auto result = work(tx);
+        if (!result) {
+          db_.exec("ROLLBACK");
+          return result;
+        }
+        db_.exec("COMMIT");
+        return {};
+      } catch (const SqliteError& e) {
+        if (open || !sqlite3_get_autocommit(db_.handle())) rollback_quietly();
+        if (e.busy() && attempt < attempts) {
+          std::this_thread::sleep_for(std::chrono::milliseconds(50 * attempt));
+          continue;
+        }
+        if (e.busy())
+          return fail(ErrorKind::unavailable,
+                      "the ledger {} is locked by another beaver (waited {} ms, {} attempts); "
+                      "try again",
+                      file_.string(), options_.busy_timeout.count() * attempts, attempts);
+        return fail(ErrorKind::internal, "database error in {}: {}", file_.string(), e.what());
+      }
+    }
+  }
+
+  void rollback_quietly() {
+    sqlite3_exec(db_.handle(), "ROLLBACK", nullptr, nullptr, nullptr);
+  }
+
+  fs::path file_;
+  SqliteOptions options_;
+  Database db_;
+};
+
+}  // namespace
+
+Result<std::unique_ptr<Store>> open_sqlite_store(const fs::path& file,
+                                                 const fs::path& migrations_dir,
+                                                 SqliteOptions options) {
+  auto migrations = load_migrations(migrations_dir);
+  if (!migrations) return std::unexpected(migrations.error());
+  std::error_code ec;
+  if (file.has_parent_path() && !fs::exists(file.parent_path(), ec)) {
+    fs::create_directories(file.parent_path(), ec);
+    if (ec)
+      return fail(ErrorKind::bad_input, "cannot create {}: {}", file.parent_path().string(),
+                  ec.message());
+    // The ledger holds who approved what: private to its owner.
+    chmod(file.parent_path().c_str(), 0700);
+  }
+  try {
+    auto store = std::make_unique<SqliteStore>(file, options);
+    BEAVER_TRY(store->migrate(*migrations));
+    return store;
+  } catch (const SqliteError& e) {
+    if (e.busy())
+      return fail(ErrorKind::unavailable, "the ledger {} is locked by another beaver; try again",
+                  file.string());
+    return fail(ErrorKind::unavailable, "cannot open the ledger {}: {}", file.string(), e.what());
+  }
+}
+
+}  // namespace beaver

@@ -1,0 +1,97 @@
+#pragma once
+// The ledger's storage: one interface that the rules use, so they never see SQL, and one
+// implementation per database (SQLite now; PostgreSQL can sit beside it).
+
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "audit/audit_entry.hpp"
+#include "error/error.hpp"
+#include "model/release.hpp"
+#include "model/user.hpp"
+
+namespace beaver {
+
+struct ReleaseFilter {
+  std::optional<std::string> service;
+  std::optional<std::string> env;
+  std::optional<ReleaseType> type;
+  std::optional<ReleaseState> state;
+  std::optional<Timestamp> submitted_from;   // inclusive
+  std::optional<Timestamp> submitted_until;  // exclusive
+  // Emergencies past approval or deploy with no review, whose review was due before this time.
+  std::optional<Timestamp> review_due_before;
+  std::chrono::seconds review_deadline{0};  // used with review_due_before
+  int64_t limit = 1000;
+};
+
+// What one unit of work may read and write. Database faults inside are thrown and turned into
+// errors by Store::write/read, which also roll the whole unit back.
+class StoreTransaction {
+ public:
+  virtual ~StoreTransaction() = default;
+
+  virtual std::optional<User> find_user(std::string_view name) = 0;
+  virtual std::vector<User> list_users() = 0;
+  virtual void insert_user(const User& user) = 0;
+  virtual void update_user(const User& user) = 0;  // team and roles
+
+  virtual std::optional<Service> find_service(std::string_view name) = 0;
+  virtual std::vector<Service> list_services() = 0;
+  virtual void insert_service(const Service& service) = 0;
+
+  // Keeps a policy's content, once per SHA-256.
+  virtual void keep_policy(const std::string& sha256, const std::string& path,
+                           const std::string& content, Timestamp seen_at) = 0;
+
+  virtual int64_t insert_release(const Release& release) = 0;  // returns the new id
+  virtual std::optional<Release> find_release(int64_t id) = 0;
+  virtual std::vector<Release> list_releases(const ReleaseFilter& filter) = 0;
+  virtual void update_release(const Release& release) = 0;
+
+  virtual void insert_approval(const Approval& approval) = 0;
+  virtual std::vector<Approval> approvals_of(int64_t release_id) = 0;  // oldest first
+
+  virtual std::optional<AuditEntry> last_audit_entry() = 0;
+  // The subject of the newest entry with `action`, e.g. the last policy seen.
+  virtual std::optional<std::string> last_audit_subject(std::string_view action) = 0;
+  virtual void insert_audit_entry(const AuditEntry& entry) = 0;
+  // Calls `visit` for each entry in sequence order until it returns false.
+  virtual void scan_audit(int64_t from_seq,
+                          const std::function<bool(const AuditEntry&)>& visit) = 0;
+};
+
+using StoreWork = std::function<Result<void>(StoreTransaction&)>;
+
+class Store {
+ public:
+  virtual ~Store() = default;
+  // Runs `work` in one write transaction, committed when it succeeds and rolled back when it
+  // returns an error. When the database is busy the whole unit is retried a bounded number of
+  // times; after that the error is `unavailable`.
+  virtual Result<void> write(const StoreWork& work) = 0;
+  // Runs `work` on a consistent snapshot; changes nothing.
+  virtual Result<void> read(const StoreWork& work) = 0;
+  // "sqlite:///home/ann/.beaver/beaver.db", for messages.
+  virtual std::string describe() const = 0;
+};
+
+struct SqliteOptions {
+  std::chrono::milliseconds busy_timeout{5000};
+  int attempts = 3;  // whole-transaction attempts while the database stays busy
+};
+
+// Opens (creating when missing) the SQLite ledger at `file`, in WAL mode with synchronous=FULL
+// and foreign keys, and brings its schema up to date with the migrations in `migrations_dir`.
+// A database written by a newer beaver is refused.
+Result<std::unique_ptr<Store>> open_sqlite_store(const std::filesystem::path& file,
+                                                 const std::filesystem::path& migrations_dir,
+                                                 SqliteOptions options = {});
+
+}  // namespace beaver
