@@ -32,13 +32,14 @@ void check_chain(const std::string& where, const std::vector<ApprovalRule>& chai
                             ? fmt::format("{} of team {}", to_string(rule.role), *team)
                             : std::string(to_string(rule.role));
       if (c.eligible < rule.count)
-        out.push_back(fmt::format("{} step {} needs {} {} approval(s) but only {} user(s) are {}",
-                                  where, i + 1, rule.count, who, c.eligible, who));
+        out.push_back(fmt::format("{} step {} needs approvals by {} distinct {}, but {} "
+                                  "registered user(s) qualify",
+                                  where, i + 1, rule.count, who, c.eligible));
       else if (c.eligible == rule.count && c.one_may_submit)
-        out.push_back(fmt::format(
-            "{} step {} needs {} {} approval(s) and exactly {} user(s) are {}: a release one of "
-            "them submits cannot be approved",
-            where, i + 1, rule.count, who, c.eligible, who));
+        out.push_back(fmt::format("{} step {} needs approvals by {} distinct {}, and exactly {} "
+                                  "user(s) qualify: a release one of them submits cannot be "
+                                  "approved",
+                                  where, i + 1, rule.count, who, c.eligible));
     };
     if (!rule.same_team) {
       check(nullptr);

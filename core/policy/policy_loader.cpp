@@ -98,24 +98,27 @@ class PolicyBuilder {
     return minutes;
   }
 
-  // "YYYY-MM-DDTHH:MM" on the local clock of the environment.
+  // "YYYY-MM-DDTHH:MM" on the local clock of the environment; the date must exist.
   Result<date::local_seconds> local_time(const YAML::Node& n) const {
     const std::string& s = n.Scalar();
-    date::local_seconds t;
-    std::istringstream in(s);
-    in >> date::parse("%Y-%m-%dT%H:%M", t);
-    // date::parse accepts days like the 31st of April by rolling over; refuse them instead.
-    bool ok = !in.fail() && in.peek() == std::char_traits<char>::eof() && s.size() == 16;
-    if (ok) {
-      auto ymd = date::year_month_day{date::floor<date::days>(t)};
-      ok = fmt::format("{:04}-{:02}-{:02}", static_cast<int>(ymd.year()),
-                       static_cast<unsigned>(ymd.month()),
-                       static_cast<unsigned>(ymd.day())) == s.substr(0, 10);
-    }
-    if (!ok)
+    auto number = [&](size_t at, size_t width) {
+      int value = 0;
+      for (size_t i = at; i < at + width; ++i) {
+        if (s[i] < '0' || s[i] > '9') return -1;
+        value = value * 10 + (s[i] - '0');
+      }
+      return value;
+    };
+    bool shaped = s.size() == 16 && s[4] == '-' && s[7] == '-' && s[10] == 'T' && s[13] == ':';
+    int y = shaped ? number(0, 4) : -1, mo = shaped ? number(5, 2) : -1,
+        d = shaped ? number(8, 2) : -1, h = shaped ? number(11, 2) : -1,
+        mi = shaped ? number(14, 2) : -1;
+    date::year_month_day ymd{date::year{y}, date::month{static_cast<unsigned>(mo)},
+                             date::day{static_cast<unsigned>(d)}};
+    if (!shaped || y < 0 || mo < 0 || d < 0 || !ymd.ok() || h < 0 || h > 23 || mi < 0 || mi > 59)
       return std::unexpected(doc_.error_at(
           n, fmt::format("expected a local date and time \"YYYY-MM-DDTHH:MM\", got '{}'", s)));
-    return t;
+    return date::local_days{ymd} + std::chrono::hours{h} + std::chrono::minutes{mi};
   }
 
   Result<ReleaseWindow> window(const YAML::Node& n) const {

@@ -2,7 +2,7 @@
 
 #include <charconv>
 #include <cstdlib>
-#include <regex>
+#include <algorithm>
 
 #include <Poco/Dynamic/Var.h>
 #include <Poco/JSON/Array.h>
@@ -31,8 +31,31 @@ std::string encode_path(const DocumentPath& path) {
 }
 
 bool parse_int(std::string_view s, int base, Poco::Int64& out) {
+  if (!s.empty() && s.front() == '+') s.remove_prefix(1);  // from_chars refuses a leading '+'
   auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), out, base);
-  return ec == std::errc{} && end == s.data() + s.size();
+  return ec == std::errc{} && end == s.data() + s.size() && !s.empty();
+}
+
+bool all_digits(std::string_view s) {
+  return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+// [-+]? ( digits ( "." digits? )? | "." digits ) ( [eE] [-+]? digits )?
+bool is_float(std::string_view s) {
+  if (!s.empty() && (s.front() == '-' || s.front() == '+')) s.remove_prefix(1);
+  std::string_view exponent;
+  if (auto e = s.find_first_of("eE"); e != std::string_view::npos) {
+    exponent = s.substr(e + 1);
+    s = s.substr(0, e);
+    if (!exponent.empty() && (exponent.front() == '-' || exponent.front() == '+'))
+      exponent.remove_prefix(1);
+    if (!all_digits(exponent)) return false;
+  }
+  auto dot = s.find('.');
+  if (dot == std::string_view::npos) return all_digits(s);
+  std::string_view whole = s.substr(0, dot), fraction = s.substr(dot + 1);
+  return (whole.empty() || all_digits(whole)) && (fraction.empty() || all_digits(fraction)) &&
+         !(whole.empty() && fraction.empty());
 }
 
 // A plain scalar typed by YAML 1.2's core schema. yaml-cpp has already turned "", "~" and the
@@ -41,23 +64,19 @@ Poco::Dynamic::Var plain_scalar(const std::string& s) {
   if (s == "true" || s == "True" || s == "TRUE") return true;
   if (s == "false" || s == "False" || s == "FALSE") return false;
   if (s == "null" || s == "Null" || s == "NULL" || s == "~") return {};
-
-  static const std::regex decimal("[-+]?[0-9]+");
-  static const std::regex octal("0o[0-7]+");
-  static const std::regex hex("0x[0-9a-fA-F]+");
-  static const std::regex floating(R"([-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?)");
-  static const std::regex special(R"([-+]?\.(inf|Inf|INF)|\.(nan|NaN|NAN))");
+  std::string_view v = s;
   Poco::Int64 n = 0;
-  if (std::regex_match(s, decimal)) {
-    // from_chars refuses a leading '+'; an integer too large for 64 bits is kept as a float.
-    if (parse_int(s[0] == '+' ? std::string_view(s).substr(1) : std::string_view(s), 10, n))
-      return n;
-    return std::strtod(s.c_str(), nullptr);
+  if (v.starts_with("0o") && parse_int(v.substr(2), 8, n)) return n;
+  if (v.starts_with("0x") && parse_int(v.substr(2), 16, n)) return n;
+  std::string_view unsigned_part = v.starts_with('-') || v.starts_with('+') ? v.substr(1) : v;
+  if (all_digits(unsigned_part)) {
+    if (parse_int(v, 10, n)) return n;
+    return std::strtod(s.c_str(), nullptr);  // too large for 64 bits: keep it as a float
   }
-  if (std::regex_match(s, octal) && parse_int(std::string_view(s).substr(2), 8, n)) return n;
-  if (std::regex_match(s, hex) && parse_int(std::string_view(s).substr(2), 16, n)) return n;
-  if (std::regex_match(s, floating) || std::regex_match(s, special))
-    return std::strtod(s.c_str(), nullptr);
+  for (const char* special : {".inf", ".Inf", ".INF", "+.inf", "+.Inf", "+.INF", "-.inf", "-.Inf",
+                              "-.INF", ".nan", ".NaN", ".NAN"})
+    if (v == special) return std::strtod(s.c_str(), nullptr);
+  if (is_float(v)) return std::strtod(s.c_str(), nullptr);
   return s;
 }
 

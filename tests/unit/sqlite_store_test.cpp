@@ -1,1 +1,126 @@
 #include <doctest/doctest.h>
+
+#include <thread>
+
+#include "sqlite_edit.hpp"
+#include "store/store.hpp"
+#include "test_folder.hpp"
+
+using namespace beaver;
+
+namespace {
+
+std::filesystem::path migrations() { return test::source_dir() / "schemas/migrations/sqlite"; }
+
+Result<void> add_user(Store& store, const char* name) {
+  return store.write([&](StoreTransaction& tx) -> Result<void> {
+    tx.insert_user(User{name, "payments", {Role::developer}, {}});
+    return {};
+  });
+}
+
+}  // namespace
+
+TEST_CASE("a new ledger is created in WAL mode at the newest schema version") {
+  test::TestFolder dir;
+  auto file = dir.path() / "home" / "beaver.db";
+  auto store = open_sqlite_store(file, migrations());
+  REQUIRE(store.has_value());
+  CHECK(std::filesystem::exists(file));
+  CHECK(test::raw_sql(file, "SELECT 1 FROM users") == "");
+  sqlite3* db = nullptr;
+  sqlite3_open(file.c_str(), &db);
+  sqlite3_stmt* st = nullptr;
+  sqlite3_prepare_v2(db, "PRAGMA journal_mode", -1, &st, nullptr);
+  REQUIRE(sqlite3_step(st) == SQLITE_ROW);
+  CHECK(std::string(reinterpret_cast<const char*>(sqlite3_column_text(st, 0))) == "wal");
+  sqlite3_finalize(st);
+  sqlite3_close(db);
+}
+
+TEST_CASE("opening a ledger twice applies no migration twice") {
+  test::TestFolder dir;
+  auto file = dir.path() / "beaver.db";
+  REQUIRE(open_sqlite_store(file, migrations()).has_value());
+  auto again = open_sqlite_store(file, migrations());
+  REQUIRE(again.has_value());
+  CHECK(add_user(**again, "dan").has_value());
+}
+
+TEST_CASE("a ledger written by a newer beaver is refused") {
+  test::TestFolder dir;
+  auto file = dir.path() / "beaver.db";
+  REQUIRE(open_sqlite_store(file, migrations()).has_value());
+  REQUIRE(test::raw_sql(file, "PRAGMA user_version = 99") == "");
+  auto store = open_sqlite_store(file, migrations());
+  REQUIRE_FALSE(store.has_value());
+  CHECK(store.error().message.find("newer beaver (schema version 99") != std::string::npos);
+}
+
+TEST_CASE("a unit of work that fails leaves nothing behind") {
+  test::TestFolder dir;
+  auto store = *open_sqlite_store(dir.path() / "beaver.db", migrations());
+  auto r = store->write([&](StoreTransaction& tx) -> Result<void> {
+    tx.insert_user(User{"dan", "payments", {Role::developer}, {}});
+    return fail(ErrorKind::refused, "no");
+  });
+  CHECK_FALSE(r.has_value());
+  store->read([&](StoreTransaction& tx) -> Result<void> {
+    CHECK_FALSE(tx.find_user("dan").has_value());
+    return {};
+  });
+}
+
+TEST_CASE("a database fault inside a unit of work is an error, not a crash, and rolls back") {
+  test::TestFolder dir;
+  auto store = *open_sqlite_store(dir.path() / "beaver.db", migrations());
+  REQUIRE(add_user(*store, "dan").has_value());
+  auto r = store->write([&](StoreTransaction& tx) -> Result<void> {
+    tx.insert_user(User{"eve", "payments", {Role::developer}, {}});
+    tx.insert_user(User{"dan", "payments", {Role::developer}, {}});  // primary key clash
+    return {};
+  });
+  REQUIRE_FALSE(r.has_value());
+  CHECK(r.error().kind == ErrorKind::internal);
+  store->read([&](StoreTransaction& tx) -> Result<void> {
+    CHECK_FALSE(tx.find_user("eve").has_value());
+    return {};
+  });
+}
+
+TEST_CASE("a writer waits for a busy ledger and says so when it stays locked") {
+  test::TestFolder dir;
+  auto file = dir.path() / "beaver.db";
+  auto store = *open_sqlite_store(file, migrations(), {std::chrono::milliseconds(50), 2});
+  sqlite3* holder = nullptr;
+  sqlite3_open(file.c_str(), &holder);
+  REQUIRE(sqlite3_exec(holder, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr) == SQLITE_OK);
+  auto r = add_user(*store, "dan");
+  REQUIRE_FALSE(r.has_value());
+  CHECK(r.error().kind == ErrorKind::unavailable);
+  CHECK(r.error().message.find("locked by another beaver") != std::string::npos);
+  sqlite3_exec(holder, "ROLLBACK", nullptr, nullptr, nullptr);
+  CHECK(add_user(*store, "dan").has_value());
+  sqlite3_close(holder);
+}
+
+TEST_CASE("a writer retries the whole unit of work once the lock is released") {
+  test::TestFolder dir;
+  auto file = dir.path() / "beaver.db";
+  auto store = *open_sqlite_store(file, migrations(), {std::chrono::milliseconds(20), 10});
+  sqlite3* holder = nullptr;
+  sqlite3_open(file.c_str(), &holder);
+  REQUIRE(sqlite3_exec(holder, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr) == SQLITE_OK);
+  Result<void> written;
+  std::thread writer([&] { written = add_user(*store, "dan"); });
+  // The lock outlives one busy timeout, so the first attempt gives up and a retry succeeds.
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  sqlite3_exec(holder, "COMMIT", nullptr, nullptr, nullptr);
+  writer.join();
+  sqlite3_close(holder);
+  CHECK(written.has_value());
+  store->read([&](StoreTransaction& tx) -> Result<void> {
+    CHECK(tx.find_user("dan").has_value());
+    return {};
+  });
+}
