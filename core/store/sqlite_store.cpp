@@ -289,10 +289,11 @@ class SqliteStore final : public Store {
 
   Result<void> migrate(const std::vector<Migration>& migrations) {
     int known = migrations.back().version;
+    // Checked outside a write transaction first, so readers of an up-to-date ledger never wait
+    // for its write lock; checked again inside it, in case another process migrated meanwhile.
+    if (schema_version() == known) return {};
     return write([&](StoreTransaction&) -> Result<void> {
-      Statement v(db_, "PRAGMA user_version");
-      v.step();
-      int current = static_cast<int>(v.integer(0));
+      int current = schema_version();
       if (current > known)
         return fail(ErrorKind::unavailable,
                     "{} was written by a newer beaver (schema version {}; this beaver knows up "
@@ -344,6 +345,12 @@ class SqliteStore final : public Store {
         return fail(ErrorKind::internal, "database error in {}: {}", file_.string(), e.what());
       }
     }
+  }
+
+  int schema_version() {
+    Statement v(db_, "PRAGMA user_version");
+    v.step();
+    return static_cast<int>(v.integer(0));
   }
 
   void rollback_quietly() {
