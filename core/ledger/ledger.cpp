@@ -381,6 +381,7 @@ Result<ReleaseView> Ledger::cancel(const std::string& actor, int64_t id,
       return fail(ErrorKind::refused,
                   "only its submitter ({}) or an admin cancels release {}", r.submitter, r.id);
     BEAVER_TRY(transition(r.id, r.state, ReleaseState::cancelled));
+    note_policy(tx, actor);
     auto now = clock_.now();
     r.closed_by = me->name;
     r.close_comment = comment;
@@ -425,6 +426,7 @@ Result<ReleaseView> Ledger::review(const std::string& actor, int64_t id, const s
                   "the review of release {} is written by its submitter, a leader of team {} or "
                   "an admin",
                   r.id, svc ? svc->team : "?");
+    note_policy(tx, actor);
     r.reviewed_by = me->name;
     r.reviewed_at = now;
     r.review_notes = notes;
