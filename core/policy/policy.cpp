@@ -5,9 +5,12 @@ namespace beaver {
 const std::vector<ApprovalRule>& EnvironmentPolicy::chain_for(ReleaseType type) const {
   // The loader has already filled `rollback` from `emergency` when the policy gave none.
   switch (type) {
-    case ReleaseType::normal: return normal;
-    case ReleaseType::emergency: return emergency;
-    case ReleaseType::rollback: return rollback;
+    case ReleaseType::normal:
+      return normal;
+    case ReleaseType::emergency:
+      return emergency;
+    case ReleaseType::rollback:
+      return rollback;
   }
   return normal;  // unreachable: every ReleaseType is handled above
 }

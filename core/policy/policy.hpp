@@ -76,8 +76,8 @@ struct Policy {
 };
 
 // Reads and validates policy.yaml against schemas/policy.schema.json under `data_dir`, then
-// checks what a schema cannot (known time zones, dates, spans). Every error is bad_input with a
-// message "FILE:LINE:COL: what was expected".
+// checks what a schema cannot (known time zones, dates, spans). An error in the file is bad_input
+// with a message "FILE:LINE:COL: what was expected"; a missing or broken schema is internal.
 Result<Policy> load_policy(const std::filesystem::path& file, const std::filesystem::path& data_dir);
 
 // The same from text already read; `display_name` prefixes error messages.

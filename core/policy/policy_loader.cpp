@@ -1,17 +1,17 @@
 // Reading policy.yaml: the schema checks its shape, then this file builds the Policy structs and
 // checks what a schema cannot (time zones that exist, real dates, non-empty spans).
 
+#include <Poco/JSON/Array.h>
+#include <Poco/JSON/Object.h>
+#include <Poco/JSON/Stringifier.h>
+#include <Poco/SHA2Engine.h>
+
 #include <algorithm>
 #include <array>
 #include <cerrno>
 #include <cstring>
 #include <fstream>
 #include <sstream>
-
-#include <Poco/JSON/Array.h>
-#include <Poco/JSON/Object.h>
-#include <Poco/JSON/Stringifier.h>
-#include <Poco/SHA2Engine.h>
 
 #include "policy/policy.hpp"
 #include "schema/schema.hpp"
@@ -141,8 +141,8 @@ class PolicyBuilder {
     BEAVER_TRY(to);
     if (*from == *to)
       return std::unexpected(doc_.error_at(
-          n["to"], fmt::format("a window from {} to {} is empty", n["from"].Scalar(),
-                               n["to"].Scalar())));
+          n["to"],
+          fmt::format("a window from {} to {} is empty", n["from"].Scalar(), n["to"].Scalar())));
     w.span = {*from, *to};
     return w;
   }
@@ -169,8 +169,8 @@ class PolicyBuilder {
       auto role = role_from_string(step["role"].Scalar());
       if (!role)
         return std::unexpected(doc_.error_at(
-            step["role"], fmt::format("expected one of: {}, got '{}'", all_roles_text(),
-                                      step["role"].Scalar())));
+            step["role"],
+            fmt::format("expected one of: {}, got '{}'", all_roles_text(), step["role"].Scalar())));
       r.role = *role;
       try {
         if (const YAML::Node count = step["count"]) r.count = count.as<int>();

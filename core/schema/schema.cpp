@@ -1,10 +1,16 @@
 // valijson aborts on a bad schema unless told to throw; the throw becomes an internal error here.
 #define VALIJSON_USE_EXCEPTIONS 1
 // GCC 12 reports a false "may be used uninitialized" inside libstdc++'s <regex> (which valijson
-// uses) when optimising with sanitizers on; it is not in this code, so keep it from failing -Werror.
+// uses) when optimising with sanitizers on; it is not in this code, so keep it from failing
+// -Werror.
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
 
 #include "schema/schema.hpp"
+
+#include <Poco/Dynamic/Var.h>
+#include <Poco/JSON/Array.h>
+#include <Poco/JSON/Object.h>
+#include <Poco/JSON/Parser.h>
 
 #include <algorithm>
 #include <fstream>
@@ -12,11 +18,6 @@
 #include <regex>
 #include <sstream>
 #include <tuple>
-
-#include <Poco/Dynamic/Var.h>
-#include <Poco/JSON/Array.h>
-#include <Poco/JSON/Object.h>
-#include <Poco/JSON/Parser.h>
 #include <valijson/adapters/poco_json_adapter.hpp>
 #include <valijson/schema.hpp>
 #include <valijson/schema_parser.hpp>
@@ -203,8 +204,8 @@ std::string expectation(const std::vector<ObjectPtr>& schemas) {
     if (s->has("const")) return "'" + s->get("const").toString() + "'";
     if (!s->has("type")) continue;
     static const std::map<std::string, std::string> kTypes{
-        {"string", "a text"},   {"integer", "a whole number"}, {"number", "a number"},
-        {"boolean", "true or false"}, {"object", "a mapping"}, {"array", "a list"},
+        {"string", "a text"},         {"integer", "a whole number"}, {"number", "a number"},
+        {"boolean", "true or false"}, {"object", "a mapping"},       {"array", "a list"},
         {"null", "nothing"}};
     auto it = kTypes.find(s->get("type").toString());
     if (it != kTypes.end()) return it->second;
@@ -332,8 +333,8 @@ std::optional<std::string> bad_property_name(const YamlDocument& doc, const Load
               !std::regex_search(key, std::regex(r->getValue<std::string>("pattern")))) {
             DocumentPath at = path;
             at.push_back(key);
-            return fmt::format("{}: expected {}, got '{}'", doc.where(at, true),
-                               expectation(rules), key);
+            return fmt::format("{}: expected {}, got '{}'", doc.where(at, true), expectation(rules),
+                               key);
           }
     }
   }

@@ -1,12 +1,12 @@
 #include "schema/yaml_document.hpp"
 
-#include <charconv>
-#include <cstdlib>
-#include <algorithm>
-
 #include <Poco/Dynamic/Var.h>
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Object.h>
+
+#include <algorithm>
+#include <charconv>
+#include <cstdlib>
 
 namespace beaver {
 namespace {
@@ -22,9 +22,12 @@ std::string encode_path(const DocumentPath& path) {
   for (const auto& part : path) {
     out += '/';
     for (char c : part) {
-      if (c == '~') out += "~0";
-      else if (c == '/') out += "~1";
-      else out += c;
+      if (c == '~')
+        out += "~0";
+      else if (c == '/')
+        out += "~1";
+      else
+        out += c;
     }
   }
   return out;
@@ -110,8 +113,10 @@ class YamlDocument::Builder {
         }
         return Poco::Dynamic::Var(array);
       }
-      case YAML::NodeType::Map: return convert_map(node, path, depth);
-      default: return Poco::Dynamic::Var();  // null (and undefined, which a parse never yields)
+      case YAML::NodeType::Map:
+        return convert_map(node, path, depth);
+      default:
+        return Poco::Dynamic::Var();  // null (and undefined, which a parse never yields)
     }
   }
 

@@ -3,13 +3,13 @@
 // keeps the yaml-cpp tree (for building), the same data as a JSON value (for the schema), and
 // where every value and mapping key sits in the file, so any error can point at "NAME:LINE:COL".
 
+#include <yaml-cpp/yaml.h>
+
 #include <map>
 #include <memory>
 #include <optional>
 #include <string>
 #include <vector>
-
-#include <yaml-cpp/yaml.h>
 
 #include "error/error.hpp"
 

@@ -1,6 +1,6 @@
-#include <string>
-
 #include <doctest/doctest.h>
+
+#include <string>
 
 #include "policy/policy.hpp"
 #include "test_folder.hpp"
@@ -97,8 +97,9 @@ TEST_CASE("a minimal policy gets the documented defaults") {
 
 TEST_CASE("an unknown environment is refused with the names the policy has") {
   TestFolder folder;
-  auto p = load_text(folder, kEnvs + "  test:\n    normal: {approvals: []}\n"
-                                     "    emergency: {approvals: []}\n");
+  auto p = load_text(folder, kEnvs +
+                                 "  test:\n    normal: {approvals: []}\n"
+                                 "    emergency: {approvals: []}\n");
   REQUIRE(p.has_value());
   auto env = p->environment("staging");
   REQUIRE_FALSE(env.has_value());
@@ -113,7 +114,8 @@ TEST_CASE("a misspelt key is pointed at and a close key name is suggested") {
                      "    normal:\n"
                      "      aprovals: []\n"
                      "    emergency: {approvals: []}\n");
-  CHECK(error_of(folder, p) == "policy.yaml:4:7: unknown key 'aprovals' (did you mean 'approvals'?)");
+  CHECK(error_of(folder, p) ==
+        "policy.yaml:4:7: unknown key 'aprovals' (did you mean 'approvals'?)");
 }
 
 TEST_CASE("a value of the wrong type says what was expected") {
@@ -254,16 +256,18 @@ TEST_CASE("a freeze on a day the calendar lacks is refused") {
                      "    freezes: [{from: \"2026-02-30T00:00\", to: \"2026-03-02T00:00\"}]\n"
                      "    normal: {approvals: []}\n"
                      "    emergency: {approvals: []}\n");
-  CHECK(error_of(folder, p) == "policy.yaml:3:22: expected a local date and time "
-                               "\"YYYY-MM-DDTHH:MM\", got '2026-02-30T00:00'");
+  CHECK(error_of(folder, p) ==
+        "policy.yaml:3:22: expected a local date and time "
+        "\"YYYY-MM-DDTHH:MM\", got '2026-02-30T00:00'");
 }
 
 TEST_CASE("an email channel needs someone to write to") {
   TestFolder folder;
-  auto p = load_text(folder, kEnvs +
-                                 "notify:\n"
-                                 "  - {channel: email, smtp: \"mail:25\", from: \"b@example.com\",\n"
-                                 "     events: [approved]}\n");
+  auto p =
+      load_text(folder, kEnvs +
+                            "notify:\n"
+                            "  - {channel: email, smtp: \"mail:25\", from: \"b@example.com\",\n"
+                            "     events: [approved]}\n");
   CHECK(error_of(folder, p) == "policy.yaml:6:5: missing key 'to_roles' or 'to'");
 }
 
