@@ -14,11 +14,10 @@ namespace beaver::cli {
 namespace {
 
 Result<std::vector<AuditEntry>> read_log(Context& ctx) {
-  auto actor = ctx.actor();
-  if (!actor) return std::unexpected(actor.error());
-  auto ledger = ctx.ledger(false);
-  if (!ledger) return std::unexpected(ledger.error());
-  return ledger->audit_log(*actor);
+  auto session = ctx.session(false);
+  if (!session) return std::unexpected(session.error());
+  auto& [actor, ledger] = *session;
+  return ledger.audit_log(actor);
 }
 
 Result<std::optional<AuditHead>> read_anchor(const std::string& file) {

@@ -87,7 +87,9 @@ Result<const Policy*> Context::policy() {
   return &*policy_;
 }
 
-Result<Ledger> Context::ledger(bool with_policy) {
+Result<Context::Session> Context::session(bool with_policy) {
+  auto who = actor();
+  if (!who) return std::unexpected(who.error());
   const Policy* p = nullptr;
   if (with_policy) {
     auto loaded = policy();
@@ -98,7 +100,7 @@ Result<Ledger> Context::ledger(bool with_policy) {
   if (!c) return std::unexpected(c.error());
   auto s = store();
   if (!s) return std::unexpected(s.error());
-  return Ledger(**s, **c, p);
+  return Session{*who, Ledger(**s, **c, p)};
 }
 
 }  // namespace beaver::cli

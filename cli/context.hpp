@@ -34,8 +34,12 @@ class Context {
   // The policy file's path: --policy, else BEAVER_POLICY, else $BEAVER_HOME/policy.yaml.
   Result<std::string> policy_path() const;
   Result<const Policy*> policy();
-  // The ledger with the store open; with the policy loaded when `with_policy`.
-  Result<Ledger> ledger(bool with_policy);
+  // Who acts, and the ledger with the store open (and the policy loaded when `with_policy`).
+  struct Session {
+    std::string actor;
+    Ledger ledger;
+  };
+  Result<Session> session(bool with_policy);
 
   // The command chosen on the command line runs after parsing; its outcome lands here.
   std::optional<Result<void>> outcome;

@@ -28,9 +28,9 @@ void register_policy_commands(CLI::App& app, Context& ctx) {
     auto home = beaver_home();
     std::error_code ec;
     if (!home || !std::filesystem::exists(*home / "beaver.db", ec)) return {};
-    auto ledger = ctx.ledger(false);
-    if (!ledger) return std::unexpected(ledger.error());
-    auto warnings = ledger->policy_warnings(pol);
+    auto session = ctx.session(false);
+    if (!session) return std::unexpected(session.error());
+    auto warnings = session->ledger.policy_warnings(pol);
     if (!warnings) return std::unexpected(warnings.error());
     for (const auto& w : *warnings) ctx.out.warn(w);
     return {};

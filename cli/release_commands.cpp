@@ -83,11 +83,10 @@ auto release_action(Context& ctx, std::shared_ptr<ActionArgs> args, Op op) {
   return [&ctx, args, op]() -> Result<void> {
     auto id = parse_id(args->id);
     if (!id) return std::unexpected(id.error());
-    auto actor = ctx.actor();
-    if (!actor) return std::unexpected(actor.error());
-    auto ledger = ctx.ledger(true);
-    if (!ledger) return std::unexpected(ledger.error());
-    auto view = op(*ledger, *actor, *id, *args);
+    auto session = ctx.session(true);
+    if (!session) return std::unexpected(session.error());
+    auto& [actor, ledger] = *session;
+    auto view = op(ledger, actor, *id, *args);
     if (!view) return std::unexpected(view.error());
     ctx.out.record(describe(*view), release_view_json(*view));
     return {};
@@ -117,15 +116,14 @@ void register_release_commands(CLI::App& app, Context& ctx) {
   submit->add_option("--reason", sa->reason, "why this cannot wait");
   add_output_option(*submit, ctx, {"table", "json"});
   on_run(submit, ctx, [&ctx, sa]() -> Result<void> {
-    auto actor = ctx.actor();
-    if (!actor) return std::unexpected(actor.error());
-    auto ledger = ctx.ledger(true);
-    if (!ledger) return std::unexpected(ledger.error());
+    auto session = ctx.session(true);
+    if (!session) return std::unexpected(session.error());
+    auto& [actor, ledger] = *session;
     SubmitRequest req = sa->request;
     req.commit = optional_arg(sa->commit);
     req.category = optional_arg(sa->category);
     req.reason = optional_arg(sa->reason);
-    auto view = ledger->submit(*actor, req);
+    auto view = ledger.submit(actor, req);
     if (!view) return std::unexpected(view.error());
     std::vector<std::string> text{
         fmt::format("release {} {}", view->release.id, to_string(view->release.state))};
@@ -152,10 +150,9 @@ void register_release_commands(CLI::App& app, Context& ctx) {
       ->check(CLI::Range(int64_t{1}, int64_t{100000}));
   add_output_option(*list, ctx, {"table", "json", "csv"});
   on_run(list, ctx, [&ctx, la]() -> Result<void> {
-    auto actor = ctx.actor();
-    if (!actor) return std::unexpected(actor.error());
-    auto ledger = ctx.ledger(true);
-    if (!ledger) return std::unexpected(ledger.error());
+    auto session = ctx.session(true);
+    if (!session) return std::unexpected(session.error());
+    auto& [actor, ledger] = *session;
     const Policy& policy = **ctx.policy();
     ReleaseQuery q;
     q.service = optional_arg(la->service);
@@ -174,7 +171,7 @@ void register_release_commands(CLI::App& app, Context& ctx) {
     }
     q.owing_review = la->owing_review;
     q.limit = la->limit;
-    auto releases = ledger->list(*actor, q);
+    auto releases = ledger.list(actor, q);
     if (!releases) return std::unexpected(releases.error());
     Table t{{"ID", "SERVICE", "ENV", "VERSION", "TYPE", "STATUS", "SUBMITTER", "SUBMITTED",
              "REVIEW DUE"},
@@ -201,11 +198,10 @@ void register_release_commands(CLI::App& app, Context& ctx) {
   on_run(show, ctx, [&ctx, show_id]() -> Result<void> {
     auto id = parse_id(*show_id);
     if (!id) return std::unexpected(id.error());
-    auto actor = ctx.actor();
-    if (!actor) return std::unexpected(actor.error());
-    auto ledger = ctx.ledger(true);
-    if (!ledger) return std::unexpected(ledger.error());
-    auto view = ledger->show(*actor, *id);
+    auto session = ctx.session(true);
+    if (!session) return std::unexpected(session.error());
+    auto& [actor, ledger] = *session;
+    auto view = ledger.show(actor, *id);
     if (!view) return std::unexpected(view.error());
     ctx.out.record(describe(*view), release_view_json(*view));
     return {};

@@ -19,11 +19,10 @@ void register_service_commands(CLI::App& app, Context& ctx) {
   add->add_option("NAME", args->name, "service name")->required();
   add->add_option("--team", args->team, "the owning team")->required();
   on_run(add, ctx, [&ctx, args]() -> Result<void> {
-    auto actor = ctx.actor();
-    if (!actor) return std::unexpected(actor.error());
-    auto ledger = ctx.ledger(false);
-    if (!ledger) return std::unexpected(ledger.error());
-    auto s = ledger->add_service(*actor, args->name, args->team);
+    auto session = ctx.session(false);
+    if (!session) return std::unexpected(session.error());
+    auto& [actor, ledger] = *session;
+    auto s = ledger.add_service(actor, args->name, args->team);
     if (!s) return std::unexpected(s.error());
     ctx.out.line(fmt::format("service {} added (team {})", s->name, s->team));
     return {};
@@ -32,11 +31,10 @@ void register_service_commands(CLI::App& app, Context& ctx) {
   auto* list = service->add_subcommand("list", "list services");
   add_output_option(*list, ctx, {"table", "json", "csv"});
   on_run(list, ctx, [&ctx]() -> Result<void> {
-    auto actor = ctx.actor();
-    if (!actor) return std::unexpected(actor.error());
-    auto ledger = ctx.ledger(false);
-    if (!ledger) return std::unexpected(ledger.error());
-    auto services = ledger->list_services(*actor);
+    auto session = ctx.session(false);
+    if (!session) return std::unexpected(session.error());
+    auto& [actor, ledger] = *session;
+    auto services = ledger.list_services(actor);
     if (!services) return std::unexpected(services.error());
     Table t{{"NAME", "TEAM", "CREATED"}, {}};
     Poco::JSON::Array::Ptr json = new Poco::JSON::Array;

@@ -50,10 +50,10 @@ void register_user_commands(CLI::App& app, Context& ctx) {
   add_user_options(add, *add_args);
   add_output_option(*add, ctx, {"table", "json"});
   on_run(add, ctx, [&ctx, add_args]() -> Result<void> {
-    auto actor = ctx.actor();
-    auto ledger = ctx.ledger(false);
-    if (!ledger) return std::unexpected(ledger.error());
-    auto u = ledger->add_user(actor.value_or(""), to_new_user(*add_args));
+    auto session = ctx.session(false);
+    if (!session) return std::unexpected(session.error());
+    auto& [actor, ledger] = *session;
+    auto u = ledger.add_user(actor, to_new_user(*add_args));
     if (!u) return std::unexpected(u.error());
     ctx.out.record({fmt::format("user {} added (team {}, {})", u->name, u->team,
                                 roles_text(u->roles))},
@@ -66,11 +66,10 @@ void register_user_commands(CLI::App& app, Context& ctx) {
   add_user_options(update, *update_args);
   add_output_option(*update, ctx, {"table", "json"});
   on_run(update, ctx, [&ctx, update_args]() -> Result<void> {
-    auto actor = ctx.actor();
-    if (!actor) return std::unexpected(actor.error());
-    auto ledger = ctx.ledger(false);
-    if (!ledger) return std::unexpected(ledger.error());
-    auto u = ledger->update_user(*actor, to_new_user(*update_args));
+    auto session = ctx.session(false);
+    if (!session) return std::unexpected(session.error());
+    auto& [actor, ledger] = *session;
+    auto u = ledger.update_user(actor, to_new_user(*update_args));
     if (!u) return std::unexpected(u.error());
     ctx.out.record({fmt::format("user {} updated (team {}, {})", u->name, u->team,
                                 roles_text(u->roles))},
@@ -81,11 +80,10 @@ void register_user_commands(CLI::App& app, Context& ctx) {
   auto* list = user->add_subcommand("list", "list users");
   add_output_option(*list, ctx, {"table", "json", "csv"});
   on_run(list, ctx, [&ctx]() -> Result<void> {
-    auto actor = ctx.actor();
-    if (!actor) return std::unexpected(actor.error());
-    auto ledger = ctx.ledger(false);
-    if (!ledger) return std::unexpected(ledger.error());
-    auto users = ledger->list_users(*actor);
+    auto session = ctx.session(false);
+    if (!session) return std::unexpected(session.error());
+    auto& [actor, ledger] = *session;
+    auto users = ledger.list_users(actor);
     if (!users) return std::unexpected(users.error());
     Table t{{"NAME", "TEAM", "ROLES", "CREATED"}, {}};
     Poco::JSON::Array::Ptr json = new Poco::JSON::Array;

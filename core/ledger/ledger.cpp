@@ -269,12 +269,11 @@ Result<ReleaseView> Ledger::submit(const std::string& actor, const SubmitRequest
   return view;
 }
 
-Result<ReleaseView> Ledger::approve(const std::string& actor, int64_t id,
-                                    const std::optional<std::string>& comment) {
+Result<ReleaseView> Ledger::change_release(const std::string& actor, int64_t id,
+                                           const ReleaseChange& change) {
   auto pol = policy();
   if (!pol) return std::unexpected(pol.error());
   const Policy& p = **pol;
-  if (comment) BEAVER_TRY(check_text("comment", *comment, kMaxText, true));
   ReleaseView view;
   BEAVER_TRY(store_.write([&](StoreTransaction& tx) -> Result<void> {
     auto me = acting_user(tx, actor);
@@ -283,131 +282,100 @@ Result<ReleaseView> Ledger::approve(const std::string& actor, int64_t id,
     if (!found) return std::unexpected(found.error());
     Release r = *found;
     auto now = clock_.now();
+    auto entry = change(tx, p, *me, r, now);
+    if (!entry) return std::unexpected(entry.error());
+    note_policy(tx, actor);
+    tx.update_release(r);
+    append_audit(tx, now, actor, entry->action, release_subject(r.id), entry->payload);
+    view = build_release_view(tx, p, r, now);
+    return {};
+  }));
+  return view;
+}
+
+Result<ReleaseView> Ledger::approve(const std::string& actor, int64_t id,
+                                    const std::optional<std::string>& comment) {
+  if (comment) BEAVER_TRY(check_text("comment", *comment, kMaxText, true));
+  return change_release(actor, id, [&](StoreTransaction& tx, const Policy& p, const User& me,
+                                       Release& r, Timestamp now) -> Result<ReleaseChanged> {
     auto current = build_release_view(tx, p, r, now);
     if (r.state == ReleaseState::approved && current.approval_expired) {
       // Its approvals lapsed before a deploy: it waits for the whole chain again.
       BEAVER_TRY(transition(r.id, r.state, ReleaseState::submitted));
       r.approved_at.reset();
       tx.update_release(r);
-      append_audit(tx, now, actor, "release.approval_expired", release_subject(r.id),
+      append_audit(tx, now, me.name, "release.approval_expired", release_subject(r.id),
                    AuditPayload().set("expires_after", format_duration(p.approval_expires)));
     } else if (r.state != ReleaseState::submitted) {
       return fail(ErrorKind::conflict, "release {} is {}; only a submitted release is approved",
                   r.id, to_string(r.state));
     }
-    auto step = approval_step_for(r, current.chain, *me, current.team);
+    auto step = approval_step_for(r, current.chain, me, current.team);
     if (!step) return std::unexpected(step.error());
-    note_policy(tx, actor);
-    Approval a{r.id, me->name, static_cast<int>(*step),
+    Approval a{r.id, me.name, static_cast<int>(*step),
                std::string(to_string(current.chain.steps[*step].rule.role)),
                approval_binding(r), comment, now};
     tx.insert_approval(a);
-    auto after = build_release_view(tx, p, r, now);
-    bool complete = after.chain.complete();
-    if (complete) {
+    if (build_release_view(tx, p, r, now).chain.complete()) {
       BEAVER_TRY(transition(r.id, r.state, ReleaseState::approved));
       r.approved_at = now;
-      tx.update_release(r);
     }
-    append_audit(tx, now, actor, "release.approve", release_subject(r.id),
-                 AuditPayload()
-                     .set("step", static_cast<int64_t>(*step + 1))
-                     .set("role", a.role)
-                     .set("comment", comment)
-                     .set("binding", a.binding)
-                     .set("status", std::string(to_string(r.state))));
-    view = build_release_view(tx, p, r, now);
-    return {};
-  }));
-  return view;
+    return ReleaseChanged{"release.approve", AuditPayload()
+                                                 .set("step", static_cast<int64_t>(*step + 1))
+                                                 .set("role", a.role)
+                                                 .set("comment", comment)
+                                                 .set("binding", a.binding)
+                                                 .set("status", std::string(to_string(r.state)))};
+  });
 }
 
 Result<ReleaseView> Ledger::reject(const std::string& actor, int64_t id,
                                    const std::string& comment) {
-  auto pol = policy();
-  if (!pol) return std::unexpected(pol.error());
-  const Policy& p = **pol;
   BEAVER_TRY(check_text("a rejection's --comment", comment, kMaxText, false));
-  ReleaseView view;
-  BEAVER_TRY(store_.write([&](StoreTransaction& tx) -> Result<void> {
-    auto me = acting_user(tx, actor);
-    if (!me) return std::unexpected(me.error());
-    auto found = find_release(tx, id);
-    if (!found) return std::unexpected(found.error());
-    Release r = *found;
-    auto now = clock_.now();
-    if (r.submitter == me->name)
+  return change_release(actor, id, [&](StoreTransaction& tx, const Policy& p, const User& me,
+                                       Release& r, Timestamp now) -> Result<ReleaseChanged> {
+    if (r.submitter == me.name)
       return fail(ErrorKind::refused,
-                  "{} submitted release {} and cannot reject it (cancel it instead)", me->name,
+                  "{} submitted release {} and cannot reject it (cancel it instead)", me.name,
                   r.id);
     auto current = build_release_view(tx, p, r, now);
     // Whoever could approve some step of the chain may reject.
     bool may = std::any_of(current.chain.steps.begin(), current.chain.steps.end(),
                            [&](const StepStatus& s) {
-                             return !why_not_eligible(s.rule, *me, current.team, r.submitter);
+                             return !why_not_eligible(s.rule, me, current.team, r.submitter);
                            });
     if (!may)
       return fail(ErrorKind::refused,
-                  "{} may not reject release {}: only someone who could approve it may", me->name,
+                  "{} may not reject release {}: only someone who could approve it may", me.name,
                   r.id);
     BEAVER_TRY(transition(r.id, r.state, ReleaseState::rejected));
-    note_policy(tx, actor);
-    r.closed_by = me->name;
+    r.closed_by = me.name;
     r.close_comment = comment;
     r.closed_at = now;
-    tx.update_release(r);
-    append_audit(tx, now, actor, "release.reject", release_subject(r.id),
-                 AuditPayload().set("comment", comment));
-    view = build_release_view(tx, p, r, now);
-    return {};
-  }));
-  return view;
+    return ReleaseChanged{"release.reject", AuditPayload().set("comment", comment)};
+  });
 }
 
 Result<ReleaseView> Ledger::cancel(const std::string& actor, int64_t id,
                                    const std::optional<std::string>& comment) {
-  auto pol = policy();
-  if (!pol) return std::unexpected(pol.error());
-  const Policy& p = **pol;
   if (comment) BEAVER_TRY(check_text("comment", *comment, kMaxText, true));
-  ReleaseView view;
-  BEAVER_TRY(store_.write([&](StoreTransaction& tx) -> Result<void> {
-    auto me = acting_user(tx, actor);
-    if (!me) return std::unexpected(me.error());
-    auto found = find_release(tx, id);
-    if (!found) return std::unexpected(found.error());
-    Release r = *found;
-    if (r.submitter != me->name && !me->has(Role::admin))
-      return fail(ErrorKind::refused,
-                  "only its submitter ({}) or an admin cancels release {}", r.submitter, r.id);
+  return change_release(actor, id, [&](StoreTransaction&, const Policy&, const User& me,
+                                       Release& r, Timestamp now) -> Result<ReleaseChanged> {
+    if (r.submitter != me.name && !me.has(Role::admin))
+      return fail(ErrorKind::refused, "only its submitter ({}) or an admin cancels release {}",
+                  r.submitter, r.id);
     BEAVER_TRY(transition(r.id, r.state, ReleaseState::cancelled));
-    note_policy(tx, actor);
-    auto now = clock_.now();
-    r.closed_by = me->name;
+    r.closed_by = me.name;
     r.close_comment = comment;
     r.closed_at = now;
-    tx.update_release(r);
-    append_audit(tx, now, actor, "release.cancel", release_subject(r.id),
-                 AuditPayload().set("comment", comment));
-    view = build_release_view(tx, p, r, now);
-    return {};
-  }));
-  return view;
+    return ReleaseChanged{"release.cancel", AuditPayload().set("comment", comment)};
+  });
 }
 
 Result<ReleaseView> Ledger::review(const std::string& actor, int64_t id, const std::string& notes) {
-  auto pol = policy();
-  if (!pol) return std::unexpected(pol.error());
-  const Policy& p = **pol;
   BEAVER_TRY(check_text("--notes", notes, kMaxText, false));
-  ReleaseView view;
-  BEAVER_TRY(store_.write([&](StoreTransaction& tx) -> Result<void> {
-    auto me = acting_user(tx, actor);
-    if (!me) return std::unexpected(me.error());
-    auto found = find_release(tx, id);
-    if (!found) return std::unexpected(found.error());
-    Release r = *found;
-    auto now = clock_.now();
+  return change_release(actor, id, [&](StoreTransaction& tx, const Policy& p, const User& me,
+                                       Release& r, Timestamp now) -> Result<ReleaseChanged> {
     if (r.type != ReleaseType::emergency)
       return fail(ErrorKind::conflict,
                   "release {} is a {} release; only emergencies get a post-release review", r.id,
@@ -420,23 +388,17 @@ Result<ReleaseView> Ledger::review(const std::string& actor, int64_t id, const s
       return fail(ErrorKind::conflict, "release {} was reviewed by {} at {}", r.id,
                   r.reviewed_by.value_or("?"), format_utc(*r.reviewed_at));
     auto svc = tx.find_service(r.service);
-    bool team_leader = svc && me->has(Role::leader) && me->team == svc->team;
-    if (me->name != r.submitter && !team_leader && !me->has(Role::admin))
+    bool team_leader = svc && me.has(Role::leader) && me.team == svc->team;
+    if (me.name != r.submitter && !team_leader && !me.has(Role::admin))
       return fail(ErrorKind::refused,
                   "the review of release {} is written by its submitter, a leader of team {} or "
                   "an admin",
                   r.id, svc ? svc->team : "?");
-    note_policy(tx, actor);
-    r.reviewed_by = me->name;
+    r.reviewed_by = me.name;
     r.reviewed_at = now;
     r.review_notes = notes;
-    tx.update_release(r);
-    append_audit(tx, now, actor, "release.review", release_subject(r.id),
-                 AuditPayload().set("notes", notes));
-    view = build_release_view(tx, p, r, now);
-    return {};
-  }));
-  return view;
+    return ReleaseChanged{"release.review", AuditPayload().set("notes", notes)};
+  });
 }
 
 Result<std::vector<AuditEntry>> Ledger::audit_log(const std::string& actor) {

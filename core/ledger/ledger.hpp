@@ -3,10 +3,12 @@
 // transaction that applies the policy's rules and appends to the audit log. The command line and
 // the server both call these; neither holds a rule of its own.
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "audit/audit.hpp"
 #include "clock/clock.hpp"
 #include "error/error.hpp"
 #include "ledger/release_view.hpp"
@@ -80,6 +82,18 @@ class Ledger {
   Result<std::vector<Release>> list(const std::string& actor, const ReleaseQuery& query);
 
  private:
+  // What a change to a release leaves in the audit log.
+  struct ReleaseChanged {
+    std::string action;
+    AuditPayload payload;
+  };
+  using ReleaseChange = std::function<Result<ReleaseChanged>(
+      StoreTransaction&, const Policy&, const User& actor, Release&, Timestamp now)>;
+  // One write transaction: finds the acting user and the release, applies `change` to it, stores
+  // it, records the policy in force and the audit entry, and returns the release's new view.
+  Result<ReleaseView> change_release(const std::string& actor, int64_t id,
+                                     const ReleaseChange& change);
+
   Result<const Policy*> policy() const;
   Result<User> acting_user(StoreTransaction& tx, const std::string& actor) const;
   // Records the policy in force when its content differs from the last one the ledger saw.
