@@ -3,7 +3,7 @@ BUILD ?= build
 ASAN_BUILD ?= build-asan
 JOBS ?= $(shell nproc)
 
-.PHONY: all deps build demo test test-sanitize ci format clean
+.PHONY: all deps build demo test test-sanitize ci format format-check clean
 
 all: build
 
@@ -26,10 +26,14 @@ test-sanitize: deps
 	@cmake --build $(ASAN_BUILD) -j $(JOBS)
 	@ctest --test-dir $(ASAN_BUILD) --output-on-failure -j $(JOBS)
 
-ci: test test-sanitize
+ci: format-check test test-sanitize
 
 format:
 	@clang-format -i $$(git ls-files '*.cpp' '*.hpp')
+
+# Every C++ file as .clang-format wants it.
+format-check: deps
+	@clang-format --dry-run --Werror $$(git ls-files '*.cpp' '*.hpp')
 
 clean:
 	rm -rf $(BUILD) $(ASAN_BUILD)

@@ -1,11 +1,11 @@
 // beaver audit log | head | verify [--anchor FILE].
 
-#include <fstream>
-#include <sstream>
-
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Object.h>
 #include <Poco/JSON/Parser.h>
+
+#include <fstream>
+#include <sstream>
 
 #include "audit/audit.hpp"
 #include "commands.hpp"
@@ -45,8 +45,8 @@ void register_audit_commands(CLI::App& app, Context& ctx) {
     Table t{{"SEQ", "AT", "ACTOR", "ACTION", "SUBJECT", "PAYLOAD"}, {}};
     Poco::JSON::Array::Ptr json = new Poco::JSON::Array;
     for (const auto& e : *entries) {
-      t.rows.push_back({std::to_string(e.seq), format_utc(e.at), e.actor, e.action, e.subject,
-                        e.payload});
+      t.rows.push_back(
+          {std::to_string(e.seq), format_utc(e.at), e.actor, e.action, e.subject, e.payload});
       Poco::JSON::Object::Ptr o = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
       o->set("seq", e.seq);
       o->set("at", format_utc(e.at));
@@ -77,8 +77,9 @@ void register_audit_commands(CLI::App& app, Context& ctx) {
   });
 
   auto anchor = std::make_shared<std::string>();
-  auto* verify = audit->add_subcommand("verify", "prove the log was not edited, deleted or "
-                                                 "inserted into out of band");
+  auto* verify = audit->add_subcommand("verify",
+                                       "prove the log was not edited, deleted or "
+                                       "inserted into out of band");
   verify->add_option("--anchor", *anchor, "a head exported earlier with 'beaver audit head'");
   on_run(verify, ctx, [&ctx, anchor]() -> Result<void> {
     auto head = read_anchor(*anchor);

@@ -51,8 +51,10 @@ Result<Store*> Context::store() {
       int ms = 0;
       auto [end, ec] = std::from_chars(timeout.data(), timeout.data() + timeout.size(), ms);
       if (ec != std::errc{} || end != timeout.data() + timeout.size() || ms < 0)
-        return fail(ErrorKind::bad_input, "BEAVER_BUSY_TIMEOUT_MS: '{}' is not a number of "
-                                          "milliseconds", timeout);
+        return fail(ErrorKind::bad_input,
+                    "BEAVER_BUSY_TIMEOUT_MS: '{}' is not a number of "
+                    "milliseconds",
+                    timeout);
       opts.busy_timeout = std::chrono::milliseconds(ms);
     }
     auto s = open_sqlite_store(*home / "beaver.db", data_dir() / "schemas/migrations/sqlite", opts);

@@ -31,8 +31,9 @@ int main(int argc, char** argv) {
     app.set_version_flag("--version", "beaver 0.1.0");
     app.require_subcommand(1);
     app.fallthrough();
-    app.add_option("--as", ctx.options.as, "act as this user (local mode; else BEAVER_USER, "
-                                           "else the login name)");
+    app.add_option("--as", ctx.options.as,
+                   "act as this user (local mode; else BEAVER_USER, "
+                   "else the login name)");
     app.add_option("--policy", ctx.options.policy,
                    "policy file (else BEAVER_POLICY, else $BEAVER_HOME/policy.yaml)");
     register_user_commands(app, ctx);

@@ -1,11 +1,10 @@
 #include "printer.hpp"
 
+#include <Poco/JSON/Stringifier.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <ostream>
-
-#include <Poco/JSON/Stringifier.h>
 
 namespace beaver::cli {
 namespace {
@@ -29,7 +28,8 @@ std::string csv_field(const std::string& s) {
 // Free text in a table cell stays on one line.
 std::string one_line(const std::string& s) {
   std::string out = s;
-  std::replace_if(out.begin(), out.end(), [](char c) { return c == '\n' || c == '\t'; }, ' ');
+  std::replace_if(
+      out.begin(), out.end(), [](char c) { return c == '\n' || c == '\t'; }, ' ');
   return out;
 }
 

@@ -2,12 +2,12 @@
 // All output of the command line goes through one Printer, which knows the format asked for
 // (table, json, csv) and whether stdout is a terminal. Commands never write to stdout directly.
 
+#include <Poco/Dynamic/Var.h>
+
 #include <iosfwd>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <Poco/Dynamic/Var.h>
 
 namespace beaver::cli {
 

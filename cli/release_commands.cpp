@@ -1,8 +1,8 @@
 // beaver release submit | list | show | approve | reject | cancel | review.
 
-#include <charconv>
-
 #include <Poco/JSON/Array.h>
+
+#include <charconv>
 
 #include "commands.hpp"
 
@@ -43,9 +43,10 @@ std::vector<std::string> describe(const ReleaseView& v) {
     out.push_back("  expired     its approvals lapsed before a deploy; it must be approved again");
   if (auto w = v.waiting_for(); !w.empty()) {
     out.push_back(fmt::format("  waiting for {}", w));
-    out.push_back(fmt::format("  may approve {}", v.may_approve.empty()
-                                                       ? "nobody registered (see beaver policy check)"
-                                                       : fmt::format("{}", fmt::join(v.may_approve, ", "))));
+    out.push_back(
+        fmt::format("  may approve {}", v.may_approve.empty()
+                                            ? "nobody registered (see beaver policy check)"
+                                            : fmt::format("{}", fmt::join(v.may_approve, ", "))));
   }
   if (r.closed_by)
     out.push_back(fmt::format("  {} by {} at {}{}",
@@ -104,8 +105,9 @@ void register_release_commands(CLI::App& app, Context& ctx) {
   release->require_subcommand(1);
 
   auto sa = std::make_shared<SubmitArgs>();
-  auto* submit = release->add_subcommand("submit", "ask to put a version of a service on an "
-                                                   "environment");
+  auto* submit = release->add_subcommand("submit",
+                                         "ask to put a version of a service on an "
+                                         "environment");
   submit->add_option("SERVICE", sa->request.service, "the service")->required();
   submit->add_option("--env", sa->request.env, "the environment")->required();
   submit->add_option("--version", sa->request.version, "the version to release")->required();
@@ -192,7 +194,8 @@ void register_release_commands(CLI::App& app, Context& ctx) {
   });
 
   auto show_id = std::make_shared<std::string>();
-  auto* show = release->add_subcommand("show", "a release with its approvals and what it waits for");
+  auto* show =
+      release->add_subcommand("show", "a release with its approvals and what it waits for");
   show->add_option("ID", *show_id, "release id")->required();
   add_output_option(*show, ctx, {"table", "json"});
   on_run(show, ctx, [&ctx, show_id]() -> Result<void> {
@@ -208,8 +211,9 @@ void register_release_commands(CLI::App& app, Context& ctx) {
   });
 
   auto approve_args = std::make_shared<ActionArgs>();
-  auto* approve = release->add_subcommand("approve", "approve a release (the next step of its "
-                                                     "chain)");
+  auto* approve = release->add_subcommand("approve",
+                                          "approve a release (the next step of its "
+                                          "chain)");
   approve->add_option("ID", approve_args->id, "release id")->required();
   approve->add_option("--comment", approve_args->comment, "a note kept with the approval");
   add_output_option(*approve, ctx, {"table", "json"});
@@ -244,8 +248,7 @@ void register_release_commands(CLI::App& app, Context& ctx) {
   auto review_args = std::make_shared<ActionArgs>();
   auto* review = release->add_subcommand("review", "write an emergency's post-release review");
   review->add_option("ID", review_args->id, "release id")->required();
-  review->add_option("--notes", review_args->notes, "what happened and what follows")
-      ->required();
+  review->add_option("--notes", review_args->notes, "what happened and what follows")->required();
   add_output_option(*review, ctx, {"table", "json"});
   on_run(review, ctx,
          release_action(ctx, review_args,

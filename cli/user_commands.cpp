@@ -55,9 +55,9 @@ void register_user_commands(CLI::App& app, Context& ctx) {
     auto& [actor, ledger] = *session;
     auto u = ledger.add_user(actor, to_new_user(*add_args));
     if (!u) return std::unexpected(u.error());
-    ctx.out.record({fmt::format("user {} added (team {}, {})", u->name, u->team,
-                                roles_text(u->roles))},
-                   user_json(*u));
+    ctx.out.record(
+        {fmt::format("user {} added (team {}, {})", u->name, u->team, roles_text(u->roles))},
+        user_json(*u));
     return {};
   });
 
@@ -71,9 +71,9 @@ void register_user_commands(CLI::App& app, Context& ctx) {
     auto& [actor, ledger] = *session;
     auto u = ledger.update_user(actor, to_new_user(*update_args));
     if (!u) return std::unexpected(u.error());
-    ctx.out.record({fmt::format("user {} updated (team {}, {})", u->name, u->team,
-                                roles_text(u->roles))},
-                   user_json(*u));
+    ctx.out.record(
+        {fmt::format("user {} updated (team {}, {})", u->name, u->team, roles_text(u->roles))},
+        user_json(*u));
     return {};
   });
 

@@ -28,11 +28,21 @@ std::string json_quote(std::string_view text) {
   std::string out = "\"";
   for (char c : text) {
     switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\t': out += "\\t"; break;
-      case '\r': out += "\\r"; break;
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
       default:
         if (static_cast<unsigned char>(c) < 0x20)
           out += fmt::format("\\u{:04x}", static_cast<unsigned char>(c));
@@ -159,9 +169,10 @@ Result<AuditVerdict> verify_audit(Store& store, const std::optional<AuditHead>& 
   if (!read) return std::unexpected(read.error());
   if (v.whole() && !anchor_seen) {
     v.first_bad = v.head.seq + 1;
-    v.problem = fmt::format("the log ends at entry {} but the anchor holds entry {}: entries "
-                            "were removed from its end",
-                            v.head.seq, anchor->seq);
+    v.problem = fmt::format(
+        "the log ends at entry {} but the anchor holds entry {}: entries "
+        "were removed from its end",
+        v.head.seq, anchor->seq);
   }
   return v;
 }

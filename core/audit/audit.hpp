@@ -19,7 +19,9 @@ namespace beaver {
 class AuditPayload {
  public:
   AuditPayload& set(std::string key, std::string value);
-  AuditPayload& set(std::string key, const char* value) { return set(std::move(key), std::string(value)); }
+  AuditPayload& set(std::string key, const char* value) {
+    return set(std::move(key), std::string(value));
+  }
   AuditPayload& set(std::string key, int64_t value);
   AuditPayload& set(std::string key, bool value);
   AuditPayload& set(std::string key, const std::optional<std::string>& value);

@@ -9,7 +9,7 @@
 namespace beaver {
 
 struct AuditEntry {
-  int64_t seq = 0;    // gap-free, from 1
+  int64_t seq = 0;  // gap-free, from 1
   Timestamp at{};
   std::string actor;
   std::string action;   // "release.approve", "user.add", ...

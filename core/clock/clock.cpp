@@ -1,9 +1,9 @@
 #include "clock/clock.hpp"
 
+#include <date/date.h>
+
 #include <charconv>
 #include <cstdlib>
-
-#include <date/date.h>
 
 namespace beaver {
 namespace {
@@ -84,11 +84,16 @@ Result<std::chrono::seconds> parse_duration(std::string_view s) {
       n > 100'000'000)
     return fail(ErrorKind::bad_input, "'{}' is not a duration (like 30s, 15m, 72h or 3d)", s);
   switch (*end) {
-    case 's': return std::chrono::seconds{n};
-    case 'm': return std::chrono::seconds{n * 60};
-    case 'h': return std::chrono::seconds{n * 3600};
-    case 'd': return std::chrono::seconds{n * 86400};
-    default: return fail(ErrorKind::bad_input, "'{}' is not a duration (like 30s, 15m, 72h or 3d)", s);
+    case 's':
+      return std::chrono::seconds{n};
+    case 'm':
+      return std::chrono::seconds{n * 60};
+    case 'h':
+      return std::chrono::seconds{n * 3600};
+    case 'd':
+      return std::chrono::seconds{n * 86400};
+    default:
+      return fail(ErrorKind::bad_input, "'{}' is not a duration (like 30s, 15m, 72h or 3d)", s);
   }
 }
 
@@ -121,8 +126,7 @@ Result<Timestamp> parse_day_or_time(std::string_view text, const date::time_zone
   if (text.size() != 10) return parse_iso8601(text);
   auto t = parse_iso8601(fmt::format("{}T00:00Z", text));
   if (!t)
-    return fail(ErrorKind::bad_input, "'{}' is not a date (YYYY-MM-DD) or an ISO 8601 time",
-                text);
+    return fail(ErrorKind::bad_input, "'{}' is not a date (YYYY-MM-DD) or an ISO 8601 time", text);
   auto local = date::local_days{date::floor<date::days>(t->time_since_epoch())} +
                date::days{day_end ? 1 : 0};
   if (zone == nullptr) return Timestamp{local.time_since_epoch()};

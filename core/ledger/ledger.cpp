@@ -200,8 +200,9 @@ Result<ReleaseView> Ledger::submit(const std::string& actor, const SubmitRequest
       return fail(ErrorKind::bad_input, "an emergency release needs --reason saying why");
     BEAVER_TRY(check_text("reason", *req.reason, kMaxText, false));
   } else if (req.category || req.reason) {
-    return fail(ErrorKind::bad_input, "--category and --reason are for emergency releases "
-                                      "(add --emergency)");
+    return fail(ErrorKind::bad_input,
+                "--category and --reason are for emergency releases "
+                "(add --emergency)");
   }
   auto now = clock_.now();
   Release r;
@@ -230,10 +231,9 @@ Result<ReleaseView> Ledger::submit(const std::string& actor, const SubmitRequest
     if (!req.emergency) {
       auto window = check_release_window(**env, now);
       if (!window.open) {
-        std::string when =
-            window.next_open ? fmt::format("the next window opens {}",
-                                           format_local(**env, *window.next_open))
-                             : std::string("no window opens within a year");
+        std::string when = window.next_open ? fmt::format("the next window opens {}",
+                                                          format_local(**env, *window.next_open))
+                                            : std::string("no window opens within a year");
         std::string why =
             window.freeze
                 ? fmt::format("{} is frozen ({})", r.env,
@@ -296,109 +296,123 @@ Result<ReleaseView> Ledger::change_release(const std::string& actor, int64_t id,
 Result<ReleaseView> Ledger::approve(const std::string& actor, int64_t id,
                                     const std::optional<std::string>& comment) {
   if (comment) BEAVER_TRY(check_text("comment", *comment, kMaxText, true));
-  return change_release(actor, id, [&](StoreTransaction& tx, const Policy& p, const User& me,
-                                       Release& r, Timestamp now) -> Result<ReleaseChanged> {
-    auto current = build_release_view(tx, p, r, now);
-    if (r.state == ReleaseState::approved && current.approval_expired) {
-      // Its approvals lapsed before a deploy: it waits for the whole chain again.
-      BEAVER_TRY(transition(r.id, r.state, ReleaseState::submitted));
-      r.approved_at.reset();
-      tx.update_release(r);
-      append_audit(tx, now, me.name, "release.approval_expired", release_subject(r.id),
-                   AuditPayload().set("expires_after", format_duration(p.approval_expires)));
-    } else if (r.state != ReleaseState::submitted) {
-      return fail(ErrorKind::conflict, "release {} is {}; only a submitted release is approved",
-                  r.id, to_string(r.state));
-    }
-    auto step = approval_step_for(r, current.chain, me, current.team);
-    if (!step) return std::unexpected(step.error());
-    Approval a{r.id, me.name, static_cast<int>(*step),
-               std::string(to_string(current.chain.steps[*step].rule.role)),
-               approval_binding(r), comment, now};
-    tx.insert_approval(a);
-    if (build_release_view(tx, p, r, now).chain.complete()) {
-      BEAVER_TRY(transition(r.id, r.state, ReleaseState::approved));
-      r.approved_at = now;
-    }
-    return ReleaseChanged{"release.approve", AuditPayload()
-                                                 .set("step", static_cast<int64_t>(*step + 1))
-                                                 .set("role", a.role)
-                                                 .set("comment", comment)
-                                                 .set("binding", a.binding)
-                                                 .set("status", std::string(to_string(r.state)))};
-  });
+  return change_release(
+      actor, id,
+      [&](StoreTransaction& tx, const Policy& p, const User& me, Release& r,
+          Timestamp now) -> Result<ReleaseChanged> {
+        auto current = build_release_view(tx, p, r, now);
+        if (r.state == ReleaseState::approved && current.approval_expired) {
+          // Its approvals lapsed before a deploy: it waits for the whole chain again.
+          BEAVER_TRY(transition(r.id, r.state, ReleaseState::submitted));
+          r.approved_at.reset();
+          tx.update_release(r);
+          append_audit(tx, now, me.name, "release.approval_expired", release_subject(r.id),
+                       AuditPayload().set("expires_after", format_duration(p.approval_expires)));
+        } else if (r.state != ReleaseState::submitted) {
+          return fail(ErrorKind::conflict, "release {} is {}; only a submitted release is approved",
+                      r.id, to_string(r.state));
+        }
+        auto step = approval_step_for(r, current.chain, me, current.team);
+        if (!step) return std::unexpected(step.error());
+        Approval a{r.id,
+                   me.name,
+                   static_cast<int>(*step),
+                   std::string(to_string(current.chain.steps[*step].rule.role)),
+                   approval_binding(r),
+                   comment,
+                   now};
+        tx.insert_approval(a);
+        if (build_release_view(tx, p, r, now).chain.complete()) {
+          BEAVER_TRY(transition(r.id, r.state, ReleaseState::approved));
+          r.approved_at = now;
+        }
+        return ReleaseChanged{"release.approve",
+                              AuditPayload()
+                                  .set("step", static_cast<int64_t>(*step + 1))
+                                  .set("role", a.role)
+                                  .set("comment", comment)
+                                  .set("binding", a.binding)
+                                  .set("status", std::string(to_string(r.state)))};
+      });
 }
 
 Result<ReleaseView> Ledger::reject(const std::string& actor, int64_t id,
                                    const std::string& comment) {
   BEAVER_TRY(check_text("a rejection's --comment", comment, kMaxText, false));
-  return change_release(actor, id, [&](StoreTransaction& tx, const Policy& p, const User& me,
-                                       Release& r, Timestamp now) -> Result<ReleaseChanged> {
-    if (r.submitter == me.name)
-      return fail(ErrorKind::refused,
-                  "{} submitted release {} and cannot reject it (cancel it instead)", me.name,
-                  r.id);
-    auto current = build_release_view(tx, p, r, now);
-    // Whoever could approve some step of the chain may reject.
-    bool may = std::any_of(current.chain.steps.begin(), current.chain.steps.end(),
-                           [&](const StepStatus& s) {
-                             return !why_not_eligible(s.rule, me, current.team, r.submitter);
-                           });
-    if (!may)
-      return fail(ErrorKind::refused,
-                  "{} may not reject release {}: only someone who could approve it may", me.name,
-                  r.id);
-    BEAVER_TRY(transition(r.id, r.state, ReleaseState::rejected));
-    r.closed_by = me.name;
-    r.close_comment = comment;
-    r.closed_at = now;
-    return ReleaseChanged{"release.reject", AuditPayload().set("comment", comment)};
-  });
+  return change_release(
+      actor, id,
+      [&](StoreTransaction& tx, const Policy& p, const User& me, Release& r,
+          Timestamp now) -> Result<ReleaseChanged> {
+        if (r.submitter == me.name)
+          return fail(ErrorKind::refused,
+                      "{} submitted release {} and cannot reject it (cancel it instead)", me.name,
+                      r.id);
+        auto current = build_release_view(tx, p, r, now);
+        // Whoever could approve some step of the chain may reject.
+        bool may = std::any_of(current.chain.steps.begin(), current.chain.steps.end(),
+                               [&](const StepStatus& s) {
+                                 return !why_not_eligible(s.rule, me, current.team, r.submitter);
+                               });
+        if (!may)
+          return fail(ErrorKind::refused,
+                      "{} may not reject release {}: only someone who could approve it may",
+                      me.name, r.id);
+        BEAVER_TRY(transition(r.id, r.state, ReleaseState::rejected));
+        r.closed_by = me.name;
+        r.close_comment = comment;
+        r.closed_at = now;
+        return ReleaseChanged{"release.reject", AuditPayload().set("comment", comment)};
+      });
 }
 
 Result<ReleaseView> Ledger::cancel(const std::string& actor, int64_t id,
                                    const std::optional<std::string>& comment) {
   if (comment) BEAVER_TRY(check_text("comment", *comment, kMaxText, true));
-  return change_release(actor, id, [&](StoreTransaction&, const Policy&, const User& me,
-                                       Release& r, Timestamp now) -> Result<ReleaseChanged> {
-    if (r.submitter != me.name && !me.has(Role::admin))
-      return fail(ErrorKind::refused, "only its submitter ({}) or an admin cancels release {}",
-                  r.submitter, r.id);
-    BEAVER_TRY(transition(r.id, r.state, ReleaseState::cancelled));
-    r.closed_by = me.name;
-    r.close_comment = comment;
-    r.closed_at = now;
-    return ReleaseChanged{"release.cancel", AuditPayload().set("comment", comment)};
-  });
+  return change_release(
+      actor, id,
+      [&](StoreTransaction&, const Policy&, const User& me, Release& r,
+          Timestamp now) -> Result<ReleaseChanged> {
+        if (r.submitter != me.name && !me.has(Role::admin))
+          return fail(ErrorKind::refused, "only its submitter ({}) or an admin cancels release {}",
+                      r.submitter, r.id);
+        BEAVER_TRY(transition(r.id, r.state, ReleaseState::cancelled));
+        r.closed_by = me.name;
+        r.close_comment = comment;
+        r.closed_at = now;
+        return ReleaseChanged{"release.cancel", AuditPayload().set("comment", comment)};
+      });
 }
 
 Result<ReleaseView> Ledger::review(const std::string& actor, int64_t id, const std::string& notes) {
   BEAVER_TRY(check_text("--notes", notes, kMaxText, false));
-  return change_release(actor, id, [&](StoreTransaction& tx, const Policy& p, const User& me,
-                                       Release& r, Timestamp now) -> Result<ReleaseChanged> {
-    if (r.type != ReleaseType::emergency)
-      return fail(ErrorKind::conflict,
-                  "release {} is a {} release; only emergencies get a post-release review", r.id,
-                  to_string(r.type));
-    if (!review_due(r, p))
-      return fail(ErrorKind::conflict,
-                  "release {} is {}; its review is written once it is approved", r.id,
-                  to_string(r.state));
-    if (r.reviewed_at)
-      return fail(ErrorKind::conflict, "release {} was reviewed by {} at {}", r.id,
-                  r.reviewed_by.value_or("?"), format_utc(*r.reviewed_at));
-    auto svc = tx.find_service(r.service);
-    bool team_leader = svc && me.has(Role::leader) && me.team == svc->team;
-    if (me.name != r.submitter && !team_leader && !me.has(Role::admin))
-      return fail(ErrorKind::refused,
-                  "the review of release {} is written by its submitter, a leader of team {} or "
-                  "an admin",
-                  r.id, svc ? svc->team : "?");
-    r.reviewed_by = me.name;
-    r.reviewed_at = now;
-    r.review_notes = notes;
-    return ReleaseChanged{"release.review", AuditPayload().set("notes", notes)};
-  });
+  return change_release(
+      actor, id,
+      [&](StoreTransaction& tx, const Policy& p, const User& me, Release& r,
+          Timestamp now) -> Result<ReleaseChanged> {
+        if (r.type != ReleaseType::emergency)
+          return fail(ErrorKind::conflict,
+                      "release {} is a {} release; only emergencies get a post-release review",
+                      r.id, to_string(r.type));
+        if (!review_due(r, p))
+          return fail(ErrorKind::conflict,
+                      "release {} is {}; its review is written once it is approved", r.id,
+                      to_string(r.state));
+        if (r.reviewed_at)
+          return fail(ErrorKind::conflict, "release {} was reviewed by {} at {}", r.id,
+                      r.reviewed_by.value_or("?"), format_utc(*r.reviewed_at));
+        auto svc = tx.find_service(r.service);
+        bool team_leader = svc && me.has(Role::leader) && me.team == svc->team;
+        if (me.name != r.submitter && !team_leader && !me.has(Role::admin))
+          return fail(
+              ErrorKind::refused,
+              "the review of release {} is written by its submitter, a leader of team {} or "
+              "an admin",
+              r.id, svc ? svc->team : "?");
+        r.reviewed_by = me.name;
+        r.reviewed_at = now;
+        r.review_notes = notes;
+        return ReleaseChanged{"release.review", AuditPayload().set("notes", notes)};
+      });
 }
 
 Result<std::vector<AuditEntry>> Ledger::audit_log(const std::string& actor) {

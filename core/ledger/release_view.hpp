@@ -2,11 +2,11 @@
 // A release as its readers need it: the stored record with its approvals, what its chain still
 // waits for and who may give it, whether its approval expired, and its review status.
 
+#include <Poco/JSON/Object.h>
+
 #include <optional>
 #include <string>
 #include <vector>
-
-#include <Poco/JSON/Object.h>
 
 #include "model/release.hpp"
 #include "policy/approval_chain.hpp"
@@ -17,11 +17,11 @@ namespace beaver {
 
 struct ReleaseView {
   Release release;
-  std::string team;                // the service's team
-  std::vector<Approval> approvals;  // every approval given, oldest first
-  std::vector<bool> counts;        // per approval: does it still count (bound and unexpired)
-  ChainStatus chain;               // over the approvals that count
-  bool approval_expired = false;   // approved, but the approvals no longer hold
+  std::string team;                      // the service's team
+  std::vector<Approval> approvals;       // every approval given, oldest first
+  std::vector<bool> counts;              // per approval: does it still count (bound and unexpired)
+  ChainStatus chain;                     // over the approvals that count
+  bool approval_expired = false;         // approved, but the approvals no longer hold
   std::vector<std::string> may_approve;  // who may give the next approval now
   std::optional<Timestamp> review_due;   // emergencies once approved
   bool owing_review = false;

@@ -29,12 +29,11 @@ Result<void> check_name(std::string_view what, std::string_view value) {
   if (value.size() > kMaxName)
     return fail(ErrorKind::bad_input, "{} name is longer than {} characters", what, kMaxName);
   if (!is_alnum(value.front()))
-    return fail(ErrorKind::bad_input, "{} '{}' must start with a letter or a digit", what,
-                value);
+    return fail(ErrorKind::bad_input, "{} '{}' must start with a letter or a digit", what, value);
   for (char c : value)
     if (!is_alnum(c) && c != '.' && c != '_' && c != '-')
-      return fail(ErrorKind::bad_input,
-                  "{} '{}' may hold only letters, digits, '.', '_' and '-'", what, value);
+      return fail(ErrorKind::bad_input, "{} '{}' may hold only letters, digits, '.', '_' and '-'",
+                  what, value);
   return {};
 }
 

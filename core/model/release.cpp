@@ -1,8 +1,8 @@
 #include "model/release.hpp"
 
-#include <array>
-
 #include <Poco/SHA2Engine.h>
+
+#include <array>
 
 namespace beaver {
 namespace {
@@ -34,17 +34,21 @@ std::string all_states_text() { return fmt::format("{}", fmt::join(kStateNames, 
 bool can_transition(ReleaseState from, ReleaseState to) {
   using S = ReleaseState;
   switch (from) {
-    case S::submitted: return to == S::approved || to == S::rejected || to == S::cancelled;
-    case S::approved: return to == S::deploying || to == S::cancelled || to == S::submitted;
+    case S::submitted:
+      return to == S::approved || to == S::rejected || to == S::cancelled;
+    case S::approved:
+      return to == S::deploying || to == S::cancelled || to == S::submitted;
     case S::deploying:
-      return to == S::deployed || to == S::failed || to == S::rolled_back ||
-             to == S::interrupted;
-    case S::deployed: return to == S::rolled_back;
+      return to == S::deployed || to == S::failed || to == S::rolled_back || to == S::interrupted;
+    case S::deployed:
+      return to == S::rolled_back;
     case S::failed:
-    case S::interrupted: return to == S::deploying;
+    case S::interrupted:
+      return to == S::deploying;
     case S::rejected:
     case S::cancelled:
-    case S::rolled_back: return false;
+    case S::rolled_back:
+      return false;
   }
   return false;
 }
@@ -60,10 +64,9 @@ Result<void> transition(int64_t release_id, ReleaseState& state, ReleaseState to
 std::string approval_binding(const Release& r) {
   Poco::SHA2Engine sha(Poco::SHA2Engine::SHA_256);
   // Length-prefixed fields: no two different releases share a binding text.
-  for (std::string_view f :
-       {std::string_view{r.service}, std::string_view{r.env}, std::string_view{r.version},
-        std::string_view{r.commit.value_or("")}, std::string_view{r.package_sha256.value_or("")},
-        to_string(r.type)}) {
+  for (std::string_view f : {std::string_view{r.service}, std::string_view{r.env},
+                             std::string_view{r.version}, std::string_view{r.commit.value_or("")},
+                             std::string_view{r.package_sha256.value_or("")}, to_string(r.type)}) {
     sha.update(fmt::format("{}:", f.size()));
     sha.update(f.data(), f.size());
   }

@@ -10,8 +10,7 @@ namespace beaver {
 namespace fs = std::filesystem;
 
 fs::path data_dir() {
-  if (const char* env = std::getenv("BEAVER_DATA_DIR"); env != nullptr && *env != '\0')
-    return env;
+  if (const char* env = std::getenv("BEAVER_DATA_DIR"); env != nullptr && *env != '\0') return env;
   std::error_code ec;
   fs::path exe = fs::read_symlink("/proc/self/exe", ec);
   if (!ec) {

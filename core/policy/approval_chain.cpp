@@ -61,8 +61,8 @@ Result<size_t> approval_step_for(const Release& release, const ChainStatus& stat
     const auto& who = status.steps[i].approvers;
     if (std::find(who.begin(), who.end(), approver.name) != who.end())
       return fail(ErrorKind::refused,
-                  "{} already approved release {} (step {}); one person counts once",
-                  approver.name, release.id, i + 1);
+                  "{} already approved release {} (step {}); one person counts once", approver.name,
+                  release.id, i + 1);
   }
   if (!status.open_step)
     return fail(ErrorKind::conflict, "release {} needs no more approvals", release.id);

@@ -2,6 +2,8 @@
 // The organisation's rules, read from policy.yaml: per environment, the approval chains a
 // release needs, the release windows and freezes; the emergency categories and the deadlines.
 
+#include <date/tz.h>
+
 #include <array>
 #include <chrono>
 #include <filesystem>
@@ -9,8 +11,6 @@
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <date/tz.h>
 
 #include "error/error.hpp"
 #include "model/release.hpp"
@@ -52,7 +52,7 @@ struct EnvironmentPolicy {
   const date::time_zone* zone = nullptr;  // the policy's, unless the environment sets its own
   std::vector<ReleaseWindow> windows;     // empty: always open
   std::vector<Freeze> freezes;
-  std::vector<ApprovalRule> normal;     // empty: approved on submit
+  std::vector<ApprovalRule> normal;  // empty: approved on submit
   std::vector<ApprovalRule> emergency;
   std::vector<ApprovalRule> rollback;  // defaults to the emergency chain when not given
 
@@ -78,7 +78,8 @@ struct Policy {
 // Reads and validates policy.yaml against schemas/policy.schema.json under `data_dir`, then
 // checks what a schema cannot (known time zones, dates, spans). An error in the file is bad_input
 // with a message "FILE:LINE:COL: what was expected"; a missing or broken schema is internal.
-Result<Policy> load_policy(const std::filesystem::path& file, const std::filesystem::path& data_dir);
+Result<Policy> load_policy(const std::filesystem::path& file,
+                           const std::filesystem::path& data_dir);
 
 // The same from text already read; `display_name` prefixes error messages.
 Result<Policy> parse_policy(std::string content, std::string display_name,

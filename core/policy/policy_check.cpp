@@ -28,18 +28,19 @@ void check_chain(const std::string& where, const std::vector<ApprovalRule>& chai
     const auto& rule = chain[i];
     auto check = [&](const std::string* team) {
       auto c = count_eligible(rule, users, team);
-      std::string who = team != nullptr
-                            ? fmt::format("{} of team {}", to_string(rule.role), *team)
-                            : std::string(to_string(rule.role));
+      std::string who = team != nullptr ? fmt::format("{} of team {}", to_string(rule.role), *team)
+                                        : std::string(to_string(rule.role));
       if (c.eligible < rule.count)
-        out.push_back(fmt::format("{} step {} needs approvals by {} distinct {}, but {} "
-                                  "registered user(s) qualify",
-                                  where, i + 1, rule.count, who, c.eligible));
+        out.push_back(
+            fmt::format("{} step {} needs approvals by {} distinct {}, but {} "
+                        "registered user(s) qualify",
+                        where, i + 1, rule.count, who, c.eligible));
       else if (c.eligible == rule.count && c.one_may_submit)
-        out.push_back(fmt::format("{} step {} needs approvals by {} distinct {}, and exactly {} "
-                                  "user(s) qualify: a release one of them submits cannot be "
-                                  "approved",
-                                  where, i + 1, rule.count, who, c.eligible));
+        out.push_back(
+            fmt::format("{} step {} needs approvals by {} distinct {}, and exactly {} "
+                        "user(s) qualify: a release one of them submits cannot be "
+                        "approved",
+                        where, i + 1, rule.count, who, c.eligible));
     };
     if (!rule.same_team) {
       check(nullptr);

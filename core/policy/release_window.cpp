@@ -49,8 +49,7 @@ bool accepts(const EnvironmentPolicy& env, Timestamp t) {
 // A local time as UTC; a time skipped by a DST jump maps to the first instant after it.
 Timestamp to_sys(const date::time_zone* zone, date::local_seconds local) {
   auto info = zone->get_info(local);
-  if (info.result == date::local_info::nonexistent)
-    return floor<seconds>(info.second.begin);
+  if (info.result == date::local_info::nonexistent) return floor<seconds>(info.second.begin);
   return Timestamp{local.time_since_epoch() - info.first.offset};
 }
 

@@ -11,7 +11,7 @@ namespace beaver {
 
 struct WindowCheck {
   bool open = false;
-  const Freeze* freeze = nullptr;       // the freeze `now` falls in, if any
+  const Freeze* freeze = nullptr;      // the freeze `now` falls in, if any
   std::optional<Timestamp> next_open;  // when a normal release is next accepted (within a year)
 };
 

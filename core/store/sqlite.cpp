@@ -25,8 +25,8 @@ void Database::exec(const std::string& sql) {
 void Database::raise(int code) const { throw SqliteError(code, sqlite3_errmsg(db_)); }
 
 Statement::Statement(Database& db, std::string_view sql) : db_(db) {
-  int rc = sqlite3_prepare_v2(db.handle(), sql.data(), static_cast<int>(sql.size()), &stmt_,
-                              nullptr);
+  int rc =
+      sqlite3_prepare_v2(db.handle(), sql.data(), static_cast<int>(sql.size()), &stmt_, nullptr);
   if (rc != SQLITE_OK) db.raise(rc);
 }
 

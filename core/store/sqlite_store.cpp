@@ -79,8 +79,9 @@ void bind_release(Statement& s, const Release& r) {
 }
 
 AuditEntry read_audit(const Statement& s) {
-  return AuditEntry{s.integer(0), parse_time(s.text(1)), s.text(2), s.text(3), s.text(4),
-                    s.text(5),    s.text(6),             s.text(7)};
+  return AuditEntry{
+      s.integer(0), parse_time(s.text(1)), s.text(2), s.text(3), s.text(4), s.text(5), s.text(6),
+      s.text(7)};
 }
 
 class SqliteTransaction final : public StoreTransaction {
@@ -164,8 +165,8 @@ class SqliteTransaction final : public StoreTransaction {
 
   std::vector<Release> list_releases(const ReleaseFilter& f) override {
     // Every filter is a bound parameter; an absent one is NULL and matches everything.
-    Statement s(db_, fmt::format(
-                         "SELECT {} FROM releases WHERE (?1 IS NULL OR service = ?1) "
+    Statement s(
+        db_, fmt::format("SELECT {} FROM releases WHERE (?1 IS NULL OR service = ?1) "
                          "AND (?2 IS NULL OR env = ?2) AND (?3 IS NULL OR type = ?3) "
                          "AND (?4 IS NULL OR status = ?4) AND (?5 IS NULL OR submitted_at >= ?5) "
                          "AND (?6 IS NULL OR submitted_at < ?6) "
@@ -243,8 +244,7 @@ class SqliteTransaction final : public StoreTransaction {
     s.bind(5, e.subject).bind(6, e.payload).bind(7, e.prev_hash).bind(8, e.hash).run();
   }
 
-  void scan_audit(int64_t from_seq,
-                  const std::function<bool(const AuditEntry&)>& visit) override {
+  void scan_audit(int64_t from_seq, const std::function<bool(const AuditEntry&)>& visit) override {
     Statement s(db_,
                 "SELECT seq, at, actor, action, subject, payload, prev_hash, hash FROM audit "
                 "WHERE seq >= ?1 ORDER BY seq");
@@ -353,9 +353,7 @@ class SqliteStore final : public Store {
     return static_cast<int>(v.integer(0));
   }
 
-  void rollback_quietly() {
-    sqlite3_exec(db_.handle(), "ROLLBACK", nullptr, nullptr, nullptr);
-  }
+  void rollback_quietly() { sqlite3_exec(db_.handle(), "ROLLBACK", nullptr, nullptr, nullptr); }
 
   fs::path file_;
   SqliteOptions options_;

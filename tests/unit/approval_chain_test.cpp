@@ -1,6 +1,6 @@
-#include <doctest/doctest.h>
-
 #include "policy/approval_chain.hpp"
+
+#include <doctest/doctest.h>
 
 using namespace beaver;
 
@@ -34,20 +34,34 @@ TEST_CASE("who may approve one step: roles, same team and the submitter") {
     bool allowed;
   };
   const Case cases[] = {
-      {"a developer meets a developer rule", {Role::developer, 1, false},
-       user("dan", "payments", {Role::developer}), true},
-      {"an ops person does not meet a developer rule", {Role::developer, 1, false},
-       user("olga", "payments", {Role::ops}), false},
-      {"a leader of the service's team meets a same-team leader rule", {Role::leader, 1, true},
-       user("lea", "payments", {Role::leader}), true},
-      {"a leader of another team does not meet a same-team leader rule", {Role::leader, 1, true},
-       user("leo", "core", {Role::leader}), false},
-      {"a leader of another team meets a leader rule without same team", {Role::leader, 1, false},
-       user("leo", "core", {Role::leader}), true},
-      {"the submitter never meets a rule, whatever their roles", {Role::developer, 1, false},
-       user("sam", "payments", {Role::developer, Role::leader}), false},
-      {"one of several roles is enough", {Role::ops, 1, false},
-       user("mia", "core", {Role::developer, Role::ops}), true},
+      {"a developer meets a developer rule",
+       {Role::developer, 1, false},
+       user("dan", "payments", {Role::developer}),
+       true},
+      {"an ops person does not meet a developer rule",
+       {Role::developer, 1, false},
+       user("olga", "payments", {Role::ops}),
+       false},
+      {"a leader of the service's team meets a same-team leader rule",
+       {Role::leader, 1, true},
+       user("lea", "payments", {Role::leader}),
+       true},
+      {"a leader of another team does not meet a same-team leader rule",
+       {Role::leader, 1, true},
+       user("leo", "core", {Role::leader}),
+       false},
+      {"a leader of another team meets a leader rule without same team",
+       {Role::leader, 1, false},
+       user("leo", "core", {Role::leader}),
+       true},
+      {"the submitter never meets a rule, whatever their roles",
+       {Role::developer, 1, false},
+       user("sam", "payments", {Role::developer, Role::leader}),
+       false},
+      {"one of several roles is enough",
+       {Role::ops, 1, false},
+       user("mia", "core", {Role::developer, Role::ops}),
+       true},
   };
   for (const auto& c : cases) {
     CAPTURE(c.what);

@@ -1,6 +1,7 @@
+#include "audit/audit.hpp"
+
 #include <doctest/doctest.h>
 
-#include "audit/audit.hpp"
 #include "sqlite_edit.hpp"
 #include "store/store.hpp"
 #include "test_folder.hpp"
@@ -39,9 +40,10 @@ struct Ledger {
 
   // Out of band, the way someone with the file and sqlite3 would.
   void tamper(const std::string& sql) {
-    REQUIRE(raw_sql(file, "DROP TRIGGER IF EXISTS audit_is_append_only_update; "
-                          "DROP TRIGGER IF EXISTS audit_is_append_only_delete; " +
-                              sql) == "");
+    REQUIRE(raw_sql(file,
+                    "DROP TRIGGER IF EXISTS audit_is_append_only_update; "
+                    "DROP TRIGGER IF EXISTS audit_is_append_only_delete; " +
+                        sql) == "");
   }
 };
 
@@ -90,12 +92,15 @@ TEST_CASE("a deleted entry is detected where the sequence jumps") {
 TEST_CASE("an entry inserted into the middle of the log is detected") {
   Ledger l(4);
   // Make room after entry 2 and forge an entry 3 that links correctly to entry 2.
-  l.tamper("UPDATE audit SET seq = seq + 100 WHERE seq > 2; "
-           "UPDATE audit SET seq = seq - 99 WHERE seq > 100;");
+  l.tamper(
+      "UPDATE audit SET seq = seq + 100 WHERE seq > 2; "
+      "UPDATE audit SET seq = seq - 99 WHERE seq > 100;");
   auto two = l.verify();  // the log is now 1, 2, 4, 5: a gap at 3
   REQUIRE(two.first_bad == 3);
-  AuditEntry forged{3, *parse_iso8601("2026-11-24T10:02:30Z"), "mallory", "release.approve",
-                    "release/2", "{}", "", ""};
+  AuditEntry forged{3,           *parse_iso8601("2026-11-24T10:02:30Z"),
+                    "mallory",   "release.approve",
+                    "release/2", "{}",
+                    "",          ""};
   std::string prev_hash;
   REQUIRE(l.store
               ->read([&](StoreTransaction& tx) -> Result<void> {
@@ -108,9 +113,10 @@ TEST_CASE("an entry inserted into the middle of the log is detected") {
               .has_value());
   forged.prev_hash = prev_hash;
   forged.hash = audit_hash(forged);
-  l.tamper(fmt::format("INSERT INTO audit VALUES (3, '2026-11-24T10:02:30Z', 'mallory', "
-                       "'release.approve', 'release/2', '{{}}', '{}', '{}')",
-                       forged.prev_hash, forged.hash));
+  l.tamper(
+      fmt::format("INSERT INTO audit VALUES (3, '2026-11-24T10:02:30Z', 'mallory', "
+                  "'release.approve', 'release/2', '{{}}', '{}', '{}')",
+                  forged.prev_hash, forged.hash));
   auto v = l.verify();
   CHECK_FALSE(v.whole());
   CHECK(v.first_bad == 4);  // the old entry 3, now 4, no longer links to what precedes it

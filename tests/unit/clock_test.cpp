@@ -1,8 +1,7 @@
-#include <doctest/doctest.h>
+#include "clock/clock.hpp"
 
 #include <date/tz.h>
-
-#include "clock/clock.hpp"
+#include <doctest/doctest.h>
 
 using namespace beaver;
 
@@ -35,8 +34,9 @@ TEST_CASE("durations read and print in s, m, h and d") {
   CHECK(format_duration(std::chrono::minutes(90)) == "90m");
 }
 
-TEST_CASE("a --since day starts at midnight in the policy's time zone, an --until day ends at the "
-          "next midnight") {
+TEST_CASE(
+    "a --since day starts at midnight in the policy's time zone, an --until day ends at the "
+    "next midnight") {
   const auto* shanghai = date::locate_zone("Asia/Shanghai");
   CHECK(format_utc(*parse_day_or_time("2026-11-24", shanghai, false)) == "2026-11-23T16:00:00Z");
   CHECK(format_utc(*parse_day_or_time("2026-11-24", shanghai, true)) == "2026-11-24T16:00:00Z");

@@ -1,7 +1,8 @@
+#include "ledger/ledger.hpp"
+
 #include <doctest/doctest.h>
 
 #include "audit/audit.hpp"
-#include "ledger/ledger.hpp"
 #include "test_folder.hpp"
 
 using namespace beaver;
@@ -117,8 +118,8 @@ TEST_CASE("an expired approval must be given again, and the expiry is audited") 
   REQUIRE(log.has_value());
   std::vector<std::string> tail;
   for (size_t i = log->size() - 3; i < log->size(); ++i) tail.push_back((*log)[i].action);
-  CHECK(tail == std::vector<std::string>{"release.approve", "release.approval_expired",
-                                         "release.approve"});
+  CHECK(tail ==
+        std::vector<std::string>{"release.approve", "release.approval_expired", "release.approve"});
 }
 
 TEST_CASE("a refused approval changes nothing, not even the audit log") {
@@ -143,8 +144,8 @@ TEST_CASE("the policy in force is recorded once per distinct content") {
                          [](const AuditEntry& e) { return e.action == "policy.changed"; });
   };
   CHECK(count_policy_entries() == 1);
-  auto changed = parse_policy(std::string(kPolicy) + "# a comment\n", "policy.yaml",
-                              test::source_dir());
+  auto changed =
+      parse_policy(std::string(kPolicy) + "# a comment\n", "policy.yaml", test::source_dir());
   REQUIRE(changed.has_value());
   w.policy = std::move(*changed);
   w.submit(true);
@@ -198,6 +199,7 @@ TEST_CASE("the last admin keeps the admin role") {
   CHECK(r.error().message == "ann is the last admin and keeps the admin role");
   REQUIRE(l.update_user("ann", {"bob", "payments", {Role::developer, Role::leader}}).has_value());
   auto users = l.list_users("ann");
-  auto bob = std::find_if(users->begin(), users->end(), [](const User& u) { return u.name == "bob"; });
+  auto bob =
+      std::find_if(users->begin(), users->end(), [](const User& u) { return u.name == "bob"; });
   CHECK(bob->roles == std::vector<Role>{Role::developer, Role::leader});
 }

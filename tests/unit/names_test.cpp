@@ -1,6 +1,6 @@
-#include <doctest/doctest.h>
-
 #include "model/names.hpp"
+
+#include <doctest/doctest.h>
 
 using namespace beaver;
 

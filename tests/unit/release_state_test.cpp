@@ -11,9 +11,9 @@ using S = ReleaseState;
 namespace {
 
 const std::set<std::pair<S, S>> kLegal = {
-    {S::submitted, S::approved},    {S::submitted, S::rejected},  {S::submitted, S::cancelled},
-    {S::approved, S::deploying},    {S::approved, S::cancelled},  {S::approved, S::submitted},
-    {S::deploying, S::deployed},    {S::deploying, S::failed},    {S::deploying, S::rolled_back},
+    {S::submitted, S::approved},    {S::submitted, S::rejected},   {S::submitted, S::cancelled},
+    {S::approved, S::deploying},    {S::approved, S::cancelled},   {S::approved, S::submitted},
+    {S::deploying, S::deployed},    {S::deploying, S::failed},     {S::deploying, S::rolled_back},
     {S::deploying, S::interrupted}, {S::deployed, S::rolled_back}, {S::failed, S::deploying},
     {S::interrupted, S::deploying},
 };

@@ -1,6 +1,6 @@
-#include <doctest/doctest.h>
-
 #include "policy/release_window.hpp"
+
+#include <doctest/doctest.h>
 
 using namespace beaver;
 
@@ -41,12 +41,12 @@ TEST_CASE("release windows are read in the environment's time zone") {
   // Monday to Thursday, 10:00 to 17:00 in Shanghai (UTC+8). 2026-11-23 is a Monday.
   auto env = env_in("Asia/Shanghai");
   env.windows = {window({1, 2, 3, 4}, 10, 17)};
-  for (auto c : {Case{"2026-11-23T02:00:00Z", true},    // Mon 10:00 local
-                 Case{"2026-11-23T01:59:59Z", false},   // Mon 09:59:59
-                 Case{"2026-11-23T08:59:00Z", true},    // Mon 16:59
-                 Case{"2026-11-23T09:00:00Z", false},   // Mon 17:00: the end is excluded
-                 Case{"2026-11-26T20:00:00Z", false},   // Fri 04:00 local, Thu 20:00 UTC
-                 Case{"2026-11-27T03:00:00Z", false},   // Fri 11:00
+  for (auto c : {Case{"2026-11-23T02:00:00Z", true},      // Mon 10:00 local
+                 Case{"2026-11-23T01:59:59Z", false},     // Mon 09:59:59
+                 Case{"2026-11-23T08:59:00Z", true},      // Mon 16:59
+                 Case{"2026-11-23T09:00:00Z", false},     // Mon 17:00: the end is excluded
+                 Case{"2026-11-26T20:00:00Z", false},     // Fri 04:00 local, Thu 20:00 UTC
+                 Case{"2026-11-27T03:00:00Z", false},     // Fri 11:00
                  Case{"2026-11-22T23:30:00Z", false}}) {  // Mon 07:30 local, Sun 23:30 UTC
     CAPTURE(c.now);
     CHECK(check_release_window(env, at(c.now)).open == c.open);
@@ -57,8 +57,8 @@ TEST_CASE("a window across midnight belongs to the day it opens") {
   // Friday 22:00 to 02:00 (Saturday morning), UTC.
   auto env = env_in("UTC");
   env.windows = {window({5}, 22, 2)};
-  CHECK(check_release_window(env, at("2026-11-27T23:00:00Z")).open);   // Fri 23:00
-  CHECK(check_release_window(env, at("2026-11-28T01:30:00Z")).open);   // Sat 01:30
+  CHECK(check_release_window(env, at("2026-11-27T23:00:00Z")).open);  // Fri 23:00
+  CHECK(check_release_window(env, at("2026-11-28T01:30:00Z")).open);  // Sat 01:30
   CHECK_FALSE(check_release_window(env, at("2026-11-28T02:00:00Z")).open);
   CHECK_FALSE(check_release_window(env, at("2026-11-28T23:00:00Z")).open);  // Sat 23:00
   CHECK_FALSE(check_release_window(env, at("2026-11-27T01:00:00Z")).open);  // Fri 01:00
