@@ -25,4 +25,21 @@ wait "$HOLDER_PID"
 expect_eq "$(audit_count)" "$before" "audit entries after the locked attempt"
 ok user add bob --team payments --role developer --as ann
 
+# Twenty writers at once: every submit lands once, ids and audit sequence stay gap-free.
+export BEAVER_BUSY_TIMEOUT_MS=5000
+pids=()
+for i in $(seq 1 20); do
+  "$BEAVER_BIN" release submit hello-service --env test --version "2.0.$i" --as bob \
+    >"$WORK/submit.$i" 2>&1 &
+  pids+=($!)
+done
+for p in "${pids[@]}"; do wait "$p" || { RC=$? OUT="" ERR=""; fail "a concurrent submit failed"; }; done
+ok release list --env test -o json --as ann
+expect_eq "$(printf '%s' "$OUT" | jq -r '[.[].id] | sort | map(tostring) | join(",")')" \
+  "$(seq -s, 1 20)" "release ids after concurrent submits"
+expect_eq "$(printf '%s' "$OUT" | jq -r '[.[].version] | unique | length')" "20" "versions"
+expect_eq "$(sqlite3 "$BEAVER_HOME/beaver.db" 'SELECT max(seq) - count(*) FROM audit')" "0" \
+  "audit sequence without gaps"
+ok audit verify
+
 finish
