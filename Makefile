@@ -3,7 +3,7 @@ BUILD ?= build
 ASAN_BUILD ?= build-asan
 JOBS ?= $(shell nproc)
 
-.PHONY: all deps build demo test test-sanitize ci format format-check clean
+.PHONY: all deps build demo test test-sanitize bench ci format format-check clean
 
 all: build
 
@@ -25,6 +25,10 @@ test-sanitize: deps
 	@cmake -S . -B $(ASAN_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=Debug -DBEAVER_WERROR=ON -DBEAVER_SANITIZE=ON >/dev/null
 	@cmake --build $(ASAN_BUILD) -j $(JOBS)
 	@ctest --test-dir $(ASAN_BUILD) --output-on-failure -j $(JOBS)
+
+# Benchmarks: each compares beaver with a baseline in the same run and prints the ratio.
+bench: build
+	@tests/bench/ledger.sh $(BUILD)/beaver
 
 ci: format-check test test-sanitize
 

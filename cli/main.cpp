@@ -24,6 +24,7 @@ void add_output_option(CLI::App& cmd, Context& ctx, std::vector<std::string> all
 
 int main(int argc, char** argv) {
   using namespace beaver::cli;
+  std::ios::sync_with_stdio(false);
   try {
     Printer printer(std::cout, std::cerr);
     Context ctx(printer);

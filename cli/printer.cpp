@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <ostream>
+#include <sstream>
 
 namespace beaver::cli {
 namespace {
@@ -43,11 +44,7 @@ void Printer::line(std::string_view text) {
 }
 
 void Printer::rows(const Table& t, const Poco::Dynamic::Var& json) {
-  if (format_ == Format::json) {
-    Poco::JSON::Stringifier::stringify(json, out_, 2);
-    out_ << '\n';
-    return;
-  }
+  if (format_ == Format::json) return write_json(json);
   if (format_ == Format::csv) {
     // RFC 4180: CRLF line ends, a header row.
     auto emit = [&](const std::vector<std::string>& cells) {
@@ -78,12 +75,16 @@ void Printer::rows(const Table& t, const Poco::Dynamic::Var& json) {
 }
 
 void Printer::record(const std::vector<std::string>& text, const Poco::Dynamic::Var& json) {
-  if (format_ == Format::json) {
-    Poco::JSON::Stringifier::stringify(json, out_, 2);
-    out_ << '\n';
-    return;
-  }
+  if (format_ == Format::json) return write_json(json);
   for (const auto& l : text) out_ << l << '\n';
+}
+
+void Printer::write_json(const Poco::Dynamic::Var& json) {
+  // Poco writes JSON a character at a time: into memory first, then out in one piece.
+  std::ostringstream text;
+  Poco::JSON::Stringifier::stringify(json, text, 2);
+  text << '\n';
+  out_ << text.view();
 }
 
 void Printer::warn(std::string_view text) { err_ << "beaver: warning: " << text << '\n'; }

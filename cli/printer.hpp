@@ -35,6 +35,8 @@ class Printer {
   void warn(std::string_view text);
 
  private:
+  void write_json(const Poco::Dynamic::Var& json);
+
   std::ostream& out_;
   std::ostream& err_;
   Format format_ = Format::table;

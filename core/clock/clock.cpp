@@ -42,7 +42,15 @@ bool expect(std::string_view s, size_t& pos, char c) {
 
 }  // namespace
 
-std::string format_utc(Timestamp t) { return date::format("%Y-%m-%dT%H:%M:%SZ", t); }
+std::string format_utc(Timestamp t) {
+  // fmt rather than date::format: lists print thousands of these, and streams are slow.
+  auto day = std::chrono::floor<date::days>(t);
+  date::year_month_day ymd{day};
+  date::hh_mm_ss<std::chrono::seconds> hms{t - day};
+  return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z", static_cast<int>(ymd.year()),
+                     static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()),
+                     hms.hours().count(), hms.minutes().count(), hms.seconds().count());
+}
 
 Result<Timestamp> parse_iso8601(std::string_view s) {
   auto bad = [&] {
