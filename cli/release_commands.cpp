@@ -193,6 +193,30 @@ void register_release_commands(CLI::App& app, Context& ctx) {
     return {};
   });
 
+  auto* inbox =
+      release->add_subcommand("inbox", "the releases you may approve now, emergencies first");
+  add_output_option(*inbox, ctx, {"table", "json", "csv"});
+  on_run(inbox, ctx, [&ctx]() -> Result<void> {
+    auto session = ctx.session(true);
+    if (!session) return std::unexpected(session.error());
+    auto& [actor, ledger] = *session;
+    auto views = ledger.inbox(actor);
+    if (!views) return std::unexpected(views.error());
+    Table t{{"ID", "SERVICE", "ENV", "VERSION", "TYPE", "SUBMITTER", "SUBMITTED", "WAITING FOR",
+             "REASON"},
+            {}};
+    Poco::JSON::Array::Ptr json = new Poco::JSON::Array;
+    for (const auto& v : *views) {
+      const auto& r = v.release;
+      t.rows.push_back({std::to_string(r.id), r.service, r.env, r.version,
+                        std::string(to_string(r.type)), r.submitter, format_utc(r.submitted_at),
+                        v.waiting_for(), r.reason.value_or("")});
+      json->add(release_view_json(v));
+    }
+    ctx.out.rows(t, json);
+    return {};
+  });
+
   auto show_id = std::make_shared<std::string>();
   auto* show =
       release->add_subcommand("show", "a release with its approvals and what it waits for");

@@ -471,4 +471,32 @@ Result<std::vector<Release>> Ledger::list(const std::string& actor, const Releas
   return out;
 }
 
+Result<std::vector<ReleaseView>> Ledger::inbox(const std::string& actor) {
+  auto pol = policy();
+  if (!pol) return std::unexpected(pol.error());
+  std::vector<ReleaseView> out;
+  BEAVER_TRY(store_.read([&](StoreTransaction& tx) -> Result<void> {
+    BEAVER_TRY(acting_user(tx, actor));
+    auto now = clock_.now();
+    for (auto state : {ReleaseState::submitted, ReleaseState::approved}) {
+      ReleaseFilter f;
+      f.state = state;
+      f.limit = 100000;
+      for (auto& r : tx.list_releases(f)) {
+        auto view = build_release_view(tx, **pol, std::move(r), now);
+        const auto& who = view.may_approve;
+        if (std::find(who.begin(), who.end(), actor) != who.end()) out.push_back(std::move(view));
+      }
+    }
+    return {};
+  }));
+  std::stable_sort(out.begin(), out.end(), [](const ReleaseView& a, const ReleaseView& b) {
+    bool ae = a.release.type == ReleaseType::emergency,
+         be = b.release.type == ReleaseType::emergency;
+    if (ae != be) return ae;
+    return a.release.id < b.release.id;
+  });
+  return out;
+}
+
 }  // namespace beaver

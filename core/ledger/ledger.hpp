@@ -80,6 +80,9 @@ class Ledger {
 
   Result<ReleaseView> show(const std::string& actor, int64_t id);
   Result<std::vector<Release>> list(const std::string& actor, const ReleaseQuery& query);
+  // The releases `actor` may approve now (including approved ones whose approval expired),
+  // emergencies first, then oldest first.
+  Result<std::vector<ReleaseView>> inbox(const std::string& actor);
 
  private:
   // What a change to a release leaves in the audit log.

@@ -58,6 +58,10 @@ refused 1 "dan is not a leader" release approve 2 --as dan
 ok release show 2 --as bob
 expect_match "$OUT" "waiting for step 1 of 1: 1 approval by a leader of team payments" "waiting text"
 expect_match "$OUT" "may approve lea" "who may approve 2"
+ok release inbox -o json --as lea
+expect_eq "$(printf '%s' "$OUT" | jq -r '[.[].id] | map(tostring) | join(",")')" "2" "lea's inbox"
+ok release inbox -o json --as leo
+expect_eq "$(printf '%s' "$OUT" | jq 'length')" "0" "leo's inbox (another team)"
 ok release approve 2 --as lea
 expect_match "$OUT" "release 2: hello-service 1.4.3 to prod, emergency \(hotfix\), approved" \
   "approved emergency"
