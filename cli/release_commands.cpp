@@ -5,6 +5,7 @@
 #include <charconv>
 
 #include "commands.hpp"
+#include "policy/release_window.hpp"
 
 namespace beaver::cli {
 namespace {
@@ -20,14 +21,17 @@ Result<int64_t> parse_id(const std::string& text) {
 std::string time_or_dash(const std::optional<Timestamp>& t) { return t ? format_utc(*t) : "-"; }
 
 // The release as people read it in a terminal.
-std::vector<std::string> describe(const ReleaseView& v) {
+std::vector<std::string> describe(const ReleaseView& v, const Policy& policy) {
   const Release& r = v.release;
   std::vector<std::string> out;
   std::string type(to_string(r.type));
   if (r.category) type += fmt::format(" ({})", *r.category);
   out.push_back(fmt::format("release {}: {} {} to {}, {}, {}", r.id, r.service, r.version, r.env,
                             type, to_string(r.state)));
-  out.push_back(fmt::format("  submitted   {} by {} (team {})", format_utc(r.submitted_at),
+  // The environment's local time too: a release at 23:30 there should read as one.
+  auto env = policy.environment(r.env);
+  std::string local = env ? fmt::format(" ({})", format_local(**env, r.submitted_at)) : "";
+  out.push_back(fmt::format("  submitted   {}{} by {} (team {})", format_utc(r.submitted_at), local,
                             r.submitter, v.team));
   if (r.commit) out.push_back(fmt::format("  commit      {}", *r.commit));
   if (r.reason) out.push_back(fmt::format("  reason      {}", *r.reason));
@@ -89,7 +93,7 @@ auto release_action(Context& ctx, std::shared_ptr<ActionArgs> args, Op op) {
     auto& [actor, ledger] = *session;
     auto view = op(ledger, actor, *id, *args);
     if (!view) return std::unexpected(view.error());
-    ctx.out.record(describe(*view), release_view_json(*view));
+    ctx.out.record(describe(*view, **ctx.policy()), release_view_json(*view));
     return {};
   };
 }
@@ -129,7 +133,7 @@ void register_release_commands(CLI::App& app, Context& ctx) {
     if (!view) return std::unexpected(view.error());
     std::vector<std::string> text{
         fmt::format("release {} {}", view->release.id, to_string(view->release.state))};
-    auto more = describe(*view);
+    auto more = describe(*view, **ctx.policy());
     text.insert(text.end(), more.begin(), more.end());
     ctx.out.record(text, release_view_json(*view));
     return {};
@@ -230,7 +234,7 @@ void register_release_commands(CLI::App& app, Context& ctx) {
     auto& [actor, ledger] = *session;
     auto view = ledger.show(actor, *id);
     if (!view) return std::unexpected(view.error());
-    ctx.out.record(describe(*view), release_view_json(*view));
+    ctx.out.record(describe(*view, **ctx.policy()), release_view_json(*view));
     return {};
   });
 
