@@ -20,6 +20,16 @@ Result<std::vector<AuditEntry>> read_log(Context& ctx) {
   return ledger.audit_log(actor);
 }
 
+// The payload as JSON; a payload edited out of band into something else stays text, so the log
+// can still be read (and `audit verify` names the entry).
+Poco::Dynamic::Var payload_json(const std::string& payload) {
+  try {
+    return Poco::JSON::Parser().parse(payload);
+  } catch (const Poco::Exception&) {
+    return payload;
+  }
+}
+
 Result<std::optional<AuditHead>> read_anchor(const std::string& file) {
   if (file.empty()) return std::optional<AuditHead>{};
   std::ifstream in(file);
@@ -44,16 +54,17 @@ void register_audit_commands(CLI::App& app, Context& ctx) {
     if (!entries) return std::unexpected(entries.error());
     Table t{{"SEQ", "AT", "ACTOR", "ACTION", "SUBJECT", "PAYLOAD"}, {}};
     Poco::JSON::Array::Ptr json = new Poco::JSON::Array;
+    bool as_json = ctx.out.format() == Format::json;
     for (const auto& e : *entries) {
-      t.rows.push_back(
-          {std::to_string(e.seq), format_utc(e.at), e.actor, e.action, e.subject, e.payload});
+      t.rows.push_back({std::to_string(e.seq), e.at, e.actor, e.action, e.subject, e.payload});
+      if (!as_json) continue;
       Poco::JSON::Object::Ptr o = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
       o->set("seq", e.seq);
-      o->set("at", format_utc(e.at));
+      o->set("at", e.at);
       o->set("actor", e.actor);
       o->set("action", e.action);
       o->set("subject", e.subject);
-      o->set("payload", Poco::JSON::Parser().parse(e.payload));
+      o->set("payload", payload_json(e.payload));
       o->set("prev_hash", e.prev_hash);
       o->set("hash", e.hash);
       json->add(o);

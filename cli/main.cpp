@@ -9,6 +9,24 @@ namespace {
 
 constexpr int kUsageError = 2;
 
+// Errors echo what the user typed; control characters are shown escaped so an error stays one
+// line and cannot forge another.
+std::string one_line(std::string_view text) {
+  std::string out;
+  for (char c : text) {
+    auto u = static_cast<unsigned char>(c);
+    if (c == '\n')
+      out += "\\n";
+    else if (c == '\t')
+      out += "\\t";
+    else if (u < 0x20 || u == 0x7f)
+      out += fmt::format("\\x{:02x}", u);
+    else
+      out += c;
+  }
+  return out;
+}
+
 }  // namespace
 
 namespace beaver::cli {
@@ -51,18 +69,18 @@ int main(int argc, char** argv) {
     } catch (const CLI::CallForVersion& e) {
       return app.exit(e);
     } catch (const CLI::ParseError& e) {
-      std::cerr << "beaver: " << e.what() << " (see beaver --help)\n";
+      std::cerr << "beaver: " << one_line(e.what()) << " (see beaver --help)\n";
       return kUsageError;
     }
     if (!ctx.outcome) return 0;
     if (!*ctx.outcome) {
-      std::cerr << "beaver: " << ctx.outcome->error().message << '\n';
+      std::cerr << "beaver: " << one_line(ctx.outcome->error().message) << '\n';
       return beaver::exit_code(ctx.outcome->error().kind);
     }
     std::cout.flush();
     return std::cout.good() ? 0 : 1;
   } catch (const std::exception& e) {
-    std::cerr << "beaver: internal error: " << e.what() << '\n';
+    std::cerr << "beaver: internal error: " << one_line(e.what()) << '\n';
     return 1;
   } catch (...) {
     std::cerr << "beaver: internal error\n";

@@ -3,6 +3,8 @@
 #include <Poco/JSON/Parser.h>
 #include <Poco/SHA2Engine.h>
 
+#include "model/names.hpp"
+
 namespace beaver {
 namespace {
 
@@ -26,7 +28,17 @@ bool is_hex64(std::string_view s) {
 
 std::string json_quote(std::string_view text) {
   std::string out = "\"";
-  for (char c : text) {
+  for (size_t i = 0; i < text.size(); ++i) {
+    char c = text[i];
+    // Valid JSON whatever the input: a malformed UTF-8 byte becomes U+FFFD.
+    if (size_t n = utf8_sequence_at(text, i); n == 0) {
+      out += "\\ufffd";
+      continue;
+    } else if (n > 1) {
+      out.append(text.substr(i, n));
+      i += n - 1;
+      continue;
+    }
     switch (c) {
       case '"':
         out += "\\\"";
@@ -104,7 +116,7 @@ std::string audit_hash(const AuditEntry& e) {
   append_field(sha, kHashVersion);
   append_field(sha, std::to_string(e.seq));
   append_field(sha, e.prev_hash);
-  append_field(sha, format_utc(e.at));
+  append_field(sha, e.at);
   append_field(sha, e.actor);
   append_field(sha, e.action);
   append_field(sha, e.subject);
@@ -118,7 +130,7 @@ AuditEntry append_audit(StoreTransaction& tx, Timestamp at, const std::string& a
   auto last = tx.last_audit_entry();
   AuditEntry e;
   e.seq = last ? last->seq + 1 : 1;
-  e.at = at;
+  e.at = format_utc(at);
   e.actor = actor;
   e.action = action;
   e.subject = subject;

@@ -10,7 +10,7 @@ namespace beaver {
 
 struct AuditEntry {
   int64_t seq = 0;  // gap-free, from 1
-  Timestamp at{};
+  std::string at;   // UTC "YYYY-MM-DDTHH:MM:SSZ", exactly as stored and hashed
   std::string actor;
   std::string action;   // "release.approve", "user.add", ...
   std::string subject;  // "release/42", "user/alice", "policy/<sha256>"

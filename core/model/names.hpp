@@ -19,4 +19,9 @@ Result<void> check_commit(std::string_view value);
 Result<void> check_text(std::string_view what, std::string_view value, size_t max,
                         bool may_be_empty);
 
+// The length of the well-formed UTF-8 sequence starting at byte `i` of `s`, or 0 when it is
+// malformed (overlong, a surrogate, past U+10FFFF, cut short).
+size_t utf8_sequence_at(std::string_view s, size_t i);
+bool valid_utf8(std::string_view s);
+
 }  // namespace beaver

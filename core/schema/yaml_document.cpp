@@ -69,8 +69,8 @@ Poco::Dynamic::Var plain_scalar(const std::string& s) {
   if (s == "null" || s == "Null" || s == "NULL" || s == "~") return {};
   std::string_view v = s;
   Poco::Int64 n = 0;
-  if (v.starts_with("0o") && parse_int(v.substr(2), 8, n)) return n;
-  if (v.starts_with("0x") && parse_int(v.substr(2), 16, n)) return n;
+  // Octal (0o) and hex (0x) integers stay text: beaver's files never need them, and the typed
+  // values are later read back by yaml-cpp, which would not understand them.
   std::string_view unsigned_part = v.starts_with('-') || v.starts_with('+') ? v.substr(1) : v;
   if (all_digits(unsigned_part)) {
     if (parse_int(v, 10, n)) return n;

@@ -79,9 +79,9 @@ void bind_release(Statement& s, const Release& r) {
 }
 
 AuditEntry read_audit(const Statement& s) {
-  return AuditEntry{
-      s.integer(0), parse_time(s.text(1)), s.text(2), s.text(3), s.text(4), s.text(5), s.text(6),
-      s.text(7)};
+  // The time stays text: verification hashes what is stored, so any edit to it shows.
+  return AuditEntry{s.integer(0), s.text(1), s.text(2), s.text(3),
+                    s.text(4),    s.text(5), s.text(6), s.text(7)};
 }
 
 class SqliteTransaction final : public StoreTransaction {
@@ -240,7 +240,7 @@ class SqliteTransaction final : public StoreTransaction {
     Statement s(db_,
                 "INSERT INTO audit (seq, at, actor, action, subject, payload, prev_hash, hash) "
                 "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
-    s.bind(1, e.seq).bind(2, format_utc(e.at)).bind(3, e.actor).bind(4, e.action);
+    s.bind(1, e.seq).bind(2, e.at).bind(3, e.actor).bind(4, e.action);
     s.bind(5, e.subject).bind(6, e.payload).bind(7, e.prev_hash).bind(8, e.hash).run();
   }
 

@@ -11,6 +11,7 @@ before=$(audit_count)
 
 # Another process holds the write lock until told to let go.
 coproc HOLDER { sqlite3 "$BEAVER_HOME/beaver.db"; }
+holder_pid=$HOLDER_PID  # bash unsets HOLDER_PID as soon as the coprocess ends
 printf 'BEGIN IMMEDIATE;\nSELECT '"'"'held'"'"';\n' >&"${HOLDER[1]}"
 read -r held <&"${HOLDER[0]}"
 expect_eq "$held" "held" "the other writer holds the lock"
@@ -21,7 +22,7 @@ refused 1 "the ledger .*beaver.db is locked by another beaver" \
 ok user list --as ann
 
 printf 'COMMIT;\n.quit\n' >&"${HOLDER[1]}"
-wait "$HOLDER_PID"
+wait "$holder_pid" || true
 expect_eq "$(audit_count)" "$before" "audit entries after the locked attempt"
 ok user add bob --team payments --role developer --as ann
 

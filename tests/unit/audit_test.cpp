@@ -75,10 +75,23 @@ TEST_CASE("an edited entry is detected and named") {
   CHECK(v.problem.find("edited") != std::string::npos);
 }
 
-TEST_CASE("an edited actor or time is detected too") {
-  Ledger l(3);
-  l.tamper("UPDATE audit SET at = '2026-11-24T09:00:00Z' WHERE seq = 2");
-  CHECK(l.verify().first_bad == 2);
+TEST_CASE("an edited actor or time is detected too, even a time rewritten to the same instant") {
+  for (const char* edit : {"UPDATE audit SET at = '2026-11-24T09:00:00Z' WHERE seq = 2",
+                           "UPDATE audit SET at = '2026-11-24T18:02:00+08:00' WHERE seq = 2",
+                           "UPDATE audit SET at = 'yesterday' WHERE seq = 2",
+                           "UPDATE audit SET actor = 'mallory' WHERE seq = 2"}) {
+    CAPTURE(edit);
+    Ledger l(3);
+    l.tamper(edit);
+    CHECK(l.verify().first_bad == 2);
+  }
+}
+
+TEST_CASE("payloads stay valid JSON whatever bytes they are given") {
+  CHECK(json_quote("a\xc0\x80"
+                   "b") == "\"a\\ufffd\\ufffdb\"");
+  CHECK(json_quote("\xed\xa0\x80") == "\"\\ufffd\\ufffd\\ufffd\"");
+  CHECK(json_quote("支付") == "\"支付\"");
 }
 
 TEST_CASE("a deleted entry is detected where the sequence jumps") {
@@ -97,10 +110,8 @@ TEST_CASE("an entry inserted into the middle of the log is detected") {
       "UPDATE audit SET seq = seq - 99 WHERE seq > 100;");
   auto two = l.verify();  // the log is now 1, 2, 4, 5: a gap at 3
   REQUIRE(two.first_bad == 3);
-  AuditEntry forged{3,           *parse_iso8601("2026-11-24T10:02:30Z"),
-                    "mallory",   "release.approve",
-                    "release/2", "{}",
-                    "",          ""};
+  AuditEntry forged{3, "2026-11-24T10:02:30Z", "mallory", "release.approve", "release/2", "{}", "",
+                    ""};
   std::string prev_hash;
   REQUIRE(l.store
               ->read([&](StoreTransaction& tx) -> Result<void> {

@@ -144,7 +144,25 @@ TEST_CASE("a duration without a unit is refused") {
   TestFolder folder;
   auto p = load_text(folder, kEnvs + "approval_expires: 72\n");
   CHECK(error_of(folder, p) ==
-        "policy.yaml:5:19: expected a duration like 30m, 72h or 3d, got '72'");
+        "policy.yaml:5:19: expected a duration above zero like 30m, 72h or 3d, got '72'");
+}
+
+TEST_CASE("a zero duration is refused: an approval that expires at once could never count") {
+  TestFolder folder;
+  auto p = load_text(folder, kEnvs + "approval_expires: 0s\n");
+  CHECK(error_of(folder, p) ==
+        "policy.yaml:5:19: expected a duration above zero like 30m, 72h or 3d, got '0s'");
+}
+
+TEST_CASE("octal and hex numbers are not numbers in a policy") {
+  TestFolder folder;
+  auto p = load_text(folder,
+                     "environments:\n"
+                     "  prod:\n"
+                     "    normal: {approvals: [{role: leader, count: 0o7}]}\n"
+                     "    emergency: {approvals: []}\n");
+  CHECK(error_of(folder, p) ==
+        "policy.yaml:3:48: expected a whole number of approvers from 1 to 50, got '0o7'");
 }
 
 TEST_CASE("a day that is not a weekday name lists the ones allowed") {
