@@ -312,6 +312,27 @@ Result<ReleaseView> Ledger::approve(const std::string& actor, int64_t id,
           return fail(ErrorKind::conflict, "release {} is {}; only a submitted release is approved",
                       r.id, to_string(r.state));
         }
+        if (auto env = p.environment(r.env); !env)
+          return fail(ErrorKind::refused,
+                      "release {} is for environment {}, which the policy no longer has; it "
+                      "cannot be approved",
+                      r.id, r.env);
+        if (current.chain.complete()) {
+          // The policy changed since submit and the approvals already given meet it now.
+          bool eligible = std::any_of(
+              current.chain.steps.begin(), current.chain.steps.end(), [&](const StepStatus& st) {
+                return !why_not_eligible(st.rule, me, current.team, r.submitter);
+              });
+          if (!eligible)
+            return fail(ErrorKind::refused, "{} may not approve release {}", me.name, r.id);
+          BEAVER_TRY(transition(r.id, r.state, ReleaseState::approved));
+          r.approved_at = now;
+          return ReleaseChanged{
+              "release.approve",
+              AuditPayload()
+                  .set("note", "the approvals already given meet the policy now in force")
+                  .set("status", std::string(to_string(r.state)))};
+        }
         auto step = approval_step_for(r, current.chain, me, current.team);
         if (!step) return std::unexpected(step.error());
         Approval a{r.id,

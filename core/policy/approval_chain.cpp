@@ -21,6 +21,8 @@ ChainStatus evaluate_chain(const std::vector<ApprovalRule>& chain,
     if (a.step < 0 || static_cast<size_t>(a.step) >= status.steps.size()) continue;
     auto& step = status.steps[a.step];
     auto& who = step.approvers;
+    // An approval given for another role (the policy changed since) does not count.
+    if (a.role != to_string(step.rule.role)) continue;
     if (!step.complete() && std::find(who.begin(), who.end(), a.approver) == who.end())
       who.push_back(a.approver);
   }

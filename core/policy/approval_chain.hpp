@@ -30,7 +30,8 @@ struct ChainStatus {
 std::vector<Approval> live_approvals(const Release& release, const std::vector<Approval>& all,
                                      Timestamp now, std::chrono::seconds expires);
 
-// Sorts live approvals into the chain's steps.
+// Sorts live approvals into the chain's steps; an approval counts toward its step only when it
+// was given for the role that step asks for now.
 ChainStatus evaluate_chain(const std::vector<ApprovalRule>& chain,
                            const std::vector<Approval>& live);
 

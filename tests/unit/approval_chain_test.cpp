@@ -20,8 +20,9 @@ Release release_by(const char* submitter) {
   return r;
 }
 
-Approval approval(const Release& r, const char* who, int step, Timestamp at = {}) {
-  return Approval{r.id, who, step, "x", approval_binding(r), std::nullopt, at};
+Approval approval(const Release& r, const char* who, int step, Role role, Timestamp at = {}) {
+  return Approval{r.id,         who, step, std::string(to_string(role)), approval_binding(r),
+                  std::nullopt, at};
 }
 
 }  // namespace
@@ -75,12 +76,15 @@ TEST_CASE("a chain's steps are met in order and it is complete when its last ste
   std::vector<ApprovalRule> chain{{Role::developer, 2, false}, {Role::leader, 1, true}};
   auto s = evaluate_chain(chain, {});
   CHECK(s.open_step == 0u);
-  s = evaluate_chain(chain, {approval(r, "dan", 0)});
+  s = evaluate_chain(chain, {approval(r, "dan", 0, Role::developer)});
   CHECK(s.open_step == 0u);
   CHECK(s.steps[0].missing() == 1);
-  s = evaluate_chain(chain, {approval(r, "dan", 0), approval(r, "dora", 0)});
+  s = evaluate_chain(
+      chain, {approval(r, "dan", 0, Role::developer), approval(r, "dora", 0, Role::developer)});
   CHECK(s.open_step == 1u);
-  s = evaluate_chain(chain, {approval(r, "dan", 0), approval(r, "dora", 0), approval(r, "lea", 1)});
+  s = evaluate_chain(
+      chain, {approval(r, "dan", 0, Role::developer), approval(r, "dora", 0, Role::developer),
+              approval(r, "lea", 1, Role::leader)});
   CHECK(s.complete());
 }
 
@@ -102,7 +106,7 @@ TEST_CASE("one person counts toward one step only") {
   auto r = release_by("sam");
   std::vector<ApprovalRule> chain{{Role::developer, 1, false}, {Role::leader, 1, false}};
   auto both = user("bo", "payments", {Role::developer, Role::leader});
-  auto s = evaluate_chain(chain, {approval(r, "bo", 0)});
+  auto s = evaluate_chain(chain, {approval(r, "bo", 0, Role::developer)});
   REQUIRE(s.open_step == 1u);
   auto again = approval_step_for(r, s, both, "payments");
   REQUIRE_FALSE(again.has_value());
@@ -131,11 +135,20 @@ TEST_CASE("a leader of another team is told the step wants the service's team") 
 TEST_CASE("approvals expire and stop counting when what was approved changes") {
   auto r = release_by("sam");
   Timestamp t0 = *parse_iso8601("2026-11-24T10:00:00Z");
-  std::vector<Approval> all{approval(r, "dan", 0, t0)};
+  std::vector<Approval> all{approval(r, "dan", 0, Role::developer, t0)};
   auto ttl = std::chrono::hours(72);
   CHECK(live_approvals(r, all, t0 + std::chrono::hours(71), ttl).size() == 1);
   CHECK(live_approvals(r, all, t0 + std::chrono::hours(72), ttl).empty());
   Release changed = r;
   changed.package_sha256 = std::string(64, 'b');
   CHECK(live_approvals(changed, all, t0, ttl).empty());
+}
+
+TEST_CASE("an approval given for another role does not count once the policy changes") {
+  auto r = release_by("sam");
+  // Given under a chain [developer, leader]; the policy now asks [leader, developer].
+  std::vector<Approval> given{approval(r, "dan", 0, Role::developer)};
+  auto s = evaluate_chain({{Role::leader, 1, false}, {Role::developer, 1, false}}, given);
+  CHECK(s.open_step == 0u);
+  CHECK(s.steps[0].approvers.empty());
 }

@@ -203,3 +203,40 @@ TEST_CASE("the last admin keeps the admin role") {
       std::find_if(users->begin(), users->end(), [](const User& u) { return u.name == "bob"; });
   CHECK(bob->roles == std::vector<Role>{Role::developer, Role::leader});
 }
+
+TEST_CASE("a release whose approvals meet a loosened policy is approved, not stranded") {
+  World w;
+  auto id = w.submit();
+  auto l = w.ledger();
+  REQUIRE(l.approve("dan", id, std::nullopt).has_value());
+  std::string loosened = kPolicy;
+  loosened.replace(loosened.find("approvals: [{role: developer, count: 2}, {role: leader, "
+                                 "same_team: true}]"),
+                   std::string("approvals: [{role: developer, count: 2}, {role: leader, "
+                               "same_team: true}]")
+                       .size(),
+                   "approvals: [{role: developer, count: 1}]");
+  auto p = parse_policy(loosened, "policy.yaml", test::source_dir());
+  REQUIRE_MESSAGE(p.has_value(), p.error().message);
+  w.policy = std::move(*p);
+  CHECK(l.show("ann", id)->waiting_for().empty());
+  auto v = l.approve("dora", id, std::nullopt);
+  REQUIRE_MESSAGE(v.has_value(), v.error().message);
+  CHECK(v->release.state == ReleaseState::approved);
+  CHECK(v->approvals.size() == 1);
+}
+
+TEST_CASE("a release for an environment the policy dropped cannot be approved") {
+  World w;
+  auto id = w.submit();
+  std::string dropped = kPolicy;
+  dropped.replace(dropped.find("  prod:"), dropped.find("  test:") - dropped.find("  prod:"), "");
+  auto p = parse_policy(dropped, "policy.yaml", test::source_dir());
+  REQUIRE_MESSAGE(p.has_value(), p.error().message);
+  w.policy = std::move(*p);
+  auto v = w.ledger().approve("dan", id, std::nullopt);
+  REQUIRE_FALSE(v.has_value());
+  CHECK(v.error().message ==
+        "release 1 is for environment prod, which the policy no longer has; it cannot be "
+        "approved");
+}
