@@ -14,7 +14,7 @@ namespace beaver::cli {
 namespace {
 
 Result<std::vector<AuditEntry>> read_log(Context& ctx) {
-  auto session = ctx.session(false);
+  auto session = ctx.session(Access::read);
   if (!session) return std::unexpected(session.error());
   auto& [actor, ledger] = *session;
   return ledger.audit_log(actor);
@@ -76,7 +76,7 @@ void register_audit_commands(CLI::App& app, Context& ctx) {
   auto* head_cmd = audit->add_subcommand(
       "head", "print the newest entry's sequence and hash, to keep as an anchor");
   on_run(head_cmd, ctx, [&ctx]() -> Result<void> {
-    auto store = ctx.store();
+    auto store = ctx.store(Access::read);
     if (!store) return std::unexpected(store.error());
     auto verdict = verify_audit(**store, std::nullopt);
     if (!verdict) return std::unexpected(verdict.error());
@@ -95,7 +95,7 @@ void register_audit_commands(CLI::App& app, Context& ctx) {
   on_run(verify, ctx, [&ctx, anchor]() -> Result<void> {
     auto head = read_anchor(*anchor);
     if (!head) return std::unexpected(head.error());
-    auto store = ctx.store();
+    auto store = ctx.store(Access::read);
     if (!store) return std::unexpected(store.error());
     auto verdict = verify_audit(**store, *head);
     if (!verdict) return std::unexpected(verdict.error());

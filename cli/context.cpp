@@ -41,10 +41,16 @@ Result<const Clock*> Context::clock() {
   return clock_.get();
 }
 
-Result<Store*> Context::store() {
+Result<Store*> Context::store(Access access) {
   if (!store_) {
     auto home = beaver_home();
     if (!home) return std::unexpected(home.error());
+    std::error_code no_file;
+    if (access != Access::create && !std::filesystem::exists(*home / "beaver.db", no_file))
+      return fail(ErrorKind::not_found,
+                  "no ledger at {}: nothing is recorded there yet (is BEAVER_HOME right? a new "
+                  "ledger starts with 'beaver user add NAME --team TEAM --role admin')",
+                  (*home / "beaver.db").string());
     SqliteOptions opts;
     std::string timeout = env_or("BEAVER_BUSY_TIMEOUT_MS", "");
     if (!timeout.empty()) {
@@ -89,7 +95,7 @@ Result<const Policy*> Context::policy() {
   return &*policy_;
 }
 
-Result<Context::Session> Context::session(bool with_policy) {
+Result<Context::Session> Context::session(Access access, bool with_policy) {
   auto who = actor();
   if (!who) return std::unexpected(who.error());
   const Policy* p = nullptr;
@@ -100,7 +106,7 @@ Result<Context::Session> Context::session(bool with_policy) {
   }
   auto c = clock();
   if (!c) return std::unexpected(c.error());
-  auto s = store();
+  auto s = store(access);
   if (!s) return std::unexpected(s.error());
   return Session{*who, Ledger(**s, **c, p)};
 }

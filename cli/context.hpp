@@ -15,6 +15,10 @@
 
 namespace beaver::cli {
 
+// What a command does with the ledger. Only adding a user creates it (the first user of a ledger
+// is its admin), so a read or a refused command on a fresh BEAVER_HOME leaves nothing behind.
+enum class Access { read, write, create };
+
 struct GlobalOptions {
   std::string as;      // --as
   std::string policy;  // --policy
@@ -30,7 +34,7 @@ class Context {
   // The acting user's name: --as, else BEAVER_USER, else the login name.
   Result<std::string> actor() const;
   Result<const Clock*> clock();
-  Result<Store*> store();
+  Result<Store*> store(Access access);
   // The policy file's path: --policy, else BEAVER_POLICY, else $BEAVER_HOME/policy.yaml.
   Result<std::string> policy_path() const;
   Result<const Policy*> policy();
@@ -39,7 +43,7 @@ class Context {
     std::string actor;
     Ledger ledger;
   };
-  Result<Session> session(bool with_policy);
+  Result<Session> session(Access access, bool with_policy = false);
 
   // The command chosen on the command line runs after parsing; its outcome lands here.
   std::optional<Result<void>> outcome;

@@ -28,7 +28,7 @@ void register_policy_commands(CLI::App& app, Context& ctx) {
     auto home = beaver_home();
     std::error_code ec;
     if (!home || !std::filesystem::exists(*home / "beaver.db", ec)) return {};
-    auto session = ctx.session(false);
+    auto session = ctx.session(Access::read);
     if (!session) return std::unexpected(session.error());
     auto warnings = session->ledger.policy_warnings(pol);
     if (!warnings) return std::unexpected(warnings.error());

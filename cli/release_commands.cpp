@@ -88,7 +88,7 @@ auto release_action(Context& ctx, std::shared_ptr<ActionArgs> args, Op op) {
   return [&ctx, args, op]() -> Result<void> {
     auto id = parse_id(args->id);
     if (!id) return std::unexpected(id.error());
-    auto session = ctx.session(true);
+    auto session = ctx.session(Access::write, true);
     if (!session) return std::unexpected(session.error());
     auto& [actor, ledger] = *session;
     auto view = op(ledger, actor, *id, *args);
@@ -122,7 +122,7 @@ void register_release_commands(CLI::App& app, Context& ctx) {
   submit->add_option("--reason", sa->reason, "why this cannot wait");
   add_output_option(*submit, ctx, {"table", "json"});
   on_run(submit, ctx, [&ctx, sa]() -> Result<void> {
-    auto session = ctx.session(true);
+    auto session = ctx.session(Access::write, true);
     if (!session) return std::unexpected(session.error());
     auto& [actor, ledger] = *session;
     SubmitRequest req = sa->request;
@@ -156,7 +156,7 @@ void register_release_commands(CLI::App& app, Context& ctx) {
       ->check(CLI::Range(int64_t{1}, int64_t{100000}));
   add_output_option(*list, ctx, {"table", "json", "csv"});
   on_run(list, ctx, [&ctx, la]() -> Result<void> {
-    auto session = ctx.session(true);
+    auto session = ctx.session(Access::read, true);
     if (!session) return std::unexpected(session.error());
     auto& [actor, ledger] = *session;
     const Policy& policy = **ctx.policy();
@@ -201,7 +201,7 @@ void register_release_commands(CLI::App& app, Context& ctx) {
       release->add_subcommand("inbox", "the releases you may approve now, emergencies first");
   add_output_option(*inbox, ctx, {"table", "json", "csv"});
   on_run(inbox, ctx, [&ctx]() -> Result<void> {
-    auto session = ctx.session(true);
+    auto session = ctx.session(Access::read, true);
     if (!session) return std::unexpected(session.error());
     auto& [actor, ledger] = *session;
     auto views = ledger.inbox(actor);
@@ -229,7 +229,7 @@ void register_release_commands(CLI::App& app, Context& ctx) {
   on_run(show, ctx, [&ctx, show_id]() -> Result<void> {
     auto id = parse_id(*show_id);
     if (!id) return std::unexpected(id.error());
-    auto session = ctx.session(true);
+    auto session = ctx.session(Access::read, true);
     if (!session) return std::unexpected(session.error());
     auto& [actor, ledger] = *session;
     auto view = ledger.show(actor, *id);

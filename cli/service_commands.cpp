@@ -19,7 +19,7 @@ void register_service_commands(CLI::App& app, Context& ctx) {
   add->add_option("NAME", args->name, "service name")->required();
   add->add_option("--team", args->team, "the owning team")->required();
   on_run(add, ctx, [&ctx, args]() -> Result<void> {
-    auto session = ctx.session(false);
+    auto session = ctx.session(Access::write);
     if (!session) return std::unexpected(session.error());
     auto& [actor, ledger] = *session;
     auto s = ledger.add_service(actor, args->name, args->team);
@@ -31,7 +31,7 @@ void register_service_commands(CLI::App& app, Context& ctx) {
   auto* list = service->add_subcommand("list", "list services");
   add_output_option(*list, ctx, {"table", "json", "csv"});
   on_run(list, ctx, [&ctx]() -> Result<void> {
-    auto session = ctx.session(false);
+    auto session = ctx.session(Access::read);
     if (!session) return std::unexpected(session.error());
     auto& [actor, ledger] = *session;
     auto services = ledger.list_services(actor);

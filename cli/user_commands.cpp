@@ -4,6 +4,7 @@
 #include <Poco/JSON/Object.h>
 
 #include "commands.hpp"
+#include "paths/paths.hpp"
 
 namespace beaver::cli {
 namespace {
@@ -50,10 +51,16 @@ void register_user_commands(CLI::App& app, Context& ctx) {
   add_user_options(add, *add_args);
   add_output_option(*add, ctx, {"table", "json"});
   on_run(add, ctx, [&ctx, add_args]() -> Result<void> {
-    auto session = ctx.session(false);
+    // Refused before the ledger is created, so a wrong first user leaves nothing behind.
+    auto request = to_new_user(*add_args);
+    auto home = beaver_home();
+    std::error_code no_file;
+    if (home && !std::filesystem::exists(*home / "beaver.db", no_file))
+      BEAVER_TRY(check_first_user(request));
+    auto session = ctx.session(Access::create);
     if (!session) return std::unexpected(session.error());
     auto& [actor, ledger] = *session;
-    auto u = ledger.add_user(actor, to_new_user(*add_args));
+    auto u = ledger.add_user(actor, request);
     if (!u) return std::unexpected(u.error());
     ctx.out.record(
         {fmt::format("user {} added (team {}, {})", u->name, u->team, roles_text(u->roles))},
@@ -66,7 +73,7 @@ void register_user_commands(CLI::App& app, Context& ctx) {
   add_user_options(update, *update_args);
   add_output_option(*update, ctx, {"table", "json"});
   on_run(update, ctx, [&ctx, update_args]() -> Result<void> {
-    auto session = ctx.session(false);
+    auto session = ctx.session(Access::write);
     if (!session) return std::unexpected(session.error());
     auto& [actor, ledger] = *session;
     auto u = ledger.update_user(actor, to_new_user(*update_args));
@@ -80,7 +87,7 @@ void register_user_commands(CLI::App& app, Context& ctx) {
   auto* list = user->add_subcommand("list", "list users");
   add_output_option(*list, ctx, {"table", "json", "csv"});
   on_run(list, ctx, [&ctx]() -> Result<void> {
-    auto session = ctx.session(false);
+    auto session = ctx.session(Access::read);
     if (!session) return std::unexpected(session.error());
     auto& [actor, ledger] = *session;
     auto users = ledger.list_users(actor);

@@ -43,6 +43,15 @@ Result<Release> find_release(StoreTransaction& tx, int64_t id) {
 
 }  // namespace
 
+Result<void> check_first_user(const NewUser& user) {
+  BEAVER_TRY(check_new_user(user));
+  if (std::find(user.roles.begin(), user.roles.end(), Role::admin) == user.roles.end())
+    return fail(ErrorKind::refused,
+                "the ledger has no users yet: the first user must hold the admin role "
+                "(--role admin)");
+  return {};
+}
+
 Result<const Policy*> Ledger::policy() const {
   if (policy_ == nullptr) return fail(ErrorKind::bad_input, "this operation needs a policy");
   return policy_;
@@ -74,10 +83,7 @@ Result<User> Ledger::add_user(const std::string& actor, const NewUser& request) 
   BEAVER_TRY(store_.write([&](StoreTransaction& tx) -> Result<void> {
     bool first = tx.list_users().empty();
     if (first) {
-      if (!user.has(Role::admin))
-        return fail(ErrorKind::refused,
-                    "the ledger has no users yet: the first user must hold the admin role "
-                    "(--role admin)");
+      BEAVER_TRY(check_first_user(request));
     } else {
       auto me = acting_user(tx, actor);
       if (!me) return std::unexpected(me.error());

@@ -46,6 +46,10 @@ struct ReleaseQuery {
   int64_t limit = 1000;
 };
 
+// The rule for the first user of an empty ledger (well-named, and an admin, who can then add the
+// others), checkable before a ledger exists.
+Result<void> check_first_user(const NewUser& user);
+
 class Ledger {
  public:
   // `policy` may be null for operations that do not need one (users, services, audit).

@@ -5,7 +5,13 @@ source "$(dirname "$0")/lib.sh"
 export BEAVER_POLICY="$(dirname "$0")/policy.yaml"
 export BEAVER_NOW=2026-11-24T10:30:00+08:00
 
+# A read or a refused command on a fresh BEAVER_HOME creates nothing.
+refused 1 "no ledger at $BEAVER_HOME/beaver.db" audit verify
+refused 1 "no ledger at $BEAVER_HOME/beaver.db" release list --as ann
 refused 1 "the first user must hold the admin role" user add bob --team payments --role developer
+refused 2 "user '../ann' must start with a letter or a digit" user add ../ann --team p --role admin
+refused 1 "no ledger at $BEAVER_HOME/beaver.db: .*beaver user add" service add hello-service --team payments --as ann
+[ ! -e "$BEAVER_HOME/beaver.db" ] || fail "a refused first command left $BEAVER_HOME/beaver.db"
 ok user add ann --team platform --role admin --as ann
 ok user add bob --team payments --role developer --as ann
 ok user add lea --team payments --role leader --as ann
@@ -22,7 +28,9 @@ refused 2 "" release reject 1 --as lea
 refused 2 "" release list --status done --as ann
 refused 2 "" release list -o xml --as ann
 refused 2 "'abc' is not a release id" release show abc --as ann
-refused 2 "'-3' is not a release id|" release show -- -3 --as ann
+refused 2 "'-3' is not a release id" release show -3 --as ann
+refused 2 "version '1\\\\nbeaver: forged' may hold only" \
+  release submit hello-service --env prod --version $'1\nbeaver: forged' --as bob
 refused 2 "service '../etc' must start with a letter or a digit" \
   release submit ../etc --env prod --version 1 --as bob
 refused 2 "version 'v1;rm' may hold only letters, digits" \
