@@ -3,6 +3,7 @@
 #include <exception>
 #include <iostream>
 
+#include "command_words.hpp"
 #include "commands.hpp"
 
 namespace {
@@ -60,6 +61,10 @@ int main(int argc, char** argv) {
     register_policy_commands(app, ctx);
     register_release_commands(app, ctx);
     register_audit_commands(app, ctx);
+    if (auto unknown = unknown_command(app, argc, argv)) {
+      std::cerr << "beaver: " << one_line(*unknown) << " (see beaver --help)\n";
+      return kUsageError;
+    }
     try {
       app.parse(argc, argv);
     } catch (const CLI::CallForHelp& e) {

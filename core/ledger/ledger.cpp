@@ -79,8 +79,10 @@ void Ledger::note_policy(StoreTransaction& tx, const std::string& actor) const {
 
 Result<User> Ledger::add_user(const std::string& actor, const NewUser& request) {
   BEAVER_TRY(check_new_user(request));
-  User user{request.name, request.team, normalized(request.roles), clock_.now()};
+  User user{request.name, request.team, normalized(request.roles), {}};
   BEAVER_TRY(store_.write([&](StoreTransaction& tx) -> Result<void> {
+    // The clock is read inside the transaction, so audit times follow the audit sequence.
+    user.created_at = clock_.now();
     bool first = tx.list_users().empty();
     if (first) {
       BEAVER_TRY(check_first_user(request));
@@ -147,8 +149,9 @@ Result<Service> Ledger::add_service(const std::string& actor, const std::string&
                                     const std::string& team) {
   BEAVER_TRY(check_name("service", name));
   BEAVER_TRY(check_name("team", team));
-  Service service{name, team, clock_.now()};
+  Service service{name, team, {}};
   BEAVER_TRY(store_.write([&](StoreTransaction& tx) -> Result<void> {
+    service.created_at = clock_.now();
     auto me = acting_user(tx, actor);
     if (!me) return std::unexpected(me.error());
     if (!me->has(Role::admin) && !(me->has(Role::leader) && me->team == team))
@@ -210,7 +213,6 @@ Result<ReleaseView> Ledger::submit(const std::string& actor, const SubmitRequest
                 "--category and --reason are for emergency releases "
                 "(add --emergency)");
   }
-  auto now = clock_.now();
   Release r;
   r.service = req.service;
   r.env = req.env;
@@ -220,11 +222,12 @@ Result<ReleaseView> Ledger::submit(const std::string& actor, const SubmitRequest
   r.category = req.category;
   r.reason = req.reason;
   r.submitter = actor;
-  r.submitted_at = now;
   r.policy_sha256 = p.sha256;
   const auto& chain = (*env)->chain_for(r.type);
   ReleaseView view;
   BEAVER_TRY(store_.write([&](StoreTransaction& tx) -> Result<void> {
+    auto now = clock_.now();
+    r.submitted_at = now;
     auto me = acting_user(tx, actor);
     if (!me) return std::unexpected(me.error());
     if (!me->has(Role::developer) && !me->has(Role::leader))

@@ -20,13 +20,14 @@ ok release submit hello-service --env prod --version 1.0.0 --as bob
 before=$(audit_count)
 
 # Bad usage: exit 2.
-refused 2 "" frobnicate
-refused 2 "" release
-refused 2 "" release submit hello-service --version 1.0.1 --as bob
+refused 2 "unknown command 'frobnicate' \\(commands: user, service, policy, release, audit\\)" frobnicate
+refused 2 "unknown command 'release aprove' \\(did you mean 'release approve'\\?\\)" release aprove 1 --as lea
+refused 2 "A subcommand is required" release
+refused 2 "--env is required" release submit hello-service --version 1.0.1 --as bob
 refused 2 "--role: .*" user add eve --team payments --role wizard --as ann
-refused 2 "" release reject 1 --as lea
-refused 2 "" release list --status done --as ann
-refused 2 "" release list -o xml --as ann
+refused 2 "--comment is required" release reject 1 --as lea
+refused 2 "--status: done not in \\{submitted," release list --status done --as ann
+refused 2 "--output: xml not in \\{table,json,csv\\}" release list -o xml --as ann
 refused 2 "'abc' is not a release id" release show abc --as ann
 refused 2 "'-3' is not a release id" release show -3 --as ann
 refused 2 "version '1\\\\nbeaver: forged' may hold only" \

@@ -65,10 +65,12 @@ TEST_CASE("a unit of work that fails leaves nothing behind") {
     return fail(ErrorKind::refused, "no");
   });
   CHECK_FALSE(r.has_value());
-  store->read([&](StoreTransaction& tx) -> Result<void> {
-    CHECK_FALSE(tx.find_user("dan").has_value());
-    return {};
-  });
+  REQUIRE(store
+              ->read([&](StoreTransaction& tx) -> Result<void> {
+                CHECK_FALSE(tx.find_user("dan").has_value());
+                return {};
+              })
+              .has_value());
 }
 
 TEST_CASE("a database fault inside a unit of work is an error, not a crash, and rolls back") {
@@ -82,10 +84,12 @@ TEST_CASE("a database fault inside a unit of work is an error, not a crash, and 
   });
   REQUIRE_FALSE(r.has_value());
   CHECK(r.error().kind == ErrorKind::internal);
-  store->read([&](StoreTransaction& tx) -> Result<void> {
-    CHECK_FALSE(tx.find_user("eve").has_value());
-    return {};
-  });
+  REQUIRE(store
+              ->read([&](StoreTransaction& tx) -> Result<void> {
+                CHECK_FALSE(tx.find_user("eve").has_value());
+                return {};
+              })
+              .has_value());
 }
 
 TEST_CASE("a writer waits for a busy ledger and says so when it stays locked") {
@@ -119,8 +123,10 @@ TEST_CASE("a writer retries the whole unit of work once the lock is released") {
   writer.join();
   sqlite3_close(holder);
   CHECK(written.has_value());
-  store->read([&](StoreTransaction& tx) -> Result<void> {
-    CHECK(tx.find_user("dan").has_value());
-    return {};
-  });
+  REQUIRE(store
+              ->read([&](StoreTransaction& tx) -> Result<void> {
+                CHECK(tx.find_user("dan").has_value());
+                return {};
+              })
+              .has_value());
 }
