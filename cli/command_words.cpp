@@ -1,11 +1,11 @@
 #include "command_words.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <numeric>
 #include <string_view>
 #include <vector>
-
-#include <fmt/format.h>
 
 namespace beaver::cli {
 namespace {
@@ -64,7 +64,8 @@ std::optional<std::string> unknown_command(CLI::App& app, int argc, const char* 
     if (!closest.empty())
       return fmt::format("unknown command '{}{}' (did you mean '{}{}'?)", where, word, where,
                          closest);
-    return fmt::format("unknown command '{}{}' (commands: {})", where, word, fmt::join(names, ", "));
+    return fmt::format("unknown command '{}{}' (commands: {})", where, word,
+                       fmt::join(names, ", "));
   }
   return std::nullopt;
 }

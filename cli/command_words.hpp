@@ -2,10 +2,9 @@
 // CLI11 2.1 answers a mistyped command with "A subcommand is required"; this names the word that
 // is wrong and suggests the closest command instead.
 
+#include <CLI/CLI.hpp>
 #include <optional>
 #include <string>
-
-#include <CLI/CLI.hpp>
 
 namespace beaver::cli {
 

@@ -5,49 +5,104 @@
 namespace beaver {
 namespace {
 
-struct Count {
-  int eligible = 0;
-  bool one_may_submit = false;  // then their own release has one approver fewer
-};
-
-Count count_eligible(const ApprovalRule& rule, const std::vector<User>& users,
-                     const std::string* team) {
-  Count c;
-  for (const auto& u : users) {
-    if (!u.has(rule.role) || (team != nullptr && u.team != *team)) continue;
-    ++c.eligible;
-    c.one_may_submit = c.one_may_submit || u.has(Role::developer) || u.has(Role::leader);
-  }
-  return c;
+bool eligible(const ApprovalRule& rule, const User& u, const std::string* team) {
+  return u.has(rule.role) && (!rule.same_team || team == nullptr || u.team == *team);
 }
 
+bool may_submit(const User& u) { return u.has(Role::developer) || u.has(Role::leader); }
+
+// Whether distinct users can fill every step's count, one person toward one step only: a
+// bipartite matching of approval slots to users (Kuhn's augmenting paths; chains are small).
+class ChainMatcher {
+ public:
+  ChainMatcher(const std::vector<ApprovalRule>& chain, const std::vector<const User*>& users,
+               const std::string* team)
+      : users_(users), team_(team) {
+    for (const auto& rule : chain)
+      for (int k = 0; k < rule.count; ++k) slots_.push_back(&rule);
+  }
+
+  bool satisfiable() {
+    owner_.assign(users_.size(), -1);
+    for (size_t slot = 0; slot < slots_.size(); ++slot) {
+      seen_.assign(users_.size(), false);
+      if (!augment(slot)) return false;
+    }
+    return true;
+  }
+
+ private:
+  bool augment(size_t slot) {
+    for (size_t u = 0; u < users_.size(); ++u) {
+      if (seen_[u] || !eligible(*slots_[slot], *users_[u], team_)) continue;
+      seen_[u] = true;
+      if (owner_[u] < 0 || augment(static_cast<size_t>(owner_[u]))) {
+        owner_[u] = static_cast<int>(slot);
+        return true;
+      }
+    }
+    return false;
+  }
+
+  const std::vector<const User*>& users_;
+  const std::string* team_;
+  std::vector<const ApprovalRule*> slots_;
+  std::vector<int> owner_;  // per user: the slot they fill, or -1
+  std::vector<bool> seen_;
+};
+
 void check_chain(const std::string& where, const std::vector<ApprovalRule>& chain,
-                 const std::vector<User>& users, const std::set<std::string>& teams,
+                 const std::vector<User>& users, const std::string* team,
                  std::vector<std::string>& out) {
+  if (chain.empty()) return;
+  std::string scope = team != nullptr ? fmt::format(" for team {}", *team) : "";
+  std::vector<const User*> all;
+  for (const auto& u : users) all.push_back(&u);
+  // First the plainest reason: a step with too few qualified people.
+  bool short_step = false;
   for (size_t i = 0; i < chain.size(); ++i) {
     const auto& rule = chain[i];
-    auto check = [&](const std::string* team) {
-      auto c = count_eligible(rule, users, team);
-      std::string who = team != nullptr ? fmt::format("{} of team {}", to_string(rule.role), *team)
-                                        : std::string(to_string(rule.role));
-      if (c.eligible < rule.count)
-        out.push_back(
-            fmt::format("{} step {} needs approvals by {} distinct {}, but {} "
-                        "registered user(s) qualify",
-                        where, i + 1, rule.count, who, c.eligible));
-      else if (c.eligible == rule.count && c.one_may_submit)
-        out.push_back(
-            fmt::format("{} step {} needs approvals by {} distinct {}, and exactly {} "
-                        "user(s) qualify: a release one of them submits cannot be "
-                        "approved",
-                        where, i + 1, rule.count, who, c.eligible));
-    };
-    if (!rule.same_team) {
-      check(nullptr);
-    } else {
-      for (const auto& team : teams) check(&team);
-    }
+    auto n = std::count_if(all.begin(), all.end(),
+                           [&](const User* u) { return eligible(rule, *u, team); });
+    if (n >= rule.count) continue;
+    short_step = true;
+    out.push_back(
+        fmt::format("{}{}: step {} needs {} distinct {}{}, but {} registered user(s) "
+                    "qualify",
+                    where, scope, i + 1, rule.count, to_string(rule.role),
+                    rule.same_team && team ? fmt::format(" of team {}", *team) : "", n));
   }
+  if (short_step) return;
+  if (!ChainMatcher(chain, all, team).satisfiable()) {
+    out.push_back(
+        fmt::format("{}{}: no set of distinct users can meet every step at once (one "
+                    "person counts toward one step only)",
+                    where, scope));
+    return;
+  }
+  // The submitter never counts: whose own releases would be stuck?
+  std::vector<std::string> stuck;
+  for (const auto* u : all) {
+    if (!may_submit(*u)) continue;
+    std::vector<const User*> others;
+    for (const auto* o : all)
+      if (o != u) others.push_back(o);
+    if (!ChainMatcher(chain, others, team).satisfiable()) stuck.push_back(u->name);
+  }
+  if (!stuck.empty())
+    out.push_back(
+        fmt::format("{}{}: a release submitted by {} cannot be approved (too few other "
+                    "users qualify)",
+                    where, scope, fmt::join(stuck, ", ")));
+}
+
+void check_chain_per_team(const std::string& where, const std::vector<ApprovalRule>& chain,
+                          const std::vector<User>& users, const std::set<std::string>& teams,
+                          std::vector<std::string>& out) {
+  bool any_same_team =
+      std::any_of(chain.begin(), chain.end(), [](const ApprovalRule& r) { return r.same_team; });
+  if (!any_same_team) return check_chain(where, chain, users, nullptr, out);
+  for (const auto& team : teams) check_chain(where, chain, users, &team, out);
 }
 
 }  // namespace
@@ -58,10 +113,10 @@ std::vector<std::string> unmeetable_rules(const Policy& policy, const std::vecto
   for (const auto& s : services) teams.insert(s.team);
   std::vector<std::string> out;
   for (const auto& [name, env] : policy.environments) {
-    check_chain(fmt::format("{} normal", name), env.normal, users, teams, out);
-    check_chain(fmt::format("{} emergency", name), env.emergency, users, teams, out);
+    check_chain_per_team(fmt::format("{} normal", name), env.normal, users, teams, out);
+    check_chain_per_team(fmt::format("{} emergency", name), env.emergency, users, teams, out);
     if (env.rollback != env.emergency)
-      check_chain(fmt::format("{} rollback", name), env.rollback, users, teams, out);
+      check_chain_per_team(fmt::format("{} rollback", name), env.rollback, users, teams, out);
   }
   return out;
 }
