@@ -12,7 +12,8 @@ export BEAVER_DATA_DIR=${BEAVER_DATA_DIR:-$(dirname "$here")}
 trap 'rm -rf "$BEAVER_HOME"' EXIT
 cp "$here/policy.yaml" "$BEAVER_HOME/policy.yaml"
 
-say() { printf '\n\033[1m# %s\033[0m\n' "$*"; }
+if [ -t 1 ]; then bold=$'\033[1m' plain=$'\033[0m'; else bold='' plain=''; fi
+say() { printf '\n%s# %s%s\n' "$bold" "$*" "$plain"; }
 # Shows a command as a user would type it, then runs it; a refusal is part of the story.
 beaver() {
   printf '$ %sbeaver' "${BEAVER_NOW:+BEAVER_NOW=$BEAVER_NOW }"
