@@ -1,6 +1,6 @@
-#include <doctest/doctest.h>
-
 #include "policy/policy_check.hpp"
+
+#include <doctest/doctest.h>
 
 using namespace beaver;
 
@@ -25,10 +25,9 @@ const std::vector<Service> kServices{{"hello", "payments", {}}};
 
 TEST_CASE("a chain the registered users can meet, whoever submits, gives no warning") {
   auto p = policy_with({{Role::developer, 1, false}, {Role::leader, 1, true}});
-  std::vector<User> users{user("bob", "payments", {Role::developer}),
-                          user("dan", "payments", {Role::developer}),
-                          user("lea", "payments", {Role::leader}),
-                          user("lia", "payments", {Role::leader})};
+  std::vector<User> users{
+      user("bob", "payments", {Role::developer}), user("dan", "payments", {Role::developer}),
+      user("lea", "payments", {Role::leader}), user("lia", "payments", {Role::leader})};
   CHECK(unmeetable_rules(p, users, kServices).empty());
 }
 

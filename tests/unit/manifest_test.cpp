@@ -1,0 +1,122 @@
+#include <doctest/doctest.h>
+
+#include "service/manifest.hpp"
+#include "service/service_init.hpp"
+#include "test_folder.hpp"
+
+using namespace beaver;
+
+namespace {
+
+std::string error_in(const test::TestFolder& dir, const std::string& yaml) {
+  test::write_file(dir.path() / "beaver.yaml", yaml);
+  auto m = load_service_manifest(dir.path() / "beaver.yaml", test::source_dir());
+  REQUIRE_FALSE(m.has_value());
+  CHECK(m.error().kind == ErrorKind::bad_input);
+  auto msg = m.error().message;
+  auto prefix = (dir.path() / "").string();
+  if (msg.starts_with(prefix)) msg.erase(0, prefix.size());
+  return msg;
+}
+
+const std::string kHead = "service: hello\nteam: payments\npipeline: java-maven\n";
+
+}  // namespace
+
+TEST_CASE("the three standard pipelines load, each with steps and a jar") {
+  auto all = load_pipelines(test::source_dir());
+  REQUIRE_MESSAGE(all.has_value(), all.error().message);
+  std::vector<std::string> names;
+  for (const auto& p : *all) {
+    names.push_back(p.name);
+    CHECK_FALSE(p.steps.empty());
+    CHECK_FALSE(p.jar.empty());
+  }
+  CHECK(names == std::vector<std::string>{"java-gradle", "java-jdk", "java-maven"});
+}
+
+TEST_CASE("step variables expand to zero, one or several words, never through a shell") {
+  PipelineStep step{"package", {"mvn", "-B", "${maven_args}", "-Dx=${service}", "package"}};
+  auto offline = expand_step(step, {{"maven_args", {"-o", "-s", "s.xml"}}, {"service", {"a b"}}});
+  REQUIRE(offline.has_value());
+  CHECK(*offline == std::vector<std::string>{"mvn", "-B", "-o", "-s", "s.xml", "-Dx=a b", "package"});
+  auto online = expand_step(step, {{"maven_args", {}}, {"service", {"hello"}}});
+  CHECK(*online == std::vector<std::string>{"mvn", "-B", "-Dx=hello", "package"});
+  auto unknown = expand_step(step, {{"service", {"hello"}}});
+  REQUIRE_FALSE(unknown.has_value());
+  CHECK(unknown.error().message == "step 'package': unknown variable '${maven_args}'");
+}
+
+TEST_CASE("the example service's manifest loads with its hosts") {
+  auto m = load_service_manifest(test::source_dir() / "examples/hello-service/beaver.yaml",
+                                 test::source_dir());
+  REQUIRE_MESSAGE(m.has_value(), m.error().message);
+  CHECK(m->service == "hello-service");
+  CHECK(m->pipeline.name == "java-maven");
+  CHECK(m->version_source == "pom");
+  CHECK(m->jar == "target/hello-service.jar");
+  CHECK(m->health.path == "/health");
+  const auto& prod = m->environments.at("prod");
+  REQUIRE(prod.hosts.size() == 2);
+  CHECK(prod.hosts[0].kind == HostSpec::Kind::ssh);
+  CHECK(prod.hosts[0].user == "deploy");
+  CHECK(prod.hosts[0].host == "10.0.0.11");
+  CHECK(prod.hosts[0].root == "/opt/apps");
+  CHECK(prod.hosts[1].kind == HostSpec::Kind::local);
+  CHECK(prod.hosts[1].port == 18080);
+  CHECK(prod.batches == std::vector<std::string>{"1", "50%", "100%"});
+}
+
+TEST_CASE("bad manifests point at the file, line and column") {
+  test::TestFolder dir;
+  CHECK(error_in(dir, "service: hello\nteam: payments\npipeline: java-mavn\n") ==
+        "beaver.yaml:3:11: unknown pipeline 'java-mavn' (known: java-gradle, java-jdk, "
+        "java-maven)");
+  CHECK(error_in(dir, kHead + "package: {jar: ../escape.jar}\n").starts_with("beaver.yaml:4:16: "));
+  CHECK(error_in(dir, kHead + "jvm_option: []\n") ==
+        "beaver.yaml:4:1: unknown key 'jvm_option' (did you mean 'jvm_options'?)");
+  CHECK(error_in(dir, kHead + "environments:\n  prod:\n    hosts: [\"ftp://x/y\"]\n")
+            .starts_with("beaver.yaml:6:13: "));
+  CHECK(error_in(dir, "service: ../x\nteam: t\npipeline: java-maven\n").starts_with("beaver.yaml:1:10: "));
+  CHECK(error_in(dir, kHead + "jvm_options: [\"-Xmx1g; rm -rf /\"]\n").starts_with("beaver.yaml:4:15: "));
+}
+
+TEST_CASE("init detects the pipeline from the project's files") {
+  struct Case {
+    std::vector<std::string> files;
+    const char* pipeline;
+  };
+  for (const auto& c : {Case{{"pom.xml", "src/Main.java"}, "java-maven"},
+                        Case{{"build.gradle"}, "java-gradle"},
+                        Case{{"src/Main.java"}, "java-jdk"}}) {
+    test::TestFolder dir;
+    for (const auto& f : c.files) test::write_file(dir.path() / f, "");
+    auto file = init_service(dir.path(), {"hello", "payments", std::nullopt, false},
+                             test::source_dir());
+    REQUIRE_MESSAGE(file.has_value(), file.error().message);
+    auto m = load_service_manifest(*file, test::source_dir());
+    REQUIRE(m.has_value());
+    CHECK(m->pipeline.name == c.pipeline);
+  }
+}
+
+TEST_CASE("init refuses an ambiguous or unknown project and an existing manifest") {
+  test::TestFolder dir;
+  auto none = init_service(dir.path(), {"hello", "payments", std::nullopt, false},
+                           test::source_dir());
+  REQUIRE_FALSE(none.has_value());
+  CHECK(none.error().message.find("not a Java project beaver knows") != std::string::npos);
+  test::write_file(dir.path() / "pom.xml", "");
+  test::write_file(dir.path() / "build.gradle", "");
+  auto both = init_service(dir.path(), {"hello", "payments", std::nullopt, false},
+                           test::source_dir());
+  REQUIRE_FALSE(both.has_value());
+  CHECK(both.error().message.find("matches several pipelines (java-gradle, java-maven)") !=
+        std::string::npos);
+  REQUIRE(init_service(dir.path(), {"hello", "payments", "java-maven", false}, test::source_dir())
+              .has_value());
+  auto again = init_service(dir.path(), {"hello", "payments", "java-maven", false},
+                            test::source_dir());
+  REQUIRE_FALSE(again.has_value());
+  CHECK(again.error().kind == ErrorKind::conflict);
+}
