@@ -1,13 +1,42 @@
-// beaver init | validate: a service's manifest.
+// beaver init | validate | build: a service's manifest and its standard build.
 
 #include <filesystem>
+#include <iostream>
 
+#include "build/build.hpp"
 #include "commands.hpp"
 #include "paths/paths.hpp"
 #include "service/manifest.hpp"
 #include "service/service_init.hpp"
 
 namespace beaver::cli {
+namespace {
+
+// Streams the build to the terminal: a header per step, its output as it comes, a summary line.
+class TerminalBuild final : public BuildObserver {
+ public:
+  void step_started(const std::string& name, const std::vector<std::string>& argv) override {
+    std::cout << fmt::format("==> {}: {}\n", name, fmt::join(argv, " ")) << std::flush;
+  }
+  void output(std::string_view chunk) override { std::cout << chunk << std::flush; }
+  void step_finished(const StepReport& r) override {
+    std::cout << fmt::format(
+                     "==> {} {} in {:.1f}s\n", r.name,
+                     r.exit_code == 0 ? "done" : fmt::format("FAILED (exit {})", r.exit_code),
+                     static_cast<double>(r.elapsed.count()) / 1000.0)
+              << std::flush;
+  }
+};
+
+void print_summary(Context& ctx, const BuildReport& report, const std::filesystem::path& root) {
+  for (const auto& s : report.steps)
+    ctx.out.line(fmt::format("  {:<12} {:>6.1f}s  exit {}", s.name,
+                             static_cast<double>(s.elapsed.count()) / 1000.0, s.exit_code));
+  ctx.out.line(fmt::format("built version {}: {}", report.version,
+                           std::filesystem::relative(report.jar, root).string()));
+}
+
+}  // namespace
 
 void register_build_commands(CLI::App& app, Context& ctx) {
   struct InitArgs {
@@ -19,8 +48,9 @@ void register_build_commands(CLI::App& app, Context& ctx) {
   init->add_option("--dir", ia->dir, "the service's repository root (default: here)");
   init->add_option("--service", ia->service, "the service's name (default: the folder's name)");
   init->add_option("--team", ia->team, "the owning team")->required();
-  init->add_option("--pipeline", ia->pipeline, "java-maven, java-gradle or java-jdk (default: "
-                                               "detected)");
+  init->add_option("--pipeline", ia->pipeline,
+                   "java-maven, java-gradle or java-jdk (default: "
+                   "detected)");
   init->add_flag("--force", ia->force, "replace an existing beaver.yaml");
   on_run(init, ctx, [&ctx, ia]() -> Result<void> {
     InitOptions o;
@@ -39,22 +69,36 @@ void register_build_commands(CLI::App& app, Context& ctx) {
   });
 
   auto file = std::make_shared<std::string>("beaver.yaml");
-  auto* validate = app.add_subcommand("validate", "check beaver.yaml against its schema and "
-                                                  "pipeline");
+  auto* validate = app.add_subcommand("validate",
+                                      "check beaver.yaml against its schema and "
+                                      "pipeline");
   validate->add_option("FILE", *file, "the manifest (default: ./beaver.yaml)");
   on_run(validate, ctx, [&ctx, file]() -> Result<void> {
     auto m = load_service_manifest(*file, data_dir());
     if (!m) return std::unexpected(m.error());
     std::vector<std::string> envs;
     for (const auto& [name, env] : m->environments)
-      envs.push_back(fmt::format("{} ({} host{})", name, env.hosts.size(),
-                                 env.hosts.size() == 1 ? "" : "s"));
-    ctx.out.line(fmt::format("{}: valid; service {}, team {}, pipeline {}, version from {}, jar "
-                             "{}{}",
-                             *file, m->service, m->team, m->pipeline.name, m->version_source,
-                             m->jar,
-                             envs.empty() ? "" : fmt::format(", environments {}",
-                                                             fmt::join(envs, ", "))));
+      envs.push_back(
+          fmt::format("{} ({} host{})", name, env.hosts.size(), env.hosts.size() == 1 ? "" : "s"));
+    ctx.out.line(
+        fmt::format("{}: valid; service {}, team {}, pipeline {}, version from {}, jar "
+                    "{}{}",
+                    *file, m->service, m->team, m->pipeline.name, m->version_source, m->jar,
+                    envs.empty() ? "" : fmt::format(", environments {}", fmt::join(envs, ", "))));
+    return {};
+  });
+
+  auto dir = std::make_shared<std::string>(".");
+  auto* build = app.add_subcommand("build", "run the pipeline's build steps, output streamed live");
+  build->add_option("--dir", *dir, "the service's repository root (default: here)");
+  on_run(build, ctx, [&ctx, dir]() -> Result<void> {
+    std::filesystem::path root = std::filesystem::absolute(*dir);
+    auto m = load_service_manifest(root / "beaver.yaml", data_dir());
+    if (!m) return std::unexpected(m.error());
+    TerminalBuild observer;
+    auto report = run_build(*m, root, data_dir(), observer);
+    if (!report) return std::unexpected(report.error());
+    print_summary(ctx, *report, root);
     return {};
   });
 }

@@ -21,6 +21,7 @@
 #include <span>
 #include <stdexcept>
 #include <string_view>
+#include <utility>
 
 namespace beaver {
 namespace {
@@ -33,7 +34,7 @@ constexpr size_t kRecord = 20 * kBlock;         // tar's default blocking; the t
 constexpr uint64_t kMaxOctal11 = 077777777777;  // the largest size or mtime a ustar field holds
 constexpr size_t kNameField = 100;
 constexpr int kTextLevel = 6;
-constexpr int kStoredLevel = 0;  // jars gain ~0.6% at level 6; storing them is ~30x faster
+constexpr int kStoredLevel = 0;  // jars gain ~0.6% at level 6, for ~2.9 s per 100 MB
 
 std::string errno_text() { return std::strerror(errno); }
 
@@ -157,15 +158,13 @@ std::array<char, kBlock> ustar_header(std::string_view name, char type, unsigned
   put_octal(field(124, 12), size);
   put_octal(field(136, 12), mtime);
   h[156] = type;
-  std::memcpy(&h[257],
-              "ustar\0"
-              "00",
-              8);
-  std::memcpy(&h[265], "root", 4);  // uname
-  std::memcpy(&h[297], "root", 4);  // gname
-  put_octal(field(329, 8), 0);      // devmajor
-  put_octal(field(337, 8), 0);      // devminor
-  std::memset(&h[148], ' ', 8);     // the checksum counts its own field as spaces
+  std::memcpy(&h[257], "ustar", 6);  // magic, with its NUL
+  std::memcpy(&h[263], "00", 2);     // version
+  std::memcpy(&h[265], "root", 4);   // uname
+  std::memcpy(&h[297], "root", 4);   // gname
+  put_octal(field(329, 8), 0);       // devmajor
+  put_octal(field(337, 8), 0);       // devminor
+  std::memset(&h[148], ' ', 8);      // the checksum counts its own field as spaces
   unsigned sum = 0;
   for (char c : h) sum += static_cast<unsigned char>(c);
   put_octal(field(148, 7), sum);  // six digits, NUL, and the space left in place

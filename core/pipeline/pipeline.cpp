@@ -42,9 +42,8 @@ Result<Pipeline> load_pipeline(const std::string& name, const fs::path& data_dir
   Pipeline p;
   p.name = root["name"].Scalar();
   if (p.name != name)
-    return std::unexpected(
-        doc->error_at(root["name"], fmt::format("the pipeline in {}.yaml must be named '{}'",
-                                                name, name)));
+    return std::unexpected(doc->error_at(
+        root["name"], fmt::format("the pipeline in {}.yaml must be named '{}'", name, name)));
   p.description = root["description"].Scalar();
   p.tools = strings(root["tools"]);
   p.detect = strings(root["detect"]);

@@ -39,8 +39,7 @@ using StepVariables = std::map<std::string, std::vector<std::string>>;
 // The step's argv with variables replaced: a word that is exactly "${var}" becomes the variable's
 // words (none, one or several); "${var}" inside a longer word becomes its words joined by spaces.
 // An unknown variable is an error naming it.
-Result<std::vector<std::string>> expand_step(const PipelineStep& step,
-                                             const StepVariables& vars);
+Result<std::vector<std::string>> expand_step(const PipelineStep& step, const StepVariables& vars);
 
 // The same replacement in one text (the jar path).
 Result<std::string> expand_text(const std::string& text, const StepVariables& vars);

@@ -82,8 +82,8 @@ Result<ServiceManifest> load_service_manifest(const fs::path& file, const fs::pa
   auto guard = [&](const YAML::Node& node, const std::string& field) -> Result<void> {
     if (node && !allowed(m.pipeline, field))
       return std::unexpected(doc->error_at(
-          node, fmt::format("the {} pipeline does not let a service set '{}'", m.pipeline.name,
-                            field)));
+          node,
+          fmt::format("the {} pipeline does not let a service set '{}'", m.pipeline.name, field)));
     return {};
   };
   const YAML::Node package = root["package"];

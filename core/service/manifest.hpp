@@ -21,8 +21,8 @@ struct HostSpec {
   std::string user;  // ssh only
   std::string host;  // ssh only
   int ssh_port = 22;
-  std::string root;          // the deploy root on that host (absolute)
-  std::optional<int> port;   // the service's port there, when it differs from health.port
+  std::string root;         // the deploy root on that host (absolute)
+  std::optional<int> port;  // the service's port there, when it differs from health.port
 };
 
 struct EnvironmentSpec {

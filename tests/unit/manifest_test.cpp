@@ -1,6 +1,7 @@
+#include "service/manifest.hpp"
+
 #include <doctest/doctest.h>
 
-#include "service/manifest.hpp"
 #include "service/service_init.hpp"
 #include "test_folder.hpp"
 
@@ -39,7 +40,8 @@ TEST_CASE("step variables expand to zero, one or several words, never through a 
   PipelineStep step{"package", {"mvn", "-B", "${maven_args}", "-Dx=${service}", "package"}};
   auto offline = expand_step(step, {{"maven_args", {"-o", "-s", "s.xml"}}, {"service", {"a b"}}});
   REQUIRE(offline.has_value());
-  CHECK(*offline == std::vector<std::string>{"mvn", "-B", "-o", "-s", "s.xml", "-Dx=a b", "package"});
+  CHECK(*offline ==
+        std::vector<std::string>{"mvn", "-B", "-o", "-s", "s.xml", "-Dx=a b", "package"});
   auto online = expand_step(step, {{"maven_args", {}}, {"service", {"hello"}}});
   CHECK(*online == std::vector<std::string>{"mvn", "-B", "-Dx=hello", "package"});
   auto unknown = expand_step(step, {{"service", {"hello"}}});
@@ -77,8 +79,10 @@ TEST_CASE("bad manifests point at the file, line and column") {
         "beaver.yaml:4:1: unknown key 'jvm_option' (did you mean 'jvm_options'?)");
   CHECK(error_in(dir, kHead + "environments:\n  prod:\n    hosts: [\"ftp://x/y\"]\n")
             .starts_with("beaver.yaml:6:13: "));
-  CHECK(error_in(dir, "service: ../x\nteam: t\npipeline: java-maven\n").starts_with("beaver.yaml:1:10: "));
-  CHECK(error_in(dir, kHead + "jvm_options: [\"-Xmx1g; rm -rf /\"]\n").starts_with("beaver.yaml:4:15: "));
+  CHECK(error_in(dir, "service: ../x\nteam: t\npipeline: java-maven\n")
+            .starts_with("beaver.yaml:1:10: "));
+  CHECK(error_in(dir, kHead + "jvm_options: [\"-Xmx1g; rm -rf /\"]\n")
+            .starts_with("beaver.yaml:4:15: "));
 }
 
 TEST_CASE("init detects the pipeline from the project's files") {
@@ -86,13 +90,13 @@ TEST_CASE("init detects the pipeline from the project's files") {
     std::vector<std::string> files;
     const char* pipeline;
   };
-  for (const auto& c : {Case{{"pom.xml", "src/Main.java"}, "java-maven"},
-                        Case{{"build.gradle"}, "java-gradle"},
-                        Case{{"src/Main.java"}, "java-jdk"}}) {
+  for (const auto& c :
+       {Case{{"pom.xml", "src/Main.java"}, "java-maven"}, Case{{"build.gradle"}, "java-gradle"},
+        Case{{"src/Main.java"}, "java-jdk"}}) {
     test::TestFolder dir;
     for (const auto& f : c.files) test::write_file(dir.path() / f, "");
-    auto file = init_service(dir.path(), {"hello", "payments", std::nullopt, false},
-                             test::source_dir());
+    auto file =
+        init_service(dir.path(), {"hello", "payments", std::nullopt, false}, test::source_dir());
     REQUIRE_MESSAGE(file.has_value(), file.error().message);
     auto m = load_service_manifest(*file, test::source_dir());
     REQUIRE(m.has_value());
@@ -102,21 +106,21 @@ TEST_CASE("init detects the pipeline from the project's files") {
 
 TEST_CASE("init refuses an ambiguous or unknown project and an existing manifest") {
   test::TestFolder dir;
-  auto none = init_service(dir.path(), {"hello", "payments", std::nullopt, false},
-                           test::source_dir());
+  auto none =
+      init_service(dir.path(), {"hello", "payments", std::nullopt, false}, test::source_dir());
   REQUIRE_FALSE(none.has_value());
   CHECK(none.error().message.find("not a Java project beaver knows") != std::string::npos);
   test::write_file(dir.path() / "pom.xml", "");
   test::write_file(dir.path() / "build.gradle", "");
-  auto both = init_service(dir.path(), {"hello", "payments", std::nullopt, false},
-                           test::source_dir());
+  auto both =
+      init_service(dir.path(), {"hello", "payments", std::nullopt, false}, test::source_dir());
   REQUIRE_FALSE(both.has_value());
   CHECK(both.error().message.find("matches several pipelines (java-gradle, java-maven)") !=
         std::string::npos);
   REQUIRE(init_service(dir.path(), {"hello", "payments", "java-maven", false}, test::source_dir())
               .has_value());
-  auto again = init_service(dir.path(), {"hello", "payments", "java-maven", false},
-                            test::source_dir());
+  auto again =
+      init_service(dir.path(), {"hello", "payments", "java-maven", false}, test::source_dir());
   REQUIRE_FALSE(again.has_value());
   CHECK(again.error().kind == ErrorKind::conflict);
 }

@@ -1,0 +1,28 @@
+#pragma once
+// What a package records about where it came from, read from the service's git repository
+// with libgit2: the commit, its time, the branch and tag, and whether the work tree is clean.
+
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "clock/clock.hpp"
+#include "error/error.hpp"
+
+namespace beaver {
+
+struct GitFacts {
+  std::string commit;  // full hex id of HEAD
+  Timestamp commit_time{};
+  std::optional<std::string> branch;  // none when HEAD is detached
+  std::optional<std::string> tag;     // a tag pointing exactly at HEAD
+  std::string describe;               // `git describe --tags --always`
+  std::vector<std::string> dirty;     // changed or untracked paths (not ignored ones)
+};
+
+// Reads the facts of the repository holding `dir`. Not a repository, or one without a commit,
+// is bad_input.
+Result<GitFacts> read_git_facts(const std::filesystem::path& dir);
+
+}  // namespace beaver
