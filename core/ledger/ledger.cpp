@@ -1,6 +1,7 @@
 #include "ledger/ledger.hpp"
 
 #include <algorithm>
+#include <filesystem>
 
 #include "audit/audit.hpp"
 #include "model/names.hpp"
@@ -39,6 +40,37 @@ Result<Release> find_release(StoreTransaction& tx, int64_t id) {
   auto r = tx.find_release(id);
   if (!r) return fail(ErrorKind::not_found, "no release {}", id);
   return *r;
+}
+
+// The registered package a submit names by its file's checksum, with a message for each way a
+// file can fail to be one.
+Result<PackageRecord> package_for(StoreTransaction& tx, const SubmitRequest& req) {
+  std::string file = req.package_file.value_or("the package");
+  auto package = tx.find_package(*req.package_sha256);
+  if (package) {
+    if (package->service != req.service)
+      return fail(ErrorKind::refused, "{} is a package of {}, not of {}", file, package->service,
+                  req.service);
+    if (!req.version.empty() && req.version != package->version)
+      return fail(ErrorKind::bad_input, "{} holds version {}, not {}", file, package->version,
+                  req.version);
+    return *package;
+  }
+  // Not registered: say whether it is a registered package changed since.
+  std::string name = std::filesystem::path(file).filename().string();
+  std::string prefix = req.service + "-", suffix = ".tar.gz";
+  if (name.starts_with(prefix) && name.ends_with(suffix) &&
+      name.size() > prefix.size() + suffix.size()) {
+    std::string version = name.substr(prefix.size(), name.size() - prefix.size() - suffix.size());
+    if (auto registered = tx.find_package_of(req.service, version))
+      return fail(ErrorKind::refused,
+                  "{} does not match the package registered for {} {} (its sha256 is {}, the "
+                  "ledger's {}): it changed after packaging",
+                  file, req.service, version, *req.package_sha256, registered->sha256);
+  }
+  return fail(ErrorKind::refused,
+              "{} (sha256 {}) is not a package beaver built: make one with 'beaver package'", file,
+              *req.package_sha256);
 }
 
 }  // namespace
@@ -187,13 +219,57 @@ Result<std::vector<std::string>> Ledger::policy_warnings(const Policy& policy) {
   return warnings;
 }
 
+Result<PackageRecord> Ledger::register_package(const std::string& actor, PackageRecord package,
+                                               const std::string& team, bool& registered) {
+  BEAVER_TRY(check_name("service", package.service));
+  BEAVER_TRY(check_name("version", package.version));
+  BEAVER_TRY(check_name("team", team));
+  registered = false;
+  BEAVER_TRY(store_.write([&](StoreTransaction& tx) -> Result<void> {
+    auto me = acting_user(tx, actor);
+    if (!me) return std::unexpected(me.error());
+    if (!me->has(Role::developer) && !me->has(Role::leader))
+      return fail(ErrorKind::refused, "only a developer or a leader registers packages; {} is {}",
+                  me->name, roles_text(me->roles));
+    if (auto known = tx.find_package(package.sha256)) {
+      package = *known;
+      return {};
+    }
+    auto now = clock_.now();
+    auto service = tx.find_service(package.service);
+    if (!service) {
+      tx.insert_service({package.service, team, now});
+      append_audit(tx, now, actor, "service.add", "service/" + package.service,
+                   AuditPayload().set("team", team).set("from", "beaver.yaml"));
+    } else if (service->team != team) {
+      return fail(ErrorKind::refused,
+                  "beaver.yaml says service {} belongs to team {}, but the ledger has team {}",
+                  package.service, team, service->team);
+    }
+    package.builder = me->name;
+    package.registered_at = now;
+    package.id = tx.insert_package(package);
+    registered = true;
+    append_audit(tx, now, actor, "package.register", "package/" + package.sha256,
+                 AuditPayload()
+                     .set("service", package.service)
+                     .set("version", package.version)
+                     .set("file", package.file_name)
+                     .set("size", package.size)
+                     .set("commit", package.commit)
+                     .set("allow_dirty", package.allow_dirty));
+    return {};
+  }));
+  return package;
+}
+
 Result<ReleaseView> Ledger::submit(const std::string& actor, const SubmitRequest& req) {
   auto pol = policy();
   if (!pol) return std::unexpected(pol.error());
   const Policy& p = **pol;
   BEAVER_TRY(check_name("service", req.service));
   BEAVER_TRY(check_name("environment", req.env));
-  BEAVER_TRY(check_name("version", req.version));
+  if (!req.package_sha256 || !req.version.empty()) BEAVER_TRY(check_name("version", req.version));
   if (req.commit) BEAVER_TRY(check_commit(*req.commit));
   auto env = p.environment(req.env);
   if (!env) return std::unexpected(env.error());
@@ -237,6 +313,13 @@ Result<ReleaseView> Ledger::submit(const std::string& actor, const SubmitRequest
       return fail(ErrorKind::not_found,
                   "unknown service '{}': register it with 'beaver service add {} --team TEAM'",
                   r.service, r.service);
+    if (req.package_sha256) {
+      auto package = package_for(tx, req);
+      if (!package) return std::unexpected(package.error());
+      r.version = package->version;
+      r.commit = package->commit;
+      r.package_sha256 = package->sha256;
+    }
     if (!req.emergency) {
       auto window = check_release_window(**env, now);
       if (!window.open) {
@@ -267,6 +350,7 @@ Result<ReleaseView> Ledger::submit(const std::string& actor, const SubmitRequest
                      .set("env", r.env)
                      .set("version", r.version)
                      .set("commit", r.commit)
+                     .set("package_sha256", r.package_sha256)
                      .set("type", std::string(to_string(r.type)))
                      .set("category", r.category)
                      .set("reason", r.reason)

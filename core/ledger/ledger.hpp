@@ -28,11 +28,13 @@ struct NewUser {
 struct SubmitRequest {
   std::string service;
   std::string env;
-  std::string version;
+  std::string version;  // may be empty with a package: the package's version is used
   std::optional<std::string> commit;
   bool emergency = false;
   std::optional<std::string> category;
   std::optional<std::string> reason;
+  std::optional<std::string> package_sha256;  // the package file's checksum
+  std::optional<std::string> package_file;    // its name, for messages
 };
 
 struct ReleaseQuery {
@@ -70,6 +72,12 @@ class Ledger {
 
   // The approval steps that the registered users cannot meet under `policy` (see policy_check).
   Result<std::vector<std::string>> policy_warnings(const Policy& policy);
+
+  // Records a package built by `beaver package` (by a developer or a leader), registering its
+  // service with the manifest's team when the ledger does not know it yet. The same package
+  // registered again is not recorded twice; `registered` says whether it was new.
+  Result<PackageRecord> register_package(const std::string& actor, PackageRecord package,
+                                         const std::string& team, bool& registered);
 
   Result<ReleaseView> submit(const std::string& actor, const SubmitRequest& request);
   Result<ReleaseView> approve(const std::string& actor, int64_t id,

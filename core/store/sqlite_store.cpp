@@ -78,6 +78,29 @@ void bind_release(Statement& s, const Release& r) {
   s.bind(19, optional_time_text(r.reviewed_at)).bind(20, r.review_notes);
 }
 
+constexpr std::string_view kPackageColumns =
+    "id, sha256, service, version, file_name, size, git_commit, git_branch, git_tag, commit_time, "
+    "allow_dirty, builder, registered_at, manifest_json";
+
+PackageRecord read_package(const Statement& s) {
+  PackageRecord p;
+  p.id = s.integer(0);
+  p.sha256 = s.text(1);
+  p.service = s.text(2);
+  p.version = s.text(3);
+  p.file_name = s.text(4);
+  p.size = s.integer(5);
+  p.commit = s.text(6);
+  p.branch = s.optional_text(7);
+  p.tag = s.optional_text(8);
+  p.commit_time = parse_time(s.text(9));
+  p.allow_dirty = s.integer(10) != 0;
+  p.builder = s.text(11);
+  p.registered_at = parse_time(s.text(12));
+  p.manifest_json = s.text(13);
+  return p;
+}
+
 AuditEntry read_audit(const Statement& s) {
   // The time stays text: verification hashes what is stored, so any edit to it shows.
   return AuditEntry{s.integer(0), s.text(1), s.text(2), s.text(3),
@@ -144,6 +167,34 @@ class SqliteTransaction final : public StoreTransaction {
                 "INSERT OR IGNORE INTO policies (sha256, path, content, first_seen) "
                 "VALUES (?1, ?2, ?3, ?4)");
     s.bind(1, sha256).bind(2, path).bind(3, content).bind(4, format_utc(seen_at)).run();
+  }
+
+  int64_t insert_package(const PackageRecord& p) override {
+    Statement s(db_, fmt::format("INSERT INTO packages ({}) VALUES (NULL, ?1, ?2, ?3, ?4, ?5, ?6, "
+                                 "?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+                                 kPackageColumns));
+    s.bind(1, p.sha256).bind(2, p.service).bind(3, p.version).bind(4, p.file_name);
+    s.bind(5, p.size).bind(6, p.commit).bind(7, p.branch).bind(8, p.tag);
+    s.bind(9, format_utc(p.commit_time)).bind(10, int64_t{p.allow_dirty ? 1 : 0});
+    s.bind(11, p.builder).bind(12, format_utc(p.registered_at)).bind(13, p.manifest_json).run();
+    return sqlite3_last_insert_rowid(db_.handle());
+  }
+
+  std::optional<PackageRecord> find_package(std::string_view sha256) override {
+    Statement s(db_, fmt::format("SELECT {} FROM packages WHERE sha256 = ?1", kPackageColumns));
+    s.bind(1, sha256);
+    if (!s.step()) return std::nullopt;
+    return read_package(s);
+  }
+
+  std::optional<PackageRecord> find_package_of(std::string_view service,
+                                               std::string_view version) override {
+    Statement s(db_, fmt::format("SELECT {} FROM packages WHERE service = ?1 AND version = ?2 "
+                                 "ORDER BY id DESC LIMIT 1",
+                                 kPackageColumns));
+    s.bind(1, service).bind(2, version);
+    if (!s.step()) return std::nullopt;
+    return read_package(s);
   }
 
   int64_t insert_release(const Release& r) override {

@@ -18,6 +18,24 @@
 
 namespace beaver {
 
+// A package as the ledger records it.
+struct PackageRecord {
+  int64_t id = 0;
+  std::string sha256;
+  std::string service;
+  std::string version;
+  std::string file_name;
+  int64_t size = 0;
+  std::string commit;
+  std::optional<std::string> branch;
+  std::optional<std::string> tag;
+  Timestamp commit_time{};
+  bool allow_dirty = false;
+  std::string builder;
+  Timestamp registered_at{};
+  std::string manifest_json;
+};
+
 struct ReleaseFilter {
   std::optional<std::string> service;
   std::optional<std::string> env;
@@ -49,6 +67,12 @@ class StoreTransaction {
   // Keeps a policy's content, once per SHA-256.
   virtual void keep_policy(const std::string& sha256, const std::string& path,
                            const std::string& content, Timestamp seen_at) = 0;
+
+  virtual int64_t insert_package(const PackageRecord& package) = 0;  // returns the new id
+  virtual std::optional<PackageRecord> find_package(std::string_view sha256) = 0;
+  // The newest package registered for this service and version, if any.
+  virtual std::optional<PackageRecord> find_package_of(std::string_view service,
+                                                      std::string_view version) = 0;
 
   virtual int64_t insert_release(const Release& release) = 0;  // returns the new id
   virtual std::optional<Release> find_release(int64_t id) = 0;

@@ -63,7 +63,7 @@ struct World {
   Ledger ledger() { return Ledger(*store, clock, &policy); }
 
   int64_t submit(bool emergency = false) {
-    SubmitRequest r{"hello", "prod", "1.0.0", std::nullopt, emergency, std::nullopt, std::nullopt};
+    SubmitRequest r{"hello", "prod", "1.0.0", std::nullopt, emergency, std::nullopt, std::nullopt, {}, {}};
     if (emergency) {
       r.category = "hotfix";
       r.reason = "broken";
@@ -156,7 +156,7 @@ TEST_CASE("a normal release at the weekend is refused with the next window, an e
   World w;
   w.now = *parse_iso8601("2026-11-28T12:00:00Z");  // Saturday
   auto l = w.ledger();
-  auto r = l.submit("bob", {"hello", "prod", "1.0.1", std::nullopt, false, {}, {}});
+  auto r = l.submit("bob", {"hello", "prod", "1.0.1", std::nullopt, false, {}, {}, {}, {}});
   REQUIRE_FALSE(r.has_value());
   CHECK(r.error().kind == ErrorKind::refused);
   CHECK(r.error().message.find("the next window opens Mon 2026-11-30 09:00 UTC") !=
@@ -167,7 +167,7 @@ TEST_CASE("a normal release at the weekend is refused with the next window, an e
 
 TEST_CASE("an environment without approvals approves on submit") {
   World w;
-  auto v = w.ledger().submit("bob", {"hello", "test", "1.0.1", std::nullopt, false, {}, {}});
+  auto v = w.ledger().submit("bob", {"hello", "test", "1.0.1", std::nullopt, false, {}, {}, {}, {}});
   REQUIRE(v.has_value());
   CHECK(v->release.state == ReleaseState::approved);
 }
