@@ -1,10 +1,13 @@
 // beaver init | validate | build: a service's manifest and its standard build.
 
+#include <Poco/JSON/Object.h>
+
 #include <filesystem>
 #include <iostream>
 
 #include "build/build.hpp"
 #include "commands.hpp"
+#include "package/package.hpp"
 #include "paths/paths.hpp"
 #include "service/manifest.hpp"
 #include "service/service_init.hpp"
@@ -99,6 +102,54 @@ void register_build_commands(CLI::App& app, Context& ctx) {
     auto report = run_build(*m, root, data_dir(), observer);
     if (!report) return std::unexpected(report.error());
     print_summary(ctx, *report, root);
+    return {};
+  });
+
+  struct PackageArgs {
+    std::string dir = ".";
+    bool allow_dirty = false;
+  };
+  auto pa = std::make_shared<PackageArgs>();
+  auto* package = app.add_subcommand(
+      "package", "build, then make the standard package in dist/ and register it in the ledger");
+  package->add_option("--dir", pa->dir, "the service's repository root (default: here)");
+  package->add_flag("--allow-dirty", pa->allow_dirty,
+                    "package uncommitted changes (recorded in the package and the ledger)");
+  add_output_option(*package, ctx, {"table", "json"});
+  on_run(package, ctx, [&ctx, pa]() -> Result<void> {
+    std::filesystem::path root = std::filesystem::absolute(pa->dir);
+    auto m = load_service_manifest(root / "beaver.yaml", data_dir());
+    if (!m) return std::unexpected(m.error());
+    // Who packages is known before the build runs, so a refusal costs no build.
+    auto session = ctx.session(Access::write);
+    if (!session) return std::unexpected(session.error());
+    auto& [actor, ledger] = *session;
+    TerminalBuild observer;
+    auto built = make_package(*m, root, data_dir(), {pa->allow_dirty, actor}, observer);
+    if (!built) return std::unexpected(built.error());
+    bool registered = false;
+    auto record = ledger.register_package(actor, built->record, m->team, registered);
+    if (!record) return std::unexpected(record.error());
+    print_summary(ctx, built->build, root);
+    Poco::JSON::Object::Ptr json = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
+    json->set("file", built->file.string());
+    json->set("sha256", record->sha256);
+    json->set("size", record->size);
+    json->set("service", record->service);
+    json->set("version", record->version);
+    json->set("commit", record->commit);
+    json->set("allow_dirty", record->allow_dirty);
+    json->set("registered", registered);
+    ctx.out.record(
+        {fmt::format("package {} ({} files, {:.1f} MB)",
+                     std::filesystem::relative(built->file).string(), built->files.size(),
+                     static_cast<double>(record->size) / 1e6),
+         fmt::format("  sha256 {}", record->sha256),
+         fmt::format("  commit {}{}", record->commit,
+                     record->allow_dirty ? " (with uncommitted changes: --allow-dirty)" : ""),
+         registered ? "  registered in the ledger"
+                    : "  already registered in the ledger (the same bytes as before)"},
+        json);
     return {};
   });
 }

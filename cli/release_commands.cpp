@@ -5,6 +5,7 @@
 #include <charconv>
 
 #include "commands.hpp"
+#include "package/archive.hpp"
 #include "policy/release_window.hpp"
 
 namespace beaver::cli {
@@ -69,7 +70,7 @@ std::vector<std::string> describe(const ReleaseView& v, const Policy& policy) {
 
 struct SubmitArgs {
   SubmitRequest request;
-  std::string commit, category, reason;
+  std::string commit, category, reason, package;
 };
 
 struct ListArgs {
@@ -114,8 +115,13 @@ void register_release_commands(CLI::App& app, Context& ctx) {
                                          "environment");
   submit->add_option("SERVICE", sa->request.service, "the service")->required();
   submit->add_option("--env", sa->request.env, "the environment")->required();
-  submit->add_option("--version", sa->request.version, "the version to release")->required();
-  submit->add_option("--commit", sa->commit, "the git commit the version was built from");
+  submit->add_option("--version", sa->request.version, "the version to release");
+  auto* commit =
+      submit->add_option("--commit", sa->commit, "the git commit the version was built from");
+  auto* package = submit->add_option("--package", sa->package,
+                                     "a package made by 'beaver package' (its version and commit "
+                                     "come from the ledger's record of it)");
+  package->excludes(commit);
   submit->add_flag("--emergency", sa->request.emergency,
                    "the emergency path: needs --category and --reason, and a leader's approval");
   submit->add_option("--category", sa->category, "the emergency's reason category");
@@ -129,6 +135,14 @@ void register_release_commands(CLI::App& app, Context& ctx) {
     req.commit = optional_arg(sa->commit);
     req.category = optional_arg(sa->category);
     req.reason = optional_arg(sa->reason);
+    if (sa->package.empty() && req.version.empty())
+      return fail(ErrorKind::bad_input, "a release needs --version VERSION or --package FILE");
+    if (!sa->package.empty()) {
+      auto sha = hash_entries({{ArchiveEntry::Kind::file, "package", sa->package, {}, 0644, true}});
+      if (!sha) return std::unexpected(sha.error());
+      req.package_sha256 = sha->front().sha256;
+      req.package_file = sa->package;
+    }
     auto view = ledger.submit(actor, req);
     if (!view) return std::unexpected(view.error());
     std::vector<std::string> text{

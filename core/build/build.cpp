@@ -4,6 +4,7 @@
 #include <fstream>
 #include <map>
 
+#include "git/git.hpp"
 #include "process/process.hpp"
 #include "service/version.hpp"
 
@@ -51,8 +52,14 @@ Result<BuildReport> run_build(const ServiceManifest& m, const fs::path& root,
   auto version = resolve_version(m, root);
   if (!version) return std::unexpected(version.error());
   report.version = *version;
+  // Tools that stamp times into their output (jar --date) get the commit time, so one commit
+  // builds to the same bytes.
+  auto git = read_git_facts(root);
+  std::string source_date =
+      format_utc(git ? git->commit_time : Timestamp{std::chrono::seconds{315532800}});
   StepVariables vars{{"service", {m.service}},
                      {"version", {report.version}},
+                     {"source_date", {source_date}},
                      {"maven_args", maven_args(data_dir)}};
   auto jar = expand_text(m.jar, vars);
   if (!jar) return std::unexpected(jar.error());

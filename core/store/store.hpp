@@ -72,7 +72,7 @@ class StoreTransaction {
   virtual std::optional<PackageRecord> find_package(std::string_view sha256) = 0;
   // The newest package registered for this service and version, if any.
   virtual std::optional<PackageRecord> find_package_of(std::string_view service,
-                                                      std::string_view version) = 0;
+                                                       std::string_view version) = 0;
 
   virtual int64_t insert_release(const Release& release) = 0;  // returns the new id
   virtual std::optional<Release> find_release(int64_t id) = 0;

@@ -63,7 +63,8 @@ struct World {
   Ledger ledger() { return Ledger(*store, clock, &policy); }
 
   int64_t submit(bool emergency = false) {
-    SubmitRequest r{"hello", "prod", "1.0.0", std::nullopt, emergency, std::nullopt, std::nullopt, {}, {}};
+    SubmitRequest r{"hello",      "prod", "1.0.0", std::nullopt, emergency, std::nullopt,
+                    std::nullopt, {},     {}};
     if (emergency) {
       r.category = "hotfix";
       r.reason = "broken";
@@ -167,7 +168,8 @@ TEST_CASE("a normal release at the weekend is refused with the next window, an e
 
 TEST_CASE("an environment without approvals approves on submit") {
   World w;
-  auto v = w.ledger().submit("bob", {"hello", "test", "1.0.1", std::nullopt, false, {}, {}, {}, {}});
+  auto v =
+      w.ledger().submit("bob", {"hello", "test", "1.0.1", std::nullopt, false, {}, {}, {}, {}});
   REQUIRE(v.has_value());
   CHECK(v->release.state == ReleaseState::approved);
 }
