@@ -15,15 +15,16 @@
 namespace beaver::cli {
 namespace {
 
-// Streams the build to the terminal: a header per step, its output as it comes, a summary line.
+// Streams the build to stderr (stdout carries the result, so `-o json` stays parseable): a header
+// per step, its output as it comes, a line when it ends.
 class TerminalBuild final : public BuildObserver {
  public:
   void step_started(const std::string& name, const std::vector<std::string>& argv) override {
-    std::cout << fmt::format("==> {}: {}\n", name, fmt::join(argv, " ")) << std::flush;
+    std::cerr << fmt::format("==> {}: {}\n", name, fmt::join(argv, " ")) << std::flush;
   }
-  void output(std::string_view chunk) override { std::cout << chunk << std::flush; }
+  void output(std::string_view chunk) override { std::cerr << chunk << std::flush; }
   void step_finished(const StepReport& r) override {
-    std::cout << fmt::format(
+    std::cerr << fmt::format(
                      "==> {} {} in {:.1f}s\n", r.name,
                      r.exit_code == 0 ? "done" : fmt::format("FAILED (exit {})", r.exit_code),
                      static_cast<double>(r.elapsed.count()) / 1000.0)
@@ -95,7 +96,7 @@ void register_build_commands(CLI::App& app, Context& ctx) {
   auto* build = app.add_subcommand("build", "run the pipeline's build steps, output streamed live");
   build->add_option("--dir", *dir, "the service's repository root (default: here)");
   on_run(build, ctx, [&ctx, dir]() -> Result<void> {
-    std::filesystem::path root = std::filesystem::absolute(*dir);
+    std::filesystem::path root = std::filesystem::weakly_canonical(std::filesystem::absolute(*dir));
     auto m = load_service_manifest(root / "beaver.yaml", data_dir());
     if (!m) return std::unexpected(m.error());
     TerminalBuild observer;
@@ -117,13 +118,15 @@ void register_build_commands(CLI::App& app, Context& ctx) {
                     "package uncommitted changes (recorded in the package and the ledger)");
   add_output_option(*package, ctx, {"table", "json"});
   on_run(package, ctx, [&ctx, pa]() -> Result<void> {
-    std::filesystem::path root = std::filesystem::absolute(pa->dir);
+    std::filesystem::path root =
+        std::filesystem::weakly_canonical(std::filesystem::absolute(pa->dir));
     auto m = load_service_manifest(root / "beaver.yaml", data_dir());
     if (!m) return std::unexpected(m.error());
     // Who packages is known before the build runs, so a refusal costs no build.
     auto session = ctx.session(Access::write);
     if (!session) return std::unexpected(session.error());
     auto& [actor, ledger] = *session;
+    BEAVER_TRY(ledger.whoami(actor));
     TerminalBuild observer;
     auto built = make_package(*m, root, data_dir(), {pa->allow_dirty, actor}, observer);
     if (!built) return std::unexpected(built.error());

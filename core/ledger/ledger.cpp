@@ -177,6 +177,17 @@ Result<std::vector<User>> Ledger::list_users(const std::string& actor) {
   return users;
 }
 
+Result<User> Ledger::whoami(const std::string& actor) {
+  User me;
+  BEAVER_TRY(store_.read([&](StoreTransaction& tx) -> Result<void> {
+    auto user = acting_user(tx, actor);
+    if (!user) return std::unexpected(user.error());
+    me = *user;
+    return {};
+  }));
+  return me;
+}
+
 Result<Service> Ledger::add_service(const std::string& actor, const std::string& name,
                                     const std::string& team) {
   BEAVER_TRY(check_name("service", name));

@@ -64,6 +64,8 @@ class Ledger {
   // Replaces a user's team and roles (admin only); the last admin keeps the admin role.
   Result<User> update_user(const std::string& actor, const NewUser& user);
   Result<std::vector<User>> list_users(const std::string& actor);
+  // The acting user, or the error every operation would give for them.
+  Result<User> whoami(const std::string& actor);
 
   // Registers a service with its owning team (an admin, or a leader of that team).
   Result<Service> add_service(const std::string& actor, const std::string& name,

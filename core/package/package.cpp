@@ -1,10 +1,9 @@
 #include "package/package.hpp"
 
-#include <fnmatch.h>
-
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Object.h>
 #include <Poco/JSON/Stringifier.h>
+#include <fnmatch.h>
 
 #include <algorithm>
 #include <charconv>
@@ -165,28 +164,35 @@ Result<BuiltPackage> make_package(const ServiceManifest& m, const fs::path& root
     if (!libs) return std::unexpected(libs.error());
     for (const auto& lib : *libs)
       if (lib != build->jar)
-        entries.push_back({Kind::file, "lib/" + lib.filename().string(), lib, {}, 0644,
+        entries.push_back({Kind::file,
+                           "lib/" + lib.filename().string(),
+                           lib,
+                           {},
+                           0644,
                            !already_compressed(lib)});
   }
   for (const auto& conf : m.conf) {
     std::error_code ec;
     if (!fs::is_regular_file(root / conf, ec))
-      return fail(ErrorKind::refused, "package.conf: {} is not a file in {}", conf,
-                  root.string());
+      return fail(ErrorKind::refused, "package.conf: {} is not a file in {}", conf, root.string());
     entries.push_back(
         {Kind::file, "conf/" + fs::path(conf).filename().string(), root / conf, {}, 0644, true});
   }
   std::string jvm_options;
   for (const auto& o : m.jvm_options) jvm_options += o + "\n";
   entries.push_back({Kind::file, "conf/jvm.options", {}, jvm_options, 0644, true});
-  entries.push_back({Kind::file, "systemd/" + m.service + ".service", {},
-                     replace_all(*unit, "@SERVICE@", m.service), 0644, true});
+  entries.push_back({Kind::file,
+                     "systemd/" + m.service + ".service",
+                     {},
+                     replace_all(*unit, "@SERVICE@", m.service),
+                     0644,
+                     true});
   entries.push_back({Kind::file, "beaver.yaml", {}, m.content, 0644, true});
 
   auto files = hash_entries(entries);
   if (!files) return std::unexpected(files.error());
-  std::string manifest = manifest_json(m, *build, *git, *main_class, main_jar, options, *built_at,
-                                       *files);
+  std::string manifest =
+      manifest_json(m, *build, *git, *main_class, main_jar, options, *built_at, *files);
   entries.push_back({Kind::file, "MANIFEST.json", {}, manifest, 0644, true});
   fs::path out = root / "dist" / fmt::format("{}-{}.tar.gz", m.service, build->version);
   auto archive = write_archive(entries, out, git->commit_time);

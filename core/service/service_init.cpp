@@ -50,7 +50,8 @@ Result<fs::path> init_service(const fs::path& dir, const InitOptions& options,
   std::error_code ec;
   if (fs::exists(file, ec) && !options.force)
     return fail(ErrorKind::conflict, "{} already exists (--force replaces it)", file.string());
-  std::string service = options.service.value_or(fs::absolute(dir).filename().string());
+  std::string service =
+      options.service.value_or(fs::weakly_canonical(fs::absolute(dir)).filename().string());
   BEAVER_TRY(check_name("service", service));
   BEAVER_TRY(check_name("team", options.team));
   Pipeline pipeline;

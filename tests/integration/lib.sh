@@ -2,7 +2,7 @@
 # say what failed. Source it with the path of the beaver binary as $1.
 set -euo pipefail
 
-BEAVER_BIN=${1:?usage: $0 path/to/beaver}
+BEAVER_BIN=$(realpath "${1:?usage: $0 path/to/beaver}")
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/beaver-it-XXXXXX")
 trap 'rm -rf "$WORK"' EXIT
 export BEAVER_HOME="$WORK/home"
@@ -45,6 +45,21 @@ refused() {
     *) fail "stderr does not start with 'beaver: ': beaver $*" ;;
   esac
   printf '%s' "$ERR" | grep -Eq -- "$pattern" || fail "stderr does not match /$pattern/: beaver $*"
+}
+
+# fails_after_output CODE PATTERN ARGS...: like `refused`, for commands that stream a build to
+# stderr first: the last stderr line is the one-line error.
+fails_after_output() {
+  local code=$1 pattern=$2 last
+  shift 2
+  run "$@"
+  [ "$RC" -eq "$code" ] || fail "expected exit $code: beaver $*"
+  last=$(printf '%s\n' "$ERR" | tail -n 1)
+  case "$last" in
+    "beaver: "*) ;;
+    *) fail "the last stderr line does not start with 'beaver: ': beaver $*" ;;
+  esac
+  printf '%s' "$last" | grep -Eq -- "$pattern" || fail "last stderr line does not match /$pattern/: beaver $*"
 }
 
 # expect_eq ACTUAL EXPECTED WHAT
