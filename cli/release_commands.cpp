@@ -35,6 +35,7 @@ std::vector<std::string> describe(const ReleaseView& v, const Policy& policy) {
   out.push_back(fmt::format("  submitted   {}{} by {} (team {})", format_utc(r.submitted_at), local,
                             r.submitter, v.team));
   if (r.commit) out.push_back(fmt::format("  commit      {}", *r.commit));
+  if (r.package_sha256) out.push_back(fmt::format("  package     sha256 {}", *r.package_sha256));
   if (r.reason) out.push_back(fmt::format("  reason      {}", *r.reason));
   for (size_t i = 0; i < v.approvals.size(); ++i) {
     const auto& a = v.approvals[i];

@@ -32,11 +32,19 @@ beaver user add dan --team payments --role developer --as ann
 beaver user add lea --team payments --role leader --as ann
 beaver user add leo --team core --role leader --as ann
 beaver user add olga --team platform --role ops --as ann
-beaver service add hello-service --team payments --as ann
 beaver user list --as ann
 
-say "Tuesday 10:30 in Shanghai, inside the prod window: bob submits, dan approves"
-beaver release submit hello-service --env prod --version 1.4.2 --commit 3f2a9c1 --as bob
+say "bob packages hello-service (examples/hello-service, a real Maven project) from a clean commit"
+service=$BEAVER_HOME/src/hello-service
+mkdir -p "$(dirname "$service")" && cp -r "$here/hello-service" "$service" && rm -rf "$service/target" "$service/dist"
+git -C "$service" init -q && git -C "$service" add -A
+git -C "$service" -c user.email=bob@example.com -c user.name=bob commit -qm "hello-service 1.4.2"
+(cd "$service" && beaver validate && beaver package --as bob 2>"$BEAVER_HOME/build.out")
+tail -n 3 "$BEAVER_HOME/build.out"
+tar -tzvf "$service/dist/hello-service-1.4.2.tar.gz"
+
+say "Tuesday 10:30 in Shanghai, inside the prod window: bob submits the package, dan approves"
+beaver release submit hello-service --env prod --package "$service/dist/hello-service-1.4.2.tar.gz" --as bob
 beaver release approve 1 --as bob
 beaver release approve 1 --comment "diff reviewed" --as dan
 

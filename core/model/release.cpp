@@ -63,10 +63,12 @@ Result<void> transition(int64_t release_id, ReleaseState& state, ReleaseState to
 
 std::string approval_binding(const Release& r) {
   Poco::SHA2Engine sha(Poco::SHA2Engine::SHA_256);
+  // Named copies: views into value_or()'s temporaries would dangle inside the loop.
+  const std::string commit = r.commit.value_or(""), package = r.package_sha256.value_or("");
   // Length-prefixed fields: no two different releases share a binding text.
-  for (std::string_view f : {std::string_view{r.service}, std::string_view{r.env},
-                             std::string_view{r.version}, std::string_view{r.commit.value_or("")},
-                             std::string_view{r.package_sha256.value_or("")}, to_string(r.type)}) {
+  for (std::string_view f :
+       {std::string_view{r.service}, std::string_view{r.env}, std::string_view{r.version},
+        std::string_view{commit}, std::string_view{package}, to_string(r.type)}) {
     sha.update(fmt::format("{}:", f.size()));
     sha.update(f.data(), f.size());
   }

@@ -94,6 +94,11 @@ hs_sha=$(printf '%s' "$OUT" | jq -r .sha256)
 ok release submit hello-service --env test --package dist/hello-service-1.4.2.tar.gz --as bob -o json
 expect_eq "$(printf '%s' "$OUT" | jq -r '[.version, .package_sha256, .commit, .status] | join(" ")')" \
   "1.4.2 $hs_sha $(git rev-parse HEAD) approved" "release linked to the package"
+ok release submit hello-service --env prod --package dist/hello-service-1.4.2.tar.gz --as bob -o json
+prod_id=$(printf '%s' "$OUT" | jq -r .id)
+ok release approve "$prod_id" --as dan -o json
+expect_eq "$(printf '%s' "$OUT" | jq -r '.status + " " + (.approvals[0].counts | tostring)')" \
+  "approved true" "an approval binds to the release with its package and full commit"
 cp dist/hello-service-1.4.2.tar.gz "$WORK/changed.tar.gz"
 printf 'x' >>"$WORK/changed.tar.gz"
 cp "$WORK/changed.tar.gz" "$WORK/hello-service-1.4.2.tar.gz"

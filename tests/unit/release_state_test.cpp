@@ -65,6 +65,11 @@ TEST_CASE("an approval binding changes when what was approved changes") {
   CHECK(approval_binding(r) == before);
   r.package_sha256 = std::string(64, 'a');
   CHECK(approval_binding(r) != before);
+  // Long optional fields (a full commit id, a checksum) bind as reliably as short ones.
+  r.commit = std::string(40, 'c');
+  auto with_commit = approval_binding(r);
+  CHECK(approval_binding(r) == with_commit);
+  CHECK(with_commit != before);
   Release shifted = r;
   shifted.service = "hellop";
   shifted.env = "rod";
