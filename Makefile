@@ -29,6 +29,7 @@ test-sanitize: deps
 # Benchmarks: each compares beaver with a baseline in the same run and prints the ratio.
 bench: build
 	@tests/bench/ledger.sh $(BUILD)/beaver
+	@tests/bench/package_archive.sh $(BUILD)/tests/beaver_bench_archive
 
 ci: format-check test test-sanitize
 
