@@ -9,10 +9,12 @@ export BEAVER_HOME="$WORK/home"
 unset BEAVER_USER BEAVER_POLICY BEAVER_NOW BEAVER_SERVER BEAVER_TOKEN
 failures=0
 
-# Runs beaver, keeping stdout in $OUT, stderr in $ERR and the exit code in $RC.
+# Runs beaver, keeping stdout in $OUT, stderr in $ERR and the exit code in $RC. Words in
+# $BEAVER_ENV (VAR=value) are set for beaver alone, not for the checks around it.
 run() {
   set +e
-  "$BEAVER_BIN" "$@" >"$WORK/out" 2>"$WORK/err"
+  # shellcheck disable=SC2086
+  env ${BEAVER_ENV:-} "$BEAVER_BIN" "$@" >"$WORK/out" 2>"$WORK/err"
   RC=$?
   set -e
   OUT=$(cat "$WORK/out")

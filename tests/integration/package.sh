@@ -80,6 +80,14 @@ sed -i 's|jar: build/greeter.jar|jar: build/elsewhere.jar|' beaver.yaml && git a
 fails_after_output 1 "the jar is not where the manifest says: build/elsewhere.jar" package --as bob
 expect_eq "$(packages)" "$before" "packages after a missing jar"
 
+# A Gradle service on a machine without gradle: said clearly, naming the Debian package.
+gradle_svc=$WORK/gradle-svc
+mkdir -p "$gradle_svc" && printf 'version = "1.0.0"\n' >"$gradle_svc/build.gradle"
+ok init --dir "$gradle_svc" --team payments
+expect_match "$OUT" "pipeline java-gradle, version from gradle" "init detects Gradle"
+BEAVER_ENV=PATH=/nonexistent refused 2 "the java-gradle pipeline needs gradle, which is not installed here \(Debian package: gradle\)" \
+  build --dir "$gradle_svc"
+
 # Only a developer or a leader packages; an unknown user is refused before any build.
 cd "$SOURCE_DIR"
 refused 1 "unknown user 'nobody'" package --dir "$svc" --as nobody
