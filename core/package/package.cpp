@@ -31,6 +31,19 @@ bool already_compressed(const fs::path& p) {
   return ext == ".jar" || ext == ".zip" || ext == ".war" || ext == ".gz";
 }
 
+// A file the package takes must really be inside the service: a symlink to /etc/shadow in conf/
+// is refused, not packaged.
+Result<void> check_inside(const fs::path& root, const fs::path& file) {
+  std::error_code ec;
+  auto real_root = fs::canonical(root, ec);
+  auto real_file = fs::canonical(file, ec);
+  auto rel = real_file.lexically_relative(real_root);
+  if (ec || rel.empty() || *rel.begin() == "..")
+    return fail(ErrorKind::refused, "{} leads outside the service folder {}", file.string(),
+                root.string());
+  return {};
+}
+
 // The files a package.libs entry names: a path, or a glob in its last part.
 Result<std::vector<fs::path>> expand_lib(const fs::path& root, const std::string& pattern) {
   fs::path rel(pattern);
@@ -142,6 +155,7 @@ Result<BuiltPackage> make_package(const ServiceManifest& m, const fs::path& root
   if (!built_at) return std::unexpected(built_at.error());
   auto build = run_build(m, root, data_dir, observer);
   if (!build) return std::unexpected(build.error());
+  BEAVER_TRY(check_inside(root, build->jar));
   auto main_class = jar_main_class(build->jar);
   if (!main_class) return std::unexpected(main_class.error());
   auto launcher = read_small_file(data_dir / "templates" / "launcher.sh", "template", 1 << 20);
@@ -162,6 +176,7 @@ Result<BuiltPackage> make_package(const ServiceManifest& m, const fs::path& root
   for (const auto& pattern : m.libs) {
     auto libs = expand_lib(root, pattern);
     if (!libs) return std::unexpected(libs.error());
+    for (const auto& lib : *libs) BEAVER_TRY(check_inside(root, lib));
     for (const auto& lib : *libs)
       if (lib != build->jar)
         entries.push_back({Kind::file,
@@ -175,6 +190,7 @@ Result<BuiltPackage> make_package(const ServiceManifest& m, const fs::path& root
     std::error_code ec;
     if (!fs::is_regular_file(root / conf, ec))
       return fail(ErrorKind::refused, "package.conf: {} is not a file in {}", conf, root.string());
+    BEAVER_TRY(check_inside(root, root / conf));
     entries.push_back(
         {Kind::file, "conf/" + fs::path(conf).filename().string(), root / conf, {}, 0644, true});
   }

@@ -80,6 +80,12 @@ sed -i 's|jar: build/greeter.jar|jar: build/elsewhere.jar|' beaver.yaml && git a
 fails_after_output 1 "the jar is not where the manifest says: build/elsewhere.jar" package --as bob
 expect_eq "$(packages)" "$before" "packages after a missing jar"
 
+# A conf file that is a symlink out of the service is refused, not packaged.
+sed -i 's|jar: build/elsewhere.jar|jar: build/greeter.jar|; s|  conf: \[\].*|  conf: [leak.properties]|' beaver.yaml
+ln -s /etc/passwd leak.properties && git add -A && commit "leak"
+fails_after_output 1 "leak.properties leads outside the service folder" package --as bob
+expect_eq "$(packages)" "$before" "packages after a symlink out"
+
 # A Gradle service on a machine without gradle: said clearly, naming the Debian package.
 gradle_svc=$WORK/gradle-svc
 mkdir -p "$gradle_svc" && printf 'version = "1.0.0"\n' >"$gradle_svc/build.gradle"
