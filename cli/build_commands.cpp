@@ -126,7 +126,7 @@ void register_build_commands(CLI::App& app, Context& ctx) {
     auto session = ctx.session(Access::write);
     if (!session) return std::unexpected(session.error());
     auto& [actor, ledger] = *session;
-    BEAVER_TRY(ledger.whoami(actor));
+    BEAVER_TRY(ledger.check_can_register(actor, m->service, m->team));
     TerminalBuild observer;
     auto built = make_package(*m, root, data_dir(), {pa->allow_dirty, actor}, observer);
     if (!built) return std::unexpected(built.error());

@@ -51,6 +51,23 @@ std::optional<std::string> describe(git_repository* repo, bool exact_tag) {
 
 }  // namespace
 
+bool committed_unchanged(const std::filesystem::path& file) {
+  static Library library;
+  git_repository* raw_repo = nullptr;
+  if (git_repository_open_ext(&raw_repo, file.parent_path().c_str(), 0, nullptr) != 0) return false;
+  Repository repo(raw_repo);
+  const char* workdir = git_repository_workdir(repo.get());
+  if (workdir == nullptr) return false;
+  std::error_code ec;
+  auto rel = std::filesystem::weakly_canonical(file, ec)
+                 .lexically_relative(std::filesystem::weakly_canonical(workdir, ec))
+                 .generic_string();
+  unsigned flags = 0;
+  if (rel.empty() || rel.starts_with("..") || git_status_file(&flags, repo.get(), rel.c_str()) != 0)
+    return false;
+  return flags == GIT_STATUS_CURRENT;
+}
+
 Result<GitFacts> read_git_facts(const std::filesystem::path& dir) {
   static Library library;
   git_repository* raw_repo = nullptr;
@@ -67,6 +84,7 @@ Result<GitFacts> read_git_facts(const std::filesystem::path& dir) {
     return fail(ErrorKind::internal, "cannot read HEAD in {}: {}", dir.string(), last_error());
   Commit commit(raw_commit);
   GitFacts f;
+  if (const char* workdir = git_repository_workdir(repo.get())) f.workdir = workdir;
   f.commit = git_oid_tostr_s(&head);
   f.commit_time = Timestamp{std::chrono::seconds{git_commit_time(commit.get())}};
   if (git_repository_head_detached(repo.get()) != 1) {

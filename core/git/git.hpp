@@ -13,13 +13,17 @@
 namespace beaver {
 
 struct GitFacts {
-  std::string commit;  // full hex id of HEAD
+  std::filesystem::path workdir;  // the repository's work tree (dirty paths are relative to it)
+  std::string commit;             // full hex id of HEAD
   Timestamp commit_time{};
   std::optional<std::string> branch;  // none when HEAD is detached
   std::optional<std::string> tag;     // a tag pointing exactly at HEAD
   std::string describe;               // `git describe --tags --always`
   std::vector<std::string> dirty;     // changed or untracked paths (not ignored ones)
 };
+
+// Whether `file` is in the commit as it is on disk: tracked, unchanged, not ignored.
+bool committed_unchanged(const std::filesystem::path& file);
 
 // Reads the facts of the repository holding `dir`. Not a repository, or one without a commit,
 // is bad_input.

@@ -177,17 +177,6 @@ Result<std::vector<User>> Ledger::list_users(const std::string& actor) {
   return users;
 }
 
-Result<User> Ledger::whoami(const std::string& actor) {
-  User me;
-  BEAVER_TRY(store_.read([&](StoreTransaction& tx) -> Result<void> {
-    auto user = acting_user(tx, actor);
-    if (!user) return std::unexpected(user.error());
-    me = *user;
-    return {};
-  }));
-  return me;
-}
-
 Result<Service> Ledger::add_service(const std::string& actor, const std::string& name,
                                     const std::string& team) {
   BEAVER_TRY(check_name("service", name));
@@ -230,6 +219,34 @@ Result<std::vector<std::string>> Ledger::policy_warnings(const Policy& policy) {
   return warnings;
 }
 
+namespace {
+
+Result<void> may_register(StoreTransaction& tx, const User& me, const std::string& service,
+                          const std::string& team) {
+  if (!me.has(Role::developer) && !me.has(Role::leader))
+    return fail(ErrorKind::refused, "only a developer or a leader registers packages; {} is {}",
+                me.name, roles_text(me.roles));
+  auto known = tx.find_service(service);
+  if (known && known->team != team)
+    return fail(ErrorKind::refused,
+                "beaver.yaml says service {} belongs to team {}, but the ledger has team {}",
+                service, team, known->team);
+  return {};
+}
+
+}  // namespace
+
+Result<void> Ledger::check_can_register(const std::string& actor, const std::string& service,
+                                        const std::string& team) {
+  BEAVER_TRY(check_name("service", service));
+  BEAVER_TRY(check_name("team", team));
+  return store_.read([&](StoreTransaction& tx) -> Result<void> {
+    auto me = acting_user(tx, actor);
+    if (!me) return std::unexpected(me.error());
+    return may_register(tx, *me, service, team);
+  });
+}
+
 Result<PackageRecord> Ledger::register_package(const std::string& actor, PackageRecord package,
                                                const std::string& team, bool& registered) {
   BEAVER_TRY(check_name("service", package.service));
@@ -239,23 +256,16 @@ Result<PackageRecord> Ledger::register_package(const std::string& actor, Package
   BEAVER_TRY(store_.write([&](StoreTransaction& tx) -> Result<void> {
     auto me = acting_user(tx, actor);
     if (!me) return std::unexpected(me.error());
-    if (!me->has(Role::developer) && !me->has(Role::leader))
-      return fail(ErrorKind::refused, "only a developer or a leader registers packages; {} is {}",
-                  me->name, roles_text(me->roles));
+    BEAVER_TRY(may_register(tx, *me, package.service, team));
     if (auto known = tx.find_package(package.sha256)) {
       package = *known;
       return {};
     }
     auto now = clock_.now();
-    auto service = tx.find_service(package.service);
-    if (!service) {
+    if (!tx.find_service(package.service)) {
       tx.insert_service({package.service, team, now});
       append_audit(tx, now, actor, "service.add", "service/" + package.service,
                    AuditPayload().set("team", team).set("from", "beaver.yaml"));
-    } else if (service->team != team) {
-      return fail(ErrorKind::refused,
-                  "beaver.yaml says service {} belongs to team {}, but the ledger has team {}",
-                  package.service, team, service->team);
     }
     package.builder = me->name;
     package.registered_at = now;

@@ -64,8 +64,6 @@ class Ledger {
   // Replaces a user's team and roles (admin only); the last admin keeps the admin role.
   Result<User> update_user(const std::string& actor, const NewUser& user);
   Result<std::vector<User>> list_users(const std::string& actor);
-  // The acting user, or the error every operation would give for them.
-  Result<User> whoami(const std::string& actor);
 
   // Registers a service with its owning team (an admin, or a leader of that team).
   Result<Service> add_service(const std::string& actor, const std::string& name,
@@ -78,6 +76,10 @@ class Ledger {
   // Records a package built by `beaver package` (by a developer or a leader), registering its
   // service with the manifest's team when the ledger does not know it yet. The same package
   // registered again is not recorded twice; `registered` says whether it was new.
+  // The checks register_package makes before recording, without recording: run them before a
+  // build, so a refusal costs no build.
+  Result<void> check_can_register(const std::string& actor, const std::string& service,
+                                  const std::string& team);
   Result<PackageRecord> register_package(const std::string& actor, PackageRecord package,
                                          const std::string& team, bool& registered);
 

@@ -20,10 +20,22 @@ namespace {
 
 namespace fs = std::filesystem;
 
-std::string replace_all(std::string text, const std::string& from, const std::string& to) {
-  for (size_t at = text.find(from); at != std::string::npos; at = text.find(from, at + to.size()))
-    text.replace(at, from.size(), to);
-  return text;
+// Fills @NAME@ placeholders in one pass, so a value holding '@' is never filled again.
+std::string fill_template(const std::string& text,
+                          const std::vector<std::pair<std::string, std::string>>& values) {
+  std::string out;
+  for (size_t i = 0; i < text.size();) {
+    bool filled = false;
+    for (const auto& [name, value] : values)
+      if (text.compare(i, name.size(), name) == 0) {
+        out += value;
+        i += name.size();
+        filled = true;
+        break;
+      }
+    if (!filled) out += text[i++];
+  }
+  return out;
 }
 
 bool already_compressed(const fs::path& p) {
@@ -107,7 +119,7 @@ std::string manifest_json(const ServiceManifest& m, const BuildReport& build, co
   build_json->set("builder", options.builder);
   build_json->set("jdk", jdk_version());
   build_json->set("pipeline", m.pipeline.name);
-  build_json->set("allow_dirty", options.allow_dirty);
+  build_json->set("allow_dirty", options.allow_dirty && !git.dirty.empty());
   std::sort(files.begin(), files.end(),
             [](const ArchivedFile& a, const ArchivedFile& b) { return a.path < b.path; });
   Poco::JSON::Array::Ptr files_json = new Poco::JSON::Array;
@@ -140,8 +152,10 @@ Result<BuiltPackage> make_package(const ServiceManifest& m, const fs::path& root
                                   BuildObserver& observer) {
   auto git = read_git_facts(root);
   if (!git) return std::unexpected(git.error());
-  // dist/ is beaver's own output, never a change to the service.
-  std::erase_if(git->dirty, [](const std::string& p) { return p.starts_with("dist/"); });
+  // dist/ is beaver's own output, never a change to the service (wherever the service sits in
+  // its repository).
+  std::string dist = (root / "dist").lexically_relative(git->workdir).generic_string() + "/";
+  std::erase_if(git->dirty, [&](const std::string& p) { return p.starts_with(dist); });
   if (!git->dirty.empty() && !options.allow_dirty) {
     std::vector<std::string> shown(git->dirty.begin(),
                                    git->dirty.begin() + std::min<size_t>(3, git->dirty.size()));
@@ -168,9 +182,9 @@ Result<BuiltPackage> make_package(const ServiceManifest& m, const fs::path& root
   std::vector<ArchiveEntry> entries;
   for (const char* dir : {"bin", "conf", "lib", "logs", "systemd"})
     entries.push_back({Kind::directory, dir, {}, {}, 0755, true});
-  std::string bin = replace_all(
-      replace_all(replace_all(*launcher, "@SERVICE@", m.service), "@MAIN_JAR@", main_jar),
-      "@MAIN_CLASS@", *main_class);
+  std::string bin = fill_template(
+      *launcher,
+      {{"@SERVICE@", m.service}, {"@MAIN_JAR@", main_jar}, {"@MAIN_CLASS@", *main_class}});
   entries.push_back({Kind::file, "bin/" + m.service, {}, bin, 0755, true});
   entries.push_back({Kind::file, main_jar, build->jar, {}, 0644, false});
   for (const auto& pattern : m.libs) {
@@ -191,6 +205,12 @@ Result<BuiltPackage> make_package(const ServiceManifest& m, const fs::path& root
     if (!fs::is_regular_file(root / conf, ec))
       return fail(ErrorKind::refused, "package.conf: {} is not a file in {}", conf, root.string());
     BEAVER_TRY(check_inside(root, root / conf));
+    // An ignored or untracked conf file would put what is not in the commit into a "clean" one.
+    if (!options.allow_dirty && !committed_unchanged(root / conf))
+      return fail(ErrorKind::refused,
+                  "package.conf: {} is not in the commit as it is on disk (untracked, ignored or "
+                  "changed): commit it, or package anyway with --allow-dirty",
+                  conf);
     entries.push_back(
         {Kind::file, "conf/" + fs::path(conf).filename().string(), root / conf, {}, 0644, true});
   }
@@ -200,7 +220,7 @@ Result<BuiltPackage> make_package(const ServiceManifest& m, const fs::path& root
   entries.push_back({Kind::file,
                      "systemd/" + m.service + ".service",
                      {},
-                     replace_all(*unit, "@SERVICE@", m.service),
+                     fill_template(*unit, {{"@SERVICE@", m.service}}),
                      0644,
                      true});
   entries.push_back({Kind::file, "beaver.yaml", {}, m.content, 0644, true});

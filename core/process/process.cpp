@@ -1,7 +1,9 @@
 #include "process/process.hpp"
 
 #include <fcntl.h>
+#include <linux/close_range.h>
 #include <poll.h>
+#include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -44,12 +46,23 @@ Result<ProcessResult> run_process(const std::vector<std::string>& argv, const fs
   for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
   args.push_back(nullptr);
   pid_t pid = fork();
-  if (pid < 0) return fail(ErrorKind::internal, "fork: {}", strerror(errno));
+  if (pid < 0) {
+    int e = errno;
+    for (int fd : {out[0], out[1], err[0], err[1]}) close(fd);
+    return fail(ErrorKind::internal, "fork: {}", strerror(e));
+  }
   if (pid == 0) {
+    // Its own process group, so whatever the step leaves running can be stopped with it.
+    setpgid(0, 0);
     int devnull = open("/dev/null", O_RDONLY);
-    if (devnull >= 0) dup2(devnull, STDIN_FILENO);
+    if (devnull >= 0) {
+      dup2(devnull, STDIN_FILENO);
+      close(devnull);
+    }
     dup2(out[1], STDOUT_FILENO);
     dup2(out[1], STDERR_FILENO);
+    // Nothing else of beaver's (the build log, the database) reaches the program.
+    close_range(3, ~0U, CLOSE_RANGE_CLOEXEC);
     int e = 0;
     if (chdir(cwd.c_str()) != 0) {
       e = errno;
@@ -62,23 +75,34 @@ Result<ProcessResult> run_process(const std::vector<std::string>& argv, const fs
   }
   close(out[1]);
   close(err[1]);
+  // Reads until the program exits, not until the pipe closes: a background process it started
+  // may hold the pipe open for ever.
   char buffer[16384];
-  for (;;) {
-    ssize_t n = read(out[0], buffer, sizeof buffer);
-    if (n > 0) {
-      output(std::string_view(buffer, static_cast<size_t>(n)));
-      continue;
+  int status = 0;
+  bool exited = false;
+  pollfd pfd{out[0], POLLIN, 0};
+  while (!exited) {
+    int ready = poll(&pfd, 1, 100);
+    if (ready > 0) {
+      ssize_t n = read(out[0], buffer, sizeof buffer);
+      if (n > 0) {
+        output(std::string_view(buffer, static_cast<size_t>(n)));
+        continue;
+      }
+      if (n == 0) pfd.fd = -1;  // closed: only the exit is left to wait for
     }
-    if (n < 0 && errno == EINTR) continue;
-    break;
+    pid_t done = waitpid(pid, &status, WNOHANG);
+    exited = done == pid || (done < 0 && errno != EINTR);
   }
+  // What is already in the pipe is the program's last words; anything it left behind is stopped.
+  fcntl(out[0], F_SETFL, O_NONBLOCK);
+  for (ssize_t n; (n = read(out[0], buffer, sizeof buffer)) > 0;)
+    output(std::string_view(buffer, static_cast<size_t>(n)));
+  kill(-pid, SIGKILL);
   close(out[0]);
   int exec_errno = 0;
   bool exec_failed = read(err[0], &exec_errno, sizeof exec_errno) == sizeof exec_errno;
   close(err[0]);
-  int status = 0;
-  while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
-  }
   if (exec_failed)
     return fail(ErrorKind::bad_input, "cannot run {} in {}: {}", argv[0], cwd.string(),
                 strerror(exec_errno));

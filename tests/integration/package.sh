@@ -58,6 +58,7 @@ before=$(packages)
 echo "// wip" >>src/demo/Main.java
 refused 1 "uncommitted changes \(src/demo/Main.java\): commit them, or package anyway with --allow-dirty" \
   package --as bob
+expect_eq "$(packages)" "$before" "packages after a refused dirty tree"
 ok package --allow-dirty --as bob -o json
 expect_eq "$(printf '%s' "$OUT" | jq -r .allow_dirty)" "true" "allow-dirty recorded in the ledger"
 expect_eq "$(tar -xzOf dist/greeter-2.0.2.tar.gz MANIFEST.json | jq -r '.build.allow_dirty')" \
@@ -80,8 +81,16 @@ sed -i 's|jar: build/greeter.jar|jar: build/elsewhere.jar|' beaver.yaml && git a
 fails_after_output 1 "the jar is not where the manifest says: build/elsewhere.jar" package --as bob
 expect_eq "$(packages)" "$before" "packages after a missing jar"
 
+# A conf file git ignores is not in the commit: refused, not packaged.
+sed -i 's|jar: build/elsewhere.jar|jar: build/greeter.jar|; s|  conf: \[\].*|  conf: [secret.properties]|' beaver.yaml
+printf 'secret.properties\n' >>.gitignore && echo "password=hunter2" >secret.properties
+git add -A && commit "ignored conf"
+fails_after_output 1 "package.conf: secret.properties is not in the commit as it is on disk" \
+  package --as bob
+expect_eq "$(packages)" "$before" "packages after an ignored conf file"
+
 # A conf file that is a symlink out of the service is refused, not packaged.
-sed -i 's|jar: build/elsewhere.jar|jar: build/greeter.jar|; s|  conf: \[\].*|  conf: [leak.properties]|' beaver.yaml
+sed -i 's|  conf: \[secret.properties\]|  conf: [leak.properties]|' beaver.yaml
 ln -s /etc/passwd leak.properties && git add -A && commit "leak"
 fails_after_output 1 "leak.properties leads outside the service folder" package --as bob
 expect_eq "$(packages)" "$before" "packages after a symlink out"

@@ -49,6 +49,8 @@ std::filesystem::path make_service(const test::TestFolder& dir) {
 TEST_CASE("a package holds the launcher, jar, conf, unit and a manifest of every file") {
   REQUIRE_MESSAGE((find_program("javac") && find_program("git")),
                   "this test needs a JDK and git (make test installs them)");
+  // The build time is the commit time unless SOURCE_DATE_EPOCH says otherwise.
+  unsetenv("SOURCE_DATE_EPOCH");
   test::TestFolder dir;
   auto root = make_service(dir);
   auto m = load_service_manifest(root / "beaver.yaml", test::source_dir());
