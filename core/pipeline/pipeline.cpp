@@ -9,13 +9,6 @@ namespace {
 
 namespace fs = std::filesystem;
 
-std::vector<std::string> strings(const YAML::Node& list) {
-  std::vector<std::string> out;
-  if (list)
-    for (const auto& item : list) out.push_back(item.Scalar());
-  return out;
-}
-
 Result<std::vector<std::string>> known_names(const fs::path& dir) {
   std::vector<std::string> names;
   std::error_code ec;
@@ -45,13 +38,13 @@ Result<Pipeline> load_pipeline(const std::string& name, const fs::path& data_dir
     return std::unexpected(doc->error_at(
         root["name"], fmt::format("the pipeline in {}.yaml must be named '{}'", name, name)));
   p.description = root["description"].Scalar();
-  p.tools = strings(root["tools"]);
-  p.detect = strings(root["detect"]);
+  p.tools = scalars(root["tools"]);
+  p.detect = scalars(root["detect"]);
   p.version_source = root["version"] ? root["version"].Scalar() : "git";
   p.jar = root["jar"].Scalar();
-  p.overridable = strings(root["overridable"]);
+  p.overridable = scalars(root["overridable"]);
   for (const auto& step : root["steps"])
-    p.steps.push_back({step["name"].Scalar(), strings(step["run"])});
+    p.steps.push_back({step["name"].Scalar(), scalars(step["run"])});
   return p;
 }
 

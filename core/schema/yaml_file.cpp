@@ -9,6 +9,13 @@
 namespace beaver {
 namespace fs = std::filesystem;
 
+std::vector<std::string> scalars(const YAML::Node& list) {
+  std::vector<std::string> out;
+  if (list)
+    for (const auto& item : list) out.push_back(item.Scalar());
+  return out;
+}
+
 Result<std::string> read_small_file(const fs::path& file, std::string_view what,
                                     std::uintmax_t max_bytes) {
   std::error_code ec;

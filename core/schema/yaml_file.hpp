@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "schema/yaml_document.hpp"
 
@@ -15,6 +16,9 @@ namespace beaver {
 Result<YamlDocument> load_yaml_file(const std::filesystem::path& file, std::string_view what,
                                     const std::filesystem::path& schema_file,
                                     std::uintmax_t max_bytes = 1 << 20);
+
+// The scalars of a validated YAML list (none when the node is absent).
+std::vector<std::string> scalars(const YAML::Node& list);
 
 // The file's bytes, with the same errors.
 Result<std::string> read_small_file(const std::filesystem::path& file, std::string_view what,

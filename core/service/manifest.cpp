@@ -11,13 +11,6 @@ namespace {
 
 namespace fs = std::filesystem;
 
-std::vector<std::string> strings(const YAML::Node& list) {
-  std::vector<std::string> out;
-  if (list)
-    for (const auto& item : list) out.push_back(item.Scalar());
-  return out;
-}
-
 bool allowed(const Pipeline& p, const std::string& field) {
   return std::find(p.overridable.begin(), p.overridable.end(), field) != p.overridable.end();
 }
@@ -99,10 +92,10 @@ Result<ServiceManifest> load_service_manifest(const fs::path& file, const fs::pa
   m.version_source = root["version"] ? root["version"].Scalar() : m.pipeline.version_source;
   m.jar = package && package["jar"] ? package["jar"].Scalar() : m.pipeline.jar;
   if (package) {
-    m.libs = strings(package["libs"]);
-    m.conf = strings(package["conf"]);
+    m.libs = scalars(package["libs"]);
+    m.conf = scalars(package["conf"]);
   }
-  m.jvm_options = strings(root["jvm_options"]);
+  m.jvm_options = scalars(root["jvm_options"]);
   if (const YAML::Node health = root["health"]) {
     if (health["port"]) m.health.port = health["port"].as<int>();
     if (health["path"]) m.health.path = health["path"].Scalar();

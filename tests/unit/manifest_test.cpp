@@ -124,3 +124,29 @@ TEST_CASE("init refuses an ambiguous or unknown project and an existing manifest
   REQUIRE_FALSE(again.has_value());
   CHECK(again.error().kind == ErrorKind::conflict);
 }
+
+TEST_CASE("a bad pipeline file is refused with its file, line and column") {
+  test::TestFolder data;
+  std::filesystem::create_directories(data.path() / "schemas");
+  std::filesystem::copy_file(test::source_dir() / "schemas/pipeline.schema.json",
+                             data.path() / "schemas/pipeline.schema.json");
+  test::write_file(data.path() / "pipelines/java-ant.yaml",
+                   "name: java-ant\ndescription: Ant\ntools: [ant]\ndetect: [build.xml]\n"
+                   "jar: dist/${service}.jar\nsteps:\n  - name: build\n    run: ant jar\n");
+  auto p = load_pipeline("java-ant", data.path());
+  REQUIRE_FALSE(p.has_value());
+  CHECK(
+      p.error().message.ends_with("pipelines/java-ant.yaml:8:10: expected the command as a list "
+                                  "of words (never through a shell); ${service}, ${version}, "
+                                  "${source_date} (the commit time) and ${maven_args} are "
+                                  "replaced, got 'ant jar'"));
+  test::write_file(data.path() / "pipelines/java-ant.yaml",
+                   "name: java-ant\ndescription: Ant\ntools: [ant]\ndetect: [build.xml]\n"
+                   "jar: dist/${service}.jar\nsteps:\n  - name: build\n    run: [ant, jar]\n");
+  auto good = load_pipeline("java-ant", data.path());
+  REQUIRE_MESSAGE(good.has_value(), good.error().message);
+  CHECK(good->steps.front().run == std::vector<std::string>{"ant", "jar"});
+  auto unknown = load_pipeline("java-maven", data.path());
+  REQUIRE_FALSE(unknown.has_value());
+  CHECK(unknown.error().message == "unknown pipeline 'java-maven' (known: java-ant)");
+}
