@@ -550,6 +550,20 @@ Result<ReleaseView> Ledger::review(const std::string& actor, int64_t id, const s
       });
 }
 
+Result<Report> Ledger::report(const std::string& actor, Timestamp since, Timestamp until,
+                              ReportBy by) {
+  if (until <= since)
+    return fail(ErrorKind::bad_input, "--until ({}) is not after --since ({})", format_utc(until),
+                format_utc(since));
+  Report out;
+  BEAVER_TRY(store_.read([&](StoreTransaction& tx) -> Result<void> {
+    BEAVER_TRY(acting_user(tx, actor));
+    out = tx.report(since, until, by);
+    return {};
+  }));
+  return out;
+}
+
 Result<std::vector<AuditEntry>> Ledger::audit_log(const std::string& actor) {
   std::vector<AuditEntry> entries;
   BEAVER_TRY(store_.read([&](StoreTransaction& tx) -> Result<void> {

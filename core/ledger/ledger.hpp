@@ -91,6 +91,9 @@ class Ledger {
                              const std::optional<std::string>& comment);
   Result<ReleaseView> review(const std::string& actor, int64_t id, const std::string& notes);
 
+  // The report of releases submitted in [since, until), for any registered user.
+  Result<Report> report(const std::string& actor, Timestamp since, Timestamp until, ReportBy by);
+
   // The whole audit log, oldest first.
   Result<std::vector<AuditEntry>> audit_log(const std::string& actor);
 

@@ -272,6 +272,62 @@ class SqliteTransaction final : public StoreTransaction {
     return out;
   }
 
+  Report report(Timestamp since, Timestamp until, ReportBy by) override {
+    Report out;
+    out.since = since;
+    out.until = until;
+    out.by = by;
+    // One aggregate per figure, over the submit-time index; the group key is a fixed column
+    // chosen here, never text from the caller.
+    const char* key = "''";
+    switch (by) {
+      case ReportBy::none:
+        key = "''";
+        break;
+      case ReportBy::team:
+        key = "s.team";
+        break;
+      case ReportBy::service:
+        key = "r.service";
+        break;
+      case ReportBy::env:
+        key = "r.env";
+        break;
+      case ReportBy::category:
+        key = "COALESCE(r.category, '-')";
+        break;
+    }
+    Statement s(db_, fmt::format("SELECT {} AS k, count(*), "
+                                 "sum(r.type = 'normal'), sum(r.type = 'emergency'), "
+                                 "sum(r.type = 'rollback'), sum(r.status = 'rejected'), "
+                                 "sum(r.status = 'deployed'), "
+                                 "sum(r.status IN ('failed', 'rolled_back')) "
+                                 "FROM releases r JOIN services s ON s.name = r.service "
+                                 "WHERE r.submitted_at >= ?1 AND r.submitted_at < ?2 "
+                                 "AND r.status != 'cancelled' GROUP BY k ORDER BY k",
+                                 key));
+    s.bind(1, format_utc(since)).bind(2, format_utc(until));
+    while (s.step()) {
+      ReportTotals t{s.integer(1), s.integer(2), s.integer(3), s.integer(4),
+                     s.integer(5), s.integer(6), s.integer(7)};
+      out.totals.releases += t.releases;
+      out.totals.normal += t.normal;
+      out.totals.emergency += t.emergency;
+      out.totals.rollback += t.rollback;
+      out.totals.rejected += t.rejected;
+      out.totals.deployed += t.deployed;
+      out.totals.failed += t.failed;
+      if (by != ReportBy::none) out.groups.push_back({s.text(0), t});
+    }
+    Statement c(db_,
+                "SELECT category, count(*) FROM releases WHERE submitted_at >= ?1 AND "
+                "submitted_at < ?2 AND status != 'cancelled' AND type = 'emergency' "
+                "GROUP BY category ORDER BY category");
+    c.bind(1, format_utc(since)).bind(2, format_utc(until));
+    while (c.step()) out.emergency_by_category[c.text(0)] = c.integer(1);
+    return out;
+  }
+
   std::optional<AuditEntry> last_audit_entry() override {
     Statement s(db_,
                 "SELECT seq, at, actor, action, subject, payload, prev_hash, hash FROM audit "

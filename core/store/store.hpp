@@ -15,6 +15,7 @@
 #include "error/error.hpp"
 #include "model/release.hpp"
 #include "model/user.hpp"
+#include "report/report.hpp"
 
 namespace beaver {
 
@@ -81,6 +82,10 @@ class StoreTransaction {
 
   virtual void insert_approval(const Approval& approval) = 0;
   virtual std::vector<Approval> approvals_of(int64_t release_id) = 0;  // oldest first
+
+  // Report figures for releases submitted in [since, until), aggregated in the database: the
+  // totals, the groups by `by`, and the emergencies by category.
+  virtual Report report(Timestamp since, Timestamp until, ReportBy by) = 0;
 
   virtual std::optional<AuditEntry> last_audit_entry() = 0;
   // The subject of the newest entry with `action`, e.g. the last policy seen.

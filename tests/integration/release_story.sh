@@ -81,6 +81,11 @@ ok release review 2 --notes "callback timeout raised; alert added" --as lea
 ok release list --owing-review -o json --as ann
 expect_eq "$(printf '%s' "$OUT" | jq 'length')" "0" "no review owed after the review"
 
+# The report: two releases this week, one of them an emergency.
+ok report --since 2026-11-23 --until 2026-11-29 --by category -o json --as ann
+expect_eq "$(printf '%s' "$OUT" | jq -c '[.totals.releases, .totals.emergency, .totals.emergency_ratio, .emergency_by_category.hotfix]')" \
+  "[2,1,0.5,1]" "report figures"
+
 # The audit chain verifies; an anchor is kept.
 ok audit verify --as ann
 expect_match "$OUT" "audit chain whole: [0-9]+ entries" "audit verify"

@@ -242,3 +242,73 @@ TEST_CASE("a release for an environment the policy dropped cannot be approved") 
         "release 1 is for environment prod, which the policy no longer has; it cannot be "
         "approved");
 }
+
+TEST_CASE("a report over a small fixed history: every figure worked out by hand") {
+  World w;
+  auto l = w.ledger();
+  REQUIRE(l.add_service("ann", "core-api", "core").has_value());
+  auto submit = [&](const char* service, const char* env, const char* version,
+                    std::optional<std::string> category) {
+    SubmitRequest r{service,
+                    env,
+                    version,
+                    std::nullopt,
+                    category.has_value(),
+                    category,
+                    category ? std::optional<std::string>("urgent") : std::nullopt,
+                    {},
+                    {}};
+    auto v = l.submit("bob", r);
+    REQUIRE_MESSAGE(v.has_value(), v.error().message);
+    return v->release.id;
+  };
+  Timestamp now = w.now;
+  w.now = *parse_iso8601("2026-10-01T10:00:00Z");  // before the period: not counted
+  submit("hello", "test", "0.9.0", std::nullopt);
+  w.now = now;
+  auto r1 = submit("hello", "prod", "1.0.0", std::nullopt);
+  for (const char* who : {"dan", "dora", "lea"}) REQUIRE(l.approve(who, r1, std::nullopt));
+  auto r2 = submit("hello", "prod", "1.0.1", "hotfix");
+  REQUIRE(l.approve("lea", r2, std::nullopt));
+  auto r3 = submit("hello", "prod", "1.0.2", "security");
+  REQUIRE(l.reject("lea", r3, "not like this"));
+  submit("hello", "test", "1.0.3", std::nullopt);
+  auto r5 = submit("hello", "test", "1.0.4", std::nullopt);
+  REQUIRE(l.cancel("bob", r5, std::nullopt));  // cancelled: not counted
+  submit("core-api", "prod", "3.0.0", "hotfix");
+
+  auto since = *parse_iso8601("2026-11-01T00:00:00Z"),
+       until = *parse_iso8601("2026-12-01T00:00:00Z");
+  auto r = l.report("ann", since, until, ReportBy::team);
+  REQUIRE_MESSAGE(r.has_value(), r.error().message);
+  CHECK(r->totals.releases == 5);
+  CHECK(r->totals.normal == 2);
+  CHECK(r->totals.emergency == 3);
+  CHECK(r->totals.rollback == 0);
+  CHECK(r->totals.rejected == 1);
+  CHECK(r->totals.emergency_ratio() == doctest::Approx(0.6));
+  REQUIRE(r->groups.size() == 2);
+  CHECK(r->groups[0].key == "core");
+  CHECK(r->groups[0].totals.releases == 1);
+  CHECK(r->groups[0].totals.emergency == 1);
+  CHECK(r->groups[1].key == "payments");
+  CHECK(r->groups[1].totals.releases == 4);
+  CHECK(r->groups[1].totals.emergency_ratio() == doctest::Approx(0.5));
+  CHECK(r->emergency_by_category == std::map<std::string, int64_t>{{"hotfix", 2}, {"security", 1}});
+
+  auto by_env = l.report("ann", since, until, ReportBy::env);
+  REQUIRE(by_env->groups.size() == 2);
+  CHECK(by_env->groups[0].key == "prod");
+  CHECK(by_env->groups[0].totals.releases == 4);
+  CHECK(by_env->groups[1].key == "test");
+  CHECK(by_env->groups[1].totals.releases == 1);
+
+  // The period is [since, until): a release submitted at `until` belongs to the next one.
+  auto up_to_now = l.report("ann", since, w.now, ReportBy::none);
+  CHECK(up_to_now->totals.releases == 0);
+  auto empty = l.report("ann", until, until + std::chrono::hours(24), ReportBy::none);
+  CHECK(empty->totals.releases == 0);
+  CHECK(empty->totals.emergency_ratio() == 0.0);
+  CHECK_FALSE(l.report("ann", until, since, ReportBy::none).has_value());
+  CHECK_FALSE(report_by_from_string("week").has_value());
+}

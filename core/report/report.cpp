@@ -1,0 +1,17 @@
+#include "report/report.hpp"
+
+namespace beaver {
+
+Result<ReportBy> report_by_from_string(const std::string& text) {
+  if (text.empty() || text == "none") return ReportBy::none;
+  if (text == "team") return ReportBy::team;
+  if (text == "service") return ReportBy::service;
+  if (text == "env") return ReportBy::env;
+  if (text == "category") return ReportBy::category;
+  return fail(ErrorKind::bad_input,
+              "cannot group a report by '{}' (this beaver groups by team, service, env or "
+              "category)",
+              text);
+}
+
+}  // namespace beaver
