@@ -33,7 +33,9 @@ void register_report_commands(CLI::App& app, Context& ctx) {
       "  rejected, deployed: releases in that state now; failed: failed or rolled back now");
   report->add_option("--since", a->since, "from this day (YYYY-MM-DD, the policy's time zone)");
   report->add_option("--until", a->until, "to this day, included (YYYY-MM-DD)");
-  report->add_option("--by", a->by, "group by team, service, env or category");
+  report->add_option("--by", a->by,
+                     "group by team, service, env, category, week, weekday or hour (the last "
+                     "three on the policy's clock)");
   add_output_option(*report, ctx, {"table", "json", "csv"});
   on_run(report, ctx, [&ctx, a]() -> Result<void> {
     auto by = report_by_from_string(a->by);
@@ -70,7 +72,8 @@ void register_report_commands(CLI::App& app, Context& ctx) {
     ctx.out.rows(t, report_json(*r));
     if (ctx.out.format() == Format::table && !r->emergency_by_category.empty()) {
       std::vector<std::string> parts;
-      for (const auto& [c, n] : r->emergency_by_category) parts.push_back(fmt::format("{} {}", c, n));
+      for (const auto& [c, n] : r->emergency_by_category)
+        parts.push_back(fmt::format("{} {}", c, n));
       ctx.out.line(fmt::format("emergencies by category: {}", fmt::join(parts, ", ")));
     }
     return {};

@@ -558,7 +558,7 @@ Result<Report> Ledger::report(const std::string& actor, Timestamp since, Timesta
   Report out;
   BEAVER_TRY(store_.read([&](StoreTransaction& tx) -> Result<void> {
     BEAVER_TRY(acting_user(tx, actor));
-    out = tx.report(since, until, by);
+    out = tx.report(since, until, by, policy_ != nullptr ? policy_->zone->name() : "UTC");
     return {};
   }));
   return out;

@@ -31,8 +31,9 @@ struct ReportGroup {
   ReportTotals totals;
 };
 
-// The groups a report can be split by, in this first step: team, service, env, category.
-enum class ReportBy { none, team, service, env, category };
+// The groups a report can be split by. week (ISO 8601, "2026-W48"), weekday ("1 mon".."7 sun")
+// and hour ("00".."23") are read on the policy's clock.
+enum class ReportBy { none, team, service, env, category, week, weekday, hour };
 
 Result<ReportBy> report_by_from_string(const std::string& text);
 
@@ -41,7 +42,7 @@ struct Report {
   Timestamp until{};
   ReportBy by = ReportBy::none;
   ReportTotals totals;
-  std::vector<ReportGroup> groups;                      // sorted by key
+  std::vector<ReportGroup> groups;                       // sorted by key
   std::map<std::string, int64_t> emergency_by_category;  // category -> count
 };
 

@@ -1,3 +1,5 @@
+#include <date/iso_week.h>
+#include <date/tz.h>
 #include <sys/stat.h>
 
 #include <algorithm>
@@ -272,7 +274,7 @@ class SqliteTransaction final : public StoreTransaction {
     return out;
   }
 
-  Report report(Timestamp since, Timestamp until, ReportBy by) override {
+  Report report(Timestamp since, Timestamp until, ReportBy by, const std::string& zone) override {
     Report out;
     out.since = since;
     out.until = until;
@@ -296,6 +298,15 @@ class SqliteTransaction final : public StoreTransaction {
       case ReportBy::category:
         key = "COALESCE(r.category, '-')";
         break;
+      case ReportBy::week:
+        key = "beaver_local(r.submitted_at, ?3, 'week')";
+        break;
+      case ReportBy::weekday:
+        key = "beaver_local(r.submitted_at, ?3, 'weekday')";
+        break;
+      case ReportBy::hour:
+        key = "beaver_local(r.submitted_at, ?3, 'hour')";
+        break;
     }
     Statement s(db_, fmt::format("SELECT {} AS k, count(*), "
                                  "sum(r.type = 'normal'), sum(r.type = 'emergency'), "
@@ -307,6 +318,8 @@ class SqliteTransaction final : public StoreTransaction {
                                  "AND r.status != 'cancelled' GROUP BY k ORDER BY k",
                                  key));
     s.bind(1, format_utc(since)).bind(2, format_utc(until));
+    bool local = by == ReportBy::week || by == ReportBy::weekday || by == ReportBy::hour;
+    if (local) s.bind(3, zone);
     while (s.step()) {
       ReportTotals t{s.integer(1), s.integer(2), s.integer(3), s.integer(4),
                      s.integer(5), s.integer(6), s.integer(7)};
@@ -381,6 +394,45 @@ class SqliteTransaction final : public StoreTransaction {
   Database& db_;
 };
 
+// beaver_local(time, zone, part): the local week ("2026-W48", ISO 8601), weekday ("1 mon" ..
+// "7 sun") or hour ("00".."23") of a stored UTC time in an IANA zone; NULL for bad input. SQLite
+// has no time zones, and reports group by the people's clock.
+void local_part(sqlite3_context* ctx, int, sqlite3_value** argv) {
+  auto text = [&](int i) {
+    const auto* p = sqlite3_value_text(argv[i]);
+    return p == nullptr ? std::string() : std::string(reinterpret_cast<const char*>(p));
+  };
+  auto t = parse_iso8601(text(0));
+  if (!t) return sqlite3_result_null(ctx);
+  // The zone is the same for every row of a query: look it up once.
+  thread_local std::string zone_name;
+  thread_local const date::time_zone* zone = nullptr;
+  if (std::string z = text(1); z != zone_name || zone == nullptr) {
+    try {
+      zone = date::locate_zone(z);
+      zone_name = z;
+    } catch (const std::exception&) {
+      return sqlite3_result_null(ctx);
+    }
+  }
+  auto local = zone->to_local(*t);
+  auto day = std::chrono::floor<date::days>(local);
+  std::string part = text(2), out;
+  if (part == "week") {
+    iso_week::year_weeknum_weekday w{day};
+    out = fmt::format("{}-W{:02}", static_cast<int>(w.year()), static_cast<unsigned>(w.weeknum()));
+  } else if (part == "weekday") {
+    static constexpr const char* kNames[] = {"mon", "tue", "wed", "thu", "fri", "sat", "sun"};
+    unsigned iso = date::weekday{day}.iso_encoding();  // 1 = Monday
+    out = fmt::format("{} {}", iso, kNames[iso - 1]);
+  } else if (part == "hour") {
+    out = fmt::format("{:02}", std::chrono::duration_cast<std::chrono::hours>(local - day).count());
+  } else {
+    return sqlite3_result_null(ctx);
+  }
+  sqlite3_result_text(ctx, out.c_str(), static_cast<int>(out.size()), SQLITE_TRANSIENT);
+}
+
 class SqliteStore final : public Store {
  public:
   SqliteStore(fs::path file, SqliteOptions options)
@@ -392,6 +444,9 @@ class SqliteStore final : public Store {
     // Governance data: an acknowledged write survives power loss.
     db_.exec("PRAGMA synchronous = FULL");
     db_.exec("PRAGMA foreign_keys = ON");
+    sqlite3_create_function(db_.handle(), "beaver_local", 3,
+                            SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, nullptr,
+                            &local_part, nullptr, nullptr);
   }
 
   Result<void> migrate(const std::vector<Migration>& migrations) {

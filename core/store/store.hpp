@@ -85,7 +85,8 @@ class StoreTransaction {
 
   // Report figures for releases submitted in [since, until), aggregated in the database: the
   // totals, the groups by `by`, and the emergencies by category.
-  virtual Report report(Timestamp since, Timestamp until, ReportBy by) = 0;
+  // Local-time groups (week, weekday, hour) are read in `zone` (an IANA name).
+  virtual Report report(Timestamp since, Timestamp until, ReportBy by, const std::string& zone) = 0;
 
   virtual std::optional<AuditEntry> last_audit_entry() = 0;
   // The subject of the newest entry with `action`, e.g. the last policy seen.

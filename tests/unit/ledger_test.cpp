@@ -310,5 +310,32 @@ TEST_CASE("a report over a small fixed history: every figure worked out by hand"
   CHECK(empty->totals.releases == 0);
   CHECK(empty->totals.emergency_ratio() == 0.0);
   CHECK_FALSE(l.report("ann", until, since, ReportBy::none).has_value());
-  CHECK_FALSE(report_by_from_string("week").has_value());
+  CHECK_FALSE(report_by_from_string("fortnight").has_value());
+}
+
+TEST_CASE(
+    "reports group by week, weekday and hour on the policy's clock (23:30 Sunday in Shanghai)") {
+  std::string shanghai = kPolicy;
+  shanghai.replace(shanghai.find("timezone: UTC"), 13, "timezone: Asia/Shanghai");
+  World w(shanghai);
+  auto l = w.ledger();
+  auto submit_at = [&](const char* iso, const char* version) {
+    w.now = *parse_iso8601(iso);
+    SubmitRequest r{"hello", "test", version, std::nullopt, false, {}, {}, {}, {}};
+    REQUIRE(l.submit("bob", r).has_value());
+  };
+  submit_at("2026-11-29T23:30:00+08:00", "1.0.0");  // Sunday night: ISO week 48
+  submit_at("2026-11-30T00:30:00+08:00", "1.0.1");  // Monday 00:30 there, still Sunday in UTC
+  auto since = *parse_iso8601("2026-11-23T00:00:00+08:00");
+  auto until = *parse_iso8601("2026-12-07T00:00:00+08:00");
+  auto keys = [&](ReportBy by) {
+    auto r = l.report("ann", since, until, by);
+    REQUIRE(r.has_value());
+    std::vector<std::string> out;
+    for (const auto& g : r->groups) out.push_back(fmt::format("{}={}", g.key, g.totals.releases));
+    return out;
+  };
+  CHECK(keys(ReportBy::week) == std::vector<std::string>{"2026-W48=1", "2026-W49=1"});
+  CHECK(keys(ReportBy::weekday) == std::vector<std::string>{"1 mon=1", "7 sun=1"});
+  CHECK(keys(ReportBy::hour) == std::vector<std::string>{"00=1", "23=1"});
 }
