@@ -7,6 +7,7 @@
 
 #include "build/build.hpp"
 #include "commands.hpp"
+#include "deploy/deploy.hpp"
 #include "package/package.hpp"
 #include "paths/paths.hpp"
 #include "service/manifest.hpp"
@@ -133,6 +134,9 @@ void register_build_commands(CLI::App& app, Context& ctx) {
     bool registered = false;
     auto record = ledger.register_package(actor, built->record, m->team, registered);
     if (!record) return std::unexpected(record.error());
+    auto home = beaver_home();
+    if (!home) return std::unexpected(home.error());
+    BEAVER_TRY(keep_package(*home, built->file, record->sha256));
     print_summary(ctx, built->build, root);
     Poco::JSON::Object::Ptr json = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
     json->set("file", built->file.string());

@@ -5,7 +5,9 @@
 #include <charconv>
 
 #include "commands.hpp"
+#include "deploy/deploy.hpp"
 #include "package/archive.hpp"
+#include "paths/paths.hpp"
 #include "policy/release_window.hpp"
 
 namespace beaver::cli {
@@ -66,6 +68,20 @@ std::vector<std::string> describe(const ReleaseView& v, const Policy& policy) {
   else if (v.review_due)
     out.push_back(fmt::format("  review      due {}{}", format_utc(*v.review_due),
                               v.owing_review ? ", OWED (past its deadline)" : ""));
+  for (const auto& d : v.deploys) {
+    out.push_back(fmt::format("  deploy {}    by {} at {}, batches {}: {}{}", d.record.id,
+                              d.record.actor, format_utc(d.record.started_at), d.record.batches,
+                              d.record.status,
+                              d.record.message ? fmt::format(" ({})", *d.record.message) : ""));
+    for (const auto& st : d.steps) {
+      std::string last = st.output;
+      if (auto nl = last.rfind('\n'); nl != std::string::npos) last = last.substr(nl + 1);
+      if (last.size() > 100) last = last.substr(0, 97) + "...";
+      out.push_back(fmt::format("    {} [{}] {:<11} {:<6} {:>7.2f}s  {}", st.host, st.batch + 1,
+                                st.step, st.status, static_cast<double>(st.elapsed_ms) / 1000.0,
+                                last));
+    }
+  }
   return out;
 }
 
@@ -139,13 +155,19 @@ void register_release_commands(CLI::App& app, Context& ctx) {
     if (sa->package.empty() && req.version.empty())
       return fail(ErrorKind::bad_input, "a release needs --version VERSION or --package FILE");
     if (!sa->package.empty()) {
-      auto sha = hash_entries({{ArchiveEntry::Kind::file, "package", sa->package, {}, 0644, true}});
+      auto sha = sha256_file(sa->package);
       if (!sha) return std::unexpected(sha.error());
-      req.package_sha256 = sha->front().sha256;
+      req.package_sha256 = *sha;
       req.package_file = sa->package;
     }
     auto view = ledger.submit(actor, req);
     if (!view) return std::unexpected(view.error());
+    // Kept beside the ledger, so a deploy finds the very bytes the release names.
+    if (!sa->package.empty()) {
+      auto home = beaver_home();
+      if (!home) return std::unexpected(home.error());
+      BEAVER_TRY(keep_package(*home, sa->package, *req.package_sha256));
+    }
     std::vector<std::string> text{
         fmt::format("release {} {}", view->release.id, to_string(view->release.state))};
     auto more = describe(*view, **ctx.policy());

@@ -20,6 +20,8 @@
 #   SERVER_PORT   passed through to the service (beaver sets it to the host's port)
 #   JAVA_HOME     the JDK or JRE to use; else `java` on PATH
 #   STOP_TIMEOUT  seconds `stop` waits after SIGTERM before SIGKILL (default 30)
+#   START_CHECK   seconds `start` watches the JVM for an early exit (default 1; 0 when the caller
+#                 checks health itself, as beaver's deploy does)
 # The service gets BEAVER_MANIFEST=<root>/MANIFEST.json and runs with the package root as its
 # working folder, so relative paths such as conf/application.properties work.
 #
@@ -159,6 +161,10 @@ write_pid_file() {
 }
 
 do_start() {
+  check=${START_CHECK:-1}
+  case "$check" in
+    ''|*[!0-9]*) echo "$SERVICE: START_CHECK must be whole seconds, got '$check'" >&2; exit 2 ;;
+  esac
   if pid=$(running_pid); then
     die "already running (pid $pid)"
   fi
@@ -170,9 +176,17 @@ do_start() {
   mkdir -p "$ROOT/logs" || die "cannot create $ROOT/logs"
   launch background
   write_pid_file "$STARTED_PID"
+  # Returns only once the JVM runs in its own session: whoever ran this script (beaver, an ssh
+  # session) may stop this script's process group as soon as it exits, and the background job
+  # is in that group until setsid has run and exec'd java.
+  waited=0
+  while alive "$STARTED_PID" && ! ours "$STARTED_PID" && [ "$waited" -lt 1000 ]; do
+    sleep 0.01 2>/dev/null || sleep 1
+    waited=$((waited + 1))
+  done
   # A JVM that cannot start (bad option, port taken, missing class) usually exits within a
   # second; saying so here beats a "started" followed by a failed health check.
-  ticks=$TICKS_PER_SECOND
+  ticks=$((check * TICKS_PER_SECOND))
   while [ "$ticks" -gt 0 ]; do
     if ! alive "$STARTED_PID"; then
       rm -f "$PID_FILE"

@@ -4,6 +4,7 @@
 #include <filesystem>
 
 #include "audit/audit.hpp"
+#include "ledger/release_lookup.hpp"
 #include "model/names.hpp"
 #include "policy/policy_check.hpp"
 #include "policy/release_window.hpp"
@@ -32,14 +33,6 @@ std::vector<Role> normalized(std::vector<Role> roles) {
   std::sort(roles.begin(), roles.end());
   roles.erase(std::unique(roles.begin(), roles.end()), roles.end());
   return roles;
-}
-
-std::string release_subject(int64_t id) { return fmt::format("release/{}", id); }
-
-Result<Release> find_release(StoreTransaction& tx, int64_t id) {
-  auto r = tx.find_release(id);
-  if (!r) return fail(ErrorKind::not_found, "no release {}", id);
-  return *r;
 }
 
 // The registered package a submit names by its file's checksum, with a message for each way a
@@ -74,6 +67,14 @@ Result<PackageRecord> package_for(StoreTransaction& tx, const SubmitRequest& req
 }
 
 }  // namespace
+
+std::string release_subject(int64_t id) { return fmt::format("release/{}", id); }
+
+Result<Release> find_release(StoreTransaction& tx, int64_t id) {
+  auto r = tx.find_release(id);
+  if (!r) return fail(ErrorKind::not_found, "no release {}", id);
+  return *r;
+}
 
 Result<void> check_first_user(const NewUser& user) {
   BEAVER_TRY(check_new_user(user));
@@ -294,6 +295,8 @@ Result<ReleaseView> Ledger::submit(const std::string& actor, const SubmitRequest
   if (req.commit) BEAVER_TRY(check_commit(*req.commit));
   auto env = p.environment(req.env);
   if (!env) return std::unexpected(env.error());
+  if (req.rollback && (req.emergency || req.category || req.reason))
+    return fail(ErrorKind::bad_input, "a rollback is not an emergency release");
   if (req.emergency) {
     if (!req.category)
       return fail(ErrorKind::bad_input, "an emergency release needs --category ({})",
@@ -315,7 +318,9 @@ Result<ReleaseView> Ledger::submit(const std::string& actor, const SubmitRequest
   r.env = req.env;
   r.version = req.version;
   r.commit = req.commit;
-  r.type = req.emergency ? ReleaseType::emergency : ReleaseType::normal;
+  r.type = req.rollback    ? ReleaseType::rollback
+           : req.emergency ? ReleaseType::emergency
+                           : ReleaseType::normal;
   r.category = req.category;
   r.reason = req.reason;
   r.submitter = actor;
@@ -327,9 +332,14 @@ Result<ReleaseView> Ledger::submit(const std::string& actor, const SubmitRequest
     r.submitted_at = now;
     auto me = acting_user(tx, actor);
     if (!me) return std::unexpected(me.error());
-    if (!me->has(Role::developer) && !me->has(Role::leader))
+    if (req.rollback) {
+      if (!me->has(Role::developer) && !me->has(Role::leader) && !me->has(Role::ops))
+        return fail(ErrorKind::refused, "only a developer, a leader or ops roll back; {} is {}",
+                    me->name, roles_text(me->roles));
+    } else if (!me->has(Role::developer) && !me->has(Role::leader)) {
       return fail(ErrorKind::refused, "only a developer or a leader submits releases; {} is {}",
                   me->name, roles_text(me->roles));
+    }
     if (!tx.find_service(r.service))
       return fail(ErrorKind::not_found,
                   "unknown service '{}': register it with 'beaver service add {} --team TEAM'",
@@ -341,7 +351,8 @@ Result<ReleaseView> Ledger::submit(const std::string& actor, const SubmitRequest
       r.commit = package->commit;
       r.package_sha256 = package->sha256;
     }
-    if (!req.emergency) {
+    // A rollback restores what ran before: it is not held to the release windows.
+    if (r.type == ReleaseType::normal) {
       auto window = check_release_window(**env, now);
       if (!window.open) {
         std::string when = window.next_open ? fmt::format("the next window opens {}",

@@ -35,6 +35,8 @@ struct SubmitRequest {
   std::optional<std::string> reason;
   std::optional<std::string> package_sha256;  // the package file's checksum
   std::optional<std::string> package_file;    // its name, for messages
+  // A rollback: made by Ledger::rollback, which picks the package of an earlier deploy.
+  bool rollback = false;
 };
 
 struct ReleaseQuery {
@@ -46,6 +48,31 @@ struct ReleaseQuery {
   std::optional<Timestamp> until;  // submitted before
   bool owing_review = false;
   int64_t limit = 1000;
+};
+
+// What a deploy claims when it starts: the checksum of the package file it is about to upload,
+// and who holds the lease (so a holder that died can be told from one still running).
+struct DeployClaim {
+  std::string package_sha256;
+  std::string batches;  // as planned, for the record
+  std::string machine;
+  int64_t pid = 0;
+  std::string pid_start;
+  std::chrono::seconds lease{60};
+};
+
+struct DeployStarted {
+  DeployRecord deploy;
+  Release release;
+  PackageRecord package;
+  std::vector<std::string> recovered;  // leases of dead deploys taken over, one line each
+};
+
+// What an environment runs according to the ledger.
+struct LiveState {
+  std::vector<Release> deployed;         // releases deployed there, newest deploy first
+  std::optional<PackageRecord> package;  // the package of deployed.front()
+  std::optional<DeployLease> lease;
 };
 
 // The rule for the first user of an empty ledger (well-named, and an admin, who can then add the
@@ -90,6 +117,34 @@ class Ledger {
   Result<ReleaseView> cancel(const std::string& actor, int64_t id,
                              const std::optional<std::string>& comment);
   Result<ReleaseView> review(const std::string& actor, int64_t id, const std::string& notes);
+
+  // Deploys. start_deploy takes the environment's lease (recovering one whose holder died or
+  // whose time ran out) and moves the release to deploying, after checking again, inside that
+  // transaction, that it is approved and unexpired, that `claim` names its package, and that no
+  // newer release is live there (unless it is a rollback).
+  Result<DeployStarted> start_deploy(const std::string& actor, int64_t release_id,
+                                     const DeployClaim& claim);
+  // The checks start_deploy makes, without taking anything: for a dry run. Notes what it would
+  // recover.
+  Result<std::vector<std::string>> check_deploy(const std::string& actor, int64_t release_id,
+                                                const DeployClaim& claim);
+  Result<void> record_step(const DeployStep& step);
+  // Extends the lease; a conflict when the deploy lost it (it expired and was taken over).
+  Result<void> renew_lease(int64_t deploy_id, const std::string& service, const std::string& env,
+                           std::chrono::seconds lease);
+  // Ends a deploy: `status` is deployed, failed, rolled_back or interrupted; frees the lease.
+  Result<ReleaseView> finish_deploy(const std::string& actor, int64_t deploy_id,
+                                    const std::string& status,
+                                    const std::optional<std::string>& message);
+  // Submits a rollback of `service` on `env` to `to` (a version), else to the version deployed
+  // there before the live one.
+  Result<ReleaseView> rollback(const std::string& actor, const std::string& service,
+                               const std::string& env, const std::optional<std::string>& to);
+  Result<LiveState> live(const std::string& actor, const std::string& service,
+                         const std::string& env);
+  Result<PackageRecord> package(const std::string& actor, const std::string& sha256);
+  // Whether any deploy switched `host` to release `release_id`.
+  Result<bool> host_received(const std::string& host, int64_t release_id);
 
   // The report of releases submitted in [since, until), for any registered user.
   Result<Report> report(const std::string& actor, Timestamp since, Timestamp until, ReportBy by);

@@ -66,6 +66,10 @@ ReleaseView build_release_view(StoreTransaction& tx, const Policy& policy, Relea
   }
   v.review_due = review_due(release, policy);
   v.owing_review = v.review_due && !release.reviewed_at && now > *v.review_due;
+  for (auto& d : tx.deploys_of(release.id)) {
+    auto steps = tx.deploy_steps(d.id);
+    v.deploys.push_back({std::move(d), std::move(steps)});
+  }
   v.release = std::move(release);
   return v;
 }
@@ -129,6 +133,32 @@ Poco::JSON::Object::Ptr release_view_json(const ReleaseView& v) {
   o->set("may_approve", string_array(v.may_approve));
   o->set("review_due", optional_time(v.review_due));
   o->set("owing_review", v.owing_review);
+  Poco::JSON::Array::Ptr deploys = new Poco::JSON::Array;
+  for (const auto& d : v.deploys) {
+    Poco::JSON::Object::Ptr j = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
+    j->set("id", d.record.id);
+    j->set("actor", d.record.actor);
+    j->set("status", d.record.status);
+    j->set("batches", d.record.batches);
+    j->set("started_at", format_utc(d.record.started_at));
+    j->set("finished_at", optional_time(d.record.finished_at));
+    j->set("message", optional_var(d.record.message));
+    Poco::JSON::Array::Ptr done = new Poco::JSON::Array;
+    for (const auto& st : d.steps) {
+      Poco::JSON::Object::Ptr k = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
+      k->set("host", st.host);
+      k->set("batch", st.batch + 1);
+      k->set("step", st.step);
+      k->set("status", st.status);
+      k->set("started_at", format_utc(st.started_at));
+      k->set("elapsed_ms", st.elapsed_ms);
+      k->set("output", st.output);
+      done->add(k);
+    }
+    j->set("steps", done);
+    deploys->add(j);
+  }
+  o->set("deploy", deploys);
   return o;
 }
 

@@ -15,6 +15,11 @@
 
 namespace beaver {
 
+struct DeployView {
+  DeployRecord record;
+  std::vector<DeployStep> steps;  // in the order they ended
+};
+
 struct ReleaseView {
   Release release;
   std::string team;                      // the service's team
@@ -25,6 +30,7 @@ struct ReleaseView {
   std::vector<std::string> may_approve;  // who may give the next approval now
   std::optional<Timestamp> review_due;   // emergencies once approved
   bool owing_review = false;
+  std::vector<DeployView> deploys;  // oldest first
 
   // "step 2 of 2: 1 approval by a leader of team payments", or empty when nothing is awaited.
   std::string waiting_for() const;

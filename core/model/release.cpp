@@ -61,6 +61,32 @@ Result<void> transition(int64_t release_id, ReleaseState& state, ReleaseState to
   return {};
 }
 
+int compare_versions(std::string_view a, std::string_view b) {
+  auto digit = [](char c) { return c >= '0' && c <= '9'; };
+  size_t i = 0, j = 0;
+  while (i < a.size() && j < b.size()) {
+    if (digit(a[i]) && digit(b[j])) {
+      size_t i0 = i, j0 = j;
+      while (i0 < a.size() && a[i0] == '0') ++i0;
+      while (j0 < b.size() && b[j0] == '0') ++j0;
+      i = i0;
+      j = j0;
+      while (i < a.size() && digit(a[i])) ++i;
+      while (j < b.size() && digit(b[j])) ++j;
+      if (i - i0 != j - j0) return i - i0 < j - j0 ? -1 : 1;
+      if (int c = a.substr(i0, i - i0).compare(b.substr(j0, j - j0)); c != 0) return c;
+    } else {
+      if (a[i] != b[j])
+        return static_cast<unsigned char>(a[i]) < static_cast<unsigned char>(b[j]) ? -1 : 1;
+      ++i;
+      ++j;
+    }
+  }
+  if (i < a.size()) return 1;
+  if (j < b.size()) return -1;
+  return 0;
+}
+
 std::string approval_binding(const Release& r) {
   Poco::SHA2Engine sha(Poco::SHA2Engine::SHA_256);
   // Named copies: views into value_or()'s temporaries would dangle inside the loop.

@@ -68,6 +68,10 @@ struct Release {
   std::optional<std::string> review_notes;
 };
 
+// Orders versions as people read them: runs of digits compare as numbers ("1.10" after "1.9"),
+// the rest as text. Negative, zero or positive, like strcmp.
+int compare_versions(std::string_view a, std::string_view b);
+
 // What an approval binds to: the release as submitted. An approval whose binding differs from the
 // release's current one (say, a package linked afterwards) no longer counts.
 std::string approval_binding(const Release& r);

@@ -426,4 +426,10 @@ Result<ArchiveResult> write_archive(std::vector<ArchiveEntry> entries, const fs:
   return ArchiveResult{sink.sha256(), sink.size()};
 }
 
+Result<std::string> sha256_file(const std::filesystem::path& file) {
+  auto hashed = hash_entries({{ArchiveEntry::Kind::file, "file", file, {}, 0644, true}});
+  if (!hashed) return std::unexpected(hashed.error());
+  return hashed->front().sha256;
+}
+
 }  // namespace beaver

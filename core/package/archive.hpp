@@ -38,6 +38,9 @@ struct ArchiveResult {
 // A missing or unreadable source is bad_input naming it.
 Result<std::vector<ArchivedFile>> hash_entries(const std::vector<ArchiveEntry>& entries);
 
+// The SHA-256 of one file, lowercase hex.
+Result<std::string> sha256_file(const std::filesystem::path& file);
+
 // Writes `entries` as a .tar.gz at `out` (through a temporary file renamed into place, so a
 // failure leaves no partial archive). Entries are written sorted by path; every entry gets
 // `mtime`, uid/gid 0, owner "root"; paths must be relative without "." or ".." parts (else

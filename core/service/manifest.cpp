@@ -1,6 +1,7 @@
 #include "service/manifest.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <charconv>
 
 #include "clock/clock.hpp"
@@ -44,10 +45,38 @@ Result<HostSpec> parse_host_url(const std::string& url) {
   } else {
     return fail(ErrorKind::bad_input, "'{}' is neither local:/path nor ssh://user@host/path", url);
   }
-  if (!h.root.starts_with('/') || h.root.find("/../") != std::string::npos ||
-      h.root.ends_with("/.."))
-    return fail(ErrorKind::bad_input, "'{}': the deploy root must be an absolute path without '..'",
-                url);
+  // These reach a command line (ssh's) and paths on the host: strict patterns, checked here.
+  auto plain = [](std::string_view s, std::string_view extra) {
+    return !s.empty() && std::isalnum(static_cast<unsigned char>(s.front())) &&
+           std::all_of(s.begin(), s.end(), [&](char c) {
+             return std::isalnum(static_cast<unsigned char>(c)) ||
+                    extra.find(c) != std::string_view::npos;
+           });
+  };
+  if (h.kind == HostSpec::Kind::ssh) {
+    if (!plain(h.user, "._-"))
+      return fail(ErrorKind::bad_input,
+                  "'{}': the user may hold only letters, digits, '.', '_', '-'", url);
+    if (!plain(h.host, ".-"))
+      return fail(ErrorKind::bad_input,
+                  "'{}': the host must be a host name or an IPv4 address (letters, digits, '.', "
+                  "'-')",
+                  url);
+  }
+  if (!h.root.starts_with('/'))
+    return fail(ErrorKind::bad_input, "'{}': the deploy root must be an absolute path", url);
+  for (std::string_view rest = std::string_view(h.root).substr(1); !rest.empty();) {
+    auto slash = rest.find('/');
+    std::string_view part = rest.substr(0, slash);
+    if (!part.empty() && !plain(part, "._+-"))
+      return fail(ErrorKind::bad_input,
+                  "'{}': each folder of the deploy root may hold only letters, digits, '.', '_', "
+                  "'+', '-' and start with a letter or digit",
+                  url);
+    if (slash == std::string_view::npos) break;
+    rest.remove_prefix(slash + 1);
+  }
+  while (h.root.size() > 1 && h.root.ends_with('/')) h.root.pop_back();
   return h;
 }
 

@@ -39,6 +39,20 @@ constexpr std::string_view kReleaseColumns =
     "submitter, submitted_at, approved_at, deployed_at, closed_by, close_comment, closed_at, "
     "policy_sha256, reviewed_by, reviewed_at, review_notes";
 
+// kReleaseColumns with each column qualified, for joins.
+std::string prefixed_release_columns(std::string_view prefix) {
+  std::string out;
+  std::string_view rest = kReleaseColumns;
+  while (!rest.empty()) {
+    auto comma = rest.find(", ");
+    out += fmt::format("{}{}", prefix, rest.substr(0, comma));
+    if (comma == std::string_view::npos) break;
+    out += ", ";
+    rest.remove_prefix(comma + 2);
+  }
+  return out;
+}
+
 Release read_release(const Statement& s) {
   Release r;
   r.id = s.integer(0);
@@ -251,6 +265,129 @@ class SqliteTransaction final : public StoreTransaction {
                 "reviewed_by = ?18, reviewed_at = ?19, review_notes = ?20 WHERE id = ?21");
     bind_release(s, r);
     s.bind(21, r.id).run();
+  }
+
+  int64_t insert_deploy(const DeployRecord& d) override {
+    Statement s(db_,
+                "INSERT INTO deploys (release_id, actor, status, batches, started_at, "
+                "finished_at, message) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
+    s.bind(1, d.release_id).bind(2, d.actor).bind(3, d.status).bind(4, d.batches);
+    s.bind(5, format_utc(d.started_at)).bind(6, optional_time_text(d.finished_at));
+    s.bind(7, d.message).run();
+    return sqlite3_last_insert_rowid(db_.handle());
+  }
+
+  void update_deploy(const DeployRecord& d) override {
+    Statement s(db_,
+                "UPDATE deploys SET status = ?2, finished_at = ?3, message = ?4 WHERE id = ?1");
+    s.bind(1, d.id).bind(2, d.status).bind(3, optional_time_text(d.finished_at));
+    s.bind(4, d.message).run();
+  }
+
+  static DeployRecord read_deploy(const Statement& s) {
+    return DeployRecord{s.integer(0),
+                        s.integer(1),
+                        s.text(2),
+                        s.text(3),
+                        s.text(4),
+                        parse_time(s.text(5)),
+                        parse_optional_time(s.optional_text(6)),
+                        s.optional_text(7)};
+  }
+  static constexpr std::string_view kDeployColumns =
+      "id, release_id, actor, status, batches, started_at, finished_at, message";
+
+  std::optional<DeployRecord> find_deploy(int64_t id) override {
+    Statement s(db_, fmt::format("SELECT {} FROM deploys WHERE id = ?1", kDeployColumns));
+    s.bind(1, id);
+    if (!s.step()) return std::nullopt;
+    return read_deploy(s);
+  }
+
+  std::vector<DeployRecord> deploys_of(int64_t release_id) override {
+    Statement s(db_, fmt::format("SELECT {} FROM deploys WHERE release_id = ?1 ORDER BY id",
+                                 kDeployColumns));
+    s.bind(1, release_id);
+    std::vector<DeployRecord> out;
+    while (s.step()) out.push_back(read_deploy(s));
+    return out;
+  }
+
+  void insert_deploy_step(const DeployStep& d) override {
+    Statement s(db_,
+                "INSERT INTO deploy_steps (deploy_id, host, batch, step, status, started_at, "
+                "elapsed_ms, output) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
+    s.bind(1, d.deploy_id).bind(2, d.host).bind(3, static_cast<int64_t>(d.batch));
+    s.bind(4, d.step).bind(5, d.status).bind(6, format_utc(d.started_at));
+    s.bind(7, d.elapsed_ms).bind(8, d.output).run();
+  }
+
+  std::vector<DeployStep> deploy_steps(int64_t deploy_id) override {
+    Statement s(db_,
+                "SELECT deploy_id, host, batch, step, status, started_at, elapsed_ms, output "
+                "FROM deploy_steps WHERE deploy_id = ?1 ORDER BY id");
+    s.bind(1, deploy_id);
+    std::vector<DeployStep> out;
+    while (s.step())
+      out.push_back(DeployStep{s.integer(0), s.text(1), static_cast<int>(s.integer(2)), s.text(3),
+                               s.text(4), parse_time(s.text(5)), s.integer(6), s.text(7)});
+    return out;
+  }
+
+  std::vector<Release> deployed_releases(std::string_view service, std::string_view env,
+                                         int64_t limit) override {
+    Statement s(db_, fmt::format("SELECT {} FROM releases r JOIN "
+                                 "(SELECT release_id, max(id) AS last FROM deploys "
+                                 " WHERE status = 'deployed' GROUP BY release_id) d "
+                                 "ON d.release_id = r.id WHERE r.service = ?1 AND r.env = ?2 "
+                                 "ORDER BY d.last DESC LIMIT ?3",
+                                 prefixed_release_columns("r.")));
+    s.bind(1, service).bind(2, env).bind(3, limit);
+    std::vector<Release> out;
+    while (s.step()) out.push_back(read_release(s));
+    return out;
+  }
+
+  bool host_received(std::string_view host, int64_t release_id) override {
+    Statement s(db_,
+                "SELECT 1 FROM deploy_steps st JOIN deploys d ON d.id = st.deploy_id "
+                "WHERE st.host = ?1 AND st.step = 'switch' AND st.status = 'ok' "
+                "AND d.release_id = ?2 LIMIT 1");
+    s.bind(1, host).bind(2, release_id);
+    return s.step();
+  }
+
+  std::optional<DeployLease> find_lease(std::string_view service, std::string_view env) override {
+    Statement s(db_,
+                "SELECT service, env, deploy_id, actor, machine, pid, pid_start, acquired_at, "
+                "expires_at FROM deploy_leases WHERE service = ?1 AND env = ?2");
+    s.bind(1, service).bind(2, env);
+    if (!s.step()) return std::nullopt;
+    return DeployLease{s.text(0),
+                       s.text(1),
+                       s.integer(2),
+                       s.text(3),
+                       s.text(4),
+                       s.integer(5),
+                       s.text(6),
+                       parse_time(s.text(7)),
+                       parse_time(s.text(8))};
+  }
+
+  void put_lease(const DeployLease& l) override {
+    Statement s(db_,
+                "INSERT OR REPLACE INTO deploy_leases (service, env, deploy_id, actor, machine, "
+                "pid, pid_start, acquired_at, expires_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, "
+                "?9)");
+    s.bind(1, l.service).bind(2, l.env).bind(3, l.deploy_id).bind(4, l.actor).bind(5, l.machine);
+    s.bind(6, l.pid).bind(7, l.pid_start).bind(8, format_utc(l.acquired_at));
+    s.bind(9, format_utc(l.expires_at)).run();
+  }
+
+  void delete_lease(std::string_view service, std::string_view env, int64_t deploy_id) override {
+    Statement s(db_,
+                "DELETE FROM deploy_leases WHERE service = ?1 AND env = ?2 AND deploy_id = ?3");
+    s.bind(1, service).bind(2, env).bind(3, deploy_id).run();
   }
 
   void insert_approval(const Approval& a) override {

@@ -37,6 +37,43 @@ struct PackageRecord {
   std::string manifest_json;
 };
 
+// One run of a release on its hosts.
+struct DeployRecord {
+  int64_t id = 0;
+  int64_t release_id = 0;
+  std::string actor;
+  std::string status;   // running | deployed | failed | rolled_back | interrupted
+  std::string batches;  // "1,50%,100%" as planned
+  Timestamp started_at{};
+  std::optional<Timestamp> finished_at;
+  std::optional<std::string> message;  // why it failed or stopped
+};
+
+// One step on one host of a deploy.
+struct DeployStep {
+  int64_t deploy_id = 0;
+  std::string host;  // the host's URL as in beaver.yaml
+  int batch = 0;
+  std::string step;    // upload, verify, unpack, stop, switch, start, health, prune, restore...
+  std::string status;  // ok | failed | skipped
+  Timestamp started_at{};
+  int64_t elapsed_ms = 0;
+  std::string output;
+};
+
+// Who holds a service's environment for deploying, until when.
+struct DeployLease {
+  std::string service;
+  std::string env;
+  int64_t deploy_id = 0;
+  std::string actor;
+  std::string machine;    // host name of the machine the deploy runs on
+  int64_t pid = 0;        // the deploying process there
+  std::string pid_start;  // its start time (from /proc), so a reused pid is not mistaken for it
+  Timestamp acquired_at{};
+  Timestamp expires_at{};
+};
+
 struct ReleaseFilter {
   std::optional<std::string> service;
   std::optional<std::string> env;
@@ -79,6 +116,22 @@ class StoreTransaction {
   virtual std::optional<Release> find_release(int64_t id) = 0;
   virtual std::vector<Release> list_releases(const ReleaseFilter& filter) = 0;
   virtual void update_release(const Release& release) = 0;
+
+  virtual int64_t insert_deploy(const DeployRecord& deploy) = 0;  // returns the new id
+  virtual void update_deploy(const DeployRecord& deploy) = 0;
+  virtual std::optional<DeployRecord> find_deploy(int64_t id) = 0;
+  virtual std::vector<DeployRecord> deploys_of(int64_t release_id) = 0;  // oldest first
+  virtual void insert_deploy_step(const DeployStep& step) = 0;
+  virtual std::vector<DeployStep> deploy_steps(int64_t deploy_id) = 0;  // in order
+  // Releases of `service` on `env` whose deploy succeeded, newest deploy first, each once.
+  virtual std::vector<Release> deployed_releases(std::string_view service, std::string_view env,
+                                                 int64_t limit) = 0;
+  // Whether a deploy of `release_id` switched `host` to it.
+  virtual bool host_received(std::string_view host, int64_t release_id) = 0;
+
+  virtual std::optional<DeployLease> find_lease(std::string_view service, std::string_view env) = 0;
+  virtual void put_lease(const DeployLease& lease) = 0;  // inserts or replaces
+  virtual void delete_lease(std::string_view service, std::string_view env, int64_t deploy_id) = 0;
 
   virtual void insert_approval(const Approval& approval) = 0;
   virtual std::vector<Approval> approvals_of(int64_t release_id) = 0;  // oldest first

@@ -27,6 +27,15 @@ final class HelloServer {
 
   /** Binds address:port (port 0 picks a free one) without starting to serve. */
   HelloServer(InetSocketAddress address, BuildInfo build, String greeting) throws IOException {
+    this(address, build, greeting, false);
+  }
+
+  /**
+   * As above; in maintenance, /health answers 503 DOWN, so a load balancer (and beaver's deploy)
+   * takes this instance out.
+   */
+  HelloServer(InetSocketAddress address, BuildInfo build, String greeting, boolean maintenance)
+      throws IOException {
     server = HttpServer.create(address, 0);
     workers = Executors.newFixedThreadPool(4);
     server.setExecutor(workers);
@@ -37,13 +46,15 @@ final class HelloServer {
     server.createContext("/", exchange -> {
       try (exchange) {
         String body = switch (exchange.getRequestURI().getPath()) {
-          case "/health" -> "{\"status\":\"UP\"}";
+          case "/health" -> maintenance ? null : "{\"status\":\"UP\"}";
           case "/version" -> versionBody;
           case "/" -> greetingBody;
           default -> null;
         };
         String method = exchange.getRequestMethod();
-        if (body == null) {
+        if (body == null && maintenance && exchange.getRequestURI().getPath().equals("/health")) {
+          send(exchange, 503, "{\"status\":\"DOWN\",\"reason\":\"maintenance\"}");
+        } else if (body == null) {
           send(exchange, 404, "{\"error\":\"not found\"}");
         } else if (!method.equals("GET") && !method.equals("HEAD")) {
           exchange.getResponseHeaders().set("Allow", "GET, HEAD");

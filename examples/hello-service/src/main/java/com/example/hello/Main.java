@@ -13,7 +13,7 @@ import java.util.Properties;
  * SERVER_PORT (default 8080), SERVER_ADDRESS (default 127.0.0.1, so nothing is exposed unless
  * asked), BEAVER_MANIFEST (the package's MANIFEST.json). conf/application.properties, relative to
  * the working folder (the launcher runs from the package root) or at system property config.file,
- * holds the greeting.
+ * holds the greeting and, with maintenance=true, takes the instance out of service (/health 503).
  */
 public final class Main {
   private static final int STOP_GRACE_SECONDS = 5;
@@ -35,11 +35,13 @@ public final class Main {
     }
     String host = env("SERVER_ADDRESS", "127.0.0.1");
     BuildInfo build = BuildInfo.load(BuildInfo.manifestPath());
-    String greeting = loadGreeting();
+    Properties config = loadConfig();
+    String greeting = config.getProperty("greeting", "Hello");
+    boolean maintenance = Boolean.parseBoolean(config.getProperty("maintenance", "false"));
 
     HelloServer server;
     try {
-      server = new HelloServer(new InetSocketAddress(host, port), build, greeting);
+      server = new HelloServer(new InetSocketAddress(host, port), build, greeting, maintenance);
     } catch (IOException ex) {
       System.err.println("hello-service: cannot listen on " + host + ":" + port + ": " + ex);
       System.exit(1);
@@ -62,7 +64,7 @@ public final class Main {
     return value == null || value.isEmpty() ? fallback : value;
   }
 
-  private static String loadGreeting() {
+  private static Properties loadConfig() {
     Path file = Path.of(System.getProperty("config.file", "conf/application.properties"));
     Properties props = new Properties();
     if (Files.isReadable(file)) {
@@ -72,6 +74,6 @@ public final class Main {
         System.err.println("hello-service: cannot read " + file + ": " + ex.getMessage());
       }
     }
-    return props.getProperty("greeting", "Hello");
+    return props;
   }
 }

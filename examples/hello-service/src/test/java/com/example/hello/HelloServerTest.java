@@ -37,6 +37,20 @@ public class HelloServerTest {
   }
 
   @Test
+  public void maintenanceTakesHealthDown() throws IOException {
+    HelloServer down = new HelloServer(new InetSocketAddress("127.0.0.1", 0),
+        BuildInfo.load(manifest), "Hi", true);
+    down.start();
+    try {
+      URL url = new URL("http://127.0.0.1:" + down.address().getPort() + "/health");
+      HttpURLConnection c = (HttpURLConnection) url.openConnection();
+      assertEquals(503, c.getResponseCode());
+    } finally {
+      down.stop(0);
+    }
+  }
+
+  @Test
   public void healthAnswersUp() throws IOException {
     assertEquals("200 {\"status\":\"UP\"}", get("/health"));
   }

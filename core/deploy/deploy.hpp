@@ -1,0 +1,95 @@
+#pragma once
+// beaver deploy: an approved release's package onto every host of its environment, in batches,
+// each host through the same steps (upload, verify, unpack, stop, switch, start, health, prune),
+// a bad version switched back everywhere it went, every step recorded in the ledger.
+
+#include <atomic>
+#include <chrono>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "clock/clock.hpp"
+#include "deploy/transport.hpp"
+#include "error/error.hpp"
+#include "ledger/ledger.hpp"
+#include "service/manifest.hpp"
+
+namespace beaver {
+
+struct DeployOptions {
+  std::optional<std::string> batches;  // "1,50%,100%"; else beaver.yaml's; else all at once
+  int parallel = 10;                   // hosts deployed at the same time within a batch
+  std::chrono::seconds lease{60};      // renewed every third of it while the deploy runs
+  std::filesystem::path home;          // BEAVER_HOME, whose packages/ holds the package files
+  TransportOptions transport;
+  const std::atomic<bool>* stop = nullptr;  // set (by Ctrl-C) to stop between steps
+};
+
+struct PlannedHost {
+  HostSpec host;
+  int port = 0;  // the service's port there
+  int batch = 0;
+};
+
+struct DeployPlan {
+  Release release;
+  PackageRecord package;
+  std::filesystem::path package_file;
+  ServiceManifest spec;  // the beaver.yaml the package carries: approved with it
+  std::vector<std::vector<PlannedHost>> batches;
+  std::string batches_text;
+  int keep = 5;
+  std::string release_dir;  // releases/<this> on each host: "<version>-<release id>"
+};
+
+// Told of a deploy's progress, from several threads (one per host), never at the same time.
+class DeployObserver {
+ public:
+  virtual ~DeployObserver() = default;
+  virtual void started(const DeployPlan&, int64_t /*deploy_id*/) {}
+  virtual void step_started(const std::string& /*host*/, const std::string& /*step*/) {}
+  virtual void step_finished(const DeployStep&) {}
+  virtual void host_finished(const std::string& /*host*/, const std::string& /*outcome*/) {}
+  virtual void note(const std::string& /*line*/) {}
+};
+
+struct HostOutcome {
+  std::string host;
+  int batch = 0;
+  // deployed, unchanged (already ran it), restored (switched back), failed, not_started
+  std::string outcome;
+  std::string note;
+};
+
+struct DeployResult {
+  int64_t deploy_id = 0;
+  std::string status;  // deployed, rolled_back, failed, interrupted
+  std::optional<std::string> message;
+  std::vector<HostOutcome> hosts;
+  std::vector<std::string> recovered;
+};
+
+// Splits `hosts` hosts by "1,50%,100%": each entry is a count or a share of all hosts (rounded
+// up) reached by the end of that batch; hosts left after the last entry form one more batch.
+Result<std::vector<int>> batch_sizes(const std::string& spec, int hosts);
+
+// Reads what a deploy of `release_id` would do, checking the package file and the deploy spec it
+// carries; changes nothing.
+Result<DeployPlan> plan_deploy(Ledger& ledger, const std::string& actor, int64_t release_id,
+                               const DeployOptions& options);
+
+// Runs `plan`: takes the lease, deploys batch after batch, and records the outcome. A refusal
+// before any host is touched is an error; once started, the result says how it ended.
+Result<DeployResult> run_deploy(Ledger& ledger, const Clock& clock, const std::string& actor,
+                                const DeployPlan& plan, const DeployOptions& options,
+                                DeployObserver& observer);
+
+// Where beaver keeps package files: <home>/packages/<sha256>.tar.gz.
+std::filesystem::path stored_package(const std::filesystem::path& home, const std::string& sha256);
+// Copies `file` (whose checksum is `sha256`) there, unless it is there already.
+Result<void> keep_package(const std::filesystem::path& home, const std::filesystem::path& file,
+                          const std::string& sha256);
+
+}  // namespace beaver

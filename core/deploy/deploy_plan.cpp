@@ -1,0 +1,162 @@
+// What a deploy will do: the package file kept for the release, the spec it carries, the hosts of
+// the environment in batches.
+
+#include <stdlib.h>
+
+#include <charconv>
+#include <fstream>
+
+#include "deploy/deploy.hpp"
+#include "package/archive.hpp"
+#include "package/archive_reader.hpp"
+#include "paths/paths.hpp"
+
+namespace beaver {
+namespace {
+
+namespace fs = std::filesystem;
+
+// The spec a package carries, read as `beaver validate` reads a beaver.yaml.
+Result<ServiceManifest> packaged_spec(const std::string& content, const std::string& label,
+                                      const fs::path& data_dir) {
+  std::string folder = (fs::temp_directory_path() / "beaver-spec-XXXXXX").string();
+  if (mkdtemp(folder.data()) == nullptr)
+    return fail(ErrorKind::internal, "cannot make a temporary folder: {}", strerror(errno));
+  fs::path file = fs::path(folder) / "beaver.yaml";
+  {
+    std::ofstream out(file, std::ios::binary);
+    out << content;
+  }
+  auto m = load_service_manifest(file, data_dir);
+  std::error_code ec;
+  fs::remove_all(folder, ec);
+  if (!m) {
+    std::string message = m.error().message;
+    if (auto at = message.find(file.string()); at != std::string::npos)
+      message.replace(at, file.string().size(), label);
+    return fail(ErrorKind::refused, "{}", message);
+  }
+  return m;
+}
+
+}  // namespace
+
+fs::path stored_package(const fs::path& home, const std::string& sha256) {
+  return home / "packages" / (sha256 + ".tar.gz");
+}
+
+Result<void> keep_package(const fs::path& home, const fs::path& file, const std::string& sha256) {
+  fs::path target = stored_package(home, sha256);
+  std::error_code ec;
+  if (fs::exists(target, ec)) return {};
+  fs::create_directories(target.parent_path(), ec);
+  if (ec)
+    return fail(ErrorKind::internal, "cannot create {}: {}", target.parent_path().string(),
+                ec.message());
+  fs::path part = target;
+  part += fmt::format(".{}.part", getpid());
+  fs::copy_file(file, part, fs::copy_options::overwrite_existing, ec);
+  if (!ec) fs::rename(part, target, ec);
+  if (ec) {
+    fs::remove(part, ec);
+    return fail(ErrorKind::internal, "cannot keep {} in {}: {}", file.string(),
+                target.parent_path().string(), ec.message());
+  }
+  return {};
+}
+
+Result<std::vector<int>> batch_sizes(const std::string& spec, int hosts) {
+  std::vector<int> sizes;
+  int reached = 0;
+  std::string_view rest = spec;
+  while (!rest.empty() && reached < hosts) {
+    auto comma = rest.find(',');
+    std::string_view item = rest.substr(0, comma);
+    rest = comma == std::string_view::npos ? std::string_view{} : rest.substr(comma + 1);
+    bool percent = item.ends_with('%');
+    if (percent) item.remove_suffix(1);
+    int n = 0;
+    auto [end, ec] = std::from_chars(item.data(), item.data() + item.size(), n);
+    if (item.empty() || ec != std::errc{} || end != item.data() + item.size() || n < 1 ||
+        (percent && n > 100))
+      return fail(ErrorKind::bad_input,
+                  "batches '{}': each item is a host count (1, 2...) or a share (1% to 100%)",
+                  spec);
+    int target = percent ? (hosts * n + 99) / 100 : std::min(n, hosts);
+    if (target > reached) {
+      sizes.push_back(target - reached);
+      reached = target;
+    }
+  }
+  if (reached < hosts) sizes.push_back(hosts - reached);
+  return sizes;
+}
+
+Result<DeployPlan> plan_deploy(Ledger& ledger, const std::string& actor, int64_t release_id,
+                               const DeployOptions& options) {
+  auto view = ledger.show(actor, release_id);
+  if (!view) return std::unexpected(view.error());
+  DeployPlan plan;
+  plan.release = view->release;
+  const Release& r = plan.release;
+  if (!r.package_sha256)
+    return fail(ErrorKind::refused,
+                "release {} names no package; only a release submitted with --package FILE is "
+                "deployed",
+                r.id);
+  auto package = ledger.package(actor, *r.package_sha256);
+  if (!package) return std::unexpected(package.error());
+  plan.package = *package;
+  plan.package_file = stored_package(options.home, *r.package_sha256);
+  std::error_code ec;
+  if (!fs::is_regular_file(plan.package_file, ec))
+    return fail(ErrorKind::refused,
+                "the package of release {} ({}) is not in {}: give it again with 'beaver release "
+                "submit --package FILE' or make it with 'beaver package'",
+                r.id, package->file_name, plan.package_file.parent_path().string());
+  // Every member is checked here, before any byte reaches a host.
+  std::string spec_text;
+  auto members = read_archive(plan.package_file,
+                              [&](const ArchiveMember& m, const std::string& content) {
+                                if (m.path == "beaver.yaml") spec_text = content;
+                              });
+  if (!members)
+    return fail(ErrorKind::refused, "release {}: its package is refused: {}", r.id,
+                members.error().message);
+  if (spec_text.empty())
+    return fail(ErrorKind::refused, "release {}: its package holds no beaver.yaml", r.id);
+  auto spec = packaged_spec(spec_text, fmt::format("{} (beaver.yaml)", package->file_name),
+                            options.transport.data_dir);
+  if (!spec) return std::unexpected(spec.error());
+  plan.spec = std::move(*spec);
+  if (plan.spec.service != r.service)
+    return fail(ErrorKind::refused, "release {} is for {}, but its package's beaver.yaml is {}'s",
+                r.id, r.service, plan.spec.service);
+  auto env = plan.spec.environments.find(r.env);
+  if (env == plan.spec.environments.end() || env->second.hosts.empty())
+    return fail(ErrorKind::refused,
+                "the package's beaver.yaml has no hosts for environment {}: add them under "
+                "environments.{}.hosts and package again",
+                r.env, r.env);
+  const EnvironmentSpec& e = env->second;
+  plan.keep = e.keep;
+  plan.release_dir = fmt::format("{}-{}", r.version, r.id);
+  if (options.batches)
+    plan.batches_text = *options.batches;
+  else
+    for (const auto& b : e.batches) plan.batches_text += (plan.batches_text.empty() ? "" : ",") + b;
+  if (plan.batches_text.empty()) plan.batches_text = "100%";
+  auto sizes = batch_sizes(plan.batches_text, static_cast<int>(e.hosts.size()));
+  if (!sizes) return std::unexpected(sizes.error());
+  size_t next = 0;
+  for (size_t b = 0; b < sizes->size(); ++b) {
+    std::vector<PlannedHost> batch;
+    for (int i = 0; i < (*sizes)[b]; ++i, ++next)
+      batch.push_back({e.hosts[next], e.hosts[next].port.value_or(plan.spec.health.port),
+                       static_cast<int>(b)});
+    plan.batches.push_back(std::move(batch));
+  }
+  return plan;
+}
+
+}  // namespace beaver

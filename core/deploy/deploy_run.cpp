@@ -1,0 +1,359 @@
+// Running a deploy: the lease, batches of hosts in parallel, each host's steps, and switching a
+// bad version back wherever it went.
+
+#include <unistd.h>
+
+#include <condition_variable>
+#include <mutex>
+#include <thread>
+
+#include "deploy/deploy.hpp"
+#include "deploy/health.hpp"
+#include "package/archive.hpp"
+#include "process/process.hpp"
+
+namespace beaver {
+namespace {
+
+namespace fs = std::filesystem;
+using std::chrono::milliseconds;
+
+// One host of a running deploy.
+struct HostRun {
+  PlannedHost planned;
+  std::unique_ptr<HostTransport> transport;
+  std::string previous;  // the release current pointed at before, or empty
+  bool switched = false;
+  HostOutcome outcome;
+};
+
+class Runner {
+ public:
+  Runner(Ledger& ledger, const Clock& clock, const DeployPlan& plan, const DeployOptions& options,
+         DeployObserver& observer, int64_t deploy_id)
+      : ledger_(ledger),
+        clock_(clock),
+        plan_(plan),
+        options_(options),
+        observer_(observer),
+        deploy_id_(deploy_id) {}
+
+  bool stop_requested() const {
+    return lost_lease_.load() || (options_.stop != nullptr && options_.stop->load());
+  }
+
+  // One step on one host: told to the observer, recorded in the ledger.
+  Result<HostReply> step(HostRun& h, const std::string& name,
+                         const std::function<Result<HostReply>()>& action) {
+    {
+      std::lock_guard lock(mutex_);
+      observer_.step_started(h.planned.host.url, name);
+    }
+    auto at = clock_.now();
+    auto started = std::chrono::steady_clock::now();
+    auto reply = action();
+    DeployStep s;
+    s.deploy_id = deploy_id_;
+    s.host = h.planned.host.url;
+    s.batch = h.planned.batch;
+    s.step = name;
+    s.started_at = at;
+    s.elapsed_ms = std::chrono::duration_cast<milliseconds>(std::chrono::steady_clock::now() -
+                                                            started)
+                       .count();
+    if (!reply) {
+      s.status = "failed";
+      s.output = reply.error().message;
+    } else {
+      s.status = reply->exit_code == 0 ? "ok" : "failed";
+      s.output = reply->output;
+      while (!s.output.empty() && s.output.back() == '\n') s.output.pop_back();
+    }
+    std::lock_guard lock(mutex_);
+    if (auto recorded = ledger_.record_step(s); !recorded)
+      observer_.note(fmt::format("could not record a step: {}", recorded.error().message));
+    observer_.step_finished(s);
+    return reply;
+  }
+
+  static bool ok(const Result<HostReply>& r) { return r && r->exit_code == 0; }
+  static std::string why(const Result<HostReply>& r) {
+    if (!r) return r.error().message;
+    std::string text = r->output;
+    while (!text.empty() && text.back() == '\n') text.pop_back();
+    auto nl = text.rfind('\n');
+    return nl == std::string::npos ? text : text.substr(nl + 1);
+  }
+
+  Result<HostReply> health(HostRun& h) {
+    return step(h, "health", [&]() -> Result<HostReply> {
+      auto r = check_health(h.transport->address(), h.planned.port, plan_.spec.health.path,
+                            plan_.spec.health.timeout, [&] {
+                              auto s = h.transport->run("status", {plan_.release.service}, {},
+                                                        std::chrono::seconds(30));
+                              return !s || s->exit_code != 3;
+                            });
+      return HostReply{r.healthy ? 0 : 1,
+                       fmt::format("GET http://{}:{}{}: {} after {} attempt{} in {:.2f}s",
+                                   h.transport->address(), h.planned.port, plan_.spec.health.path,
+                                   r.last, r.attempts, r.attempts == 1 ? "" : "s",
+                                   static_cast<double>(r.elapsed.count()) / 1000.0),
+                       r.elapsed};
+    });
+  }
+
+  // Puts a host back on the release it ran before this deploy (or stops it when there was none).
+  bool restore(HostRun& h) {
+    const std::string& svc = plan_.release.service;
+    step(h, "stop", [&] { return h.transport->run("stop", {svc}, {}, std::chrono::minutes(2)); });
+    if (h.previous.empty()) {
+      bool unlinked = ok(step(h, "unlink", [&] { return h.transport->run("unlink", {}); }));
+      h.switched = !unlinked;
+      h.outcome.outcome = unlinked ? "restored" : "failed";
+      h.outcome.note = unlinked ? "stopped; no earlier release to go back to"
+                                : "could not remove current";
+      return unlinked;
+    }
+    if (!ok(step(h, "switch-back", [&] { return h.transport->run("switch", {h.previous}); }))) {
+      h.outcome.outcome = "failed";
+      h.outcome.note = "could not switch back to " + h.previous;
+      return false;
+    }
+    h.switched = false;
+    bool back =
+        ok(step(h, "start", [&] {
+          return h.transport->run("start", {svc, std::to_string(h.planned.port)}, {},
+                                  std::chrono::minutes(2));
+        })) &&
+        ok(health(h));
+    h.outcome.outcome = back ? "restored" : "failed";
+    h.outcome.note = back ? "back on " + h.previous : "switched back to " + h.previous + ", but it is not healthy";
+    return back;
+  }
+
+  void deploy_host(HostRun& h) {
+    const std::string& svc = plan_.release.service;
+    const std::string& dir = plan_.release_dir;
+    std::string upload = plan_.package.sha256 + ".tar.gz";
+    h.outcome.host = h.planned.host.url;
+    h.outcome.batch = h.planned.batch;
+    auto transport = make_transport(h.planned.host, svc, options_.transport);
+    auto fail_with = [&](const std::string& note) {
+      h.outcome.outcome = "failed";
+      h.outcome.note = note;
+    };
+    if (!transport) return fail_with(transport.error().message);
+    h.transport = std::move(*transport);
+    if (stop_requested()) {
+      h.outcome.outcome = "not_started";
+      return;
+    }
+    if (auto r = step(h, "prepare", [&] { return h.transport->prepare(); }); !ok(r))
+      return fail_with(why(r));
+    auto current = step(h, "current", [&] { return h.transport->run("current", {}); });
+    if (!ok(current)) return fail_with(why(current));
+    h.previous = current->output;
+    while (!h.previous.empty() && (h.previous.back() == '\n' || h.previous.back() == '\r'))
+      h.previous.pop_back();
+    if (h.previous == dir) {
+      // An earlier attempt got this host there already.
+      if (ok(health(h))) {
+        h.outcome.outcome = "unchanged";
+        h.outcome.note = "already on " + dir;
+        return;
+      }
+      return fail_with(dir + " is current there but not healthy");
+    }
+    for (auto [name, op, args] :
+         {std::tuple<const char*, const char*, std::vector<std::string>>{"upload", "receive", {upload}},
+          {"verify", "verify", {upload, plan_.package.sha256}},
+          {"unpack", "unpack", {upload, dir}}}) {
+      if (stop_requested()) {
+        h.outcome.outcome = "not_started";
+        h.outcome.note = "stopped before the switch; still on " + (h.previous.empty() ? std::string("nothing") : h.previous);
+        return;
+      }
+      fs::path input = std::string(op) == "receive" ? plan_.package_file : fs::path{};
+      auto r = step(h, name, [&] { return h.transport->run(op, args, input); });
+      if (!ok(r)) return fail_with(fmt::format("{}: {}", name, why(r)));
+    }
+    // From here the host changes; it is seen through (or switched back) even when asked to stop.
+    if (auto r = step(h, "stop", [&] { return h.transport->run("stop", {svc}, {}, std::chrono::minutes(2)); }); !ok(r))
+      return fail_with(fmt::format("stop: {}", why(r)));
+    if (auto r = step(h, "switch", [&] { return h.transport->run("switch", {dir}); }); !ok(r)) {
+      fail_with(fmt::format("switch: {}", why(r)));
+      restore(h);
+      h.outcome.outcome = "failed";
+      return;
+    }
+    h.switched = true;
+    auto started = step(h, "start", [&] {
+      return h.transport->run("start", {svc, std::to_string(h.planned.port)}, {},
+                              std::chrono::minutes(2));
+    });
+    auto healthy = ok(started) ? health(h) : started;
+    if (!ok(healthy)) {
+      std::string note = fmt::format("{}: {}", ok(started) ? "health" : "start", why(healthy));
+      restore(h);
+      h.outcome.outcome = "failed";
+      h.outcome.note = note + (h.switched ? "; could not switch back" : "; switched back");
+      return;
+    }
+    step(h, "prune", [&] { return h.transport->run("prune", {std::to_string(plan_.keep)}); });
+    h.outcome.outcome = "deployed";
+    h.outcome.note = "on " + dir;
+  }
+
+  // Runs `work` on each host, at most options_.parallel at a time.
+  void each(std::vector<HostRun*>& hosts, const std::function<void(HostRun&)>& work) {
+    size_t next = 0;
+    std::mutex m;
+    auto worker = [&] {
+      for (;;) {
+        HostRun* h;
+        {
+          std::lock_guard lock(m);
+          if (next == hosts.size()) return;
+          h = hosts[next++];
+        }
+        work(*h);
+      }
+    };
+    size_t n = std::min<size_t>(hosts.size(), static_cast<size_t>(std::max(1, options_.parallel)));
+    std::vector<std::thread> threads;
+    for (size_t i = 1; i < n; ++i) threads.emplace_back(worker);
+    worker();
+    for (auto& t : threads) t.join();
+  }
+
+  void host_finished(const HostRun& h) {
+    std::lock_guard lock(mutex_);
+    observer_.host_finished(h.outcome.host, h.outcome.outcome);
+  }
+
+  DeployResult run() {
+    DeployResult result;
+    result.deploy_id = deploy_id_;
+    std::vector<std::unique_ptr<HostRun>> all;
+    bool failed = false, interrupted = false;
+    for (const auto& batch : plan_.batches) {
+      std::vector<HostRun*> runs;
+      for (const auto& p : batch) {
+        all.push_back(std::make_unique<HostRun>());
+        all.back()->planned = p;
+        all.back()->outcome = {p.host.url, p.batch, "not_started", ""};
+        runs.push_back(all.back().get());
+      }
+      if (failed || interrupted || stop_requested()) {
+        interrupted = interrupted || (!failed && stop_requested());
+        continue;
+      }
+      each(runs, [&](HostRun& h) {
+        deploy_host(h);
+        host_finished(h);
+      });
+      for (auto* h : runs) {
+        if (h->outcome.outcome == "failed") failed = true;
+        if (h->outcome.outcome == "not_started") interrupted = true;
+      }
+      if (!failed && stop_requested()) interrupted = true;
+    }
+    bool restored_all = true;
+    if (failed) {
+      // A bad version never stays up: every host this deploy moved goes back.
+      std::vector<HostRun*> moved;
+      for (auto& h : all)
+        if (h->outcome.outcome == "deployed") moved.push_back(h.get());
+      if (!moved.empty()) {
+        std::lock_guard lock(mutex_);
+        observer_.note(fmt::format("switching {} host{} back", moved.size(), moved.size() == 1 ? "" : "s"));
+      }
+      each(moved, [&](HostRun& h) {
+        restore(h);
+        host_finished(h);
+      });
+      for (auto& h : all) restored_all = restored_all && !h->switched;
+    }
+    for (auto& h : all) {
+      if (h->transport) h->transport->close();
+      result.hosts.push_back(h->outcome);
+    }
+    std::vector<std::string> problems;
+    for (const auto& h : result.hosts)
+      if (h.outcome == "failed") problems.push_back(fmt::format("{}: {}", h.host, h.note));
+    if (failed) {
+      result.status = restored_all ? "rolled_back" : "failed";
+      result.message = fmt::format("{}", fmt::join(problems, "; "));
+    } else if (interrupted) {
+      result.status = "interrupted";
+      result.message = lost_lease_ ? lease_message_ : std::string("stopped by the user (Ctrl-C) between steps");
+    } else {
+      result.status = "deployed";
+    }
+    return result;
+  }
+
+  // Renews the lease until `done`; a lease lost stops the deploy between steps.
+  void keep_lease(const std::atomic<bool>& done, std::mutex& m, std::condition_variable& cv) {
+    std::unique_lock lock(m);
+    while (!cv.wait_for(lock, options_.lease / 3, [&] { return done.load(); })) {
+      std::lock_guard guard(mutex_);
+      auto renewed = ledger_.renew_lease(deploy_id_, plan_.release.service, plan_.release.env,
+                                         options_.lease);
+      if (!renewed && renewed.error().kind == ErrorKind::conflict) {
+        lease_message_ = renewed.error().message;
+        lost_lease_ = true;
+        observer_.note(lease_message_);
+      }
+    }
+  }
+
+ private:
+  Ledger& ledger_;
+  const Clock& clock_;
+  const DeployPlan& plan_;
+  const DeployOptions& options_;
+  DeployObserver& observer_;
+  int64_t deploy_id_;
+  std::mutex mutex_;  // the ledger's connection and the observer: one thread at a time
+  std::atomic<bool> lost_lease_{false};
+  std::string lease_message_;
+};
+
+}  // namespace
+
+Result<DeployResult> run_deploy(Ledger& ledger, const Clock& clock, const std::string& actor,
+                                const DeployPlan& plan, const DeployOptions& options,
+                                DeployObserver& observer) {
+  auto sha = sha256_file(plan.package_file);
+  if (!sha) return std::unexpected(sha.error());
+  DeployClaim claim;
+  claim.package_sha256 = *sha;
+  claim.batches = plan.batches_text;
+  claim.machine = machine_name();
+  claim.pid = getpid();
+  claim.pid_start = process_start_time(claim.pid);
+  claim.lease = options.lease;
+  auto started = ledger.start_deploy(actor, plan.release.id, claim);
+  if (!started) return std::unexpected(started.error());
+  for (const auto& line : started->recovered) observer.note(line);
+  observer.started(plan, started->deploy.id);
+  Runner runner(ledger, clock, plan, options, observer, started->deploy.id);
+  std::atomic<bool> done{false};
+  std::mutex m;
+  std::condition_variable cv;
+  std::thread lease([&] { runner.keep_lease(done, m, cv); });
+  auto result = runner.run();
+  {
+    std::lock_guard lock(m);
+    done = true;
+  }
+  cv.notify_all();
+  lease.join();
+  result.recovered = started->recovered;
+  auto finished = ledger.finish_deploy(actor, result.deploy_id, result.status, result.message);
+  if (!finished) return std::unexpected(finished.error());
+  return result;
+}
+
+}  // namespace beaver

@@ -1,0 +1,333 @@
+// The ledger's side of deploys: the lease on a service's environment, the checks made inside it,
+// the steps recorded as they happen, the outcome, and rollbacks.
+
+#include <algorithm>
+
+#include "audit/audit.hpp"
+#include "ledger/ledger.hpp"
+#include "ledger/release_lookup.hpp"
+#include "model/names.hpp"
+#include "process/process.hpp"
+
+namespace beaver {
+namespace {
+
+bool may_deploy(const User& u) { return u.has(Role::ops) || u.has(Role::admin); }
+
+// Whether the lease's holder is gone: its time ran out, or it ran on this machine and its process
+// is no longer there.
+std::optional<std::string> holder_gone(const DeployLease& l, Timestamp now) {
+  if (now >= l.expires_at)
+    return fmt::format("its lease expired at {}", format_utc(l.expires_at));
+  if (l.machine == machine_name() && process_start_time(l.pid) != l.pid_start)
+    return fmt::format("its process {} on {} is gone", l.pid, l.machine);
+  return std::nullopt;
+}
+
+Error held_by(const DeployLease& l) {
+  return Error{ErrorKind::conflict,
+               fmt::format("{} on {} is being deployed by {}: deploy {} (pid {} on {}, since {}); "
+                           "its lease runs until {}",
+                           l.service, l.env, l.actor, l.deploy_id, l.pid, l.machine,
+                           format_utc(l.acquired_at), format_utc(l.expires_at))};
+}
+
+// Ends the deploy holding `l`, which died, as interrupted, with its release.
+std::string recover(StoreTransaction& tx, const DeployLease& l, const std::string& why,
+                    const std::string& actor, Timestamp now) {
+  std::string line = fmt::format("deploy {} of {} on {} was interrupted ({}); its lease is taken over",
+                                 l.deploy_id, l.service, l.env, why);
+  if (auto d = tx.find_deploy(l.deploy_id); d && d->status == "running") {
+    d->status = "interrupted";
+    d->finished_at = now;
+    d->message = fmt::format("interrupted: {}", why);
+    tx.update_deploy(*d);
+    if (auto r = tx.find_release(d->release_id); r && r->state == ReleaseState::deploying) {
+      r->state = ReleaseState::interrupted;
+      tx.update_release(*r);
+      append_audit(tx, now, actor, "release.deploy_interrupted", release_subject(r->id),
+                   AuditPayload()
+                       .set("deploy", d->id)
+                       .set("why", why)
+                       .set("status", std::string(to_string(r->state))));
+    }
+  }
+  tx.delete_lease(l.service, l.env, l.deploy_id);
+  return line;
+}
+
+// What must hold for `r` to be deployed now, whoever holds the lease; returns its package.
+Result<PackageRecord> deploy_checks(StoreTransaction& tx, const Policy& p, const Release& r,
+                                    const DeployClaim& claim, Timestamp now) {
+  using S = ReleaseState;
+  if (r.state == S::submitted)
+    return fail(ErrorKind::refused, "release {} is not approved yet; it cannot be deployed", r.id);
+  if (r.state != S::approved && r.state != S::failed && r.state != S::interrupted)
+    return fail(ErrorKind::conflict, "release {} is {}; only an approved release is deployed",
+                r.id, to_string(r.state));
+  // A failed or interrupted release is tried again on the approvals it had, while they hold.
+  Release as_approved = r;
+  as_approved.state = S::approved;
+  if (build_release_view(tx, p, as_approved, now).approval_expired)
+    return fail(ErrorKind::refused,
+                "the approval of release {} expired (approvals hold {} before a deploy); "
+                "approve it again",
+                r.id, format_duration(p.approval_expires));
+  if (!r.package_sha256)
+    return fail(ErrorKind::refused,
+                "release {} names no package; only a release submitted with --package FILE is "
+                "deployed",
+                r.id);
+  if (claim.package_sha256 != *r.package_sha256)
+    return fail(ErrorKind::refused,
+                "the package file for release {} has sha256 {}, but the ledger recorded {}: it "
+                "changed after packaging; refused",
+                r.id, claim.package_sha256, *r.package_sha256);
+  auto package = tx.find_package(*r.package_sha256);
+  if (!package)
+    return fail(ErrorKind::internal, "release {} names package {}, which the ledger lacks", r.id,
+                *r.package_sha256);
+  auto live = tx.deployed_releases(r.service, r.env, 1);
+  if (!live.empty() && live.front().id != r.id && r.type != ReleaseType::rollback) {
+    const Release& l = live.front();
+    bool older = r.id < l.id || compare_versions(r.version, l.version) < 0;
+    if (older)
+      return fail(ErrorKind::refused,
+                  "release {} ({} {}) is older than release {} ({}), live on {}; an older "
+                  "version goes back only as a rollback: beaver rollback {} --env {} --to {}",
+                  r.id, r.service, r.version, l.id, l.version, r.env, r.service, r.env,
+                  r.version);
+  }
+  return *package;
+}
+
+}  // namespace
+
+Result<DeployStarted> Ledger::start_deploy(const std::string& actor, int64_t release_id,
+                                           const DeployClaim& claim) {
+  auto pol = policy();
+  if (!pol) return std::unexpected(pol.error());
+  const Policy& p = **pol;
+  DeployStarted out;
+  BEAVER_TRY(store_.write([&](StoreTransaction& tx) -> Result<void> {
+    out = {};
+    auto now = clock_.now();
+    auto me = acting_user(tx, actor);
+    if (!me) return std::unexpected(me.error());
+    if (!may_deploy(*me))
+      return fail(ErrorKind::refused, "only ops or an admin deploys; {} is {}", me->name,
+                  roles_text(me->roles));
+    auto found = find_release(tx, release_id);
+    if (!found) return std::unexpected(found.error());
+    Release r = *found;
+    if (auto l = tx.find_lease(r.service, r.env)) {
+      auto gone = holder_gone(*l, now);
+      if (!gone) return std::unexpected(held_by(*l));
+      out.recovered.push_back(recover(tx, *l, *gone, actor, now));
+      if (auto again = tx.find_release(release_id)) r = *again;
+    }
+    auto package = deploy_checks(tx, p, r, claim, now);
+    if (!package) return std::unexpected(package.error());
+    using S = ReleaseState;
+    BEAVER_TRY(transition(r.id, r.state, S::deploying));
+    tx.update_release(r);
+    DeployRecord d{0, r.id, actor, "running", claim.batches, now, std::nullopt, std::nullopt};
+    d.id = tx.insert_deploy(d);
+    tx.put_lease(DeployLease{r.service, r.env, d.id, actor, claim.machine, claim.pid,
+                             claim.pid_start, now, now + claim.lease});
+    append_audit(tx, now, actor, "release.deploy", release_subject(r.id),
+                 AuditPayload()
+                     .set("deploy", d.id)
+                     .set("package_sha256", *r.package_sha256)
+                     .set("batches", claim.batches)
+                     .set("status", std::string(to_string(r.state))));
+    out.deploy = d;
+    out.release = r;
+    out.package = *package;
+    return {};
+  }));
+  return out;
+}
+
+Result<std::vector<std::string>> Ledger::check_deploy(const std::string& actor,
+                                                      int64_t release_id,
+                                                      const DeployClaim& claim) {
+  auto pol = policy();
+  if (!pol) return std::unexpected(pol.error());
+  std::vector<std::string> notes;
+  BEAVER_TRY(store_.read([&](StoreTransaction& tx) -> Result<void> {
+    auto now = clock_.now();
+    auto me = acting_user(tx, actor);
+    if (!me) return std::unexpected(me.error());
+    if (!may_deploy(*me))
+      return fail(ErrorKind::refused, "only ops or an admin deploys; {} is {}", me->name,
+                  roles_text(me->roles));
+    auto r = find_release(tx, release_id);
+    if (!r) return std::unexpected(r.error());
+    if (auto l = tx.find_lease(r->service, r->env)) {
+      auto gone = holder_gone(*l, now);
+      if (!gone) return std::unexpected(held_by(*l));
+      notes.push_back(fmt::format("deploy {} holds the lease but {}: it would be taken over",
+                                  l->deploy_id, *gone));
+    }
+    auto package = deploy_checks(tx, **pol, *r, claim, now);
+    if (!package) return std::unexpected(package.error());
+    return {};
+  }));
+  return notes;
+}
+
+Result<void> Ledger::record_step(const DeployStep& step) {
+  return store_.write([&](StoreTransaction& tx) -> Result<void> {
+    tx.insert_deploy_step(step);
+    return {};
+  });
+}
+
+Result<void> Ledger::renew_lease(int64_t deploy_id, const std::string& service,
+                                 const std::string& env, std::chrono::seconds lease) {
+  return store_.write([&](StoreTransaction& tx) -> Result<void> {
+    auto l = tx.find_lease(service, env);
+    if (!l || l->deploy_id != deploy_id)
+      return fail(ErrorKind::conflict,
+                  "deploy {} lost its lease on {} {} (it ran out and was taken over)", deploy_id,
+                  service, env);
+    l->expires_at = clock_.now() + lease;
+    tx.put_lease(*l);
+    return {};
+  });
+}
+
+Result<ReleaseView> Ledger::finish_deploy(const std::string& actor, int64_t deploy_id,
+                                          const std::string& status,
+                                          const std::optional<std::string>& message) {
+  auto to = release_state_from_string(status);
+  using S = ReleaseState;
+  if (!to || (*to != S::deployed && *to != S::failed && *to != S::rolled_back &&
+              *to != S::interrupted))
+    return fail(ErrorKind::internal, "a deploy cannot end as '{}'", status);
+  auto pol = policy();
+  if (!pol) return std::unexpected(pol.error());
+  const Policy& p = **pol;
+  ReleaseView view;
+  BEAVER_TRY(store_.write([&](StoreTransaction& tx) -> Result<void> {
+    auto now = clock_.now();
+    auto d = tx.find_deploy(deploy_id);
+    if (!d) return fail(ErrorKind::not_found, "no deploy {}", deploy_id);
+    if (d->status != "running")
+      return fail(ErrorKind::conflict, "deploy {} already ended as {}", deploy_id, d->status);
+    auto found = find_release(tx, d->release_id);
+    if (!found) return std::unexpected(found.error());
+    Release r = *found;
+    // What ran there before, read before this deploy counts as live.
+    auto before = tx.deployed_releases(r.service, r.env, 1);
+    d->status = status;
+    d->finished_at = now;
+    d->message = message;
+    tx.update_deploy(*d);
+    BEAVER_TRY(transition(r.id, r.state, *to));
+    if (*to == S::deployed) r.deployed_at = now;
+    tx.update_release(r);
+    tx.delete_lease(r.service, r.env, deploy_id);
+    AuditPayload payload;
+    payload.set("deploy", deploy_id).set("status", std::string(to_string(r.state)));
+    if (message) payload.set("message", *message);
+    append_audit(tx, now, actor, *to == S::deployed ? "release.deployed" : "release.deploy_ended",
+                 release_subject(r.id), payload);
+    // A rollback that landed retires the release it replaced.
+    if (*to == S::deployed && r.type == ReleaseType::rollback && !before.empty() &&
+        before.front().id != r.id && before.front().state == S::deployed) {
+      Release replaced = before.front();
+      replaced.state = S::rolled_back;
+      tx.update_release(replaced);
+      append_audit(tx, now, actor, "release.rolled_back", release_subject(replaced.id),
+                   AuditPayload().set("by_release", r.id).set("status", "rolled_back"));
+    }
+    view = build_release_view(tx, p, r, now);
+    return {};
+  }));
+  return view;
+}
+
+Result<ReleaseView> Ledger::rollback(const std::string& actor, const std::string& service,
+                                     const std::string& env,
+                                     const std::optional<std::string>& to) {
+  BEAVER_TRY(check_name("service", service));
+  BEAVER_TRY(check_name("environment", env));
+  if (to) BEAVER_TRY(check_name("version", *to));
+  std::optional<Release> target;
+  BEAVER_TRY(store_.read([&](StoreTransaction& tx) -> Result<void> {
+    auto me = acting_user(tx, actor);
+    if (!me) return std::unexpected(me.error());
+    auto deployed = tx.deployed_releases(service, env, 1000);
+    if (deployed.empty())
+      return fail(ErrorKind::not_found, "the ledger has no deploy of {} on {}: nothing to roll back",
+                  service, env);
+    const Release& live = deployed.front();
+    if (to && *to == live.version)
+      return fail(ErrorKind::refused, "{} {} is already live on {} (release {})", service, *to,
+                  env, live.id);
+    for (const auto& r : std::vector<Release>(deployed.begin() + 1, deployed.end())) {
+      if (r.state == ReleaseState::rolled_back || !r.package_sha256) continue;
+      if (to ? r.version == *to : r.version != live.version) {
+        target = r;
+        break;
+      }
+    }
+    if (!target)
+      return fail(ErrorKind::not_found,
+                  to ? fmt::format("{} {} was never deployed on {} (or was rolled back since)",
+                                   service, *to, env)
+                     : fmt::format("no earlier version of {} was deployed on {}", service, env));
+    return {};
+  }));
+  SubmitRequest req;
+  req.service = service;
+  req.env = env;
+  req.package_sha256 = target->package_sha256;
+  req.package_file = fmt::format("the package of release {}", target->id);
+  req.rollback = true;
+  return submit(actor, req);
+}
+
+Result<LiveState> Ledger::live(const std::string& actor, const std::string& service,
+                               const std::string& env) {
+  BEAVER_TRY(check_name("service", service));
+  BEAVER_TRY(check_name("environment", env));
+  LiveState out;
+  BEAVER_TRY(store_.read([&](StoreTransaction& tx) -> Result<void> {
+    auto me = acting_user(tx, actor);
+    if (!me) return std::unexpected(me.error());
+    if (!tx.find_service(service)) return fail(ErrorKind::not_found, "unknown service '{}'", service);
+    out.deployed = tx.deployed_releases(service, env, 100);
+    if (!out.deployed.empty() && out.deployed.front().package_sha256)
+      out.package = tx.find_package(*out.deployed.front().package_sha256);
+    out.lease = tx.find_lease(service, env);
+    return {};
+  }));
+  return out;
+}
+
+Result<PackageRecord> Ledger::package(const std::string& actor, const std::string& sha256) {
+  PackageRecord out;
+  BEAVER_TRY(store_.read([&](StoreTransaction& tx) -> Result<void> {
+    auto me = acting_user(tx, actor);
+    if (!me) return std::unexpected(me.error());
+    auto p = tx.find_package(sha256);
+    if (!p) return fail(ErrorKind::not_found, "no package {} in the ledger", sha256);
+    out = *p;
+    return {};
+  }));
+  return out;
+}
+
+Result<bool> Ledger::host_received(const std::string& host, int64_t release_id) {
+  bool out = false;
+  BEAVER_TRY(store_.read([&](StoreTransaction& tx) -> Result<void> {
+    out = tx.host_received(host, release_id);
+    return {};
+  }));
+  return out;
+}
+
+}  // namespace beaver

@@ -1,0 +1,252 @@
+#!/usr/bin/env bash
+# beaver deploy, rollback and status with the real packaged hello-service on three local: hosts
+# and two ssh:// hosts served by a real sshd on 127.0.0.1: a deploy in batches, a version whose
+# health check fails switched back everywhere, the refusals (unapproved, changed package, lease
+# held, older release, a package escaping its folder), a deploy killed with SIGKILL whose lease is
+# recovered, a rollback, and status catching a file edited on a host.
+source "$(dirname "$0")/lib.sh"
+SOURCE_DIR=$(cd "$(dirname "$0")/../.." && pwd)
+export BEAVER_POLICY="$(cd "$(dirname "$0")" && pwd)/policy.yaml" BEAVER_NOW=2026-11-24T10:30:00+08:00
+for tool in java mvn curl /usr/sbin/sshd ssh ssh-keygen; do
+  command -v "$tool" >/dev/null || { echo "SKIP: $tool is not installed"; exit 77; }
+done
+commit() { git -c user.email=ci@example.com -c user.name=ci commit -qam "$1"; }
+db() { sqlite3 "$BEAVER_HOME/beaver.db" "$1"; }
+
+# Five free ports for the five hosts' services, one for sshd.
+ports=()
+p=$((20000 + RANDOM % 20000))
+while [ "${#ports[@]}" -lt 6 ]; do
+  (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null || ports+=("$p")
+  p=$((p + 1))
+done
+H=$WORK/hosts
+mkdir -p "$H"
+
+# A real sshd on loopback, with keys made here (../shared/notes/test-sshd.md).
+S=$WORK/sshd
+mkdir -p "$S" /run/sshd
+ssh-keygen -q -t ed25519 -N '' -f "$S/host_key"
+ssh-keygen -q -t ed25519 -N '' -f "$S/client_key"
+cp "$S/client_key.pub" "$S/authorized_keys" && chmod 600 "$S/authorized_keys"
+cat >"$S/sshd_config" <<CONF
+Port ${ports[5]}
+ListenAddress 127.0.0.1
+HostKey $S/host_key
+AuthorizedKeysFile $S/authorized_keys
+PidFile $S/sshd.pid
+StrictModes no
+UsePAM no
+PasswordAuthentication no
+KbdInteractiveAuthentication no
+CONF
+cat >"$S/ssh_config" <<CONF
+Host *
+  IdentityFile $S/client_key
+  IdentitiesOnly yes
+  StrictHostKeyChecking no
+  UserKnownHostsFile $S/known_hosts
+  LogLevel ERROR
+CONF
+/usr/sbin/sshd -f "$S/sshd_config" -E "$S/sshd.log"
+for _ in $(seq 50); do [ -s "$S/sshd.pid" ] && break; sleep 0.1; done
+export BEAVER_SSH_CONFIG=$S/ssh_config
+me=$(id -un)
+
+cleanup() {
+  for d in "$H"/*/hello-service; do
+    [ -n "${KEEP_WORK:-}" ] && break
+    [ -x "$d/current/bin/hello-service" ] && "$d/current/bin/hello-service" stop >/dev/null 2>&1
+  done
+  [ -s "$S/sshd.pid" ] && kill "$(cat "$S/sshd.pid")" 2>/dev/null
+  [ -n "${KEEP_WORK:-}" ] || rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+ok user add ann --team platform --role admin --as ann
+ok user add bob --team payments --role developer --as ann
+ok user add dan --team payments --role developer --as ann
+ok user add olga --team platform --role ops --as ann
+
+# hello-service with five hosts for the test environment: three local, two over ssh.
+hs=$WORK/hello-service
+cp -r "$SOURCE_DIR/examples/hello-service" "$hs"
+rm -rf "$hs/target" "$hs/dist"
+cat >"$hs/beaver.yaml" <<YAML
+service: hello-service
+team: payments
+pipeline: java-maven
+version: pom
+package:
+  jar: target/hello-service.jar
+  conf: [src/main/conf/application.properties]
+jvm_options: [-Xms32m, -Xmx128m]
+health: {port: 8080, path: /health, timeout: 20s}
+environments:
+  test:
+    keep: 2
+    hosts:
+      - {url: "local:$H/l1", port: ${ports[0]}}
+      - {url: "local:$H/l2", port: ${ports[1]}}
+      - {url: "local:$H/l3", port: ${ports[2]}}
+      - {url: "ssh://$me@127.0.0.1:${ports[5]}$H/s1", port: ${ports[3]}}
+      - {url: "ssh://$me@127.0.0.1:${ports[5]}$H/s2", port: ${ports[4]}}
+  prod:
+    hosts:
+      - {url: "local:$H/p1", port: ${ports[0]}}
+YAML
+cd "$hs" && git init -q && git add -A && git -c user.email=ci@example.com -c user.name=ci commit -qm "1.4.2"
+ok package --as bob -o json
+sha1=$(printf '%s' "$OUT" | jq -r .sha256)
+ok release submit hello-service --env test --package dist/hello-service-1.4.2.tar.gz --as bob -o json
+r1=$(printf '%s' "$OUT" | jq -r .id)
+expect_eq "$(printf '%s' "$OUT" | jq -r .status)" "approved" "test needs no approval"
+
+# Only ops (or an admin) deploys.
+refused 1 "only ops or an admin deploys" deploy "$r1" --as bob
+
+# The dry run shows the plan and changes nothing.
+before=$(audit_count)
+ok deploy "$r1" --dry-run --batches 1,50%,100% --as olga
+expect_match "$OUT" "batch 1:" "dry run lists batches"
+expect_match "$OUT" "batch 3:" "dry run: 1, then half of five (3), then the rest"
+expect_eq "$(audit_count)" "$before" "a dry run records nothing"
+[ ! -e "$H/l1/hello-service/current" ] || fail "a dry run touched a host"
+
+# The first deploy, canary first: every host runs 1.4.2 and answers.
+ok deploy "$r1" --batches 1,50%,100% --as olga -o json
+expect_eq "$(printf '%s' "$OUT" | jq -r .status)" "deployed" "first deploy"
+expect_eq "$(printf '%s' "$OUT" | jq -r '[.hosts[].outcome] | unique | join(",")')" "deployed" \
+  "every host deployed"
+expect_eq "$(printf '%s' "$OUT" | jq -r '[.hosts[].batch] | join(",")')" "1,2,2,3,3" "batches"
+for i in 0 1 2 3 4; do
+  expect_eq "$(curl -s "http://127.0.0.1:${ports[$i]}/version" | jq -r .version)" "1.4.2" \
+    "host $((i + 1)) answers 1.4.2"
+done
+expect_eq "$(readlink "$H/s1/hello-service/current")" "releases/1.4.2-$r1" "ssh host's current"
+expect_eq "$(db "SELECT status FROM releases WHERE id = $r1")" "deployed" "release deployed"
+ok release show "$r1" -o json --as olga
+expect_eq "$(printf '%s' "$OUT" | jq -r '.deploy[0].steps | map(select(.step == "health" and .status == "ok")) | length')" \
+  "5" "five health checks recorded"
+ok status hello-service --env test -o json --as olga
+expect_eq "$(printf '%s' "$OUT" | jq -r '[.hosts[] | .running and .healthy and (.drift | length == 0)] | all')" \
+  "true" "status: all running, healthy, no drift"
+
+# status notices a file edited on a host, and exits 1.
+conf=$H/l2/hello-service/current/conf/application.properties
+cp "$conf" "$WORK/conf.orig"
+echo "greeting=edited by hand" >>"$conf"
+run status hello-service --env test --as olga
+[ "$RC" -eq 1 ] || fail "status exits 1 on drift"
+expect_match "$OUT" "conf/application.properties was changed" "status names the edited file"
+cp "$WORK/conf.orig" "$conf"
+
+# 1.4.3 takes itself out of service: its canary fails health, and is switched back.
+sed -i 's|<version>1.4.2</version>|<version>1.4.3</version>|' pom.xml
+sed -i 's|^maintenance=false|maintenance=true|' src/main/conf/application.properties
+commit "1.4.3"
+ok package --as bob -o json
+ok release submit hello-service --env test --package dist/hello-service-1.4.3.tar.gz --as bob -o json
+r2=$(printf '%s' "$OUT" | jq -r .id)
+BEAVER_ENV="" run deploy "$r2" --batches 1,100% --as olga
+[ "$RC" -eq 1 ] || fail "a failed health check fails the deploy"
+expect_match "$ERR" "ended rolled_back" "the release is rolled back"
+expect_eq "$(db "SELECT status FROM releases WHERE id = $r2")" "rolled_back" "release 2 rolled_back"
+expect_eq "$(readlink "$H/l1/hello-service/current")" "releases/1.4.2-$r1" "the canary is back"
+expect_eq "$(curl -s "http://127.0.0.1:${ports[0]}/version" | jq -r .version)" "1.4.2" \
+  "the canary answers 1.4.2 again"
+expect_eq "$(readlink "$H/s2/hello-service/current")" "releases/1.4.2-$r1" \
+  "later batches never started"
+
+# Refusals: nothing changes.
+ok release submit hello-service --env prod --package dist/hello-service-1.4.3.tar.gz --as bob -o json
+r3=$(printf '%s' "$OUT" | jq -r .id)
+before=$(audit_count)
+refused 1 "release $r3 is not approved yet" deploy "$r3" --as olga
+ok release submit hello-service --env test --package "$(ls "$BEAVER_HOME"/packages/$sha1.tar.gz)" --as bob -o json
+r4=$(printf '%s' "$OUT" | jq -r .id)
+cp "$BEAVER_HOME/packages/$sha1.tar.gz" "$WORK/kept"
+printf 'x' >>"$BEAVER_HOME/packages/$sha1.tar.gz"
+before=$(audit_count)
+refused 1 "changed after packaging" deploy "$r4" --as olga
+expect_eq "$(audit_count)" "$before" "a refused deploy records nothing"
+cp "$WORK/kept" "$BEAVER_HOME/packages/$sha1.tar.gz"
+
+# A deploy killed with SIGKILL mid-way: the lease it held names it to a second deploy, then is
+# recovered once its process is gone; every host stays on a complete release.
+ok release submit hello-service --env test --package dist/hello-service-1.4.3.tar.gz --as bob -o json
+r5=$(printf '%s' "$OUT" | jq -r .id)
+"$BEAVER_BIN" deploy "$r5" --as olga >"$WORK/killed.out" 2>&1 &
+killed=$!
+for _ in $(seq 300); do
+  [ "$(db "SELECT count(*) FROM deploy_steps st JOIN deploys d ON d.id = st.deploy_id WHERE d.release_id = $r5 AND st.step = 'start'")" -ge 1 ] && break
+  sleep 0.1
+done
+refused 1 "is being deployed by olga: deploy [0-9]+ \(pid $killed" deploy "$r4" --as olga
+kill -KILL "$killed"
+wait "$killed" 2>/dev/null || true
+for d in "$H"/l1 "$H"/l2 "$H"/l3 "$H"/s1 "$H"/s2; do
+  target=$(readlink "$d/hello-service/current")
+  [ -f "$d/hello-service/$target/MANIFEST.json" ] || fail "$d: current is not a complete release"
+done
+ok deploy "$r4" --as olga
+expect_match "$ERR" "was interrupted .*its lease is taken over" "the dead deploy's lease is recovered"
+expect_eq "$(db "SELECT status FROM releases WHERE id = $r5")" "interrupted" "the killed deploy's release"
+for i in 0 1 2 3 4; do
+  expect_eq "$(curl -s "http://127.0.0.1:${ports[$i]}/health" | jq -r .status)" "UP" \
+    "host $((i + 1)) healthy after recovery"
+done
+
+# An older release cannot overwrite a newer one, except as a rollback.
+ok release submit hello-service --env test --package "$WORK/kept" --as bob -o json
+r6=$(printf '%s' "$OUT" | jq -r .id)
+refused 1 "release $r1 is deployed; only an approved release is deployed" deploy "$r1" --as olga
+
+# A third version, then a rollback to the one before it.
+sed -i 's|<version>1.4.3</version>|<version>1.4.4</version>|' pom.xml
+sed -i 's|^maintenance=true|maintenance=false|' src/main/conf/application.properties
+commit "1.4.4"
+ok package --as bob -o json
+ok release submit hello-service --env test --package dist/hello-service-1.4.4.tar.gz --as bob -o json
+r7=$(printf '%s' "$OUT" | jq -r .id)
+ok deploy "$r7" --as olga
+expect_eq "$(curl -s "http://127.0.0.1:${ports[3]}/version" | jq -r .version)" "1.4.4" "1.4.4 live"
+refused 1 "older than release $r7 \(1.4.4\), live on test; an older version goes back only as a rollback" \
+  deploy "$r6" --as olga
+ok rollback hello-service --env test --as olga
+expect_match "$OUT" "a rollback of hello-service on test to 1.4.2" "rollback goes to the version before"
+expect_eq "$(curl -s "http://127.0.0.1:${ports[4]}/version" | jq -r .version)" "1.4.2" "1.4.2 back"
+expect_eq "$(db "SELECT status FROM releases WHERE id = $r7")" "rolled_back" "1.4.4 is rolled back"
+expect_eq "$(db "SELECT type || ' ' || status FROM releases ORDER BY id DESC LIMIT 1")" \
+  "rollback deployed" "the rollback release"
+refused 1 "never deployed on test" rollback hello-service --env test --to 9.9.9 --as olga
+ls "$H/l1/hello-service/releases" >"$WORK/kept-releases"
+expect_eq "$(wc -l <"$WORK/kept-releases")" "2" "keep: 2 releases kept on a host"
+
+# A package with a member escaping its folder is refused whole, and nothing is written.
+mkdir -p "$WORK/evil/pkg" && echo pwned >"$WORK/evil/pkg/x"
+for member in "../escaped" "/tmp/beaver-escaped-$$"; do
+  tar -czf "$WORK/evil.tar.gz" -P -C "$WORK/evil/pkg" --transform "s|^x\$|$member|" x
+  esha=$(sha256sum "$WORK/evil.tar.gz" | cut -d' ' -f1)
+  mkdir -p "$BEAVER_HOME/packages" && cp "$WORK/evil.tar.gz" "$BEAVER_HOME/packages/$esha.tar.gz"
+  db "INSERT INTO packages (sha256, service, version, file_name, size, git_commit, commit_time,
+        allow_dirty, builder, registered_at, manifest_json)
+      VALUES ('$esha', 'hello-service', '9.0.0', 'evil.tar.gz', 1, 'abcdef1', '2026-11-24T00:00:00Z',
+        0, 'bob', '2026-11-24T00:00:00Z', '{}');
+      INSERT INTO releases (service, env, version, package_sha256, type, status, submitter,
+        submitted_at, approved_at) VALUES ('hello-service', 'test', '9.0.0', '$esha', 'normal',
+        'approved', 'bob', '2026-11-24T02:30:00Z', '2026-11-24T02:30:00Z');"
+  evil=$(db "SELECT max(id) FROM releases")
+  refused 1 "would escape its folder|absolute" deploy "$evil" --as olga
+done
+[ ! -e "$H/l1/hello-service/escaped" ] && [ ! -e "$H/l1/escaped" ] && [ ! -e "/tmp/beaver-escaped-$$" ] ||
+  fail "an escaping member was written"
+
+# Names with shell metacharacters never reach a host.
+sed -i "s|local:$H/l1|local:$H/l1;touch\${IFS}$WORK/pwned|" beaver.yaml
+refused 2 "beaver.yaml:[0-9]+:[0-9]+: " validate
+[ ! -e "$WORK/pwned" ] || fail "a host name ran a command"
+git checkout -q beaver.yaml
+
+ok audit verify
+finish
