@@ -66,28 +66,33 @@ Result<void> keep_package(const fs::path& home, const fs::path& file, const std:
 }
 
 Result<std::vector<int>> batch_sizes(const std::string& spec, int hosts) {
+  auto bad = [&] {
+    return fail(ErrorKind::bad_input,
+                "batches '{}': a comma-separated list of host counts (1, 2...) or shares (1% to "
+                "100%)",
+                spec);
+  };
   std::vector<int> sizes;
   int reached = 0;
   std::string_view rest = spec;
-  while (!rest.empty() && reached < hosts) {
+  do {
     auto comma = rest.find(',');
     std::string_view item = rest.substr(0, comma);
     rest = comma == std::string_view::npos ? std::string_view{} : rest.substr(comma + 1);
+    if (comma != std::string_view::npos && rest.empty()) return bad();
     bool percent = item.ends_with('%');
     if (percent) item.remove_suffix(1);
     int n = 0;
     auto [end, ec] = std::from_chars(item.data(), item.data() + item.size(), n);
     if (item.empty() || ec != std::errc{} || end != item.data() + item.size() || n < 1 ||
         (percent && n > 100))
-      return fail(ErrorKind::bad_input,
-                  "batches '{}': each item is a host count (1, 2...) or a share (1% to 100%)",
-                  spec);
+      return bad();
     int target = percent ? (hosts * n + 99) / 100 : std::min(n, hosts);
     if (target > reached) {
       sizes.push_back(target - reached);
       reached = target;
     }
-  }
+  } while (!rest.empty());
   if (reached < hosts) sizes.push_back(hosts - reached);
   return sizes;
 }
@@ -116,10 +121,10 @@ Result<DeployPlan> plan_deploy(Ledger& ledger, const std::string& actor, int64_t
                 r.id, package->file_name, plan.package_file.parent_path().string());
   // Every member is checked here, before any byte reaches a host.
   std::string spec_text;
-  auto members = read_archive(plan.package_file,
-                              [&](const ArchiveMember& m, const std::string& content) {
-                                if (m.path == "beaver.yaml") spec_text = content;
-                              });
+  auto members =
+      read_archive(plan.package_file, [&](const ArchiveMember& m, const std::string& content) {
+        if (m.path == "beaver.yaml") spec_text = content;
+      });
   if (!members)
     return fail(ErrorKind::refused, "release {}: its package is refused: {}", r.id,
                 members.error().message);
@@ -152,8 +157,8 @@ Result<DeployPlan> plan_deploy(Ledger& ledger, const std::string& actor, int64_t
   for (size_t b = 0; b < sizes->size(); ++b) {
     std::vector<PlannedHost> batch;
     for (int i = 0; i < (*sizes)[b]; ++i, ++next)
-      batch.push_back({e.hosts[next], e.hosts[next].port.value_or(plan.spec.health.port),
-                       static_cast<int>(b)});
+      batch.push_back(
+          {e.hosts[next], e.hosts[next].port.value_or(plan.spec.health.port), static_cast<int>(b)});
     plan.batches.push_back(std::move(batch));
   }
   return plan;

@@ -58,9 +58,9 @@ class Runner {
     s.batch = h.planned.batch;
     s.step = name;
     s.started_at = at;
-    s.elapsed_ms = std::chrono::duration_cast<milliseconds>(std::chrono::steady_clock::now() -
-                                                            started)
-                       .count();
+    s.elapsed_ms =
+        std::chrono::duration_cast<milliseconds>(std::chrono::steady_clock::now() - started)
+            .count();
     if (!reply) {
       s.status = "failed";
       s.output = reply.error().message;
@@ -110,8 +110,8 @@ class Runner {
       bool unlinked = ok(step(h, "unlink", [&] { return h.transport->run("unlink", {}); }));
       h.switched = !unlinked;
       h.outcome.outcome = unlinked ? "restored" : "failed";
-      h.outcome.note = unlinked ? "stopped; no earlier release to go back to"
-                                : "could not remove current";
+      h.outcome.note =
+          unlinked ? "stopped; no earlier release to go back to" : "could not remove current";
       return unlinked;
     }
     if (!ok(step(h, "switch-back", [&] { return h.transport->run("switch", {h.previous}); }))) {
@@ -120,14 +120,15 @@ class Runner {
       return false;
     }
     h.switched = false;
-    bool back =
-        ok(step(h, "start", [&] {
-          return h.transport->run("start", {svc, std::to_string(h.planned.port)}, {},
-                                  std::chrono::minutes(2));
-        })) &&
-        ok(health(h));
+    bool back = ok(step(h, "start",
+                        [&] {
+                          return h.transport->run("start", {svc, std::to_string(h.planned.port)},
+                                                  {}, std::chrono::minutes(2));
+                        })) &&
+                ok(health(h));
     h.outcome.outcome = back ? "restored" : "failed";
-    h.outcome.note = back ? "back on " + h.previous : "switched back to " + h.previous + ", but it is not healthy";
+    h.outcome.note = back ? "back on " + h.previous
+                          : "switched back to " + h.previous + ", but it is not healthy";
     return back;
   }
 
@@ -164,13 +165,14 @@ class Runner {
       }
       return fail_with(dir + " is current there but not healthy");
     }
-    for (auto [name, op, args] :
-         {std::tuple<const char*, const char*, std::vector<std::string>>{"upload", "receive", {upload}},
-          {"verify", "verify", {upload, plan_.package.sha256}},
-          {"unpack", "unpack", {upload, dir}}}) {
+    for (auto [name, op, args] : {std::tuple<const char*, const char*, std::vector<std::string>>{
+                                      "upload", "receive", {upload}},
+                                  {"verify", "verify", {upload, plan_.package.sha256}},
+                                  {"unpack", "unpack", {upload, dir}}}) {
       if (stop_requested()) {
         h.outcome.outcome = "not_started";
-        h.outcome.note = "stopped before the switch; still on " + (h.previous.empty() ? std::string("nothing") : h.previous);
+        h.outcome.note = "stopped before the switch; still on " +
+                         (h.previous.empty() ? std::string("nothing") : h.previous);
         return;
       }
       fs::path input = std::string(op) == "receive" ? plan_.package_file : fs::path{};
@@ -178,7 +180,9 @@ class Runner {
       if (!ok(r)) return fail_with(fmt::format("{}: {}", name, why(r)));
     }
     // From here the host changes; it is seen through (or switched back) even when asked to stop.
-    if (auto r = step(h, "stop", [&] { return h.transport->run("stop", {svc}, {}, std::chrono::minutes(2)); }); !ok(r))
+    if (auto r = step(h, "stop",
+                      [&] { return h.transport->run("stop", {svc}, {}, std::chrono::minutes(2)); });
+        !ok(r))
       return fail_with(fmt::format("stop: {}", why(r)));
     if (auto r = step(h, "switch", [&] { return h.transport->run("switch", {dir}); }); !ok(r)) {
       fail_with(fmt::format("switch: {}", why(r)));
@@ -266,7 +270,8 @@ class Runner {
         if (h->outcome.outcome == "deployed") moved.push_back(h.get());
       if (!moved.empty()) {
         std::lock_guard lock(mutex_);
-        observer_.note(fmt::format("switching {} host{} back", moved.size(), moved.size() == 1 ? "" : "s"));
+        observer_.note(
+            fmt::format("switching {} host{} back", moved.size(), moved.size() == 1 ? "" : "s"));
       }
       each(moved, [&](HostRun& h) {
         restore(h);
@@ -286,7 +291,8 @@ class Runner {
       result.message = fmt::format("{}", fmt::join(problems, "; "));
     } else if (interrupted) {
       result.status = "interrupted";
-      result.message = lost_lease_ ? lease_message_ : std::string("stopped by the user (Ctrl-C) between steps");
+      result.message =
+          lost_lease_ ? lease_message_ : std::string("stopped by the user (Ctrl-C) between steps");
     } else {
       result.status = "deployed";
     }
@@ -298,8 +304,8 @@ class Runner {
     std::unique_lock lock(m);
     while (!cv.wait_for(lock, options_.lease / 3, [&] { return done.load(); })) {
       std::lock_guard guard(mutex_);
-      auto renewed = ledger_.renew_lease(deploy_id_, plan_.release.service, plan_.release.env,
-                                         options_.lease);
+      auto renewed =
+          ledger_.renew_lease(deploy_id_, plan_.release.service, plan_.release.env, options_.lease);
       if (!renewed && renewed.error().kind == ErrorKind::conflict) {
         lease_message_ = renewed.error().message;
         lost_lease_ = true;

@@ -44,8 +44,7 @@ std::optional<int64_t> release_id_of(const std::string& dir) {
 
 void inspect_host(Ledger& ledger, const std::string& actor, const EnvStatus& env,
                   const DeployPlan& plan, const PlannedHost& p, const DeployOptions& options,
-                  std::mutex& ledger_mutex, HostStatus& s,
-                  std::unique_ptr<HostTransport>& kept) {
+                  std::mutex& ledger_mutex, HostStatus& s, std::unique_ptr<HostTransport>& kept) {
   s.host = p.host.url;
   auto transport = make_transport(p.host, env.service, options.transport);
   if (!transport) {
@@ -56,8 +55,9 @@ void inspect_host(Ledger& ledger, const std::string& actor, const EnvStatus& env
   kept = std::move(*transport);
   auto& t = *kept;
   auto prepared = t.prepare();
-  auto inspected = prepared && prepared->exit_code == 0 ? t.run("inspect", {}, {}, std::chrono::minutes(2))
-                                                        : prepared;
+  auto inspected = prepared && prepared->exit_code == 0
+                       ? t.run("inspect", {}, {}, std::chrono::minutes(2))
+                       : prepared;
   if (!inspected || inspected->exit_code != 0) {
     s.error = inspected ? inspected->output : inspected.error().message;
     while (!s.error.empty() && s.error.back() == '\n') s.error.pop_back();
@@ -87,8 +87,10 @@ void inspect_host(Ledger& ledger, const std::string& actor, const EnvStatus& env
     s.healthy = h.healthy;
     s.health = h.last;
   } else {
-    s.health = status && status->exit_code == 3 ? "not running"
-                                                 : fmt::format("status failed: {}", status ? status->output : status.error().message);
+    s.health =
+        status && status->exit_code == 3
+            ? "not running"
+            : fmt::format("status failed: {}", status ? status->output : status.error().message);
   }
   s.release_id = release_id_of(s.release_dir);
   std::optional<PackageRecord> package;
@@ -115,8 +117,7 @@ void inspect_host(Ledger& ledger, const std::string& actor, const EnvStatus& env
   s.commit = release->commit.value_or("");
   if (env.live && env.live->id != release->id)
     s.drift.push_back(fmt::format("runs release {} ({}), but the ledger's live release is {} ({})",
-                                  release->id, release->version, env.live->id,
-                                  env.live->version));
+                                  release->id, release->version, env.live->id, env.live->version));
   if (!package) return;
   auto expected = package_files(*package);
   for (const auto& [path, sha] : expected) {

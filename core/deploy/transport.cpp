@@ -29,8 +29,7 @@ Result<HostReply> run_argv(const std::vector<std::string>& argv, const fs::path&
   if (reply.output.size() > kMaxOutput) reply.output.erase(0, reply.output.size() - kMaxOutput);
   reply.exit_code = r->exit_code;
   reply.elapsed = r->elapsed;
-  if (r->timed_out)
-    reply.output += fmt::format("\n(stopped after {} s)", timeout.count() / 1000);
+  if (r->timed_out) reply.output += fmt::format("\n(stopped after {} s)", timeout.count() / 1000);
   return reply;
 }
 
@@ -169,8 +168,8 @@ Result<std::string> remote_quote(const std::string& arg) {
   if (arg.front() == '-')
     return fail(ErrorKind::bad_input, "argument '{}' for a deploy host starts with '-'", arg);
   for (unsigned char c : arg)
-    if (!std::isalnum(c) && std::string_view("._+-/:@=,").find(static_cast<char>(c)) ==
-                                std::string_view::npos)
+    if (!std::isalnum(c) &&
+        std::string_view("._+-/:@=,").find(static_cast<char>(c)) == std::string_view::npos)
       return fail(ErrorKind::bad_input, "argument '{}' for a deploy host holds '{}'", arg,
                   static_cast<char>(c));
   return "'" + arg + "'";

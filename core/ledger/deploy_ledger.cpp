@@ -17,8 +17,7 @@ bool may_deploy(const User& u) { return u.has(Role::ops) || u.has(Role::admin); 
 // Whether the lease's holder is gone: its time ran out, or it ran on this machine and its process
 // is no longer there.
 std::optional<std::string> holder_gone(const DeployLease& l, Timestamp now) {
-  if (now >= l.expires_at)
-    return fmt::format("its lease expired at {}", format_utc(l.expires_at));
+  if (now >= l.expires_at) return fmt::format("its lease expired at {}", format_utc(l.expires_at));
   if (l.machine == machine_name() && process_start_time(l.pid) != l.pid_start)
     return fmt::format("its process {} on {} is gone", l.pid, l.machine);
   return std::nullopt;
@@ -35,8 +34,9 @@ Error held_by(const DeployLease& l) {
 // Ends the deploy holding `l`, which died, as interrupted, with its release.
 std::string recover(StoreTransaction& tx, const DeployLease& l, const std::string& why,
                     const std::string& actor, Timestamp now) {
-  std::string line = fmt::format("deploy {} of {} on {} was interrupted ({}); its lease is taken over",
-                                 l.deploy_id, l.service, l.env, why);
+  std::string line =
+      fmt::format("deploy {} of {} on {} was interrupted ({}); its lease is taken over",
+                  l.deploy_id, l.service, l.env, why);
   if (auto d = tx.find_deploy(l.deploy_id); d && d->status == "running") {
     d->status = "interrupted";
     d->finished_at = now;
@@ -63,8 +63,8 @@ Result<PackageRecord> deploy_checks(StoreTransaction& tx, const Policy& p, const
   if (r.state == S::submitted)
     return fail(ErrorKind::refused, "release {} is not approved yet; it cannot be deployed", r.id);
   if (r.state != S::approved && r.state != S::failed && r.state != S::interrupted)
-    return fail(ErrorKind::conflict, "release {} is {}; only an approved release is deployed",
-                r.id, to_string(r.state));
+    return fail(ErrorKind::conflict, "release {} is {}; only an approved release is deployed", r.id,
+                to_string(r.state));
   // A failed or interrupted release is tried again on the approvals it had, while they hold.
   Release as_approved = r;
   as_approved.state = S::approved;
@@ -95,8 +95,7 @@ Result<PackageRecord> deploy_checks(StoreTransaction& tx, const Policy& p, const
       return fail(ErrorKind::refused,
                   "release {} ({} {}) is older than release {} ({}), live on {}; an older "
                   "version goes back only as a rollback: beaver rollback {} --env {} --to {}",
-                  r.id, r.service, r.version, l.id, l.version, r.env, r.service, r.env,
-                  r.version);
+                  r.id, r.service, r.version, l.id, l.version, r.env, r.service, r.env, r.version);
   }
   return *package;
 }
@@ -149,8 +148,7 @@ Result<DeployStarted> Ledger::start_deploy(const std::string& actor, int64_t rel
   return out;
 }
 
-Result<std::vector<std::string>> Ledger::check_deploy(const std::string& actor,
-                                                      int64_t release_id,
+Result<std::vector<std::string>> Ledger::check_deploy(const std::string& actor, int64_t release_id,
                                                       const DeployClaim& claim) {
   auto pol = policy();
   if (!pol) return std::unexpected(pol.error());
@@ -203,8 +201,8 @@ Result<ReleaseView> Ledger::finish_deploy(const std::string& actor, int64_t depl
                                           const std::optional<std::string>& message) {
   auto to = release_state_from_string(status);
   using S = ReleaseState;
-  if (!to || (*to != S::deployed && *to != S::failed && *to != S::rolled_back &&
-              *to != S::interrupted))
+  if (!to ||
+      (*to != S::deployed && *to != S::failed && *to != S::rolled_back && *to != S::interrupted))
     return fail(ErrorKind::internal, "a deploy cannot end as '{}'", status);
   auto pol = policy();
   if (!pol) return std::unexpected(pol.error());
@@ -250,8 +248,7 @@ Result<ReleaseView> Ledger::finish_deploy(const std::string& actor, int64_t depl
 }
 
 Result<ReleaseView> Ledger::rollback(const std::string& actor, const std::string& service,
-                                     const std::string& env,
-                                     const std::optional<std::string>& to) {
+                                     const std::string& env, const std::optional<std::string>& to) {
   BEAVER_TRY(check_name("service", service));
   BEAVER_TRY(check_name("environment", env));
   if (to) BEAVER_TRY(check_name("version", *to));
@@ -261,12 +258,12 @@ Result<ReleaseView> Ledger::rollback(const std::string& actor, const std::string
     if (!me) return std::unexpected(me.error());
     auto deployed = tx.deployed_releases(service, env, 1000);
     if (deployed.empty())
-      return fail(ErrorKind::not_found, "the ledger has no deploy of {} on {}: nothing to roll back",
-                  service, env);
+      return fail(ErrorKind::not_found,
+                  "the ledger has no deploy of {} on {}: nothing to roll back", service, env);
     const Release& live = deployed.front();
     if (to && *to == live.version)
-      return fail(ErrorKind::refused, "{} {} is already live on {} (release {})", service, *to,
-                  env, live.id);
+      return fail(ErrorKind::refused, "{} {} is already live on {} (release {})", service, *to, env,
+                  live.id);
     for (const auto& r : std::vector<Release>(deployed.begin() + 1, deployed.end())) {
       if (r.state == ReleaseState::rolled_back || !r.package_sha256) continue;
       if (to ? r.version == *to : r.version != live.version) {
@@ -298,7 +295,8 @@ Result<LiveState> Ledger::live(const std::string& actor, const std::string& serv
   BEAVER_TRY(store_.read([&](StoreTransaction& tx) -> Result<void> {
     auto me = acting_user(tx, actor);
     if (!me) return std::unexpected(me.error());
-    if (!tx.find_service(service)) return fail(ErrorKind::not_found, "unknown service '{}'", service);
+    if (!tx.find_service(service))
+      return fail(ErrorKind::not_found, "unknown service '{}'", service);
     out.deployed = tx.deployed_releases(service, env, 100);
     if (!out.deployed.empty() && out.deployed.front().package_sha256)
       out.package = tx.find_package(*out.deployed.front().package_sha256);

@@ -26,7 +26,8 @@ class Reader {
   Result<bool> read(char* out, size_t n) {
     size_t got = 0;
     while (got < n) {
-      int r = gzread(gz_.get(), out + got, static_cast<unsigned>(std::min<size_t>(n - got, 1 << 30)));
+      int r =
+          gzread(gz_.get(), out + got, static_cast<unsigned>(std::min<size_t>(n - got, 1 << 30)));
       if (r < 0) {
         int code = 0;
         const char* why = gzerror(gz_.get(), &code);
@@ -109,7 +110,8 @@ Result<void> parse_pax(const std::string& data, const std::string& archive,
     if (space == std::string::npos) break;
     uint64_t len = 0;
     for (size_t i = at; i < space; ++i) {
-      if (data[i] < '0' || data[i] > '9') return fail(ErrorKind::bad_input, "{}: a bad pax record", archive);
+      if (data[i] < '0' || data[i] > '9')
+        return fail(ErrorKind::bad_input, "{}: a bad pax record", archive);
       len = len * 10 + static_cast<uint64_t>(data[i] - '0');
     }
     if (len == 0 || at + len > data.size() || data[at + len - 1] != '\n')
@@ -159,8 +161,7 @@ Result<std::string> checked_path(std::string path, const std::string& archive) {
 }  // namespace
 
 Result<std::vector<ArchiveMember>> read_archive(const std::filesystem::path& file,
-                                                const ArchiveVisitor& visit,
-                                                uint64_t max_content) {
+                                                const ArchiveVisitor& visit, uint64_t max_content) {
   Gz gz(gzopen(file.c_str(), "rb"));
   if (!gz) return fail(ErrorKind::bad_input, "cannot open {}: {}", file.string(), strerror(errno));
   Reader in(std::move(gz), file.string());
@@ -210,8 +211,9 @@ Result<std::vector<ArchiveMember>> read_archive(const std::filesystem::path& fil
                          : type == '2' ? "a symbolic link"
                          : type == 'L' ? "a GNU long name"
                                        : "a device or special file";
-      return fail(ErrorKind::bad_input, "{}: member '{}' is {}; a package holds only files and folders",
-                  in.name(), name, what);
+      return fail(ErrorKind::bad_input,
+                  "{}: member '{}' is {}; a package holds only files and folders", in.name(), name,
+                  what);
     }
     auto path = checked_path(name, in.name());
     if (!path) return std::unexpected(path.error());

@@ -220,6 +220,30 @@ expect_eq "$(db "SELECT status FROM releases WHERE id = $r7")" "rolled_back" "1.
 expect_eq "$(db "SELECT type || ' ' || status FROM releases ORDER BY id DESC LIMIT 1")" \
   "rollback deployed" "the rollback release"
 refused 1 "never deployed on test" rollback hello-service --env test --to 9.9.9 --as olga
+# Ctrl-C stops between steps: the canary batch finishes, the next never starts, and the release is
+# interrupted with every host on a complete release.
+ok release submit hello-service --env test --package dist/hello-service-1.4.4.tar.gz --as bob -o json
+r8=$(printf '%s' "$OUT" | jq -r .id)
+"$BEAVER_BIN" deploy "$r8" --batches 1,100% --as olga >"$WORK/int.out" 2>"$WORK/int.err" &
+int=$!
+for _ in $(seq 300); do
+  [ "$(db "SELECT count(*) FROM deploy_steps st JOIN deploys d ON d.id = st.deploy_id WHERE d.release_id = $r8 AND st.step = 'start'")" -ge 1 ] && break
+  sleep 0.05
+done
+kill -INT "$int"
+set +e; wait "$int"; rc=$?; set -e
+expect_eq "$rc" "1" "an interrupted deploy exits 1"
+expect_eq "$(db "SELECT status FROM releases WHERE id = $r8")" "interrupted" "the release is interrupted"
+expect_eq "$(readlink "$H/l1/hello-service/current")" "releases/1.4.4-$r8" "the canary finished"
+expect_eq "$(readlink "$H/s2/hello-service/current")" "releases/1.4.2-$((r7 + 1))" \
+  "the last batch never started"
+run status hello-service --env test --as olga
+expect_eq "$RC" "1" "status: the canary differs from the live release"
+expect_match "$OUT" "runs release $r8 \(1.4.4\), but the ledger's live release is" "status says which"
+ok deploy "$r8" --as olga
+expect_eq "$(curl -s "http://127.0.0.1:${ports[4]}/version" | jq -r .version)" "1.4.4" \
+  "an interrupted release is deployed again"
+
 ls "$H/l1/hello-service/releases" >"$WORK/kept-releases"
 expect_eq "$(wc -l <"$WORK/kept-releases")" "2" "keep: 2 releases kept on a host"
 
