@@ -69,7 +69,9 @@ class TerminalDeploy final : public DeployObserver {
     if (!live_ || s.status != "ok") {
       std::string last = s.output;
       if (auto nl = last.rfind('\n'); nl != std::string::npos) last = last.substr(nl + 1);
-      plain(fmt::format("{} {} {} {} {}{}", format_utc(std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now())),
+      plain(fmt::format("{} {} {} {} {}{}",
+                        format_utc(std::chrono::time_point_cast<std::chrono::seconds>(
+                            std::chrono::system_clock::now())),
                         s.host, s.step, s.status, seconds(s.elapsed_ms),
                         s.status == "ok" || last.empty() ? "" : ": " + last));
     }
@@ -220,12 +222,12 @@ Result<void> deploy_release(Context& ctx, Ledger& ledger, const std::string& act
       text.push_back(fmt::format("  batch {}:", b + 1));
       Poco::JSON::Array::Ptr hosts = new Poco::JSON::Array;
       for (const auto& h : plan->batches[b]) {
-        text.push_back(fmt::format("    {} (port {}): upload {}, verify, unpack into releases/{}, "
-                                   "stop, switch current, start, GET {} until healthy (at most "
-                                   "{}s), keep {}",
-                                   h.host.url, h.port, plan->package.file_name, plan->release_dir,
-                                   plan->spec.health.path, plan->spec.health.timeout.count(),
-                                   plan->keep));
+        text.push_back(
+            fmt::format("    {} (port {}): upload {}, verify, unpack into releases/{}, "
+                        "stop, switch current, start, GET {} until healthy (at most "
+                        "{}s), keep {}",
+                        h.host.url, h.port, plan->package.file_name, plan->release_dir,
+                        plan->spec.health.path, plan->spec.health.timeout.count(), plan->keep));
         hosts->add(h.host.url);
       }
       batches_json->add(hosts);
@@ -337,8 +339,9 @@ void register_deploy_commands(CLI::App& app, Context& ctx) {
     Table t{{"HOST", "RELEASE", "VERSION", "COMMIT", "RUNNING", "HEALTHY", "DRIFT"}, {}};
     Poco::JSON::Array::Ptr hosts = new Poco::JSON::Array;
     for (const auto& h : st->hosts) {
-      std::string drift = h.reachable ? (h.drift.empty() ? "none" : fmt::format("{}", fmt::join(h.drift, "; ")))
-                                      : "unreachable: " + h.error;
+      std::string drift =
+          h.reachable ? (h.drift.empty() ? "none" : fmt::format("{}", fmt::join(h.drift, "; ")))
+                      : "unreachable: " + h.error;
       t.rows.push_back({h.host, h.release_dir.empty() ? "-" : h.release_dir,
                         h.version.empty() ? "-" : h.version,
                         h.commit.empty() ? "-" : h.commit.substr(0, 12), h.running ? "yes" : "no",
@@ -363,13 +366,14 @@ void register_deploy_commands(CLI::App& app, Context& ctx) {
     json->set("service", st->service);
     json->set("env", st->env);
     json->set("live_release", st->live ? Poco::Dynamic::Var(st->live->id) : Poco::Dynamic::Var());
-    json->set("live_version", st->live ? Poco::Dynamic::Var(st->live->version) : Poco::Dynamic::Var());
+    json->set("live_version",
+              st->live ? Poco::Dynamic::Var(st->live->version) : Poco::Dynamic::Var());
     json->set("ok", st->ok());
     json->set("hosts", hosts);
-    ctx.out.line(fmt::format("{} on {}: the ledger's live release is {} ({}){}", st->service,
-                             st->env, st->live->id, st->live->version,
-                             st->lease ? fmt::format("; deploy {} is running", st->lease->deploy_id)
-                                       : ""));
+    ctx.out.line(
+        fmt::format("{} on {}: the ledger's live release is {} ({}){}", st->service, st->env,
+                    st->live->id, st->live->version,
+                    st->lease ? fmt::format("; deploy {} is running", st->lease->deploy_id) : ""));
     ctx.out.rows(t, json);
     if (!st->ok())
       return fail(ErrorKind::refused, "{} on {}: {} of {} hosts drift or are down", st->service,
