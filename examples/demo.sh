@@ -37,16 +37,34 @@ beaver user list --as ann
 say "bob packages hello-service (examples/hello-service, a real Maven project) from a clean commit"
 service=$BEAVER_HOME/src/hello-service
 mkdir -p "$(dirname "$service")" && cp -r "$here/hello-service" "$service" && rm -rf "$service/target" "$service/dist"
+# Its test environment is one folder on this machine, on a free port.
+port=$((20000 + RANDOM % 20000))
+while (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; do port=$((port + 1)); done
+apps=$BEAVER_HOME/apps
+trap '[ -x "$apps/hello-service/current/bin/hello-service" ] && "$apps/hello-service/current/bin/hello-service" stop >/dev/null; rm -rf "$BEAVER_HOME"' EXIT
+sed -i "s|local:/tmp/beaver-apps\", port: 18080|local:$apps\", port: $port|" "$service/beaver.yaml"
 git -C "$service" init -q && git -C "$service" add -A
 git -C "$service" -c user.email=bob@example.com -c user.name=bob commit -qm "hello-service 1.4.2"
 (cd "$service" && beaver validate && beaver package --as bob 2>"$BEAVER_HOME/build.out")
 tail -n 3 "$BEAVER_HOME/build.out"
 tar -tzvf "$service/dist/hello-service-1.4.2.tar.gz"
 
+say "olga (ops) deploys it to the test environment: a folder on this machine, health-checked"
+beaver release submit hello-service --env test --package "$service/dist/hello-service-1.4.2.tar.gz" --as bob
+beaver deploy 1 --dry-run --as olga
+beaver deploy 1 --as olga
+printf '$ curl http://127.0.0.1:%s/version\n' "$port"
+curl -s "http://127.0.0.1:$port/version"
+echo
+beaver status hello-service --env test --as olga
+say "Someone edits a file on the host: status shows the drift"
+echo "greeting=changed by hand" >>"$apps/hello-service/current/conf/application.properties"
+beaver status hello-service --env test --as olga
+
 say "Tuesday 10:30 in Shanghai, inside the prod window: bob submits the package, dan approves"
 beaver release submit hello-service --env prod --package "$service/dist/hello-service-1.4.2.tar.gz" --as bob
-beaver release approve 1 --as bob
-beaver release approve 1 --comment "diff reviewed" --as dan
+beaver release approve 2 --as bob
+beaver release approve 2 --comment "diff reviewed" --as dan
 
 export BEAVER_NOW=2026-11-24T23:30:00+08:00
 say "23:30 the same night: a normal release is refused, the emergency path is taken"
@@ -54,14 +72,14 @@ beaver release submit hello-service --env prod --version 1.4.3 --as bob
 beaver release submit hello-service --env prod --version 1.4.3 --emergency --category hotfix \
   --reason "payment callbacks fail since 22:10" --as bob
 say "Only a leader of the payments team may approve it"
-beaver release approve 2 --as bob
-beaver release approve 2 --as leo
-beaver release approve 2 --comment "go" --as lea
+beaver release approve 3 --as bob
+beaver release approve 3 --as leo
+beaver release approve 3 --comment "go" --as lea
 
 export BEAVER_NOW=2026-11-27T23:31:00+08:00
 say "Three days later the emergency owes its post-release review"
 beaver release list --owing-review --as ann
-beaver release review 2 --notes "callback timeout raised; alert added" --as lea
+beaver release review 3 --notes "callback timeout raised; alert added" --as lea
 beaver release list --as ann
 
 say "Every change is in the audit log, and its chain verifies"
