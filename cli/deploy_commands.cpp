@@ -196,10 +196,12 @@ Poco::JSON::Object::Ptr result_json(const DeployResult& r) {
 
 // Runs the deploy of release `id` and prints how it ended; non-deployed outcomes are errors.
 Result<void> deploy_release(Context& ctx, Ledger& ledger, const std::string& actor, int64_t id,
-                            const std::optional<std::string>& batches, bool dry_run) {
+                            const std::optional<std::string>& batches, bool dry_run,
+                            int parallel = 10) {
   auto options = deploy_options();
   if (!options) return std::unexpected(options.error());
   options->batches = batches;
+  options->parallel = parallel;
   options->stop = &g_stop;
   auto plan = plan_deploy(ledger, actor, id, *options);
   if (!plan) return std::unexpected(plan.error());
@@ -262,6 +264,7 @@ void register_deploy_commands(CLI::App& app, Context& ctx) {
   struct DeployArgs {
     std::string id, batches;
     bool dry_run = false;
+    int parallel = 10;
   };
   auto da = std::make_shared<DeployArgs>();
   auto* deploy = app.add_subcommand(
@@ -270,6 +273,8 @@ void register_deploy_commands(CLI::App& app, Context& ctx) {
   deploy->add_flag("--dry-run", da->dry_run, "print the plan and the checks; change nothing");
   deploy->add_option("--batches", da->batches,
                      "hosts per batch, e.g. 1,50%,100% (default: beaver.yaml's, else all at once)");
+  deploy->add_option("--parallel", da->parallel, "hosts of a batch deployed at once (default 10)")
+      ->check(CLI::Range(1, 100));
   add_output_option(*deploy, ctx, {"table", "json"});
   on_run(deploy, ctx, [&ctx, da]() -> Result<void> {
     auto id = parse_release_id(da->id);
@@ -280,7 +285,7 @@ void register_deploy_commands(CLI::App& app, Context& ctx) {
     auto& [actor, ledger] = *session;
     return deploy_release(ctx, ledger, actor, *id,
                           da->batches.empty() ? std::nullopt : std::optional(da->batches),
-                          da->dry_run);
+                          da->dry_run, da->parallel);
   });
 
   struct RollbackArgs {
