@@ -1,0 +1,235 @@
+// The ledger's rules for deploys, on a real SQLite file with a clock the test moves: who may
+// deploy, what must hold when the lease is taken, the lease itself (refused while its holder
+// lives, taken over once it expired), and which version a rollback picks.
+
+#include <doctest/doctest.h>
+#include <unistd.h>
+
+#include "ledger/ledger.hpp"
+#include "policy/policy.hpp"
+#include "process/process.hpp"
+#include "store/store.hpp"
+#include "test_folder.hpp"
+
+namespace beaver {
+namespace {
+
+const char* kDeployPolicy = R"(timezone: UTC
+approval_expires: 24h
+environments:
+  prod:
+    normal: {approvals: [{role: developer}]}
+    emergency: {approvals: [{role: leader}]}
+    rollback: {approvals: []}
+)";
+
+struct DeployWorld {
+  test::TestFolder dir;
+  std::unique_ptr<Store> store;
+  Policy policy;
+  Timestamp now = *parse_iso8601("2026-11-24T10:00:00Z");
+  int packages = 0;
+  class MovableClock : public Clock {
+   public:
+    explicit MovableClock(const Timestamp& t) : t_(t) {}
+    Timestamp now() const override { return t_; }
+
+   private:
+    const Timestamp& t_;
+  } clock{now};
+
+  DeployWorld() {
+    auto s = open_sqlite_store(dir.path() / "beaver.db",
+                               test::source_dir() / "schemas/migrations/sqlite");
+    REQUIRE(s);
+    store = std::move(*s);
+    auto p = parse_policy(kDeployPolicy, "policy.yaml", test::source_dir());
+    REQUIRE_MESSAGE(p, p.error().message);
+    policy = std::move(*p);
+    auto l = ledger();
+    REQUIRE(l.add_user("ann", {"ann", "platform", {Role::admin}}));
+    REQUIRE(l.add_user("ann", {"bob", "payments", {Role::developer}}));
+    REQUIRE(l.add_user("ann", {"dan", "payments", {Role::developer}}));
+    REQUIRE(l.add_user("ann", {"olga", "platform", {Role::ops}}));
+  }
+
+  Ledger ledger() { return Ledger(*store, clock, &policy); }
+
+  // A package of `version` and an approved release of it on prod.
+  int64_t approved(const std::string& version) {
+    PackageRecord p;
+    p.sha256 = fmt::format("{:0>64}", ++packages);
+    p.service = "hello";
+    p.version = version;
+    p.file_name = "hello-" + version + ".tar.gz";
+    p.size = 1;
+    p.commit = "abcdef1";
+    p.commit_time = now;
+    p.builder = "bob";
+    p.registered_at = now;
+    p.manifest_json = "{}";
+    bool registered = false;
+    auto l = ledger();
+    REQUIRE(l.register_package("bob", p, "payments", registered));
+    SubmitRequest r;
+    r.service = "hello";
+    r.env = "prod";
+    r.package_sha256 = p.sha256;
+    auto v = l.submit("bob", r);
+    REQUIRE_MESSAGE(v, v.error().message);
+    auto a = l.approve("dan", v->release.id, std::nullopt);
+    REQUIRE_MESSAGE(a, a.error().message);
+    return v->release.id;
+  }
+
+  DeployClaim claim(int64_t id, std::string machine = machine_name(), int64_t pid = getpid()) {
+    auto v = ledger().show("ann", id);
+    REQUIRE(v);
+    DeployClaim c;
+    c.package_sha256 = *v->release.package_sha256;
+    c.batches = "100%";
+    c.machine = std::move(machine);
+    c.pid = pid;
+    c.pid_start = process_start_time(pid);
+    c.lease = std::chrono::seconds(60);
+    return c;
+  }
+
+  // Deploys `id` to the end with `status`.
+  void deployed(int64_t id, const std::string& status = "deployed") {
+    auto l = ledger();
+    auto s = l.start_deploy("olga", id, claim(id));
+    REQUIRE_MESSAGE(s, s.error().message);
+    auto f = l.finish_deploy("olga", s->deploy.id, status, std::nullopt);
+    REQUIRE_MESSAGE(f, f.error().message);
+  }
+};
+
+}  // namespace
+
+TEST_CASE("only ops or an admin deploys, only an approved release, and only its own package") {
+  DeployWorld w;
+  auto id = w.approved("1.0.0");
+  auto l = w.ledger();
+  auto by_dev = l.start_deploy("bob", id, w.claim(id));
+  REQUIRE_FALSE(by_dev);
+  CHECK(by_dev.error().message.find("only ops or an admin deploys") != std::string::npos);
+  auto other = w.claim(id);
+  other.package_sha256 = std::string(64, 'f');
+  auto changed = l.start_deploy("olga", id, other);
+  REQUIRE_FALSE(changed);
+  CHECK(changed.error().message.find("changed after packaging") != std::string::npos);
+  SubmitRequest r;
+  r.service = "hello";
+  r.env = "prod";
+  r.version = "1.0.1";
+  auto waiting = l.submit("bob", r);
+  REQUIRE(waiting);
+  auto unapproved = l.start_deploy("olga", waiting->release.id, w.claim(id));
+  REQUIRE_FALSE(unapproved);
+  CHECK(unapproved.error().message.find("not approved yet") != std::string::npos);
+  w.now += std::chrono::hours(25);
+  auto expired = l.start_deploy("olga", id, w.claim(id));
+  REQUIRE_FALSE(expired);
+  CHECK(expired.error().message.find("expired") != std::string::npos);
+  CHECK(l.show("ann", id)->release.state == ReleaseState::approved);
+}
+
+TEST_CASE("the lease: refused while its holder lives, taken over when it ran out") {
+  DeployWorld w;
+  auto a = w.approved("1.0.0");
+  auto b = w.approved("1.0.1");
+  auto l = w.ledger();
+  // Held from another machine, so only its time can end it.
+  auto first = l.start_deploy("olga", a, w.claim(a, "elsewhere", 4242));
+  REQUIRE(first);
+  auto second = l.start_deploy("olga", b, w.claim(b));
+  REQUIRE_FALSE(second);
+  CHECK(second.error().kind == ErrorKind::conflict);
+  CHECK(second.error().message.find("being deployed by olga: deploy 1 (pid 4242 on elsewhere") !=
+        std::string::npos);
+  CHECK(l.check_deploy("olga", b, w.claim(b)).error().kind == ErrorKind::conflict);
+  w.now += std::chrono::seconds(30);
+  REQUIRE(l.renew_lease(first->deploy.id, "hello", "prod", std::chrono::seconds(60)));
+  w.now += std::chrono::seconds(59);
+  CHECK_FALSE(l.start_deploy("olga", b, w.claim(b)));  // renewed: still held
+  w.now += std::chrono::seconds(2);
+  auto notes = l.check_deploy("olga", b, w.claim(b));
+  REQUIRE(notes);
+  CHECK(notes->size() == 1);
+  auto taken = l.start_deploy("olga", b, w.claim(b));
+  REQUIRE_MESSAGE(taken, taken.error().message);
+  REQUIRE(taken->recovered.size() == 1);
+  CHECK(taken->recovered[0].find("deploy 1 of hello on prod was interrupted (its lease expired") !=
+        std::string::npos);
+  CHECK(l.show("ann", a)->release.state == ReleaseState::interrupted);
+  // The dead deploy learns it lost the lease; it cannot end the release any more.
+  CHECK(l.renew_lease(first->deploy.id, "hello", "prod", std::chrono::seconds(60)).error().kind ==
+        ErrorKind::conflict);
+  CHECK_FALSE(l.finish_deploy("olga", first->deploy.id, "deployed", std::nullopt));
+  REQUIRE(l.finish_deploy("olga", taken->deploy.id, "deployed", std::nullopt));
+  CHECK(l.show("ann", b)->release.state == ReleaseState::deployed);
+  CHECK(l.show("ann", b)->release.deployed_at == w.now);
+}
+
+TEST_CASE("a lease whose holder's process is gone on this machine is taken over at once") {
+  DeployWorld w;
+  auto a = w.approved("1.0.0");
+  auto b = w.approved("1.0.1");
+  auto l = w.ledger();
+  auto dead = w.claim(a);
+  dead.pid_start = "1";  // this pid, but a process that started at another time: not this one
+  REQUIRE(l.start_deploy("olga", a, dead));
+  auto taken = l.start_deploy("olga", b, w.claim(b));
+  REQUIRE_MESSAGE(taken, taken.error().message);
+  CHECK(taken->recovered.at(0).find("is gone") != std::string::npos);
+}
+
+TEST_CASE("an older release never overwrites a newer one, but a rollback goes back") {
+  DeployWorld w;
+  auto v100 = w.approved("1.0.0");
+  auto v101 = w.approved("1.0.1");
+  auto v110 = w.approved("1.1.0");
+  w.deployed(v100);
+  w.deployed(v110);
+  auto l = w.ledger();
+  auto old = l.start_deploy("olga", v101, w.claim(v101));
+  REQUIRE_FALSE(old);
+  CHECK(old.error().message.find("older than release 3 (1.1.0), live on prod") !=
+        std::string::npos);
+  auto back = l.rollback("olga", "hello", "prod", std::nullopt);
+  REQUIRE_MESSAGE(back, back.error().message);
+  CHECK(back->release.type == ReleaseType::rollback);
+  CHECK(back->release.version == "1.0.0");
+  CHECK(back->release.state == ReleaseState::approved);  // the policy lets ops go at once
+  w.deployed(back->release.id);
+  CHECK(l.show("ann", v110)->release.state == ReleaseState::rolled_back);
+  // 1.1.0 was rolled back: it is no target any more; 1.0.0 is live.
+  auto again = l.rollback("olga", "hello", "prod", std::nullopt);
+  REQUIRE_FALSE(again);
+  CHECK(again.error().message.find("no earlier version") != std::string::npos);
+  CHECK(l.rollback("olga", "hello", "prod", std::string("1.0.0")).error().message.find(
+            "already live") != std::string::npos);
+  CHECK(l.rollback("olga", "hello", "prod", std::string("9.9.9")).error().kind ==
+        ErrorKind::not_found);
+  CHECK(l.rollback("olga", "hello", "staging", std::nullopt).error().kind == ErrorKind::not_found);
+}
+
+TEST_CASE("a failed or interrupted release is tried again while its approvals hold") {
+  DeployWorld w;
+  auto id = w.approved("1.0.0");
+  w.deployed(id, "failed");
+  auto l = w.ledger();
+  CHECK(l.show("ann", id)->release.state == ReleaseState::failed);
+  auto again = l.start_deploy("olga", id, w.claim(id));
+  REQUIRE_MESSAGE(again, again.error().message);
+  REQUIRE(l.finish_deploy("olga", again->deploy.id, "deployed", std::nullopt));
+  auto v = l.show("ann", id);
+  CHECK(v->release.state == ReleaseState::deployed);
+  REQUIRE(v->deploys.size() == 2);
+  CHECK(v->deploys[0].record.status == "failed");
+  CHECK(v->deploys[1].record.status == "deployed");
+  CHECK(l.start_deploy("olga", id, w.claim(id)).error().kind == ErrorKind::conflict);
+}
+
+}  // namespace beaver
