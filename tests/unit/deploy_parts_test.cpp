@@ -38,8 +38,9 @@ TEST_CASE("a package written by beaver reads back member by member, long paths i
                                     {K::file, "beaver.yaml", {}, "service: svc\n", 0644, true}};
   REQUIRE(write_archive(entries, dir.path() / "p.tar.gz", kTime));
   std::map<std::string, std::string> seen;
-  auto members = read_archive(dir.path() / "p.tar.gz",
-                              [&](const ArchiveMember& m, const std::string& c) { seen[m.path] = c; });
+  auto members =
+      read_archive(dir.path() / "p.tar.gz",
+                   [&](const ArchiveMember& m, const std::string& c) { seen[m.path] = c; });
   REQUIRE(members);
   CHECK(members->size() == 4);
   CHECK(seen[deep] == "jar bytes");
@@ -68,11 +69,13 @@ TEST_CASE("a member that escapes its folder, a link or a device refuses the whol
        "would escape its folder"},
       {"an absolute member", "tar -czPf " + d + "/bad.tar.gz " + d + "/src/x",
        "absolute or empty path"},
-      {"a symbolic link", "ln -s /etc/passwd " + d + "/src/link && tar -czf " + d +
-                              "/bad.tar.gz -C " + d + "/src link",
+      {"a symbolic link",
+       "ln -s /etc/passwd " + d + "/src/link && tar -czf " + d + "/bad.tar.gz -C " + d +
+           "/src link",
        "is a symbolic link"},
-      {"a hard link", "ln -f " + d + "/src/x " + d + "/src/y && tar -czf " + d +
-                          "/bad.tar.gz -C " + d + "/src x y",
+      {"a hard link",
+       "ln -f " + d + "/src/x " + d + "/src/y && tar -czf " + d + "/bad.tar.gz -C " + d +
+           "/src x y",
        "is a hard link"},
       {"a long ../ path in a pax record",
        "tar --format=pax -czf " + d + "/bad.tar.gz -C " + d + "/src --transform 's|^x$|" +
