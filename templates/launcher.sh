@@ -69,9 +69,10 @@ LOG_FILE=$ROOT/logs/$SERVICE.out
 # reused) must never lead to signalling that process.
 MARKER=-Dbeaver.root=$ROOT
 
-# Sleeping in tenths of a second where sleep allows it (GNU, BusyBox); whole seconds otherwise.
-if sleep 0.1 2>/dev/null; then
-  TICK=0.1 TICKS_PER_SECOND=10
+# Sleeping in fiftieths of a second where sleep allows it (GNU, BusyBox), so a stop is seen
+# soon after the JVM exits; whole seconds otherwise. `sleep 0.0` tells which without waiting.
+if sleep 0.0 2>/dev/null; then
+  TICK=0.02 TICKS_PER_SECOND=50
 else
   TICK=1 TICKS_PER_SECOND=1
 fi
@@ -179,10 +180,10 @@ do_start() {
   # Returns only once the JVM runs in its own session: whoever ran this script (beaver, an ssh
   # session) may stop this script's process group as soon as it exits, and the background job
   # is in that group until setsid has run and exec'd java.
-  waited=0
-  while alive "$STARTED_PID" && ! ours "$STARTED_PID" && [ "$waited" -lt 1000 ]; do
-    sleep 0.01 2>/dev/null || sleep 1
-    waited=$((waited + 1))
+  ticks=$((5 * TICKS_PER_SECOND))
+  while alive "$STARTED_PID" && ! ours "$STARTED_PID" && [ "$ticks" -gt 0 ]; do
+    sleep "$TICK"
+    ticks=$((ticks - 1))
   done
   # A JVM that cannot start (bad option, port taken, missing class) usually exits within a
   # second; saying so here beats a "started" followed by a failed health check.
