@@ -3,7 +3,7 @@ BUILD ?= build
 ASAN_BUILD ?= build-asan
 JOBS ?= $(shell nproc)
 
-.PHONY: all deps build demo test test-sanitize bench ci format format-check clean
+.PHONY: all deps build demo test test-sanitize bench bench-deps ci format format-check clean
 
 all: build
 
@@ -27,9 +27,18 @@ test-sanitize: deps
 	@ctest --test-dir $(ASAN_BUILD) --output-on-failure -j $(JOBS)
 
 # Benchmarks: each compares beaver with a baseline in the same run and prints the ratio.
-bench: build
+bench: build bench-deps
 	@tests/bench/ledger.sh $(BUILD)/beaver
 	@tests/bench/package_archive.sh $(BUILD)/tests/beaver_bench_archive
+	@tests/bench/deploy.sh $(BUILD)/beaver
+
+# Debian's ansible: the deploy benchmark's baseline, nothing else needs it (so not in install-deps).
+bench-deps:
+	@command -v ansible-playbook >/dev/null || { \
+	  if [ "$$(id -u)" -eq 0 ]; then sudo=""; else sudo="sudo"; fi; \
+	  $$sudo apt-get update -qq && \
+	  $$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+	    --no-upgrade ansible; }
 
 ci: format-check test test-sanitize
 
