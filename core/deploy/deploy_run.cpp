@@ -69,11 +69,53 @@ class Runner {
       s.output = reply->output;
       while (!s.output.empty() && s.output.back() == '\n') s.output.pop_back();
     }
-    std::lock_guard lock(mutex_);
-    if (auto recorded = ledger_.record_step(s); !recorded)
-      observer_.note(fmt::format("could not record a step: {}", recorded.error().message));
-    observer_.step_finished(s);
+    {
+      std::lock_guard lock(mutex_);
+      observer_.step_finished(s);
+    }
+    {
+      std::lock_guard lock(queue_mutex_);
+      queue_.push_back(std::move(s));
+    }
+    queue_cv_.notify_one();
     return reply;
+  }
+
+  // Records the steps the hosts' threads queue, each wake-up's worth in one transaction: a
+  // durable commit per step, under one lock, would make hosts wait on each other's commits.
+  void write_steps() {
+    std::unique_lock lock(queue_mutex_);
+    for (;;) {
+      queue_cv_.wait(lock, [&] { return !queue_.empty() || writer_done_; });
+      if (queue_.empty()) return;
+      std::vector<DeployStep> batch;
+      batch.swap(queue_);
+      lock.unlock();
+      Result<void> recorded;
+      {
+        std::lock_guard ledger_lock(ledger_mutex_);
+        recorded = ledger_.record_steps(batch);
+      }
+      if (!recorded) {
+        std::lock_guard observer_lock(mutex_);
+        observer_.note(
+            fmt::format("could not record {} step(s): {}", batch.size(), recorded.error().message));
+      }
+      lock.lock();
+    }
+  }
+
+  void start_writer() {
+    writer_ = std::thread([this] { write_steps(); });
+  }
+  // Returns once every step queued so far is recorded.
+  void stop_writer() {
+    {
+      std::lock_guard lock(queue_mutex_);
+      writer_done_ = true;
+    }
+    queue_cv_.notify_one();
+    if (writer_.joinable()) writer_.join();
   }
 
   static bool ok(const Result<HostReply>& r) { return r && r->exit_code == 0; }
@@ -303,12 +345,16 @@ class Runner {
   void keep_lease(const std::atomic<bool>& done, std::mutex& m, std::condition_variable& cv) {
     std::unique_lock lock(m);
     while (!cv.wait_for(lock, options_.lease / 3, [&] { return done.load(); })) {
-      std::lock_guard guard(mutex_);
-      auto renewed =
-          ledger_.renew_lease(deploy_id_, plan_.release.service, plan_.release.env, options_.lease);
+      Result<void> renewed;
+      {
+        std::lock_guard guard(ledger_mutex_);
+        renewed = ledger_.renew_lease(deploy_id_, plan_.release.service, plan_.release.env,
+                                      options_.lease);
+      }
       if (!renewed && renewed.error().kind == ErrorKind::conflict) {
         lease_message_ = renewed.error().message;
         lost_lease_ = true;
+        std::lock_guard observer_lock(mutex_);
         observer_.note(lease_message_);
       }
     }
@@ -321,7 +367,13 @@ class Runner {
   const DeployOptions& options_;
   DeployObserver& observer_;
   int64_t deploy_id_;
-  std::mutex mutex_;  // the ledger's connection and the observer: one thread at a time
+  std::mutex mutex_;         // the observer: one thread at a time
+  std::mutex ledger_mutex_;  // the ledger's connection: one thread at a time
+  std::mutex queue_mutex_;
+  std::condition_variable queue_cv_;
+  std::vector<DeployStep> queue_;  // steps done, not recorded yet
+  bool writer_done_ = false;
+  std::thread writer_;
   std::atomic<bool> lost_lease_{false};
   std::string lease_message_;
 };
@@ -349,7 +401,9 @@ Result<DeployResult> run_deploy(Ledger& ledger, const Clock& clock, const std::s
   std::mutex m;
   std::condition_variable cv;
   std::thread lease([&] { runner.keep_lease(done, m, cv); });
+  runner.start_writer();
   auto result = runner.run();
+  runner.stop_writer();
   {
     std::lock_guard lock(m);
     done = true;

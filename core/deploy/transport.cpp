@@ -4,6 +4,9 @@
 #include <unistd.h>
 
 #include <fstream>
+#include <map>
+#include <memory>
+#include <mutex>
 #include <sstream>
 
 #include "process/process.hpp"
@@ -64,6 +67,18 @@ class LocalTransport final : public HostTransport {
   std::string address_;
 };
 
+// Hosts reached through one ssh destination share its master connection. The first command to a
+// destination runs alone, so it opens the master and the others find it, instead of racing to
+// open one each (all but one of which would then run without multiplexing).
+std::mutex& destination_mutex(const std::string& destination) {
+  static std::mutex registry_mutex;
+  static std::map<std::string, std::unique_ptr<std::mutex>> registry;
+  std::lock_guard lock(registry_mutex);
+  auto& m = registry[destination];
+  if (!m) m = std::make_unique<std::mutex>();
+  return *m;
+}
+
 class SshTransport final : public HostTransport {
  public:
   SshTransport(const HostSpec& host, fs::path script, std::string dir,
@@ -88,6 +103,8 @@ class SshTransport final : public HostTransport {
       if (!quoted) return std::unexpected(quoted.error());
       q.push_back(*quoted);
     }
+    std::lock_guard first(
+        destination_mutex(fmt::format("{}@{}:{}", host_.user, host_.host, host_.ssh_port)));
     return ssh(fmt::format("mkdir -p {} && cat >{} && mv -f {} {}", q[0], q[1], q[1], q[2]),
                script_, std::chrono::seconds(60));
   }

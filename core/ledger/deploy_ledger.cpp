@@ -175,9 +175,9 @@ Result<std::vector<std::string>> Ledger::check_deploy(const std::string& actor, 
   return notes;
 }
 
-Result<void> Ledger::record_step(const DeployStep& step) {
+Result<void> Ledger::record_steps(const std::vector<DeployStep>& steps) {
   return store_.write([&](StoreTransaction& tx) -> Result<void> {
-    tx.insert_deploy_step(step);
+    for (const auto& step : steps) tx.insert_deploy_step(step);
     return {};
   });
 }

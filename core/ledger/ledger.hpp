@@ -128,7 +128,7 @@ class Ledger {
   // recover.
   Result<std::vector<std::string>> check_deploy(const std::string& actor, int64_t release_id,
                                                 const DeployClaim& claim);
-  Result<void> record_step(const DeployStep& step);
+  Result<void> record_steps(const std::vector<DeployStep>& steps);  // in one transaction
   // Extends the lease; a conflict when the deploy lost it (it expired and was taken over).
   Result<void> renew_lease(int64_t deploy_id, const std::string& service, const std::string& env,
                            std::chrono::seconds lease);
