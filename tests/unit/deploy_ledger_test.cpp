@@ -208,8 +208,9 @@ TEST_CASE("an older release never overwrites a newer one, but a rollback goes ba
   auto again = l.rollback("olga", "hello", "prod", std::nullopt);
   REQUIRE_FALSE(again);
   CHECK(again.error().message.find("no earlier version") != std::string::npos);
-  CHECK(l.rollback("olga", "hello", "prod", std::string("1.0.0")).error().message.find(
-            "already live") != std::string::npos);
+  CHECK(l.rollback("olga", "hello", "prod", std::string("1.0.0"))
+            .error()
+            .message.find("already live") != std::string::npos);
   CHECK(l.rollback("olga", "hello", "prod", std::string("9.9.9")).error().kind ==
         ErrorKind::not_found);
   CHECK(l.rollback("olga", "hello", "staging", std::nullopt).error().kind == ErrorKind::not_found);
