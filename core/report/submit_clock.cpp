@@ -1,0 +1,134 @@
+#include "report/submit_clock.hpp"
+
+#include <date/iso_week.h>
+#include <date/tz.h>
+
+#include "policy/release_window.hpp"
+
+namespace beaver {
+namespace {
+
+constexpr int64_t kMinutesPerDay = 1440;
+constexpr const char* kWeekdayNames[] = {"mon", "tue", "wed", "thu", "fri", "sat", "sun"};
+
+int64_t floor_div(int64_t a, int64_t b) { return a / b - ((a % b != 0) && ((a < 0) != (b < 0))); }
+int64_t floor_mod(int64_t a, int64_t b) { return a - floor_div(a, b) * b; }
+
+// 1 = Monday .. 7 = Sunday, for a day number counted from Thursday 1970-01-01.
+int64_t iso_weekday(int64_t day) { return floor_mod(day + 3, 7) + 1; }
+
+}  // namespace
+
+// A zone's UTC offset, looked up once per span of time it holds: releases come in time order, so
+// nearly every lookup hits the span of the one before.
+class PolicySubmitClock::ZoneOffsets {
+ public:
+  explicit ZoneOffsets(const date::time_zone* zone) : zone_(zone) {}
+  const date::time_zone* zone() const { return zone_; }
+
+  // Minutes since 1970-01-01 00:00 on this zone's clock.
+  int64_t local_minutes(Timestamp t) const {
+    if (t < begin_ || t >= end_) {
+      auto info = zone_->get_info(t);
+      begin_ = info.begin;
+      end_ = info.end;
+      offset_ = info.offset;
+    }
+    return floor_div((t.time_since_epoch() + offset_).count(), 60);
+  }
+
+ private:
+  const date::time_zone* zone_;
+  mutable Timestamp begin_{}, end_{};
+  mutable std::chrono::seconds offset_{0};
+};
+
+PolicySubmitClock::PolicySubmitClock(const Policy& policy, ReportBy by)
+    : policy_(policy), by_(by) {
+  zones_.push_back(std::make_unique<ZoneOffsets>(policy.zone));
+  fallback_.zone = zones_.front().get();
+  for (const auto& [name, env] : policy.environments) {
+    EnvironmentClock c;
+    c.zone = zone_for(env.zone);
+    c.has_windows = !env.windows.empty();
+    for (int minute = 0; minute < 7 * kMinutesPerDay; ++minute)
+      for (const auto& w : env.windows)
+        if (window_contains(w, minute / kMinutesPerDay, minute % kMinutesPerDay))
+          c.open.set(static_cast<size_t>(minute));
+    for (const auto& f : env.freezes)
+      c.freezes.emplace_back(
+          std::chrono::floor<std::chrono::minutes>(f.from.time_since_epoch()).count(),
+          std::chrono::floor<std::chrono::minutes>(f.to.time_since_epoch()).count());
+    environments_.emplace(name, std::move(c));
+  }
+}
+
+PolicySubmitClock::~PolicySubmitClock() = default;
+
+PolicySubmitClock::ZoneOffsets* PolicySubmitClock::zone_for(const date::time_zone* zone) {
+  for (auto& z : zones_)
+    if (z->zone() == zone) return z.get();
+  zones_.push_back(std::make_unique<ZoneOffsets>(zone));
+  return zones_.back().get();
+}
+
+int64_t PolicySubmitClock::cell(std::string_view env, Timestamp submitted) const {
+  auto found = environments_.find(env);
+  const EnvironmentClock& c = found != environments_.end() ? found->second : fallback_;
+
+  int64_t local = c.zone->local_minutes(submitted);
+  int64_t day = floor_div(local, kMinutesPerDay);
+  int64_t minute = local - day * kMinutesPerDay;
+  int64_t sunday_based = floor_mod(day + 4, 7);  // 0 = Sunday, as windows count days
+  unsigned flags = 0;
+  if (in_day_span(policy_.night, static_cast<int>(minute))) flags |= kAtNight;
+  if (sunday_based == 0 || sunday_based == 6) flags |= kAtWeekend;
+  bool outside = c.has_windows && !c.open.test(static_cast<size_t>(sunday_based * kMinutesPerDay + minute));
+  for (const auto& [from, to] : c.freezes)
+    if (local >= from && local < to) outside = true;
+  if (outside) flags |= kOutsideWindows;
+
+  int64_t key = 0;
+  if (is_local_time(by_)) {
+    // Group keys are read on the policy's clock, whatever the environment's.
+    int64_t policy_local = zones_.front()->local_minutes(submitted);
+    int64_t policy_day = floor_div(policy_local, kMinutesPerDay);
+    int64_t hour = (policy_local - policy_day * kMinutesPerDay) / 60;
+    int64_t weekday = iso_weekday(policy_day);
+    switch (by_) {
+      case ReportBy::week:
+        key = policy_day - (weekday - 1);
+        break;
+      case ReportBy::weekday:
+        key = weekday;
+        break;
+      case ReportBy::hour:
+        key = hour;
+        break;
+      default:
+        key = (weekday - 1) * 24 + hour;
+        break;
+    }
+  }
+  return key * 8 + flags;
+}
+
+std::string PolicySubmitClock::key_text(int64_t key) const {
+  switch (by_) {
+    case ReportBy::week: {
+      iso_week::year_weeknum_weekday w{date::sys_days{date::days{key}}};
+      return fmt::format("{}-W{:02}", static_cast<int>(w.year()),
+                         static_cast<unsigned>(w.weeknum()));
+    }
+    case ReportBy::weekday:
+      return fmt::format("{} {}", key, kWeekdayNames[(key - 1) % 7]);
+    case ReportBy::hour:
+      return fmt::format("{:02}", key);
+    case ReportBy::weekday_hour:
+      return fmt::format("{} {} {:02}", key / 24 + 1, kWeekdayNames[(key / 24) % 7], key % 24);
+    default:
+      return "";
+  }
+}
+
+}  // namespace beaver

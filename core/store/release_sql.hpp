@@ -1,0 +1,25 @@
+#pragma once
+// SQL conditions on the releases table that several of the store's queries share, so each rule
+// is written once.
+
+#include <fmt/format.h>
+
+#include <string>
+#include <string_view>
+
+namespace beaver {
+
+// An emergency past approval with no review, whose review was due before `now`: `deadline`
+// seconds after its deploy, or after its approval while no deploy is recorded. The one
+// definition behind `release list --owing-review` and the report's owing_review. `r` is the
+// releases table's alias with its dot (or empty); `now` and `deadline` name bound parameters.
+inline std::string owing_review_sql(std::string_view r, std::string_view now,
+                                    std::string_view deadline) {
+  return fmt::format(
+      "({0}type = 'emergency' AND {0}reviewed_at IS NULL AND {0}status IN ('approved', "
+      "'deploying', 'deployed', 'failed', 'rolled_back', 'interrupted') AND "
+      "unixepoch(COALESCE({0}deployed_at, {0}approved_at)) + {2} < unixepoch({1}))",
+      r, now, deadline);
+}
+
+}  // namespace beaver
