@@ -30,6 +30,7 @@ test-sanitize: deps
 bench: build
 	@tests/bench/ledger.sh $(BUILD)/beaver
 	@tests/bench/package_archive.sh $(BUILD)/tests/beaver_bench_archive
+	@tests/bench/report.sh $(BUILD)/beaver
 
 ci: format-check test test-sanitize
 

@@ -1,7 +1,9 @@
 // beaver report: release figures over a period, whole or by group.
 
 #include "commands.hpp"
+#include "paths/paths.hpp"
 #include "report/report_figures.hpp"
+#include "report/report_html.hpp"
 #include "report/report_json.hpp"
 #include "report/report_rows.hpp"
 
@@ -10,10 +12,17 @@ namespace {
 
 Table to_table(ReportTable t) { return Table{std::move(t.headers), std::move(t.rows)}; }
 
-std::string counts_text(const std::map<std::string, int64_t>& counts) {
-  std::vector<std::string> parts;
-  for (const auto& [key, n] : counts) parts.push_back(fmt::format("{} {}", key, n));
-  return fmt::format("{}", fmt::join(parts, ", "));
+// "what: a 3, b 1, ..." in lines of at most 100 columns.
+std::vector<std::string> counts_lines(std::string_view what,
+                                      const std::map<std::string, int64_t>& counts) {
+  std::vector<std::string> lines{fmt::format("{}:", what)};
+  size_t left = counts.size();
+  for (const auto& [key, n] : counts) {
+    std::string part = fmt::format(" {} {}{}", key, n, --left > 0 ? "," : "");
+    if (lines.back().size() + part.size() > 100) lines.emplace_back();
+    lines.back() += part;
+  }
+  return lines;
 }
 
 }  // namespace
@@ -30,7 +39,7 @@ void register_report_commands(CLI::App& app, Context& ctx) {
   report->add_option("--until", a->until, "to this day, included (YYYY-MM-DD)");
   report->add_option("--by", a->by,
                      "group by team, service, env, category, approver, week, weekday or hour");
-  add_output_option(*report, ctx, {"table", "json", "csv"});
+  add_output_option(*report, ctx, {"table", "json", "csv", "html"});
   on_run(report, ctx, [&ctx, a]() -> Result<void> {
     auto by = report_by_from_string(a->by);
     if (!by) return std::unexpected(by.error());
@@ -59,6 +68,14 @@ void register_report_commands(CLI::App& app, Context& ctx) {
       case Format::csv:
         ctx.out.rows(to_table(report_csv_table(*r)), {});
         return {};
+      case Format::html: {
+        auto charts = ledger.report_charts(actor, since, until);
+        if (!charts) return std::unexpected(charts.error());
+        auto page = report_html(data_dir() / "templates/report.html", *r, *charts);
+        if (!page) return std::unexpected(page.error());
+        ctx.out.page(*page);
+        return {};
+      }
       default:
         break;
     }
@@ -75,12 +92,11 @@ void register_report_commands(CLI::App& app, Context& ctx) {
       ctx.out.rows(to_table(std::move(tables[i])), {});
     }
     ctx.out.line("");
-    if (!r->emergency_by_category.empty())
-      ctx.out.line(
-          fmt::format("emergencies by category: {}", counts_text(r->emergency_by_category)));
-    if (!r->emergency_by_approver.empty())
-      ctx.out.line(
-          fmt::format("emergencies by approver: {}", counts_text(r->emergency_by_approver)));
+    for (const auto& [what, counts] :
+         {std::pair{"emergencies by category", &r->emergency_by_category},
+          std::pair{"emergencies by approver", &r->emergency_by_approver}})
+      if (!counts->empty())
+        for (const auto& l : counts_lines(what, *counts)) ctx.out.line(l);
     return {};
   });
 }

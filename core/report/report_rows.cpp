@@ -8,8 +8,6 @@
 namespace beaver {
 namespace {
 
-constexpr size_t kMaxKeyWidth = 24;
-
 std::string key_header(ReportBy by) {
   if (by == ReportBy::none) return "period";
   return std::string(to_string(by));
@@ -56,36 +54,35 @@ std::string wait_text(int64_t s) {
 }
 
 ReportTable report_csv_table(const Report& r) {
-  ReportTable t{{key_header(r.by), "releases", "normal", "emergency", "rollback", "emergency_ratio",
-                 "rejected", "deployed", "failed", "outside_windows", "at_night", "at_weekend",
-                 "owing_review", "approved", "approval_wait_median_seconds",
-                 "approval_wait_p90_seconds"},
-                {}};
+  ReportTable t{
+      {key_header(r.by), "releases", "normal", "emergency", "rollback", "emergency_ratio",
+       "rejected", "deployed", "failed", "outside_windows", "at_night", "at_weekend",
+       "owing_review", "approved", "approval_wait_median_seconds", "approval_wait_p90_seconds"},
+      {}};
   for_each_row(r, [&](const std::string& key, const ReportTotals& x) {
-    t.rows.push_back({key, std::to_string(x.releases), std::to_string(x.normal),
-                      std::to_string(x.emergency), std::to_string(x.rollback),
-                      fmt::format("{}", x.emergency_ratio()), std::to_string(x.rejected),
-                      std::to_string(x.deployed), std::to_string(x.failed),
-                      std::to_string(x.outside_windows), std::to_string(x.at_night),
-                      std::to_string(x.at_weekend), std::to_string(x.owing_review),
-                      std::to_string(x.approval_wait.approved),
-                      optional_text(x.approval_wait.median_seconds),
-                      optional_text(x.approval_wait.p90_seconds)});
+    t.rows.push_back(
+        {key, std::to_string(x.releases), std::to_string(x.normal), std::to_string(x.emergency),
+         std::to_string(x.rollback), fmt::format("{}", x.emergency_ratio()),
+         std::to_string(x.rejected), std::to_string(x.deployed), std::to_string(x.failed),
+         std::to_string(x.outside_windows), std::to_string(x.at_night),
+         std::to_string(x.at_weekend), std::to_string(x.owing_review),
+         std::to_string(x.approval_wait.approved), optional_text(x.approval_wait.median_seconds),
+         optional_text(x.approval_wait.p90_seconds)});
   });
   return t;
 }
 
-std::vector<ReportTable> report_terminal_tables(const Report& r) {
+std::vector<ReportTable> report_terminal_tables(const Report& r, size_t key_width) {
   std::string key = upper(key_header(r.by));
   ReportTable counts{{key, "RELEASES", "NORMAL", "EMERGENCY", "ROLLBACK", "RATIO", "REJECTED",
                       "DEPLOYED", "FAILED"},
                      {}};
-  ReportTable timing{{key, "OUT-WINDOW", "NIGHT", "WEEKEND", "OWE-REVIEW", "APPROVED", "WAIT-MED",
-                      "WAIT-P90"},
-                     {}};
+  ReportTable timing{
+      {key, "OUT-WINDOW", "NIGHT", "WEEKEND", "OWE-REVIEW", "APPROVED", "WAIT-MED", "WAIT-P90"},
+      {}};
   auto wait = [](const std::optional<int64_t>& s) { return s ? wait_text(*s) : "-"; };
   for_each_row(r, [&](const std::string& k, const ReportTotals& x) {
-    std::string shown = shortened(k, kMaxKeyWidth);
+    std::string shown = key_width == 0 ? k : shortened(k, key_width);
     counts.rows.push_back({shown, std::to_string(x.releases), std::to_string(x.normal),
                            std::to_string(x.emergency), std::to_string(x.rollback),
                            fmt::format("{:.2f}", x.emergency_ratio()), std::to_string(x.rejected),
@@ -93,7 +90,8 @@ std::vector<ReportTable> report_terminal_tables(const Report& r) {
     timing.rows.push_back({shown, std::to_string(x.outside_windows), std::to_string(x.at_night),
                            std::to_string(x.at_weekend), std::to_string(x.owing_review),
                            std::to_string(x.approval_wait.approved),
-                           wait(x.approval_wait.median_seconds), wait(x.approval_wait.p90_seconds)});
+                           wait(x.approval_wait.median_seconds),
+                           wait(x.approval_wait.p90_seconds)});
   });
   return {counts, timing};
 }

@@ -22,8 +22,9 @@ inline constexpr std::string_view kTotalRowKey = "(total)";
 ReportTable report_csv_table(const Report& report);
 
 // Releases by type and state; then when they were submitted and how long approvals waited
-// (waits as "2h05m"). Group keys longer than 24 characters are shortened with "…".
-std::vector<ReportTable> report_terminal_tables(const Report& report);
+// (waits as "2h05m"). Group keys longer than `key_width` characters are shortened with "…"
+// (0: never).
+std::vector<ReportTable> report_terminal_tables(const Report& report, size_t key_width = 24);
 
 // "45s", "12m30s", "2h05m", "3d04h": a wait as people read it.
 std::string wait_text(int64_t seconds);

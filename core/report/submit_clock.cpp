@@ -19,6 +19,11 @@ int64_t iso_weekday(int64_t day) { return floor_mod(day + 3, 7) + 1; }
 
 }  // namespace
 
+std::string iso_week_text(int64_t monday) {
+  iso_week::year_weeknum_weekday w{date::sys_days{date::days{monday}}};
+  return fmt::format("{}-W{:02}", static_cast<int>(w.year()), static_cast<unsigned>(w.weeknum()));
+}
+
 // A zone's UTC offset, looked up once per span of time it holds: releases come in time order, so
 // nearly every lookup hits the span of the one before.
 class PolicySubmitClock::ZoneOffsets {
@@ -43,8 +48,7 @@ class PolicySubmitClock::ZoneOffsets {
   mutable std::chrono::seconds offset_{0};
 };
 
-PolicySubmitClock::PolicySubmitClock(const Policy& policy, ReportBy by)
-    : policy_(policy), by_(by) {
+PolicySubmitClock::PolicySubmitClock(const Policy& policy, ReportBy by) : policy_(policy), by_(by) {
   zones_.push_back(std::make_unique<ZoneOffsets>(policy.zone));
   fallback_.zone = zones_.front().get();
   for (const auto& [name, env] : policy.environments) {
@@ -83,7 +87,8 @@ int64_t PolicySubmitClock::cell(std::string_view env, Timestamp submitted) const
   unsigned flags = 0;
   if (in_day_span(policy_.night, static_cast<int>(minute))) flags |= kAtNight;
   if (sunday_based == 0 || sunday_based == 6) flags |= kAtWeekend;
-  bool outside = c.has_windows && !c.open.test(static_cast<size_t>(sunday_based * kMinutesPerDay + minute));
+  bool outside =
+      c.has_windows && !c.open.test(static_cast<size_t>(sunday_based * kMinutesPerDay + minute));
   for (const auto& [from, to] : c.freezes)
     if (local >= from && local < to) outside = true;
   if (outside) flags |= kOutsideWindows;
@@ -115,11 +120,8 @@ int64_t PolicySubmitClock::cell(std::string_view env, Timestamp submitted) const
 
 std::string PolicySubmitClock::key_text(int64_t key) const {
   switch (by_) {
-    case ReportBy::week: {
-      iso_week::year_weeknum_weekday w{date::sys_days{date::days{key}}};
-      return fmt::format("{}-W{:02}", static_cast<int>(w.year()),
-                         static_cast<unsigned>(w.weeknum()));
-    }
+    case ReportBy::week:
+      return iso_week_text(key);
     case ReportBy::weekday:
       return fmt::format("{} {}", key, kWeekdayNames[(key - 1) % 7]);
     case ReportBy::hour:

@@ -14,6 +14,9 @@
 
 namespace beaver {
 
+// "2026-W48": the ISO 8601 week whose Monday is `monday` (days since 1970-01-01).
+std::string iso_week_text(int64_t monday);
+
 class PolicySubmitClock final : public SubmitTimeReader {
  public:
   // `policy` must outlive the clock. A release for an environment the policy no longer has is

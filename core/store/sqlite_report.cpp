@@ -30,10 +30,9 @@ void submit_cell(sqlite3_context* ctx, int, sqlite3_value** argv) {
 class SubmitCellFunction {
  public:
   SubmitCellFunction(Database& db, const SubmitTimeReader& reader) : db_(db) {
-    int rc = sqlite3_create_function(db.handle(), "beaver_submit_cell", 2,
-                                     SQLITE_UTF8 | SQLITE_DETERMINISTIC,
-                                     const_cast<SubmitTimeReader*>(&reader), &submit_cell,
-                                     nullptr, nullptr);
+    int rc = sqlite3_create_function(
+        db.handle(), "beaver_submit_cell", 2, SQLITE_UTF8 | SQLITE_DETERMINISTIC,
+        const_cast<SubmitTimeReader*>(&reader), &submit_cell, nullptr, nullptr);
     if (rc != SQLITE_OK) db.raise(rc);
   }
   ~SubmitCellFunction() {
@@ -129,8 +128,7 @@ Aggregate count_releases(Database& db, const ReportQuery& q) {
     if (flags & kAtWeekend) t.at_weekend = t.releases;
     if (flags & kOutsideWindows) t.outside_windows = t.releases;
     out.totals.add_counts(t);
-    if (t.emergency > 0)
-      out.emergency_by_category[s.is_null(2) ? "-" : s.text(2)] += t.emergency;
+    if (t.emergency > 0) out.emergency_by_category[s.is_null(2) ? "-" : s.text(2)] += t.emergency;
     if (q.by == ReportBy::none) continue;
     std::string text = is_local_time(q.by) ? q.clock->key_text(key) : s.text(0);
     auto& group = out.groups[text];
@@ -146,18 +144,17 @@ Aggregate count_releases(Database& db, const ReportQuery& q) {
 std::map<std::string, ApprovalWait> approval_waits(Database& db, const ReportQuery& q) {
   auto g = grouping(q.by);
   Statement s(
-      db,
-      fmt::format(
-          "WITH waits AS (SELECT {} AS k, "
-          "unixepoch(r.approved_at) - unixepoch(r.submitted_at) AS wait FROM releases r {} "
-          "WHERE {} AND r.approved_at IS NOT NULL AND (r.approved_at > r.submitted_at OR "
-          "EXISTS (SELECT 1 FROM approvals x WHERE x.release_id = r.id))), "
-          "ranked AS (SELECT k, wait, row_number() OVER (PARTITION BY k ORDER BY wait) AS n, "
-          "count(*) OVER (PARTITION BY k) AS total FROM waits) "
-          "SELECT k, max(total), max(CASE WHEN n = (total + 1) / 2 THEN wait END), "
-          "max(CASE WHEN n = (9 * total + 9) / 10 THEN wait END) FROM ranked "
-          "WHERE n = (total + 1) / 2 OR n = (9 * total + 9) / 10 GROUP BY k",
-          g.key, g.join, kInPeriod));
+      db, fmt::format(
+              "WITH waits AS (SELECT {} AS k, "
+              "unixepoch(r.approved_at) - unixepoch(r.submitted_at) AS wait FROM releases r {} "
+              "WHERE {} AND r.approved_at IS NOT NULL AND (r.approved_at > r.submitted_at OR "
+              "EXISTS (SELECT 1 FROM approvals x WHERE x.release_id = r.id))), "
+              "ranked AS (SELECT k, wait, row_number() OVER (PARTITION BY k ORDER BY wait) AS n, "
+              "count(*) OVER (PARTITION BY k) AS total FROM waits) "
+              "SELECT k, max(total), max(CASE WHEN n = (total + 1) / 2 THEN wait END), "
+              "max(CASE WHEN n = (9 * total + 9) / 10 THEN wait END) FROM ranked "
+              "WHERE n = (total + 1) / 2 OR n = (9 * total + 9) / 10 GROUP BY k",
+              g.key, g.join, kInPeriod));
   s.bind(1, format_utc(q.since)).bind(2, format_utc(q.until));
   std::map<std::string, ApprovalWait> out;
   while (s.step()) {

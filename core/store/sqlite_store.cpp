@@ -1,6 +1,8 @@
 #include <sys/stat.h>
 
 #include <algorithm>
+#include <map>
+#include <memory>
 #include <thread>
 
 #include "store/migrations.hpp"
@@ -214,12 +216,14 @@ class SqliteTransaction final : public StoreTransaction {
   }
 
   int64_t insert_release(const Release& r) override {
-    Statement s(db_, fmt::format("INSERT INTO releases ({}) VALUES (NULL, ?1, ?2, ?3, ?4, ?5, ?6, "
-                                 "?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, "
-                                 "?20)",
-                                 kReleaseColumns));
+    static const std::string sql = fmt::format(
+        "INSERT INTO releases ({}) VALUES (NULL, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, "
+        "?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20)",
+        kReleaseColumns);
+    Statement& s = prepared(sql);
     bind_release(s, r);
     s.run();
+    s.reset();
     return sqlite3_last_insert_rowid(db_.handle());
   }
 
@@ -386,12 +390,13 @@ class SqliteTransaction final : public StoreTransaction {
   }
 
   void insert_approval(const Approval& a) override {
-    Statement s(db_,
-                "INSERT INTO approvals (release_id, approver, step, role, binding, comment, "
-                "approved_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
+    Statement& s = prepared(
+        "INSERT INTO approvals (release_id, approver, step, role, binding, comment, "
+        "approved_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
     s.bind(1, a.release_id).bind(2, a.approver).bind(3, static_cast<int64_t>(a.step));
     s.bind(4, a.role).bind(5, a.binding).bind(6, a.comment).bind(7, format_utc(a.approved_at));
     s.run();
+    s.reset();
   }
 
   std::vector<Approval> approvals_of(int64_t release_id) override {
@@ -458,7 +463,17 @@ class SqliteTransaction final : public StoreTransaction {
     }
   }
 
+  // Inserts repeated within one unit of work (a seeded history writes millions) are prepared
+  // once. Only statements that run to completion and are reset are kept here.
+  Statement& prepared(std::string_view sql) {
+    auto found = prepared_.find(sql);
+    if (found == prepared_.end())
+      found = prepared_.emplace(std::string(sql), std::make_unique<Statement>(db_, sql)).first;
+    return *found->second;
+  }
+
   Database& db_;
+  std::map<std::string, std::unique_ptr<Statement>, std::less<>> prepared_;
 };
 
 class SqliteStore final : public Store {

@@ -47,7 +47,8 @@ struct World {
 
   World() : World(kPolicy) {}
   explicit World(const std::string& policy_text) {
-    auto s = open_sqlite_store(dir.path() / "beaver.db", source_dir() / "schemas/migrations/sqlite");
+    auto s =
+        open_sqlite_store(dir.path() / "beaver.db", source_dir() / "schemas/migrations/sqlite");
     REQUIRE(s.has_value());
     store = std::move(*s);
     auto p = parse_policy(policy_text, "policy.yaml", source_dir());

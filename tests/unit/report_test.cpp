@@ -61,8 +61,15 @@ struct History {
   int64_t submit(const char* iso, const char* service, const char* env, const char* version,
                  std::optional<std::string> category = std::nullopt) {
     at(iso);
-    SubmitRequest r{service, env, version, std::nullopt, category.has_value(), category,
-                    category ? std::optional<std::string>("urgent") : std::nullopt, {}, {}};
+    SubmitRequest r{service,
+                    env,
+                    version,
+                    std::nullopt,
+                    category.has_value(),
+                    category,
+                    category ? std::optional<std::string>("urgent") : std::nullopt,
+                    {},
+                    {}};
     auto v = l.submit("bob", r);
     REQUIRE_MESSAGE(v.has_value(), v.error().message);
     return v->release.id;
@@ -238,7 +245,8 @@ TEST_CASE("an empty period gives zeros and no waits, not a division by zero") {
   }
 }
 
-TEST_CASE("the period includes since and excludes until, so a release at until is in the next one") {
+TEST_CASE(
+    "the period includes since and excludes until, so a release at until is in the next one") {
   History h;
   h.since = *parse_iso8601("2026-11-23T09:30:00Z");  // R6's submit time: included
   h.until = *parse_iso8601("2026-11-24T09:00:00Z");  // R9's: left out
@@ -286,15 +294,16 @@ TEST_CASE(
 
 TEST_CASE("night and weekends are read on the environment's own clock when it has one") {
   std::string policy = kPolicy;
-  policy += "  tokyo:\n    timezone: Asia/Tokyo\n    normal: {approvals: []}\n"
-            "    emergency: {approvals: []}\n";
+  policy +=
+      "  tokyo:\n    timezone: Asia/Tokyo\n    normal: {approvals: []}\n"
+      "    emergency: {approvals: []}\n";
   World w(policy);
   auto l = w.ledger();
   w.now = *parse_iso8601("2026-11-24T14:00:00Z");  // 14:00 in UTC, 23:00 in Tokyo
   REQUIRE(l.submit("bob", {"hello", "tokyo", "1.0.0", std::nullopt, false, {}, {}, {}, {}}));
   REQUIRE(l.submit("bob", {"hello", "test", "1.0.0", std::nullopt, false, {}, {}, {}, {}}));
-  auto r = l.report("ann", w.now - std::chrono::hours(1), w.now + std::chrono::hours(1),
-                    ReportBy::env);
+  auto r =
+      l.report("ann", w.now - std::chrono::hours(1), w.now + std::chrono::hours(1), ReportBy::env);
   REQUIRE(r.has_value());
   CHECK(group(*r, "tokyo").totals.at_night == 1);
   CHECK(group(*r, "test").totals.at_night == 0);
@@ -323,8 +332,8 @@ TEST_CASE("the charts get every week's types and a weekday-by-hour grid") {
   REQUIRE(c.has_value());
   std::vector<std::string> weeks;
   for (const auto& g : c->weeks)
-    weeks.push_back(fmt::format("{}={}/{}/{}", g.key, g.totals.normal, g.totals.emergency,
-                                g.totals.rollback));
+    weeks.push_back(
+        fmt::format("{}={}/{}/{}", g.key, g.totals.normal, g.totals.emergency, g.totals.rollback));
   // Week 47: R3 (Wed), R8 (Thu), R7 (Fri), R2 (Sat), R4 (Sun); week 48: R6, R1, R9.
   CHECK(weeks == std::vector<std::string>{"2026-W47=1/4/0", "2026-W48=1/1/1"});
   CHECK(c->weekday_hour[5][23] == 1);  // Saturday 23:30
