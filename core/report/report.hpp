@@ -111,6 +111,10 @@ class SubmitTimeReader {
   virtual int64_t cell(std::string_view env, Timestamp submitted) const = 0;
   // The text of a local group key, e.g. "2026-W48".
   virtual std::string key_text(int64_t key) const = 0;
+  // The instants strictly inside (since, until), in order, where cell() may change for some
+  // environment: between two neighbours it is the same for every submit time. A store can then
+  // aggregate each such segment without reading local time row by row.
+  virtual std::vector<Timestamp> cell_boundaries(Timestamp since, Timestamp until) const = 0;
 };
 
 // What a store needs to compute a report.
@@ -121,6 +125,9 @@ struct ReportQuery {
   const SubmitTimeReader* clock = nullptr;  // required
   Timestamp now{};                          // "owing a review" is judged at this time
   std::chrono::seconds review_deadline{0};
+  // The names the policy knows; others (from an older policy) are still counted.
+  std::vector<std::string> environments;
+  std::vector<std::string> categories;
 };
 
 }  // namespace beaver

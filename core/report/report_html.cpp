@@ -82,12 +82,13 @@ std::string heat_chart(const ReportCharts& c) {
 std::string render_report_html(std::string_view page, const Report& r, const ReportCharts& c) {
   std::map<std::string, std::string, std::less<>> places;
   places["title"] = html_escape("beaver release report");
-  places["period"] = html_escape(fmt::format("Releases submitted from {} to {} (UTC), by {}.",
-                                             format_utc(r.since), format_utc(r.until),
-                                             to_string(r.by)));
+  places["period"] =
+      html_escape(fmt::format("Releases submitted from {} to {} (UTC), by {}.", format_utc(r.since),
+                              format_utc(r.until), to_string(r.by)));
   if (r.totals.releases == 0)
-    places["empty"] = "<p class=\"empty\">No releases were submitted in this period: the report "
-                      "is empty.</p>";
+    places["empty"] =
+        "<p class=\"empty\">No releases were submitted in this period: the report "
+        "is empty.</p>";
   Report totals_only = r;
   totals_only.groups.clear();
   places["totals"] = tables(totals_only);
@@ -120,7 +121,8 @@ std::string render_report_html(std::string_view page, const Report& r, const Rep
 Result<std::string> report_html(const std::filesystem::path& template_file, const Report& r,
                                 const ReportCharts& c) {
   std::ifstream in(template_file, std::ios::binary);
-  if (!in) return fail(ErrorKind::internal, "cannot read the page template {}", template_file.string());
+  if (!in)
+    return fail(ErrorKind::internal, "cannot read the page template {}", template_file.string());
   std::ostringstream text;
   text << in.rdbuf();
   return render_report_html(text.str(), r, c);

@@ -3,6 +3,9 @@
 #include <date/iso_week.h>
 #include <date/tz.h>
 
+#include <algorithm>
+#include <set>
+
 #include "policy/release_window.hpp"
 
 namespace beaver {
@@ -131,6 +134,50 @@ std::string PolicySubmitClock::key_text(int64_t key) const {
     default:
       return "";
   }
+}
+
+std::vector<Timestamp> PolicySubmitClock::cell_boundaries(Timestamp since, Timestamp until) const {
+  using std::chrono::minutes;
+  // The local minutes of a day where a flag or a key may change, per zone.
+  std::map<const date::time_zone*, std::set<int>> day_marks;
+  std::set<int>& policy_marks = day_marks[policy_.zone];
+  policy_marks.insert(0);  // weekday, week and weekend change at midnight
+  if (by_ == ReportBy::hour || by_ == ReportBy::weekday_hour)
+    for (int h = 1; h < 24; ++h) policy_marks.insert(h * 60);
+  std::vector<std::pair<const date::time_zone*, date::local_seconds>> fixed;  // freezes
+  for (const auto& [name, env] : policy_.environments) {
+    auto& marks = day_marks[env.zone];
+    marks.insert({0, policy_.night.from, policy_.night.to % 1440});
+    for (const auto& w : env.windows) marks.insert({w.span.from, w.span.to % 1440});
+    for (const auto& f : env.freezes) {
+      fixed.emplace_back(env.zone, f.from);
+      fixed.emplace_back(env.zone, f.to);
+    }
+  }
+  std::vector<Timestamp> out;
+  auto add_local = [&](const date::time_zone* zone, date::local_seconds local) {
+    // An hour that a clock change repeats holds the mark twice; one it skips holds it at the
+    // change, which is added below.
+    out.push_back(date::floor<std::chrono::seconds>(zone->to_sys(local, date::choose::earliest)));
+    out.push_back(date::floor<std::chrono::seconds>(zone->to_sys(local, date::choose::latest)));
+  };
+  for (const auto& [zone, marks] : day_marks) {
+    auto first = date::floor<date::days>(zone->to_local(since)) - date::days{1};
+    auto last = date::floor<date::days>(zone->to_local(until)) + date::days{1};
+    for (auto day = first; day <= last; day += date::days{1})
+      for (int m : marks) add_local(zone, date::local_seconds{day} + minutes{m});
+    for (auto t = since; t < until;) {  // the zone's clock changes
+      auto info = zone->get_info(t);
+      if (info.end >= until) break;
+      out.push_back(date::floor<std::chrono::seconds>(info.end));
+      t = date::floor<std::chrono::seconds>(info.end);
+    }
+  }
+  for (const auto& [zone, local] : fixed) add_local(zone, local);
+  std::erase_if(out, [&](Timestamp t) { return t <= since || t >= until; });
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  return out;
 }
 
 }  // namespace beaver

@@ -26,6 +26,7 @@ class PolicySubmitClock final : public SubmitTimeReader {
 
   int64_t cell(std::string_view env, Timestamp submitted) const override;
   std::string key_text(int64_t key) const override;
+  std::vector<Timestamp> cell_boundaries(Timestamp since, Timestamp until) const override;
 
  private:
   class ZoneOffsets;

@@ -88,8 +88,9 @@ std::string stacked_bar_chart(std::string_view title, const std::vector<std::str
           number(v));
     }
     if (shows_label(i, labels.size(), 12))
-      out += fmt::format("<text x=\"{:.1f}\" y=\"{}\" class=\"axis\" text-anchor=\"middle\">{}</text>\n",
-                         x + slot / 2, kTop + plot_h + 16, html_escape(labels[i]));
+      out += fmt::format(
+          "<text x=\"{:.1f}\" y=\"{}\" class=\"axis\" text-anchor=\"middle\">{}</text>\n",
+          x + slot / 2, kTop + plot_h + 16, html_escape(labels[i]));
   }
   for (size_t s = 0; s < series.size(); ++s)
     out += fmt::format(
@@ -121,8 +122,9 @@ std::string ratio_line_chart(std::string_view title, const std::vector<std::stri
         "</circle>\n",
         x, y, html_escape(labels[i]), values[i] * 100);
     if (shows_label(i, labels.size(), 12))
-      out += fmt::format("<text x=\"{:.1f}\" y=\"{}\" class=\"axis\" text-anchor=\"middle\">{}</text>\n",
-                         x, kTop + plot_h + 16, html_escape(labels[i]));
+      out += fmt::format(
+          "<text x=\"{:.1f}\" y=\"{}\" class=\"axis\" text-anchor=\"middle\">{}</text>\n", x,
+          kTop + plot_h + 16, html_escape(labels[i]));
   }
   if (!points.empty()) out += fmt::format("<polyline points=\"{}\" class=\"line\"/>\n", points);
   return out + "</svg>\n";

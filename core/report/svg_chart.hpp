@@ -13,7 +13,7 @@ std::string html_escape(std::string_view text);
 
 struct ChartSeries {
   std::string name;
-  std::string color;  // a CSS colour such as "#4e79a7"; not escaped, so never from input
+  std::string color;           // a CSS colour such as "#4e79a7"; not escaped, so never from input
   std::vector<double> values;  // one per label
 };
 

@@ -121,20 +121,19 @@ class HistoryWriter {
   }
 
   SeedSummary finish(const std::string& actor) {
-    auto entry = append_audit(
-        tx_, now_, actor, "dev.seed", fmt::format("seed/{}", o_.seed),
-        AuditPayload()
-            .set("releases", summary_.releases)
-            .set("approvals", summary_.approvals)
-            .set("teams", o_.teams)
-            .set("seed", std::to_string(o_.seed))
-            .set("since", format_utc(o_.since))
-            .set("until", format_utc(o_.until))
-            .set("first_release", summary_.first_release)
-            .set("last_release", summary_.last_release)
-            .set("users_added", summary_.users_added)
-            .set("services_added", summary_.services_added)
-            .set("note", "synthetic history written by beaver dev seed"));
+    auto entry = append_audit(tx_, now_, actor, "dev.seed", fmt::format("seed/{}", o_.seed),
+                              AuditPayload()
+                                  .set("releases", summary_.releases)
+                                  .set("approvals", summary_.approvals)
+                                  .set("teams", o_.teams)
+                                  .set("seed", std::to_string(o_.seed))
+                                  .set("since", format_utc(o_.since))
+                                  .set("until", format_utc(o_.until))
+                                  .set("first_release", summary_.first_release)
+                                  .set("last_release", summary_.last_release)
+                                  .set("users_added", summary_.users_added)
+                                  .set("services_added", summary_.services_added)
+                                  .set("note", "synthetic history written by beaver dev seed"));
     summary_.audit_seq = entry.seq;
     return summary_;
   }
@@ -235,7 +234,8 @@ class HistoryWriter {
       for (int n = 0; n < chain[step].count && !candidates.empty(); ++n) {
         at += wait();
         if (at >= o_.until) return;  // still waiting at the end of the history
-        auto who = candidates.begin() + static_cast<std::ptrdiff_t>(random_.below(candidates.size()));
+        auto who =
+            candidates.begin() + static_cast<std::ptrdiff_t>(random_.below(candidates.size()));
         approvals.push_back(Approval{0, *who, static_cast<int>(step),
                                      std::string(to_string(chain[step].role)), binding,
                                      std::nullopt, at});

@@ -15,10 +15,12 @@ namespace beaver {
 // releases table's alias with its dot (or empty); `now` and `deadline` name bound parameters.
 inline std::string owing_review_sql(std::string_view r, std::string_view now,
                                     std::string_view deadline) {
+  // CASE rather than AND: SQLite evaluates every operand of an AND outside a WHERE clause, and
+  // the time arithmetic is only worth doing for emergencies.
   return fmt::format(
-      "({0}type = 'emergency' AND {0}reviewed_at IS NULL AND {0}status IN ('approved', "
-      "'deploying', 'deployed', 'failed', 'rolled_back', 'interrupted') AND "
-      "unixepoch(COALESCE({0}deployed_at, {0}approved_at)) + {2} < unixepoch({1}))",
+      "(CASE WHEN {0}type = 'emergency' AND {0}reviewed_at IS NULL THEN {0}status IN ("
+      "'approved', 'deploying', 'deployed', 'failed', 'rolled_back', 'interrupted') AND "
+      "unixepoch(COALESCE({0}deployed_at, {0}approved_at)) + {2} < unixepoch({1}) ELSE 0 END)",
       r, now, deadline);
 }
 

@@ -392,3 +392,22 @@ TEST_CASE("the terminal tables fit 100 columns and the CSV table has one column 
   CHECK(wait_text(7500) == "2h05m");
   CHECK(wait_text(3 * 86400 + 4 * 3600 + 59) == "3d04h");
 }
+
+TEST_CASE("categories and environments the policy no longer has still count") {
+  History h;
+  std::string changed = kReportPolicy;
+  changed.replace(changed.find("[hotfix, security, data-fix]"), 28, "[hotfix, security]");
+  changed.erase(changed.find("  test:"));
+  changed += "  staging:\n    normal: {approvals: []}\n    emergency: {approvals: []}\n";
+  auto p = parse_policy(changed, "policy.yaml", test::source_dir());
+  REQUIRE_MESSAGE(p.has_value(), p.error().message);
+  h.w.policy = std::move(*p);
+  for (auto by : {ReportBy::none, ReportBy::week}) {
+    auto r = h.report(by);
+    CHECK(r.totals.releases == 8);
+    CHECK(r.totals.at_weekend == 2);  // R4 in test, read on the policy's clock
+    CHECK(r.totals.outside_windows == 3);
+    CHECK(r.emergency_by_category ==
+          std::map<std::string, int64_t>{{"data-fix", 1}, {"hotfix", 3}, {"security", 1}});
+  }
+}
