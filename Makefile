@@ -31,6 +31,7 @@ bench: build bench-deps
 	@tests/bench/ledger.sh $(BUILD)/beaver
 	@tests/bench/package_archive.sh $(BUILD)/tests/beaver_bench_archive
 	@tests/bench/deploy.sh $(BUILD)/beaver
+	@tests/bench/report.sh $(BUILD)/beaver
 
 # Debian's ansible: the deploy benchmark's baseline, nothing else needs it (so not in install-deps).
 bench-deps:

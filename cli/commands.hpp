@@ -15,6 +15,7 @@ void register_audit_commands(CLI::App& app, Context& ctx);
 void register_build_commands(CLI::App& app, Context& ctx);
 void register_report_commands(CLI::App& app, Context& ctx);
 void register_deploy_commands(CLI::App& app, Context& ctx);
+void register_dev_commands(CLI::App& app, Context& ctx);
 
 // Adds "-o table|json|csv" (restricted to `allowed`) that sets the printer's format.
 void add_output_option(CLI::App& cmd, Context& ctx, std::vector<std::string> allowed);

@@ -64,6 +64,7 @@ int main(int argc, char** argv) {
     register_build_commands(app, ctx);
     register_report_commands(app, ctx);
     register_deploy_commands(app, ctx);
+    register_dev_commands(app, ctx);
     if (auto unknown = unknown_command(app, argc, argv)) {
       std::cerr << "beaver: " << one_line(*unknown) << " (see beaver --help)\n";
       return kUsageError;

@@ -87,11 +87,16 @@ void Printer::write_json(const Poco::Dynamic::Var& json) {
   out_ << text.view();
 }
 
+void Printer::page(std::string_view text) {
+  if (format_ == Format::html) out_ << text;
+}
+
 void Printer::warn(std::string_view text) { err_ << "beaver: warning: " << text << '\n'; }
 
 Format parse_format(const std::string& text) {
   if (text == "json") return Format::json;
   if (text == "csv") return Format::csv;
+  if (text == "html") return Format::html;
   return Format::table;
 }
 

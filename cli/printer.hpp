@@ -11,7 +11,7 @@
 
 namespace beaver::cli {
 
-enum class Format { table, json, csv };
+enum class Format { table, json, csv, html };
 
 struct Table {
   std::vector<std::string> headers;
@@ -31,6 +31,8 @@ class Printer {
   void rows(const Table& table, const Poco::Dynamic::Var& json);
   // A single record: `json` on the json format, `text` lines otherwise.
   void record(const std::vector<std::string>& text, const Poco::Dynamic::Var& json);
+  // A whole document (an HTML page) written as it is, on the html format.
+  void page(std::string_view text);
   // A warning for people, on stderr.
   void warn(std::string_view text);
 
@@ -43,7 +45,7 @@ class Printer {
   bool tty_ = false;
 };
 
-// "table" | "json" | "csv" from -o; the flag's validator keeps other values out.
+// "table" | "json" | "csv" | "html" from -o; the flag's validator keeps other values out.
 Format parse_format(const std::string& text);
 
 }  // namespace beaver::cli

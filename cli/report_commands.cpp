@@ -1,21 +1,28 @@
-// beaver report: counts and ratios of releases over a period, whole or by group.
+// beaver report: release figures over a period, whole or by group.
 
 #include "commands.hpp"
+#include "paths/paths.hpp"
+#include "report/report_figures.hpp"
+#include "report/report_html.hpp"
 #include "report/report_json.hpp"
+#include "report/report_rows.hpp"
 
 namespace beaver::cli {
 namespace {
 
-std::vector<std::string> totals_cells(const std::string& key, const ReportTotals& t) {
-  return {key,
-          std::to_string(t.releases),
-          std::to_string(t.normal),
-          std::to_string(t.emergency),
-          std::to_string(t.rollback),
-          fmt::format("{:.2f}", t.emergency_ratio()),
-          std::to_string(t.rejected),
-          std::to_string(t.deployed),
-          std::to_string(t.failed)};
+Table to_table(ReportTable t) { return Table{std::move(t.headers), std::move(t.rows)}; }
+
+// "what: a 3, b 1, ..." in lines of at most 100 columns.
+std::vector<std::string> counts_lines(std::string_view what,
+                                      const std::map<std::string, int64_t>& counts) {
+  std::vector<std::string> lines{fmt::format("{}:", what)};
+  size_t left = counts.size();
+  for (const auto& [key, n] : counts) {
+    std::string part = fmt::format(" {} {}{}", key, n, --left > 0 ? "," : "");
+    if (lines.back().size() + part.size() > 100) lines.emplace_back();
+    lines.back() += part;
+  }
+  return lines;
 }
 
 }  // namespace
@@ -26,17 +33,13 @@ void register_report_commands(CLI::App& app, Context& ctx) {
   };
   auto a = std::make_shared<Args>();
   auto* report = app.add_subcommand(
-      "report",
-      "release figures for a period (default: the last 30 days).\n"
-      "  releases: submitted in the period, cancelled ones excluded; normal, emergency,\n"
-      "  rollback: releases of each type; emergency ratio: emergency / releases;\n"
-      "  rejected, deployed: releases in that state now; failed: failed or rolled back now");
+      "report", "release figures for a period (default: the last 30 days), whole or by group");
+  report->footer(std::string(report_figures_help()));
   report->add_option("--since", a->since, "from this day (YYYY-MM-DD, the policy's time zone)");
   report->add_option("--until", a->until, "to this day, included (YYYY-MM-DD)");
   report->add_option("--by", a->by,
-                     "group by team, service, env, category, week, weekday or hour (the last "
-                     "three on the policy's clock)");
-  add_output_option(*report, ctx, {"table", "json", "csv"});
+                     "group by team, service, env, category, approver, week, weekday or hour");
+  add_output_option(*report, ctx, {"table", "json", "csv", "html"});
   on_run(report, ctx, [&ctx, a]() -> Result<void> {
     auto by = report_by_from_string(a->by);
     if (!by) return std::unexpected(by.error());
@@ -58,24 +61,42 @@ void register_report_commands(CLI::App& app, Context& ctx) {
     }
     auto r = ledger.report(actor, since, until, *by);
     if (!r) return std::unexpected(r.error());
-    Table t{{a->by.empty() ? "PERIOD" : a->by, "RELEASES", "NORMAL", "EMERGENCY", "ROLLBACK",
-             "EMERG.RATIO", "REJECTED", "DEPLOYED", "FAILED"},
-            {}};
-    for (const auto& g : r->groups) t.rows.push_back(totals_cells(g.key, g.totals));
-    t.rows.push_back(totals_cells("total", r->totals));
-    if (r->totals.releases == 0)
+    switch (ctx.out.format()) {
+      case Format::json:
+        ctx.out.rows({}, report_json(*r));
+        return {};
+      case Format::csv:
+        ctx.out.rows(to_table(report_csv_table(*r)), {});
+        return {};
+      case Format::html: {
+        auto charts = ledger.report_charts(actor, since, until);
+        if (!charts) return std::unexpected(charts.error());
+        auto page = report_html(data_dir() / "templates/report.html", *r, *charts);
+        if (!page) return std::unexpected(page.error());
+        ctx.out.page(*page);
+        return {};
+      }
+      default:
+        break;
+    }
+    if (r->totals.releases == 0) {
       ctx.out.line(fmt::format("no releases submitted from {} to {}: the report is empty",
                                format_utc(r->since), format_utc(r->until)));
-    else
-      ctx.out.line(fmt::format("releases submitted from {} to {}", format_utc(r->since),
-                               format_utc(r->until)));
-    ctx.out.rows(t, report_json(*r));
-    if (ctx.out.format() == Format::table && !r->emergency_by_category.empty()) {
-      std::vector<std::string> parts;
-      for (const auto& [c, n] : r->emergency_by_category)
-        parts.push_back(fmt::format("{} {}", c, n));
-      ctx.out.line(fmt::format("emergencies by category: {}", fmt::join(parts, ", ")));
+      return {};
     }
+    ctx.out.line(fmt::format("releases submitted from {} to {}", format_utc(r->since),
+                             format_utc(r->until)));
+    auto tables = report_terminal_tables(*r);
+    for (size_t i = 0; i < tables.size(); ++i) {
+      ctx.out.line("");
+      ctx.out.rows(to_table(std::move(tables[i])), {});
+    }
+    ctx.out.line("");
+    for (const auto& [what, counts] :
+         {std::pair{"emergencies by category", &r->emergency_by_category},
+          std::pair{"emergencies by approver", &r->emergency_by_approver}})
+      if (!counts->empty())
+        for (const auto& l : counts_lines(what, *counts)) ctx.out.line(l);
     return {};
   });
 }

@@ -8,6 +8,7 @@
 #include "model/names.hpp"
 #include "policy/policy_check.hpp"
 #include "policy/release_window.hpp"
+#include "report/submit_clock.hpp"
 
 namespace beaver {
 namespace {
@@ -566,12 +567,32 @@ Result<Report> Ledger::report(const std::string& actor, Timestamp since, Timesta
   if (until <= since)
     return fail(ErrorKind::bad_input, "--until ({}) is not after --since ({})", format_utc(until),
                 format_utc(since));
+  auto pol = policy();
+  if (!pol) return std::unexpected(pol.error());
+  PolicySubmitClock clock(**pol, by);
+  ReportQuery q{since, until, by, &clock, clock_.now(), (*pol)->review_deadline, {}, {}};
+  for (const auto& [name, env] : (*pol)->environments) q.environments.push_back(name);
+  q.categories = (*pol)->emergency_categories;
   Report out;
   BEAVER_TRY(store_.read([&](StoreTransaction& tx) -> Result<void> {
     BEAVER_TRY(acting_user(tx, actor));
-    out = tx.report(since, until, by, policy_ != nullptr ? policy_->zone->name() : "UTC");
+    out = tx.report(q);
     return {};
   }));
+  return out;
+}
+
+Result<ReportCharts> Ledger::report_charts(const std::string& actor, Timestamp since,
+                                           Timestamp until) {
+  auto weeks = report(actor, since, until, ReportBy::week);
+  if (!weeks) return std::unexpected(weeks.error());
+  auto cells = report(actor, since, until, ReportBy::weekday_hour);
+  if (!cells) return std::unexpected(cells.error());
+  ReportCharts out;
+  out.weeks = std::move(weeks->groups);
+  for (const auto& g : cells->groups)
+    out.weekday_hour[static_cast<size_t>(g.local_key / 24)][static_cast<size_t>(g.local_key % 24)] =
+        g.totals.releases;
   return out;
 }
 

@@ -146,8 +146,11 @@ class Ledger {
   // Whether any deploy switched `host` to release `release_id`.
   Result<bool> host_received(const std::string& host, int64_t release_id);
 
-  // The report of releases submitted in [since, until), for any registered user.
+  // The report of releases submitted in [since, until), for any registered user; local time is
+  // read as the policy says (see PolicySubmitClock).
   Result<Report> report(const std::string& actor, Timestamp since, Timestamp until, ReportBy by);
+  // What the HTML page draws: the period's weeks and its releases by weekday and hour.
+  Result<ReportCharts> report_charts(const std::string& actor, Timestamp since, Timestamp until);
 
   // The whole audit log, oldest first.
   Result<std::vector<AuditEntry>> audit_log(const std::string& actor);

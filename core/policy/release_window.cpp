@@ -20,19 +20,12 @@ LocalParts local_parts(const date::time_zone* zone, Timestamp t) {
           static_cast<int>(duration_cast<minutes>(local - day).count())};
 }
 
-bool in_window(const ReleaseWindow& w, const LocalParts& p) {
-  const auto& s = w.span;
-  if (s.from < s.to) return w.days[p.weekday] && p.minute >= s.from && p.minute < s.to;
-  // Across midnight: the evening part belongs to its own day, the morning part to the day before.
-  if (p.minute >= s.from) return w.days[p.weekday];
-  return p.minute < s.to && w.days[(p.weekday + 6) % 7];
-}
-
 bool in_any_window(const EnvironmentPolicy& env, Timestamp t) {
   if (env.windows.empty()) return true;
   auto p = local_parts(env.zone, t);
-  return std::any_of(env.windows.begin(), env.windows.end(),
-                     [&](const ReleaseWindow& w) { return in_window(w, p); });
+  return std::any_of(env.windows.begin(), env.windows.end(), [&](const ReleaseWindow& w) {
+    return window_contains(w, p.weekday, p.minute);
+  });
 }
 
 const Freeze* freeze_at(const EnvironmentPolicy& env, Timestamp t) {
@@ -54,6 +47,14 @@ Timestamp to_sys(const date::time_zone* zone, date::local_seconds local) {
 }
 
 }  // namespace
+
+bool window_contains(const ReleaseWindow& w, int weekday, int minute) {
+  const auto& s = w.span;
+  if (s.from < s.to) return w.days[weekday] && minute >= s.from && minute < s.to;
+  // Across midnight: the evening part belongs to its own day, the morning part to the day before.
+  if (minute >= s.from) return w.days[weekday];
+  return minute < s.to && w.days[(weekday + 6) % 7];
+}
 
 bool in_day_span(const DaySpan& span, int minute) {
   if (span.from < span.to) return minute >= span.from && minute < span.to;

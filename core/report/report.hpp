@@ -2,16 +2,33 @@
 // Release reports: what the ledger says about how releases go, computed in the database.
 // A release counts in the period in which it was submitted; `releases` counts every submitted
 // release but cancelled ones; `emergency_ratio` is emergency / releases (0 for an empty period).
+// Every figure is defined once, for people, in `report_figures_help()` (report_help.cpp), which the
+// command's --help and README.md's "Report figures" show.
 
+#include <array>
+#include <chrono>
+#include <cstdint>
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "clock/clock.hpp"
 #include "error/error.hpp"
 
 namespace beaver {
+
+// Submit to approved, over the releases in a group that people approved (those approved on submit
+// because their chain is empty are left out). Percentiles are nearest-rank: the median is the
+// wait at rank ceil(n/2) of the waits sorted ascending, the 90th percentile the one at rank
+// ceil(0.9 n). Both are absent when no release was approved.
+struct ApprovalWait {
+  int64_t approved = 0;
+  std::optional<int64_t> median_seconds;
+  std::optional<int64_t> p90_seconds;
+  bool operator==(const ApprovalWait&) const = default;
+};
 
 struct ReportTotals {
   int64_t releases = 0;  // submitted, cancelled ones excluded
@@ -20,22 +37,48 @@ struct ReportTotals {
   int64_t rollback = 0;
   int64_t rejected = 0;
   int64_t deployed = 0;
-  int64_t failed = 0;  // failed or rolled back
+  int64_t failed = 0;           // failed or rolled back
+  int64_t outside_windows = 0;  // submitted when the environment took no normal release
+  int64_t at_night = 0;         // submitted inside the policy's night span
+  int64_t at_weekend = 0;       // submitted on a Saturday or a Sunday
+  int64_t owing_review = 0;     // emergencies whose post-release review is overdue now
+  ApprovalWait approval_wait;
+
   double emergency_ratio() const {
     return releases == 0 ? 0.0 : static_cast<double>(emergency) / static_cast<double>(releases);
   }
+  // Adds the counts of `other` (not the approval wait, which does not add up).
+  void add_counts(const ReportTotals& other);
 };
 
 struct ReportGroup {
   std::string key;
   ReportTotals totals;
+  // For local-time groups, the key as a number: week: the day number (days since 1970-01-01) of
+  // its Monday; weekday: 1 (Monday) .. 7; hour: 0..23; weekday_hour: (weekday - 1) * 24 + hour.
+  int64_t local_key = 0;
 };
 
 // The groups a report can be split by. week (ISO 8601, "2026-W48"), weekday ("1 mon".."7 sun")
-// and hour ("00".."23") are read on the policy's clock.
-enum class ReportBy { none, team, service, env, category, week, weekday, hour };
+// and hour ("00".."23") are read on the policy's clock. approver groups overlap: a release
+// approved by two people counts in both groups. weekday_hour ("1 mon 00") feeds the heat map and
+// is not offered on the command line.
+enum class ReportBy {
+  none,
+  team,
+  service,
+  env,
+  category,
+  approver,
+  week,
+  weekday,
+  hour,
+  weekday_hour
+};
 
 Result<ReportBy> report_by_from_string(const std::string& text);
+std::string_view to_string(ReportBy by);
+bool is_local_time(ReportBy by);
 
 struct Report {
   Timestamp since{};
@@ -44,6 +87,47 @@ struct Report {
   ReportTotals totals;
   std::vector<ReportGroup> groups;                       // sorted by key
   std::map<std::string, int64_t> emergency_by_category;  // category -> count
+  std::map<std::string, int64_t> emergency_by_approver;  // approver -> emergencies approved
+  // The deploy-derived figures (deploy duration, the DORA keys) join here once deploys are
+  // recorded.
+};
+
+// What the HTML page draws besides the report's own table.
+struct ReportCharts {
+  std::vector<ReportGroup> weeks;  // weeks with releases, oldest first (local_key set)
+  std::array<std::array<int64_t, 24>, 7> weekday_hour{};  // releases; [0] is Monday
+};
+
+// Flags a report reads off a submit time (bits of the low three bits of a submit cell).
+enum SubmitFlag : unsigned { kAtNight = 1, kAtWeekend = 2, kOutsideWindows = 4 };
+
+// How a report reads a release's submit time on people's clocks: its flags and, when the report
+// groups by local time, its group key. The ledger builds one from the policy; the store calls it
+// once per release while aggregating. Not thread-safe (it caches the last zone offset).
+class SubmitTimeReader {
+ public:
+  virtual ~SubmitTimeReader() = default;
+  // key * 8 + flags: key is the local group key (0 unless grouping by local time).
+  virtual int64_t cell(std::string_view env, Timestamp submitted) const = 0;
+  // The text of a local group key, e.g. "2026-W48".
+  virtual std::string key_text(int64_t key) const = 0;
+  // The instants strictly inside (since, until), in order, where cell() may change for some
+  // environment: between two neighbours it is the same for every submit time. A store can then
+  // aggregate each such segment without reading local time row by row.
+  virtual std::vector<Timestamp> cell_boundaries(Timestamp since, Timestamp until) const = 0;
+};
+
+// What a store needs to compute a report.
+struct ReportQuery {
+  Timestamp since{};  // inclusive
+  Timestamp until{};  // exclusive
+  ReportBy by = ReportBy::none;
+  const SubmitTimeReader* clock = nullptr;  // required
+  Timestamp now{};                          // "owing a review" is judged at this time
+  std::chrono::seconds review_deadline{0};
+  // The names the policy knows; others (from an older policy) are still counted.
+  std::vector<std::string> environments;
+  std::vector<std::string> categories;
 };
 
 }  // namespace beaver

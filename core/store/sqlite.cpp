@@ -67,6 +67,11 @@ void Statement::run() {
   }
 }
 
+void Statement::reset() {
+  sqlite3_reset(stmt_);
+  sqlite3_clear_bindings(stmt_);
+}
+
 std::string Statement::text(int column) const {
   const auto* p = sqlite3_column_text(stmt_, column);
   return p == nullptr ? std::string{}

@@ -59,6 +59,8 @@ class Statement {
   bool step();
   // Runs a statement that returns no rows.
   void run();
+  // Makes the statement ready to run again, its parameters unbound.
+  void reset();
 
   std::string text(int column) const;
   std::optional<std::string> optional_text(int column) const;

@@ -1,12 +1,14 @@
-#include <date/iso_week.h>
-#include <date/tz.h>
 #include <sys/stat.h>
 
 #include <algorithm>
+#include <map>
+#include <memory>
 #include <thread>
 
 #include "store/migrations.hpp"
+#include "store/release_sql.hpp"
 #include "store/sqlite.hpp"
+#include "store/sqlite_report.hpp"
 #include "store/store.hpp"
 
 namespace beaver {
@@ -214,12 +216,14 @@ class SqliteTransaction final : public StoreTransaction {
   }
 
   int64_t insert_release(const Release& r) override {
-    Statement s(db_, fmt::format("INSERT INTO releases ({}) VALUES (NULL, ?1, ?2, ?3, ?4, ?5, ?6, "
-                                 "?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, "
-                                 "?20)",
-                                 kReleaseColumns));
+    static const std::string sql = fmt::format(
+        "INSERT INTO releases ({}) VALUES (NULL, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, "
+        "?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20)",
+        kReleaseColumns);
+    Statement& s = prepared(sql);
     bind_release(s, r);
     s.run();
+    s.reset();
     return sqlite3_last_insert_rowid(db_.handle());
   }
 
@@ -236,14 +240,9 @@ class SqliteTransaction final : public StoreTransaction {
         db_, fmt::format("SELECT {} FROM releases WHERE (?1 IS NULL OR service = ?1) "
                          "AND (?2 IS NULL OR env = ?2) AND (?3 IS NULL OR type = ?3) "
                          "AND (?4 IS NULL OR status = ?4) AND (?5 IS NULL OR submitted_at >= ?5) "
-                         "AND (?6 IS NULL OR submitted_at < ?6) "
-                         "AND (?7 IS NULL OR (type = 'emergency' AND reviewed_at IS NULL "
-                         "  AND status IN ('approved', 'deploying', 'deployed', 'failed', "
-                         "'rolled_back', 'interrupted') "
-                         "  AND unixepoch(COALESCE(deployed_at, approved_at)) + ?8 < "
-                         "unixepoch(?7))) "
+                         "AND (?6 IS NULL OR submitted_at < ?6) AND (?7 IS NULL OR {}) "
                          "ORDER BY id DESC LIMIT ?9",
-                         kReleaseColumns));
+                         kReleaseColumns, owing_review_sql("", "?7", "?8")));
     s.bind(1, f.service).bind(2, f.env);
     f.type ? s.bind(3, to_string(*f.type)) : s.bind_null(3);
     f.state ? s.bind(4, to_string(*f.state)) : s.bind_null(4);
@@ -391,12 +390,13 @@ class SqliteTransaction final : public StoreTransaction {
   }
 
   void insert_approval(const Approval& a) override {
-    Statement s(db_,
-                "INSERT INTO approvals (release_id, approver, step, role, binding, comment, "
-                "approved_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
+    Statement& s = prepared(
+        "INSERT INTO approvals (release_id, approver, step, role, binding, comment, "
+        "approved_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
     s.bind(1, a.release_id).bind(2, a.approver).bind(3, static_cast<int64_t>(a.step));
     s.bind(4, a.role).bind(5, a.binding).bind(6, a.comment).bind(7, format_utc(a.approved_at));
     s.run();
+    s.reset();
   }
 
   std::vector<Approval> approvals_of(int64_t release_id) override {
@@ -411,72 +411,7 @@ class SqliteTransaction final : public StoreTransaction {
     return out;
   }
 
-  Report report(Timestamp since, Timestamp until, ReportBy by, const std::string& zone) override {
-    Report out;
-    out.since = since;
-    out.until = until;
-    out.by = by;
-    // One aggregate per figure, over the submit-time index; the group key is a fixed column
-    // chosen here, never text from the caller.
-    const char* key = "''";
-    switch (by) {
-      case ReportBy::none:
-        key = "''";
-        break;
-      case ReportBy::team:
-        key = "s.team";
-        break;
-      case ReportBy::service:
-        key = "r.service";
-        break;
-      case ReportBy::env:
-        key = "r.env";
-        break;
-      case ReportBy::category:
-        key = "COALESCE(r.category, '-')";
-        break;
-      case ReportBy::week:
-        key = "beaver_local(r.submitted_at, ?3, 'week')";
-        break;
-      case ReportBy::weekday:
-        key = "beaver_local(r.submitted_at, ?3, 'weekday')";
-        break;
-      case ReportBy::hour:
-        key = "beaver_local(r.submitted_at, ?3, 'hour')";
-        break;
-    }
-    Statement s(db_, fmt::format("SELECT {} AS k, count(*), "
-                                 "sum(r.type = 'normal'), sum(r.type = 'emergency'), "
-                                 "sum(r.type = 'rollback'), sum(r.status = 'rejected'), "
-                                 "sum(r.status = 'deployed'), "
-                                 "sum(r.status IN ('failed', 'rolled_back')) "
-                                 "FROM releases r JOIN services s ON s.name = r.service "
-                                 "WHERE r.submitted_at >= ?1 AND r.submitted_at < ?2 "
-                                 "AND r.status != 'cancelled' GROUP BY k ORDER BY k",
-                                 key));
-    s.bind(1, format_utc(since)).bind(2, format_utc(until));
-    bool local = by == ReportBy::week || by == ReportBy::weekday || by == ReportBy::hour;
-    if (local) s.bind(3, zone);
-    while (s.step()) {
-      ReportTotals t{s.integer(1), s.integer(2), s.integer(3), s.integer(4),
-                     s.integer(5), s.integer(6), s.integer(7)};
-      out.totals.releases += t.releases;
-      out.totals.normal += t.normal;
-      out.totals.emergency += t.emergency;
-      out.totals.rollback += t.rollback;
-      out.totals.rejected += t.rejected;
-      out.totals.deployed += t.deployed;
-      out.totals.failed += t.failed;
-      if (by != ReportBy::none) out.groups.push_back({s.text(0), t});
-    }
-    Statement c(db_,
-                "SELECT category, count(*) FROM releases WHERE submitted_at >= ?1 AND "
-                "submitted_at < ?2 AND status != 'cancelled' AND type = 'emergency' "
-                "GROUP BY category ORDER BY category");
-    c.bind(1, format_utc(since)).bind(2, format_utc(until));
-    while (c.step()) out.emergency_by_category[c.text(0)] = c.integer(1);
-    return out;
-  }
+  Report report(const ReportQuery& query) override { return compute_report(db_, query); }
 
   std::optional<AuditEntry> last_audit_entry() override {
     Statement s(db_,
@@ -528,47 +463,18 @@ class SqliteTransaction final : public StoreTransaction {
     }
   }
 
-  Database& db_;
-};
+  // Inserts repeated within one unit of work (a seeded history writes millions) are prepared
+  // once. Only statements that run to completion and are reset are kept here.
+  Statement& prepared(std::string_view sql) {
+    auto found = prepared_.find(sql);
+    if (found == prepared_.end())
+      found = prepared_.emplace(std::string(sql), std::make_unique<Statement>(db_, sql)).first;
+    return *found->second;
+  }
 
-// beaver_local(time, zone, part): the local week ("2026-W48", ISO 8601), weekday ("1 mon" ..
-// "7 sun") or hour ("00".."23") of a stored UTC time in an IANA zone; NULL for bad input. SQLite
-// has no time zones, and reports group by the people's clock.
-void local_part(sqlite3_context* ctx, int, sqlite3_value** argv) {
-  auto text = [&](int i) {
-    const auto* p = sqlite3_value_text(argv[i]);
-    return p == nullptr ? std::string() : std::string(reinterpret_cast<const char*>(p));
-  };
-  auto t = parse_iso8601(text(0));
-  if (!t) return sqlite3_result_null(ctx);
-  // The zone is the same for every row of a query: look it up once.
-  thread_local std::string zone_name;
-  thread_local const date::time_zone* zone = nullptr;
-  if (std::string z = text(1); z != zone_name || zone == nullptr) {
-    try {
-      zone = date::locate_zone(z);
-      zone_name = z;
-    } catch (const std::exception&) {
-      return sqlite3_result_null(ctx);
-    }
-  }
-  auto local = zone->to_local(*t);
-  auto day = std::chrono::floor<date::days>(local);
-  std::string part = text(2), out;
-  if (part == "week") {
-    iso_week::year_weeknum_weekday w{day};
-    out = fmt::format("{}-W{:02}", static_cast<int>(w.year()), static_cast<unsigned>(w.weeknum()));
-  } else if (part == "weekday") {
-    static constexpr const char* kNames[] = {"mon", "tue", "wed", "thu", "fri", "sat", "sun"};
-    unsigned iso = date::weekday{day}.iso_encoding();  // 1 = Monday
-    out = fmt::format("{} {}", iso, kNames[iso - 1]);
-  } else if (part == "hour") {
-    out = fmt::format("{:02}", std::chrono::duration_cast<std::chrono::hours>(local - day).count());
-  } else {
-    return sqlite3_result_null(ctx);
-  }
-  sqlite3_result_text(ctx, out.c_str(), static_cast<int>(out.size()), SQLITE_TRANSIENT);
-}
+  Database& db_;
+  std::map<std::string, std::unique_ptr<Statement>, std::less<>> prepared_;
+};
 
 class SqliteStore final : public Store {
  public:
@@ -581,9 +487,6 @@ class SqliteStore final : public Store {
     // Governance data: an acknowledged write survives power loss.
     db_.exec("PRAGMA synchronous = FULL");
     db_.exec("PRAGMA foreign_keys = ON");
-    sqlite3_create_function(db_.handle(), "beaver_local", 3,
-                            SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, nullptr,
-                            &local_part, nullptr, nullptr);
   }
 
   Result<void> migrate(const std::vector<Migration>& migrations) {

@@ -136,10 +136,10 @@ class StoreTransaction {
   virtual void insert_approval(const Approval& approval) = 0;
   virtual std::vector<Approval> approvals_of(int64_t release_id) = 0;  // oldest first
 
-  // Report figures for releases submitted in [since, until), aggregated in the database: the
-  // totals, the groups by `by`, and the emergencies by category.
-  // Local-time groups (week, weekday, hour) are read in `zone` (an IANA name).
-  virtual Report report(Timestamp since, Timestamp until, ReportBy by, const std::string& zone) = 0;
+  // Report figures for releases submitted in [query.since, query.until), aggregated in the
+  // database (never every release in memory): the totals, the groups by `query.by`, the
+  // emergencies by category and by approver. Local time is read through `query.clock`.
+  virtual Report report(const ReportQuery& query) = 0;
 
   virtual std::optional<AuditEntry> last_audit_entry() = 0;
   // The subject of the newest entry with `action`, e.g. the last policy seen.

@@ -1,0 +1,37 @@
+#include "report/report_figures.hpp"
+
+namespace beaver {
+
+std::string_view report_figures_help() {
+  return R"(Figures (over the releases submitted in the period; cancelled releases count nowhere):
+  releases         submitted releases of every type
+  normal, emergency, rollback
+                   releases of that type
+  emergency_ratio  emergency / releases (0 for an empty period)
+  rejected         releases an approver rejected
+  deployed         releases in the deployed state now
+  failed           releases in the failed or rolled_back state now
+  outside_windows  releases of any type submitted while their environment took no normal
+                   release: outside all its windows or inside a freeze, as the policy says now
+  at_night         releases submitted inside the policy's night span (from-to, local time)
+  at_weekend       releases submitted on a Saturday or a Sunday (local time)
+  owing_review     emergencies whose post-release review is overdue now, as release list
+                   --owing-review counts them: no review, and review_deadline has passed since
+                   their deploy (since their approval while no deploy is recorded)
+  approved         releases people approved (those approved on submit, with no approval
+                   needed, are left out); approval wait is submit to approved (the last
+                   approval when an expired one was given again), over those releases
+  wait median      nearest rank: the wait at rank ceil(n/2) of the n waits in ascending order
+  wait p90         nearest rank: the wait at rank ceil(0.9 n)
+  emergency_by_category  emergencies per reason category
+  emergency_by_approver  emergencies each person gave an approval to
+Clocks: night, weekends and windows are read in the environment's time zone (the policy's
+timezone unless the environment sets its own; services have no time zone of their own).
+Weeks, weekdays and hours (--by) are read in the policy's timezone: ISO 8601 weeks, Monday
+to Sunday ("2026-W48"), weekdays "1 mon" to "7 sun", hours "00" to "23".
+--by approver: a release counts once for each person who approved it; releases nobody
+approved are in no group; the total row still holds every release.
+)";
+}
+
+}  // namespace beaver

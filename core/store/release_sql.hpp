@@ -1,0 +1,27 @@
+#pragma once
+// SQL conditions on the releases table that several of the store's queries share, so each rule
+// is written once.
+
+#include <fmt/format.h>
+
+#include <string>
+#include <string_view>
+
+namespace beaver {
+
+// An emergency past approval with no review, whose review was due before `now`: `deadline`
+// seconds after its deploy, or after its approval while no deploy is recorded. The one
+// definition behind `release list --owing-review` and the report's owing_review. `r` is the
+// releases table's alias with its dot (or empty); `now` and `deadline` name bound parameters.
+inline std::string owing_review_sql(std::string_view r, std::string_view now,
+                                    std::string_view deadline) {
+  // CASE rather than AND: SQLite evaluates every operand of an AND outside a WHERE clause, and
+  // the time arithmetic is only worth doing for emergencies.
+  return fmt::format(
+      "(CASE WHEN {0}type = 'emergency' AND {0}reviewed_at IS NULL THEN {0}status IN ("
+      "'approved', 'deploying', 'deployed', 'failed', 'rolled_back', 'interrupted') AND "
+      "unixepoch(COALESCE({0}deployed_at, {0}approved_at)) + {2} < unixepoch({1}) ELSE 0 END)",
+      r, now, deadline);
+}
+
+}  // namespace beaver

@@ -1,0 +1,13 @@
+#pragma once
+// The report's SQL for the SQLite store: aggregates over the submit-time index, with local time
+// read through a function registered for the length of one report.
+
+#include "report/report.hpp"
+#include "store/sqlite.hpp"
+
+namespace beaver {
+
+// Runs inside the caller's transaction; database faults are thrown as sqlite::SqliteError.
+Report compute_report(sqlite::Database& db, const ReportQuery& query);
+
+}  // namespace beaver

@@ -1,0 +1,413 @@
+#include "report/report.hpp"
+
+#include <Poco/JSON/Stringifier.h>
+#include <doctest/doctest.h>
+
+#include <sstream>
+
+#include "ledger_world.hpp"
+#include "report/report_json.hpp"
+#include "report/report_rows.hpp"
+#include "schema/schema.hpp"
+#include "schema/yaml_document.hpp"
+
+using namespace beaver;
+using beaver::test::kPolicy;
+using beaver::test::World;
+
+namespace {
+
+// kPolicy with emergency categories and a freeze on Thursday 2026-11-19.
+const char* kReportPolicy = R"(timezone: UTC
+approval_expires: 24h
+review_deadline: 48h
+emergency_categories: [hotfix, security, data-fix]
+environments:
+  prod:
+    windows: [{days: [mon, tue, wed, thu, fri], from: "09:00", to: "18:00"}]
+    freezes: [{from: "2026-11-19T00:00", to: "2026-11-20T00:00", reason: "test freeze"}]
+    normal:
+      approvals: [{role: developer, count: 2}, {role: leader, same_team: true}]
+    emergency:
+      approvals: [{role: leader, same_team: true}]
+  test:
+    normal: {approvals: []}
+    emergency: {approvals: []}
+)";
+
+// The fixed history every figure below was worked out from by hand (UTC; window Mon-Fri
+// 09:00-18:00; night 22:00-07:00; review deadline 48h; report judged at Tue 2026-11-24 10:00):
+//  R1  normal    hello    prod  Tue 11-24 10:00  approved by dan, dora, lea at 12:00 (wait 7200)
+//  R2  emergency hello    prod  Sat 11-21 23:30  hotfix; lea at 23:45 (900); night, weekend,
+//                                                outside windows; review owed since 11-23 23:45
+//  R3  emergency hello    prod  Wed 11-18 03:00  security; rejected; night, outside windows
+//  R4  normal    hello    test  Sun 11-22 14:00  approved on submit (no wait); weekend
+//  R5  normal    hello    test  Mon 11-23 08:00  cancelled: counts nowhere
+//  R6  emergency core-api prod  Mon 11-23 09:30  hotfix; leo at 10:30 (3600); reviewed
+//  R7  emergency hello    prod  Fri 11-20 17:00  data-fix; lea at 17:10 (600); review owed
+//  R8  emergency hello    prod  Thu 11-19 12:00  hotfix; waiting; inside the freeze
+//  R9  rollback  hello    prod  Tue 11-24 09:00  written straight to the store, waiting
+//  and one normal release in October, before the period.
+// Waits, ascending: 600 900 3600 7200: median (rank 2) 900, p90 (rank 4) 7200.
+struct History {
+  World w{kReportPolicy};
+  Ledger l = w.ledger();
+  Timestamp since = *parse_iso8601("2026-11-01T00:00:00Z");
+  Timestamp until = *parse_iso8601("2026-12-01T00:00:00Z");
+  Timestamp report_time = *parse_iso8601("2026-11-24T10:00:00Z");
+
+  void at(const char* iso) { w.now = *parse_iso8601(iso); }
+
+  int64_t submit(const char* iso, const char* service, const char* env, const char* version,
+                 std::optional<std::string> category = std::nullopt) {
+    at(iso);
+    SubmitRequest r{service,
+                    env,
+                    version,
+                    std::nullopt,
+                    category.has_value(),
+                    category,
+                    category ? std::optional<std::string>("urgent") : std::nullopt,
+                    {},
+                    {}};
+    auto v = l.submit("bob", r);
+    REQUIRE_MESSAGE(v.has_value(), v.error().message);
+    return v->release.id;
+  }
+
+  void approve(const char* iso, const char* who, int64_t id) {
+    at(iso);
+    auto v = l.approve(who, id, std::nullopt);
+    REQUIRE_MESSAGE(v.has_value(), v.error().message);
+  }
+
+  History() {
+    REQUIRE(l.add_service("ann", "core-api", "core").has_value());
+    REQUIRE(l.add_user("ann", {"cole", "core", {Role::developer}}).has_value());
+    submit("2026-10-06T10:00:00Z", "hello", "test", "0.9.0");
+    auto r1 = submit("2026-11-24T10:00:00Z", "hello", "prod", "1.0.0");
+    approve("2026-11-24T10:30:00Z", "dan", r1);
+    approve("2026-11-24T11:00:00Z", "dora", r1);
+    approve("2026-11-24T12:00:00Z", "lea", r1);
+    auto r2 = submit("2026-11-21T23:30:00Z", "hello", "prod", "1.0.1", "hotfix");
+    approve("2026-11-21T23:45:00Z", "lea", r2);
+    auto r3 = submit("2026-11-18T03:00:00Z", "hello", "prod", "1.0.2", "security");
+    at("2026-11-18T04:00:00Z");
+    REQUIRE(l.reject("lea", r3, "not like this"));
+    submit("2026-11-22T14:00:00Z", "hello", "test", "1.0.3");
+    auto r5 = submit("2026-11-23T08:00:00Z", "hello", "test", "1.0.4");
+    REQUIRE(l.cancel("bob", r5, std::nullopt));
+    at("2026-11-23T09:30:00Z");
+    SubmitRequest r6{"core-api", "prod", "3.0.0", std::nullopt, true, "hotfix", "down", {}, {}};
+    auto v6 = l.submit("cole", r6);
+    REQUIRE_MESSAGE(v6.has_value(), v6.error().message);
+    approve("2026-11-23T10:30:00Z", "leo", v6->release.id);
+    at("2026-11-23T11:00:00Z");
+    REQUIRE(l.review("leo", v6->release.id, "fixed for good"));
+    auto r7 = submit("2026-11-20T17:00:00Z", "hello", "prod", "1.0.5", "data-fix");
+    approve("2026-11-20T17:10:00Z", "lea", r7);
+    submit("2026-11-19T12:00:00Z", "hello", "prod", "1.0.6", "hotfix");
+    REQUIRE(w.store->write([](StoreTransaction& tx) -> Result<void> {
+      Release r;
+      r.service = "hello";
+      r.env = "prod";
+      r.version = "0.9.9";
+      r.type = ReleaseType::rollback;
+      r.submitter = "bob";
+      r.submitted_at = *parse_iso8601("2026-11-24T09:00:00Z");
+      tx.insert_release(r);
+      return {};
+    }));
+    at("2026-11-24T10:00:00Z");
+  }
+
+  Report report(ReportBy by) {
+    auto r = l.report("ann", since, until, by);
+    REQUIRE_MESSAGE(r.has_value(), r.error().message);
+    return *r;
+  }
+};
+
+const ReportGroup& group(const Report& r, const std::string& key) {
+  for (const auto& g : r.groups)
+    if (g.key == key) return g;
+  FAIL("no group " << key);
+  throw std::logic_error("unreachable");
+}
+
+std::string json_text(const Report& r) {
+  std::ostringstream out;
+  Poco::JSON::Stringifier::stringify(report_json(r), out, 2);
+  return out.str();
+}
+
+}  // namespace
+
+TEST_CASE("a report over a small fixed history: every figure worked out by hand") {
+  History h;
+  auto r = h.report(ReportBy::none);
+  const auto& t = r.totals;
+  CHECK(t.releases == 8);
+  CHECK(t.normal == 2);
+  CHECK(t.emergency == 5);
+  CHECK(t.rollback == 1);
+  CHECK(t.emergency_ratio() == doctest::Approx(5.0 / 8.0));
+  CHECK(t.rejected == 1);
+  CHECK(t.deployed == 0);
+  CHECK(t.failed == 0);
+  CHECK(t.outside_windows == 3);  // R2 (Saturday night), R3 (03:00), R8 (in the freeze)
+  CHECK(t.at_night == 2);         // R2, R3
+  CHECK(t.at_weekend == 2);       // R2, R4
+  CHECK(t.owing_review == 2);     // R2, R7; R6 was reviewed
+  CHECK(t.approval_wait == ApprovalWait{4, 900, 7200});
+  CHECK(r.groups.empty());
+  CHECK(r.emergency_by_category ==
+        std::map<std::string, int64_t>{{"data-fix", 1}, {"hotfix", 3}, {"security", 1}});
+  CHECK(r.emergency_by_approver == std::map<std::string, int64_t>{{"lea", 2}, {"leo", 1}});
+}
+
+TEST_CASE("report groups split the figures: by team, env and category they add up to the total") {
+  History h;
+  auto by_team = h.report(ReportBy::team);
+  REQUIRE(by_team.groups.size() == 2);
+  const auto& core = group(by_team, "core").totals;
+  CHECK(core.releases == 1);
+  CHECK(core.emergency == 1);
+  CHECK(core.owing_review == 0);
+  CHECK(core.approval_wait == ApprovalWait{1, 3600, 3600});
+  const auto& payments = group(by_team, "payments").totals;
+  CHECK(payments.releases == 7);
+  CHECK(payments.outside_windows == 3);
+  CHECK(payments.approval_wait == ApprovalWait{3, 900, 7200});  // 600 900 7200
+  CHECK(by_team.totals.releases == 8);
+
+  auto by_env = h.report(ReportBy::env);
+  REQUIRE(by_env.groups.size() == 2);
+  CHECK(group(by_env, "prod").totals.releases == 7);
+  CHECK(group(by_env, "test").totals.releases == 1);
+  CHECK(group(by_env, "test").totals.at_weekend == 1);
+  CHECK(group(by_env, "test").totals.approval_wait == ApprovalWait{});
+
+  auto by_category = h.report(ReportBy::category);
+  std::vector<std::string> keys;
+  for (const auto& g : by_category.groups)
+    keys.push_back(fmt::format("{}={}", g.key, g.totals.releases));
+  CHECK(keys == std::vector<std::string>{"-=3", "data-fix=1", "hotfix=3", "security=1"});
+}
+
+TEST_CASE("by approver: each person's releases, an emergency approver counted once per release") {
+  History h;
+  auto r = h.report(ReportBy::approver);
+  std::vector<std::string> keys;
+  for (const auto& g : r.groups) keys.push_back(g.key);
+  CHECK(keys == std::vector<std::string>{"dan", "dora", "lea", "leo"});
+  const auto& lea = group(r, "lea").totals;
+  CHECK(lea.releases == 3);  // R1, R2, R7
+  CHECK(lea.emergency == 2);
+  CHECK(lea.at_night == 1);
+  CHECK(lea.owing_review == 2);
+  CHECK(lea.approval_wait == ApprovalWait{3, 900, 7200});
+  CHECK(group(r, "dan").totals.approval_wait == ApprovalWait{1, 7200, 7200});
+  CHECK(group(r, "leo").totals.emergency == 1);
+  // The total row still holds every release, approved or not.
+  CHECK(r.totals.releases == 8);
+  CHECK(r.emergency_by_category.at("hotfix") == 3);
+}
+
+TEST_CASE("an approval given again after it expired counts its approver once") {
+  World w;
+  auto id = w.submit(true);
+  auto l = w.ledger();
+  REQUIRE(l.approve("lea", id, std::nullopt));
+  w.now += std::chrono::hours(25);
+  REQUIRE(l.approve("lea", id, std::nullopt));
+  auto r = l.report("ann", w.now - std::chrono::days(2), w.now + std::chrono::hours(1),
+                    ReportBy::approver);
+  REQUIRE(r.has_value());
+  REQUIRE(r->groups.size() == 1);
+  CHECK(r->groups[0].totals.releases == 1);
+  CHECK(r->emergency_by_approver == std::map<std::string, int64_t>{{"lea", 1}});
+  // The wait runs to the approval that stands: 25 hours.
+  CHECK(r->totals.approval_wait == ApprovalWait{1, 25 * 3600, 25 * 3600});
+}
+
+TEST_CASE("an empty period gives zeros and no waits, not a division by zero") {
+  History h;
+  h.since = *parse_iso8601("2027-01-01T00:00:00Z");
+  h.until = *parse_iso8601("2027-02-01T00:00:00Z");
+  for (auto by : {ReportBy::none, ReportBy::week, ReportBy::approver}) {
+    auto r = h.report(by);
+    CHECK(r.totals.releases == 0);
+    CHECK(r.totals.emergency_ratio() == 0.0);
+    CHECK(r.totals.approval_wait == ApprovalWait{});
+    CHECK(r.groups.empty());
+    CHECK(r.emergency_by_category.empty());
+  }
+}
+
+TEST_CASE(
+    "the period includes since and excludes until, so a release at until is in the next one") {
+  History h;
+  h.since = *parse_iso8601("2026-11-23T09:30:00Z");  // R6's submit time: included
+  h.until = *parse_iso8601("2026-11-24T09:00:00Z");  // R9's: left out
+  auto r = h.report(ReportBy::none);
+  CHECK(r.totals.releases == 1);
+  CHECK(r.totals.emergency == 1);
+  CHECK_FALSE(h.l.report("ann", h.until, h.since, ReportBy::none).has_value());
+  CHECK_FALSE(h.l.report("ann", h.until, h.until, ReportBy::none).has_value());
+  auto unknown = report_by_from_string("fortnight");
+  REQUIRE_FALSE(unknown.has_value());
+  CHECK(unknown.error().message ==
+        "cannot group a report by 'fortnight' (groups: team, service, env, category, approver, "
+        "week, weekday, hour)");
+}
+
+TEST_CASE(
+    "reports group by week, weekday and hour on the policy's clock (23:30 Sunday in Shanghai)") {
+  std::string shanghai = kPolicy;
+  shanghai.replace(shanghai.find("timezone: UTC"), 13, "timezone: Asia/Shanghai");
+  World w(shanghai);
+  auto l = w.ledger();
+  auto submit_at = [&](const char* iso, const char* version) {
+    w.now = *parse_iso8601(iso);
+    SubmitRequest r{"hello", "test", version, std::nullopt, false, {}, {}, {}, {}};
+    REQUIRE(l.submit("bob", r).has_value());
+  };
+  submit_at("2026-11-29T23:30:00+08:00", "1.0.0");  // Sunday night: ISO week 48
+  submit_at("2026-11-30T00:30:00+08:00", "1.0.1");  // Monday 00:30 there, still Sunday in UTC
+  auto since = *parse_iso8601("2026-11-23T00:00:00+08:00");
+  auto until = *parse_iso8601("2026-12-07T00:00:00+08:00");
+  auto keys = [&](ReportBy by) {
+    auto r = l.report("ann", since, until, by);
+    REQUIRE(r.has_value());
+    std::vector<std::string> out;
+    for (const auto& g : r->groups) out.push_back(fmt::format("{}={}", g.key, g.totals.releases));
+    return out;
+  };
+  CHECK(keys(ReportBy::week) == std::vector<std::string>{"2026-W48=1", "2026-W49=1"});
+  CHECK(keys(ReportBy::weekday) == std::vector<std::string>{"1 mon=1", "7 sun=1"});
+  CHECK(keys(ReportBy::hour) == std::vector<std::string>{"00=1", "23=1"});
+  auto r = l.report("ann", since, until, ReportBy::none);
+  CHECK(r->totals.at_night == 2);    // 23:30 and 00:30 in Shanghai
+  CHECK(r->totals.at_weekend == 1);  // only the Sunday one, though both are Sunday in UTC
+}
+
+TEST_CASE("night and weekends are read on the environment's own clock when it has one") {
+  std::string policy = kPolicy;
+  policy +=
+      "  tokyo:\n    timezone: Asia/Tokyo\n    normal: {approvals: []}\n"
+      "    emergency: {approvals: []}\n";
+  World w(policy);
+  auto l = w.ledger();
+  w.now = *parse_iso8601("2026-11-24T14:00:00Z");  // 14:00 in UTC, 23:00 in Tokyo
+  REQUIRE(l.submit("bob", {"hello", "tokyo", "1.0.0", std::nullopt, false, {}, {}, {}, {}}));
+  REQUIRE(l.submit("bob", {"hello", "test", "1.0.0", std::nullopt, false, {}, {}, {}, {}}));
+  auto r =
+      l.report("ann", w.now - std::chrono::hours(1), w.now + std::chrono::hours(1), ReportBy::env);
+  REQUIRE(r.has_value());
+  CHECK(group(*r, "tokyo").totals.at_night == 1);
+  CHECK(group(*r, "test").totals.at_night == 0);
+}
+
+TEST_CASE("hours follow a daylight saving change (Europe/Berlin, 2026-03-29)") {
+  std::string berlin = kPolicy;
+  berlin.replace(berlin.find("timezone: UTC"), 13, "timezone: Europe/Berlin");
+  World w(berlin);
+  auto l = w.ledger();
+  for (const char* iso : {"2026-03-29T00:30:00Z", "2026-03-29T01:30:00Z"}) {
+    w.now = *parse_iso8601(iso);
+    REQUIRE(l.submit("bob", {"hello", "test", "1.0.0", std::nullopt, false, {}, {}, {}, {}}));
+  }
+  auto r = l.report("ann", *parse_iso8601("2026-03-28T00:00:00Z"),
+                    *parse_iso8601("2026-03-30T00:00:00Z"), ReportBy::hour);
+  REQUIRE(r.has_value());
+  REQUIRE(r->groups.size() == 2);
+  CHECK(r->groups[0].key == "01");  // 01:30 CET
+  CHECK(r->groups[1].key == "03");  // 03:30 CEST: 02:xx never happened
+}
+
+TEST_CASE("the charts get every week's types and a weekday-by-hour grid") {
+  History h;
+  auto c = h.l.report_charts("ann", h.since, h.until);
+  REQUIRE(c.has_value());
+  std::vector<std::string> weeks;
+  for (const auto& g : c->weeks)
+    weeks.push_back(
+        fmt::format("{}={}/{}/{}", g.key, g.totals.normal, g.totals.emergency, g.totals.rollback));
+  // Week 47: R3 (Wed), R8 (Thu), R7 (Fri), R2 (Sat), R4 (Sun); week 48: R6, R1, R9.
+  CHECK(weeks == std::vector<std::string>{"2026-W47=1/4/0", "2026-W48=1/1/1"});
+  CHECK(c->weekday_hour[5][23] == 1);  // Saturday 23:30
+  CHECK(c->weekday_hour[1][10] == 1);  // Tuesday 10:00
+  CHECK(c->weekday_hour[1][9] == 1);   // Tuesday 09:00 (the rollback)
+  int64_t all = 0;
+  for (const auto& day : c->weekday_hour)
+    for (auto n : day) all += n;
+  CHECK(all == 8);
+}
+
+TEST_CASE("the report's JSON matches schemas/report.schema.json, with the figures by name") {
+  History h;
+  for (auto by : {ReportBy::none, ReportBy::team, ReportBy::week, ReportBy::approver}) {
+    auto r = h.report(by);
+    auto doc = YamlDocument::parse(json_text(r), "report.json");
+    REQUIRE_MESSAGE(doc.has_value(), doc.error().message);
+    auto valid = validate(*doc, test::source_dir() / "schemas/report.schema.json");
+    CHECK_MESSAGE(valid.has_value(), valid.error().message);
+  }
+  auto json = report_json(h.report(ReportBy::none));
+  auto totals = json->getObject("totals");
+  CHECK(totals->getValue<int64_t>("outside_windows") == 3);
+  CHECK(totals->getObject("approval_wait")->getValue<int64_t>("median_seconds") == 900);
+  CHECK(json->getObject("emergency_by_approver")->getValue<int64_t>("lea") == 2);
+  // A schema that describes the output must also refuse what it does not describe.
+  auto extra = YamlDocument::parse(R"({"since": "x"})", "report.json");
+  CHECK_FALSE(validate(*extra, test::source_dir() / "schemas/report.schema.json").has_value());
+}
+
+TEST_CASE("the terminal tables fit 100 columns and the CSV table has one column per figure") {
+  History h;
+  auto r = h.report(ReportBy::service);
+  r.groups.front().key = std::string(60, 'x');  // a long name is shortened, not wrapped
+  for (const auto& t : report_terminal_tables(r)) {
+    auto chars = [](const std::string& s) {
+      return static_cast<size_t>(
+          std::count_if(s.begin(), s.end(), [](char c) { return (c & 0xC0) != 0x80; }));
+    };
+    std::vector<size_t> width(t.headers.size());
+    for (size_t i = 0; i < t.headers.size(); ++i) width[i] = chars(t.headers[i]);
+    for (const auto& row : t.rows)
+      for (size_t i = 0; i < row.size(); ++i) width[i] = std::max(width[i], chars(row[i]));
+    CHECK(t.rows.front()[0] == std::string(23, 'x') + "…");
+    size_t line = 0;
+    for (auto w : width) line += w + 2;
+    CHECK(line - 2 <= 100);
+  }
+  auto csv = report_csv_table(r);
+  CHECK(csv.headers.size() == 16);
+  CHECK(csv.rows.back()[0] == "(total)");
+  CHECK(csv.rows.back()[5] == "0.625");
+  CHECK(csv.rows.back()[14] == "900");
+  CHECK(wait_text(45) == "45s");
+  CHECK(wait_text(750) == "12m30s");
+  CHECK(wait_text(7500) == "2h05m");
+  CHECK(wait_text(3 * 86400 + 4 * 3600 + 59) == "3d04h");
+}
+
+TEST_CASE("categories and environments the policy no longer has still count") {
+  History h;
+  std::string changed = kReportPolicy;
+  changed.replace(changed.find("[hotfix, security, data-fix]"), 28, "[hotfix, security]");
+  changed.erase(changed.find("  test:"));
+  changed += "  staging:\n    normal: {approvals: []}\n    emergency: {approvals: []}\n";
+  auto p = parse_policy(changed, "policy.yaml", test::source_dir());
+  REQUIRE_MESSAGE(p.has_value(), p.error().message);
+  h.w.policy = std::move(*p);
+  for (auto by : {ReportBy::none, ReportBy::week}) {
+    auto r = h.report(by);
+    CHECK(r.totals.releases == 8);
+    CHECK(r.totals.at_weekend == 2);  // R4 in test, read on the policy's clock
+    CHECK(r.totals.outside_windows == 3);
+    CHECK(r.emergency_by_category ==
+          std::map<std::string, int64_t>{{"data-fix", 1}, {"hotfix", 3}, {"security", 1}});
+  }
+}
