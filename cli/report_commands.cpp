@@ -79,9 +79,11 @@ void register_report_commands(CLI::App& app, Context& ctx) {
       default:
         break;
     }
-    if (r->totals.releases == 0) {
-      ctx.out.line(fmt::format("no releases submitted from {} to {}: the report is empty",
-                               format_utc(r->since), format_utc(r->until)));
+    if (r->totals.releases == 0 && r->deploys.ended == 0) {
+      ctx.out.line(
+          fmt::format("no releases submitted and no deploys ended from {} to {}: the "
+                      "report is empty",
+                      format_utc(r->since), format_utc(r->until)));
       return {};
     }
     ctx.out.line(fmt::format("releases submitted from {} to {}", format_utc(r->since),
@@ -89,6 +91,9 @@ void register_report_commands(CLI::App& app, Context& ctx) {
     auto tables = report_terminal_tables(*r);
     for (size_t i = 0; i < tables.size(); ++i) {
       ctx.out.line("");
+      if (i == 2)
+        ctx.out.line(fmt::format("deploys that ended from {} to {}", format_utc(r->since),
+                                 format_utc(r->until)));
       ctx.out.rows(to_table(std::move(tables[i])), {});
     }
     ctx.out.line("");

@@ -50,4 +50,8 @@ bool is_local_time(ReportBy by) {
          by == ReportBy::weekday_hour;
 }
 
+bool groups_deploys(ReportBy by) {
+  return by == ReportBy::team || by == ReportBy::service || by == ReportBy::env;
+}
+
 }  // namespace beaver

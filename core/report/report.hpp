@@ -30,6 +30,41 @@ struct ApprovalWait {
   bool operator==(const ApprovalWait&) const = default;
 };
 
+// Nearest-rank median and 90th percentile (as for the approval wait) of `n` durations in seconds;
+// both absent when n is 0.
+struct Percentiles {
+  int64_t n = 0;
+  std::optional<int64_t> median;
+  std::optional<int64_t> p90;
+  bool operator==(const Percentiles&) const = default;
+};
+
+// The figures read off deploy runs, over the runs that ended (finished_at) in the period; runs
+// still running or interrupted count nowhere. The DORA keys, as report_figures_help() defines them.
+struct DeployFigures {
+  int64_t ended = 0;            // runs that ended deployed, failed or rolled_back
+  int64_t deployed = 0;         // of them, the successful ones
+  int64_t failed_changes = 0;   // of them, those that count as a failed change
+  int64_t failures = 0;         // of them, those that ended failed or rolled_back
+  int64_t still_open = 0;       // failures with no later successful deploy of the same place
+  double days = 0;              // length of the period in days
+  Percentiles duration;         // started_at -> finished_at of the ended runs
+  Percentiles lead_time;        // commit time -> finished_at of the successful runs
+  Percentiles time_to_restore;  // failure's finished_at -> next successful finished_at
+  bool operator==(const DeployFigures&) const = default;
+
+  // Successful deploys per day of the period; absent for a period of no length.
+  std::optional<double> deployment_frequency() const {
+    if (days <= 0) return std::nullopt;
+    return static_cast<double>(deployed) / days;
+  }
+  // failed_changes / ended; absent when no run ended.
+  std::optional<double> change_failure_rate() const {
+    if (ended == 0) return std::nullopt;
+    return static_cast<double>(failed_changes) / static_cast<double>(ended);
+  }
+};
+
 struct ReportTotals {
   int64_t releases = 0;  // submitted, cancelled ones excluded
   int64_t normal = 0;
@@ -57,6 +92,9 @@ struct ReportGroup {
   // For local-time groups, the key as a number: week: the day number (days since 1970-01-01) of
   // its Monday; weekday: 1 (Monday) .. 7; hour: 0..23; weekday_hour: (weekday - 1) * 24 + hour.
   int64_t local_key = 0;
+  // For team, service and env groups: the deploy figures of the group's deploys (a group may
+  // hold deploys and no release submitted in the period). Absent for other groupings.
+  std::optional<DeployFigures> deploys;
 };
 
 // The groups a report can be split by. week (ISO 8601, "2026-W48"), weekday ("1 mon".."7 sun")
@@ -88,9 +126,11 @@ struct Report {
   std::vector<ReportGroup> groups;                       // sorted by key
   std::map<std::string, int64_t> emergency_by_category;  // category -> count
   std::map<std::string, int64_t> emergency_by_approver;  // approver -> emergencies approved
-  // The deploy-derived figures (deploy duration, the DORA keys) join here once deploys are
-  // recorded.
+  DeployFigures deploys;  // deploy duration and the DORA keys of the whole period
 };
+
+// Whether a report split `by` this gives each group its deploy figures.
+bool groups_deploys(ReportBy by);
 
 // What the HTML page draws besides the report's own table.
 struct ReportCharts {

@@ -25,6 +25,22 @@ std::string_view report_figures_help() {
   wait p90         nearest rank: the wait at rank ceil(0.9 n)
   emergency_by_category  emergencies per reason category
   emergency_by_approver  emergencies each person gave an approval to
+Deploy figures (over the deploy runs that ended, by finished_at, in the period; runs still
+running or interrupted count nowhere; per group by team, service and env only):
+  deploy duration  started to finished of the runs that ended deployed, failed or rolled_back:
+                   median and p90, nearest rank as for the wait
+  deploys          runs that ended deployed (successful deploys)
+  deployment_frequency  deploys / days in the period
+  lead_time        commit time in the package's manifest to the successful run's finish,
+                   over the deploys with a package: median and p90 (hours in JSON and CSV)
+  change_failure_rate  failed changes / runs that ended deployed, failed or rolled_back; a
+                   failed change is a run that ended failed or rolled_back, or a successful
+                   run whose release was rolled back since, or one whose next successful
+                   deploy to the same service and environment was an emergency or a rollback
+  time_to_restore  a run that ended failed or rolled_back to the next successful deploy of
+                   the same service and environment (even after the period): median; failures
+                   with none yet are still_open and not in the median
+  null (JSON) or "-" (table) where there is nothing to measure; deployment_frequency is 0 then
 Clocks: night, weekends and windows are read in the environment's time zone (the policy's
 timezone unless the environment sets its own; services have no time zone of their own).
 Weeks, weekdays and hours (--by) are read in the policy's timezone: ISO 8601 weeks, Monday

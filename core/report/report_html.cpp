@@ -27,9 +27,11 @@ std::string html_table(const ReportTable& t) {
   return out + "</table>\n";
 }
 
-std::string tables(const Report& r) {
+// The first `count` of the terminal tables.
+std::string tables(const Report& r, size_t count = 3) {
   std::string out;
-  for (const auto& t : report_terminal_tables(r, 0)) out += html_table(t);
+  auto all = report_terminal_tables(r, 0);
+  for (size_t i = 0; i < all.size() && i < count; ++i) out += html_table(all[i]);
   return out;
 }
 
@@ -77,6 +79,27 @@ std::string heat_chart(const ReportCharts& c) {
   return heat_map("Releases by weekday and hour (policy time zone)", days, hours, values);
 }
 
+// The deploy figures of the whole period, one line each, as the figures help names them.
+std::string dora_block(const DeployFigures& f) {
+  auto fixed = [](const std::optional<double>& x) {
+    return x ? fmt::format("{:.2f}", *x) : std::string("-");
+  };
+  auto wait = [](const std::optional<int64_t>& s) { return s ? wait_text(*s) : "-"; };
+  ReportTable t{
+      {"figure", "value"},
+      {{"deploys", std::to_string(f.deployed)},
+       {"deployment_frequency (per day)", fixed(f.deployment_frequency())},
+       {"lead_time median", wait(f.lead_time.median)},
+       {"lead_time p90", wait(f.lead_time.p90)},
+       {"change_failure_rate",
+        fmt::format("{} ({} of {})", fixed(f.change_failure_rate()), f.failed_changes, f.ended)},
+       {"time_to_restore median", wait(f.time_to_restore.median)},
+       {"failures still_open", std::to_string(f.still_open)},
+       {"deploy duration median", wait(f.duration.median)},
+       {"deploy duration p90", wait(f.duration.p90)}}};
+  return "<div class=\"dora\">\n" + html_table(t) + "</div>\n";
+}
+
 }  // namespace
 
 std::string render_report_html(std::string_view page, const Report& r, const ReportCharts& c) {
@@ -85,13 +108,15 @@ std::string render_report_html(std::string_view page, const Report& r, const Rep
   places["period"] =
       html_escape(fmt::format("Releases submitted from {} to {} (UTC), by {}.", format_utc(r.since),
                               format_utc(r.until), to_string(r.by)));
-  if (r.totals.releases == 0)
+  if (r.totals.releases == 0 && r.deploys.ended == 0)
     places["empty"] =
-        "<p class=\"empty\">No releases were submitted in this period: the report "
+        "<p class=\"empty\">No releases were submitted and no deploys ended in this period: the "
+        "report "
         "is empty.</p>";
   Report totals_only = r;
   totals_only.groups.clear();
-  places["totals"] = tables(totals_only);
+  places["totals"] = tables(totals_only, 2);  // the deploy figures have their own block
+  places["dora"] = dora_block(r.deploys);
   if (r.by != ReportBy::none)
     places["groups"] = fmt::format("<h2>By {}</h2>\n{}", html_escape(to_string(r.by)), tables(r));
   std::string ratio;

@@ -33,6 +33,49 @@ Object::Ptr totals_json(const ReportTotals& t) {
   return o;
 }
 
+Poco::Dynamic::Var optional_number(const std::optional<double>& n) {
+  return n ? Poco::Dynamic::Var(*n) : Poco::Dynamic::Var();
+}
+
+std::optional<double> hours(const std::optional<int64_t>& seconds) {
+  if (!seconds) return std::nullopt;
+  return static_cast<double>(*seconds) / 3600.0;
+}
+
+// {median, p90} in seconds or in hours; null when there is nothing to rank.
+Poco::Dynamic::Var percentiles_json(const Percentiles& p, bool in_hours) {
+  if (p.n == 0) return {};
+  Object::Ptr o = new Object(Poco::JSON_PRESERVE_KEY_ORDER);
+  if (in_hours) {
+    o->set("median", optional_number(hours(p.median)));
+    o->set("p90", optional_number(hours(p.p90)));
+  } else {
+    o->set("median", optional_number(p.median));
+    o->set("p90", optional_number(p.p90));
+  }
+  return o;
+}
+
+Object::Ptr dora_json(const DeployFigures& f) {
+  Object::Ptr o = new Object(Poco::JSON_PRESERVE_KEY_ORDER);
+  o->set("deployment_frequency", optional_number(f.deployment_frequency()));
+  o->set("deploys", f.deployed);
+  o->set("lead_time_hours", percentiles_json(f.lead_time, true));
+  o->set("change_failure_rate", optional_number(f.change_failure_rate()));
+  o->set("deploys_ended", f.ended);
+  o->set("failed_changes", f.failed_changes);
+  o->set("time_to_restore_hours", optional_number(hours(f.time_to_restore.median)));
+  o->set("failures", f.failures);
+  o->set("restored", f.time_to_restore.n);
+  o->set("still_open", f.still_open);
+  return o;
+}
+
+void set_deploy_figures(Object& o, const DeployFigures& f) {
+  o.set("dora", dora_json(f));
+  o.set("deploy_duration_seconds", percentiles_json(f.duration, false));
+}
+
 Object::Ptr counts_json(const std::map<std::string, int64_t>& counts) {
   Object::Ptr o = new Object(Poco::JSON_PRESERVE_KEY_ORDER);
   for (const auto& [key, n] : counts) o->set(key, n);
@@ -52,11 +95,13 @@ Object::Ptr report_json(const Report& r) {
     Object::Ptr j = new Object(Poco::JSON_PRESERVE_KEY_ORDER);
     j->set("key", g.key);
     j->set("totals", totals_json(g.totals));
+    if (g.deploys) set_deploy_figures(*j, *g.deploys);
     groups->add(j);
   }
   o->set("groups", groups);
   o->set("emergency_by_category", counts_json(r.emergency_by_category));
   o->set("emergency_by_approver", counts_json(r.emergency_by_approver));
+  set_deploy_figures(*o, r.deploys);
   return o;
 }
 

@@ -38,10 +38,37 @@ std::string optional_text(const std::optional<int64_t>& n) {
   return n ? std::to_string(*n) : std::string();
 }
 
+// Each group, then the total row, with the deploy figures when the row has them.
 template <class Row>
 void for_each_row(const Report& r, Row row) {
-  for (const auto& g : r.groups) row(g.key, g.totals);
-  row(std::string(kTotalRowKey), r.totals);
+  for (const auto& g : r.groups) row(g.key, g.totals, g.deploys ? &*g.deploys : nullptr);
+  row(std::string(kTotalRowKey), r.totals, &r.deploys);
+}
+
+std::string number_text(const std::optional<double>& x) {
+  return x ? fmt::format("{}", *x) : std::string();
+}
+
+std::optional<double> hours(const std::optional<int64_t>& seconds) {
+  if (!seconds) return std::nullopt;
+  return static_cast<double>(*seconds) / 3600.0;
+}
+
+// The deploy figures' CSV cells; all empty for a row without them.
+std::vector<std::string> deploy_cells(const DeployFigures* f) {
+  if (f == nullptr) return std::vector<std::string>(12);
+  return {std::to_string(f->deployed),
+          number_text(f->deployment_frequency()),
+          number_text(hours(f->lead_time.median)),
+          number_text(hours(f->lead_time.p90)),
+          number_text(f->change_failure_rate()),
+          std::to_string(f->ended),
+          std::to_string(f->failed_changes),
+          number_text(hours(f->time_to_restore.median)),
+          std::to_string(f->failures),
+          std::to_string(f->still_open),
+          optional_text(f->duration.median),
+          optional_text(f->duration.p90)};
 }
 
 }  // namespace
@@ -54,12 +81,36 @@ std::string wait_text(int64_t s) {
 }
 
 ReportTable report_csv_table(const Report& r) {
-  ReportTable t{
-      {key_header(r.by), "releases", "normal", "emergency", "rollback", "emergency_ratio",
-       "rejected", "deployed", "failed", "outside_windows", "at_night", "at_weekend",
-       "owing_review", "approved", "approval_wait_median_seconds", "approval_wait_p90_seconds"},
-      {}};
-  for_each_row(r, [&](const std::string& key, const ReportTotals& x) {
+  ReportTable t{{key_header(r.by),
+                 "releases",
+                 "normal",
+                 "emergency",
+                 "rollback",
+                 "emergency_ratio",
+                 "rejected",
+                 "deployed",
+                 "failed",
+                 "outside_windows",
+                 "at_night",
+                 "at_weekend",
+                 "owing_review",
+                 "approved",
+                 "approval_wait_median_seconds",
+                 "approval_wait_p90_seconds",
+                 "deploys",
+                 "deployment_frequency",
+                 "lead_time_median_hours",
+                 "lead_time_p90_hours",
+                 "change_failure_rate",
+                 "deploys_ended",
+                 "failed_changes",
+                 "time_to_restore_median_hours",
+                 "failures",
+                 "still_open",
+                 "deploy_duration_median_seconds",
+                 "deploy_duration_p90_seconds"},
+                {}};
+  for_each_row(r, [&](const std::string& key, const ReportTotals& x, const DeployFigures* f) {
     t.rows.push_back(
         {key, std::to_string(x.releases), std::to_string(x.normal), std::to_string(x.emergency),
          std::to_string(x.rollback), fmt::format("{}", x.emergency_ratio()),
@@ -68,6 +119,8 @@ ReportTable report_csv_table(const Report& r) {
          std::to_string(x.at_weekend), std::to_string(x.owing_review),
          std::to_string(x.approval_wait.approved), optional_text(x.approval_wait.median_seconds),
          optional_text(x.approval_wait.p90_seconds)});
+    auto cells = deploy_cells(f);
+    t.rows.back().insert(t.rows.back().end(), cells.begin(), cells.end());
   });
   return t;
 }
@@ -80,8 +133,14 @@ std::vector<ReportTable> report_terminal_tables(const Report& r, size_t key_widt
   ReportTable timing{
       {key, "OUT-WINDOW", "NIGHT", "WEEKEND", "OWE-REVIEW", "APPROVED", "WAIT-MED", "WAIT-P90"},
       {}};
+  ReportTable deploys{{key, "DEPLOYS", "DAILY", "LEAD-MED", "LEAD-P90", "CFR", "RESTORE", "OPEN",
+                       "DUR-MED", "DUR-P90"},
+                      {}};
   auto wait = [](const std::optional<int64_t>& s) { return s ? wait_text(*s) : "-"; };
-  for_each_row(r, [&](const std::string& k, const ReportTotals& x) {
+  auto fixed = [](const std::optional<double>& x) {
+    return x ? fmt::format("{:.2f}", *x) : std::string("-");
+  };
+  for_each_row(r, [&](const std::string& k, const ReportTotals& x, const DeployFigures* f) {
     std::string shown = key_width == 0 ? k : shortened(k, key_width);
     counts.rows.push_back({shown, std::to_string(x.releases), std::to_string(x.normal),
                            std::to_string(x.emergency), std::to_string(x.rollback),
@@ -92,8 +151,14 @@ std::vector<ReportTable> report_terminal_tables(const Report& r, size_t key_widt
                            std::to_string(x.approval_wait.approved),
                            wait(x.approval_wait.median_seconds),
                            wait(x.approval_wait.p90_seconds)});
+    if (f != nullptr)
+      deploys.rows.push_back({shown, std::to_string(f->deployed), fixed(f->deployment_frequency()),
+                              wait(f->lead_time.median), wait(f->lead_time.p90),
+                              fixed(f->change_failure_rate()), wait(f->time_to_restore.median),
+                              std::to_string(f->still_open), wait(f->duration.median),
+                              wait(f->duration.p90)});
   });
-  return {counts, timing};
+  return {counts, timing, deploys};
 }
 
 }  // namespace beaver

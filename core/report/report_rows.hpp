@@ -1,6 +1,6 @@
 #pragma once
 // The report as rows of text cells: the wide table a CSV file gets (one column per figure, named
-// as in the JSON) and the two narrow tables a terminal shows (each fits 100 columns).
+// as in the JSON) and the three narrow tables a terminal shows (each fits 100 columns).
 
 #include <string>
 #include <vector>
@@ -18,11 +18,13 @@ struct ReportTable {
 inline constexpr std::string_view kTotalRowKey = "(total)";
 
 // One row per group, then the total row. Numbers are plain (ratios in full precision, waits in
-// seconds, an absent wait empty), so spreadsheets read them as numbers.
+// seconds, lead time and time to restore in hours, an absent figure empty), so spreadsheets read
+// them as numbers; a group without deploy figures has those cells empty.
 ReportTable report_csv_table(const Report& report);
 
 // Releases by type and state; then when they were submitted and how long approvals waited
-// (waits as "2h05m"). Group keys longer than `key_width` characters are shortened with "…"
+// (waits as "2h05m"); then the deploy figures (the total row, and the groups when they have
+// them). Group keys longer than `key_width` characters are shortened with "…"
 // (0: never).
 std::vector<ReportTable> report_terminal_tables(const Report& report, size_t key_width = 24);
 

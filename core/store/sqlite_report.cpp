@@ -6,6 +6,7 @@
 #include <queue>
 
 #include "store/release_sql.hpp"
+#include "store/sqlite_deploy_report.hpp"
 
 namespace beaver {
 namespace {
@@ -360,6 +361,7 @@ Report compute_report(Database& db, const ReportQuery& q) {
   out.emergency_by_category = std::move(counts.emergency_by_category);
   for (auto& [key, group] : counts.groups) out.groups.push_back(std::move(group));
   out.emergency_by_approver = emergency_approvers(db, q);
+  add_deploy_figures(db, q, out);
   return out;
 }
 

@@ -92,9 +92,11 @@ expect_match "$(cat "$WORK/report.html")" "<td>hotfix</td><td>1</td>" "html grou
 
 # An empty period says so, and its JSON has zeros and no waits.
 ok report --since 2027-01-01 --until 2027-01-31 --as ann
-expect_match "$OUT" "no releases submitted from 2026-12-31T16:00:00Z to 2027-01-31T16:00:00Z: the report is empty" "empty period"
+expect_match "$OUT" "no releases submitted and no deploys ended from 2026-12-31T16:00:00Z to 2027-01-31T16:00:00Z: the report is empty" "empty period"
 ok report --since 2027-01-01 --until 2027-01-31 --by week -o json --as ann
 expect_eq "$(jq -c '[.totals.releases, .totals.emergency_ratio, .totals.approval_wait.median_seconds, (.groups | length)]' <<<"$OUT")" "[0,0,null,0]" "empty json"
+expect_eq "$(jq -c '[.dora.deploys, .dora.deployment_frequency, .dora.lead_time_hours, .dora.change_failure_rate, .dora.time_to_restore_hours, .deploy_duration_seconds]' <<<"$OUT")" \
+  "[0,0,null,null,null,null]" "empty json: no deploy figures, no division by zero"
 ok report --since 2027-01-01 --until 2027-01-31 -o html --as ann
 expect_match "$OUT" "the report is empty" "empty html"
 

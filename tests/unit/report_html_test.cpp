@@ -16,7 +16,7 @@ Report sample() {
   r.by = ReportBy::service;
   r.totals.releases = 3;
   r.totals.emergency = 2;
-  r.groups.push_back({"<script>alert(1)</script>", r.totals, 0});
+  r.groups.push_back({"<script>alert(1)</script>", r.totals, 0, std::nullopt});
   r.emergency_by_category = {{"\"hot\" & <fix>", 2}};
   return r;
 }
@@ -46,8 +46,8 @@ TEST_CASE("the page draws four charts, filling weeks without releases") {
   ReportCharts c;
   ReportTotals t;
   t.normal = t.releases = 1;
-  c.weeks.push_back({"2026-W45", t, 20759});  // Monday 2026-11-02
-  c.weeks.push_back({"2026-W47", t, 20759 + 14});
+  c.weeks.push_back({"2026-W45", t, 20759, std::nullopt});  // Monday 2026-11-02
+  c.weeks.push_back({"2026-W47", t, 20759 + 14, std::nullopt});
   c.weekday_hour[5][23] = 4;
   auto page = report_html(test::source_dir() / "templates/report.html", r, c);
   REQUIRE(page.has_value());

@@ -383,7 +383,7 @@ TEST_CASE("the terminal tables fit 100 columns and the CSV table has one column 
     CHECK(line - 2 <= 100);
   }
   auto csv = report_csv_table(r);
-  CHECK(csv.headers.size() == 16);
+  CHECK(csv.headers.size() == 28);
   CHECK(csv.rows.back()[0] == "(total)");
   CHECK(csv.rows.back()[5] == "0.625");
   CHECK(csv.rows.back()[14] == "900");
