@@ -284,9 +284,9 @@ TEST_CASE("the DORA keys in JSON, CSV and the terminal table") {
   auto tables = report_terminal_tables(r);
   REQUIRE(tables.size() == 3);
   const auto& dora_table = tables[2];
-  CHECK(dora_table.rows.back() ==
-        std::vector<std::string>{"(total)", "6", "0.20", "9h03m", "23h01m", "0.56", "3h52m",
-                                 "1", "4m00s", "30m00s"});
+  CHECK(dora_table.rows.back() == std::vector<std::string>{"(total)", "6", "0.20", "9h03m",
+                                                           "23h01m", "0.56", "3h52m", "1", "4m00s",
+                                                           "30m00s"});
   for (const auto& row : dora_table.rows) {
     size_t width = 0;
     for (size_t c = 0; c < row.size(); ++c)
@@ -312,8 +312,8 @@ TEST_CASE("reports with deploy figures match schemas/report.schema.json, empty o
 
 TEST_CASE("the HTML page shows the DORA keys in a block of their own") {
   DeployHistory h;
-  auto page = report_html(test::source_dir() / "templates/report.html",
-                          h.report(ReportBy::none), ReportCharts{});
+  auto page = report_html(test::source_dir() / "templates/report.html", h.report(ReportBy::none),
+                          ReportCharts{});
   REQUIRE(page.has_value());
   CHECK(page->find("<div class=\"dora\">") != std::string::npos);
   CHECK(page->find("<td>change_failure_rate</td><td>0.56 (5 of 9)</td>") != std::string::npos);
