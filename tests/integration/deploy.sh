@@ -226,9 +226,11 @@ ok release submit hello-service --env test --package dist/hello-service-1.4.4.ta
 r8=$(printf '%s' "$OUT" | jq -r .id)
 "$BEAVER_BIN" deploy "$r8" --batches 1,100% --as olga >"$WORK/int.out" 2>"$WORK/int.err" &
 int=$!
-for _ in $(seq 300); do
-  [ "$(db "SELECT count(*) FROM deploy_steps st JOIN deploys d ON d.id = st.deploy_id WHERE d.release_id = $r8 AND st.step = 'start'")" -ge 1 ] && break
-  sleep 0.05
+# The progress line of the canary's start, printed as it ends; its health check (a JVM booting)
+# leaves time for the signal to land before the next batch.
+for _ in $(seq 600); do
+  grep -q "hosts/l1 start ok" "$WORK/int.err" && break
+  sleep 0.02
 done
 kill -INT "$int"
 set +e; wait "$int"; rc=$?; set -e
