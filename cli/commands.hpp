@@ -17,6 +17,9 @@ void register_report_commands(CLI::App& app, Context& ctx);
 void register_deploy_commands(CLI::App& app, Context& ctx);
 void register_dev_commands(CLI::App& app, Context& ctx);
 
+// A release id from the command line, or bad_input.
+Result<int64_t> parse_release_id(const std::string& text);
+
 // Adds "-o table|json|csv" (restricted to `allowed`) that sets the printer's format.
 void add_output_option(CLI::App& cmd, Context& ctx, std::vector<std::string> allowed);
 

@@ -3,7 +3,6 @@
 #include <Poco/JSON/Array.h>
 #include <unistd.h>
 
-#include <charconv>
 #include <csignal>
 #include <iostream>
 #include <map>
@@ -25,14 +24,6 @@ extern "C" void on_interrupt(int) {
   g_stop = true;
   // A second Ctrl-C is not caught: it ends beaver at once.
   std::signal(SIGINT, SIG_DFL);
-}
-
-Result<int64_t> parse_release_id(const std::string& text) {
-  int64_t id = 0;
-  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), id);
-  if (ec != std::errc{} || end != text.data() + text.size() || id <= 0)
-    return fail(ErrorKind::bad_input, "'{}' is not a release id (a positive number)", text);
-  return id;
 }
 
 std::string seconds(int64_t ms) { return fmt::format("{:.2f}s", static_cast<double>(ms) / 1000.0); }

@@ -11,15 +11,16 @@
 #include "policy/release_window.hpp"
 
 namespace beaver::cli {
-namespace {
 
-Result<int64_t> parse_id(const std::string& text) {
+Result<int64_t> parse_release_id(const std::string& text) {
   int64_t id = 0;
   auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), id);
   if (ec != std::errc{} || end != text.data() + text.size() || id <= 0)
     return fail(ErrorKind::bad_input, "'{}' is not a release id (a positive number)", text);
   return id;
 }
+
+namespace {
 
 std::string time_or_dash(const std::optional<Timestamp>& t) { return t ? format_utc(*t) : "-"; }
 
@@ -104,7 +105,7 @@ struct ActionArgs {
 template <class Op>
 auto release_action(Context& ctx, std::shared_ptr<ActionArgs> args, Op op) {
   return [&ctx, args, op]() -> Result<void> {
-    auto id = parse_id(args->id);
+    auto id = parse_release_id(args->id);
     if (!id) return std::unexpected(id.error());
     auto session = ctx.session(Access::write, true);
     if (!session) return std::unexpected(session.error());
@@ -264,7 +265,7 @@ void register_release_commands(CLI::App& app, Context& ctx) {
   show->add_option("ID", *show_id, "release id")->required();
   add_output_option(*show, ctx, {"table", "json"});
   on_run(show, ctx, [&ctx, show_id]() -> Result<void> {
-    auto id = parse_id(*show_id);
+    auto id = parse_release_id(*show_id);
     if (!id) return std::unexpected(id.error());
     auto session = ctx.session(Access::read, true);
     if (!session) return std::unexpected(session.error());

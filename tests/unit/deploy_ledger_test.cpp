@@ -6,10 +6,10 @@
 #include <unistd.h>
 
 #include "ledger/ledger.hpp"
+#include "ledger_world.hpp"
 #include "policy/policy.hpp"
 #include "process/process.hpp"
 #include "store/store.hpp"
-#include "test_folder.hpp"
 
 namespace beaver {
 namespace {
@@ -23,37 +23,13 @@ environments:
     rollback: {approvals: []}
 )";
 
-struct DeployWorld {
-  test::TestFolder dir;
-  std::unique_ptr<Store> store;
-  Policy policy;
-  Timestamp now = *parse_iso8601("2026-11-24T10:00:00Z");
+// The ledger world of ledger_world.hpp under a policy with one approval for prod, plus olga (ops).
+struct DeployWorld : test::World {
   int packages = 0;
-  class MovableClock : public Clock {
-   public:
-    explicit MovableClock(const Timestamp& t) : t_(t) {}
-    Timestamp now() const override { return t_; }
 
-   private:
-    const Timestamp& t_;
-  } clock{now};
-
-  DeployWorld() {
-    auto s = open_sqlite_store(dir.path() / "beaver.db",
-                               test::source_dir() / "schemas/migrations/sqlite");
-    REQUIRE(s);
-    store = std::move(*s);
-    auto p = parse_policy(kDeployPolicy, "policy.yaml", test::source_dir());
-    REQUIRE_MESSAGE(p, p.error().message);
-    policy = std::move(*p);
-    auto l = ledger();
-    REQUIRE(l.add_user("ann", {"ann", "platform", {Role::admin}}));
-    REQUIRE(l.add_user("ann", {"bob", "payments", {Role::developer}}));
-    REQUIRE(l.add_user("ann", {"dan", "payments", {Role::developer}}));
-    REQUIRE(l.add_user("ann", {"olga", "platform", {Role::ops}}));
+  DeployWorld() : World(kDeployPolicy) {
+    REQUIRE(ledger().add_user("ann", {"olga", "platform", {Role::ops}}));
   }
-
-  Ledger ledger() { return Ledger(*store, clock, &policy); }
 
   // A package of `version` and an approved release of it on prod.
   int64_t approved(const std::string& version) {
