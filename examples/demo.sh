@@ -38,7 +38,7 @@ say "bob packages hello-service (examples/hello-service, a real Maven project) f
 service=$BEAVER_HOME/src/hello-service
 mkdir -p "$(dirname "$service")" && cp -r "$here/hello-service" "$service" && rm -rf "$service/target" "$service/dist"
 # Its test environment is one folder on this machine, on a free port.
-port=$((20000 + RANDOM % 20000))
+port=$((20000 + RANDOM % 12000))
 while (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; do port=$((port + 1)); done
 apps=$BEAVER_HOME/apps
 trap '[ -x "$apps/hello-service/current/bin/hello-service" ] && "$apps/hello-service/current/bin/hello-service" stop >/dev/null; rm -rf "$BEAVER_HOME"' EXIT

@@ -69,7 +69,7 @@ trap cleanup EXIT
 
 # 10 + 10 + 1 service ports, one for the floor, one for sshd.
 ports=()
-p=$((20000 + RANDOM % 20000))
+p=$((20000 + RANDOM % 12000))
 while [ "${#ports[@]}" -lt 23 ]; do
   (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null || ports+=("$p")
   p=$((p + 1))

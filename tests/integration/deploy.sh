@@ -13,9 +13,10 @@ done
 commit() { git -c user.email=ci@example.com -c user.name=ci commit -qam "$1"; }
 db() { sqlite3 "$BEAVER_HOME/beaver.db" "$1"; }
 
-# Five free ports for the five hosts' services, one for sshd.
+# Six free ports: the five hosts' services and sshd; below 32768, where Linux picks the ports of
+# outgoing connections, so none of those can take one meanwhile.
 ports=()
-p=$((20000 + RANDOM % 20000))
+p=$((20000 + RANDOM % 12000))
 while [ "${#ports[@]}" -lt 6 ]; do
   (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null || ports+=("$p")
   p=$((p + 1))

@@ -88,7 +88,7 @@ launch() {
 # A port nothing on 127.0.0.1 listens on: bash's /dev/tcp connects when something does.
 free_port() {
   local port
-  for ((port = 20000 + RANDOM % 20000; port < 65000; port++)); do
+  for ((port = 20000 + RANDOM % 12000; port < 65000; port++)); do
     if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
       echo "$port"
       return

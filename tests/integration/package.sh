@@ -134,7 +134,7 @@ refused 2 "--package excludes --commit|--commit excludes --package" \
 
 app=$WORK/app
 mkdir -p "$app" && tar -xzf dist/hello-service-1.4.2.tar.gz -C "$app"
-port=$((20000 + RANDOM % 20000))
+port=$((20000 + RANDOM % 12000))
 while (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; do port=$((port + 1)); done
 trap 'SERVER_PORT=$port "$app/bin/hello-service" stop >/dev/null 2>&1; rm -rf "$WORK"' EXIT
 SERVER_PORT=$port "$app/bin/hello-service" start >/dev/null || fail "the packaged launcher starts"
