@@ -12,7 +12,11 @@
 namespace beaver {
 namespace {
 
-bool may_deploy(const User& u) { return u.has(Role::ops) || u.has(Role::admin); }
+Result<void> may_deploy(const User& u) {
+  if (u.has(Role::ops) || u.has(Role::admin)) return {};
+  return fail(ErrorKind::refused, "only ops or an admin deploys; {} is {}", u.name,
+              roles_text(u.roles));
+}
 
 // Whether the lease's holder is gone: its time ran out, or it ran on this machine and its process
 // is no longer there.
@@ -113,9 +117,7 @@ Result<DeployStarted> Ledger::start_deploy(const std::string& actor, int64_t rel
     auto now = clock_.now();
     auto me = acting_user(tx, actor);
     if (!me) return std::unexpected(me.error());
-    if (!may_deploy(*me))
-      return fail(ErrorKind::refused, "only ops or an admin deploys; {} is {}", me->name,
-                  roles_text(me->roles));
+    BEAVER_TRY(may_deploy(*me));
     auto found = find_release(tx, release_id);
     if (!found) return std::unexpected(found.error());
     Release r = *found;
@@ -157,9 +159,7 @@ Result<std::vector<std::string>> Ledger::check_deploy(const std::string& actor, 
     auto now = clock_.now();
     auto me = acting_user(tx, actor);
     if (!me) return std::unexpected(me.error());
-    if (!may_deploy(*me))
-      return fail(ErrorKind::refused, "only ops or an admin deploys; {} is {}", me->name,
-                  roles_text(me->roles));
+    BEAVER_TRY(may_deploy(*me));
     auto r = find_release(tx, release_id);
     if (!r) return std::unexpected(r.error());
     if (auto l = tx.find_lease(r->service, r->env)) {

@@ -7,29 +7,20 @@
 #include <map>
 #include <string>
 
+#include "store/sqlite_report.hpp"
+
 namespace beaver {
 namespace {
 
 using sqlite::Database;
 using sqlite::Statement;
 
-// The group key of a run and the join it needs; fixed text chosen here, never the caller's.
-struct DeployGrouping {
-  const char* key;
-  const char* join;
-};
-
-DeployGrouping deploy_grouping(ReportBy by) {
-  switch (by) {
-    case ReportBy::team:
-      return {"s.team", "JOIN services s ON s.name = r.service"};
-    case ReportBy::service:
-      return {"r.service", ""};
-    case ReportBy::env:
-      return {"r.env", ""};
-    default:
-      return {"''", ""};
-  }
+// Deploy runs group by the release they ran, as releases do: by team, service or environment;
+// the other groupings give the figures for the whole period only.
+ReportGrouping deploy_grouping(ReportBy by) {
+  return by == ReportBy::team || by == ReportBy::service || by == ReportBy::env
+             ? report_grouping(by)
+             : ReportGrouping{"''", ""};
 }
 
 // The runs that ended in [?1, ?2), one row each, with what the figures read off them. The runs
@@ -37,7 +28,7 @@ DeployGrouping deploy_grouping(ReportBy by) {
 // service and environment is found by a window over the runs that ended since ?1 (every run
 // after one in the period ended since ?1), as "finished_at, id, release type" in one sortable
 // text so that the earliest one comes with its type.
-std::string ended_runs_sql(const DeployGrouping& g) {
+std::string ended_runs_sql(const ReportGrouping& g) {
   return fmt::format(
       "WITH runs AS MATERIALIZED ("
       " SELECT d.id, d.status, d.started_at, d.finished_at, {} AS k, r.service, r.env,"
@@ -80,7 +71,7 @@ constexpr const char* kCounts =
     " GROUP BY k";
 
 std::map<std::string, DeployFigures> figures_by(Database& db, const ReportQuery& q,
-                                                DeployGrouping g) {
+                                                ReportGrouping g) {
   double days = std::chrono::duration<double>(q.until - q.since).count() / 86400.0;
   std::map<std::string, DeployFigures> out;
   auto prefix = ended_runs_sql(g);

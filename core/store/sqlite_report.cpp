@@ -53,14 +53,9 @@ class SubmitCellFunction {
   Database& db_;
 };
 
-// The group key column and the join it needs, for each way of grouping. The SQL is fixed text
-// chosen here, never text from the caller.
-struct Grouping {
-  const char* key;
-  const char* join;
-};
+}  // namespace
 
-Grouping grouping(ReportBy by) {
+ReportGrouping report_grouping(ReportBy by) {
   switch (by) {
     case ReportBy::team:
       return {"s.team", "JOIN services s ON s.name = r.service"};
@@ -85,6 +80,8 @@ Grouping grouping(ReportBy by) {
   }
   return {"''", ""};
 }
+
+namespace {
 
 // Releases submitted in [?1, ?2), cancelled ones left out.
 constexpr std::string_view kInSpan =
@@ -167,7 +164,7 @@ Counts count_releases(Database& db, const ReportQuery& q, const std::vector<Segm
     return s.is_null(column) ? std::string("-") : s.text(column);
   };
   if (q.by != ReportBy::none && !local) {
-    auto g = grouping(q.by);
+    auto g = report_grouping(q.by);
     Statement s(db, fmt::format("SELECT {}, r.env, r.category, {} FROM releases r {} WHERE {} "
                                 "GROUP BY 1, 2, 3",
                                 g.key, count_columns(), g.join, kInSpan));
@@ -268,7 +265,7 @@ struct Ranker {
 void rank_waits(Database& db, const ReportQuery& q, const std::vector<Segment>& segs,
                 const std::vector<int64_t>& waits_per_segment,
                 std::map<std::string, ReportGroup>& groups, ApprovalWait* whole) {
-  auto g = grouping(q.by);
+  auto g = report_grouping(q.by);
   std::string sql = fmt::format(
       "SELECT unixepoch(r.approved_at) - unixepoch(r.submitted_at) AS wait, {} FROM releases r "
       "{} WHERE {} AND r.approved_at IS NOT NULL AND (r.approved_at > r.submitted_at OR "

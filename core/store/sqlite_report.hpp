@@ -7,6 +7,14 @@
 
 namespace beaver {
 
+// The group key column of a release `r` and the join it needs, for each way of grouping. The SQL
+// is fixed text chosen here, never text from the caller.
+struct ReportGrouping {
+  const char* key;
+  const char* join;
+};
+ReportGrouping report_grouping(ReportBy by);
+
 // Runs inside the caller's transaction; database faults are thrown as sqlite::SqliteError.
 Report compute_report(sqlite::Database& db, const ReportQuery& query);
 
