@@ -1,7 +1,6 @@
 #include "deploy/status.hpp"
 
 #include <Poco/JSON/Parser.h>
-#include <Poco/SHA2Engine.h>
 
 #include <charconv>
 #include <map>
@@ -10,6 +9,7 @@
 #include <thread>
 
 #include "deploy/health.hpp"
+#include "digest/sha256.hpp"
 
 namespace beaver {
 namespace {
@@ -26,9 +26,7 @@ std::map<std::string, std::string> package_files(const PackageRecord& p) {
     }
   } catch (const Poco::Exception&) {
   }
-  Poco::SHA2Engine sha(Poco::SHA2Engine::SHA_256);
-  sha.update(p.manifest_json);
-  out["MANIFEST.json"] = Poco::DigestEngine::digestToHex(sha.digest());
+  out["MANIFEST.json"] = sha256_hex(p.manifest_json);
   return out;
 }
 

@@ -1,6 +1,5 @@
 #include "deploy/transport.hpp"
 
-#include <Poco/SHA2Engine.h>
 #include <unistd.h>
 
 #include <fstream>
@@ -9,6 +8,7 @@
 #include <mutex>
 #include <sstream>
 
+#include "digest/sha256.hpp"
 #include "process/process.hpp"
 
 namespace beaver {
@@ -92,11 +92,9 @@ class SshTransport final : public HostTransport {
                   script_.string());
     std::stringstream content;
     content << in.rdbuf();
-    Poco::SHA2Engine sha(Poco::SHA2Engine::SHA_256);
-    sha.update(content.str());
     // Named by its checksum: hosts deployed by different beaver versions keep each their own.
-    remote_script_ = fmt::format("{}/.beaver/deploy-host-{}.sh", dir_,
-                                 Poco::DigestEngine::digestToHex(sha.digest()).substr(0, 12));
+    remote_script_ =
+        fmt::format("{}/.beaver/deploy-host-{}.sh", dir_, sha256_hex(content.str()).substr(0, 12));
     std::vector<std::string> q;
     for (const auto& path : {dir_ + "/.beaver", remote_script_ + ".part", remote_script_}) {
       auto quoted = remote_quote(path);

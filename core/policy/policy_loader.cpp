@@ -4,7 +4,6 @@
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Object.h>
 #include <Poco/JSON/Stringifier.h>
-#include <Poco/SHA2Engine.h>
 
 #include <algorithm>
 #include <array>
@@ -13,6 +12,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "digest/sha256.hpp"
 #include "policy/policy.hpp"
 #include "schema/schema.hpp"
 #include "schema/yaml_document.hpp"
@@ -26,12 +26,6 @@ constexpr std::uintmax_t kMaxPolicyBytes = 1 << 20;
 
 // Index 0 = Sunday, as ReleaseWindow::days and date::weekday count.
 constexpr std::array<std::string_view, 7> kDays{"sun", "mon", "tue", "wed", "thu", "fri", "sat"};
-
-std::string sha256_hex(const std::string& content) {
-  Poco::SHA2Engine engine(Poco::SHA2Engine::SHA_256);
-  engine.update(content);
-  return Poco::DigestEngine::digestToHex(engine.digest());
-}
 
 // Builds typed values from a document that has passed the schema; errors still point at nodes,
 // since the schema cannot know which zones exist or that February has no 30th.
