@@ -3,32 +3,17 @@
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Object.h>
 #include <Poco/JSON/Parser.h>
+#include <Poco/JSON/Stringifier.h>
 
 #include <fstream>
 #include <sstream>
 
 #include "audit/audit.hpp"
 #include "commands.hpp"
+#include "release_text.hpp"
 
 namespace beaver::cli {
 namespace {
-
-Result<std::vector<AuditEntry>> read_log(Context& ctx) {
-  auto session = ctx.session(Access::read);
-  if (!session) return std::unexpected(session.error());
-  auto& [actor, ledger] = *session;
-  return ledger.audit_log(actor);
-}
-
-// The payload as JSON; a payload edited out of band into something else stays text, so the log
-// can still be read (and `audit verify` names the entry).
-Poco::Dynamic::Var payload_json(const std::string& payload) {
-  try {
-    return Poco::JSON::Parser().parse(payload);
-  } catch (const Poco::Exception&) {
-    return payload;
-  }
-}
 
 Result<std::optional<AuditHead>> read_anchor(const std::string& file) {
   if (file.empty()) return std::optional<AuditHead>{};
@@ -50,26 +35,27 @@ void register_audit_commands(CLI::App& app, Context& ctx) {
   auto* log = audit->add_subcommand("log", "print the audit log");
   add_output_option(*log, ctx, {"table", "json", "csv"});
   on_run(log, ctx, [&ctx]() -> Result<void> {
-    auto entries = read_log(ctx);
+    auto ops = ctx.ops(Access::read);
+    if (!ops) return std::unexpected(ops.error());
+    auto entries = (*ops)->audit_log();
     if (!entries) return std::unexpected(entries.error());
     Table t{{"SEQ", "AT", "ACTOR", "ACTION", "SUBJECT", "PAYLOAD"}, {}};
-    Poco::JSON::Array::Ptr json = new Poco::JSON::Array;
-    bool as_json = ctx.out.format() == Format::json;
-    for (const auto& e : *entries) {
-      t.rows.push_back({std::to_string(e.seq), e.at, e.actor, e.action, e.subject, e.payload});
-      if (!as_json) continue;
-      Poco::JSON::Object::Ptr o = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
-      o->set("seq", e.seq);
-      o->set("at", e.at);
-      o->set("actor", e.actor);
-      o->set("action", e.action);
-      o->set("subject", e.subject);
-      o->set("payload", payload_json(e.payload));
-      o->set("prev_hash", e.prev_hash);
-      o->set("hash", e.hash);
-      json->add(o);
+    for (size_t i = 0; i < (*entries)->size(); ++i) {
+      auto e = (*entries)->getObject(static_cast<unsigned>(i));
+      auto f = [&e](const char* key) { return text_of(e, key); };
+      // The payload as stored: compact JSON, or the text an out-of-band edit left.
+      auto payload = e->get("payload");
+      std::string payload_text;
+      if (payload.isString()) {
+        payload_text = payload.convert<std::string>();
+      } else {
+        std::ostringstream out;
+        Poco::JSON::Stringifier::stringify(payload, out);
+        payload_text = out.str();
+      }
+      t.rows.push_back({f("seq"), f("at"), f("actor"), f("action"), f("subject"), payload_text});
     }
-    ctx.out.rows(t, json);
+    ctx.out.rows(t, *entries);
     return {};
   });
 
@@ -95,6 +81,23 @@ void register_audit_commands(CLI::App& app, Context& ctx) {
   on_run(verify, ctx, [&ctx, anchor]() -> Result<void> {
     auto head = read_anchor(*anchor);
     if (!head) return std::unexpected(head.error());
+    if (ctx.remote()) {
+      if (*head)
+        return fail(ErrorKind::bad_input,
+                    "--anchor is checked on the ledger's machine; run it there, or without "
+                    "--server");
+      auto ops = ctx.ops(Access::read);
+      if (!ops) return std::unexpected(ops.error());
+      auto v = (*ops)->audit_verify();
+      if (!v) return std::unexpected(v.error());
+      if (!(*v)->getValue<bool>("whole"))
+        return fail(ErrorKind::refused, "audit chain broken at entry {}: {}",
+                    text_of(*v, "first_bad"), text_of(*v, "problem"));
+      auto h = (*v)->getObject("head");
+      ctx.out.line(fmt::format("audit chain whole: {} entries, head {} {}", text_of(*v, "entries"),
+                               text_of(h, "seq"), text_of(h, "hash")));
+      return {};
+    }
     auto store = ctx.store(Access::read);
     if (!store) return std::unexpected(store.error());
     auto verdict = verify_audit(**store, *head);

@@ -26,7 +26,9 @@ size_t edit_distance(std::string_view a, std::string_view b) {
 }
 
 // Options of the top level that take a value, so their value is not read as a command.
-bool takes_value(std::string_view option) { return option == "--as" || option == "--policy"; }
+bool takes_value(std::string_view option) {
+  return option == "--as" || option == "--policy" || option == "--server";
+}
 
 }  // namespace
 

@@ -16,6 +16,8 @@ void register_build_commands(CLI::App& app, Context& ctx);
 void register_report_commands(CLI::App& app, Context& ctx);
 void register_deploy_commands(CLI::App& app, Context& ctx);
 void register_dev_commands(CLI::App& app, Context& ctx);
+void register_serve_commands(CLI::App& app, Context& ctx);
+void register_token_commands(CLI::App& app, Context& ctx);
 
 // A release id from the command line, or bad_input.
 Result<int64_t> parse_release_id(const std::string& text);

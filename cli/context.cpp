@@ -112,3 +112,41 @@ Result<Context::Session> Context::session(Access access, bool with_policy) {
 }
 
 }  // namespace beaver::cli
+
+namespace beaver::cli {
+
+bool Context::remote() const {
+  return !options.server.empty() || !env_or("BEAVER_SERVER", "").empty();
+}
+
+Result<Operations*> Context::ops(Access access, bool with_policy) {
+  if (!ops_) {
+    if (remote()) {
+      if (!options.as.empty())
+        return fail(ErrorKind::bad_input,
+                    "--as picks who acts on a local ledger; on a server you act as your "
+                    "token's user (BEAVER_TOKEN)");
+      std::string url = !options.server.empty() ? options.server : env_or("BEAVER_SERVER", "");
+      auto remote_ops = remote_operations(url, env_or("BEAVER_TOKEN", ""));
+      if (!remote_ops) return std::unexpected(remote_ops.error());
+      ops_ = std::move(*remote_ops);
+    } else {
+      auto who = actor();
+      if (!who) return std::unexpected(who.error());
+      const Policy* p = nullptr;
+      if (with_policy) {
+        auto loaded = policy();
+        if (!loaded) return std::unexpected(loaded.error());
+        p = *loaded;
+      }
+      auto c = clock();
+      if (!c) return std::unexpected(c.error());
+      auto s = store(access);
+      if (!s) return std::unexpected(s.error());
+      ops_ = local_operations(**s, **c, p, *who);
+    }
+  }
+  return ops_.get();
+}
+
+}  // namespace beaver::cli

@@ -9,6 +9,7 @@
 #include "clock/clock.hpp"
 #include "error/error.hpp"
 #include "ledger/ledger.hpp"
+#include "ops/operations.hpp"
 #include "policy/policy.hpp"
 #include "printer.hpp"
 #include "store/store.hpp"
@@ -22,6 +23,7 @@ enum class Access { read, write, create };
 struct GlobalOptions {
   std::string as;      // --as
   std::string policy;  // --policy
+  std::string server;  // --server
 };
 
 class Context {
@@ -45,6 +47,12 @@ class Context {
   };
   Result<Session> session(Access access, bool with_policy = false);
 
+  // What the commands ask of the ledger: a beaver server's operations when --server or
+  // BEAVER_SERVER names one, else the ledger here, acting as actor().
+  Result<Operations*> ops(Access access, bool with_policy = false);
+  // Whether the commands go to a server.
+  bool remote() const;
+
   // The command chosen on the command line runs after parsing; its outcome lands here.
   std::optional<Result<void>> outcome;
 
@@ -52,6 +60,7 @@ class Context {
   std::unique_ptr<Clock> clock_;
   std::unique_ptr<Store> store_;
   std::optional<Policy> policy_;
+  std::unique_ptr<Operations> ops_;
 };
 
 }  // namespace beaver::cli

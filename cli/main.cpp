@@ -56,6 +56,9 @@ int main(int argc, char** argv) {
                    "else the login name)");
     app.add_option("--policy", ctx.options.policy,
                    "policy file (else BEAVER_POLICY, else $BEAVER_HOME/policy.yaml)");
+    app.add_option("--server", ctx.options.server,
+                   "send commands to this beaver server (else BEAVER_SERVER; signs in with "
+                   "BEAVER_TOKEN)");
     register_user_commands(app, ctx);
     register_service_commands(app, ctx);
     register_policy_commands(app, ctx);
@@ -65,6 +68,8 @@ int main(int argc, char** argv) {
     register_report_commands(app, ctx);
     register_deploy_commands(app, ctx);
     register_dev_commands(app, ctx);
+    register_serve_commands(app, ctx);
+    register_token_commands(app, ctx);
     if (auto unknown = unknown_command(app, argc, argv)) {
       std::cerr << "beaver: " << one_line(*unknown) << " (see beaver --help)\n";
       return kUsageError;

@@ -9,6 +9,7 @@
 #include "package/archive.hpp"
 #include "paths/paths.hpp"
 #include "policy/release_window.hpp"
+#include "release_text.hpp"
 
 namespace beaver::cli {
 
@@ -21,70 +22,6 @@ Result<int64_t> parse_release_id(const std::string& text) {
 }
 
 namespace {
-
-std::string time_or_dash(const std::optional<Timestamp>& t) { return t ? format_utc(*t) : "-"; }
-
-// The release as people read it in a terminal.
-std::vector<std::string> describe(const ReleaseView& v, const Policy& policy) {
-  const Release& r = v.release;
-  std::vector<std::string> out;
-  std::string type(to_string(r.type));
-  if (r.category) type += fmt::format(" ({})", *r.category);
-  out.push_back(fmt::format("release {}: {} {} to {}, {}, {}", r.id, r.service, r.version, r.env,
-                            type, to_string(r.state)));
-  // The environment's local time too: a release at 23:30 there should read as one.
-  auto env = policy.environment(r.env);
-  std::string local = env ? fmt::format(" ({})", format_local(**env, r.submitted_at)) : "";
-  out.push_back(fmt::format("  submitted   {}{} by {} (team {})", format_utc(r.submitted_at), local,
-                            r.submitter, v.team));
-  if (r.commit) out.push_back(fmt::format("  commit      {}", *r.commit));
-  if (r.package_sha256) out.push_back(fmt::format("  package     sha256 {}", *r.package_sha256));
-  if (r.reason) out.push_back(fmt::format("  reason      {}", *r.reason));
-  for (size_t i = 0; i < v.approvals.size(); ++i) {
-    const auto& a = v.approvals[i];
-    out.push_back(fmt::format("  approval    step {}: {} as {} at {}{}{}", a.step + 1, a.approver,
-                              a.role, format_utc(a.approved_at),
-                              a.comment ? fmt::format(": {}", *a.comment) : "",
-                              v.counts[i] ? "" : " (no longer counts)"));
-  }
-  if (r.approved_at) out.push_back(fmt::format("  approved    {}", format_utc(*r.approved_at)));
-  if (v.approval_expired)
-    out.push_back("  expired     its approvals lapsed before a deploy; it must be approved again");
-  if (auto w = v.waiting_for(); !w.empty()) {
-    out.push_back(fmt::format("  waiting for {}", w));
-    out.push_back(
-        fmt::format("  may approve {}", v.may_approve.empty()
-                                            ? "nobody registered (see beaver policy check)"
-                                            : fmt::format("{}", fmt::join(v.may_approve, ", "))));
-  }
-  if (r.closed_by)
-    out.push_back(fmt::format("  {} by {} at {}{}",
-                              r.state == ReleaseState::rejected ? "rejected   " : "cancelled  ",
-                              *r.closed_by, time_or_dash(r.closed_at),
-                              r.close_comment ? fmt::format(": {}", *r.close_comment) : ""));
-  if (r.deployed_at) out.push_back(fmt::format("  deployed    {}", format_utc(*r.deployed_at)));
-  if (r.reviewed_at)
-    out.push_back(fmt::format("  reviewed    {} by {}: {}", format_utc(*r.reviewed_at),
-                              r.reviewed_by.value_or("?"), r.review_notes.value_or("")));
-  else if (v.review_due)
-    out.push_back(fmt::format("  review      due {}{}", format_utc(*v.review_due),
-                              v.owing_review ? ", OWED (past its deadline)" : ""));
-  for (const auto& d : v.deploys) {
-    out.push_back(fmt::format("  deploy {}    by {} at {}, batches {}: {}{}", d.record.id,
-                              d.record.actor, format_utc(d.record.started_at), d.record.batches,
-                              d.record.status,
-                              d.record.message ? fmt::format(" ({})", *d.record.message) : ""));
-    for (const auto& st : d.steps) {
-      std::string last = st.output;
-      if (auto nl = last.rfind('\n'); nl != std::string::npos) last = last.substr(nl + 1);
-      if (last.size() > 100) last = last.substr(0, 97) + "...";
-      out.push_back(fmt::format("    {} [{}] {:<11} {:<6} {:>7.2f}s  {}", st.host, st.batch + 1,
-                                st.step, st.status, static_cast<double>(st.elapsed_ms) / 1000.0,
-                                last));
-    }
-  }
-  return out;
-}
 
 struct SubmitArgs {
   SubmitRequest request;
@@ -101,24 +38,23 @@ struct ActionArgs {
   std::string id, comment, notes;
 };
 
-// The lambda for approve, reject, cancel and review: parse the id, run, print the outcome.
-template <class Op>
-auto release_action(Context& ctx, std::shared_ptr<ActionArgs> args, Op op) {
-  return [&ctx, args, op]() -> Result<void> {
-    auto id = parse_release_id(args->id);
-    if (!id) return std::unexpected(id.error());
-    auto session = ctx.session(Access::write, true);
-    if (!session) return std::unexpected(session.error());
-    auto& [actor, ledger] = *session;
-    auto view = op(ledger, actor, *id, *args);
-    if (!view) return std::unexpected(view.error());
-    ctx.out.record(describe(*view, **ctx.policy()), release_view_json(*view));
-    return {};
-  };
-}
-
 std::optional<std::string> optional_arg(const std::string& s) {
   return s.empty() ? std::nullopt : std::optional<std::string>(s);
+}
+
+// The lambda for approve, reject, cancel and review: parse the id, run, print the outcome.
+auto release_action(Context& ctx, std::shared_ptr<ActionArgs> args, ReleaseAction action) {
+  return [&ctx, args, action]() -> Result<void> {
+    auto id = parse_release_id(args->id);
+    if (!id) return std::unexpected(id.error());
+    auto ops = ctx.ops(Access::write, true);
+    if (!ops) return std::unexpected(ops.error());
+    auto text = action == ReleaseAction::review ? args->notes : args->comment;
+    auto view = (*ops)->act(*id, action, optional_arg(text));
+    if (!view) return std::unexpected(view.error());
+    ctx.out.record(describe_release(*view), *view);
+    return {};
+  };
 }
 
 }  // namespace
@@ -146,9 +82,6 @@ void register_release_commands(CLI::App& app, Context& ctx) {
   submit->add_option("--reason", sa->reason, "why this cannot wait");
   add_output_option(*submit, ctx, {"table", "json"});
   on_run(submit, ctx, [&ctx, sa]() -> Result<void> {
-    auto session = ctx.session(Access::write, true);
-    if (!session) return std::unexpected(session.error());
-    auto& [actor, ledger] = *session;
     SubmitRequest req = sa->request;
     req.commit = optional_arg(sa->commit);
     req.category = optional_arg(sa->category);
@@ -161,19 +94,21 @@ void register_release_commands(CLI::App& app, Context& ctx) {
       req.package_sha256 = *sha;
       req.package_file = sa->package;
     }
-    auto view = ledger.submit(actor, req);
+    auto ops = ctx.ops(Access::write, true);
+    if (!ops) return std::unexpected(ops.error());
+    auto view = (*ops)->submit(req);
     if (!view) return std::unexpected(view.error());
     // Kept beside the ledger, so a deploy finds the very bytes the release names.
-    if (!sa->package.empty()) {
+    if (!sa->package.empty() && !ctx.remote()) {
       auto home = beaver_home();
       if (!home) return std::unexpected(home.error());
       BEAVER_TRY(keep_package(*home, sa->package, *req.package_sha256));
     }
     std::vector<std::string> text{
-        fmt::format("release {} {}", view->release.id, to_string(view->release.state))};
-    auto more = describe(*view, **ctx.policy());
+        fmt::format("release {} {}", text_of(*view, "id"), text_of(*view, "status"))};
+    auto more = describe_release(*view);
     text.insert(text.end(), more.begin(), more.end());
-    ctx.out.record(text, release_view_json(*view));
+    ctx.out.record(text, *view);
     return {};
   });
 
@@ -194,44 +129,32 @@ void register_release_commands(CLI::App& app, Context& ctx) {
       ->check(CLI::Range(int64_t{1}, int64_t{100000}));
   add_output_option(*list, ctx, {"table", "json", "csv"});
   on_run(list, ctx, [&ctx, la]() -> Result<void> {
-    auto session = ctx.session(Access::read, true);
-    if (!session) return std::unexpected(session.error());
-    auto& [actor, ledger] = *session;
-    const Policy& policy = **ctx.policy();
-    ReleaseQuery q;
+    ReleaseListRequest q;
     q.service = optional_arg(la->service);
     q.env = optional_arg(la->env);
-    if (!la->type.empty()) q.type = release_type_from_string(la->type);
-    if (!la->status.empty()) q.state = release_state_from_string(la->status);
-    if (!la->since.empty()) {
-      auto t = parse_day_or_time(la->since, policy.zone, false);
-      if (!t) return fail(ErrorKind::bad_input, "--since: {}", t.error().message);
-      q.since = *t;
-    }
-    if (!la->until.empty()) {
-      auto t = parse_day_or_time(la->until, policy.zone, true);
-      if (!t) return fail(ErrorKind::bad_input, "--until: {}", t.error().message);
-      q.until = *t;
-    }
+    q.type = optional_arg(la->type);
+    q.status = optional_arg(la->status);
+    q.since = optional_arg(la->since);
+    q.until = optional_arg(la->until);
     q.owing_review = la->owing_review;
     q.limit = la->limit;
-    auto releases = ledger.list(actor, q);
+    auto ops = ctx.ops(Access::read, true);
+    if (!ops) return std::unexpected(ops.error());
+    auto releases = (*ops)->list(q);
     if (!releases) return std::unexpected(releases.error());
     Table t{{"ID", "SERVICE", "ENV", "VERSION", "TYPE", "STATUS", "SUBMITTER", "SUBMITTED",
              "REVIEW DUE"},
             {}};
-    Poco::JSON::Array::Ptr json = new Poco::JSON::Array;
-    for (const auto& r : *releases) {
-      auto due = review_due(r, policy);
-      t.rows.push_back({std::to_string(r.id), r.service, r.env, r.version,
-                        std::string(to_string(r.type)), std::string(to_string(r.state)),
-                        r.submitter, format_utc(r.submitted_at),
-                        r.reviewed_at ? "reviewed" : time_or_dash(due)});
-      auto o = release_json(r);
-      o->set("review_due", due ? Poco::Dynamic::Var(format_utc(*due)) : Poco::Dynamic::Var());
-      json->add(o);
+    for (size_t i = 0; i < (*releases)->size(); ++i) {
+      auto r = (*releases)->getObject(static_cast<unsigned>(i));
+      auto f = [&r](const char* key) { return text_of(r, key); };
+      t.rows.push_back({f("id"), f("service"), f("env"), f("version"), f("type"), f("status"),
+                        f("submitter"), f("submitted_at"),
+                        optional_of(r, "reviewed_at")
+                            ? "reviewed"
+                            : optional_of(r, "review_due").value_or("-")});
     }
-    ctx.out.rows(t, json);
+    ctx.out.rows(t, *releases);
     return {};
   });
 
@@ -239,23 +162,20 @@ void register_release_commands(CLI::App& app, Context& ctx) {
       release->add_subcommand("inbox", "the releases you may approve now, emergencies first");
   add_output_option(*inbox, ctx, {"table", "json", "csv"});
   on_run(inbox, ctx, [&ctx]() -> Result<void> {
-    auto session = ctx.session(Access::read, true);
-    if (!session) return std::unexpected(session.error());
-    auto& [actor, ledger] = *session;
-    auto views = ledger.inbox(actor);
+    auto ops = ctx.ops(Access::read, true);
+    if (!ops) return std::unexpected(ops.error());
+    auto views = (*ops)->inbox();
     if (!views) return std::unexpected(views.error());
     Table t{{"ID", "SERVICE", "ENV", "VERSION", "TYPE", "SUBMITTER", "SUBMITTED", "WAITING FOR",
              "REASON"},
             {}};
-    Poco::JSON::Array::Ptr json = new Poco::JSON::Array;
-    for (const auto& v : *views) {
-      const auto& r = v.release;
-      t.rows.push_back({std::to_string(r.id), r.service, r.env, r.version,
-                        std::string(to_string(r.type)), r.submitter, format_utc(r.submitted_at),
-                        v.waiting_for(), r.reason.value_or("")});
-      json->add(release_view_json(v));
+    for (size_t i = 0; i < (*views)->size(); ++i) {
+      auto v = (*views)->getObject(static_cast<unsigned>(i));
+      auto f = [&v](const char* key) { return text_of(v, key); };
+      t.rows.push_back({f("id"), f("service"), f("env"), f("version"), f("type"), f("submitter"),
+                        f("submitted_at"), f("waiting_for"), f("reason")});
     }
-    ctx.out.rows(t, json);
+    ctx.out.rows(t, *views);
     return {};
   });
 
@@ -267,12 +187,11 @@ void register_release_commands(CLI::App& app, Context& ctx) {
   on_run(show, ctx, [&ctx, show_id]() -> Result<void> {
     auto id = parse_release_id(*show_id);
     if (!id) return std::unexpected(id.error());
-    auto session = ctx.session(Access::read, true);
-    if (!session) return std::unexpected(session.error());
-    auto& [actor, ledger] = *session;
-    auto view = ledger.show(actor, *id);
+    auto ops = ctx.ops(Access::read, true);
+    if (!ops) return std::unexpected(ops.error());
+    auto view = (*ops)->show(*id);
     if (!view) return std::unexpected(view.error());
-    ctx.out.record(describe(*view, **ctx.policy()), release_view_json(*view));
+    ctx.out.record(describe_release(*view), *view);
     return {};
   });
 
@@ -283,44 +202,28 @@ void register_release_commands(CLI::App& app, Context& ctx) {
   approve->add_option("ID", approve_args->id, "release id")->required();
   approve->add_option("--comment", approve_args->comment, "a note kept with the approval");
   add_output_option(*approve, ctx, {"table", "json"});
-  on_run(approve, ctx,
-         release_action(ctx, approve_args,
-                        [](Ledger& l, const std::string& who, int64_t id, const ActionArgs& a) {
-                          return l.approve(who, id, optional_arg(a.comment));
-                        }));
+  on_run(approve, ctx, release_action(ctx, approve_args, ReleaseAction::approve));
 
   auto reject_args = std::make_shared<ActionArgs>();
   auto* reject = release->add_subcommand("reject", "reject a release, saying why");
   reject->add_option("ID", reject_args->id, "release id")->required();
   reject->add_option("--comment", reject_args->comment, "why it is rejected")->required();
   add_output_option(*reject, ctx, {"table", "json"});
-  on_run(reject, ctx,
-         release_action(ctx, reject_args,
-                        [](Ledger& l, const std::string& who, int64_t id, const ActionArgs& a) {
-                          return l.reject(who, id, a.comment);
-                        }));
+  on_run(reject, ctx, release_action(ctx, reject_args, ReleaseAction::reject));
 
   auto cancel_args = std::make_shared<ActionArgs>();
   auto* cancel = release->add_subcommand("cancel", "withdraw a release before it is deployed");
   cancel->add_option("ID", cancel_args->id, "release id")->required();
   cancel->add_option("--comment", cancel_args->comment, "why it is withdrawn");
   add_output_option(*cancel, ctx, {"table", "json"});
-  on_run(cancel, ctx,
-         release_action(ctx, cancel_args,
-                        [](Ledger& l, const std::string& who, int64_t id, const ActionArgs& a) {
-                          return l.cancel(who, id, optional_arg(a.comment));
-                        }));
+  on_run(cancel, ctx, release_action(ctx, cancel_args, ReleaseAction::cancel));
 
   auto review_args = std::make_shared<ActionArgs>();
   auto* review = release->add_subcommand("review", "write an emergency's post-release review");
   review->add_option("ID", review_args->id, "release id")->required();
   review->add_option("--notes", review_args->notes, "what happened and what follows")->required();
   add_output_option(*review, ctx, {"table", "json"});
-  on_run(review, ctx,
-         release_action(ctx, review_args,
-                        [](Ledger& l, const std::string& who, int64_t id, const ActionArgs& a) {
-                          return l.review(who, id, a.notes);
-                        }));
+  on_run(review, ctx, release_action(ctx, review_args, ReleaseAction::review));
 }
 
 }  // namespace beaver::cli

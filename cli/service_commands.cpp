@@ -4,6 +4,7 @@
 #include <Poco/JSON/Object.h>
 
 #include "commands.hpp"
+#include "release_text.hpp"
 
 namespace beaver::cli {
 
@@ -19,34 +20,28 @@ void register_service_commands(CLI::App& app, Context& ctx) {
   add->add_option("NAME", args->name, "service name")->required();
   add->add_option("--team", args->team, "the owning team")->required();
   on_run(add, ctx, [&ctx, args]() -> Result<void> {
-    auto session = ctx.session(Access::write);
-    if (!session) return std::unexpected(session.error());
-    auto& [actor, ledger] = *session;
-    auto s = ledger.add_service(actor, args->name, args->team);
+    auto ops = ctx.ops(Access::write);
+    if (!ops) return std::unexpected(ops.error());
+    auto s = (*ops)->add_service(args->name, args->team);
     if (!s) return std::unexpected(s.error());
-    ctx.out.line(fmt::format("service {} added (team {})", s->name, s->team));
+    ctx.out.line(
+        fmt::format("service {} added (team {})", text_of(*s, "name"), text_of(*s, "team")));
     return {};
   });
 
   auto* list = service->add_subcommand("list", "list services");
   add_output_option(*list, ctx, {"table", "json", "csv"});
   on_run(list, ctx, [&ctx]() -> Result<void> {
-    auto session = ctx.session(Access::read);
-    if (!session) return std::unexpected(session.error());
-    auto& [actor, ledger] = *session;
-    auto services = ledger.list_services(actor);
+    auto ops = ctx.ops(Access::read);
+    if (!ops) return std::unexpected(ops.error());
+    auto services = (*ops)->list_services();
     if (!services) return std::unexpected(services.error());
     Table t{{"NAME", "TEAM", "CREATED"}, {}};
-    Poco::JSON::Array::Ptr json = new Poco::JSON::Array;
-    for (const auto& s : *services) {
-      t.rows.push_back({s.name, s.team, format_utc(s.created_at)});
-      Poco::JSON::Object::Ptr o = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
-      o->set("name", s.name);
-      o->set("team", s.team);
-      o->set("created_at", format_utc(s.created_at));
-      json->add(o);
+    for (size_t i = 0; i < (*services)->size(); ++i) {
+      auto s = (*services)->getObject(static_cast<unsigned>(i));
+      t.rows.push_back({text_of(s, "name"), text_of(s, "team"), text_of(s, "created_at")});
     }
-    ctx.out.rows(t, json);
+    ctx.out.rows(t, *services);
     return {};
   });
 }

@@ -5,6 +5,7 @@
 
 #include "commands.hpp"
 #include "paths/paths.hpp"
+#include "release_text.hpp"
 
 namespace beaver::cli {
 namespace {
@@ -21,15 +22,12 @@ NewUser to_new_user(const UserArgs& a) {
   return u;
 }
 
-Poco::JSON::Object::Ptr user_json(const User& u) {
-  Poco::JSON::Object::Ptr o = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
-  o->set("name", u.name);
-  o->set("team", u.team);
-  Poco::JSON::Array::Ptr roles = new Poco::JSON::Array;
-  for (Role r : u.roles) roles->add(std::string(to_string(r)));
-  o->set("roles", roles);
-  o->set("created_at", format_utc(u.created_at));
-  return o;
+// "developer+leader", as the ledger's roles_text prints them.
+std::string roles_of(const Poco::JSON::Object::Ptr& u) {
+  std::string out;
+  for (const auto& r : *u->getArray("roles"))
+    out += (out.empty() ? "" : "+") + r.convert<std::string>();
+  return out;
 }
 
 void add_user_options(CLI::App* cmd, UserArgs& args) {
@@ -55,16 +53,15 @@ void register_user_commands(CLI::App& app, Context& ctx) {
     auto request = to_new_user(*add_args);
     auto home = beaver_home();
     std::error_code no_file;
-    if (home && !std::filesystem::exists(*home / "beaver.db", no_file))
+    if (!ctx.remote() && home && !std::filesystem::exists(*home / "beaver.db", no_file))
       BEAVER_TRY(check_first_user(request));
-    auto session = ctx.session(Access::create);
-    if (!session) return std::unexpected(session.error());
-    auto& [actor, ledger] = *session;
-    auto u = ledger.add_user(actor, request);
+    auto ops = ctx.ops(Access::create);
+    if (!ops) return std::unexpected(ops.error());
+    auto u = (*ops)->add_user(request);
     if (!u) return std::unexpected(u.error());
-    ctx.out.record(
-        {fmt::format("user {} added (team {}, {})", u->name, u->team, roles_text(u->roles))},
-        user_json(*u));
+    ctx.out.record({fmt::format("user {} added (team {}, {})", text_of(*u, "name"),
+                                text_of(*u, "team"), roles_of(*u))},
+                   *u);
     return {};
   });
 
@@ -73,32 +70,30 @@ void register_user_commands(CLI::App& app, Context& ctx) {
   add_user_options(update, *update_args);
   add_output_option(*update, ctx, {"table", "json"});
   on_run(update, ctx, [&ctx, update_args]() -> Result<void> {
-    auto session = ctx.session(Access::write);
-    if (!session) return std::unexpected(session.error());
-    auto& [actor, ledger] = *session;
-    auto u = ledger.update_user(actor, to_new_user(*update_args));
+    auto ops = ctx.ops(Access::write);
+    if (!ops) return std::unexpected(ops.error());
+    auto u = (*ops)->update_user(to_new_user(*update_args));
     if (!u) return std::unexpected(u.error());
-    ctx.out.record(
-        {fmt::format("user {} updated (team {}, {})", u->name, u->team, roles_text(u->roles))},
-        user_json(*u));
+    ctx.out.record({fmt::format("user {} updated (team {}, {})", text_of(*u, "name"),
+                                text_of(*u, "team"), roles_of(*u))},
+                   *u);
     return {};
   });
 
   auto* list = user->add_subcommand("list", "list users");
   add_output_option(*list, ctx, {"table", "json", "csv"});
   on_run(list, ctx, [&ctx]() -> Result<void> {
-    auto session = ctx.session(Access::read);
-    if (!session) return std::unexpected(session.error());
-    auto& [actor, ledger] = *session;
-    auto users = ledger.list_users(actor);
+    auto ops = ctx.ops(Access::read);
+    if (!ops) return std::unexpected(ops.error());
+    auto users = (*ops)->list_users();
     if (!users) return std::unexpected(users.error());
     Table t{{"NAME", "TEAM", "ROLES", "CREATED"}, {}};
-    Poco::JSON::Array::Ptr json = new Poco::JSON::Array;
-    for (const auto& u : *users) {
-      t.rows.push_back({u.name, u.team, roles_text(u.roles), format_utc(u.created_at)});
-      json->add(user_json(u));
+    for (size_t i = 0; i < (*users)->size(); ++i) {
+      auto u = (*users)->getObject(static_cast<unsigned>(i));
+      t.rows.push_back(
+          {text_of(u, "name"), text_of(u, "team"), roles_of(u), text_of(u, "created_at")});
     }
-    ctx.out.rows(t, json);
+    ctx.out.rows(t, *users);
     return {};
   });
 }

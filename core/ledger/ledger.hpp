@@ -75,6 +75,12 @@ struct LiveState {
   std::optional<DeployLease> lease;
 };
 
+// A token as made: its record and, this once, its text.
+struct NewToken {
+  TokenRecord record;
+  std::string text;
+};
+
 // The rule for the first user of an empty ledger (well-named, and an admin, who can then add the
 // others), checkable before a ledger exists.
 Result<void> check_first_user(const NewUser& user);
@@ -151,6 +157,15 @@ class Ledger {
   Result<Report> report(const std::string& actor, Timestamp since, Timestamp until, ReportBy by);
   // What the HTML page draws: the period's weeks and its releases by weekday and hour.
   Result<ReportCharts> report_charts(const std::string& actor, Timestamp since, Timestamp until);
+
+  // API tokens. Anyone creates and revokes their own; an admin anyone's. A token is shown only
+  // when created; the ledger keeps its hash.
+  Result<NewToken> create_token(const std::string& actor, const std::string& user,
+                                const std::string& label);
+  Result<std::vector<TokenRecord>> list_tokens(const std::string& actor);
+  Result<TokenRecord> revoke_token(const std::string& actor, int64_t id);
+  // The user a token stands for: unauthenticated when it is unknown, revoked or malformed.
+  Result<User> authenticate(std::string_view token);
 
   // The whole audit log, oldest first.
   Result<std::vector<AuditEntry>> audit_log(const std::string& actor);

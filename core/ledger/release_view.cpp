@@ -2,6 +2,8 @@
 
 #include <Poco/JSON/Array.h>
 
+#include "policy/release_window.hpp"
+
 namespace beaver {
 namespace {
 
@@ -52,6 +54,8 @@ ReleaseView build_release_view(StoreTransaction& tx, const Policy& policy, Relea
                         ? &policy.environments.find(release.env)->second
                         : nullptr;
   static const std::vector<ApprovalRule> kNone;
+  // A release at 23:30 there should read as one, wherever its reader sits.
+  if (env) v.submitted_local = format_local(*env, release.submitted_at);
   v.chain = evaluate_chain(env ? env->chain_for(release.type) : kNone, live);
   v.approval_expired = release.state == ReleaseState::approved && !v.chain.complete();
   bool waiting = release.state == ReleaseState::submitted || v.approval_expired;
@@ -103,6 +107,8 @@ Poco::JSON::Object::Ptr release_json(const Release& r) {
 Poco::JSON::Object::Ptr release_view_json(const ReleaseView& v) {
   auto o = release_json(v.release);
   o->set("team", v.team);
+  o->set("submitted_local",
+         v.submitted_local.empty() ? Poco::Dynamic::Var() : Poco::Dynamic::Var(v.submitted_local));
   Poco::JSON::Array::Ptr approvals = new Poco::JSON::Array;
   for (size_t i = 0; i < v.approvals.size(); ++i) {
     const auto& a = v.approvals[i];

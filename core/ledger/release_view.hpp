@@ -23,6 +23,7 @@ struct DeployView {
 struct ReleaseView {
   Release release;
   std::string team;                      // the service's team
+  std::string submitted_local;           // the submit time in the environment's zone, or empty
   std::vector<Approval> approvals;       // every approval given, oldest first
   std::vector<bool> counts;              // per approval: does it still count (bound and unexpired)
   ChainStatus chain;                     // over the approvals that count

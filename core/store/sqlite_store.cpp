@@ -119,6 +119,17 @@ PackageRecord read_package(const Statement& s) {
   return p;
 }
 
+constexpr std::string_view kTokenSelect =
+    "SELECT id, user, label, secret_hash, created_by, created_at, revoked_by, revoked_at FROM "
+    "tokens";
+
+TokenRecord read_token(const Statement& s) {
+  return TokenRecord{s.integer(0),       s.text(1),
+                     s.text(2),          s.text(3),
+                     s.text(4),          parse_time(s.text(5)),
+                     s.optional_text(6), parse_optional_time(s.optional_text(7))};
+}
+
 AuditEntry read_audit(const Statement& s) {
   // The time stays text: verification hashes what is stored, so any edit to it shows.
   return AuditEntry{s.integer(0), s.text(1), s.text(2), s.text(3),
@@ -387,6 +398,41 @@ class SqliteTransaction final : public StoreTransaction {
     Statement s(db_,
                 "DELETE FROM deploy_leases WHERE service = ?1 AND env = ?2 AND deploy_id = ?3");
     s.bind(1, service).bind(2, env).bind(3, deploy_id).run();
+  }
+
+  std::map<std::pair<std::string, std::string>, int64_t> release_counts() override {
+    Statement s(db_, "SELECT type, status, count(*) FROM releases GROUP BY type, status");
+    std::map<std::pair<std::string, std::string>, int64_t> out;
+    while (s.step()) out[{s.text(0), s.text(1)}] = s.integer(2);
+    return out;
+  }
+
+  int64_t insert_token(const TokenRecord& t) override {
+    Statement s(db_,
+                "INSERT INTO tokens (user, label, secret_hash, created_by, created_at) VALUES (?1, "
+                "?2, ?3, ?4, ?5)");
+    s.bind(1, t.user).bind(2, t.label).bind(3, t.secret_hash).bind(4, t.created_by);
+    s.bind(5, format_utc(t.created_at)).run();
+    return sqlite3_last_insert_rowid(db_.handle());
+  }
+
+  std::optional<TokenRecord> find_token(int64_t id) override {
+    Statement s(db_, std::string(kTokenSelect) + " WHERE id = ?1");
+    s.bind(1, id);
+    if (!s.step()) return std::nullopt;
+    return read_token(s);
+  }
+
+  std::vector<TokenRecord> list_tokens() override {
+    Statement s(db_, std::string(kTokenSelect) + " ORDER BY id");
+    std::vector<TokenRecord> out;
+    while (s.step()) out.push_back(read_token(s));
+    return out;
+  }
+
+  void revoke_token(int64_t id, const std::string& by, Timestamp at) override {
+    Statement s(db_, "UPDATE tokens SET revoked_by = ?2, revoked_at = ?3 WHERE id = ?1");
+    s.bind(1, id).bind(2, by).bind(3, format_utc(at)).run();
   }
 
   void insert_approval(const Approval& a) override {

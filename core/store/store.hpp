@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -74,6 +75,18 @@ struct DeployLease {
   Timestamp expires_at{};
 };
 
+// A user's API token. Only the SHA-256 of its secret is kept.
+struct TokenRecord {
+  int64_t id = 0;
+  std::string user;
+  std::string label;
+  std::string secret_hash;
+  std::string created_by;
+  Timestamp created_at{};
+  std::optional<std::string> revoked_by;
+  std::optional<Timestamp> revoked_at;
+};
+
 struct ReleaseFilter {
   std::optional<std::string> service;
   std::optional<std::string> env;
@@ -116,6 +129,8 @@ class StoreTransaction {
   virtual std::optional<Release> find_release(int64_t id) = 0;
   virtual std::vector<Release> list_releases(const ReleaseFilter& filter) = 0;
   virtual void update_release(const Release& release) = 0;
+  // How many releases there are of each (type, status).
+  virtual std::map<std::pair<std::string, std::string>, int64_t> release_counts() = 0;
 
   virtual int64_t insert_deploy(const DeployRecord& deploy) = 0;  // returns the new id
   virtual void update_deploy(const DeployRecord& deploy) = 0;
@@ -132,6 +147,11 @@ class StoreTransaction {
   virtual std::optional<DeployLease> find_lease(std::string_view service, std::string_view env) = 0;
   virtual void put_lease(const DeployLease& lease) = 0;  // inserts or replaces
   virtual void delete_lease(std::string_view service, std::string_view env, int64_t deploy_id) = 0;
+
+  virtual int64_t insert_token(const TokenRecord& token) = 0;  // returns the new id
+  virtual std::optional<TokenRecord> find_token(int64_t id) = 0;
+  virtual std::vector<TokenRecord> list_tokens() = 0;  // oldest first
+  virtual void revoke_token(int64_t id, const std::string& by, Timestamp at) = 0;
 
   virtual void insert_approval(const Approval& approval) = 0;
   virtual std::vector<Approval> approvals_of(int64_t release_id) = 0;  // oldest first

@@ -56,7 +56,7 @@ refused 2 "--category and --reason are for emergency releases" \
 refused 2 "a rejection's --comment is empty" release reject 1 --comment "" --as lea
 refused 2 "--until \(.*\) is not after --since" \
   release list --since 2026-11-20 --until 2026-11-10 --as ann
-refused 2 "--since: '2026-13-01' is not a date" release list --since 2026-13-01 --as ann
+refused 2 "since: '2026-13-01' is not a date" release list --since 2026-13-01 --as ann
 refused 2 "cannot group a report by 'wek' \\(groups: team, service, env, category, approver, week, weekday, hour\\)" report --by wek --as ann
 refused 2 "--until \(.*\) is not after --since" report --since 2026-11-20 --until 2026-11-10 --as ann
 BEAVER_NOW=tomorrow refused 2 "BEAVER_NOW: 'tomorrow' is not a time in ISO 8601" release list --as ann

@@ -1,0 +1,93 @@
+#include "release_text.hpp"
+
+#include <Poco/JSON/Array.h>
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+namespace beaver::cli {
+
+std::string text_of(const Poco::JSON::Object::Ptr& o, const std::string& key) {
+  if (!o->has(key) || o->isNull(key)) return "";
+  return o->get(key).convert<std::string>();
+}
+
+std::optional<std::string> optional_of(const Poco::JSON::Object::Ptr& o, const std::string& key) {
+  if (!o->has(key) || o->isNull(key)) return std::nullopt;
+  return o->get(key).convert<std::string>();
+}
+
+std::vector<std::string> describe_release(const Poco::JSON::Object::Ptr& v) {
+  auto t = [&v](const char* key) { return text_of(v, key); };
+  auto suffix = [](const std::optional<std::string>& s, const char* format) {
+    return s ? fmt::format(fmt::runtime(format), *s) : std::string();
+  };
+  std::vector<std::string> out;
+  std::string type = t("type") + suffix(optional_of(v, "category"), " ({})");
+  std::string status = t("status");
+  out.push_back(fmt::format("release {}: {} {} to {}, {}, {}", t("id"), t("service"), t("version"),
+                            t("env"), type, status));
+  out.push_back(fmt::format("  submitted   {}{} by {} (team {})", t("submitted_at"),
+                            suffix(optional_of(v, "submitted_local"), " ({})"), t("submitter"),
+                            t("team")));
+  if (auto c = optional_of(v, "commit")) out.push_back(fmt::format("  commit      {}", *c));
+  if (auto p = optional_of(v, "package_sha256"))
+    out.push_back(fmt::format("  package     sha256 {}", *p));
+  if (auto r = optional_of(v, "reason")) out.push_back(fmt::format("  reason      {}", *r));
+  if (auto approvals = v->getArray("approvals")) {
+    for (size_t i = 0; i < approvals->size(); ++i) {
+      auto a = approvals->getObject(static_cast<unsigned>(i));
+      out.push_back(fmt::format(
+          "  approval    step {}: {} as {} at {}{}{}", text_of(a, "step"), text_of(a, "approver"),
+          text_of(a, "role"), text_of(a, "approved_at"), suffix(optional_of(a, "comment"), ": {}"),
+          a->getValue<bool>("counts") ? "" : " (no longer counts)"));
+    }
+  }
+  if (auto a = optional_of(v, "approved_at")) out.push_back(fmt::format("  approved    {}", *a));
+  if (v->optValue<bool>("approval_expired", false))
+    out.push_back("  expired     its approvals lapsed before a deploy; it must be approved again");
+  if (auto w = optional_of(v, "waiting_for")) {
+    out.push_back(fmt::format("  waiting for {}", *w));
+    std::vector<std::string> may;
+    if (auto list = v->getArray("may_approve"))
+      for (const auto& name : *list) may.push_back(name.convert<std::string>());
+    out.push_back(
+        fmt::format("  may approve {}", may.empty() ? "nobody registered (see beaver policy check)"
+                                                    : fmt::format("{}", fmt::join(may, ", "))));
+  }
+  if (auto by = optional_of(v, "closed_by"))
+    out.push_back(fmt::format("  {} by {} at {}{}",
+                              status == "rejected" ? "rejected   " : "cancelled  ", *by,
+                              optional_of(v, "closed_at").value_or("-"),
+                              suffix(optional_of(v, "close_comment"), ": {}")));
+  if (auto d = optional_of(v, "deployed_at")) out.push_back(fmt::format("  deployed    {}", *d));
+  if (auto r = optional_of(v, "reviewed_at"))
+    out.push_back(fmt::format("  reviewed    {} by {}: {}", *r,
+                              optional_of(v, "reviewed_by").value_or("?"), t("review_notes")));
+  else if (auto due = optional_of(v, "review_due"))
+    out.push_back(
+        fmt::format("  review      due {}{}", *due,
+                    v->optValue<bool>("owing_review", false) ? ", OWED (past its deadline)" : ""));
+  if (auto deploys = v->getArray("deploy")) {
+    for (size_t i = 0; i < deploys->size(); ++i) {
+      auto d = deploys->getObject(static_cast<unsigned>(i));
+      out.push_back(fmt::format("  deploy {}    by {} at {}, batches {}: {}{}", text_of(d, "id"),
+                                text_of(d, "actor"), text_of(d, "started_at"),
+                                text_of(d, "batches"), text_of(d, "status"),
+                                suffix(optional_of(d, "message"), " ({})")));
+      auto steps = d->getArray("steps");
+      for (size_t j = 0; steps && j < steps->size(); ++j) {
+        auto st = steps->getObject(static_cast<unsigned>(j));
+        std::string last = text_of(st, "output");
+        if (auto nl = last.rfind('\n'); nl != std::string::npos) last = last.substr(nl + 1);
+        if (last.size() > 100) last = last.substr(0, 97) + "...";
+        out.push_back(fmt::format("    {} [{}] {:<11} {:<6} {:>7.2f}s  {}", text_of(st, "host"),
+                                  text_of(st, "batch"), text_of(st, "step"), text_of(st, "status"),
+                                  static_cast<double>(st->getValue<int64_t>("elapsed_ms")) / 1000.0,
+                                  last));
+      }
+    }
+  }
+  return out;
+}
+
+}  // namespace beaver::cli

@@ -1,0 +1,50 @@
+// beaver serve: the REST API and web pages over this machine's ledger.
+
+#include <charconv>
+#include <iostream>
+
+#include "commands.hpp"
+#include "paths/paths.hpp"
+#include "server/server.hpp"
+
+namespace beaver::cli {
+
+void register_serve_commands(CLI::App& app, Context& ctx) {
+  auto o = std::make_shared<ServeOptions>();
+  auto max_body_kib = std::make_shared<size_t>(o->max_body / 1024);
+  auto* serve_cmd = app.add_subcommand(
+      "serve", "serve the REST API and the web pages on the ledger in $BEAVER_HOME");
+  serve_cmd->add_option("--listen", o->listen, "HOST:PORT to listen on (port 0: a free one)")
+      ->capture_default_str();
+  serve_cmd->add_option("--threads", o->threads, "worker threads")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 512));
+  serve_cmd->add_option("--queue", o->queue, "connections that may wait for a worker")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 100000));
+  serve_cmd->add_option("--max-body-kib", *max_body_kib, "largest request body accepted")
+      ->capture_default_str()
+      ->check(CLI::Range(size_t{1}, size_t{1} << 20));
+  on_run(serve_cmd, ctx, [&ctx, o, max_body_kib]() -> Result<void> {
+    auto policy = ctx.policy();
+    if (!policy) return std::unexpected(policy.error());
+    auto clock = ctx.clock();
+    if (!clock) return std::unexpected(clock.error());
+    auto home = beaver_home();
+    if (!home) return std::unexpected(home.error());
+    ServeOptions options = *o;
+    options.max_body = *max_body_kib * 1024;
+    options.database = *home / "beaver.db";
+    options.migrations = data_dir() / "schemas/migrations/sqlite";
+    options.web_dir = data_dir() / "templates/web";
+    // Lines for the operator, flushed at once: tests and supervisors wait on them.
+    return serve(
+        options, **policy, **clock,
+        [](const std::string& address) {
+          std::cout << "beaver serve: listening on http://" << address << std::endl;
+        },
+        [](const std::string& line) { std::cerr << "beaver serve: " << line << std::endl; });
+  });
+}
+
+}  // namespace beaver::cli

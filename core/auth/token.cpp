@@ -1,0 +1,65 @@
+#include "auth/token.hpp"
+
+#include <openssl/crypto.h>
+#include <sys/random.h>
+
+#include <array>
+#include <cerrno>
+#include <charconv>
+#include <cstring>
+
+#include "digest/sha256.hpp"
+
+namespace beaver {
+namespace {
+
+constexpr std::string_view kPrefix = "bvr_";
+constexpr size_t kSecretBytes = 32;
+
+}  // namespace
+
+Result<std::string> new_token_secret() {
+  std::array<unsigned char, kSecretBytes> bytes{};
+  size_t got = 0;
+  while (got < bytes.size()) {
+    ssize_t n = getrandom(bytes.data() + got, bytes.size() - got, 0);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) return fail(ErrorKind::internal, "no random bytes: {}", std::strerror(errno));
+    got += static_cast<size_t>(n);
+  }
+  std::string hex;
+  for (unsigned char b : bytes) hex += fmt::format("{:02x}", b);
+  return hex;
+}
+
+std::string token_text(int64_t id, const std::string& secret) {
+  return fmt::format("{}{}_{}", kPrefix, id, secret);
+}
+
+Result<TokenParts> parse_token(std::string_view text) {
+  auto bad = [] {
+    return fail(ErrorKind::unauthenticated,
+                "not a beaver token (they look like bvr_12_...; create one with 'beaver token "
+                "create')");
+  };
+  if (!text.starts_with(kPrefix)) return bad();
+  text.remove_prefix(kPrefix.size());
+  auto sep = text.find('_');
+  if (sep == std::string_view::npos) return bad();
+  TokenParts parts;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + sep, parts.id);
+  if (ec != std::errc{} || end != text.data() + sep || parts.id <= 0) return bad();
+  parts.secret = std::string(text.substr(sep + 1));
+  if (parts.secret.size() != 2 * kSecretBytes) return bad();
+  for (char c : parts.secret)
+    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return bad();
+  return parts;
+}
+
+std::string token_secret_hash(const std::string& secret) { return sha256_hex(secret); }
+
+bool same_digest(const std::string& a, const std::string& b) {
+  return a.size() == b.size() && CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
+}
+
+}  // namespace beaver

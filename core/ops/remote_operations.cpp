@@ -1,0 +1,251 @@
+// The operations sent to a beaver server: each one request to the REST API, its JSON answer
+// returned as it came, and an error answer turned back into the error the server's ledger gave,
+// so the command exits as it would have here.
+
+#include <Poco/JSON/Parser.h>
+#include <Poco/JSON/Stringifier.h>
+#include <Poco/Net/Context.h>
+#include <Poco/Net/HTTPClientSession.h>
+#include <Poco/Net/HTTPRequest.h>
+#include <Poco/Net/HTTPResponse.h>
+#include <Poco/Net/HTTPSClientSession.h>
+#include <Poco/Net/NetException.h>
+#include <Poco/Net/SSLManager.h>
+#include <Poco/URI.h>
+
+#include <sstream>
+
+#include "ops/operations.hpp"
+
+namespace beaver {
+namespace {
+
+using Poco::Net::HTTPRequest;
+
+ErrorKind kind_from_name(const std::string& name, int status) {
+  static const std::map<std::string, ErrorKind> kKinds = {
+      {"bad_input", ErrorKind::bad_input},
+      {"refused", ErrorKind::refused},
+      {"not_found", ErrorKind::not_found},
+      {"conflict", ErrorKind::conflict},
+      {"unauthenticated", ErrorKind::unauthenticated},
+      {"unavailable", ErrorKind::unavailable},
+      {"internal", ErrorKind::internal}};
+  if (auto found = kKinds.find(name); found != kKinds.end()) return found->second;
+  return status < 500 ? ErrorKind::bad_input : ErrorKind::unavailable;
+}
+
+std::string json_text(const Poco::Dynamic::Var& v) {
+  std::ostringstream out;
+  Poco::JSON::Stringifier::stringify(v, out);
+  return out.str();
+}
+
+Poco::JSON::Object::Ptr object() { return new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER); }
+
+void set_optional(Poco::JSON::Object::Ptr& o, const std::string& key,
+                  const std::optional<std::string>& v) {
+  if (v) o->set(key, *v);
+}
+
+class RemoteOperations final : public Operations {
+ public:
+  RemoteOperations(Poco::URI base, std::string token)
+      : base_(std::move(base)), token_(std::move(token)) {}
+
+  Result<JsonObject> whoami() override {
+    return object_of(call(HTTPRequest::HTTP_GET, "/api/whoami"));
+  }
+
+  Result<JsonObject> add_user(const NewUser& user) override {
+    auto body = user_body(user);
+    body->set("name", user.name);
+    return object_of(call(HTTPRequest::HTTP_POST, "/api/users", body));
+  }
+  Result<JsonObject> update_user(const NewUser& user) override {
+    return object_of(
+        call(HTTPRequest::HTTP_PUT, "/api/users/" + escape(user.name), user_body(user)));
+  }
+  Result<JsonArray> list_users() override {
+    return array_of(call(HTTPRequest::HTTP_GET, "/api/users"));
+  }
+
+  Result<JsonObject> add_service(const std::string& name, const std::string& team) override {
+    auto body = object();
+    body->set("name", name);
+    body->set("team", team);
+    return object_of(call(HTTPRequest::HTTP_POST, "/api/services", body));
+  }
+  Result<JsonArray> list_services() override {
+    return array_of(call(HTTPRequest::HTTP_GET, "/api/services"));
+  }
+
+  Result<JsonObject> submit(const SubmitRequest& r) override {
+    auto body = object();
+    body->set("service", r.service);
+    body->set("env", r.env);
+    if (!r.version.empty()) body->set("version", r.version);
+    set_optional(body, "commit", r.commit);
+    if (r.emergency) body->set("emergency", true);
+    set_optional(body, "category", r.category);
+    set_optional(body, "reason", r.reason);
+    set_optional(body, "package_sha256", r.package_sha256);
+    return object_of(call(HTTPRequest::HTTP_POST, "/api/releases", body));
+  }
+
+  Result<JsonObject> act(int64_t id, ReleaseAction action,
+                         const std::optional<std::string>& text) override {
+    auto body = object();
+    set_optional(body, action == ReleaseAction::review ? "notes" : "comment", text);
+    return object_of(call(HTTPRequest::HTTP_POST,
+                          fmt::format("/api/releases/{}/{}", id, to_string(action)), body));
+  }
+  Result<JsonObject> show(int64_t id) override {
+    return object_of(call(HTTPRequest::HTTP_GET, fmt::format("/api/releases/{}", id)));
+  }
+  Result<JsonArray> list(const ReleaseListRequest& r) override {
+    Poco::URI uri("/api/releases");
+    auto add = [&uri](const char* key, const std::optional<std::string>& v) {
+      if (v) uri.addQueryParameter(key, *v);
+    };
+    add("service", r.service);
+    add("env", r.env);
+    add("type", r.type);
+    add("status", r.status);
+    add("since", r.since);
+    add("until", r.until);
+    if (r.owing_review) uri.addQueryParameter("owing_review", "true");
+    uri.addQueryParameter("limit", std::to_string(r.limit));
+    return array_of(call(HTTPRequest::HTTP_GET, uri.getPathAndQuery()));
+  }
+  Result<JsonArray> inbox() override { return array_of(call(HTTPRequest::HTTP_GET, "/api/inbox")); }
+
+  Result<JsonArray> audit_log() override {
+    return array_of(call(HTTPRequest::HTTP_GET, "/api/audit"));
+  }
+  Result<JsonObject> audit_verify() override {
+    return object_of(call(HTTPRequest::HTTP_GET, "/api/audit/verify"));
+  }
+
+  Result<JsonObject> create_token(const std::string& user, const std::string& label) override {
+    auto body = object();
+    body->set("user", user);
+    if (!label.empty()) body->set("label", label);
+    return object_of(call(HTTPRequest::HTTP_POST, "/api/tokens", body));
+  }
+  Result<JsonArray> list_tokens() override {
+    return array_of(call(HTTPRequest::HTTP_GET, "/api/tokens"));
+  }
+  Result<JsonObject> revoke_token(int64_t id) override {
+    return object_of(call(HTTPRequest::HTTP_DELETE, fmt::format("/api/tokens/{}", id)));
+  }
+
+ private:
+  static std::string escape(const std::string& part) {
+    std::string out;
+    Poco::URI::encode(part, "/?#", out);
+    return out;
+  }
+
+  static Poco::JSON::Object::Ptr user_body(const NewUser& user) {
+    auto body = object();
+    body->set("team", user.team);
+    Poco::JSON::Array::Ptr roles = new Poco::JSON::Array;
+    for (Role r : user.roles) roles->add(std::string(to_string(r)));
+    body->set("roles", roles);
+    return body;
+  }
+
+  static Result<JsonObject> object_of(Result<Poco::Dynamic::Var> v) {
+    if (!v) return std::unexpected(v.error());
+    if (v->type() != typeid(Poco::JSON::Object::Ptr))
+      return fail(ErrorKind::unavailable, "the server's answer is not a JSON object");
+    return v->extract<Poco::JSON::Object::Ptr>();
+  }
+
+  static Result<JsonArray> array_of(Result<Poco::Dynamic::Var> v) {
+    if (!v) return std::unexpected(v.error());
+    if (v->type() != typeid(Poco::JSON::Array::Ptr))
+      return fail(ErrorKind::unavailable, "the server's answer is not a JSON array");
+    return v->extract<Poco::JSON::Array::Ptr>();
+  }
+
+  Result<Poco::Dynamic::Var> call(const std::string& method, const std::string& path,
+                                  const Poco::JSON::Object::Ptr& body = nullptr) {
+    std::string where = base_.toString();
+    try {
+      std::unique_ptr<Poco::Net::HTTPClientSession> session;
+      if (base_.getScheme() == "https") {
+        Poco::Net::Context::Ptr tls = new Poco::Net::Context(
+            Poco::Net::Context::TLS_CLIENT_USE, "", Poco::Net::Context::VERIFY_STRICT, 9, true);
+        session =
+            std::make_unique<Poco::Net::HTTPSClientSession>(base_.getHost(), base_.getPort(), tls);
+      } else {
+        session = std::make_unique<Poco::Net::HTTPClientSession>(base_.getHost(), base_.getPort());
+      }
+      session->setTimeout(Poco::Timespan(60, 0));
+      std::string prefix = base_.getPath();
+      while (prefix.ends_with('/')) prefix.pop_back();
+      HTTPRequest request(method, prefix + path, Poco::Net::HTTPMessage::HTTP_1_1);
+      request.set("Authorization", "Bearer " + token_);
+      request.set("Accept", "application/json");
+      std::string text = body ? json_text(body) : "";
+      if (body) {
+        request.setContentType("application/json");
+        request.setContentLength64(static_cast<Poco::Int64>(text.size()));
+      }
+      session->sendRequest(request) << text;
+      Poco::Net::HTTPResponse response;
+      std::istream& in = session->receiveResponse(response);
+      std::string answer{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+      int status = static_cast<int>(response.getStatus());
+      Poco::Dynamic::Var parsed;
+      try {
+        parsed = Poco::JSON::Parser().parse(answer);
+      } catch (const Poco::Exception&) {
+        return fail(status >= 500 ? ErrorKind::unavailable : ErrorKind::bad_input,
+                    "{} answered {} {} without JSON", where, status, response.getReason());
+      }
+      if (status >= 400) {
+        std::string kind, message = fmt::format("{} answered {}", where, status);
+        if (parsed.type() == typeid(Poco::JSON::Object::Ptr)) {
+          auto error = parsed.extract<Poco::JSON::Object::Ptr>()->getObject("error");
+          if (error) {
+            kind = error->optValue<std::string>("kind", "");
+            message = error->optValue<std::string>("message", message);
+          }
+        }
+        return fail(kind_from_name(kind, status), "{}", message);
+      }
+      return parsed;
+    } catch (const Poco::Exception& e) {
+      return fail(ErrorKind::unavailable, "cannot reach the beaver server at {}: {}", where,
+                  e.displayText());
+    }
+  }
+
+  Poco::URI base_;
+  std::string token_;
+};
+
+}  // namespace
+
+Result<std::unique_ptr<Operations>> remote_operations(const std::string& url,
+                                                      const std::string& token) {
+  Poco::URI base;
+  try {
+    base = Poco::URI(url);
+  } catch (const Poco::Exception& e) {
+    return fail(ErrorKind::bad_input, "server URL '{}' is malformed: {}", url, e.displayText());
+  }
+  if ((base.getScheme() != "http" && base.getScheme() != "https") || base.getHost().empty())
+    return fail(ErrorKind::bad_input,
+                "server URL '{}' is not http://HOST[:PORT] or https://HOST[:PORT]", url);
+  if (token.empty())
+    return fail(ErrorKind::unauthenticated,
+                "BEAVER_TOKEN is not set: the server needs a token (an admin makes one with "
+                "'beaver token create NAME')");
+  return std::make_unique<RemoteOperations>(std::move(base), token);
+}
+
+}  // namespace beaver

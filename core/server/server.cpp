@@ -1,0 +1,173 @@
+#include "server/server.hpp"
+
+#include <Poco/Net/HTTPRequestHandler.h>
+#include <Poco/Net/HTTPRequestHandlerFactory.h>
+#include <Poco/Net/HTTPServer.h>
+#include <Poco/Net/HTTPServerParams.h>
+#include <Poco/Net/HTTPServerRequest.h>
+#include <Poco/Net/HTTPServerResponse.h>
+#include <Poco/Net/NetException.h>
+#include <Poco/Net/ServerSocket.h>
+#include <Poco/ThreadPool.h>
+#include <Poco/URI.h>
+#include <signal.h>
+
+#include <istream>
+
+#include "server/api.hpp"
+
+namespace beaver {
+namespace {
+
+using Clock_ = std::chrono::steady_clock;
+
+// Reads at most `limit` bytes of the body; nullopt when it is longer.
+std::optional<std::string> read_body(std::istream& in, size_t limit) {
+  std::string body;
+  char chunk[16384];
+  while (in) {
+    in.read(chunk, sizeof chunk);
+    body.append(chunk, static_cast<size_t>(in.gcount()));
+    if (body.size() > limit) return std::nullopt;
+  }
+  return body;
+}
+
+class RequestHandler final : public Poco::Net::HTTPRequestHandler {
+ public:
+  RequestHandler(Api& api, Metrics& metrics, size_t max_body)
+      : api_(api), metrics_(metrics), max_body_(max_body) {}
+
+  void handleRequest(Poco::Net::HTTPServerRequest& req,
+                     Poco::Net::HTTPServerResponse& res) override {
+    auto start = Clock_::now();
+    HttpReply reply = answer(req);
+    if (reply.status == 413) res.setKeepAlive(false);  // the unread body is still on the wire
+    res.setStatus(static_cast<Poco::Net::HTTPResponse::HTTPStatus>(reply.status));
+    res.setContentType(reply.content_type);
+    for (const auto& [name, value] : reply.headers) res.set(name, value);
+    res.setContentLength64(static_cast<Poco::Int64>(reply.body.size()));
+    auto& out = res.send();
+    if (req.getMethod() != "HEAD") out.write(reply.body.data(), std::ssize(reply.body));
+    metrics_.observe(reply.route.empty() ? "other" : reply.route, reply.status,
+                     std::chrono::duration_cast<std::chrono::microseconds>(Clock_::now() - start));
+  }
+
+ private:
+  HttpReply answer(Poco::Net::HTTPServerRequest& req) {
+    HttpRequest r;
+    r.method = req.getMethod();
+    try {
+      Poco::URI uri(req.getURI());
+      r.path = uri.getPath();
+      for (auto& [key, value] : uri.getQueryParameters()) r.query[key] = value;
+    } catch (const Poco::Exception&) {
+      return error_reply({ErrorKind::bad_input, "malformed request URI"}, "bad request");
+    }
+    r.authorization = req.get("Authorization", "");
+    auto too_large = [&] {
+      auto reply = error_reply(
+          {ErrorKind::bad_input, fmt::format("the body is over the limit of {} bytes", max_body_)},
+          "too large");
+      reply.status = 413;
+      return reply;
+    };
+    if (req.hasContentLength() && req.getContentLength64() > static_cast<Poco::Int64>(max_body_))
+      return too_large();
+    // Without a length or chunks there is no body; reading would wait for the peer to close.
+    if (!req.hasContentLength() && !req.getChunkedTransferEncoding()) return api_.handle(r);
+    auto body = read_body(req.stream(), max_body_);
+    if (!body) return too_large();
+    r.body = std::move(*body);
+    return api_.handle(r);
+  }
+
+  Api& api_;
+  Metrics& metrics_;
+  size_t max_body_;
+};
+
+class HandlerFactory final : public Poco::Net::HTTPRequestHandlerFactory {
+ public:
+  HandlerFactory(Api& api, Metrics& metrics, size_t max_body)
+      : api_(api), metrics_(metrics), max_body_(max_body) {}
+  Poco::Net::HTTPRequestHandler* createRequestHandler(
+      const Poco::Net::HTTPServerRequest&) override {
+    return new RequestHandler(api_, metrics_, max_body_);
+  }
+
+ private:
+  Api& api_;
+  Metrics& metrics_;
+  size_t max_body_;
+};
+
+}  // namespace
+
+Result<void> serve(const ServeOptions& o, const Policy& policy, const Clock& clock,
+                   const std::function<void(const std::string&)>& ready,
+                   const std::function<void(const std::string&)>& log) {
+  // Blocked in every thread started from here on, so only the wait below receives them.
+  sigset_t stop_signals;
+  sigemptyset(&stop_signals);
+  sigaddset(&stop_signals, SIGTERM);
+  sigaddset(&stop_signals, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+  signal(SIGPIPE, SIG_IGN);
+
+  StorePool pool(o.database, o.migrations, SqliteOptions{});
+  {
+    auto first = pool.borrow();  // opens and migrates now, so a bad ledger stops the start
+    if (!first) return std::unexpected(first.error());
+  }
+
+  Poco::Net::ServerSocket socket;
+  try {
+    socket.bind(Poco::Net::SocketAddress(o.listen), true);
+    socket.listen(o.backlog);
+  } catch (const Poco::Exception& e) {
+    return fail(ErrorKind::bad_input, "cannot listen on {}: {}", o.listen, e.displayText());
+  }
+
+  Poco::Net::HTTPServerParams::Ptr params = new Poco::Net::HTTPServerParams;
+  params->setMaxThreads(o.threads);
+  params->setMaxQueued(o.queue);
+  params->setKeepAlive(true);
+  params->setKeepAliveTimeout(Poco::Timespan(o.keep_alive.count(), 0));
+  params->setMaxKeepAliveRequests(10000);
+  params->setTimeout(Poco::Timespan(o.timeout.count(), 0));
+  params->setServerName("beaver");
+
+  Poco::ThreadPool threads("beaver-http", 2, o.threads, 60);
+  Metrics metrics;
+  Poco::Net::HTTPServer* server_ptr = nullptr;
+  Api api(
+      pool, clock, policy, metrics,
+      [&server_ptr, &threads] {
+        ServerGauges g;
+        if (server_ptr != nullptr) {
+          g.refused_connections = server_ptr->refusedConnections();
+          g.queued_connections = server_ptr->queuedConnections();
+        }
+        g.current_threads = threads.used();
+        return g;
+      },
+      o.web_dir);
+  Poco::Net::HTTPServer server(new HandlerFactory(api, metrics, o.max_body), threads, socket,
+                               params);
+  server_ptr = &server;
+  server.start();
+  ready(socket.address().toString());
+
+  int signal_number = 0;
+  sigwait(&stop_signals, &signal_number);
+  log(fmt::format("{}: stopping; finishing {} connection(s) in flight",
+                  signal_number == SIGTERM ? "SIGTERM" : "SIGINT", server.currentConnections()));
+  // Stops accepting; each connection ends after the request it is serving.
+  server.stopAll(false);
+  threads.joinAll();
+  log("stopped");
+  return {};
+}
+
+}  // namespace beaver

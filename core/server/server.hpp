@@ -1,0 +1,38 @@
+#pragma once
+// `beaver serve`: the REST API and the web pages on Poco's HTTP server, over the same ledger the
+// command line opens. Bounded everywhere: a fixed pool of workers, an explicit queue (a
+// connection past it is refused at once and counted), short keep-alive and socket timeouts, and
+// header and body size limits. SIGTERM or SIGINT stops it gracefully: no new connections, the
+// requests in flight answered, the database closed.
+
+#include <chrono>
+#include <filesystem>
+#include <functional>
+#include <string>
+
+#include "clock/clock.hpp"
+#include "error/error.hpp"
+#include "policy/policy.hpp"
+
+namespace beaver {
+
+struct ServeOptions {
+  std::string listen = "127.0.0.1:8080";  // host:port; port 0 picks a free one
+  int threads = 16;
+  int queue = 64;
+  int backlog = 256;
+  std::chrono::seconds keep_alive{5};
+  std::chrono::seconds timeout{10};  // a socket read or write that stalls longer fails
+  size_t max_body = 1 << 20;
+  std::filesystem::path database;
+  std::filesystem::path migrations;
+  std::filesystem::path web_dir;  // templates/web
+};
+
+// Runs until a SIGTERM or SIGINT. `ready` gets the address it listens on ("127.0.0.1:8080");
+// `log` gets one line per event worth an operator's eye.
+Result<void> serve(const ServeOptions& options, const Policy& policy, const Clock& clock,
+                   const std::function<void(const std::string&)>& ready,
+                   const std::function<void(const std::string&)>& log);
+
+}  // namespace beaver

@@ -1,0 +1,57 @@
+#include "server/store_pool.hpp"
+
+namespace beaver {
+namespace {
+
+class SerializedWrites final : public Store {
+ public:
+  SerializedWrites(std::unique_ptr<Store> inner, std::shared_ptr<std::mutex> lock)
+      : inner_(std::move(inner)), lock_(std::move(lock)) {}
+
+  Result<void> write(const StoreWork& work) override {
+    std::lock_guard hold(*lock_);
+    return inner_->write(work);
+  }
+  Result<void> read(const StoreWork& work) override { return inner_->read(work); }
+  std::string describe() const override { return inner_->describe(); }
+
+ private:
+  std::unique_ptr<Store> inner_;
+  std::shared_ptr<std::mutex> lock_;
+};
+
+}  // namespace
+
+StorePool::StorePool(std::filesystem::path file, std::filesystem::path migrations,
+                     SqliteOptions options)
+    : file_(std::move(file)),
+      migrations_(std::move(migrations)),
+      options_(options),
+      write_lock_(std::make_shared<std::mutex>()) {}
+
+StorePool::~StorePool() = default;
+
+StorePool::Lease::~Lease() {
+  if (store_) pool_->give_back(std::move(store_));
+}
+
+Result<StorePool::Lease> StorePool::borrow() {
+  {
+    std::lock_guard hold(free_lock_);
+    if (!free_.empty()) {
+      auto store = std::move(free_.back());
+      free_.pop_back();
+      return Lease(*this, std::move(store));
+    }
+  }
+  auto opened = open_sqlite_store(file_, migrations_, options_);
+  if (!opened) return std::unexpected(opened.error());
+  return Lease(*this, std::make_unique<SerializedWrites>(std::move(*opened), write_lock_));
+}
+
+void StorePool::give_back(std::unique_ptr<Store> store) {
+  std::lock_guard hold(free_lock_);
+  free_.push_back(std::move(store));
+}
+
+}  // namespace beaver

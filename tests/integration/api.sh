@@ -1,0 +1,196 @@
+#!/usr/bin/env bash
+# The REST API against a real `beaver serve` on a free loopback port: the release story over
+# HTTP, every error class with nothing changed, many clients approving and submitting at once,
+# the metrics, and a graceful stop on SIGTERM.
+source "$(dirname "$0")/lib.sh"
+source "$(dirname "$0")/server_lib.sh"
+export BEAVER_POLICY="$(dirname "$0")/server_policy.yaml"
+
+ok user add root --team ops --role admin --as root
+for u in lee kim nia; do ok user add "$u" --team pay --role leader --as root; done
+ok user add dev --team pay --role developer --as root
+ok service add pay-api --team pay --as root
+declare -A TOKEN
+for u in root lee kim nia dev; do
+  ok token create "$u" --label test --as root
+  TOKEN[$u]=$OUT
+done
+expect_match "${TOKEN[dev]}" '^bvr_[0-9]+_[0-9a-f]{64}$' "a token's text"
+expect_eq "$(sqlite3 "$BEAVER_HOME/beaver.db" "SELECT count(*) FROM tokens WHERE secret_hash LIKE '%${TOKEN[dev]##*_}%'")" 0 \
+  "the secret itself is not stored"
+
+start_server --max-body-kib 4 --threads 8
+
+# --- health and sign-in
+http GET /healthz
+expect_status 200 "/healthz needs no token"
+http GET /api/whoami
+expect_status 401 "no token"
+expect_match "$BODY" '"kind":"unauthenticated"' "a JSON error"
+http GET /api/whoami "bvr_1_nonsense"
+expect_status 401 "a malformed token"
+http GET /api/whoami "${TOKEN[dev]%?}0"
+expect_status 401 "a token with a wrong secret"
+http GET /api/whoami "${TOKEN[dev]}"
+expect_status 200 "whoami"
+expect_eq "$(jq -r .name <<<"$BODY")" dev "the token's user"
+http GET /metrics
+expect_status 401 "/metrics needs a token"
+
+# A token revoked through the API signs nobody in.
+http POST /api/tokens "${TOKEN[dev]}" '{"user":"dev","label":"spare"}'
+expect_status 201 "a user makes their own token"
+spare=$(jq -r .text <<<"$BODY")
+spare_id=$(jq -r .token.id <<<"$BODY")
+http POST /api/tokens "${TOKEN[dev]}" '{"user":"lee"}'
+expect_status 403 "a developer makes no token for someone else"
+http DELETE "/api/tokens/$spare_id" "${TOKEN[dev]}"
+expect_status 200 "revoking one's token"
+http GET /api/whoami "$spare"
+expect_status 401 "a revoked token"
+http DELETE "/api/tokens/$spare_id" "${TOKEN[dev]}"
+expect_status 409 "revoking twice"
+
+# --- the release story
+http POST /api/releases "${TOKEN[dev]}" '{"service":"pay-api","env":"prod","version":"1.0.0","commit":"abc1234"}'
+expect_status 201 "submit"
+id=$(jq -r .id <<<"$BODY")
+expect_eq "$(jq -r .status <<<"$BODY")" submitted "a new release waits"
+expect_match "$(jq -r .waiting_for <<<"$BODY")" "2 approvals by distinct leader" "what it waits for"
+http GET /api/inbox "${TOKEN[lee]}"
+expect_eq "$(jq -r '.[0].id' <<<"$BODY")" "$id" "the leader's inbox holds it"
+http POST "/api/releases/$id/approve" "${TOKEN[dev]}" '{}'
+expect_status 403 "a developer does not approve"
+http POST "/api/releases/$id/approve" "${TOKEN[lee]}" '{"comment":"looks right"}'
+expect_status 200 "the first approval"
+expect_eq "$(jq -r .status <<<"$BODY")" submitted "one approval of two"
+http POST "/api/releases/$id/approve" "${TOKEN[lee]}" '{}'
+expect_status 403 "the same leader twice"
+http POST "/api/releases/$id/approve" "${TOKEN[kim]}"
+expect_status 200 "the second approval"
+expect_eq "$(jq -r .status <<<"$BODY")" approved "two approvals of two"
+http POST "/api/releases/$id/reject" "${TOKEN[nia]}" '{"comment":"late"}'
+expect_status 409 "rejecting an approved release"
+http GET "/api/releases/$id" "${TOKEN[dev]}"
+expect_eq "$(jq '.approvals | length' <<<"$BODY")" 2 "the approvals recorded"
+expect_eq "$(jq -r '.approvals[0].comment' <<<"$BODY")" "looks right" "the approval's comment"
+
+# A leader's own emergency: someone else must approve it.
+http POST /api/releases "${TOKEN[lee]}" \
+  '{"service":"pay-api","env":"prod","version":"1.0.1","emergency":true,"category":"hotfix","reason":"card declines"}'
+expect_status 201 "an emergency"
+eid=$(jq -r .id <<<"$BODY")
+http POST "/api/releases/$eid/approve" "${TOKEN[lee]}"
+expect_status 403 "self-approval"
+expect_match "$BODY" "someone else must approve" "self-approval says why"
+http POST "/api/releases/$eid/approve" "${TOKEN[kim]}" '{"comment":"go"}'
+expect_status 200 "another leader approves the emergency"
+http POST "/api/releases/$eid/review" "${TOKEN[lee]}" '{"notes":"root cause: expired cert"}'
+expect_status 200 "the emergency's review"
+
+http GET "/api/releases?env=prod&status=approved" "${TOKEN[dev]}"
+expect_status 200 "a filtered list"
+expect_eq "$(jq length <<<"$BODY")" 2 "approved releases on prod"
+http GET "/api/releases?type=emergency" "${TOKEN[dev]}"
+expect_eq "$(jq -r '.[0].id' <<<"$BODY")" "$eid" "emergencies only"
+
+# --- errors: each a JSON error with a message, and nothing changed
+before=$(audit_count)
+http POST /api/releases "${TOKEN[dev]}" '{"service":"pay-api",'
+expect_status 400 "malformed JSON"
+expect_match "$BODY" '"kind":"bad_input","message":"the body is not JSON' "says what is wrong"
+http POST /api/releases "${TOKEN[dev]}" '[1,2]'
+expect_status 400 "a body that is not an object"
+http POST /api/releases "${TOKEN[dev]}" '{"service":"pay-api","env":"prod","version":"2.0.0","emergency":"yes"}'
+expect_status 400 "a wrong type"
+expect_match "$BODY" "'emergency' must be true or false" "names the field"
+http POST /api/releases "${TOKEN[dev]}" '{"service":"pay-api","env":"prod","version":"2.0.0","colour":"red"}'
+expect_status 400 "an unknown field"
+expect_match "$BODY" "unknown field 'colour'" "names the unknown field"
+http POST /api/releases "${TOKEN[dev]}" '{"service":"pay-api","env":"prod"}'
+expect_status 400 "no version"
+http POST /api/releases "${TOKEN[dev]}" '{"service":"../etc","env":"prod","version":"1"}'
+expect_status 400 "a bad service name"
+http POST /api/releases "${TOKEN[dev]}" "{\"service\":\"pay-api\",\"env\":\"prod\",\"version\":\"2.0.0\",\"reason\":\"$(head -c 5000 /dev/zero | tr '\0' x)\"}"
+expect_status 413 "a body over the limit"
+http GET /api/releases/999999 "${TOKEN[dev]}"
+expect_status 404 "an unknown release"
+http GET /api/releases/abc "${TOKEN[dev]}"
+expect_status 404 "a release id that is not a number"
+http POST /api/releases/999999/approve "${TOKEN[lee]}"
+expect_status 404 "approving an unknown release"
+http POST "/api/releases/$id/explode" "${TOKEN[lee]}"
+expect_status 404 "an unknown action"
+http GET /api/nothing "${TOKEN[dev]}"
+expect_status 404 "an unknown route"
+http DELETE /api/releases "${TOKEN[dev]}"
+expect_status 405 "a method the route does not take"
+http GET "/api/releases?colour=red" "${TOKEN[dev]}"
+expect_status 400 "an unknown parameter"
+http GET "/api/releases?since=yesterday" "${TOKEN[dev]}"
+expect_status 400 "a bad date"
+http POST /api/users "${TOKEN[dev]}" '{"name":"eve","team":"pay","roles":["admin"]}'
+expect_status 403 "a developer adds no user"
+http POST /api/users "${TOKEN[root]}" '{"name":"eve","team":"pay","roles":["wizard"]}'
+expect_status 400 "an unknown role"
+expect_eq "$(audit_count)" "$before" "no refused request changed the ledger"
+
+# --- many clients at once
+# Three leaders approve each of ten two-approval releases at the same moment: each ends with
+# exactly two approvals, and exactly one of the three is told it came too late.
+ids=()
+for i in $(seq 10); do
+  http POST /api/releases "${TOKEN[dev]}" "{\"service\":\"pay-api\",\"env\":\"prod\",\"version\":\"3.0.$i\"}"
+  ids+=("$(jq -r .id <<<"$BODY")")
+done
+for rid in "${ids[@]}"; do
+  for u in lee kim nia; do
+    curl -s -o /dev/null -w "$rid %{http_code}\n" -X POST -H "Authorization: Bearer ${TOKEN[$u]}" \
+      "$URL/api/releases/$rid/approve" >>"$WORK/race" &
+  done
+done
+wait $(jobs -p | grep -v "^$SERVER_PID$") 2>/dev/null || true
+for rid in "${ids[@]}"; do
+  expect_eq "$(grep -c "^$rid 200$" "$WORK/race")" 2 "release $rid: two approvals accepted"
+  expect_eq "$(grep -c "^$rid 409$" "$WORK/race")" 1 "release $rid: the third refused"
+  expect_eq "$(sqlite3 "$BEAVER_HOME/beaver.db" "SELECT count(*) FROM approvals WHERE release_id = $rid")" 2 \
+    "release $rid: two approvals stored"
+  expect_eq "$(sqlite3 "$BEAVER_HOME/beaver.db" "SELECT status FROM releases WHERE id = $rid")" approved \
+    "release $rid: approved"
+done
+
+# Eight clients submit 25 releases each at once: all 200 land, none lost or doubled.
+releases_before=$(sqlite3 "$BEAVER_HOME/beaver.db" 'SELECT count(*) FROM releases')
+seq 200 | xargs -P 8 -I{} curl -s -o /dev/null -w '%{http_code}\n' -X POST \
+  -H "Authorization: Bearer ${TOKEN[dev]}" -H 'Content-Type: application/json' \
+  --data-binary '{"service":"pay-api","env":"test","version":"4.0.{}"}' "$URL/api/releases" >"$WORK/submits"
+expect_eq "$(grep -c '^201$' "$WORK/submits")" 200 "every concurrent submission answered 201"
+expect_eq "$(sqlite3 "$BEAVER_HOME/beaver.db" 'SELECT count(*) FROM releases')" $((releases_before + 200)) \
+  "every concurrent submission stored once"
+
+http GET /api/audit/verify "${TOKEN[dev]}"
+expect_status 200 "audit verify"
+expect_eq "$(jq -r .whole <<<"$BODY")" true "the audit chain is whole after the load"
+
+# --- metrics
+http GET /metrics "${TOKEN[dev]}"
+expect_status 200 "metrics"
+expect_match "$BODY" 'beaver_releases\{type="normal",status="approved"\} 211' "releases by type and status"
+expect_match "$BODY" 'beaver_approvals_pending 0' "approvals pending"
+expect_match "$BODY" 'beaver_http_requests_total\{route="POST /api/releases",status="201"\} 2[0-9][0-9]' \
+  "requests by route and status"
+expect_match "$BODY" 'beaver_http_request_seconds_count\{route="POST /api/releases/\{id\}/\{action\}"\}' \
+  "latency by route pattern"
+
+# --- web pages
+http GET /
+expect_status 200 "the web page"
+http GET /web/../../etc/passwd
+expect_status 404 "no file outside the pages"
+
+# --- graceful stop
+stop_server
+expect_eq "$STOP_RC" 0 "beaver serve exits 0 on SIGTERM"
+expect_match "$(cat "$WORK/serve.err")" 'stopped' "says it stopped"
+[ ! -e "$BEAVER_HOME/beaver.db-wal" ] || fail "the database was not closed cleanly (its WAL is left)"
+finish
