@@ -145,7 +145,7 @@ void register_release_commands(CLI::App& app, Context& ctx) {
   submit->add_option("--category", sa->category, "the emergency's reason category");
   submit->add_option("--reason", sa->reason, "why this cannot wait");
   add_output_option(*submit, ctx, {"table", "json"});
-  on_run(submit, ctx, [&ctx, sa]() -> Result<void> {
+  on_release_change(submit, ctx, [&ctx, sa]() -> Result<void> {
     auto session = ctx.session(Access::write, true);
     if (!session) return std::unexpected(session.error());
     auto& [actor, ledger] = *session;
@@ -283,22 +283,24 @@ void register_release_commands(CLI::App& app, Context& ctx) {
   approve->add_option("ID", approve_args->id, "release id")->required();
   approve->add_option("--comment", approve_args->comment, "a note kept with the approval");
   add_output_option(*approve, ctx, {"table", "json"});
-  on_run(approve, ctx,
-         release_action(ctx, approve_args,
-                        [](Ledger& l, const std::string& who, int64_t id, const ActionArgs& a) {
-                          return l.approve(who, id, optional_arg(a.comment));
-                        }));
+  on_release_change(
+      approve, ctx,
+      release_action(ctx, approve_args,
+                     [](Ledger& l, const std::string& who, int64_t id, const ActionArgs& a) {
+                       return l.approve(who, id, optional_arg(a.comment));
+                     }));
 
   auto reject_args = std::make_shared<ActionArgs>();
   auto* reject = release->add_subcommand("reject", "reject a release, saying why");
   reject->add_option("ID", reject_args->id, "release id")->required();
   reject->add_option("--comment", reject_args->comment, "why it is rejected")->required();
   add_output_option(*reject, ctx, {"table", "json"});
-  on_run(reject, ctx,
-         release_action(ctx, reject_args,
-                        [](Ledger& l, const std::string& who, int64_t id, const ActionArgs& a) {
-                          return l.reject(who, id, a.comment);
-                        }));
+  on_release_change(
+      reject, ctx,
+      release_action(ctx, reject_args,
+                     [](Ledger& l, const std::string& who, int64_t id, const ActionArgs& a) {
+                       return l.reject(who, id, a.comment);
+                     }));
 
   auto cancel_args = std::make_shared<ActionArgs>();
   auto* cancel = release->add_subcommand("cancel", "withdraw a release before it is deployed");
