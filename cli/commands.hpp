@@ -18,6 +18,11 @@ void register_deploy_commands(CLI::App& app, Context& ctx);
 void register_dev_commands(CLI::App& app, Context& ctx);
 void register_serve_commands(CLI::App& app, Context& ctx);
 void register_token_commands(CLI::App& app, Context& ctx);
+void register_notify_commands(CLI::App& app, Context& ctx);
+
+// One best-effort, time-bounded pass over the notifications a release change queued; a channel
+// that is down is a warning on stderr (when `warn`), never the command's failure.
+void deliver_after_change(Context& ctx, bool warn);
 
 // A release id from the command line, or bad_input.
 Result<int64_t> parse_release_id(const std::string& text);
@@ -29,6 +34,16 @@ void add_output_option(CLI::App& cmd, Context& ctx, std::vector<std::string> all
 template <class Action>
 void on_run(CLI::App* cmd, Context& ctx, Action action) {
   cmd->callback([&ctx, action] { ctx.outcome = action(); });
+}
+
+// on_run for a command that may change a release and so queue notifications to send (a deploy
+// that fails still ends its release).
+template <class Action>
+void on_release_change(CLI::App* cmd, Context& ctx, Action action) {
+  cmd->callback([&ctx, action] {
+    ctx.release_changed = true;
+    ctx.outcome = action();
+  });
 }
 
 }  // namespace beaver::cli

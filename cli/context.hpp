@@ -55,6 +55,8 @@ class Context {
 
   // The command chosen on the command line runs after parsing; its outcome lands here.
   std::optional<Result<void>> outcome;
+  // Set when the command changed a release: its notifications get one delivery pass.
+  bool release_changed = false;
 
  private:
   std::unique_ptr<Clock> clock_;

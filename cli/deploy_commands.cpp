@@ -267,7 +267,7 @@ void register_deploy_commands(CLI::App& app, Context& ctx) {
   deploy->add_option("--parallel", da->parallel, "hosts of a batch deployed at once (default 10)")
       ->check(CLI::Range(1, 100));
   add_output_option(*deploy, ctx, {"table", "json"});
-  on_run(deploy, ctx, [&ctx, da]() -> Result<void> {
+  on_release_change(deploy, ctx, [&ctx, da]() -> Result<void> {
     auto id = parse_release_id(da->id);
     if (!id) return std::unexpected(id.error());
     if (!da->batches.empty()) BEAVER_TRY(batch_sizes(da->batches, 1));
@@ -291,7 +291,7 @@ void register_deploy_commands(CLI::App& app, Context& ctx) {
   rollback->add_option("--env", ra->env, "the environment")->required();
   rollback->add_option("--to", ra->to, "the version to go back to (one deployed there before)");
   add_output_option(*rollback, ctx, {"table", "json"});
-  on_run(rollback, ctx, [&ctx, ra]() -> Result<void> {
+  on_release_change(rollback, ctx, [&ctx, ra]() -> Result<void> {
     auto session = ctx.session(Access::write, true);
     if (!session) return std::unexpected(session.error());
     auto& [actor, ledger] = *session;

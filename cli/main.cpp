@@ -70,6 +70,7 @@ int main(int argc, char** argv) {
     register_dev_commands(app, ctx);
     register_serve_commands(app, ctx);
     register_token_commands(app, ctx);
+    register_notify_commands(app, ctx);
     if (auto unknown = unknown_command(app, argc, argv)) {
       std::cerr << "beaver: " << one_line(*unknown) << " (see beaver --help)\n";
       return kUsageError;
@@ -87,10 +88,16 @@ int main(int argc, char** argv) {
       return kUsageError;
     }
     if (!ctx.outcome) return 0;
+    int code = 0;
     if (!*ctx.outcome) {
       std::cerr << "beaver: " << one_line(ctx.outcome->error().message) << '\n';
-      return beaver::exit_code(ctx.outcome->error().kind);
+      code = beaver::exit_code(ctx.outcome->error().kind);
     }
+    // After the output, so a slow channel never delays what the command printed; also after a
+    // failed deploy, which still ended a release (quietly then: an error stays one line).
+    std::cout.flush();
+    if (ctx.release_changed) deliver_after_change(ctx, code == 0);
+    if (code != 0) return code;
     std::cout.flush();
     return std::cout.good() ? 0 : 1;
   } catch (const std::exception& e) {

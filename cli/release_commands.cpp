@@ -81,7 +81,7 @@ void register_release_commands(CLI::App& app, Context& ctx) {
   submit->add_option("--category", sa->category, "the emergency's reason category");
   submit->add_option("--reason", sa->reason, "why this cannot wait");
   add_output_option(*submit, ctx, {"table", "json"});
-  on_run(submit, ctx, [&ctx, sa]() -> Result<void> {
+  on_release_change(submit, ctx, [&ctx, sa]() -> Result<void> {
     SubmitRequest req = sa->request;
     req.commit = optional_arg(sa->commit);
     req.category = optional_arg(sa->category);
@@ -202,14 +202,14 @@ void register_release_commands(CLI::App& app, Context& ctx) {
   approve->add_option("ID", approve_args->id, "release id")->required();
   approve->add_option("--comment", approve_args->comment, "a note kept with the approval");
   add_output_option(*approve, ctx, {"table", "json"});
-  on_run(approve, ctx, release_action(ctx, approve_args, ReleaseAction::approve));
+  on_release_change(approve, ctx, release_action(ctx, approve_args, ReleaseAction::approve));
 
   auto reject_args = std::make_shared<ActionArgs>();
   auto* reject = release->add_subcommand("reject", "reject a release, saying why");
   reject->add_option("ID", reject_args->id, "release id")->required();
   reject->add_option("--comment", reject_args->comment, "why it is rejected")->required();
   add_output_option(*reject, ctx, {"table", "json"});
-  on_run(reject, ctx, release_action(ctx, reject_args, ReleaseAction::reject));
+  on_release_change(reject, ctx, release_action(ctx, reject_args, ReleaseAction::reject));
 
   auto cancel_args = std::make_shared<ActionArgs>();
   auto* cancel = release->add_subcommand("cancel", "withdraw a release before it is deployed");

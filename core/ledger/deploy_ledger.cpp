@@ -7,6 +7,7 @@
 #include "ledger/ledger.hpp"
 #include "ledger/release_lookup.hpp"
 #include "model/names.hpp"
+#include "notify/notify_queue.hpp"
 #include "process/process.hpp"
 
 namespace beaver {
@@ -242,6 +243,9 @@ Result<ReleaseView> Ledger::finish_deploy(const std::string& actor, int64_t depl
                    AuditPayload().set("by_release", r.id).set("status", "rolled_back"));
     }
     view = build_release_view(tx, p, r, now);
+    ReleaseView deploying;
+    deploying.release = *found;
+    queue_change_notifications(tx, p, &deploying, view, now);
     return {};
   }));
   return view;

@@ -6,6 +6,7 @@
 #include "audit/audit.hpp"
 #include "ledger/release_lookup.hpp"
 #include "model/names.hpp"
+#include "notify/notify_queue.hpp"
 #include "policy/policy_check.hpp"
 #include "policy/release_window.hpp"
 #include "report/submit_clock.hpp"
@@ -390,6 +391,7 @@ Result<ReleaseView> Ledger::submit(const std::string& actor, const SubmitRequest
                      .set("status", std::string(to_string(r.state)))
                      .set("policy_sha256", p.sha256));
     view = build_release_view(tx, p, r, now);
+    queue_change_notifications(tx, p, nullptr, view, now);
     return {};
   }));
   return view;
@@ -408,12 +410,16 @@ Result<ReleaseView> Ledger::change_release(const std::string& actor, int64_t id,
     if (!found) return std::unexpected(found.error());
     Release r = *found;
     auto now = clock_.now();
+    // What the release waited for before, to tell which change is worth announcing.
+    std::optional<ReleaseView> before;
+    if (!p.notifications.channels.empty()) before = build_release_view(tx, p, r, now);
     auto entry = change(tx, p, *me, r, now);
     if (!entry) return std::unexpected(entry.error());
     note_policy(tx, actor);
     tx.update_release(r);
     append_audit(tx, now, actor, entry->action, release_subject(r.id), entry->payload);
     view = build_release_view(tx, p, r, now);
+    if (before) queue_change_notifications(tx, p, &*before, view, now);
     return {};
   }));
   return view;

@@ -1,6 +1,38 @@
 #include "policy/policy.hpp"
 
+#include <algorithm>
+#include <array>
+
 namespace beaver {
+namespace {
+
+constexpr std::array<std::string_view, 4> kEvents{"approval_requested", "approved", "rejected",
+                                                  "deploy_failed"};
+constexpr std::array<std::string_view, 6> kChannelTypes{"webhook", "wecom", "dingtalk",
+                                                        "feishu",  "slack", "email"};
+
+}  // namespace
+
+std::string_view to_string(NotifyEvent e) { return kEvents[static_cast<size_t>(e)]; }
+
+std::optional<NotifyEvent> notify_event_from_string(std::string_view text) {
+  auto it = std::find(kEvents.begin(), kEvents.end(), text);
+  if (it == kEvents.end()) return std::nullopt;
+  return static_cast<NotifyEvent>(it - kEvents.begin());
+}
+
+std::string_view to_string(ChannelType t) { return kChannelTypes[static_cast<size_t>(t)]; }
+
+std::optional<ChannelType> channel_type_from_string(std::string_view text) {
+  auto it = std::find(kChannelTypes.begin(), kChannelTypes.end(), text);
+  if (it == kChannelTypes.end()) return std::nullopt;
+  return static_cast<ChannelType>(it - kChannelTypes.begin());
+}
+
+bool NotifyChannel::wants(NotifyEvent event, std::string_view team) const {
+  if (std::find(events.begin(), events.end(), event) == events.end()) return false;
+  return teams.empty() || std::find(teams.begin(), teams.end(), team) != teams.end();
+}
 
 const std::vector<ApprovalRule>& EnvironmentPolicy::chain_for(ReleaseType type) const {
   // The loader has already filled `rollback` from `emergency` when the policy gave none.

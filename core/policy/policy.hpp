@@ -8,6 +8,7 @@
 #include <chrono>
 #include <filesystem>
 #include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -59,6 +60,41 @@ struct EnvironmentPolicy {
   const std::vector<ApprovalRule>& chain_for(ReleaseType type) const;
 };
 
+// What a notification announces about a release.
+enum class NotifyEvent { approval_requested, approved, rejected, deploy_failed };
+std::string_view to_string(NotifyEvent e);
+std::optional<NotifyEvent> notify_event_from_string(std::string_view text);
+
+// How a channel's messages are shaped and sent: a JSON POST in one of five formats, or mail.
+enum class ChannelType { webhook, wecom, dingtalk, feishu, slack, email };
+std::string_view to_string(ChannelType t);
+std::optional<ChannelType> channel_type_from_string(std::string_view text);
+
+struct SmtpTarget {
+  std::string host;
+  int port = 25;
+  std::string from;
+  std::vector<std::string> to;
+};
+
+// One notification channel of the policy: where messages go and which of them.
+struct NotifyChannel {
+  std::string name;
+  ChannelType type = ChannelType::webhook;
+  std::string url;                  // the webhook types: an http:// or https:// URL
+  std::optional<SmtpTarget> smtp;   // email
+  std::vector<NotifyEvent> events;  // never empty: every event when the policy names none
+  std::vector<std::string> teams;   // empty: releases of every team
+
+  // Whether this channel announces `event` for a service of `team`.
+  bool wants(NotifyEvent event, std::string_view team) const;
+};
+
+struct NotificationPolicy {
+  std::string base_url;  // e.g. "https://beaver.example.com": messages link {base_url}/releases/ID
+  std::vector<NotifyChannel> channels;
+};
+
 struct Policy {
   std::string path;     // as given, for messages
   std::string content;  // the file's bytes
@@ -70,6 +106,7 @@ struct Policy {
   std::vector<std::string> emergency_categories;
   std::map<std::string, EnvironmentPolicy, std::less<>> environments;
   std::string notify_json;  // the `notify` list as compact JSON ("[]" when absent)
+  NotificationPolicy notifications;
 
   // The environment, or a bad_input error naming the environments the policy knows.
   Result<const EnvironmentPolicy*> environment(std::string_view name) const;

@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <array>
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
 #include <fstream>
 #include <sstream>
@@ -64,6 +65,9 @@ class PolicyBuilder {
       p.environments.emplace(env->name, std::move(*env));
     }
     p.notify_json = notify_json();
+    auto notifications = notification_policy(root);
+    BEAVER_TRY(notifications);
+    p.notifications = std::move(*notifications);
     return p;
   }
 
@@ -213,6 +217,69 @@ class PolicyBuilder {
       env.rollback = env.emergency;
     }
     return env;
+  }
+
+  Result<NotificationPolicy> notification_policy(const YAML::Node& root) const {
+    NotificationPolicy out;
+    const YAML::Node n = root["notifications"];
+    if (!n) return out;
+    if (const YAML::Node base = n["base_url"]) {
+      BEAVER_TRY(url_port(base));
+      out.base_url = base.Scalar();
+      while (out.base_url.ends_with('/')) out.base_url.pop_back();
+    }
+    for (const auto& c : n["channels"]) {
+      NotifyChannel channel;
+      channel.name = c["name"].Scalar();
+      for (const auto& other : out.channels)
+        if (other.name == channel.name)
+          return std::unexpected(
+              doc_.error_at(c["name"], fmt::format("a second channel named '{}'", channel.name)));
+      // The schema allows only the listed types.
+      channel.type = channel_type_from_string(c["type"].Scalar()).value_or(ChannelType::webhook);
+      if (const YAML::Node url = c["url"]) {
+        BEAVER_TRY(url_port(url));
+        channel.url = url.Scalar();
+      }
+      if (const YAML::Node smtp = c["smtp"]) {
+        SmtpTarget target;
+        target.host = smtp["host"].Scalar();
+        if (const YAML::Node port = smtp["port"]) {
+          try {
+            target.port = port.as<int>();
+          } catch (const YAML::Exception& e) {  // the schema has already refused such values
+            return std::unexpected(doc_.error_at(port, e.msg));
+          }
+        }
+        target.from = smtp["from"].Scalar();
+        for (const auto& to : smtp["to"]) target.to.push_back(to.Scalar());
+        channel.smtp = std::move(target);
+      }
+      if (const YAML::Node events = c["events"]) {
+        for (const auto& e : events)
+          channel.events.push_back(
+              notify_event_from_string(e.Scalar()).value_or(NotifyEvent::approved));
+      } else {
+        channel.events = {NotifyEvent::approval_requested, NotifyEvent::approved,
+                          NotifyEvent::rejected, NotifyEvent::deploy_failed};
+      }
+      for (const auto& t : c["teams"]) channel.teams.push_back(t.Scalar());
+      out.channels.push_back(std::move(channel));
+    }
+    return out;
+  }
+
+  // The schema checks a URL's shape; a port past 65535 needs a number.
+  Result<void> url_port(const YAML::Node& n) const {
+    const std::string& url = n.Scalar();
+    auto host = url.find("://") + 3;
+    auto colon = url.find(':', host), slash = url.find('/', host);
+    if (colon == std::string::npos || colon > slash) return {};
+    int port = std::atoi(url.substr(colon + 1, slash - colon - 1).c_str());
+    if (port < 1 || port > 65535)
+      return std::unexpected(
+          doc_.error_at(n, fmt::format("expected a port from 1 to 65535 in '{}'", url)));
+    return {};
   }
 
   // The notify list for the notifier, with a webhook's default format written out.

@@ -130,6 +130,28 @@ TokenRecord read_token(const Statement& s) {
                      s.optional_text(6), parse_optional_time(s.optional_text(7))};
 }
 
+constexpr std::string_view kNotificationColumns =
+    "id, event, release_id, channel, channel_type, target, body, status, attempts, "
+    "next_attempt_at, created_at, sent_at, last_error";
+
+Notification read_notification(const Statement& s) {
+  Notification n;
+  n.id = s.integer(0);
+  n.event = s.text(1);
+  n.release_id = s.integer(2);
+  n.channel = s.text(3);
+  n.channel_type = s.text(4);
+  n.target = s.text(5);
+  n.body = s.text(6);
+  n.status = s.text(7);
+  n.attempts = static_cast<int>(s.integer(8));
+  n.next_attempt_at = parse_time(s.text(9));
+  n.created_at = parse_time(s.text(10));
+  n.sent_at = parse_optional_time(s.optional_text(11));
+  n.last_error = s.optional_text(12);
+  return n;
+}
+
 AuditEntry read_audit(const Statement& s) {
   // The time stays text: verification hashes what is stored, so any edit to it shows.
   return AuditEntry{s.integer(0), s.text(1), s.text(2), s.text(3),
@@ -433,6 +455,67 @@ class SqliteTransaction final : public StoreTransaction {
   void revoke_token(int64_t id, const std::string& by, Timestamp at) override {
     Statement s(db_, "UPDATE tokens SET revoked_by = ?2, revoked_at = ?3 WHERE id = ?1");
     s.bind(1, id).bind(2, by).bind(3, format_utc(at)).run();
+  }
+
+  int64_t insert_notification(const Notification& n) override {
+    Statement s(db_, fmt::format("INSERT INTO notifications ({}) VALUES (NULL, ?1, ?2, ?3, ?4, "
+                                 "?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+                                 kNotificationColumns));
+    s.bind(1, n.event).bind(2, n.release_id).bind(3, n.channel).bind(4, n.channel_type);
+    s.bind(5, n.target).bind(6, n.body).bind(7, n.status).bind(8, int64_t{n.attempts});
+    s.bind(9, format_utc(n.next_attempt_at)).bind(10, format_utc(n.created_at));
+    s.bind(11, optional_time_text(n.sent_at)).bind(12, n.last_error).run();
+    return sqlite3_last_insert_rowid(db_.handle());
+  }
+
+  std::vector<Notification> due_notifications(Timestamp now, int64_t limit) override {
+    Statement s(db_, fmt::format("SELECT {} FROM notifications WHERE status = 'pending' AND "
+                                 "next_attempt_at <= ?1 ORDER BY next_attempt_at, id LIMIT ?2",
+                                 kNotificationColumns));
+    s.bind(1, format_utc(now)).bind(2, limit);
+    std::vector<Notification> out;
+    while (s.step()) out.push_back(read_notification(s));
+    return out;
+  }
+
+  std::vector<Notification> list_notifications(const std::optional<std::string>& status,
+                                               int64_t limit) override {
+    Statement s(db_, fmt::format("SELECT {} FROM notifications WHERE ?1 IS NULL OR status = ?1 "
+                                 "ORDER BY id DESC LIMIT ?2",
+                                 kNotificationColumns));
+    s.bind(1, status).bind(2, limit);
+    std::vector<Notification> out;
+    while (s.step()) out.push_back(read_notification(s));
+    return out;
+  }
+
+  void update_notification(const Notification& n) override {
+    Statement s(db_,
+                "UPDATE notifications SET status = ?2, attempts = ?3, next_attempt_at = ?4, "
+                "sent_at = ?5, last_error = ?6 WHERE id = ?1");
+    s.bind(1, n.id).bind(2, n.status).bind(3, int64_t{n.attempts});
+    s.bind(4, format_utc(n.next_attempt_at)).bind(5, optional_time_text(n.sent_at));
+    s.bind(6, n.last_error).run();
+  }
+
+  void insert_notification_attempt(const NotificationAttempt& a) override {
+    Statement s(db_,
+                "INSERT INTO notification_attempts (notification_id, attempt, at, ok, detail) "
+                "VALUES (?1, ?2, ?3, ?4, ?5)");
+    s.bind(1, a.notification_id).bind(2, int64_t{a.attempt}).bind(3, format_utc(a.at));
+    s.bind(4, int64_t{a.ok ? 1 : 0}).bind(5, a.detail).run();
+  }
+
+  std::vector<NotificationAttempt> notification_attempts(int64_t notification_id) override {
+    Statement s(db_,
+                "SELECT notification_id, attempt, at, ok, detail FROM notification_attempts "
+                "WHERE notification_id = ?1 ORDER BY attempt");
+    s.bind(1, notification_id);
+    std::vector<NotificationAttempt> out;
+    while (s.step())
+      out.push_back(NotificationAttempt{s.integer(0), static_cast<int>(s.integer(1)),
+                                        parse_time(s.text(2)), s.integer(3) != 0, s.text(4)});
+    return out;
   }
 
   void insert_approval(const Approval& a) override {

@@ -87,6 +87,31 @@ struct TokenRecord {
   std::optional<Timestamp> revoked_at;
 };
 
+// One message in the notifications outbox: queued with the change it announces, then sent.
+struct Notification {
+  int64_t id = 0;
+  std::string event;  // approval_requested | approved | rejected | deploy_failed
+  int64_t release_id = 0;
+  std::string channel;             // the channel's name in the policy
+  std::string channel_type;        // webhook | wecom | dingtalk | feishu | slack | email
+  std::string target;              // the URL, or "smtp://host:port"
+  std::string body;                // rendered when queued (see 0005_notifications.sql)
+  std::string status = "pending";  // pending | sent | failed
+  int attempts = 0;
+  Timestamp next_attempt_at{};
+  Timestamp created_at{};
+  std::optional<Timestamp> sent_at;
+  std::optional<std::string> last_error;
+};
+
+struct NotificationAttempt {
+  int64_t notification_id = 0;
+  int attempt = 0;  // from 1
+  Timestamp at{};
+  bool ok = false;
+  std::string detail;  // "HTTP 200", the SMTP reply, or the connection error
+};
+
 struct ReleaseFilter {
   std::optional<std::string> service;
   std::optional<std::string> env;
@@ -152,6 +177,17 @@ class StoreTransaction {
   virtual std::optional<TokenRecord> find_token(int64_t id) = 0;
   virtual std::vector<TokenRecord> list_tokens() = 0;  // oldest first
   virtual void revoke_token(int64_t id, const std::string& by, Timestamp at) = 0;
+
+  virtual int64_t insert_notification(const Notification& n) = 0;  // returns the new id
+  // Pending notifications whose next attempt is due at `now`, oldest first.
+  virtual std::vector<Notification> due_notifications(Timestamp now, int64_t limit) = 0;
+  // Notifications newest first, only those with `status` when given.
+  virtual std::vector<Notification> list_notifications(const std::optional<std::string>& status,
+                                                       int64_t limit) = 0;
+  // Stores status, attempts, next_attempt_at, sent_at and last_error.
+  virtual void update_notification(const Notification& n) = 0;
+  virtual void insert_notification_attempt(const NotificationAttempt& a) = 0;
+  virtual std::vector<NotificationAttempt> notification_attempts(int64_t notification_id) = 0;
 
   virtual void insert_approval(const Approval& approval) = 0;
   virtual std::vector<Approval> approvals_of(int64_t release_id) = 0;  // oldest first

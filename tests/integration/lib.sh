@@ -46,7 +46,7 @@ refused() {
     "beaver: "*) ;;
     *) fail "stderr does not start with 'beaver: ': beaver $*" ;;
   esac
-  printf '%s' "$ERR" | grep -Eq -- "$pattern" || fail "stderr does not match /$pattern/: beaver $*"
+  grep -Eq -- "$pattern" <<<"$ERR" || fail "stderr does not match /$pattern/: beaver $*"
 }
 
 # fails_after_output CODE PATTERN ARGS...: like `refused`, for commands that stream a build to
@@ -61,7 +61,7 @@ fails_after_output() {
     "beaver: "*) ;;
     *) fail "the last stderr line does not start with 'beaver: ': beaver $*" ;;
   esac
-  printf '%s' "$last" | grep -Eq -- "$pattern" || fail "last stderr line does not match /$pattern/: beaver $*"
+  grep -Eq -- "$pattern" <<<"$last" || fail "last stderr line does not match /$pattern/: beaver $*"
 }
 
 # expect_eq ACTUAL EXPECTED WHAT
@@ -71,7 +71,7 @@ expect_eq() {
 
 # expect_match TEXT PATTERN WHAT
 expect_match() {
-  printf '%s' "$1" | grep -Eq -- "$2" || { RC=0 OUT="$1" ERR=""; fail "$3: no match for /$2/"; }
+  grep -Eq -- "$2" <<<"$1" || { RC=0 OUT="$1" ERR=""; fail "$3: no match for /$2/"; }
 }
 
 # The number of audit entries: a failed command must not change it.

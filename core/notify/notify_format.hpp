@@ -1,0 +1,30 @@
+#pragma once
+// What a notification says about a release, and the shape each channel type wants it in: the
+// generic webhook's JSON, Slack, WeCom, DingTalk and Feishu bodies, and mail.
+
+#include <string>
+
+#include "ledger/release_view.hpp"
+#include "policy/policy.hpp"
+
+namespace beaver {
+
+// A message about a release, before a channel shapes it.
+struct NotifyMessage {
+  NotifyEvent event = NotifyEvent::approval_requested;
+  std::string title;  // one line; an emergency's starts with "[EMERGENCY]"
+  std::string text;   // the title, then one line per detail
+  std::string url;    // {base_url}/releases/{id}, empty when the policy has no base_url
+  ReleaseView view;
+};
+
+// Says what happened to the release in `view`: its service, version, environment, type (with the
+// emergency's category and reason), submitter, who may approve now, and the link.
+NotifyMessage compose_message(NotifyEvent event, const ReleaseView& view,
+                              const std::string& base_url);
+
+// The body stored with a notification and sent as it is: the JSON of a POST for the webhook
+// types, and for email a JSON object {"from", "to", "subject", "text"}.
+std::string render_body(const NotifyMessage& message, const NotifyChannel& channel);
+
+}  // namespace beaver

@@ -1,0 +1,29 @@
+#pragma once
+// The notifications outbox, on the writing side: the ledger calls these inside the write
+// transaction of a change, so a notification is queued exactly once, atomically with it, and
+// sending it later can never fail or hold up the change.
+
+#include <optional>
+
+#include "ledger/release_view.hpp"
+#include "policy/policy.hpp"
+#include "store/store.hpp"
+
+namespace beaver {
+
+// What a change of a release announces, if anything. `before` is null for a new release.
+// approval_requested when it waits for a step it did not wait for before (the first, or the next
+// once one completes); approved when it becomes approved; rejected; deploy_failed when a deploy
+// ends failed or rolled_back.
+std::optional<NotifyEvent> event_of_change(const ReleaseView* before, const ReleaseView& after);
+
+// Queues, in `tx`, one pending notification per channel of `policy` that wants `event` for the
+// release's team, with its body rendered now. Returns how many were queued.
+int queue_notifications(StoreTransaction& tx, const Policy& policy, NotifyEvent event,
+                        const ReleaseView& view, Timestamp now);
+
+// event_of_change, then queue_notifications when there is an event.
+int queue_change_notifications(StoreTransaction& tx, const Policy& policy,
+                               const ReleaseView* before, const ReleaseView& after, Timestamp now);
+
+}  // namespace beaver

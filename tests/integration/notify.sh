@@ -1,0 +1,199 @@
+#!/usr/bin/env bash
+# Notifications against local receivers: a webhook receiver that records each POST body in the
+# generic, Slack, WeCom, DingTalk and Feishu formats, and an SMTP sink. Each of approval
+# requested, approved and rejected reaches all six; a receiver that is down fails no release, its
+# attempt is recorded with the error, and `beaver notify send` delivers once it is up. A channel
+# with a bad type or URL is refused with its file:line:column.
+source "$(dirname "$0")/lib.sh"
+RECEIVERS="$(dirname "$0")/notify_receivers.py"
+pids=()
+stop_receivers() {
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
+}
+trap 'stop_receivers; rm -rf "$WORK"' EXIT
+
+# start_receiver KIND PORT LOG: starts it and waits until it accepts connections.
+start_receiver() {
+  python3 "$RECEIVERS" "$1" "$2" "$3" &
+  pids+=($!)
+  wait_until "the $1 receiver on port $2 listens" port_open "$2"
+}
+port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+# wait_until WHAT COMMAND...: polls COMMAND until it succeeds, for at most 10 seconds.
+wait_until() {
+  local what=$1 i
+  shift
+  for ((i = 0; i < 200; i++)); do
+    "$@" && return 0
+    sleep 0.05
+  done
+  RC=0 OUT="" ERR=""
+  fail "timed out waiting until $what"
+  return 1
+}
+lines() { [ -f "$1" ] && wc -l <"$1" || echo 0; }
+has_lines() { [ "$(lines "$1")" -ge "$2" ]; }
+
+HOOK_PORT=$(python3 "$RECEIVERS" free-port)
+SMTP_PORT=$(python3 "$RECEIVERS" free-port)
+DOWN_PORT=$(python3 "$RECEIVERS" free-port)
+HOOKS="$WORK/hooks.jsonl"
+MAILS="$WORK/mails.jsonl"
+LATER="$WORK/later.jsonl"
+start_receiver http "$HOOK_PORT" "$HOOKS"
+start_receiver smtp "$SMTP_PORT" "$MAILS"
+
+base=$(sed '/^environments:/,$d' "$(dirname "$0")/policy.yaml")
+envs=$(sed -n '/^environments:/,$p' "$(dirname "$0")/policy.yaml")
+cat >"$WORK/policy.yaml" <<YAML
+$base
+$envs
+notifications:
+  base_url: "https://beaver.example.com"
+  channels:
+    - {name: hook, type: webhook, url: "http://127.0.0.1:$HOOK_PORT/generic"}
+    - {name: slack, type: slack, url: "http://127.0.0.1:$HOOK_PORT/slack"}
+    - {name: wecom, type: wecom, url: "http://127.0.0.1:$HOOK_PORT/wecom?key=k1"}
+    - {name: dingtalk, type: dingtalk, url: "http://127.0.0.1:$HOOK_PORT/dingtalk"}
+    - {name: feishu, type: feishu, url: "http://127.0.0.1:$HOOK_PORT/feishu"}
+    - name: mail
+      type: email
+      smtp: {host: 127.0.0.1, port: $SMTP_PORT, from: beaver@example.com,
+             to: [lea@example.com, ops@example.com]}
+YAML
+export BEAVER_POLICY="$WORK/policy.yaml"
+export BEAVER_NOTIFY_BACKOFF_MS=0
+# Tuesday 2026-11-24, 10:30 in Shanghai: inside the prod window.
+export BEAVER_NOW=2026-11-24T10:30:00+08:00
+
+ok user add ann --team platform --role admin --as ann
+for u in "bob payments developer" "dan payments developer" "lea payments leader"; do
+  set -- $u
+  ok user add "$1" --team "$2" --role "$3" --as ann
+done
+ok service add hello-service --team payments --as ann
+ok policy check
+
+# body_of PATH N: the JSON body of the N-th POST to PATH (from 1).
+body_of() { jq -c --arg p "$1" 'select(.path == $p) | .body' "$HOOKS" | sed -n "${2}p"; }
+mail_of() { sed -n "${1}p" "$MAILS"; }
+
+# Approval requested, on every channel, by the command's own delivery pass.
+ok release submit hello-service --env prod --version 1.4.2 --as bob
+expect_eq "$(printf '%s\n' "$OUT" | head -1)" "release 1 submitted" "submit's first line"
+expect_eq "$ERR" "" "no warning when every channel is up"
+wait_until "5 webhook bodies arrived" has_lines "$HOOKS" 5
+wait_until "1 mail arrived" has_lines "$MAILS" 1
+title="Approval needed: hello-service 1.4.2 to prod (release 1)"
+title_re="Approval needed: hello-service 1\.4\.2 to prod \(release 1\)"
+b=$(body_of /generic 1)
+expect_eq "$(jq -r '[.event, .release.id, .release.service, .release.env, .release.version,
+  .release.type, .release.state, .release.submitter, .url] | join(" ")' <<<"$b")" \
+  "approval_requested 1 hello-service prod 1.4.2 normal submitted bob https://beaver.example.com/releases/1" \
+  "generic body"
+expect_match "$(jq -r .text <<<"$b")" "May approve: dan" "generic text says who may approve"
+expect_eq "$(jq -r '.may_approve | join(",")' <<<"$b")" "dan" "generic may_approve"
+expect_eq "$(jq -r '.text | split("\n")[0]' <<<"$(body_of /slack 1)")" "$title" "slack text"
+expect_eq "$(jq -r '.msgtype' <<<"$(body_of '/wecom?key=k1' 1)")" "markdown" "wecom msgtype"
+expect_match "$(jq -r '.markdown.content' <<<"$(body_of '/wecom?key=k1' 1)")" "^\*\*$title_re\*\*" \
+  "wecom content"
+expect_eq "$(jq -r '[.msgtype, .markdown.title] | join("|")' <<<"$(body_of /dingtalk 1)")" \
+  "markdown|$title" "dingtalk title"
+expect_match "$(jq -r '.markdown.text' <<<"$(body_of /dingtalk 1)")" "Submitted by: bob" \
+  "dingtalk text"
+expect_eq "$(jq -r '[.msg_type, (.content.text | split("\n")[0])] | join("|")' \
+  <<<"$(body_of /feishu 1)")" "text|$title" "feishu body"
+expect_eq "$(jq -r .content_type "$HOOKS" | sort -u)" "application/json; charset=utf-8" \
+  "content type"
+m=$(mail_of 1)
+expect_eq "$(jq -r '[.from, (.to | join(","))] | join(" ")' <<<"$m")" \
+  "beaver@example.com lea@example.com,ops@example.com" "mail envelope"
+expect_match "$(jq -r .data <<<"$m")" "Subject: $title_re" "mail subject"
+expect_match "$(jq -r .data <<<"$m")" "May approve: dan" "mail body"
+
+# Approved.
+ok release approve 1 --as dan
+wait_until "10 webhook bodies arrived" has_lines "$HOOKS" 10
+wait_until "2 mails arrived" has_lines "$MAILS" 2
+expect_eq "$(jq -r '[.event, .release.state] | join(" ")' <<<"$(body_of /generic 2)")" \
+  "approved approved" "generic approved"
+expect_match "$(jq -r .text <<<"$(body_of /slack 2)")" "^Approved: hello-service 1.4.2" "slack approved"
+expect_match "$(jq -r .content.text <<<"$(body_of /feishu 2)")" "Approved by: dan" "feishu approved"
+expect_match "$(jq -r .data <<<"$(mail_of 2)")" "Subject: Approved: hello-service 1.4.2" \
+  "mail approved"
+
+# A refused change announces nothing, and its error stays one line.
+refused 1 "release 1 is approved; only a submitted release is approved" release approve 1 --as lea
+expect_eq "$(lines "$HOOKS")" "10" "nothing sent for a refused change"
+
+# An emergency stands out; rejected.
+ok release submit hello-service --env prod --version 1.4.3 --emergency --category hotfix \
+  --reason "payment callbacks fail" --as bob
+ok release reject 2 --comment "roll forward instead" --as lea
+wait_until "20 webhook bodies arrived" has_lines "$HOOKS" 20
+wait_until "4 mails arrived" has_lines "$MAILS" 4
+b=$(body_of /generic 3)
+expect_eq "$(jq -r '[.event, .release.type, .release.category, .release.reason] | join("|")' \
+  <<<"$b")" "approval_requested|emergency|hotfix|payment callbacks fail" "emergency generic"
+expect_match "$(jq -r .text <<<"$b")" "^\[EMERGENCY\] Approval needed" "emergency stands out"
+expect_match "$(jq -r .text <<<"$b")" "May approve: lea" "a leader approves an emergency"
+expect_eq "$(jq -r .event <<<"$(body_of /generic 4)")" "rejected" "generic rejected"
+expect_match "$(jq -r .markdown.content <<<"$(body_of '/wecom?key=k1' 4)")" \
+  "Rejected by: lea: roll forward instead" "wecom rejected"
+expect_match "$(jq -r .data <<<"$(mail_of 4)")" "Subject: \[EMERGENCY\] Rejected" "mail rejected"
+
+ok notify list --status sent -o json --as ann
+expect_eq "$(jq 'length' <<<"$OUT")" "24" "notifications sent"
+expect_eq "$(jq '[.[] | select(.attempts == 1 and .attempt_log[0].ok)] | length' <<<"$OUT")" \
+  "24" "one successful attempt each"
+ok notify list --as ann
+expect_match "$OUT" "rejected +2 +mail +email +sent" "table lists the mail"
+
+# A receiver that is down: the release still succeeds, the failure is recorded and stays queued.
+cat >"$WORK/policy-later.yaml" <<YAML
+$base
+$envs
+notifications:
+  channels:
+    - {name: later, type: webhook, url: "http://127.0.0.1:$DOWN_PORT/later", events: [approval_requested]}
+YAML
+export BEAVER_POLICY="$WORK/policy-later.yaml"
+ok release submit hello-service --env prod --version 1.4.4 --as bob
+expect_eq "$(printf '%s\n' "$OUT" | head -1)" "release 3 submitted" "submit with a channel down"
+expect_match "$ERR" "attempt 1 failed: .*refused" "the failure is a warning"
+ok notify list --status pending -o json --as ann
+expect_eq "$(jq -r '.[0] | [.channel, .attempts, .attempt_log[0].ok] | join(" ")' <<<"$OUT")" \
+  "later 1 false" "failed attempt recorded"
+expect_match "$(jq -r '.[0].last_error' <<<"$OUT")" "refused" "its error recorded"
+ok notify send
+expect_match "$OUT" "0 sent, 1 failed" "send while still down"
+start_receiver http "$DOWN_PORT" "$LATER"
+ok notify send
+expect_match "$OUT" "1 sent, 0 failed" "send once it is up"
+expect_eq "$(lines "$LATER")" "1" "the late receiver got it"
+expect_eq "$(jq -r '.body.release.id' "$LATER")" "3" "for release 3"
+ok notify list -o json --as ann
+expect_eq "$(jq -r '.[0] | [.status, .attempts, (.attempt_log | map(.ok) | join(","))] | join(" ")' \
+  <<<"$OUT")" "sent 3 false,false,true" "every attempt recorded"
+
+# Bad channels are refused with their place in the file.
+cat >"$WORK/bad-type.yaml" <<YAML
+environments:
+  prod: {normal: {approvals: []}, emergency: {approvals: []}}
+notifications:
+  channels:
+    - {name: x, type: teams, url: "http://127.0.0.1:9/x"}
+YAML
+refused 2 "bad-type.yaml:5:23: .*teams" policy check "$WORK/bad-type.yaml"
+cat >"$WORK/bad-url.yaml" <<YAML
+environments:
+  prod: {normal: {approvals: []}, emergency: {approvals: []}}
+notifications:
+  channels:
+    - {name: x, type: slack, url: "ftp://example.com/x"}
+YAML
+refused 2 "bad-url.yaml:5:35: .*URL" policy check "$WORK/bad-url.yaml"
+refused 1 "unknown user 'nobody'" notify list --as nobody
+
+finish

@@ -1,0 +1,411 @@
+// Notifications: the body each channel type gets, which release changes queue what (in the same
+// transaction as the change), and delivery with retries, backoff and a bounded number of attempts.
+
+#include <Poco/JSON/Array.h>
+#include <Poco/JSON/Object.h>
+#include <Poco/JSON/Parser.h>
+#include <doctest/doctest.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <thread>
+
+#include "ledger/ledger.hpp"
+#include "ledger_world.hpp"
+#include "notify/notifier.hpp"
+#include "notify/notify_format.hpp"
+#include "notify/notify_queue.hpp"
+#include "process/process.hpp"
+
+namespace beaver {
+namespace {
+
+using Poco::JSON::Object;
+
+const std::string kNotifications = R"(notifications:
+  base_url: "https://beaver.example.com/"
+  channels:
+    - {name: all-hooks, type: webhook, url: "http://127.0.0.1:9/hook"}
+    - {name: ops-chat, type: slack, url: "https://hooks.example.com/T0/B0",
+       events: [deploy_failed]}
+    - {name: core-mail, type: email, teams: [core],
+       smtp: {host: mail.example.com, port: 2525, from: beaver@example.com, to: [a@example.com]}}
+)";
+
+Object::Ptr parse(const std::string& text) {
+  return Poco::JSON::Parser().parse(text).extract<Object::Ptr>();
+}
+
+// A view of an emergency release waiting for a leader, without a store.
+ReleaseView emergency_view() {
+  ReleaseView v;
+  Release& r = v.release;
+  r.id = 42;
+  r.service = "hello";
+  r.env = "prod";
+  r.version = "1.4.3";
+  r.type = ReleaseType::emergency;
+  r.category = "hotfix";
+  r.reason = "payment callbacks fail";
+  r.submitter = "bob";
+  v.team = "payments";
+  v.chain = evaluate_chain({ApprovalRule{Role::leader, 1, true}}, {});
+  v.may_approve = {"lea"};
+  return v;
+}
+
+NotifyChannel channel(ChannelType type) {
+  NotifyChannel c;
+  c.name = "c";
+  c.type = type;
+  c.url = "http://127.0.0.1:9/";
+  if (type == ChannelType::email)
+    c.smtp = SmtpTarget{"mail.example.com", 25, "beaver@example.com", {"a@example.com"}};
+  return c;
+}
+
+std::vector<Notification> queued(test::World& w) {
+  std::vector<Notification> out;
+  REQUIRE(w.store->read([&](StoreTransaction& tx) -> Result<void> {
+    out = tx.list_notifications(std::nullopt, 100);
+    std::reverse(out.begin(), out.end());  // oldest first
+    return {};
+  }));
+  return out;
+}
+
+std::vector<std::string> events_of(const std::vector<Notification>& ns) {
+  std::vector<std::string> out;
+  for (const auto& n : ns) out.push_back(n.event + "/" + n.channel);
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("a message names the release, marks an emergency and links to the release") {
+  auto m = compose_message(NotifyEvent::approval_requested, emergency_view(),
+                           "https://beaver.example.com");
+  CHECK(m.title == "[EMERGENCY] Approval needed: hello 1.4.3 to prod (release 42)");
+  CHECK(m.url == "https://beaver.example.com/releases/42");
+  CHECK(m.text.find("Type: EMERGENCY, hotfix: payment callbacks fail") != std::string::npos);
+  CHECK(m.text.find("Submitted by: bob") != std::string::npos);
+  CHECK(m.text.find("Waiting for: step 1 of 1: 1 approval by a leader") != std::string::npos);
+  CHECK(m.text.find("May approve: lea") != std::string::npos);
+  CHECK(compose_message(NotifyEvent::approved, emergency_view(), "").url.empty());
+}
+
+TEST_CASE("the generic webhook gets stable fields") {
+  auto m = compose_message(NotifyEvent::approval_requested, emergency_view(), "http://b");
+  auto body = parse(render_body(m, channel(ChannelType::webhook)));
+  CHECK(body->getValue<std::string>("event") == "approval_requested");
+  auto r = body->getObject("release");
+  REQUIRE(r);
+  CHECK(r->getValue<int64_t>("id") == 42);
+  CHECK(r->getValue<std::string>("service") == "hello");
+  CHECK(r->getValue<std::string>("env") == "prod");
+  CHECK(r->getValue<std::string>("version") == "1.4.3");
+  CHECK(r->getValue<std::string>("type") == "emergency");
+  CHECK(r->getValue<std::string>("state") == "submitted");
+  CHECK(r->getValue<std::string>("category") == "hotfix");
+  CHECK(r->getValue<std::string>("reason") == "payment callbacks fail");
+  CHECK(r->getValue<std::string>("submitter") == "bob");
+  CHECK(body->getValue<std::string>("text") == m.text);
+  CHECK(body->getValue<std::string>("url") == "http://b/releases/42");
+  CHECK(body->getArray("may_approve")->getElement<std::string>(0) == "lea");
+}
+
+TEST_CASE("slack, wecom, dingtalk and feishu get the shapes their webhooks take") {
+  auto m = compose_message(NotifyEvent::rejected, emergency_view(), "");
+  auto slack = parse(render_body(m, channel(ChannelType::slack)));
+  CHECK(slack->getValue<std::string>("text") == m.text);
+
+  auto wecom = parse(render_body(m, channel(ChannelType::wecom)));
+  CHECK(wecom->getValue<std::string>("msgtype") == "markdown");
+  CHECK(wecom->getObject("markdown")
+            ->getValue<std::string>("content")
+            .starts_with("**[EMERGENCY] Rejected: hello 1.4.3 to prod (release 42)**\n\n"));
+
+  auto ding = parse(render_body(m, channel(ChannelType::dingtalk)));
+  CHECK(ding->getValue<std::string>("msgtype") == "markdown");
+  CHECK(ding->getObject("markdown")->getValue<std::string>("title") == m.title);
+  CHECK(ding->getObject("markdown")->getValue<std::string>("text").find("Submitted by: bob") !=
+        std::string::npos);
+
+  auto feishu = parse(render_body(m, channel(ChannelType::feishu)));
+  CHECK(feishu->getValue<std::string>("msg_type") == "text");
+  CHECK(feishu->getObject("content")->getValue<std::string>("text") == m.text);
+}
+
+TEST_CASE("an email carries its addresses, a subject and a plain text body") {
+  auto m = compose_message(NotifyEvent::approved, emergency_view(), "");
+  auto mail = parse(render_body(m, channel(ChannelType::email)));
+  CHECK(mail->getValue<std::string>("from") == "beaver@example.com");
+  CHECK(mail->getArray("to")->getElement<std::string>(0) == "a@example.com");
+  CHECK(mail->getValue<std::string>("subject") ==
+        "[EMERGENCY] Approved: hello 1.4.3 to prod (release 42)");
+  CHECK(mail->getValue<std::string>("text") == m.text);
+}
+
+TEST_CASE("a release waiting for approval is announced once per step, then approved") {
+  test::World w(test::kPolicy + kNotifications);
+  auto l = w.ledger();
+  int64_t id = w.submit();
+  CHECK(events_of(queued(w)) == std::vector<std::string>{"approval_requested/all-hooks"});
+  auto first = queued(w).front();
+  CHECK(first.release_id == id);
+  CHECK(first.status == "pending");
+  CHECK(first.target == "http://127.0.0.1:9/hook");
+  CHECK(first.next_attempt_at == w.now);
+  CHECK(parse(first.body)->getValue<std::string>("url") ==
+        fmt::format("https://beaver.example.com/releases/{}", id));
+
+  // Step 1 wants two developers: the first approval leaves it waiting on the same step.
+  REQUIRE(l.approve("dan", id, std::nullopt));
+  CHECK(queued(w).size() == 1);
+  REQUIRE(l.approve("dora", id, std::nullopt));
+  auto after_step = queued(w);
+  REQUIRE(after_step.size() == 2);
+  CHECK(after_step[1].event == "approval_requested");
+  CHECK(parse(after_step[1].body)->getValue<std::string>("text").find("May approve: lea") !=
+        std::string::npos);
+  REQUIRE(l.approve("lea", id, std::nullopt));
+  CHECK(events_of(queued(w)).back() == "approved/all-hooks");
+}
+
+TEST_CASE("a rejection is announced; a refused change queues nothing") {
+  test::World w(test::kPolicy + kNotifications);
+  auto l = w.ledger();
+  int64_t id = w.submit(true);
+  CHECK_FALSE(l.reject("bob", id, "mine"));  // the submitter may not
+  CHECK(queued(w).size() == 1);
+  REQUIRE(l.reject("lea", id, "not now"));
+  auto ns = queued(w);
+  REQUIRE(ns.size() == 2);
+  CHECK(ns[1].event == "rejected");
+  CHECK(parse(ns[1].body)->getValue<std::string>("text").find("Rejected by: lea: not now") !=
+        std::string::npos);
+}
+
+TEST_CASE("a channel limited to teams hears only of their releases") {
+  test::World w(test::kPolicy + kNotifications);
+  auto l = w.ledger();
+  REQUIRE(l.add_service("ann", "core-api", "core"));
+  SubmitRequest r;
+  r.service = "core-api";
+  r.env = "prod";
+  r.version = "2.0.0";
+  r.emergency = true;
+  r.category = "hotfix";
+  r.reason = "down";
+  REQUIRE(l.submit("bob", r));
+  CHECK(events_of(queued(w)) ==
+        std::vector<std::string>{"approval_requested/all-hooks", "approval_requested/core-mail"});
+  CHECK(queued(w)[1].target == "smtp://mail.example.com:2525");
+}
+
+TEST_CASE("a failed deploy is announced to the channels that want it") {
+  test::World w(R"(timezone: UTC
+environments:
+  prod:
+    normal: {approvals: [{role: developer}]}
+    emergency: {approvals: [{role: leader}]}
+)" + kNotifications);
+  auto l = w.ledger();
+  REQUIRE(l.add_user("ann", {"olga", "platform", {Role::ops}}));
+  PackageRecord p;
+  p.sha256 = std::string(64, 'a');
+  p.service = "hello";
+  p.version = "1.0.0";
+  p.file_name = "hello-1.0.0.tar.gz";
+  p.size = 1;
+  p.commit = "abcdef1";
+  p.commit_time = w.now;
+  p.manifest_json = "{}";
+  bool registered = false;
+  REQUIRE(l.register_package("bob", p, "payments", registered));
+  SubmitRequest r;
+  r.service = "hello";
+  r.env = "prod";
+  r.package_sha256 = p.sha256;
+  auto v = l.submit("bob", r);
+  REQUIRE(v);
+  REQUIRE(l.approve("dan", v->release.id, std::nullopt));
+  DeployClaim c;
+  c.package_sha256 = p.sha256;
+  c.batches = "100%";
+  c.machine = machine_name();
+  c.pid = getpid();
+  c.pid_start = process_start_time(c.pid);
+  auto d = l.start_deploy("olga", v->release.id, c);
+  REQUIRE_MESSAGE(d, d.error().message);
+  REQUIRE(l.finish_deploy("olga", d->deploy.id, "rolled_back", "health check failed on h1"));
+  auto ns = queued(w);
+  // The email channel is for team core only.
+  CHECK(events_of(ns) == std::vector<std::string>{"approval_requested/all-hooks",
+                                                  "approved/all-hooks", "deploy_failed/all-hooks",
+                                                  "deploy_failed/ops-chat"});
+  REQUIRE(ns.size() == 4);
+  CHECK(parse(ns[3].body)
+            ->getValue<std::string>("text")
+            .find("ended rolled_back: health check failed on h1") != std::string::npos);
+}
+
+namespace {
+
+// A channel that fails `failures` times, then accepts.
+struct FlakySender : NotificationSender {
+  mutable int failures = 0;
+  mutable int calls = 0;
+  DeliveryOutcome send(const Notification&, std::chrono::milliseconds) const override {
+    ++calls;
+    if (failures > 0) {
+      --failures;
+      return {false, "Connection refused"};
+    }
+    return {true, "HTTP 200 OK"};
+  }
+};
+
+std::vector<NotificationAttempt> attempts_of(test::World& w, int64_t id) {
+  std::vector<NotificationAttempt> out;
+  REQUIRE(w.store->read([&](StoreTransaction& tx) -> Result<void> {
+    out = tx.notification_attempts(id);
+    return {};
+  }));
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("a channel that is down is retried with growing backoff, each attempt recorded") {
+  test::World w(test::kPolicy + kNotifications);
+  w.submit();
+  FlakySender sender;
+  sender.failures = 2;
+  DeliveryOptions o;
+  o.sender = &sender;
+  auto later = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+
+  auto first = deliver_due(*w.store, w.clock, later, o);
+  REQUIRE(first);
+  CHECK(first->failed == 1);
+  CHECK(sender.calls == 1);  // tried once per pass, even when due again
+  auto n = queued(w).front();
+  CHECK(n.status == "pending");
+  CHECK(n.attempts == 1);
+  CHECK(n.last_error == "Connection refused");
+  CHECK(n.next_attempt_at == w.now + std::chrono::seconds(2));
+
+  CHECK(deliver_due(*w.store, w.clock, later, o)->failed == 0);  // not due yet
+  w.now += std::chrono::seconds(2);
+  REQUIRE(deliver_due(*w.store, w.clock, later, o));
+  CHECK(queued(w).front().next_attempt_at == w.now + std::chrono::seconds(4));
+  w.now += std::chrono::seconds(4);
+  auto third = deliver_due(*w.store, w.clock, later, o);
+  REQUIRE(third);
+  CHECK(third->sent == 1);
+  n = queued(w).front();
+  CHECK(n.status == "sent");
+  CHECK(n.sent_at == w.now);
+  auto attempts = attempts_of(w, n.id);
+  REQUIRE(attempts.size() == 3);
+  CHECK_FALSE(attempts[0].ok);
+  CHECK(attempts[0].detail == "Connection refused");
+  CHECK(attempts[2].ok);
+  CHECK(attempts[2].detail == "HTTP 200 OK");
+}
+
+TEST_CASE("a notification is given up as failed after the last attempt") {
+  test::World w(test::kPolicy + kNotifications);
+  w.submit();
+  FlakySender sender;
+  sender.failures = 100;
+  DeliveryOptions o;
+  o.sender = &sender;
+  o.first_backoff = std::chrono::milliseconds(0);
+  o.max_attempts = 3;
+  auto later = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  for (int i = 0; i < 5; ++i) REQUIRE(deliver_due(*w.store, w.clock, later, o));
+  CHECK(sender.calls == 3);
+  auto n = queued(w).front();
+  CHECK(n.status == "failed");
+  CHECK(n.attempts == 3);
+  CHECK(attempts_of(w, n.id).size() == 3);
+}
+
+TEST_CASE("the notifier delivers in the background when woken and stops cleanly") {
+  test::World w(test::kPolicy + kNotifications);
+  w.submit();
+  FlakySender sender;
+  DeliveryOptions o;
+  o.sender = &sender;
+  auto file = w.dir.path() / "beaver.db";
+  auto migrations = test::source_dir() / "schemas/migrations/sqlite";
+  Notifier notifier([&] { return open_sqlite_store(file, migrations); }, w.clock, o,
+                    std::chrono::milliseconds(20));
+  notifier.start();
+  notifier.wake();
+  std::string status;
+  for (int i = 0; i < 500 && status != "sent"; ++i) {
+    status = queued(w).front().status;
+    if (status != "sent") std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  notifier.stop();
+  CHECK(status == "sent");
+}
+
+}  // namespace beaver
+
+namespace beaver {
+namespace {
+
+const std::string kEnvs = R"(environments:
+  prod: {normal: {approvals: []}, emergency: {approvals: []}}
+)";
+
+std::string policy_error(const std::string& notifications) {
+  auto p = parse_policy(kEnvs + notifications, "policy.yaml", test::source_dir());
+  REQUIRE_FALSE(p.has_value());
+  CHECK(p.error().kind == ErrorKind::bad_input);
+  return p.error().message;
+}
+
+}  // namespace
+
+TEST_CASE("the policy's channels are read with their defaults") {
+  auto p = parse_policy(kEnvs + kNotifications, "policy.yaml", test::source_dir());
+  REQUIRE_MESSAGE(p.has_value(), p.error().message);
+  const auto& n = p->notifications;
+  CHECK(n.base_url == "https://beaver.example.com");  // the trailing slash dropped
+  REQUIRE(n.channels.size() == 3);
+  CHECK(n.channels[0].events.size() == 4);
+  CHECK(n.channels[0].teams.empty());
+  CHECK(n.channels[1].type == ChannelType::slack);
+  CHECK(n.channels[1].events == std::vector<NotifyEvent>{NotifyEvent::deploy_failed});
+  REQUIRE(n.channels[2].smtp.has_value());
+  CHECK(n.channels[2].smtp->port == 2525);
+  CHECK(n.channels[2].smtp->to == std::vector<std::string>{"a@example.com"});
+  CHECK(n.channels[2].wants(NotifyEvent::approved, "core"));
+  CHECK_FALSE(n.channels[2].wants(NotifyEvent::approved, "payments"));
+}
+
+TEST_CASE("a bad channel is refused at its place in the file") {
+  CHECK(policy_error("notifications:\n  channels:\n    - {name: a, type: teams, url: "
+                     "\"http://h/\"}\n")
+            .starts_with("policy.yaml:5:23: "));
+  CHECK(policy_error("notifications:\n  channels:\n    - {name: a, type: slack, url: "
+                     "\"ftp://h/\"}\n")
+            .starts_with("policy.yaml:5:35: "));
+  CHECK(policy_error("notifications:\n  channels:\n    - {name: a, type: slack, url: "
+                     "\"http://h:70000/\"}\n") ==
+        "policy.yaml:5:35: expected a port from 1 to 65535 in 'http://h:70000/'");
+  CHECK(
+      policy_error("notifications:\n  channels:\n    - {name: a, type: slack, url: \"http://h/\"}\n"
+                   "    - {name: a, type: slack, url: \"http://h/\"}\n") ==
+      "policy.yaml:6:14: a second channel named 'a'");
+  CHECK(policy_error("notifications:\n  channels:\n    - {name: m, type: email, url: "
+                     "\"http://h/\"}\n")
+            .starts_with("policy.yaml:5:"));
+}
+
+}  // namespace beaver
