@@ -1,7 +1,10 @@
 #include "store/sqlite_report.hpp"
 
+#include <date/date.h>
+
 #include <algorithm>
 #include <map>
+#include <optional>
 
 #include "store/release_sql.hpp"
 #include "store/sqlite_deploy_report.hpp"
@@ -55,10 +58,55 @@ std::string scan_sql(const ReportGrouping& g) {
       owing_review_sql("r.", "?3", "?4"), g.key, g.join);
 }
 
-// `to` - `from` in seconds, both times as stored (0 for a time beaver did not write).
-int64_t seconds_between(std::string_view from, std::string_view to) {
-  auto a = parse_iso8601(from), b = parse_iso8601(to);
-  return a && b ? (*b - *a).count() : 0;
+// Seconds since 1970 of stored times. The form beaver writes ("2026-11-24T07:27:33Z") is read
+// here directly, with the day of the previous time kept, as times are read once per approved
+// release and mostly fall on a few days; any other form goes to parse_iso8601.
+class StoredSeconds {
+ public:
+  std::optional<int64_t> operator()(std::string_view t) {
+    if (t.size() != 20 || t[10] != 'T' || t[13] != ':' || t[16] != ':' || t[19] != 'Z')
+      return general(t);
+    if (t.substr(0, 10) != std::string_view(day_text_, 10)) {
+      unsigned y = 0, mo = 0, d = 0;
+      if (t[4] != '-' || t[7] != '-' || !digits(t, 0, 4, y) || !digits(t, 5, 2, mo) ||
+          !digits(t, 8, 2, d))
+        return general(t);
+      date::year_month_day ymd{date::year{static_cast<int>(y)}, date::month{mo}, date::day{d}};
+      if (!ymd.ok()) return general(t);
+      t.copy(day_text_, 10);
+      day_seconds_ = date::sys_days{ymd}.time_since_epoch().count() * 86400;
+    }
+    unsigned h = 0, mi = 0, sec = 0;
+    if (!digits(t, 11, 2, h) || !digits(t, 14, 2, mi) || !digits(t, 17, 2, sec) || h > 23 ||
+        mi > 59 || sec > 59)
+      return general(t);
+    return day_seconds_ + h * 3600 + mi * 60 + sec;
+  }
+
+ private:
+  static bool digits(std::string_view t, size_t at, size_t n, unsigned& out) {
+    for (size_t i = at; i < at + n; ++i) {
+      auto d = static_cast<unsigned>(t[i] - '0');
+      if (d > 9) return false;
+      out = out * 10 + d;
+    }
+    return true;
+  }
+  static std::optional<int64_t> general(std::string_view t) {
+    auto parsed = parse_iso8601(t);
+    if (!parsed) return std::nullopt;
+    return parsed->time_since_epoch().count();
+  }
+
+  char day_text_[10] = {};  // "YYYY-MM-DD" of the last time read
+  int64_t day_seconds_ = 0;
+};
+
+// `to` - `from` in seconds, both as stored (0 for a time beaver did not write).
+int64_t seconds_between(StoredSeconds& from_seconds, std::string_view from,
+                        StoredSeconds& to_seconds, std::string_view to) {
+  auto a = from_seconds(from), b = to_seconds(to);
+  return a && b ? *b - *a : 0;
 }
 
 // The submit-time cells (SubmitTimeReader::cell) of releases read in submit-time order. The
@@ -216,6 +264,7 @@ Scan scan_releases(Database& db, const ReportQuery& q, ReportBy by, bool whole) 
   GroupIndex index(out.groups);
   std::vector<SameSecond> same_second;
   std::vector<int64_t> emergencies;
+  StoredSeconds submitted_seconds, approved_seconds;
   while (s.step()) {
     auto type = s.view(0), status = s.view(1);
     int64_t cell = cells.cell(s.view(2), s.view(4));
@@ -236,13 +285,16 @@ Scan scan_releases(Database& db, const ReportQuery& q, ReportBy by, bool whole) 
     if (flags & kAtWeekend) ++t.at_weekend;
     if (flags & kOutsideWindows) ++t.outside_windows;
     t.owing_review += s.integer(6);
-    if (!s.is_null(5)) {
-      auto submitted = s.view(4), approved = s.view(5);
-      int64_t wait = seconds_between(submitted, approved);
+    if (auto approved = s.view(5); !approved.empty()) {
+      auto submitted = s.view(4);
       if (approved > submitted) {
         ++t.approval_wait.approved;
-        out.groups[g].waits.push_back(wait);
+        out.groups[g].waits.push_back(
+            seconds_between(submitted_seconds, submitted, approved_seconds, approved));
       } else {
+        int64_t wait = approved == submitted ? 0
+                                             : seconds_between(submitted_seconds, submitted,
+                                                               approved_seconds, approved);
         same_second.push_back({s.integer(7), g, wait});
       }
     }
