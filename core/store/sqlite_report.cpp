@@ -202,15 +202,28 @@ class GroupIndex {
   size_t last_ = static_cast<size_t>(-1);
 };
 
+// Sorts rows read in submit-time order by id: releases get their ids in submit-time order, so but
+// for those submitted in the same second the rows are in order already, and moving each back to
+// its place costs little. Far from that (a ledger written out of order), std::sort takes over.
+template <typename T, typename Less>
+void sort_nearly_sorted(std::vector<T>& v, Less less) {
+  size_t moves = 0;
+  for (size_t i = 1; i < v.size(); ++i)
+    for (size_t j = i; j > 0 && less(v[j], v[j - 1]); --j) {
+      std::swap(v[j], v[j - 1]);
+      if (++moves > v.size()) return std::sort(v.begin(), v.end(), less);
+    }
+}
+
 // Reads the approvals of the releases in `same_second` and `emergencies` in one pass in release
 // order: the first become approved by people when an approval is recorded, the second count for
 // each person who gave them an approval.
 void read_approvals(Database& db, std::vector<SameSecond>& same_second,
                     std::vector<int64_t>& emergencies, Scan& out) {
   if (same_second.empty() && emergencies.empty()) return;
-  std::sort(same_second.begin(), same_second.end(),
-            [](const SameSecond& a, const SameSecond& b) { return a.id < b.id; });
-  std::sort(emergencies.begin(), emergencies.end());
+  sort_nearly_sorted(same_second,
+                     [](const SameSecond& a, const SameSecond& b) { return a.id < b.id; });
+  sort_nearly_sorted(emergencies, std::less<>{});
   int64_t lo = INT64_MAX, hi = INT64_MIN;
   for (int64_t id : {same_second.empty() ? INT64_MAX : same_second.front().id,
                      emergencies.empty() ? INT64_MAX : emergencies.front()})
@@ -284,7 +297,6 @@ Scan scan_releases(Database& db, const ReportQuery& q, ReportBy by, bool whole) 
     if (flags & kAtNight) ++t.at_night;
     if (flags & kAtWeekend) ++t.at_weekend;
     if (flags & kOutsideWindows) ++t.outside_windows;
-    t.owing_review += s.integer(6);
     if (auto approved = s.view(5); !approved.empty()) {
       auto submitted = s.view(4);
       if (approved > submitted) {
@@ -298,6 +310,7 @@ Scan scan_releases(Database& db, const ReportQuery& q, ReportBy by, bool whole) 
         same_second.push_back({s.integer(7), g, wait});
       }
     }
+    if (emergency) t.owing_review += s.integer(6);  // 0 for other releases
     if (emergency && whole) {
       add_one(out.emergency_by_category, s.is_null(3) ? std::string_view("-") : s.view(3));
       emergencies.push_back(s.integer(7));
