@@ -576,9 +576,7 @@ Result<Report> Ledger::report(const std::string& actor, Timestamp since, Timesta
   auto pol = policy();
   if (!pol) return std::unexpected(pol.error());
   PolicySubmitClock clock(**pol, by);
-  ReportQuery q{since, until, by, &clock, clock_.now(), (*pol)->review_deadline, {}, {}};
-  for (const auto& [name, env] : (*pol)->environments) q.environments.push_back(name);
-  q.categories = (*pol)->emergency_categories;
+  ReportQuery q{since, until, by, &clock, clock_.now(), (*pol)->review_deadline};
   Report out;
   BEAVER_TRY(store_.read([&](StoreTransaction& tx) -> Result<void> {
     BEAVER_TRY(acting_user(tx, actor));

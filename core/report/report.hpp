@@ -143,7 +143,8 @@ enum SubmitFlag : unsigned { kAtNight = 1, kAtWeekend = 2, kOutsideWindows = 4 }
 
 // How a report reads a release's submit time on people's clocks: its flags and, when the report
 // groups by local time, its group key. The ledger builds one from the policy; the store calls it
-// once per release while aggregating. Not thread-safe (it caches the last zone offset).
+// once per environment and segment of cell_boundaries() while aggregating. Not thread-safe (it
+// caches the last zone offset).
 class SubmitTimeReader {
  public:
   virtual ~SubmitTimeReader() = default;
@@ -165,9 +166,6 @@ struct ReportQuery {
   const SubmitTimeReader* clock = nullptr;  // required
   Timestamp now{};                          // "owing a review" is judged at this time
   std::chrono::seconds review_deadline{0};
-  // The names the policy knows; others (from an older policy) are still counted.
-  std::vector<std::string> environments;
-  std::vector<std::string> categories;
 };
 
 }  // namespace beaver

@@ -63,6 +63,8 @@ class Statement {
   void reset();
 
   std::string text(int column) const;
+  // The column's text without a copy, valid until the next step() or reset(); empty for NULL.
+  std::string_view view(int column) const;
   std::optional<std::string> optional_text(int column) const;
   int64_t integer(int column) const;
   bool is_null(int column) const;

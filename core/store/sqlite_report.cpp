@@ -1,59 +1,15 @@
 #include "store/sqlite_report.hpp"
 
+#include <date/date.h>
+
 #include <algorithm>
 #include <map>
-#include <memory>
-#include <queue>
+#include <optional>
 
 #include "store/release_sql.hpp"
 #include "store/sqlite_deploy_report.hpp"
 
 namespace beaver {
-namespace {
-
-using sqlite::Database;
-using sqlite::SqliteError;
-using sqlite::Statement;
-
-// Waits are ranked in chunks of about this many releases, each sorted by SQLite, then merged.
-constexpr int64_t kWaitChunk = 20000;
-
-int64_t floor_div8(int64_t v) { return v >= 0 ? v / 8 : -((-v + 7) / 8); }
-
-// beaver_submit_cell(env, submitted_at): the SubmitTimeReader's cell for a release, NULL for a
-// time beaver did not write. Registered for one report and removed after it, so the reader it
-// points to never dangles.
-void submit_cell(sqlite3_context* ctx, int, sqlite3_value** argv) {
-  const auto* reader = static_cast<const SubmitTimeReader*>(sqlite3_user_data(ctx));
-  const auto* env = reinterpret_cast<const char*>(sqlite3_value_text(argv[0]));
-  const auto* at = reinterpret_cast<const char*>(sqlite3_value_text(argv[1]));
-  if (env == nullptr || at == nullptr) return sqlite3_result_null(ctx);
-  auto t = parse_iso8601(std::string_view(at, static_cast<size_t>(sqlite3_value_bytes(argv[1]))));
-  if (!t) return sqlite3_result_null(ctx);
-  auto env_name = std::string_view(env, static_cast<size_t>(sqlite3_value_bytes(argv[0])));
-  sqlite3_result_int64(ctx, reader->cell(env_name, *t));
-}
-
-class SubmitCellFunction {
- public:
-  SubmitCellFunction(Database& db, const SubmitTimeReader& reader) : db_(db) {
-    int rc = sqlite3_create_function(
-        db.handle(), "beaver_submit_cell", 2, SQLITE_UTF8 | SQLITE_DETERMINISTIC,
-        const_cast<SubmitTimeReader*>(&reader), &submit_cell, nullptr, nullptr);
-    if (rc != SQLITE_OK) db.raise(rc);
-  }
-  ~SubmitCellFunction() {
-    sqlite3_create_function(db_.handle(), "beaver_submit_cell", 2, SQLITE_UTF8, nullptr, nullptr,
-                            nullptr, nullptr);
-  }
-  SubmitCellFunction(const SubmitCellFunction&) = delete;
-  SubmitCellFunction& operator=(const SubmitCellFunction&) = delete;
-
- private:
-  Database& db_;
-};
-
-}  // namespace
 
 ReportGrouping report_grouping(ReportBy by) {
   switch (by) {
@@ -74,7 +30,7 @@ ReportGrouping report_grouping(ReportBy by) {
     case ReportBy::weekday:
     case ReportBy::hour:
     case ReportBy::weekday_hour:
-      return {"beaver_submit_cell(r.env, r.submitted_at) >> 3", ""};
+      // Read off the submit time by the report's SubmitTimeReader, not in SQL.
     case ReportBy::none:
       break;
   }
@@ -83,281 +39,330 @@ ReportGrouping report_grouping(ReportBy by) {
 
 namespace {
 
-// Releases submitted in [?1, ?2), cancelled ones left out.
-constexpr std::string_view kInSpan =
-    "r.submitted_at >= ?1 AND r.submitted_at < ?2 AND r.status != 'cancelled'";
-// Approved by people: approved later than submitted, or in the same second with an approval
-// recorded (a release approved on submit has none). CASE, so the lookup runs only for the few
-// that need it.
-constexpr std::string_view kApprovedByPeople =
-    "CASE WHEN r.approved_at IS NULL THEN 0 WHEN r.approved_at > r.submitted_at THEN 1 "
-    "ELSE EXISTS (SELECT 1 FROM approvals x WHERE x.release_id = r.id) END";
+using sqlite::Database;
+using sqlite::Statement;
 
-// The period cut where the submit-time cells may change: within a segment every release of an
-// environment has the same flags and local group key.
-struct Segment {
-  Timestamp start, end;
-};
+int64_t floor_div8(int64_t v) { return v >= 0 ? v / 8 : -((-v + 7) / 8); }
 
-std::vector<Segment> segments(const ReportQuery& q) {
-  std::vector<Segment> out;
-  Timestamp start = q.since;
-  for (auto b : q.clock->cell_boundaries(q.since, q.until)) {
-    out.push_back({start, b});
-    start = b;
-  }
-  out.push_back({start, q.until});
-  return out;
-}
-
-struct Counts {
-  ReportTotals totals;
-  std::map<std::string, ReportGroup> groups;
-  std::map<std::string, int64_t> emergency_by_category;
-  std::vector<int64_t> waits_per_segment;  // releases approved by people
-};
-
-// The figures of one row of counts, with its submit-time flags.
-ReportTotals totals_of(const Statement& s, int first, unsigned flags) {
-  ReportTotals t;
-  t.releases = s.integer(first);
-  t.normal = s.integer(first + 1);
-  t.emergency = s.integer(first + 2);
-  t.rollback = s.integer(first + 3);
-  t.rejected = s.integer(first + 4);
-  t.deployed = s.integer(first + 5);
-  t.failed = s.integer(first + 6);
-  t.owing_review = s.integer(first + 7);
-  t.approval_wait.approved = s.integer(first + 8);
-  if (flags & kAtNight) t.at_night = t.releases;
-  if (flags & kAtWeekend) t.at_weekend = t.releases;
-  if (flags & kOutsideWindows) t.outside_windows = t.releases;
-  return t;
-}
-
-std::string count_columns() {
+// The releases submitted in [?1, ?2), cancelled ones left out, in submit-time order, one row each
+// (one per approver when grouping by approver), through the report index (migration 0006), which
+// holds every column read here so that the table itself is never read:
+//   0 type, 1 status, 2 env, 3 category, 4 submitted_at, 5 approved_at,
+//   6 owing a review at ?3 with the deadline ?4, 7 id, 8 the group key.
+std::string scan_sql(const ReportGrouping& g) {
   return fmt::format(
-      "count(*), sum(r.type = 'normal'), sum(r.type = 'emergency'), sum(r.type = 'rollback'), "
-      "sum(r.status = 'rejected'), sum(r.status = 'deployed'), "
-      "sum(r.status IN ('failed', 'rolled_back')), sum({}), sum({})",
-      owing_review_sql("r.", "?3", "?4"), kApprovedByPeople);
+      "SELECT r.type, r.status, r.env, r.category, r.submitted_at, r.approved_at, {}, r.id, {} "
+      "FROM releases r {} "
+      "WHERE r.submitted_at >= ?1 AND r.submitted_at < ?2 AND r.status != 'cancelled' "
+      "ORDER BY r.submitted_at",
+      owing_review_sql("r.", "?3", "?4"), g.key, g.join);
 }
 
-void add(ReportTotals& into, const ReportTotals& t) {
-  into.add_counts(t);
-  into.approval_wait.approved += t.approval_wait.approved;
-}
-
-// Counts by type and state, the submit-time flags, the reviews owed and how many waits to rank,
-// per group: one aggregate per segment, folded here with each environment's flags for the
-// segment. Without groups or with local-time groups a segment needs no GROUP BY (whose sort is
-// most of the cost): releases per environment and emergencies per category are sums over the
-// names the policy knows, and the rare rest is grouped apart.
-Counts count_releases(Database& db, const ReportQuery& q, const std::vector<Segment>& segs) {
-  bool local = is_local_time(q.by);
-  Counts out;
-  auto bind_common = [&](Statement& s, const Segment& seg) {
-    s.bind(1, format_utc(seg.start)).bind(2, format_utc(seg.end)).bind(3, format_utc(q.now));
-    s.bind(4, static_cast<int64_t>(q.review_deadline.count()));
-  };
-  auto category = [](const Statement& s, int column) {
-    return s.is_null(column) ? std::string("-") : s.text(column);
-  };
-  if (q.by != ReportBy::none && !local) {
-    auto g = report_grouping(q.by);
-    Statement s(db, fmt::format("SELECT {}, r.env, r.category, {} FROM releases r {} WHERE {} "
-                                "GROUP BY 1, 2, 3",
-                                g.key, count_columns(), g.join, kInSpan));
-    for (const auto& seg : segs) {
-      bind_common(s, seg);
-      int64_t waits = 0;
-      while (s.step()) {
-        auto t = totals_of(s, 3, static_cast<unsigned>(q.clock->cell(s.text(1), seg.start) & 7));
-        waits += t.approval_wait.approved;
-        add(out.totals, t);
-        if (t.emergency > 0) out.emergency_by_category[category(s, 2)] += t.emergency;
-        auto& group = out.groups[s.text(0)];
-        group.key = s.text(0);
-        add(group.totals, t);
-      }
-      s.reset();
-      out.waits_per_segment.push_back(waits);
+// Seconds since 1970 of stored times. The form beaver writes ("2026-11-24T07:27:33Z") is read
+// here directly, with the day of the previous time kept, as times are read once per approved
+// release and mostly fall on a few days; any other form goes to parse_iso8601.
+class StoredSeconds {
+ public:
+  std::optional<int64_t> operator()(std::string_view t) {
+    if (t.size() != 20 || t[10] != 'T' || t[13] != ':' || t[16] != ':' || t[19] != 'Z')
+      return general(t);
+    if (t.substr(0, 10) != std::string_view(day_text_, 10)) {
+      unsigned y = 0, mo = 0, d = 0;
+      if (t[4] != '-' || t[7] != '-' || !digits(t, 0, 4, y) || !digits(t, 5, 2, mo) ||
+          !digits(t, 8, 2, d))
+        return general(t);
+      date::year_month_day ymd{date::year{static_cast<int>(y)}, date::month{mo}, date::day{d}};
+      if (!ymd.ok()) return general(t);
+      t.copy(day_text_, 10);
+      day_seconds_ = date::sys_days{ymd}.time_since_epoch().count() * 86400;
     }
-    return out;
+    unsigned h = 0, mi = 0, sec = 0;
+    if (!digits(t, 11, 2, h) || !digits(t, 14, 2, mi) || !digits(t, 17, 2, sec) || h > 23 ||
+        mi > 59 || sec > 59)
+      return general(t);
+    return day_seconds_ + h * 3600 + mi * 60 + sec;
   }
 
-  const auto& envs = q.environments;
-  const auto& cats = q.categories;
-  std::string sums;
-  int p = 5;
-  for (size_t i = 0; i < envs.size(); ++i) sums += fmt::format(", sum(r.env = ?{})", p++);
-  for (size_t i = 0; i < cats.size(); ++i)
-    sums += fmt::format(", sum(r.type = 'emergency' AND r.category = ?{})", p++);
-  Statement s(db,
-              fmt::format("SELECT {}{} FROM releases r WHERE {}", count_columns(), sums, kInSpan));
-  Statement rest(db, fmt::format("SELECT r.category, count(*) FROM releases r WHERE {} AND "
-                                 "r.type = 'emergency' GROUP BY 1",
-                                 kInSpan));
-  for (const auto& seg : segs) {
-    bind_common(s, seg);
-    p = 5;
-    for (const auto& e : envs) s.bind(p++, e);
-    for (const auto& c : cats) s.bind(p++, c);
-    s.step();
-    // The same counts for every environment, but for the flags, which differ by environment.
-    int64_t releases = s.integer(0), named = 0, key = 0;
-    auto whole = totals_of(s, 0, 0);
-    add(out.totals, whole);
-    auto flag = [&](const std::string& env, int64_t n) {
-      int64_t cell = q.clock->cell(env, seg.start);
-      key = floor_div8(cell);
-      auto flags = static_cast<unsigned>(cell - key * 8);
-      if (flags & kAtNight) out.totals.at_night += n, whole.at_night += n;
-      if (flags & kAtWeekend) out.totals.at_weekend += n, whole.at_weekend += n;
-      if (flags & kOutsideWindows) out.totals.outside_windows += n, whole.outside_windows += n;
-    };
-    for (size_t i = 0; i < envs.size(); ++i) {
-      int64_t n = s.integer(9 + static_cast<int>(i));
-      named += n;
-      flag(envs[i], n);
+ private:
+  static bool digits(std::string_view t, size_t at, size_t n, unsigned& out) {
+    for (size_t i = at; i < at + n; ++i) {
+      auto d = static_cast<unsigned>(t[i] - '0');
+      if (d > 9) return false;
+      out = out * 10 + d;
     }
-    flag("", releases - named);  // environments the policy no longer has
-    int64_t categorised = 0;
-    for (size_t i = 0; i < cats.size(); ++i) {
-      int64_t n = s.integer(9 + static_cast<int>(envs.size() + i));
-      categorised += n;
-      if (n > 0) out.emergency_by_category[cats[i]] += n;
-    }
-    s.reset();
-    if (whole.emergency > categorised) {  // categories the policy no longer has
-      rest.bind(1, format_utc(seg.start)).bind(2, format_utc(seg.end));
-      while (rest.step())
-        if (std::find(cats.begin(), cats.end(), category(rest, 0)) == cats.end())
-          out.emergency_by_category[category(rest, 0)] += rest.integer(1);
-      rest.reset();
-    }
-    out.waits_per_segment.push_back(whole.approval_wait.approved);
-    if (!local || releases == 0) continue;
-    auto text = q.clock->key_text(key);
-    auto& group = out.groups[text];
-    group.key = text;
-    group.local_key = key;
-    add(group.totals, whole);
+    return true;
   }
-  return out;
-}
+  static std::optional<int64_t> general(std::string_view t) {
+    auto parsed = parse_iso8601(t);
+    if (!parsed) return std::nullopt;
+    return parsed->time_since_epoch().count();
+  }
 
-// Finds the nearest-rank median and 90th percentile of `n` waits seen in ascending order.
-struct Ranker {
-  ApprovalWait* wait;
-  int64_t seen = 0;
-  void take(int64_t w) {
-    int64_t n = wait->approved;
-    ++seen;
-    if (seen == (n + 1) / 2) wait->median_seconds = w;
-    if (seen == (9 * n + 9) / 10) wait->p90_seconds = w;
-  }
+  char day_text_[10] = {};  // "YYYY-MM-DD" of the last time read
+  int64_t day_seconds_ = 0;
 };
 
-// The approval waits of every group (and of the whole period when `whole` is set), ranked in
-// one ascending pass: the period is read in chunks of consecutive segments, each sorted by
-// SQLite, and the chunks are merged here, so no sort ever holds the whole period.
-void rank_waits(Database& db, const ReportQuery& q, const std::vector<Segment>& segs,
-                const std::vector<int64_t>& waits_per_segment,
-                std::map<std::string, ReportGroup>& groups, ApprovalWait* whole) {
-  auto g = report_grouping(q.by);
-  std::string sql = fmt::format(
-      "SELECT unixepoch(r.approved_at) - unixepoch(r.submitted_at) AS wait, {} FROM releases r "
-      "{} WHERE {} AND r.approved_at IS NOT NULL AND (r.approved_at > r.submitted_at OR "
-      "EXISTS (SELECT 1 FROM approvals x WHERE x.release_id = r.id)) ORDER BY wait",
-      g.key, g.join, kInSpan);
-  std::vector<std::unique_ptr<Statement>> chunks;
-  for (size_t i = 0; i < segs.size();) {
-    size_t j = i;
-    int64_t n = 0;
-    while (j < segs.size() && (n == 0 || n + waits_per_segment[j] <= kWaitChunk))
-      n += waits_per_segment[j++];
-    if (n > 0) {
-      chunks.push_back(std::make_unique<Statement>(db, sql));
-      chunks.back()->bind(1, format_utc(segs[i].start)).bind(2, format_utc(segs[j - 1].end));
-    }
-    i = j;
-  }
-  bool local = is_local_time(q.by);
-  std::map<std::string, Ranker> rankers;
-  for (auto& [key, group] : groups) rankers.emplace(key, Ranker{&group.totals.approval_wait});
-  std::optional<Ranker> all;
-  if (whole) all = Ranker{whole};
-  std::map<int64_t, Ranker*> by_local_key;  // the local key of a row, without building its text
-  for (auto& [key, group] : groups)
-    if (local) by_local_key[group.local_key] = &rankers.at(key);
+// `to` - `from` in seconds, both as stored (0 for a time beaver did not write).
+int64_t seconds_between(StoredSeconds& from_seconds, std::string_view from,
+                        StoredSeconds& to_seconds, std::string_view to) {
+  auto a = from_seconds(from), b = to_seconds(to);
+  return a && b ? *b - *a : 0;
+}
 
-  using Head = std::pair<int64_t, size_t>;  // a chunk's next wait, and the chunk
-  std::priority_queue<Head, std::vector<Head>, std::greater<>> heads;
-  for (size_t c = 0; c < chunks.size(); ++c)
-    if (chunks[c]->step()) heads.emplace(chunks[c]->integer(0), c);
-  while (!heads.empty()) {
-    auto [wait, c] = heads.top();
-    heads.pop();
-    Statement& s = *chunks[c];
-    if (all) all->take(wait);
-    if (q.by != ReportBy::none) {
-      Ranker* r = nullptr;
-      if (local) {
-        auto found = by_local_key.find(s.integer(1));
-        if (found != by_local_key.end()) r = found->second;
-      } else if (auto found = rankers.find(s.text(1)); found != rankers.end()) {
-        r = &found->second;
-      }
-      if (r == nullptr)
-        throw SqliteError(SQLITE_CORRUPT, "the ledger changed while a report read it");
-      r->take(wait);
+// The submit-time cells (SubmitTimeReader::cell) of releases read in submit-time order. The
+// period is cut where a cell may change (cell_boundaries), so a cell is computed once per
+// environment and segment, not once per release.
+class SegmentCells {
+ public:
+  explicit SegmentCells(const ReportQuery& q) : clock_(*q.clock), start_(q.since) {
+    for (auto b : clock_.cell_boundaries(q.since, q.until))
+      boundaries_.emplace_back(b, format_utc(b));
+  }
+
+  // The cell of a release of `env` submitted at `at` (UTC text as stored), `at` not before the
+  // previous call's.
+  int64_t cell(std::string_view env, std::string_view at) {
+    while (next_ < boundaries_.size() && at >= boundaries_[next_].second) {
+      start_ = boundaries_[next_++].first;
+      cells_.clear();
     }
-    if (s.step()) heads.emplace(s.integer(0), c);
+    for (const auto& [name, c] : cells_)
+      if (name == env) return c;
+    int64_t c = clock_.cell(env, start_);
+    cells_.emplace_back(std::string(env), c);
+    return c;
+  }
+
+ private:
+  const SubmitTimeReader& clock_;
+  Timestamp start_;  // of the current segment
+  std::vector<std::pair<Timestamp, std::string>> boundaries_;
+  size_t next_ = 0;  // the first boundary after the current segment
+  std::vector<std::pair<std::string, int64_t>> cells_;  // of the current segment
+};
+
+// A group's figures while the scan runs, with the waits it will rank.
+struct Tally {
+  std::string key;
+  int64_t local_key = 0;
+  ReportTotals totals;
+  std::vector<int64_t> waits;
+};
+
+// A release approved in the second it was submitted, whose approval was given by people only if
+// an approval is recorded (one approved on submit has none).
+struct SameSecond {
+  int64_t id;
+  size_t group;
+  int64_t wait;
+};
+
+struct Scan {
+  std::vector<Tally> groups;  // in the order first seen
+  std::map<std::string, int64_t, std::less<>> emergency_by_category;
+  std::map<std::string, int64_t, std::less<>> emergency_by_approver;
+};
+
+void add_one(std::map<std::string, int64_t, std::less<>>& counts, std::string_view key) {
+  auto found = counts.find(key);
+  if (found == counts.end()) found = counts.emplace(std::string(key), 0).first;
+  ++found->second;
+}
+
+// Finds each row's group without building its key text but when the group is new; rows of a
+// group mostly come one after another, so the last group is tried first.
+class GroupIndex {
+ public:
+  explicit GroupIndex(std::vector<Tally>& groups) : groups_(groups) {}
+
+  size_t of_text(std::string_view key) {
+    if (last_ < groups_.size() && groups_[last_].key == key) return last_;
+    auto found = by_text_.find(key);
+    if (found == by_text_.end()) {
+      found = by_text_.emplace(std::string(key), groups_.size()).first;
+      groups_.push_back(Tally{std::string(key), 0, {}, {}});
+    }
+    return last_ = found->second;
+  }
+
+  size_t of_local_key(int64_t key, const SubmitTimeReader& clock) {
+    if (last_ < groups_.size() && groups_[last_].local_key == key) return last_;
+    auto found = by_number_.find(key);
+    if (found == by_number_.end()) {
+      found = by_number_.emplace(key, groups_.size()).first;
+      groups_.push_back(Tally{clock.key_text(key), key, {}, {}});
+    }
+    return last_ = found->second;
+  }
+
+ private:
+  std::vector<Tally>& groups_;
+  std::map<std::string, size_t, std::less<>> by_text_;
+  std::map<int64_t, size_t> by_number_;
+  size_t last_ = static_cast<size_t>(-1);
+};
+
+// Sorts rows read in submit-time order by id: releases get their ids in submit-time order, so but
+// for those submitted in the same second the rows are in order already, and moving each back to
+// its place costs little. Far from that (a ledger written out of order), std::sort takes over.
+template <typename T, typename Less>
+void sort_nearly_sorted(std::vector<T>& v, Less less) {
+  size_t moves = 0;
+  for (size_t i = 1; i < v.size(); ++i)
+    for (size_t j = i; j > 0 && less(v[j], v[j - 1]); --j) {
+      std::swap(v[j], v[j - 1]);
+      if (++moves > v.size()) return std::sort(v.begin(), v.end(), less);
+    }
+}
+
+// Reads the approvals of the releases in `same_second` and `emergencies` in one pass in release
+// order: the first become approved by people when an approval is recorded, the second count for
+// each person who gave them an approval.
+void read_approvals(Database& db, std::vector<SameSecond>& same_second,
+                    std::vector<int64_t>& emergencies, Scan& out) {
+  if (same_second.empty() && emergencies.empty()) return;
+  sort_nearly_sorted(same_second,
+                     [](const SameSecond& a, const SameSecond& b) { return a.id < b.id; });
+  sort_nearly_sorted(emergencies, std::less<>{});
+  int64_t lo = INT64_MAX, hi = INT64_MIN;
+  for (int64_t id : {same_second.empty() ? INT64_MAX : same_second.front().id,
+                     emergencies.empty() ? INT64_MAX : emergencies.front()})
+    lo = std::min(lo, id);
+  for (int64_t id : {same_second.empty() ? INT64_MIN : same_second.back().id,
+                     emergencies.empty() ? INT64_MIN : emergencies.back()})
+    hi = std::max(hi, id);
+
+  Statement s(db,
+              "SELECT release_id, approver FROM approvals WHERE release_id BETWEEN ?1 AND ?2 "
+              "ORDER BY release_id, id");
+  s.bind(1, lo).bind(2, hi);
+  size_t next_same = 0, next_emergency = 0;
+  int64_t current = 0;
+  bool first = true, emergency = false;
+  std::vector<std::string> approvers;  // of the current release, each once
+  while (s.step()) {
+    int64_t id = s.integer(0);
+    if (first || id != current) {
+      first = false;
+      current = id;
+      approvers.clear();
+      while (next_same < same_second.size() && same_second[next_same].id < id) ++next_same;
+      for (; next_same < same_second.size() && same_second[next_same].id == id; ++next_same) {
+        auto& group = out.groups[same_second[next_same].group];
+        ++group.totals.approval_wait.approved;
+        group.waits.push_back(same_second[next_same].wait);
+      }
+      while (next_emergency < emergencies.size() && emergencies[next_emergency] < id)
+        ++next_emergency;
+      emergency = next_emergency < emergencies.size() && emergencies[next_emergency] == id;
+    }
+    if (!emergency) continue;
+    auto who = s.view(1);
+    if (std::find(approvers.begin(), approvers.end(), who) != approvers.end()) continue;
+    approvers.emplace_back(who);
+    add_one(out.emergency_by_approver, who);
   }
 }
 
-std::map<std::string, int64_t> emergency_approvers(Database& db, const ReportQuery& q) {
-  // Emergencies are few: find them by the submit-time index (the unary + keeps SQLite from
-  // walking every emergency ever through the type index), then their approvals.
-  Statement s(db, fmt::format("SELECT a.approver, count(DISTINCT r.id) FROM releases r "
-                              "JOIN approvals a ON a.release_id = r.id "
-                              "WHERE {} AND +r.type = 'emergency' GROUP BY a.approver",
-                              kInSpan));
-  s.bind(1, format_utc(q.since)).bind(2, format_utc(q.until));
-  std::map<std::string, int64_t> out;
-  while (s.step()) out[s.text(0)] = s.integer(1);
+// Every figure but the percentiles and the deploy figures, in one pass over the releases of the
+// period grouped `by` this; emergencies by category and by approver when `whole` is set.
+Scan scan_releases(Database& db, const ReportQuery& q, ReportBy by, bool whole) {
+  bool local = is_local_time(by);
+  bool keyed = by != ReportBy::none && !local;
+  Statement s(db, scan_sql(report_grouping(by)));
+  s.bind(1, format_utc(q.since)).bind(2, format_utc(q.until)).bind(3, format_utc(q.now));
+  s.bind(4, static_cast<int64_t>(q.review_deadline.count()));
+  SegmentCells cells(q);
+  Scan out;
+  GroupIndex index(out.groups);
+  std::vector<SameSecond> same_second;
+  std::vector<int64_t> emergencies;
+  StoredSeconds submitted_seconds, approved_seconds;
+  while (s.step()) {
+    auto type = s.view(0), status = s.view(1);
+    int64_t cell = cells.cell(s.view(2), s.view(4));
+    int64_t key = floor_div8(cell);
+    auto flags = static_cast<unsigned>(cell - key * 8);
+    size_t g = local ? index.of_local_key(key, *q.clock)
+                     : index.of_text(keyed ? s.view(8) : std::string_view{});
+    ReportTotals& t = out.groups[g].totals;
+    ++t.releases;
+    bool emergency = type == "emergency";
+    if (type == "normal") ++t.normal;
+    if (emergency) ++t.emergency;
+    if (type == "rollback") ++t.rollback;
+    if (status == "rejected") ++t.rejected;
+    if (status == "deployed") ++t.deployed;
+    if (status == "failed" || status == "rolled_back") ++t.failed;
+    if (flags & kAtNight) ++t.at_night;
+    if (flags & kAtWeekend) ++t.at_weekend;
+    if (flags & kOutsideWindows) ++t.outside_windows;
+    if (auto approved = s.view(5); !approved.empty()) {
+      auto submitted = s.view(4);
+      if (approved > submitted) {
+        ++t.approval_wait.approved;
+        out.groups[g].waits.push_back(
+            seconds_between(submitted_seconds, submitted, approved_seconds, approved));
+      } else {
+        int64_t wait = approved == submitted ? 0
+                                             : seconds_between(submitted_seconds, submitted,
+                                                               approved_seconds, approved);
+        same_second.push_back({s.integer(7), g, wait});
+      }
+    }
+    if (emergency) t.owing_review += s.integer(6);  // 0 for other releases
+    if (emergency && whole) {
+      add_one(out.emergency_by_category, s.is_null(3) ? std::string_view("-") : s.view(3));
+      emergencies.push_back(s.integer(7));
+    }
+  }
+  read_approvals(db, same_second, emergencies, out);
   return out;
+}
+
+// The nearest-rank median and 90th percentile of `waits`, which it reorders.
+void rank_waits(std::vector<int64_t>& waits, ApprovalWait& into) {
+  auto n = static_cast<int64_t>(waits.size());
+  if (n == 0) return;
+  auto median = waits.begin() + ((n + 1) / 2 - 1);
+  std::nth_element(waits.begin(), median, waits.end());
+  into.median_seconds = *median;
+  auto p90 = waits.begin() + ((9 * n + 9) / 10 - 1);
+  std::nth_element(median, p90, waits.end());  // every wait from the median on is not smaller
+  into.p90_seconds = *p90;
 }
 
 }  // namespace
 
 Report compute_report(Database& db, const ReportQuery& q) {
-  SubmitCellFunction function(db, *q.clock);
-  auto segs = segments(q);
   Report out;
   out.since = q.since;
   out.until = q.until;
   out.by = q.by;
-  auto counts = count_releases(db, q, segs);
-  if (q.by == ReportBy::approver) {
-    // Approver groups overlap and leave out releases nobody approved: the whole period is
-    // counted and ranked apart.
-    ReportQuery whole = q;
-    whole.by = ReportBy::none;
-    auto all = count_releases(db, whole, segs);
-    std::map<std::string, ReportGroup> none;
-    rank_waits(db, whole, segs, all.waits_per_segment, none, &all.totals.approval_wait);
-    rank_waits(db, q, segs, counts.waits_per_segment, counts.groups, nullptr);
-    counts.totals = all.totals;
-    counts.emergency_by_category = std::move(all.emergency_by_category);
-  } else {
-    rank_waits(db, q, segs, counts.waits_per_segment, counts.groups, &counts.totals.approval_wait);
+  // Approver groups overlap and leave out releases nobody approved: the whole period is read
+  // apart, ungrouped. Other groups split the period, and its figures are their sums.
+  bool overlapping = q.by == ReportBy::approver;
+  auto scan = scan_releases(db, q, overlapping ? ReportBy::none : q.by, true);
+  std::vector<int64_t> waits;
+  for (auto& g : scan.groups) {
+    out.totals.add_counts(g.totals);
+    out.totals.approval_wait.approved += g.totals.approval_wait.approved;
+    waits.insert(waits.end(), g.waits.begin(), g.waits.end());
   }
-  out.totals = counts.totals;
-  out.emergency_by_category = std::move(counts.emergency_by_category);
-  for (auto& [key, group] : counts.groups) out.groups.push_back(std::move(group));
-  out.emergency_by_approver = emergency_approvers(db, q);
+  rank_waits(waits, out.totals.approval_wait);
+  out.emergency_by_category.insert(scan.emergency_by_category.begin(),
+                                   scan.emergency_by_category.end());
+  out.emergency_by_approver.insert(scan.emergency_by_approver.begin(),
+                                   scan.emergency_by_approver.end());
+  if (q.by != ReportBy::none) {
+    auto groups = overlapping ? scan_releases(db, q, q.by, false).groups : std::move(scan.groups);
+    for (auto& g : groups) {
+      rank_waits(g.waits, g.totals.approval_wait);
+      out.groups.push_back(ReportGroup{std::move(g.key), g.totals, g.local_key, std::nullopt});
+    }
+    std::sort(out.groups.begin(), out.groups.end(),
+              [](const ReportGroup& a, const ReportGroup& b) { return a.key < b.key; });
+  }
   add_deploy_figures(db, q, out);
   return out;
 }

@@ -1,14 +1,16 @@
 #pragma once
-// The report's SQL for the SQLite store: aggregates over the submit-time index, with local time
-// read through a function registered for the length of one report.
+// The report's SQL for the SQLite store: one pass over the releases of the period in submit-time
+// order through the report index, counted as they come, with local time read once per segment
+// of the period in which it cannot change.
 
 #include "report/report.hpp"
 #include "store/sqlite.hpp"
 
 namespace beaver {
 
-// The group key column of a release `r` and the join it needs, for each way of grouping. The SQL
-// is fixed text chosen here, never text from the caller.
+// The group key column of a release `r` and the join it needs, for each way of grouping ('' for
+// local-time groups, which are read off the submit time outside SQL). The SQL is fixed text
+// chosen here, never text from the caller.
 struct ReportGrouping {
   const char* key;
   const char* join;

@@ -26,46 +26,48 @@ args=(report --since 2025-11-24 --until 2026-11-22 --by week -o json)
 # The period in UTC: Shanghai midnights.
 since=2025-11-23T16:00:00Z until=2026-11-22T16:00:00Z now=2026-11-24T02:30:00Z
 
-# The same figures by hand: local time by '+8 hours', ISO weeks through the Thursday of each
-# week (SQLite's %W is not the ISO week), percentiles by window functions.
+# The same figures by hand, as plainly as a competent person writes them for the sqlite3 shell:
+# the period's releases read once into a temporary table with their local time by '+8 hours'
+# (as day numbers: weeks by their Monday, ISO week names only for the 52 results), the waits
+# likewise, and the percentiles by window functions.
 cat >"$work/weekly.sql" <<SQL
-CREATE TEMP VIEW w AS
-  SELECT r.*, lt, CAST(strftime('%H', lt) AS INT) * 60 + CAST(strftime('%M', lt) AS INT) AS minute,
-         CAST(strftime('%w', lt) AS INT) AS wd,
-         strftime('%Y', date(lt, 'weekday 0', '-3 days')) || '-W' ||
-           printf('%02d', (CAST(strftime('%j', date(lt, 'weekday 0', '-3 days')) AS INT) - 1) / 7 + 1)
-           AS week
-  FROM (SELECT *, datetime(submitted_at, '+8 hours') AS lt FROM releases
-        WHERE submitted_at >= '$since' AND submitted_at < '$until' AND status != 'cancelled') r;
-CREATE TEMP VIEW waits AS
-  SELECT week, unixepoch(approved_at) - unixepoch(submitted_at) AS wait FROM w
+CREATE TEMP TABLE w AS
+  SELECT id, type, status, env, category, approved_at, submitted_at, reviewed_at, deployed_at,
+         d - (d + 3) % 7 AS monday, (d + 4) % 7 AS wd, ls % 86400 / 60 AS minute, ls
+  FROM (SELECT *, ls / 86400 AS d
+        FROM (SELECT *, unixepoch(submitted_at) + 28800 AS ls FROM releases
+              WHERE submitted_at >= '$since' AND submitted_at < '$until' AND status != 'cancelled'));
+CREATE TEMP TABLE waits AS
+  SELECT monday, unixepoch(approved_at) - unixepoch(submitted_at) AS wait FROM w
   WHERE approved_at IS NOT NULL
     AND (approved_at > submitted_at OR EXISTS (SELECT 1 FROM approvals x WHERE x.release_id = w.id));
 CREATE TEMP VIEW counts AS
-  SELECT week, count(*) AS releases, sum(type = 'normal') AS normal,
+  SELECT strftime('%Y', (monday + 3) * 86400, 'unixepoch') || '-W' ||
+           printf('%02d', (strftime('%j', (monday + 3) * 86400, 'unixepoch') - 1) / 7 + 1) AS week, *
+  FROM (SELECT monday, count(*) AS releases, sum(type = 'normal') AS normal,
     sum(type = 'emergency') AS emergency, sum(type = 'rollback') AS rollback,
     sum(status = 'rejected') AS rejected, sum(status = 'deployed') AS deployed,
     sum(status IN ('failed', 'rolled_back')) AS failed,
     sum(env = 'prod' AND (NOT (wd BETWEEN 1 AND 4 AND minute >= 600 AND minute < 1020)
-                          OR (lt >= '2026-09-30 00:00:00' AND lt < '2026-10-08 00:00:00')))
+                          OR (ls >= unixepoch('2026-09-30') AND ls < unixepoch('2026-10-08'))))
       AS outside_windows,
     sum(minute >= 1320 OR minute < 420) AS at_night, sum(wd IN (0, 6)) AS at_weekend,
-    sum(type = 'emergency' AND reviewed_at IS NULL AND status IN ('approved', 'deploying',
-        'deployed', 'failed', 'rolled_back', 'interrupted')
-        AND unixepoch(COALESCE(deployed_at, approved_at)) + 259200 < unixepoch('$now'))
+    sum(CASE WHEN type = 'emergency' AND reviewed_at IS NULL THEN status IN ('approved',
+        'deploying', 'deployed', 'failed', 'rolled_back', 'interrupted')
+        AND unixepoch(COALESCE(deployed_at, approved_at)) + 259200 < unixepoch('$now') END)
       AS owing_review
-  FROM w GROUP BY week;
+  FROM w GROUP BY monday);
 CREATE TEMP VIEW percentiles AS
-  SELECT week, max(total) AS approved, max(CASE WHEN n = (total + 1) / 2 THEN wait END) AS median,
+  SELECT monday, max(total) AS approved, max(CASE WHEN n = (total + 1) / 2 THEN wait END) AS median,
          max(CASE WHEN n = (9 * total + 9) / 10 THEN wait END) AS p90
-  FROM (SELECT week, wait, row_number() OVER (PARTITION BY week ORDER BY wait) AS n,
-               count(*) OVER (PARTITION BY week) AS total FROM waits)
-  WHERE n = (total + 1) / 2 OR n = (9 * total + 9) / 10 GROUP BY week;
+  FROM (SELECT monday, wait, row_number() OVER (PARTITION BY monday ORDER BY wait) AS n,
+               count(*) OVER (PARTITION BY monday) AS total FROM waits)
+  WHERE n = (total + 1) / 2 OR n = (9 * total + 9) / 10 GROUP BY monday;
 SQL
 cat >"$work/report.sql" <<SQL
 .read $work/weekly.sql
-SELECT c.*, p.approved, p.median, p.p90 FROM counts c LEFT JOIN percentiles p USING (week)
-  ORDER BY week;
+SELECT c.*, p.approved, p.median, p.p90 FROM counts c LEFT JOIN percentiles p USING (monday)
+  ORDER BY monday;
 -- The whole period: its percentiles, categories and emergency approvers.
 SELECT max(total), max(CASE WHEN n = (total + 1) / 2 THEN wait END),
        max(CASE WHEN n = (9 * total + 9) / 10 THEN wait END)
@@ -75,11 +77,16 @@ SELECT a.approver, count(DISTINCT w.id) FROM w JOIN approvals a ON a.release_id 
   WHERE w.type = 'emergency' GROUP BY a.approver;
 SQL
 
-# The issue's reference point: the raw weekly counts by type alone, ISO weeks by hand.
+# The issue's reference point: the raw weekly counts by type alone, one aggregate.
 cat >"$work/counts.sql" <<SQL
-.read $work/weekly.sql
-SELECT week, count(*), sum(type = 'normal'), sum(type = 'emergency'), sum(type = 'rollback')
-  FROM w GROUP BY week ORDER BY week;
+SELECT strftime('%Y', (monday + 3) * 86400, 'unixepoch') || '-W' ||
+         printf('%02d', (strftime('%j', (monday + 3) * 86400, 'unixepoch') - 1) / 7 + 1), *
+  FROM (SELECT d - (d + 3) % 7 AS monday, count(*), sum(type = 'normal'),
+               sum(type = 'emergency'), sum(type = 'rollback')
+        FROM (SELECT type, (unixepoch(submitted_at) + 28800) / 86400 AS d FROM releases
+              WHERE submitted_at >= '$since' AND submitted_at < '$until' AND status != 'cancelled')
+        GROUP BY monday)
+  ORDER BY monday;
 SQL
 
 # The hand SQL must agree with beaver, week by week, before either is timed.
@@ -88,7 +95,7 @@ SQL
   .totals.at_night, .totals.at_weekend, .totals.owing_review, .totals.approval_wait.approved,
   .totals.approval_wait.median_seconds, .totals.approval_wait.p90_seconds]' >"$work/beaver.txt"
 sqlite3 -json "$db" ".read $work/weekly.sql" "SELECT c.*, p.approved, p.median, p.p90 FROM counts c
-  LEFT JOIN percentiles p USING (week) ORDER BY week" |
+  LEFT JOIN percentiles p USING (monday) ORDER BY monday" |
   jq -c '.[] | [.week, .releases, .normal, .emergency, .rollback, .rejected, .outside_windows,
     .at_night, .at_weekend, .owing_review, (.approved // 0), .median, .p90]' >"$work/sql.txt"
 if ! diff -q "$work/beaver.txt" "$work/sql.txt" >/dev/null; then

@@ -231,6 +231,26 @@ TEST_CASE("an approval given again after it expired counts its approver once") {
   CHECK(r->totals.approval_wait == ApprovalWait{1, 25 * 3600, 25 * 3600});
 }
 
+TEST_CASE("a release a person approved in the second it was submitted waits 0 s, by week too") {
+  History h;
+  // R10: an emergency lea approves in the second it is submitted, unlike R4, which its empty
+  // chain approved on submit and no person did.
+  auto r10 = h.submit("2026-11-25T08:00:00Z", "hello", "prod", "1.0.7", "security");
+  h.approve("2026-11-25T08:00:00Z", "lea", r10);
+  h.at("2026-11-25T09:00:00Z");
+  for (auto by : {ReportBy::none, ReportBy::week, ReportBy::env}) {
+    auto r = h.report(by);
+    CHECK(r.totals.releases == 9);
+    // Waits, ascending: 0 600 900 3600 7200: median (rank 3) 900, p90 (rank 5) 7200.
+    CHECK(r.totals.approval_wait == ApprovalWait{5, 900, 7200});
+    CHECK(r.emergency_by_approver == std::map<std::string, int64_t>{{"lea", 3}, {"leo", 1}});
+  }
+  auto by_week = h.report(ReportBy::week);
+  CHECK(group(by_week, "2026-W48").totals.approval_wait == ApprovalWait{3, 3600, 7200});
+  auto by_approver = h.report(ReportBy::approver);
+  CHECK(group(by_approver, "lea").totals.approval_wait == ApprovalWait{4, 600, 7200});
+}
+
 TEST_CASE("an empty period gives zeros and no waits, not a division by zero") {
   History h;
   h.since = *parse_iso8601("2027-01-01T00:00:00Z");
