@@ -22,6 +22,9 @@ void register_serve_commands(CLI::App& app, Context& ctx) {
   serve_cmd->add_option("--queue", o->queue, "connections that may wait for a worker")
       ->capture_default_str()
       ->check(CLI::Range(1, 100000));
+  serve_cmd->add_option("--deploys", o->deploys, "deploys run at once; more are refused")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 64));
   serve_cmd->add_option("--max-body-kib", *max_body_kib, "largest request body accepted")
       ->capture_default_str()
       ->check(CLI::Range(size_t{1}, size_t{1} << 20));
@@ -37,6 +40,8 @@ void register_serve_commands(CLI::App& app, Context& ctx) {
     options.database = *home / "beaver.db";
     options.migrations = data_dir() / "schemas/migrations/sqlite";
     options.web_dir = data_dir() / "templates/web";
+    options.home = *home;
+    options.data_dir = data_dir();
     // Lines for the operator, flushed at once: tests and supervisors wait on them.
     return serve(
         options, **policy, **clock,

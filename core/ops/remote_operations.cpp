@@ -2,6 +2,7 @@
 // returned as it came, and an error answer turned back into the error the server's ledger gave,
 // so the command exits as it would have here.
 
+#include <Poco/JSON/ParseHandler.h>
 #include <Poco/JSON/Parser.h>
 #include <Poco/JSON/Stringifier.h>
 #include <Poco/Net/Context.h>
@@ -201,7 +202,9 @@ class RemoteOperations final : public Operations {
       int status = static_cast<int>(response.getStatus());
       Poco::Dynamic::Var parsed;
       try {
-        parsed = Poco::JSON::Parser().parse(answer);
+        // In the server's key order, so documents print as they would locally.
+        Poco::JSON::Parser parser(new Poco::JSON::ParseHandler(true));
+        parsed = parser.parse(answer);
       } catch (const Poco::Exception&) {
         return fail(status >= 500 ? ErrorKind::unavailable : ErrorKind::bad_input,
                     "{} answered {} {} without JSON", where, status, response.getReason());

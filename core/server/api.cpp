@@ -17,6 +17,8 @@ struct Call {
   const HttpRequest& request;
   std::vector<std::string> params;  // the route's {placeholders}, in order
   Operations& ops;
+  const std::string& actor;
+  DeployExecutor* deploys;
 };
 
 struct Answer {
@@ -151,6 +153,31 @@ Result<Answer> act(Call& c) {
   return answer(c.ops.act(*id, *action, *text));
 }
 
+// Starts a deploy on the server's executor and answers 202 once it holds its lease.
+Result<Answer> deploy(Call& c) {
+  auto id = id_param(c.params[0], "release");
+  if (!id) return std::unexpected(id.error());
+  auto body = JsonBody::parse(c.request.body);
+  if (!body) return std::unexpected(body.error());
+  auto batches = body->optional_text("batches");
+  if (!batches) return std::unexpected(batches.error());
+  auto parallel = body->optional_integer("parallel");
+  if (!parallel) return std::unexpected(parallel.error());
+  BEAVER_TRY(body->finish());
+  int hosts_at_once = static_cast<int>(parallel->value_or(10));
+  if (*parallel && (**parallel < 1 || **parallel > 100))
+    return fail(ErrorKind::bad_input, "parallel {} is not between 1 and 100", **parallel);
+  if (c.deploys == nullptr) return fail(ErrorKind::unavailable, "this server runs no deploys");
+  auto deploy_id = c.deploys->start(c.actor, *id, *batches, hosts_at_once);
+  if (!deploy_id) return std::unexpected(deploy_id.error());
+  Poco::JSON::Object::Ptr o = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
+  o->set("deploy_id", *deploy_id);
+  o->set("release_id", *id);
+  o->set("status", "running");
+  o->set("progress", fmt::format("/api/releases/{}", *id));
+  return Answer{202, o};
+}
+
 std::vector<std::pair<std::string, Handler>> api_routes() {
   std::vector<std::pair<std::string, Handler>> r;
   r.emplace_back("GET /api/whoami", [](Call& c) { return answer(c.ops.whoami()); });
@@ -189,6 +216,8 @@ std::vector<std::pair<std::string, Handler>> api_routes() {
     if (!id) return std::unexpected(id.error());
     return answer(c.ops.show(*id));
   });
+  // Before the actions' route, which would take "deploy" for an action.
+  r.emplace_back("POST /api/releases/{id}/deploy", deploy);
   r.emplace_back("POST /api/releases/{id}/{action}", act);
   r.emplace_back("GET /api/inbox", [](Call& c) { return answer(c.ops.inbox()); });
   r.emplace_back("GET /api/audit", [](Call& c) { return answer(c.ops.audit_log()); });
@@ -241,6 +270,12 @@ struct Api::Route {
   Handler run;
 };
 
+std::vector<std::string> api_route_patterns() {
+  std::vector<std::string> out = {"GET /healthz", "GET /metrics"};
+  for (const auto& [pattern, run] : api_routes()) out.push_back(pattern);
+  return out;
+}
+
 int http_status(ErrorKind kind) {
   switch (kind) {
     case ErrorKind::bad_input:
@@ -277,13 +312,16 @@ HttpReply error_reply(const Error& error, std::string route) {
 }
 
 Api::Api(StorePool& pool, const Clock& clock, const Policy& policy, Metrics& metrics,
-         std::function<ServerGauges()> server_gauges, std::filesystem::path web_dir)
+         std::function<ServerGauges()> server_gauges, std::filesystem::path web_dir,
+         std::function<void()> changed, DeployExecutor* deploys)
     : pool_(pool),
       clock_(clock),
       policy_(policy),
       metrics_(metrics),
       server_gauges_(std::move(server_gauges)),
-      web_dir_(std::move(web_dir)) {
+      web_dir_(std::move(web_dir)),
+      changed_(std::move(changed)),
+      deploys_(deploys) {
   for (auto& [pattern, run] : api_routes()) {
     auto space = pattern.find(' ');
     routes_.push_back(
@@ -349,9 +387,10 @@ HttpReply Api::api(const HttpRequest& request) {
   auto user = ledger.authenticate(std::string_view(request.authorization).substr(kBearer.size()));
   if (!user) return error_reply(user.error(), match->pattern);
   auto ops = local_operations(**lease, clock_, &policy_, user->name);
-  Call call{request, std::move(params), *ops};
+  Call call{request, std::move(params), *ops, user->name, deploys_};
   auto result = match->run(call);
   if (!result) return error_reply(result.error(), match->pattern);
+  if (request.method != "GET") changed_();
   HttpReply reply;
   reply.status = result->status;
   reply.body = to_json_text(result->json);

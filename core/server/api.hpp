@@ -11,6 +11,7 @@
 
 #include "clock/clock.hpp"
 #include "policy/policy.hpp"
+#include "server/deploy_executor.hpp"
 #include "server/metrics.hpp"
 #include "server/store_pool.hpp"
 
@@ -36,10 +37,15 @@ struct HttpReply {
 HttpReply error_reply(const Error& error, std::string route = "");
 int http_status(ErrorKind kind);
 
+// Every route the server answers, as "METHOD /path/{param}": what schemas/openapi.yaml describes.
+std::vector<std::string> api_route_patterns();
+
 class Api {
  public:
-  Api(StorePool& pool, const Clock& clock, const Policy& policy, Metrics& metrics,
-      std::function<ServerGauges()> server_gauges, std::filesystem::path web_dir);
+  Api(
+      StorePool& pool, const Clock& clock, const Policy& policy, Metrics& metrics,
+      std::function<ServerGauges()> server_gauges, std::filesystem::path web_dir,
+      std::function<void()> changed = [] {}, DeployExecutor* deploys = nullptr);
   ~Api();
 
   HttpReply handle(const HttpRequest& request);
@@ -57,6 +63,8 @@ class Api {
   Metrics& metrics_;
   std::function<ServerGauges()> server_gauges_;
   std::filesystem::path web_dir_;
+  std::function<void()> changed_;  // after a request changed the ledger (e.g. to notify)
+  DeployExecutor* deploys_;
   std::vector<Route> routes_;
 };
 

@@ -49,6 +49,15 @@ Result<bool> JsonBody::flag(const std::string& key) {
   return (*v)->extract<bool>();
 }
 
+Result<std::optional<int64_t>> JsonBody::optional_integer(const std::string& key) {
+  auto v = field(key);
+  if (!v) return std::unexpected(v.error());
+  if (!*v) return std::optional<int64_t>{};
+  if (!(*v)->isInteger())
+    return fail(ErrorKind::bad_input, "field '{}' must be a whole number", key);
+  return std::optional<int64_t>{(*v)->convert<int64_t>()};
+}
+
 Result<std::vector<std::string>> JsonBody::texts(const std::string& key) {
   auto v = field(key);
   if (!v) return std::unexpected(v.error());

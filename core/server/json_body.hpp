@@ -20,7 +20,8 @@ class JsonBody {
 
   Result<std::string> text(const std::string& key);  // required
   Result<std::optional<std::string>> optional_text(const std::string& key);
-  Result<bool> flag(const std::string& key);                       // absent reads as false
+  Result<bool> flag(const std::string& key);  // absent reads as false
+  Result<std::optional<int64_t>> optional_integer(const std::string& key);
   Result<std::vector<std::string>> texts(const std::string& key);  // required array of strings
   // bad_input naming the first field that no call above asked for.
   Result<void> finish() const;

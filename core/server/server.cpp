@@ -12,8 +12,10 @@
 #include <Poco/URI.h>
 #include <signal.h>
 
+#include <cstdlib>
 #include <istream>
 
+#include "notify/notifier.hpp"
 #include "server/api.hpp"
 
 namespace beaver {
@@ -138,6 +140,22 @@ Result<void> serve(const ServeOptions& o, const Policy& policy, const Clock& clo
   params->setTimeout(Poco::Timespan(o.timeout.count(), 0));
   params->setServerName("beaver");
 
+  // Notifications go out from their own thread, so a channel that is down never holds a request.
+  auto delivery = delivery_options_from_environment();
+  if (!delivery) return std::unexpected(delivery.error());
+  Notifier notifier([&o] { return open_sqlite_store(o.database, o.migrations, SqliteOptions{}); },
+                    clock, *delivery);
+  notifier.start();
+
+  DeployOptions deploy_options;
+  deploy_options.home = o.home;
+  deploy_options.transport.data_dir = o.data_dir;
+  if (const char* cfg = std::getenv("BEAVER_SSH_CONFIG"); cfg && *cfg)
+    deploy_options.transport.ssh_config = cfg;
+  DeployExecutor deploys(
+      [&o] { return open_sqlite_store(o.database, o.migrations, SqliteOptions{}); }, clock, policy,
+      deploy_options, o.deploys);
+
   Poco::ThreadPool threads("beaver-http", 2, o.threads, 60);
   Metrics metrics;
   Poco::Net::HTTPServer* server_ptr = nullptr;
@@ -152,7 +170,7 @@ Result<void> serve(const ServeOptions& o, const Policy& policy, const Clock& clo
         g.current_threads = threads.used();
         return g;
       },
-      o.web_dir);
+      o.web_dir, [&notifier] { notifier.wake(); }, &deploys);
   Poco::Net::HTTPServer server(new HandlerFactory(api, metrics, o.max_body), threads, socket,
                                params);
   server_ptr = &server;
@@ -166,6 +184,8 @@ Result<void> serve(const ServeOptions& o, const Policy& policy, const Clock& clo
   // Stops accepting; each connection ends after the request it is serving.
   server.stopAll(false);
   threads.joinAll();
+  deploys.stop();  // running deploys stop between steps, as on Ctrl-C, and record it
+  notifier.stop();
   log("stopped");
   return {};
 }

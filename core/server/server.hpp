@@ -26,7 +26,10 @@ struct ServeOptions {
   size_t max_body = 1 << 20;
   std::filesystem::path database;
   std::filesystem::path migrations;
-  std::filesystem::path web_dir;  // templates/web
+  std::filesystem::path web_dir;   // templates/web
+  std::filesystem::path home;      // BEAVER_HOME: its packages/ holds what deploys upload
+  std::filesystem::path data_dir;  // holds templates/deploy-host.sh
+  int deploys = 4;                 // deploys running at once
 };
 
 // Runs until a SIGTERM or SIGINT. `ready` gets the address it listens on ("127.0.0.1:8080");

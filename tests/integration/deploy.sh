@@ -210,7 +210,32 @@ commit "1.4.4"
 ok package --as bob -o json
 ok release submit hello-service --env test --package dist/hello-service-1.4.4.tar.gz --as bob -o json
 r7=$(printf '%s' "$OUT" | jq -r .id)
-ok deploy "$r7" --as olga
+# This one goes through the server: 202 once the deploy holds its lease, the deploy on the
+# server's own executor, its steps on the release's page as they happen.
+source "$SOURCE_DIR/tests/integration/server_lib.sh"
+start_server
+trap 'stop_server; cleanup' EXIT
+olga_token=$("$BEAVER_BIN" token create olga --as ann 2>/dev/null)
+bob_token=$("$BEAVER_BIN" token create bob --as ann 2>/dev/null)
+http POST "/api/releases/$r7/deploy" "$bob_token" '{}'
+expect_status 403 "a developer deploys nothing through the API"
+http POST "/api/releases/$r7/deploy" "$olga_token" '{"parallel":"ten"}'
+expect_status 400 "a wrong type"
+http POST "/api/releases/$r7/deploy" "$olga_token" '{"batches":"1,100%","parallel":2}'
+expect_status 202 "a deploy through the API"
+expect_eq "$(jq -r .release_id <<<"$BODY")" "$r7" "the answer names the release"
+deploy_id=$(jq -r .deploy_id <<<"$BODY")
+for _ in $(seq 600); do
+  http GET "/api/releases/$r7" "$olga_token"
+  [ "$(jq -r .status <<<"$BODY")" = deploying ] || break
+  sleep 0.1
+done
+expect_eq "$(jq -r .status <<<"$BODY")" deployed "the API's deploy ended deployed"
+expect_eq "$(jq -r ".deploy[-1].id" <<<"$BODY")" "$deploy_id" "the deploy the API started"
+expect_eq "$(jq "[.deploy[-1].steps[] | select(.step == \"health\" and .status == \"ok\")] | length" <<<"$BODY")" 5 \
+  "every host's health step recorded"
+stop_server
+trap cleanup EXIT
 expect_eq "$(curl -s "http://127.0.0.1:${ports[3]}/version" | jq -r .version)" "1.4.4" "1.4.4 live"
 refused 1 "older than release $r7 \(1.4.4\), live on test; an older version goes back only as a rollback" \
   deploy "$r6" --as olga

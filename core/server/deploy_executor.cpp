@@ -1,0 +1,106 @@
+#include "server/deploy_executor.hpp"
+
+#include <future>
+
+namespace beaver {
+
+struct DeployExecutor::Job {
+  std::thread thread;
+  std::atomic<bool> done{false};
+};
+
+namespace {
+
+// Hands the deploy's id to the waiting request as soon as the deploy has started.
+class StartSignal final : public DeployObserver {
+ public:
+  explicit StartSignal(std::promise<Result<int64_t>>& started) : started_(started) {}
+  void started(const DeployPlan&, int64_t deploy_id) override { settle(deploy_id); }
+  void settle(Result<int64_t> outcome) {
+    if (settled_.exchange(true)) return;
+    started_.set_value(std::move(outcome));
+  }
+
+ private:
+  std::promise<Result<int64_t>>& started_;
+  std::atomic<bool> settled_{false};
+};
+
+}  // namespace
+
+DeployExecutor::DeployExecutor(StoreOpener open_store, const Clock& clock, const Policy& policy,
+                               DeployOptions base, int slots)
+    : open_store_(std::move(open_store)),
+      clock_(clock),
+      policy_(policy),
+      base_(std::move(base)),
+      slots_(slots) {
+  base_.stop = &stop_;
+}
+
+DeployExecutor::~DeployExecutor() { stop(); }
+
+void DeployExecutor::reap() {
+  for (auto it = jobs_.begin(); it != jobs_.end();) {
+    if ((*it)->done) {
+      (*it)->thread.join();
+      it = jobs_.erase(it);
+    } else {
+      ++it;
+    }
+  }
+}
+
+Result<int64_t> DeployExecutor::start(const std::string& actor, int64_t release_id,
+                                      const std::optional<std::string>& batches, int parallel) {
+  auto started = std::make_shared<std::promise<Result<int64_t>>>();
+  auto outcome = started->get_future();
+  {
+    std::lock_guard hold(lock_);
+    reap();
+    if (stop_) return fail(ErrorKind::unavailable, "the server is stopping; deploy later");
+    if (static_cast<int>(jobs_.size()) >= slots_)
+      return fail(ErrorKind::unavailable,
+                  "{} deploys are running, as many as this server runs at once; try again when "
+                  "one ends",
+                  jobs_.size());
+    auto job = std::make_shared<Job>();
+    DeployOptions options = base_;
+    options.batches = batches;
+    options.parallel = parallel;
+    job->thread = std::thread([this, job, started, actor, release_id, options] {
+      StartSignal signal(*started);
+      auto store = open_store_();
+      if (!store) {
+        signal.settle(std::unexpected(store.error()));
+      } else {
+        Ledger ledger(**store, clock_, &policy_);
+        auto plan = plan_deploy(ledger, actor, release_id, options);
+        if (!plan) {
+          signal.settle(std::unexpected(plan.error()));
+        } else {
+          auto result = run_deploy(ledger, clock_, actor, *plan, options, signal);
+          if (!result)
+            signal.settle(std::unexpected(result.error()));
+          else
+            signal.settle(result->deploy_id);
+        }
+      }
+      job->done = true;
+    });
+    jobs_.push_back(job);
+  }
+  return outcome.get();
+}
+
+void DeployExecutor::stop() {
+  stop_ = true;
+  std::list<std::shared_ptr<Job>> jobs;
+  {
+    std::lock_guard hold(lock_);
+    jobs.swap(jobs_);
+  }
+  for (auto& job : jobs) job->thread.join();
+}
+
+}  // namespace beaver
