@@ -134,7 +134,7 @@ class StoreTransaction {
   virtual std::optional<User> find_user(std::string_view name) = 0;
   virtual std::vector<User> list_users() = 0;
   virtual void insert_user(const User& user) = 0;
-  virtual void update_user(const User& user) = 0;  // team and roles
+  virtual void update_user(const User& user) = 0;  // team, roles and email
 
   virtual std::optional<Service> find_service(std::string_view name) = 0;
   virtual std::vector<Service> list_services() = 0;
