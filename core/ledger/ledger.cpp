@@ -229,7 +229,9 @@ Result<std::vector<Service>> Ledger::list_services(const std::string& actor) {
 Result<std::vector<std::string>> Ledger::policy_warnings(const Policy& policy) {
   std::vector<std::string> warnings;
   BEAVER_TRY(store_.read([&](StoreTransaction& tx) -> Result<void> {
-    warnings = unmeetable_rules(policy, tx.list_users(), tx.list_services());
+    auto users = tx.list_users();
+    warnings = unmeetable_rules(policy, users, tx.list_services());
+    for (auto& w : unreachable_channels(policy, users)) warnings.push_back(std::move(w));
     return {};
   }));
   return warnings;
@@ -425,7 +427,7 @@ Result<ReleaseView> Ledger::change_release(const std::string& actor, int64_t id,
     auto now = clock_.now();
     // What the release waited for before, to tell which change is worth announcing.
     std::optional<ReleaseView> before;
-    if (!p.notifications.channels.empty()) before = build_release_view(tx, p, r, now);
+    if (!p.notify.empty()) before = build_release_view(tx, p, r, now);
     auto entry = change(tx, p, *me, r, now);
     if (!entry) return std::unexpected(entry.error());
     note_policy(tx, actor);

@@ -106,7 +106,8 @@ class Ledger {
                               const std::string& team);
   Result<std::vector<Service>> list_services(const std::string& actor);
 
-  // The approval steps that the registered users cannot meet under `policy` (see policy_check).
+  // The approval steps that the registered users cannot meet under `policy`, and its email
+  // channels that reach nobody (see policy_check).
   Result<std::vector<std::string>> policy_warnings(const Policy& policy);
 
   // Records a package built by `beaver package` (by a developer or a leader), registering its

@@ -90,7 +90,9 @@ struct TokenRecord {
 // One message in the notifications outbox: queued with the change it announces, then sent.
 struct Notification {
   int64_t id = 0;
-  std::string event;  // approval_requested | approved | rejected | deploy_failed
+  // approval_needed | approved | rejected | deploy_failed (approval_requested in rows queued
+  // before migration 0007 renamed it)
+  std::string event;
   int64_t release_id = 0;
   std::string channel;             // the channel's name in the policy
   std::string channel_type;        // webhook | wecom | dingtalk | feishu | slack | email
