@@ -71,7 +71,7 @@ void deliver_after_change(Context& ctx, bool warn) {
   // On a server, the server sends them.
   if (ctx.remote()) return;
   auto policy = ctx.policy();
-  if (!policy || (*policy)->notifications.channels.empty()) return;
+  if (!policy || (*policy)->notify.empty()) return;
   auto report = deliver(ctx, kPassAfterChange);
   if (!warn) return;
   if (!report) {

@@ -14,10 +14,13 @@ struct UserArgs {
   std::string name;
   std::string team;
   std::vector<std::string> roles;
+  std::string email;
+  CLI::Option* email_option = nullptr;  // given or not: an update without it keeps the address
 };
 
 NewUser to_new_user(const UserArgs& a) {
   NewUser u{a.name, a.team, {}};
+  if (a.email_option != nullptr && a.email_option->count() > 0) u.email = a.email;
   for (const auto& r : a.roles) u.roles.push_back(*role_from_string(r));
   return u;
 }
@@ -36,6 +39,9 @@ void add_user_options(CLI::App* cmd, UserArgs& args) {
   cmd->add_option("--role", args.roles, "a role; repeat for several")
       ->required()
       ->check(CLI::IsMember({"developer", "leader", "ops", "manager", "admin"}));
+  args.email_option = cmd->add_option(
+      "--email", args.email,
+      "the user's e-mail address, for mail to their roles (update: \"\" removes it)");
 }
 
 }  // namespace
@@ -87,11 +93,12 @@ void register_user_commands(CLI::App& app, Context& ctx) {
     if (!ops) return std::unexpected(ops.error());
     auto users = (*ops)->list_users();
     if (!users) return std::unexpected(users.error());
-    Table t{{"NAME", "TEAM", "ROLES", "CREATED"}, {}};
+    Table t{{"NAME", "TEAM", "ROLES", "EMAIL", "CREATED"}, {}};
     for (size_t i = 0; i < (*users)->size(); ++i) {
       auto u = (*users)->getObject(static_cast<unsigned>(i));
+      std::string email = optional_of(u, "email").value_or("-");
       t.rows.push_back(
-          {text_of(u, "name"), text_of(u, "team"), roles_of(u), text_of(u, "created_at")});
+          {text_of(u, "name"), text_of(u, "team"), roles_of(u), email, text_of(u, "created_at")});
     }
     ctx.out.rows(t, *users);
     return {};

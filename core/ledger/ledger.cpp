@@ -28,6 +28,7 @@ Result<void> check_new_user(const NewUser& u) {
   if (u.roles.empty())
     return fail(ErrorKind::bad_input, "user {} needs at least one --role ({})", u.name,
                 all_roles_text());
+  if (u.email && !u.email->empty()) BEAVER_TRY(check_email("--email", *u.email));
   return {};
 }
 
@@ -114,7 +115,8 @@ void Ledger::note_policy(StoreTransaction& tx, const std::string& actor) const {
 
 Result<User> Ledger::add_user(const std::string& actor, const NewUser& request) {
   BEAVER_TRY(check_new_user(request));
-  User user{request.name, request.team, normalized(request.roles), {}};
+  User user{request.name, request.team, normalized(request.roles), {}, request.email};
+  if (user.email && user.email->empty()) user.email.reset();
   BEAVER_TRY(store_.write([&](StoreTransaction& tx) -> Result<void> {
     // The clock is read inside the transaction, so audit times follow the audit sequence.
     user.created_at = clock_.now();
@@ -131,8 +133,11 @@ Result<User> Ledger::add_user(const std::string& actor, const NewUser& request) 
     if (tx.find_user(user.name))
       return fail(ErrorKind::conflict, "user {} already exists", user.name);
     tx.insert_user(user);
+    AuditPayload payload;
+    payload.set("team", user.team).set("roles", role_names(user.roles));
+    if (user.email) payload.set("email", *user.email);
     append_audit(tx, user.created_at, first ? user.name : actor, "user.add", "user/" + user.name,
-                 AuditPayload().set("team", user.team).set("roles", role_names(user.roles)));
+                 payload);
     return {};
   }));
   return user;
@@ -150,6 +155,10 @@ Result<User> Ledger::update_user(const std::string& actor, const NewUser& reques
     auto old = tx.find_user(updated.name);
     if (!old) return fail(ErrorKind::not_found, "no user {}", updated.name);
     updated.created_at = old->created_at;
+    if (!request.email)
+      updated.email = old->email;
+    else if (!request.email->empty())
+      updated.email = request.email;
     if (old->has(Role::admin) && !updated.has(Role::admin)) {
       auto users = tx.list_users();
       auto admins = std::count_if(users.begin(), users.end(),
@@ -159,12 +168,16 @@ Result<User> Ledger::update_user(const std::string& actor, const NewUser& reques
                     updated.name);
     }
     tx.update_user(updated);
-    append_audit(tx, clock_.now(), actor, "user.update", "user/" + updated.name,
-                 AuditPayload()
-                     .set("team", updated.team)
-                     .set("roles", role_names(updated.roles))
-                     .set("previous_team", old->team)
-                     .set("previous_roles", role_names(old->roles)));
+    AuditPayload payload;
+    payload.set("team", updated.team)
+        .set("roles", role_names(updated.roles))
+        .set("previous_team", old->team)
+        .set("previous_roles", role_names(old->roles));
+    // Only a change of address is recorded, so entries of ledgers without addresses stay as
+    // they were.
+    if (updated.email != old->email)
+      payload.set("email", updated.email).set("previous_email", old->email);
+    append_audit(tx, clock_.now(), actor, "user.update", "user/" + updated.name, payload);
     return {};
   }));
   return updated;
@@ -216,7 +229,9 @@ Result<std::vector<Service>> Ledger::list_services(const std::string& actor) {
 Result<std::vector<std::string>> Ledger::policy_warnings(const Policy& policy) {
   std::vector<std::string> warnings;
   BEAVER_TRY(store_.read([&](StoreTransaction& tx) -> Result<void> {
-    warnings = unmeetable_rules(policy, tx.list_users(), tx.list_services());
+    auto users = tx.list_users();
+    warnings = unmeetable_rules(policy, users, tx.list_services());
+    for (auto& w : unreachable_channels(policy, users)) warnings.push_back(std::move(w));
     return {};
   }));
   return warnings;
@@ -412,7 +427,7 @@ Result<ReleaseView> Ledger::change_release(const std::string& actor, int64_t id,
     auto now = clock_.now();
     // What the release waited for before, to tell which change is worth announcing.
     std::optional<ReleaseView> before;
-    if (!p.notifications.channels.empty()) before = build_release_view(tx, p, r, now);
+    if (!p.notify.empty()) before = build_release_view(tx, p, r, now);
     auto entry = change(tx, p, *me, r, now);
     if (!entry) return std::unexpected(entry.error());
     note_policy(tx, actor);

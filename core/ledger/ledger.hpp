@@ -23,6 +23,8 @@ struct NewUser {
   std::string name;
   std::string team;
   std::vector<Role> roles;
+  // Adding: the user's address, if any. Updating: absent keeps the address, empty removes it.
+  std::optional<std::string> email{};
 };
 
 struct SubmitRequest {
@@ -94,7 +96,8 @@ class Ledger {
   // Adds a user. Only an admin may, except for the first user of an empty ledger, who must be an
   // admin.
   Result<User> add_user(const std::string& actor, const NewUser& user);
-  // Replaces a user's team and roles (admin only); the last admin keeps the admin role.
+  // Replaces a user's team and roles, and their e-mail address when the request has one (admin
+  // only); the last admin keeps the admin role.
   Result<User> update_user(const std::string& actor, const NewUser& user);
   Result<std::vector<User>> list_users(const std::string& actor);
 
@@ -103,7 +106,8 @@ class Ledger {
                               const std::string& team);
   Result<std::vector<Service>> list_services(const std::string& actor);
 
-  // The approval steps that the registered users cannot meet under `policy` (see policy_check).
+  // The approval steps that the registered users cannot meet under `policy`, and its email
+  // channels that reach nobody (see policy_check).
   Result<std::vector<std::string>> policy_warnings(const Policy& policy);
 
   // Records a package built by `beaver package` (by a developer or a leader), registering its

@@ -9,6 +9,20 @@ bool is_alnum(char c) {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
 }
 
+bool is_atext(char c) {
+  return is_alnum(c) || std::string_view("!#$%&'*+/=?^_`{|}~-").find(c) != std::string_view::npos;
+}
+
+// Non-empty parts separated by single dots, each of characters that `allowed` takes.
+template <typename Allowed>
+bool dotted(std::string_view s, Allowed allowed) {
+  if (s.empty() || s.front() == '.' || s.back() == '.') return false;
+  for (size_t i = 0; i < s.size(); ++i) {
+    if (s[i] == '.' ? s[i + 1] == '.' : !allowed(s[i])) return false;
+  }
+  return true;
+}
+
 }  // namespace
 
 size_t utf8_sequence_at(std::string_view s, size_t i) {
@@ -56,6 +70,25 @@ Result<void> check_name(std::string_view what, std::string_view value) {
     if (!is_alnum(c) && c != '.' && c != '_' && c != '-')
       return fail(ErrorKind::bad_input, "{} '{}' may hold only letters, digits, '.', '_' and '-'",
                   what, value);
+  return {};
+}
+
+Result<void> check_email(std::string_view what, std::string_view value) {
+  auto at = value.rfind('@');
+  bool ok = at != std::string_view::npos && value.size() <= 254 && at <= 64;
+  if (ok) {
+    auto local = value.substr(0, at), domain = value.substr(at + 1);
+    ok = dotted(local, is_atext) && dotted(domain, [](char c) { return is_alnum(c) || c == '-'; });
+    // A host label neither starts nor ends with '-'.
+    for (size_t i = 0; ok && i < domain.size(); ++i)
+      if (domain[i] == '-')
+        ok = i > 0 && domain[i - 1] != '.' && i + 1 < domain.size() && domain[i + 1] != '.';
+  }
+  if (!ok)
+    return fail(ErrorKind::bad_input,
+                "{} '{}' is not an e-mail address like name@example.com (no spaces, commas or "
+                "display name)",
+                what, value);
   return {};
 }
 

@@ -11,6 +11,11 @@ namespace beaver {
 // `what` names the thing in the error ("service", "environment", "version", "user", "team").
 Result<void> check_name(std::string_view what, std::string_view value);
 
+// An e-mail address as a plain addr-spec, "local@domain": a dot-atom local part (letters, digits,
+// !#$%&'*+/=?^_`{|}~- and single dots) and a domain of dot-separated host labels; no display name,
+// quoting, comments, spaces or commas, so it can go into an SMTP command as it is.
+Result<void> check_email(std::string_view what, std::string_view value);
+
 // A git commit id: 7 to 64 hexadecimal digits.
 Result<void> check_commit(std::string_view value);
 

@@ -22,6 +22,8 @@ struct User {
   std::string team;
   std::vector<Role> roles;  // sorted, no duplicates
   Timestamp created_at{};
+  // Where mail for the user goes (a channel's `to_roles`); none: the user gets no mail.
+  std::optional<std::string> email{};
 
   bool has(Role r) const;
 };

@@ -13,7 +13,7 @@ using Poco::JSON::Object;
 
 std::string headline(NotifyEvent event) {
   switch (event) {
-    case NotifyEvent::approval_requested:
+    case NotifyEvent::approval_needed:
       return "Approval needed";
     case NotifyEvent::approved:
       return "Approved";
@@ -56,7 +56,7 @@ Object::Ptr generic_body(const NotifyMessage& m) {
   body->set("text", m.text);
   body->set("url", m.url.empty() ? Poco::Dynamic::Var() : Poco::Dynamic::Var(m.url));
   Poco::JSON::Array::Ptr who = new Poco::JSON::Array;
-  if (m.event == NotifyEvent::approval_requested)
+  if (m.event == NotifyEvent::approval_needed)
     for (const auto& name : m.view.may_approve) who->add(name);
   body->set("may_approve", who);
   return body;
@@ -94,7 +94,7 @@ NotifyMessage compose_message(NotifyEvent event, const ReleaseView& view,
                               view.team, r.version, r.env));
   lines.push_back(fmt::format("Submitted by: {}", r.submitter));
   switch (event) {
-    case NotifyEvent::approval_requested:
+    case NotifyEvent::approval_needed:
       lines.push_back(fmt::format("Waiting for: {}", view.waiting_for()));
       lines.push_back(fmt::format("May approve: {}", joined(view.may_approve)));
       break;
@@ -124,7 +124,8 @@ NotifyMessage compose_message(NotifyEvent event, const ReleaseView& view,
   return m;
 }
 
-std::string render_body(const NotifyMessage& m, const NotifyChannel& channel) {
+std::string render_body(const NotifyMessage& m, const NotifyChannel& channel,
+                        const std::vector<std::string>& mail_to) {
   Object::Ptr body = ordered();
   switch (channel.type) {
     case ChannelType::webhook:
@@ -156,10 +157,8 @@ std::string render_body(const NotifyMessage& m, const NotifyChannel& channel) {
     }
     case ChannelType::email: {
       Poco::JSON::Array::Ptr to = new Poco::JSON::Array;
-      if (channel.smtp) {
-        body->set("from", channel.smtp->from);
-        for (const auto& address : channel.smtp->to) to->add(address);
-      }
+      for (const auto& address : mail_to) to->add(address);
+      body->set("from", channel.smtp ? channel.smtp->from : std::string());
       body->set("to", to);
       body->set("subject", m.title);
       body->set("text", m.text);

@@ -11,10 +11,10 @@ namespace beaver {
 
 // A message about a release, before a channel shapes it.
 struct NotifyMessage {
-  NotifyEvent event = NotifyEvent::approval_requested;
+  NotifyEvent event = NotifyEvent::approval_needed;
   std::string title;  // one line; an emergency's starts with "[EMERGENCY]"
   std::string text;   // the title, then one line per detail
-  std::string url;    // {base_url}/releases/{id}, empty when the policy has no base_url
+  std::string url;    // {base_url}/releases/{id}, empty without a base_url
   ReleaseView view;
 };
 
@@ -24,7 +24,8 @@ NotifyMessage compose_message(NotifyEvent event, const ReleaseView& view,
                               const std::string& base_url);
 
 // The body stored with a notification and sent as it is: the JSON of a POST for the webhook
-// types, and for email a JSON object {"from", "to", "subject", "text"}.
-std::string render_body(const NotifyMessage& message, const NotifyChannel& channel);
+// types, and for email a JSON object {"from", "to", "subject", "text"} with `mail_to` as "to".
+std::string render_body(const NotifyMessage& message, const NotifyChannel& channel,
+                        const std::vector<std::string>& mail_to = {});
 
 }  // namespace beaver

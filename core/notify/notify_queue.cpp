@@ -1,8 +1,33 @@
 #include "notify/notify_queue.hpp"
 
+#include <algorithm>
+
 #include "notify/notify_format.hpp"
 
 namespace beaver {
+namespace {
+
+// An email channel's addresses, each once: its roles' holders' (in the order of their names),
+// then its own. `users` is read on first use, so a policy without roles costs no read.
+std::vector<std::string> mail_recipients(StoreTransaction& tx, const NotifyChannel& channel,
+                                         std::optional<std::vector<User>>& users) {
+  std::vector<std::string> out;
+  auto add = [&out](const std::string& address) {
+    if (std::find(out.begin(), out.end(), address) == out.end()) out.push_back(address);
+  };
+  if (!channel.to_roles.empty()) {
+    if (!users) users = tx.list_users();
+    for (const auto& u : *users) {
+      bool holds = std::any_of(channel.to_roles.begin(), channel.to_roles.end(),
+                               [&u](Role r) { return u.has(r); });
+      if (holds && u.email) add(*u.email);
+    }
+  }
+  for (const auto& address : channel.to) add(address);
+  return out;
+}
+
+}  // namespace
 
 std::optional<NotifyEvent> event_of_change(const ReleaseView* before, const ReleaseView& after) {
   using S = ReleaseState;
@@ -12,7 +37,7 @@ std::optional<NotifyEvent> event_of_change(const ReleaseView* before, const Rele
   if (to == S::submitted && after.chain.open_step) {
     bool was_waiting_here = before && from == S::submitted && !before->approval_expired &&
                             before->chain.open_step == after.chain.open_step;
-    if (!was_waiting_here) return NotifyEvent::approval_requested;
+    if (!was_waiting_here) return NotifyEvent::approval_needed;
     return std::nullopt;
   }
   // A new release approved on submit needs nobody's attention.
@@ -26,12 +51,17 @@ std::optional<NotifyEvent> event_of_change(const ReleaseView* before, const Rele
 
 int queue_notifications(StoreTransaction& tx, const Policy& policy, NotifyEvent event,
                         const ReleaseView& view, Timestamp now) {
-  const auto& channels = policy.notifications.channels;
   int queued = 0;
   std::optional<NotifyMessage> message;
-  for (const auto& channel : channels) {
+  std::optional<std::vector<User>> users;
+  for (const auto& channel : policy.notify) {
     if (!channel.wants(event, view.team)) continue;
-    if (!message) message = compose_message(event, view, policy.notifications.base_url);
+    std::vector<std::string> mail_to;
+    if (channel.type == ChannelType::email) {
+      mail_to = mail_recipients(tx, channel, users);
+      if (mail_to.empty()) continue;
+    }
+    if (!message) message = compose_message(event, view, policy.notify_base_url);
     Notification n;
     n.event = std::string(to_string(event));
     n.release_id = view.release.id;
@@ -39,7 +69,7 @@ int queue_notifications(StoreTransaction& tx, const Policy& policy, NotifyEvent 
     n.channel_type = std::string(to_string(channel.type));
     n.target = channel.smtp ? fmt::format("smtp://{}:{}", channel.smtp->host, channel.smtp->port)
                             : channel.url;
-    n.body = render_body(*message, channel);
+    n.body = render_body(*message, channel, mail_to);
     n.next_attempt_at = now;
     n.created_at = now;
     tx.insert_notification(n);

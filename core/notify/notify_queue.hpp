@@ -12,13 +12,15 @@
 namespace beaver {
 
 // What a change of a release announces, if anything. `before` is null for a new release.
-// approval_requested when it waits for a step it did not wait for before (the first, or the next
+// approval_needed when it waits for a step it did not wait for before (the first, or the next
 // once one completes); approved when it becomes approved; rejected; deploy_failed when a deploy
 // ends failed or rolled_back.
 std::optional<NotifyEvent> event_of_change(const ReleaseView* before, const ReleaseView& after);
 
 // Queues, in `tx`, one pending notification per channel of `policy` that wants `event` for the
-// release's team, with its body rendered now. Returns how many were queued.
+// release's team, with its body rendered now. An email channel's recipients are resolved now
+// too: the addresses of the users holding one of its `to_roles` (whatever their team), then its
+// `to`; a channel with no recipient queues nothing. Returns how many were queued.
 int queue_notifications(StoreTransaction& tx, const Policy& policy, NotifyEvent event,
                         const ReleaseView& view, Timestamp now);
 

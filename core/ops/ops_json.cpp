@@ -32,6 +32,7 @@ Poco::JSON::Object::Ptr user_json(const User& u) {
   Poco::JSON::Array::Ptr roles = new Poco::JSON::Array;
   for (Role r : u.roles) roles->add(std::string(to_string(r)));
   o->set("roles", roles);
+  o->set("email", u.email ? Poco::Dynamic::Var(*u.email) : Poco::Dynamic::Var());
   o->set("created_at", format_utc(u.created_at));
   return o;
 }

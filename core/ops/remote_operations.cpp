@@ -154,6 +154,7 @@ class RemoteOperations final : public Operations {
     Poco::JSON::Array::Ptr roles = new Poco::JSON::Array;
     for (Role r : user.roles) roles->add(std::string(to_string(r)));
     body->set("roles", roles);
+    if (user.email) body->set("email", *user.email);
     return body;
   }
 

@@ -6,7 +6,7 @@
 namespace beaver {
 namespace {
 
-constexpr std::array<std::string_view, 4> kEvents{"approval_requested", "approved", "rejected",
+constexpr std::array<std::string_view, 4> kEvents{"approval_needed", "approved", "rejected",
                                                   "deploy_failed"};
 constexpr std::array<std::string_view, 6> kChannelTypes{"webhook", "wecom", "dingtalk",
                                                         "feishu",  "slack", "email"};
@@ -23,9 +23,10 @@ std::optional<NotifyEvent> notify_event_from_string(std::string_view text) {
 
 std::string_view to_string(ChannelType t) { return kChannelTypes[static_cast<size_t>(t)]; }
 
-std::optional<ChannelType> channel_type_from_string(std::string_view text) {
+std::optional<ChannelType> webhook_format_from_string(std::string_view text) {
+  if (text == "generic") return ChannelType::webhook;
   auto it = std::find(kChannelTypes.begin(), kChannelTypes.end(), text);
-  if (it == kChannelTypes.end()) return std::nullopt;
+  if (it == kChannelTypes.end() || *it == "webhook" || *it == "email") return std::nullopt;
   return static_cast<ChannelType>(it - kChannelTypes.begin());
 }
 

@@ -60,39 +60,40 @@ struct EnvironmentPolicy {
   const std::vector<ApprovalRule>& chain_for(ReleaseType type) const;
 };
 
-// What a notification announces about a release.
-enum class NotifyEvent { approval_requested, approved, rejected, deploy_failed };
+// What a notification announces about a release, named as in policy.yaml.
+enum class NotifyEvent { approval_needed, approved, rejected, deploy_failed };
 std::string_view to_string(NotifyEvent e);
 std::optional<NotifyEvent> notify_event_from_string(std::string_view text);
 
-// How a channel's messages are shaped and sent: a JSON POST in one of five formats, or mail.
+// How a channel's messages are shaped and sent: a JSON POST in one of five formats (`channel:
+// webhook` with its `format`; `webhook` is the generic one), or mail. The outbox stores these
+// names.
 enum class ChannelType { webhook, wecom, dingtalk, feishu, slack, email };
 std::string_view to_string(ChannelType t);
-std::optional<ChannelType> channel_type_from_string(std::string_view text);
+// A webhook's `format` (generic, wecom, dingtalk, feishu or slack) as the type it sends.
+std::optional<ChannelType> webhook_format_from_string(std::string_view text);
 
+// An SMTP server, "host:port" in the policy, and the mail's sender.
 struct SmtpTarget {
   std::string host;
   int port = 25;
   std::string from;
-  std::vector<std::string> to;
 };
 
-// One notification channel of the policy: where messages go and which of them.
+// One entry of the policy's `notify` list: where messages go and which of them.
 struct NotifyChannel {
-  std::string name;
+  std::string name;  // `name`, else the channel and its place in the list: "webhook-1", "email-2"
   ChannelType type = ChannelType::webhook;
-  std::string url;                  // the webhook types: an http:// or https:// URL
-  std::optional<SmtpTarget> smtp;   // email
+  std::string url;                 // the webhook types: an http:// or https:// URL
+  std::optional<SmtpTarget> smtp;  // email
+  // Email: mail goes to the address of every user holding one of `to_roles`, and to `to`.
+  std::vector<Role> to_roles;
+  std::vector<std::string> to;
   std::vector<NotifyEvent> events;  // never empty: every event when the policy names none
   std::vector<std::string> teams;   // empty: releases of every team
 
   // Whether this channel announces `event` for a service of `team`.
   bool wants(NotifyEvent event, std::string_view team) const;
-};
-
-struct NotificationPolicy {
-  std::string base_url;  // e.g. "https://beaver.example.com": messages link {base_url}/releases/ID
-  std::vector<NotifyChannel> channels;
 };
 
 struct Policy {
@@ -105,8 +106,10 @@ struct Policy {
   std::chrono::seconds approval_expires{72 * 3600};
   std::vector<std::string> emergency_categories;
   std::map<std::string, EnvironmentPolicy, std::less<>> environments;
-  std::string notify_json;  // the `notify` list as compact JSON ("[]" when absent)
-  NotificationPolicy notifications;
+  std::vector<NotifyChannel> notify;
+  // beaver's web address, e.g. "https://beaver.example.com" (no trailing slash): messages link
+  // {notify_base_url}/releases/ID. Empty: no link.
+  std::string notify_base_url;
 
   // The environment, or a bad_input error naming the environments the policy knows.
   Result<const EnvironmentPolicy*> environment(std::string_view name) const;

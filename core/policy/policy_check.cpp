@@ -1,5 +1,6 @@
 #include "policy/policy_check.hpp"
 
+#include <algorithm>
 #include <set>
 
 namespace beaver {
@@ -117,6 +118,26 @@ std::vector<std::string> unmeetable_rules(const Policy& policy, const std::vecto
     check_chain_per_team(fmt::format("{} emergency", name), env.emergency, users, teams, out);
     if (env.rollback != env.emergency)
       check_chain_per_team(fmt::format("{} rollback", name), env.rollback, users, teams, out);
+  }
+  return out;
+}
+
+std::vector<std::string> unreachable_channels(const Policy& policy,
+                                              const std::vector<User>& users) {
+  std::vector<std::string> out;
+  for (const auto& c : policy.notify) {
+    if (c.type != ChannelType::email || !c.to.empty()) continue;
+    bool reachable = std::any_of(users.begin(), users.end(), [&c](const User& u) {
+      return u.email &&
+             std::any_of(c.to_roles.begin(), c.to_roles.end(), [&u](Role r) { return u.has(r); });
+    });
+    if (reachable) continue;
+    std::vector<std::string> roles;
+    for (Role r : c.to_roles) roles.emplace_back(to_string(r));
+    out.push_back(fmt::format(
+        "notify channel {} has no recipients: no registered {} has an e-mail address (beaver "
+        "user update NAME ... --email ADDRESS)",
+        c.name, fmt::join(roles, " or ")));
   }
   return out;
 }

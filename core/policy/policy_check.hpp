@@ -15,4 +15,8 @@ namespace beaver {
 std::vector<std::string> unmeetable_rules(const Policy& policy, const std::vector<User>& users,
                                           const std::vector<Service>& services);
 
+// One line per email channel that would reach nobody: no address in `to`, and no registered user
+// holding one of its `to_roles` has an e-mail address. Such a channel queues nothing.
+std::vector<std::string> unreachable_channels(const Policy& policy, const std::vector<User>& users);
+
 }  // namespace beaver

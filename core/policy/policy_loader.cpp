@@ -1,17 +1,12 @@
 // Reading policy.yaml: the schema checks its shape, then this file builds the Policy structs and
 // checks what a schema cannot (time zones that exist, real dates, non-empty spans).
 
-#include <Poco/JSON/Array.h>
-#include <Poco/JSON/Object.h>
-#include <Poco/JSON/Stringifier.h>
-
 #include <algorithm>
 #include <array>
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
-#include <sstream>
 
 #include "digest/sha256.hpp"
 #include "policy/policy.hpp"
@@ -64,10 +59,14 @@ class PolicyBuilder {
       BEAVER_TRY(env);
       p.environments.emplace(env->name, std::move(*env));
     }
-    p.notify_json = notify_json();
-    auto notifications = notification_policy(root);
-    BEAVER_TRY(notifications);
-    p.notifications = std::move(*notifications);
+    if (const YAML::Node base = root["notify_base_url"]) {
+      BEAVER_TRY(url_port(base));
+      p.notify_base_url = base.Scalar();
+      while (p.notify_base_url.ends_with('/')) p.notify_base_url.pop_back();
+    }
+    auto channels = notify_channels(root["notify"]);
+    BEAVER_TRY(channels);
+    p.notify = std::move(*channels);
     return p;
   }
 
@@ -219,54 +218,65 @@ class PolicyBuilder {
     return env;
   }
 
-  Result<NotificationPolicy> notification_policy(const YAML::Node& root) const {
-    NotificationPolicy out;
-    const YAML::Node n = root["notifications"];
-    if (!n) return out;
-    if (const YAML::Node base = n["base_url"]) {
-      BEAVER_TRY(url_port(base));
-      out.base_url = base.Scalar();
-      while (out.base_url.ends_with('/')) out.base_url.pop_back();
-    }
-    for (const auto& c : n["channels"]) {
+  // The `notify` list. The schema has checked each entry's shape, so only what it cannot know is
+  // checked here: ports in range and names used once.
+  Result<std::vector<NotifyChannel>> notify_channels(const YAML::Node& list) const {
+    std::vector<NotifyChannel> out;
+    if (!list) return out;
+    for (size_t i = 0; i < list.size(); ++i) {
+      const YAML::Node c = list[i];
       NotifyChannel channel;
-      channel.name = c["name"].Scalar();
-      for (const auto& other : out.channels)
+      const std::string kind = c["channel"].Scalar();
+      const YAML::Node name = c["name"];
+      channel.name = name ? name.Scalar() : fmt::format("{}-{}", kind, i + 1);
+      for (const auto& other : out)
         if (other.name == channel.name)
-          return std::unexpected(
-              doc_.error_at(c["name"], fmt::format("a second channel named '{}'", channel.name)));
-      // The schema allows only the listed types.
-      channel.type = channel_type_from_string(c["type"].Scalar()).value_or(ChannelType::webhook);
-      if (const YAML::Node url = c["url"]) {
-        BEAVER_TRY(url_port(url));
-        channel.url = url.Scalar();
-      }
-      if (const YAML::Node smtp = c["smtp"]) {
-        SmtpTarget target;
-        target.host = smtp["host"].Scalar();
-        if (const YAML::Node port = smtp["port"]) {
-          try {
-            target.port = port.as<int>();
-          } catch (const YAML::Exception& e) {  // the schema has already refused such values
-            return std::unexpected(doc_.error_at(port, e.msg));
-          }
-        }
-        target.from = smtp["from"].Scalar();
-        for (const auto& to : smtp["to"]) target.to.push_back(to.Scalar());
-        channel.smtp = std::move(target);
+          return std::unexpected(doc_.error_at(
+              name ? name : c, fmt::format("a second notify channel named '{}'", channel.name)));
+      if (kind == "email") {
+        channel.type = ChannelType::email;
+        auto smtp = smtp_target(c["smtp"]);
+        BEAVER_TRY(smtp);
+        channel.smtp = std::move(*smtp);
+        channel.smtp->from = c["from"].Scalar();
+        for (const auto& r : c["to_roles"])
+          channel.to_roles.push_back(role_from_string(r.Scalar()).value_or(Role::admin));
+        for (const auto& to : c["to"]) channel.to.push_back(to.Scalar());
+      } else {
+        const YAML::Node format = c["format"];
+        channel.type =
+            format ? webhook_format_from_string(format.Scalar()).value_or(ChannelType::webhook)
+                   : ChannelType::webhook;
+        BEAVER_TRY(url_port(c["url"]));
+        channel.url = c["url"].Scalar();
       }
       if (const YAML::Node events = c["events"]) {
         for (const auto& e : events)
           channel.events.push_back(
               notify_event_from_string(e.Scalar()).value_or(NotifyEvent::approved));
       } else {
-        channel.events = {NotifyEvent::approval_requested, NotifyEvent::approved,
+        channel.events = {NotifyEvent::approval_needed, NotifyEvent::approved,
                           NotifyEvent::rejected, NotifyEvent::deploy_failed};
       }
       for (const auto& t : c["teams"]) channel.teams.push_back(t.Scalar());
-      out.channels.push_back(std::move(channel));
+      out.push_back(std::move(channel));
     }
     return out;
+  }
+
+  // "host:port"; the schema checks its shape, a port past 65535 needs a number.
+  Result<SmtpTarget> smtp_target(const YAML::Node& n) const {
+    const std::string& text = n.Scalar();
+    auto colon = text.rfind(':');
+    SmtpTarget target;
+    target.host = text.substr(0, colon);
+    target.port = std::atoi(text.substr(colon + 1).c_str());
+    if (colon == std::string::npos || target.port < 1 || target.port > 65535)
+      return std::unexpected(doc_.error_at(
+          n, fmt::format("expected an SMTP server \"host:port\" with a port from 1 to 65535, got "
+                         "'{}'",
+                         text)));
+    return target;
   }
 
   // The schema checks a URL's shape; a port past 65535 needs a number.
@@ -280,24 +290,6 @@ class PolicyBuilder {
       return std::unexpected(
           doc_.error_at(n, fmt::format("expected a port from 1 to 65535 in '{}'", url)));
     return {};
-  }
-
-  // The notify list for the notifier, with a webhook's default format written out.
-  std::string notify_json() const {
-    auto root = doc_.json().extract<Poco::JSON::Object::Ptr>();
-    Poco::JSON::Array::Ptr list = root->getArray("notify");
-    Poco::JSON::Array out;
-    if (list)
-      for (const auto& item : *list) {
-        Poco::JSON::Object::Ptr channel =
-            new Poco::JSON::Object(*item.extract<Poco::JSON::Object::Ptr>());
-        if (channel->getValue<std::string>("channel") == "webhook" && !channel->has("format"))
-          channel->set("format", "generic");
-        out.add(channel);
-      }
-    std::ostringstream text;
-    Poco::JSON::Stringifier::condense(out, text);
-    return text.str();
   }
 
   const YamlDocument& doc_;

@@ -71,7 +71,9 @@ Result<NewUser> new_user(JsonBody& body, std::string name) {
   if (!team) return std::unexpected(team.error());
   auto roles = body.texts("roles");
   if (!roles) return std::unexpected(roles.error());
-  NewUser user{std::move(name), *team, {}};
+  auto email = body.optional_text("email");
+  if (!email) return std::unexpected(email.error());
+  NewUser user{std::move(name), *team, {}, *email};
   for (const auto& r : *roles) {
     auto role = role_from_string(r);
     if (!role) return fail(ErrorKind::bad_input, "'{}' is not a role", r);

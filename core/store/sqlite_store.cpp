@@ -163,31 +163,32 @@ class SqliteTransaction final : public StoreTransaction {
   explicit SqliteTransaction(Database& db) : db_(db) {}
 
   std::optional<User> find_user(std::string_view name) override {
-    Statement s(db_, "SELECT name, team, created_at FROM users WHERE name = ?1");
+    Statement s(db_, "SELECT name, team, created_at, email FROM users WHERE name = ?1");
     s.bind(1, name);
     if (!s.step()) return std::nullopt;
-    User u{s.text(0), s.text(1), {}, parse_time(s.text(2))};
+    User u{s.text(0), s.text(1), {}, parse_time(s.text(2)), s.optional_text(3)};
     u.roles = roles_of(u.name);
     return u;
   }
 
   std::vector<User> list_users() override {
     std::vector<User> users;
-    Statement s(db_, "SELECT name, team, created_at FROM users ORDER BY name");
-    while (s.step()) users.push_back(User{s.text(0), s.text(1), {}, parse_time(s.text(2))});
+    Statement s(db_, "SELECT name, team, created_at, email FROM users ORDER BY name");
+    while (s.step())
+      users.push_back(User{s.text(0), s.text(1), {}, parse_time(s.text(2)), s.optional_text(3)});
     for (auto& u : users) u.roles = roles_of(u.name);
     return users;
   }
 
   void insert_user(const User& u) override {
-    Statement s(db_, "INSERT INTO users (name, team, created_at) VALUES (?1, ?2, ?3)");
-    s.bind(1, u.name).bind(2, u.team).bind(3, format_utc(u.created_at)).run();
+    Statement s(db_, "INSERT INTO users (name, team, created_at, email) VALUES (?1, ?2, ?3, ?4)");
+    s.bind(1, u.name).bind(2, u.team).bind(3, format_utc(u.created_at)).bind(4, u.email).run();
     write_roles(u);
   }
 
   void update_user(const User& u) override {
-    Statement s(db_, "UPDATE users SET team = ?2 WHERE name = ?1");
-    s.bind(1, u.name).bind(2, u.team).run();
+    Statement s(db_, "UPDATE users SET team = ?2, email = ?3 WHERE name = ?1");
+    s.bind(1, u.name).bind(2, u.team).bind(3, u.email).run();
     Statement d(db_, "DELETE FROM user_roles WHERE user = ?1");
     d.bind(1, u.name).run();
     write_roles(u);

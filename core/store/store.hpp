@@ -90,7 +90,9 @@ struct TokenRecord {
 // One message in the notifications outbox: queued with the change it announces, then sent.
 struct Notification {
   int64_t id = 0;
-  std::string event;  // approval_requested | approved | rejected | deploy_failed
+  // approval_needed | approved | rejected | deploy_failed (approval_requested in rows queued
+  // before migration 0007 renamed it)
+  std::string event;
   int64_t release_id = 0;
   std::string channel;             // the channel's name in the policy
   std::string channel_type;        // webhook | wecom | dingtalk | feishu | slack | email
@@ -134,7 +136,7 @@ class StoreTransaction {
   virtual std::optional<User> find_user(std::string_view name) = 0;
   virtual std::vector<User> list_users() = 0;
   virtual void insert_user(const User& user) = 0;
-  virtual void update_user(const User& user) = 0;  // team and roles
+  virtual void update_user(const User& user) = 0;  // team, roles and email
 
   virtual std::optional<Service> find_service(std::string_view name) = 0;
   virtual std::vector<Service> list_services() = 0;

@@ -51,6 +51,23 @@ expect_status 401 "a revoked token"
 http DELETE "/api/tokens/$spare_id" "${TOKEN[dev]}"
 expect_status 409 "revoking twice"
 
+# --- a user's e-mail address, over HTTP and through the CLI in remote mode
+http POST /api/users "${TOKEN[root]}" '{"name":"ops1","team":"ops","roles":["ops"],"email":"ops1@example.com"}'
+expect_status 201 "a user with an address"
+expect_eq "$(jq -r .email <<<"$BODY")" "ops1@example.com" "the address in the user's JSON"
+http PUT /api/users/ops1 "${TOKEN[root]}" '{"team":"ops","roles":["ops"]}'
+expect_status 200 "an update without an address"
+expect_eq "$(jq -r .email <<<"$BODY")" "ops1@example.com" "an update without one keeps it"
+http PUT /api/users/ops1 "${TOKEN[root]}" '{"team":"ops","roles":["ops"],"email":"ops 1@example.com"}'
+expect_status 400 "an address with a space"
+http PUT /api/users/ops1 "${TOKEN[root]}" '{"team":"ops","roles":["ops"],"mail":"o@example.com"}'
+expect_status 400 "an unknown field"
+BEAVER_ENV="BEAVER_SERVER=$URL BEAVER_TOKEN=${TOKEN[root]}" \
+  ok user update ops1 --team ops --role ops --email o.ps@example.com -o json
+expect_eq "$(jq -r .email <<<"$OUT")" "o.ps@example.com" "the remote CLI sends the address"
+BEAVER_ENV="BEAVER_SERVER=$URL BEAVER_TOKEN=${TOKEN[root]}" ok user list
+expect_match "$OUT" "ops1 +ops +ops +o\.ps@example\.com" "user list shows it"
+
 # --- the release story
 http POST /api/releases "${TOKEN[dev]}" '{"service":"pay-api","env":"prod","version":"1.0.0","commit":"abc1234"}'
 expect_status 201 "submit"

@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Notifications against local receivers: a webhook receiver that records each POST body in the
-# generic, Slack, WeCom, DingTalk and Feishu formats, and an SMTP sink. Each of approval
-# requested, approved and rejected reaches all six; a receiver that is down fails no release, its
-# attempt is recorded with the error, and `beaver notify send` delivers once it is up. A channel
-# with a bad type or URL is refused with its file:line:column.
+# generic, Slack, WeCom, DingTalk and Feishu formats, and an SMTP sink. Each of approval_needed,
+# approved and rejected reaches all six; mail goes to the addresses of the users holding the
+# channel's `to_roles` and to its `to`; a receiver that is down fails no release, its attempt is
+# recorded with the error, and `beaver notify send` delivers once it is up. A bad channel,
+# format, URL, SMTP server, event or role is refused with its file:line:column.
 source "$(dirname "$0")/lib.sh"
 RECEIVERS="$(dirname "$0")/notify_receivers.py"
 pids=()
@@ -49,18 +50,20 @@ envs=$(sed -n '/^environments:/,$p' "$(dirname "$0")/policy.yaml")
 cat >"$WORK/policy.yaml" <<YAML
 $base
 $envs
-notifications:
-  base_url: "https://beaver.example.com"
-  channels:
-    - {name: hook, type: webhook, url: "http://127.0.0.1:$HOOK_PORT/generic"}
-    - {name: slack, type: slack, url: "http://127.0.0.1:$HOOK_PORT/slack"}
-    - {name: wecom, type: wecom, url: "http://127.0.0.1:$HOOK_PORT/wecom?key=k1"}
-    - {name: dingtalk, type: dingtalk, url: "http://127.0.0.1:$HOOK_PORT/dingtalk"}
-    - {name: feishu, type: feishu, url: "http://127.0.0.1:$HOOK_PORT/feishu"}
-    - name: mail
-      type: email
-      smtp: {host: 127.0.0.1, port: $SMTP_PORT, from: beaver@example.com,
-             to: [lea@example.com, ops@example.com]}
+notify_base_url: "https://beaver.example.com"
+notify:
+  - {name: hook, channel: webhook, format: generic, url: "http://127.0.0.1:$HOOK_PORT/generic",
+     events: [approval_needed, approved, rejected, deploy_failed]}
+  - {name: slack, channel: webhook, format: slack, url: "http://127.0.0.1:$HOOK_PORT/slack"}
+  - {name: wecom, channel: webhook, format: wecom, url: "http://127.0.0.1:$HOOK_PORT/wecom?key=k1"}
+  - {name: dingtalk, channel: webhook, format: dingtalk, url: "http://127.0.0.1:$HOOK_PORT/dingtalk"}
+  - {name: feishu, channel: webhook, format: feishu, url: "http://127.0.0.1:$HOOK_PORT/feishu"}
+  # Unnamed: it is email-6. lea, the leader with an address, and ops@ get its mail.
+  - {channel: email, smtp: "127.0.0.1:$SMTP_PORT", from: "beaver@example.com",
+     to_roles: [leader], to: [ops@example.com]}
+  # Nobody holding ops has an address: it reaches nobody and queues nothing.
+  - {name: ops-mail, channel: email, smtp: "127.0.0.1:$SMTP_PORT", from: "beaver@example.com",
+     to_roles: [ops]}
 YAML
 export BEAVER_POLICY="$WORK/policy.yaml"
 export BEAVER_NOTIFY_BACKOFF_MS=0
@@ -68,12 +71,21 @@ export BEAVER_NOTIFY_BACKOFF_MS=0
 export BEAVER_NOW=2026-11-24T10:30:00+08:00
 
 ok user add ann --team platform --role admin --as ann
-for u in "bob payments developer" "dan payments developer" "lea payments leader"; do
+for u in "bob payments developer" "dan payments developer" "lea payments leader" \
+  "leo core leader" "olga platform ops"; do
   set -- $u
   ok user add "$1" --team "$2" --role "$3" --as ann
 done
+ok user update lea --team payments --role leader --email lea@example.com --as ann
+expect_match "$OUT" "user lea updated" "an address added"
+refused 2 "'lea smith@example.com' is not an e-mail address" \
+  user update lea --team payments --role leader --email "lea smith@example.com" --as ann
+ok user list -o json --as ann
+expect_eq "$(jq -r '[.[] | "\(.name)=\(.email)"] | join(" ")' <<<"$OUT")" \
+  "ann=null bob=null dan=null lea=lea@example.com leo=null olga=null" "addresses in the user list"
 ok service add hello-service --team payments --as ann
 ok policy check
+expect_match "$ERR" "notify channel ops-mail has no recipients" "policy check warns of a channel that reaches nobody"
 
 # body_of PATH N: the JSON body of the N-th POST to PATH (from 1).
 body_of() { jq -c --arg p "$1" 'select(.path == $p) | .body' "$HOOKS" | sed -n "${2}p"; }
@@ -90,7 +102,7 @@ title_re="Approval needed: hello-service 1\.4\.2 to prod \(release 1\)"
 b=$(body_of /generic 1)
 expect_eq "$(jq -r '[.event, .release.id, .release.service, .release.env, .release.version,
   .release.type, .release.state, .release.submitter, .url] | join(" ")' <<<"$b")" \
-  "approval_requested 1 hello-service prod 1.4.2 normal submitted bob https://beaver.example.com/releases/1" \
+  "approval_needed 1 hello-service prod 1.4.2 normal submitted bob https://beaver.example.com/releases/1" \
   "generic body"
 expect_match "$(jq -r .text <<<"$b")" "May approve: dan" "generic text says who may approve"
 expect_eq "$(jq -r '.may_approve | join(",")' <<<"$b")" "dan" "generic may_approve"
@@ -135,7 +147,7 @@ wait_until "20 webhook bodies arrived" has_lines "$HOOKS" 20
 wait_until "4 mails arrived" has_lines "$MAILS" 4
 b=$(body_of /generic 3)
 expect_eq "$(jq -r '[.event, .release.type, .release.category, .release.reason] | join("|")' \
-  <<<"$b")" "approval_requested|emergency|hotfix|payment callbacks fail" "emergency generic"
+  <<<"$b")" "approval_needed|emergency|hotfix|payment callbacks fail" "emergency generic"
 expect_match "$(jq -r .text <<<"$b")" "^\[EMERGENCY\] Approval needed" "emergency stands out"
 expect_match "$(jq -r .text <<<"$b")" "May approve: lea" "a leader approves an emergency"
 expect_eq "$(jq -r .event <<<"$(body_of /generic 4)")" "rejected" "generic rejected"
@@ -148,15 +160,14 @@ expect_eq "$(jq 'length' <<<"$OUT")" "24" "notifications sent"
 expect_eq "$(jq '[.[] | select(.attempts == 1 and .attempt_log[0].ok)] | length' <<<"$OUT")" \
   "24" "one successful attempt each"
 ok notify list --as ann
-expect_match "$OUT" "rejected +2 +mail +email +sent" "table lists the mail"
+expect_match "$OUT" "rejected +2 +email-6 +email +sent" "table lists the mail"
 
 # A receiver that is down: the release still succeeds, the failure is recorded and stays queued.
 cat >"$WORK/policy-later.yaml" <<YAML
 $base
 $envs
-notifications:
-  channels:
-    - {name: later, type: webhook, url: "http://127.0.0.1:$DOWN_PORT/later", events: [approval_requested]}
+notify:
+  - {name: later, channel: webhook, url: "http://127.0.0.1:$DOWN_PORT/later", events: [approval_needed]}
 YAML
 export BEAVER_POLICY="$WORK/policy-later.yaml"
 ok release submit hello-service --env prod --version 1.4.4 --as bob
@@ -178,22 +189,29 @@ expect_eq "$(jq -r '.[0] | [.status, .attempts, (.attempt_log | map(.ok) | join(
   <<<"$OUT")" "sent 3 false,false,true" "every attempt recorded"
 
 # Bad channels are refused with their place in the file.
-cat >"$WORK/bad-type.yaml" <<YAML
-environments:
-  prod: {normal: {approvals: []}, emergency: {approvals: []}}
-notifications:
-  channels:
-    - {name: x, type: teams, url: "http://127.0.0.1:9/x"}
-YAML
-refused 2 "bad-type.yaml:5:23: .*teams" policy check "$WORK/bad-type.yaml"
-cat >"$WORK/bad-url.yaml" <<YAML
-environments:
-  prod: {normal: {approvals: []}, emergency: {approvals: []}}
-notifications:
-  channels:
-    - {name: x, type: slack, url: "ftp://example.com/x"}
-YAML
-refused 2 "bad-url.yaml:5:35: .*URL" policy check "$WORK/bad-url.yaml"
+# bad NAME LINE: a policy whose notify list is LINE, which `policy check` refuses with PATTERN.
+bad() {
+  printf 'environments:\n  prod: {normal: {approvals: []}, emergency: {approvals: []}}\nnotify:\n%s\n' \
+    "$2" >"$WORK/$1.yaml"
+}
+bad bad-channel '  - {channel: teams, url: "http://127.0.0.1:9/x"}'
+refused 2 "bad-channel.yaml:4:15: .*webhook, email" policy check "$WORK/bad-channel.yaml"
+bad bad-format '  - {channel: webhook, format: teams, url: "http://127.0.0.1:9/x"}'
+refused 2 "bad-format.yaml:4:32: .*generic, wecom, dingtalk, feishu, slack" \
+  policy check "$WORK/bad-format.yaml"
+bad bad-url '  - {channel: webhook, format: slack, url: "ftp://example.com/x"}'
+refused 2 "bad-url.yaml:4:44: .*URL" policy check "$WORK/bad-url.yaml"
+bad bad-smtp '  - {channel: email, smtp: "mail.example.com", from: b@example.com, to: [c@example.com]}'
+refused 2 "bad-smtp.yaml:4:28: .*host:port" policy check "$WORK/bad-smtp.yaml"
+bad bad-event '  - {channel: webhook, url: "http://127.0.0.1:9/x", events: [approval_requested]}'
+refused 2 "bad-event.yaml:4:62: .*approval_needed" policy check "$WORK/bad-event.yaml"
+bad bad-role '  - {channel: email, smtp: "h:25", from: b@example.com, to_roles: [boss]}'
+refused 2 "bad-role.yaml:4:68: .*leader" policy check "$WORK/bad-role.yaml"
+bad bad-address '  - {channel: email, smtp: "h:25", from: b@example.com, to: ["c d@example.com"]}'
+refused 2 "bad-address.yaml:4:62: .*e-mail address" policy check "$WORK/bad-address.yaml"
+printf 'environments:\n  prod: {normal: {approvals: []}, emergency: {approvals: []}}\nnotifications:\n  channels: []\n' \
+  >"$WORK/old-form.yaml"
+refused 2 "old-form.yaml:3:1: .*notifications" policy check "$WORK/old-form.yaml"
 refused 1 "unknown user 'nobody'" notify list --as nobody
 
 finish

@@ -138,6 +138,32 @@ TEST_CASE("the last admin keeps the admin role") {
   CHECK(bob->roles == std::vector<Role>{Role::developer, Role::leader});
 }
 
+TEST_CASE("a user's e-mail address is checked, kept by an update without one, and removable") {
+  World w;
+  auto l = w.ledger();
+  auto user = [&](const std::string& name) {
+    auto users = l.list_users("ann");
+    return *std::find_if(users->begin(), users->end(),
+                         [&](const User& u) { return u.name == name; });
+  };
+  REQUIRE(l.add_user("ann", {"eve", "core", {Role::ops}, "eve@example.com"}).has_value());
+  CHECK(user("eve").email == "eve@example.com");
+  REQUIRE(l.update_user("ann", {"eve", "core", {Role::ops, Role::leader}}).has_value());
+  CHECK(user("eve").email == "eve@example.com");
+  REQUIRE(l.update_user("ann", {"eve", "core", {Role::ops}, "e.v-e+ops@mail.example.com"}));
+  CHECK(user("eve").email == "e.v-e+ops@mail.example.com");
+  REQUIRE(l.update_user("ann", {"eve", "core", {Role::ops}, ""}).has_value());
+  CHECK_FALSE(user("eve").email.has_value());
+  for (const char* bad : {"eve", "eve@", "@example.com", "eve smith@example.com",
+                          "eve@example.com\nRCPT TO:<x@y>", "a@b.com,c@d.com", "Eve <e@x.com>",
+                          "eve..x@example.com", "eve@-example.com", "eve@example..com"}) {
+    auto r = l.add_user("ann", {"fay", "core", {Role::ops}, std::string(bad)});
+    REQUIRE_FALSE(r.has_value());
+    CHECK(r.error().kind == ErrorKind::bad_input);
+    CHECK(r.error().message.find("is not an e-mail address") != std::string::npos);
+  }
+}
+
 TEST_CASE("a release whose approvals meet a loosened policy is approved, not stranded") {
   World w;
   auto id = w.submit();

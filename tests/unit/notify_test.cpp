@@ -15,6 +15,7 @@
 #include "notify/notifier.hpp"
 #include "notify/notify_format.hpp"
 #include "notify/notify_queue.hpp"
+#include "policy/policy_check.hpp"
 #include "process/process.hpp"
 
 namespace beaver {
@@ -22,14 +23,13 @@ namespace {
 
 using Poco::JSON::Object;
 
-const std::string kNotifications = R"(notifications:
-  base_url: "https://beaver.example.com/"
-  channels:
-    - {name: all-hooks, type: webhook, url: "http://127.0.0.1:9/hook"}
-    - {name: ops-chat, type: slack, url: "https://hooks.example.com/T0/B0",
-       events: [deploy_failed]}
-    - {name: core-mail, type: email, teams: [core],
-       smtp: {host: mail.example.com, port: 2525, from: beaver@example.com, to: [a@example.com]}}
+const std::string kNotifications = R"(notify_base_url: "https://beaver.example.com/"
+notify:
+  - {name: all-hooks, channel: webhook, url: "http://127.0.0.1:9/hook"}
+  - {name: ops-chat, channel: webhook, format: slack, url: "https://hooks.example.com/T0/B0",
+     events: [deploy_failed]}
+  - {name: core-mail, channel: email, teams: [core], smtp: "mail.example.com:2525",
+     from: beaver@example.com, to: [a@example.com]}
 )";
 
 Object::Ptr parse(const std::string& text) {
@@ -59,8 +59,7 @@ NotifyChannel channel(ChannelType type) {
   c.name = "c";
   c.type = type;
   c.url = "http://127.0.0.1:9/";
-  if (type == ChannelType::email)
-    c.smtp = SmtpTarget{"mail.example.com", 25, "beaver@example.com", {"a@example.com"}};
+  if (type == ChannelType::email) c.smtp = SmtpTarget{"mail.example.com", 25, "beaver@example.com"};
   return c;
 }
 
@@ -83,8 +82,8 @@ std::vector<std::string> events_of(const std::vector<Notification>& ns) {
 }  // namespace
 
 TEST_CASE("a message names the release, marks an emergency and links to the release") {
-  auto m = compose_message(NotifyEvent::approval_requested, emergency_view(),
-                           "https://beaver.example.com");
+  auto m =
+      compose_message(NotifyEvent::approval_needed, emergency_view(), "https://beaver.example.com");
   CHECK(m.title == "[EMERGENCY] Approval needed: hello 1.4.3 to prod (release 42)");
   CHECK(m.url == "https://beaver.example.com/releases/42");
   CHECK(m.text.find("Type: EMERGENCY, hotfix: payment callbacks fail") != std::string::npos);
@@ -95,9 +94,9 @@ TEST_CASE("a message names the release, marks an emergency and links to the rele
 }
 
 TEST_CASE("the generic webhook gets stable fields") {
-  auto m = compose_message(NotifyEvent::approval_requested, emergency_view(), "http://b");
+  auto m = compose_message(NotifyEvent::approval_needed, emergency_view(), "http://b");
   auto body = parse(render_body(m, channel(ChannelType::webhook)));
-  CHECK(body->getValue<std::string>("event") == "approval_requested");
+  CHECK(body->getValue<std::string>("event") == "approval_needed");
   auto r = body->getObject("release");
   REQUIRE(r);
   CHECK(r->getValue<int64_t>("id") == 42);
@@ -138,7 +137,7 @@ TEST_CASE("slack, wecom, dingtalk and feishu get the shapes their webhooks take"
 
 TEST_CASE("an email carries its addresses, a subject and a plain text body") {
   auto m = compose_message(NotifyEvent::approved, emergency_view(), "");
-  auto mail = parse(render_body(m, channel(ChannelType::email)));
+  auto mail = parse(render_body(m, channel(ChannelType::email), {"a@example.com"}));
   CHECK(mail->getValue<std::string>("from") == "beaver@example.com");
   CHECK(mail->getArray("to")->getElement<std::string>(0) == "a@example.com");
   CHECK(mail->getValue<std::string>("subject") ==
@@ -150,7 +149,7 @@ TEST_CASE("a release waiting for approval is announced once per step, then appro
   test::World w(test::kPolicy + kNotifications);
   auto l = w.ledger();
   int64_t id = w.submit();
-  CHECK(events_of(queued(w)) == std::vector<std::string>{"approval_requested/all-hooks"});
+  CHECK(events_of(queued(w)) == std::vector<std::string>{"approval_needed/all-hooks"});
   auto first = queued(w).front();
   CHECK(first.release_id == id);
   CHECK(first.status == "pending");
@@ -165,7 +164,7 @@ TEST_CASE("a release waiting for approval is announced once per step, then appro
   REQUIRE(l.approve("dora", id, std::nullopt));
   auto after_step = queued(w);
   REQUIRE(after_step.size() == 2);
-  CHECK(after_step[1].event == "approval_requested");
+  CHECK(after_step[1].event == "approval_needed");
   CHECK(parse(after_step[1].body)->getValue<std::string>("text").find("May approve: lea") !=
         std::string::npos);
   REQUIRE(l.approve("lea", id, std::nullopt));
@@ -199,8 +198,35 @@ TEST_CASE("a channel limited to teams hears only of their releases") {
   r.reason = "down";
   REQUIRE(l.submit("bob", r));
   CHECK(events_of(queued(w)) ==
-        std::vector<std::string>{"approval_requested/all-hooks", "approval_requested/core-mail"});
+        std::vector<std::string>{"approval_needed/all-hooks", "approval_needed/core-mail"});
   CHECK(queued(w)[1].target == "smtp://mail.example.com:2525");
+}
+
+TEST_CASE("mail to roles goes to the addresses of their holders, and to the channel's own") {
+  test::World w(std::string(test::kPolicy) + R"(notify:
+  - {channel: email, smtp: "127.0.0.1:2525", from: beaver@example.com, to_roles: [leader],
+     to: [releases@example.com, lea@example.com], events: [approval_needed]}
+  - {channel: email, smtp: "127.0.0.1:2525", from: beaver@example.com, to_roles: [ops]}
+)");
+  auto l = w.ledger();
+  // A leader without an address gets no mail; lea is named once though listed twice.
+  REQUIRE(l.update_user("ann", {"lea", "payments", {Role::leader}, "lea@example.com"}));
+  REQUIRE(l.add_user("ann", {"olga", "platform", {Role::ops}}));
+  CHECK(unreachable_channels(w.policy, *l.list_users("ann")) ==
+        std::vector<std::string>{"notify channel email-2 has no recipients: no registered ops has "
+                                 "an e-mail address (beaver user update NAME ... --email "
+                                 "ADDRESS)"});
+  w.submit();
+  auto ns = queued(w);
+  // email-2 reaches nobody, so it queued nothing.
+  REQUIRE(events_of(ns) == std::vector<std::string>{"approval_needed/email-1"});
+  CHECK(ns[0].target == "smtp://127.0.0.1:2525");
+  auto to = parse(ns[0].body)->getArray("to");
+  REQUIRE(to->size() == 2);
+  CHECK(to->getElement<std::string>(0) == "lea@example.com");
+  CHECK(to->getElement<std::string>(1) == "releases@example.com");
+  REQUIRE(l.update_user("ann", {"olga", "platform", {Role::ops}, "olga@example.com"}));
+  CHECK(unreachable_channels(w.policy, *l.list_users("ann")).empty());
 }
 
 TEST_CASE("a failed deploy is announced to the channels that want it") {
@@ -241,8 +267,8 @@ environments:
   REQUIRE(l.finish_deploy("olga", d->deploy.id, "rolled_back", "health check failed on h1"));
   auto ns = queued(w);
   // The email channel is for team core only.
-  CHECK(events_of(ns) == std::vector<std::string>{"approval_requested/all-hooks",
-                                                  "approved/all-hooks", "deploy_failed/all-hooks",
+  CHECK(events_of(ns) == std::vector<std::string>{"approval_needed/all-hooks", "approved/all-hooks",
+                                                  "deploy_failed/all-hooks",
                                                   "deploy_failed/ops-chat"});
   REQUIRE(ns.size() == 4);
   CHECK(parse(ns[3].body)
@@ -375,37 +401,74 @@ std::string policy_error(const std::string& notifications) {
 TEST_CASE("the policy's channels are read with their defaults") {
   auto p = parse_policy(kEnvs + kNotifications, "policy.yaml", test::source_dir());
   REQUIRE_MESSAGE(p.has_value(), p.error().message);
-  const auto& n = p->notifications;
-  CHECK(n.base_url == "https://beaver.example.com");  // the trailing slash dropped
-  REQUIRE(n.channels.size() == 3);
-  CHECK(n.channels[0].events.size() == 4);
-  CHECK(n.channels[0].teams.empty());
-  CHECK(n.channels[1].type == ChannelType::slack);
-  CHECK(n.channels[1].events == std::vector<NotifyEvent>{NotifyEvent::deploy_failed});
-  REQUIRE(n.channels[2].smtp.has_value());
-  CHECK(n.channels[2].smtp->port == 2525);
-  CHECK(n.channels[2].smtp->to == std::vector<std::string>{"a@example.com"});
-  CHECK(n.channels[2].wants(NotifyEvent::approved, "core"));
-  CHECK_FALSE(n.channels[2].wants(NotifyEvent::approved, "payments"));
+  CHECK(p->notify_base_url == "https://beaver.example.com");  // the trailing slash dropped
+  const auto& n = p->notify;
+  REQUIRE(n.size() == 3);
+  CHECK(n[0].type == ChannelType::webhook);  // the generic format
+  CHECK(n[0].events.size() == 4);
+  CHECK(n[0].teams.empty());
+  CHECK(n[1].type == ChannelType::slack);
+  CHECK(n[1].events == std::vector<NotifyEvent>{NotifyEvent::deploy_failed});
+  REQUIRE(n[2].smtp.has_value());
+  CHECK(n[2].smtp->host == "mail.example.com");
+  CHECK(n[2].smtp->port == 2525);
+  CHECK(n[2].smtp->from == "beaver@example.com");
+  CHECK(n[2].to == std::vector<std::string>{"a@example.com"});
+  CHECK(n[2].to_roles.empty());
+  CHECK(n[2].wants(NotifyEvent::approved, "core"));
+  CHECK_FALSE(n[2].wants(NotifyEvent::approved, "payments"));
+}
+
+TEST_CASE("the design's notify list reads as written, channels named by their place") {
+  auto p = parse_policy(kEnvs + R"(notify:
+  - {channel: webhook, format: generic, url: "http://127.0.0.1:9000/hook",
+     events: [approval_needed, approved, rejected, deploy_failed]}
+  - {channel: email, smtp: "127.0.0.1:2525", from: "beaver@example.com",
+     to_roles: [leader], events: [approval_needed]}
+  - {channel: webhook, format: feishu, url: "https://open.feishu.cn/hook/x"}
+)",
+                        "policy.yaml", test::source_dir());
+  REQUIRE_MESSAGE(p.has_value(), p.error().message);
+  REQUIRE(p->notify.size() == 3);
+  CHECK(p->notify[0].name == "webhook-1");
+  CHECK(p->notify[1].name == "email-2");
+  CHECK(p->notify[2].name == "webhook-3");
+  CHECK(p->notify[1].to_roles == std::vector<Role>{Role::leader});
+  CHECK(p->notify[1].events == std::vector<NotifyEvent>{NotifyEvent::approval_needed});
+  CHECK(p->notify[2].type == ChannelType::feishu);
+  CHECK(p->notify_base_url.empty());
 }
 
 TEST_CASE("a bad channel is refused at its place in the file") {
-  CHECK(policy_error("notifications:\n  channels:\n    - {name: a, type: teams, url: "
-                     "\"http://h/\"}\n")
-            .starts_with("policy.yaml:5:23: "));
-  CHECK(policy_error("notifications:\n  channels:\n    - {name: a, type: slack, url: "
-                     "\"ftp://h/\"}\n")
-            .starts_with("policy.yaml:5:35: "));
-  CHECK(policy_error("notifications:\n  channels:\n    - {name: a, type: slack, url: "
-                     "\"http://h:70000/\"}\n") ==
-        "policy.yaml:5:35: expected a port from 1 to 65535 in 'http://h:70000/'");
-  CHECK(
-      policy_error("notifications:\n  channels:\n    - {name: a, type: slack, url: \"http://h/\"}\n"
-                   "    - {name: a, type: slack, url: \"http://h/\"}\n") ==
-      "policy.yaml:6:14: a second channel named 'a'");
-  CHECK(policy_error("notifications:\n  channels:\n    - {name: m, type: email, url: "
-                     "\"http://h/\"}\n")
-            .starts_with("policy.yaml:5:"));
+  CHECK(policy_error("notify:\n  - {channel: teams, url: \"http://h/\"}\n")
+            .starts_with("policy.yaml:4:15: "));
+  CHECK(policy_error("notify:\n  - {channel: webhook, format: teams, url: \"http://h/\"}\n")
+            .starts_with("policy.yaml:4:32: "));
+  CHECK(policy_error("notify:\n  - {channel: webhook, url: \"ftp://h/\"}\n")
+            .starts_with("policy.yaml:4:29: "));
+  CHECK(policy_error("notify:\n  - {channel: webhook, url: \"http://h:70000/\"}\n") ==
+        "policy.yaml:4:29: expected a port from 1 to 65535 in 'http://h:70000/'");
+  CHECK(policy_error(
+            "notify:\n  - {channel: webhook, url: \"http://h/\", events: [approval_requested]}\n")
+            .starts_with("policy.yaml:4:51: "));
+  CHECK(policy_error("notify:\n  - {channel: webhook, name: a, url: \"http://h/\"}\n"
+                     "  - {channel: email, name: a, smtp: \"h:25\", from: b@h, to: [c@h]}\n") ==
+        "policy.yaml:5:28: a second notify channel named 'a'");
+  CHECK(policy_error("notify:\n  - {channel: email, smtp: \"h:99999\", from: b@h, to: [c@h]}\n") ==
+        "policy.yaml:4:28: expected an SMTP server \"host:port\" with a port from 1 to 65535, got "
+        "'h:99999'");
+  CHECK(policy_error("notify:\n  - {channel: email, smtp: \"h\", from: b@h, to: [c@h]}\n")
+            .starts_with("policy.yaml:4:28: "));
+  CHECK(policy_error("notify:\n  - {channel: email, smtp: \"h:25\", from: \"b c@h\", to: [c@h]}\n")
+            .starts_with("policy.yaml:4:42: "));
+  CHECK(policy_error("notify:\n  - {channel: email, smtp: \"h:25\", from: b@h, to_roles: [boss]}\n")
+            .starts_with("policy.yaml:4:58: "));
+  CHECK(policy_error("notify:\n  - {channel: email, smtp: \"h:25\", from: b@h}\n")
+            .starts_with("policy.yaml:4:"));
+  CHECK(policy_error("notify:\n  - {channel: email, url: \"http://h/\"}\n")
+            .starts_with("policy.yaml:4:"));
+  // The form that came before the design's is gone.
+  CHECK(policy_error("notifications:\n  channels: []\n").starts_with("policy.yaml:3:1: "));
 }
 
 }  // namespace beaver

@@ -74,8 +74,18 @@ TEST_CASE("the example policy loads with the values it documents") {
   CHECK((*test_env)->windows.empty());
   CHECK((*test_env)->chain_for(ReleaseType::normal).empty());
 
-  CHECK(p->notify_json.starts_with(R"([{"channel":"webhook","format":"generic",)"));
-  CHECK(p->notify_json.find(R"("to_roles":["leader"])") != std::string::npos);
+  REQUIRE(p->notify.size() == 2);
+  CHECK(p->notify[0].name == "webhook-1");
+  CHECK(p->notify[0].type == ChannelType::webhook);
+  CHECK(p->notify[0].url == "http://127.0.0.1:9000/hook");
+  CHECK(p->notify[0].events.size() == 4);
+  CHECK(p->notify[1].name == "email-2");
+  CHECK(p->notify[1].type == ChannelType::email);
+  REQUIRE(p->notify[1].smtp.has_value());
+  CHECK(p->notify[1].smtp->host == "127.0.0.1");
+  CHECK(p->notify[1].smtp->port == 2525);
+  CHECK(p->notify[1].to_roles == std::vector<Role>{Role::leader});
+  CHECK(p->notify[1].events == std::vector<NotifyEvent>{NotifyEvent::approval_needed});
 }
 
 TEST_CASE("a minimal policy gets the documented defaults") {
@@ -86,7 +96,8 @@ TEST_CASE("a minimal policy gets the documented defaults") {
   CHECK(p->night.from == 22 * 60);
   CHECK(p->review_deadline == std::chrono::hours(72));
   CHECK(p->emergency_categories.size() == 4);
-  CHECK(p->notify_json == "[]");
+  CHECK(p->notify.empty());
+  CHECK(p->notify_base_url.empty());
   const EnvironmentPolicy& env = *p->environment("prod").value();
   CHECK(env.normal[0].count == 1);
   CHECK_FALSE(env.normal[0].same_team);
