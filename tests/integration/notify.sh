@@ -188,6 +188,18 @@ ok notify list -o json --as ann
 expect_eq "$(jq -r '.[0] | [.status, .attempts, (.attempt_log | map(.ok) | join(","))] | join(" ")' \
   <<<"$OUT")" "sent 3 false,false,true" "every attempt recorded"
 
+# The server sends what a change through the API queued, from its own thread.
+source "$(dirname "$0")/server_lib.sh"
+start_server
+trap 'stop_server; stop_receivers; rm -rf "$WORK"' EXIT
+bob_token=$("$BEAVER_BIN" token create bob --as ann 2>/dev/null)
+http POST /api/releases "$bob_token" '{"service":"hello-service","env":"prod","version":"1.4.5"}'
+expect_status 201 "a submit through the API"
+wait_until "the server delivered its notification" has_lines "$LATER" 2
+expect_eq "$(jq -r '.body.release.version' "$LATER" | tail -1)" "1.4.5" "the server's delivery"
+stop_server
+trap 'stop_receivers; rm -rf "$WORK"' EXIT
+
 # Bad channels are refused with their place in the file.
 # bad NAME LINE: a policy whose notify list is LINE, which `policy check` refuses with PATTERN.
 bad() {
