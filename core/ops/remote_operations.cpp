@@ -2,6 +2,7 @@
 // returned as it came, and an error answer turned back into the error the server's ledger gave,
 // so the command exits as it would have here.
 
+#include <Poco/JSON/ParseHandler.h>
 #include <Poco/JSON/Parser.h>
 #include <Poco/JSON/Stringifier.h>
 #include <Poco/Net/Context.h>
@@ -120,6 +121,13 @@ class RemoteOperations final : public Operations {
   }
   Result<JsonArray> inbox() override { return array_of(call(HTTPRequest::HTTP_GET, "/api/inbox")); }
 
+  Result<JsonObject> report(const ReportRequest& r) override {
+    return object_of(call(HTTPRequest::HTTP_GET, report_path("/api/report", r, true)));
+  }
+  Result<JsonObject> report_charts(const ReportRequest& r) override {
+    return object_of(call(HTTPRequest::HTTP_GET, report_path("/api/report/charts", r, false)));
+  }
+
   Result<JsonArray> audit_log() override {
     return array_of(call(HTTPRequest::HTTP_GET, "/api/audit"));
   }
@@ -145,6 +153,14 @@ class RemoteOperations final : public Operations {
     std::string out;
     Poco::URI::encode(part, "/?#", out);
     return out;
+  }
+
+  static std::string report_path(const std::string& path, const ReportRequest& r, bool by) {
+    Poco::URI uri(path);
+    if (r.since) uri.addQueryParameter("since", *r.since);
+    if (r.until) uri.addQueryParameter("until", *r.until);
+    if (by && !r.by.empty()) uri.addQueryParameter("by", r.by);
+    return uri.getPathAndQuery();
   }
 
   static Poco::JSON::Object::Ptr user_body(const NewUser& user) {
@@ -201,7 +217,8 @@ class RemoteOperations final : public Operations {
       int status = static_cast<int>(response.getStatus());
       Poco::Dynamic::Var parsed;
       try {
-        parsed = Poco::JSON::Parser().parse(answer);
+        // Keys keep the server's order, so a command prints what it prints on a local ledger.
+        parsed = Poco::JSON::Parser(new Poco::JSON::ParseHandler(true)).parse(answer);
       } catch (const Poco::Exception&) {
         return fail(status >= 500 ? ErrorKind::unavailable : ErrorKind::bad_input,
                     "{} answered {} {} without JSON", where, status, response.getReason());
