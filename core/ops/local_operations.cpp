@@ -152,8 +152,8 @@ class LocalOperations final : public Operations {
     return o;
   }
 
-  Result<JsonArray> audit_log() override {
-    return json_list(ledger_.audit_log(actor_), audit_entry_json);
+  Result<JsonArray> audit_log(const std::optional<std::string>& subject) override {
+    return json_list(ledger_.audit_log(actor_, subject), audit_entry_json);
   }
   Result<JsonObject> audit_verify() override {
     BEAVER_TRY(whoami());

@@ -69,7 +69,8 @@ class Operations {
   // The HTML report's charts for the period as SVG texts: {weeks, ratio, reasons, heat}.
   virtual Result<JsonObject> report_charts(const ReportRequest& request) = 0;
 
-  virtual Result<JsonArray> audit_log() = 0;
+  // The whole audit log, or the entries about `subject` ("release/42") only.
+  virtual Result<JsonArray> audit_log(const std::optional<std::string>& subject) = 0;
   // {entries, head: {seq, hash}, whole, first_bad, problem}.
   virtual Result<JsonObject> audit_verify() = 0;
 

@@ -128,8 +128,10 @@ class RemoteOperations final : public Operations {
     return object_of(call(HTTPRequest::HTTP_GET, report_path("/api/report/charts", r, false)));
   }
 
-  Result<JsonArray> audit_log() override {
-    return array_of(call(HTTPRequest::HTTP_GET, "/api/audit"));
+  Result<JsonArray> audit_log(const std::optional<std::string>& subject) override {
+    Poco::URI uri("/api/audit");
+    if (subject) uri.addQueryParameter("subject", *subject);
+    return array_of(call(HTTPRequest::HTTP_GET, uri.getPathAndQuery()));
   }
   Result<JsonObject> audit_verify() override {
     return object_of(call(HTTPRequest::HTTP_GET, "/api/audit/verify"));

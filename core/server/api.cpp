@@ -213,7 +213,11 @@ std::vector<std::pair<std::string, Handler>> api_routes() {
     if (!request) return std::unexpected(request.error());
     return answer(c.ops.report_charts(*request));
   });
-  r.emplace_back("GET /api/audit", [](Call& c) { return answer(c.ops.audit_log()); });
+  r.emplace_back("GET /api/audit", [](Call& c) -> Result<Answer> {
+    for (const auto& [key, value] : c.request.query)
+      if (key != "subject") return fail(ErrorKind::bad_input, "unknown parameter '{}'", key);
+    return answer(c.ops.audit_log(query_param(c.request, "subject")));
+  });
   r.emplace_back("GET /api/audit/verify", [](Call& c) { return answer(c.ops.audit_verify()); });
   r.emplace_back("GET /api/tokens", [](Call& c) { return answer(c.ops.list_tokens()); });
   r.emplace_back("POST /api/tokens", [](Call& c) -> Result<Answer> {

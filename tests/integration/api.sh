@@ -211,6 +211,15 @@ expect_match "$(jq -r .reasons <<<"$BODY")" 'hotfix' "the reasons chart names th
 http GET "/api/report/charts?by=env" "${TOKEN[dev]}"
 expect_status 400 "the charts take no grouping"
 
+# --- the audit entries of one release
+http GET "/api/audit?subject=release/$eid" "${TOKEN[dev]}"
+expect_status 200 "the audit entries of one release"
+expect_eq "$(jq -r '[.[].action] | join(" ")' <<<"$BODY")" \
+  "release.submit release.approve release.review" "the emergency's entries, oldest first"
+expect_eq "$(jq -r '[.[].subject] | unique | join(" ")' <<<"$BODY")" "release/$eid" "only its entries"
+http GET "/api/audit?colour=red" "${TOKEN[dev]}"
+expect_status 400 "the audit log with an unknown parameter"
+
 # --- web pages
 http GET /
 expect_status 200 "the web page"
