@@ -37,7 +37,7 @@ void register_audit_commands(CLI::App& app, Context& ctx) {
   on_run(log, ctx, [&ctx]() -> Result<void> {
     auto ops = ctx.ops(Access::read);
     if (!ops) return std::unexpected(ops.error());
-    auto entries = (*ops)->audit_log();
+    auto entries = (*ops)->audit_log(std::nullopt);
     if (!entries) return std::unexpected(entries.error());
     Table t{{"SEQ", "AT", "ACTOR", "ACTION", "SUBJECT", "PAYLOAD"}, {}};
     for (size_t i = 0; i < (*entries)->size(); ++i) {

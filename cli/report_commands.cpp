@@ -4,7 +4,7 @@
 #include "paths/paths.hpp"
 #include "report/report_figures.hpp"
 #include "report/report_html.hpp"
-#include "report/report_json.hpp"
+#include "report/report_period.hpp"
 #include "report/report_rows.hpp"
 
 namespace beaver::cli {
@@ -43,28 +43,31 @@ void register_report_commands(CLI::App& app, Context& ctx) {
   on_run(report, ctx, [&ctx, a]() -> Result<void> {
     auto by = report_by_from_string(a->by);
     if (!by) return std::unexpected(by.error());
+    auto optional = [](const std::string& s) {
+      return s.empty() ? std::nullopt : std::optional<std::string>(s);
+    };
+    if (ctx.out.format() == Format::json) {
+      auto ops = ctx.ops(Access::read, true);
+      if (!ops) return std::unexpected(ops.error());
+      auto json = (*ops)->report({optional(a->since), optional(a->until), a->by});
+      if (!json) return std::unexpected(json.error());
+      ctx.out.rows({}, *json);
+      return {};
+    }
+    if (ctx.remote())
+      return fail(ErrorKind::bad_input,
+                  "on a server, beaver report prints only -o json (the table, csv and html "
+                  "forms need the ledger on this machine)");
     auto session = ctx.session(Access::read, true);
     if (!session) return std::unexpected(session.error());
     auto& [actor, ledger] = *session;
-    const Policy& policy = **ctx.policy();
-    auto now = (*ctx.clock())->now();
-    Timestamp until = now, since = now - std::chrono::days(30);
-    if (!a->until.empty()) {
-      auto t = parse_day_or_time(a->until, policy.zone, true);
-      if (!t) return fail(ErrorKind::bad_input, "--until: {}", t.error().message);
-      until = *t;
-    }
-    if (!a->since.empty()) {
-      auto t = parse_day_or_time(a->since, policy.zone, false);
-      if (!t) return fail(ErrorKind::bad_input, "--since: {}", t.error().message);
-      since = *t;
-    }
+    auto period = report_period(optional(a->since), optional(a->until), (*ctx.policy())->zone,
+                                (*ctx.clock())->now());
+    if (!period) return std::unexpected(period.error());
+    auto [since, until] = *period;
     auto r = ledger.report(actor, since, until, *by);
     if (!r) return std::unexpected(r.error());
     switch (ctx.out.format()) {
-      case Format::json:
-        ctx.out.rows({}, report_json(*r));
-        return {};
       case Format::csv:
         ctx.out.rows(to_table(report_csv_table(*r)), {});
         return {};

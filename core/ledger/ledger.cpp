@@ -615,12 +615,13 @@ Result<ReportCharts> Ledger::report_charts(const std::string& actor, Timestamp s
   return out;
 }
 
-Result<std::vector<AuditEntry>> Ledger::audit_log(const std::string& actor) {
+Result<std::vector<AuditEntry>> Ledger::audit_log(const std::string& actor,
+                                                  const std::optional<std::string>& subject) {
   std::vector<AuditEntry> entries;
   BEAVER_TRY(store_.read([&](StoreTransaction& tx) -> Result<void> {
     BEAVER_TRY(acting_user(tx, actor));
     tx.scan_audit(1, [&](const AuditEntry& e) {
-      entries.push_back(e);
+      if (!subject || e.subject == *subject) entries.push_back(e);
       return true;
     });
     return {};

@@ -171,8 +171,10 @@ class Ledger {
   // The user a token stands for: unauthenticated when it is unknown, revoked or malformed.
   Result<User> authenticate(std::string_view token);
 
-  // The whole audit log, oldest first.
-  Result<std::vector<AuditEntry>> audit_log(const std::string& actor);
+  // The audit log, oldest first: the whole of it, or the entries about `subject` only
+  // (e.g. "release/42").
+  Result<std::vector<AuditEntry>> audit_log(const std::string& actor,
+                                            const std::optional<std::string>& subject);
 
   Result<ReleaseView> show(const std::string& actor, int64_t id);
   Result<std::vector<Release>> list(const std::string& actor, const ReleaseQuery& query);

@@ -4,6 +4,9 @@
 
 #include "ops/operations.hpp"
 #include "ops/ops_json.hpp"
+#include "report/report_html.hpp"
+#include "report/report_json.hpp"
+#include "report/report_period.hpp"
 
 namespace beaver {
 namespace {
@@ -58,7 +61,11 @@ Result<ReleaseQuery> release_query(const ReleaseListRequest& r, const Policy& po
 class LocalOperations final : public Operations {
  public:
   LocalOperations(Store& store, const Clock& clock, const Policy* policy, std::string actor)
-      : store_(store), policy_(policy), ledger_(store, clock, policy), actor_(std::move(actor)) {}
+      : store_(store),
+        clock_(clock),
+        policy_(policy),
+        ledger_(store, clock, policy),
+        actor_(std::move(actor)) {}
 
   Result<JsonObject> whoami() override {
     auto users = ledger_.list_users(actor_);
@@ -122,8 +129,31 @@ class LocalOperations final : public Operations {
   }
   Result<JsonArray> inbox() override { return json_list(ledger_.inbox(actor_), release_view_json); }
 
-  Result<JsonArray> audit_log() override {
-    return json_list(ledger_.audit_log(actor_), audit_entry_json);
+  Result<JsonObject> report(const ReportRequest& request) override {
+    auto by = report_by_from_string(request.by);
+    if (!by) return std::unexpected(by.error());
+    auto p = period(request);
+    if (!p) return std::unexpected(p.error());
+    return json_one(ledger_.report(actor_, p->since, p->until, *by), report_json);
+  }
+  Result<JsonObject> report_charts(const ReportRequest& request) override {
+    auto p = period(request);
+    if (!p) return std::unexpected(p.error());
+    auto whole = ledger_.report(actor_, p->since, p->until, ReportBy::none);
+    if (!whole) return std::unexpected(whole.error());
+    auto charts = ledger_.report_charts(actor_, p->since, p->until);
+    if (!charts) return std::unexpected(charts.error());
+    auto svgs = report_chart_svgs(*whole, *charts);
+    JsonObject o = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
+    o->set("weeks", svgs.weeks);
+    o->set("ratio", svgs.ratio);
+    o->set("reasons", svgs.reasons);
+    o->set("heat", svgs.heat);
+    return o;
+  }
+
+  Result<JsonArray> audit_log(const std::optional<std::string>& subject) override {
+    return json_list(ledger_.audit_log(actor_, subject), audit_entry_json);
   }
   Result<JsonObject> audit_verify() override {
     BEAVER_TRY(whoami());
@@ -146,7 +176,13 @@ class LocalOperations final : public Operations {
   }
 
  private:
+  Result<ReportPeriod> period(const ReportRequest& r) {
+    if (policy_ == nullptr) return fail(ErrorKind::internal, "a report needs the policy");
+    return report_period(r.since, r.until, policy_->zone, clock_.now());
+  }
+
   Store& store_;
+  const Clock& clock_;
   const Policy* policy_;
   Ledger ledger_;
   std::string actor_;

@@ -34,6 +34,13 @@ struct ReleaseListRequest {
   int64_t limit = 1000;
 };
 
+// A report as a person asks for it: the days as typed (read in the policy's zone by the side that
+// holds the policy; the last 30 days by default) and the group's name ("" for none).
+struct ReportRequest {
+  std::optional<std::string> since, until;
+  std::string by;
+};
+
 class Operations {
  public:
   virtual ~Operations() = default;
@@ -57,7 +64,13 @@ class Operations {
   virtual Result<JsonArray> list(const ReleaseListRequest& request) = 0;
   virtual Result<JsonArray> inbox() = 0;
 
-  virtual Result<JsonArray> audit_log() = 0;
+  // The report as `beaver report -o json` prints it (schemas/report.schema.json).
+  virtual Result<JsonObject> report(const ReportRequest& request) = 0;
+  // The HTML report's charts for the period as SVG texts: {weeks, ratio, reasons, heat}.
+  virtual Result<JsonObject> report_charts(const ReportRequest& request) = 0;
+
+  // The whole audit log, or the entries about `subject` ("release/42") only.
+  virtual Result<JsonArray> audit_log(const std::optional<std::string>& subject) = 0;
   // {entries, head: {seq, hash}, whole, first_bad, problem}.
   virtual Result<JsonObject> audit_verify() = 0;
 

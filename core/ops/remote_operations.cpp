@@ -121,8 +121,17 @@ class RemoteOperations final : public Operations {
   }
   Result<JsonArray> inbox() override { return array_of(call(HTTPRequest::HTTP_GET, "/api/inbox")); }
 
-  Result<JsonArray> audit_log() override {
-    return array_of(call(HTTPRequest::HTTP_GET, "/api/audit"));
+  Result<JsonObject> report(const ReportRequest& r) override {
+    return object_of(call(HTTPRequest::HTTP_GET, report_path("/api/report", r, true)));
+  }
+  Result<JsonObject> report_charts(const ReportRequest& r) override {
+    return object_of(call(HTTPRequest::HTTP_GET, report_path("/api/report/charts", r, false)));
+  }
+
+  Result<JsonArray> audit_log(const std::optional<std::string>& subject) override {
+    Poco::URI uri("/api/audit");
+    if (subject) uri.addQueryParameter("subject", *subject);
+    return array_of(call(HTTPRequest::HTTP_GET, uri.getPathAndQuery()));
   }
   Result<JsonObject> audit_verify() override {
     return object_of(call(HTTPRequest::HTTP_GET, "/api/audit/verify"));
@@ -146,6 +155,14 @@ class RemoteOperations final : public Operations {
     std::string out;
     Poco::URI::encode(part, "/?#", out);
     return out;
+  }
+
+  static std::string report_path(const std::string& path, const ReportRequest& r, bool by) {
+    Poco::URI uri(path);
+    if (r.since) uri.addQueryParameter("since", *r.since);
+    if (r.until) uri.addQueryParameter("until", *r.until);
+    if (by && !r.by.empty()) uri.addQueryParameter("by", r.by);
+    return uri.getPathAndQuery();
   }
 
   static Poco::JSON::Object::Ptr user_body(const NewUser& user) {

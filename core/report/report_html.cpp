@@ -102,6 +102,14 @@ std::string dora_block(const DeployFigures& f) {
 
 }  // namespace
 
+ReportChartSvgs report_chart_svgs(const Report& r, const ReportCharts& c) {
+  ReportChartSvgs out;
+  out.weeks = weekly_charts(c, out.ratio);
+  out.reasons = reasons_chart(r);
+  out.heat = heat_chart(c);
+  return out;
+}
+
 std::string render_report_html(std::string_view page, const Report& r, const ReportCharts& c) {
   std::map<std::string, std::string, std::less<>> places;
   places["title"] = html_escape("beaver release report");
@@ -119,11 +127,11 @@ std::string render_report_html(std::string_view page, const Report& r, const Rep
   places["dora"] = dora_block(r.deploys);
   if (r.by != ReportBy::none)
     places["groups"] = fmt::format("<h2>By {}</h2>\n{}", html_escape(to_string(r.by)), tables(r));
-  std::string ratio;
-  places["chart_weeks"] = weekly_charts(c, ratio);
-  places["chart_ratio"] = ratio;
-  places["chart_reasons"] = reasons_chart(r);
-  places["chart_heat"] = heat_chart(c);
+  auto charts = report_chart_svgs(r, c);
+  places["chart_weeks"] = std::move(charts.weeks);
+  places["chart_ratio"] = std::move(charts.ratio);
+  places["chart_reasons"] = std::move(charts.reasons);
+  places["chart_heat"] = std::move(charts.heat);
   places["figures"] = html_escape(report_figures_help());
 
   // One pass over the template: text put in a place is never searched for places again.

@@ -13,6 +13,16 @@
 
 namespace beaver {
 
+// The page's four charts as SVG texts, drawn from the report (its emergencies by category) and
+// the charts' data. The server's dashboard shows these same texts.
+struct ReportChartSvgs {
+  std::string weeks;    // releases per week, stacked by type
+  std::string ratio;    // the emergency ratio per week
+  std::string reasons;  // emergencies by category
+  std::string heat;     // releases by weekday and hour
+};
+ReportChartSvgs report_chart_svgs(const Report& report, const ReportCharts& charts);
+
 // Fills `page_template`'s {{name}} places: title, period, empty, totals, groups, chart_weeks,
 // chart_ratio, chart_reasons, chart_heat, figures. Unknown places are left empty.
 std::string render_report_html(std::string_view page_template, const Report& report,

@@ -108,6 +108,18 @@ Result<Answer> list_releases(Call& c) {
   return answer(c.ops.list(r));
 }
 
+// The report's parameters: since, until and (when `by` is taken) by; no other.
+Result<ReportRequest> report_request(const HttpRequest& request, bool by) {
+  for (const auto& [key, value] : request.query)
+    if (key != "since" && key != "until" && (key != "by" || !by))
+      return fail(ErrorKind::bad_input, "unknown parameter '{}'", key);
+  ReportRequest r;
+  r.since = query_param(request, "since");
+  r.until = query_param(request, "until");
+  r.by = query_param(request, "by").value_or("");
+  return r;
+}
+
 Result<Answer> submit(Call& c) {
   auto body = JsonBody::parse(c.request.body);
   if (!body) return std::unexpected(body.error());
@@ -222,7 +234,21 @@ std::vector<std::pair<std::string, Handler>> api_routes() {
   r.emplace_back("POST /api/releases/{id}/deploy", deploy);
   r.emplace_back("POST /api/releases/{id}/{action}", act);
   r.emplace_back("GET /api/inbox", [](Call& c) { return answer(c.ops.inbox()); });
-  r.emplace_back("GET /api/audit", [](Call& c) { return answer(c.ops.audit_log()); });
+  r.emplace_back("GET /api/report", [](Call& c) -> Result<Answer> {
+    auto request = report_request(c.request, true);
+    if (!request) return std::unexpected(request.error());
+    return answer(c.ops.report(*request));
+  });
+  r.emplace_back("GET /api/report/charts", [](Call& c) -> Result<Answer> {
+    auto request = report_request(c.request, false);
+    if (!request) return std::unexpected(request.error());
+    return answer(c.ops.report_charts(*request));
+  });
+  r.emplace_back("GET /api/audit", [](Call& c) -> Result<Answer> {
+    for (const auto& [key, value] : c.request.query)
+      if (key != "subject") return fail(ErrorKind::bad_input, "unknown parameter '{}'", key);
+    return answer(c.ops.audit_log(query_param(c.request, "subject")));
+  });
   r.emplace_back("GET /api/audit/verify", [](Call& c) { return answer(c.ops.audit_verify()); });
   r.emplace_back("GET /api/tokens", [](Call& c) { return answer(c.ops.list_tokens()); });
   r.emplace_back("POST /api/tokens", [](Call& c) -> Result<Answer> {

@@ -199,6 +199,44 @@ expect_match "$BODY" 'beaver_http_requests_total\{route="POST /api/releases",sta
 expect_match "$BODY" 'beaver_http_request_seconds_count\{route="POST /api/releases/\{id\}/\{action\}"\}' \
   "latency by route pattern"
 
+# --- the report: what `beaver report -o json` prints, here and through a server, and its charts
+span="since=2000-01-01&until=2100-01-01"
+http GET "/api/report?$span&by=env" "${TOKEN[dev]}"
+expect_status 200 "the report"
+expect_eq "$(jq -r .by <<<"$BODY")" env "the report grouped as asked"
+expect_eq "$(jq -r .totals.emergency <<<"$BODY")" 1 "the report counts the emergency"
+ok report --since 2000-01-01 --until 2100-01-01 --by env -o json --as dev
+here=$OUT
+BEAVER_ENV="BEAVER_SERVER=$URL BEAVER_TOKEN=${TOKEN[dev]}" \
+  ok report --since 2000-01-01 --until 2100-01-01 --by env -o json
+expect_eq "$OUT" "$here" "beaver report -o json through the server prints what it prints here"
+BEAVER_ENV="BEAVER_SERVER=$URL BEAVER_TOKEN=${TOKEN[dev]}" \
+  refused 2 "on a server, beaver report prints only -o json" report --by env
+http GET "/api/report?since=yesterday" "${TOKEN[dev]}"
+expect_status 400 "a report with a bad day"
+expect_match "$BODY" "since: 'yesterday'" "names the bad parameter"
+http GET "/api/report?colour=red" "${TOKEN[dev]}"
+expect_status 400 "a report with an unknown parameter"
+http GET "/api/report" 
+expect_status 401 "the report needs a token"
+http GET "/api/report/charts?$span" "${TOKEN[dev]}"
+expect_status 200 "the report's charts"
+for chart in weeks ratio reasons heat; do
+  expect_match "$(jq -r ".$chart" <<<"$BODY")" '^<svg class="chart"' "the $chart chart is SVG"
+done
+expect_match "$(jq -r .reasons <<<"$BODY")" 'hotfix' "the reasons chart names the emergency's category"
+http GET "/api/report/charts?by=env" "${TOKEN[dev]}"
+expect_status 400 "the charts take no grouping"
+
+# --- the audit entries of one release
+http GET "/api/audit?subject=release/$eid" "${TOKEN[dev]}"
+expect_status 200 "the audit entries of one release"
+expect_eq "$(jq -r '[.[].action] | join(" ")' <<<"$BODY")" \
+  "release.submit release.approve release.review" "the emergency's entries, oldest first"
+expect_eq "$(jq -r '[.[].subject] | unique | join(" ")' <<<"$BODY")" "release/$eid" "only its entries"
+http GET "/api/audit?colour=red" "${TOKEN[dev]}"
+expect_status 400 "the audit log with an unknown parameter"
+
 # --- web pages
 http GET /
 expect_status 200 "the web page"

@@ -101,9 +101,9 @@ ok report --since 2027-01-01 --until 2027-01-31 -o html --as ann
 expect_match "$OUT" "the report is empty" "empty html"
 
 # Bad input: one line, exit 2.
-refused 2 "--since: '2026-13-01' is not a date" report --since 2026-13-01 --as ann
-refused 2 "--since: 'yesterday' is not a time in ISO 8601" report --since yesterday --as ann
-refused 2 "--until: '2026/11/30' is not a date \(YYYY-MM-DD\) or an ISO 8601 time" report --until 2026/11/30 --as ann
+refused 2 "since: '2026-13-01' is not a date" report --since 2026-13-01 --as ann
+refused 2 "since: 'yesterday' is not a time in ISO 8601" report --since yesterday --as ann
+refused 2 "until: '2026/11/30' is not a date \(YYYY-MM-DD\) or an ISO 8601 time" report --until 2026/11/30 --as ann
 refused 2 "--until \(2026-11-09T16:00:00Z\) is not after --since \(2026-11-19T16:00:00Z\)" report --since 2026-11-20 --until 2026-11-09 --as ann
 refused 2 "cannot group a report by 'weekday_hour'" report --by weekday_hour --as ann
 refused 2 "--output: pdf not in \{table,json,csv,html\}" report -o pdf --as ann

@@ -47,7 +47,7 @@ TEST_CASE("an expired approval must be given again, and the expiry is audited") 
   CHECK(v->release.state == ReleaseState::approved);
   CHECK_FALSE(v->approval_expired);
   CHECK(v->release.approved_at == w.now);
-  auto log = l.audit_log("ann");
+  auto log = l.audit_log("ann", std::nullopt);
   REQUIRE(log.has_value());
   std::vector<std::string> tail;
   for (size_t i = log->size() - 3; i < log->size(); ++i) tail.push_back((*log)[i].action);
@@ -55,15 +55,27 @@ TEST_CASE("an expired approval must be given again, and the expiry is audited") 
         std::vector<std::string>{"release.approve", "release.approval_expired", "release.approve"});
 }
 
+TEST_CASE("the audit log of one subject holds that subject's entries only") {
+  World w;
+  auto first = w.submit(true);
+  auto second = w.submit(true);
+  auto log = w.ledger().audit_log("ann", fmt::format("release/{}", second));
+  REQUIRE(log.has_value());
+  REQUIRE(log->size() == 1);
+  CHECK(log->front().action == "release.submit");
+  CHECK(log->front().subject == fmt::format("release/{}", second));
+  CHECK(w.ledger().audit_log("ann", fmt::format("release/{}", first))->size() == 1);
+}
+
 TEST_CASE("a refused approval changes nothing, not even the audit log") {
   World w;
   auto id = w.submit(true);
   auto l = w.ledger();
-  auto before = l.audit_log("ann")->size();
+  auto before = l.audit_log("ann", std::nullopt)->size();
   CHECK_FALSE(l.approve("bob", id, std::nullopt).has_value());
   CHECK_FALSE(l.approve("leo", id, std::nullopt).has_value());
   CHECK_FALSE(l.approve("nobody", id, std::nullopt).has_value());
-  CHECK(l.audit_log("ann")->size() == before);
+  CHECK(l.audit_log("ann", std::nullopt)->size() == before);
   CHECK(l.show("ann", id)->approvals.empty());
 }
 
@@ -72,7 +84,7 @@ TEST_CASE("the policy in force is recorded once per distinct content") {
   w.submit(true);
   w.submit(true);
   auto count_policy_entries = [&] {
-    auto log = w.ledger().audit_log("ann");
+    auto log = w.ledger().audit_log("ann", std::nullopt);
     return std::count_if(log->begin(), log->end(),
                          [](const AuditEntry& e) { return e.action == "policy.changed"; });
   };

@@ -62,3 +62,11 @@ TEST_CASE("the page draws four charts, filling weeks without releases") {
     CHECK_MESSAGE(page->find(outside) == std::string::npos, outside);
   CHECK_FALSE(report_html(test::source_dir() / "templates/none.html", r, c).has_value());
 }
+
+TEST_CASE("the dashboard's charts are the HTML page's charts") {
+  auto charts = report_chart_svgs(sample(), {});
+  auto page = render_report_html("{{chart_weeks}}|{{chart_ratio}}|{{chart_reasons}}|{{chart_heat}}",
+                                 sample(), {});
+  CHECK(page == charts.weeks + "|" + charts.ratio + "|" + charts.reasons + "|" + charts.heat);
+  CHECK(charts.reasons.find("&quot;hot&quot; &amp; &lt;fix&gt;") != std::string::npos);
+}

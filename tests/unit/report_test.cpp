@@ -1,12 +1,14 @@
 #include "report/report.hpp"
 
 #include <Poco/JSON/Stringifier.h>
+#include <date/tz.h>
 #include <doctest/doctest.h>
 
 #include <sstream>
 
 #include "ledger_world.hpp"
 #include "report/report_json.hpp"
+#include "report/report_period.hpp"
 #include "report/report_rows.hpp"
 #include "schema/schema.hpp"
 #include "schema/yaml_document.hpp"
@@ -430,4 +432,21 @@ TEST_CASE("categories and environments the policy no longer has still count") {
     CHECK(r.emergency_by_category ==
           std::map<std::string, int64_t>{{"data-fix", 1}, {"hotfix", 3}, {"security", 1}});
   }
+}
+
+TEST_CASE("a report covers the last 30 days unless since or until say otherwise") {
+  const auto* shanghai = date::locate_zone("Asia/Shanghai");
+  auto now = *parse_iso8601("2026-12-01T12:00:00Z");
+  auto whole = report_period(std::nullopt, std::nullopt, shanghai, now);
+  REQUIRE(whole.has_value());
+  CHECK(format_utc(whole->since) == "2026-11-01T12:00:00Z");
+  CHECK(format_utc(whole->until) == "2026-12-01T12:00:00Z");
+  auto days = report_period("2026-11-20", "2026-11-21", shanghai, now);
+  REQUIRE(days.has_value());
+  CHECK(format_utc(days->since) == "2026-11-19T16:00:00Z");
+  CHECK(format_utc(days->until) == "2026-11-21T16:00:00Z");  // the until day is included
+  auto bad = report_period("yesterday", std::nullopt, shanghai, now);
+  REQUIRE_FALSE(bad.has_value());
+  CHECK(bad.error().kind == ErrorKind::bad_input);
+  CHECK(bad.error().message.starts_with("since: 'yesterday'"));
 }

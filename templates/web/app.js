@@ -1,0 +1,472 @@
+// beaver's web pages: sign in with a token, the approvals inbox, the release list and pages, and
+// the dashboard. Plain ES2020, no framework and no build step. Every text from the ledger goes
+// through textContent; only the server's own SVG charts are parsed as markup.
+'use strict';
+
+const TOKEN_KEY = 'beaver.token';
+const state = { user: null };
+
+// --- small DOM helpers
+
+// el('p', {class: 'x'}, 'text', child): an element; strings become text nodes.
+function el(tag, attrs = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [key, value] of Object.entries(attrs)) {
+    if (value === undefined || value === null || value === false) continue;
+    if (key === 'text') node.textContent = value;
+    else if (key.startsWith('on')) node.addEventListener(key.slice(2), value);
+    else node.setAttribute(key, value === true ? '' : String(value));
+  }
+  for (const child of children.flat()) {
+    if (child === undefined || child === null || child === false) continue;
+    node.append(child instanceof Node ? child : document.createTextNode(String(child)));
+  }
+  return node;
+}
+
+function show(...nodes) {
+  const app = document.getElementById('app');
+  app.replaceChildren(...nodes);
+}
+
+function say(text, kind = 'info') {
+  const box = document.getElementById('message');
+  box.textContent = text;
+  box.className = 'message ' + kind;
+  box.hidden = !text;
+}
+
+function sayError(err) {
+  say(err.message || String(err), 'error');
+}
+
+function when(iso) {
+  if (!iso) return '';
+  const d = new Date(iso);
+  return Number.isNaN(d.getTime()) ? iso : d.toLocaleString();
+}
+
+function link(href, text) {
+  return el('a', { href, 'data-nav': true }, text);
+}
+
+// --- the API
+
+async function api(method, path, body) {
+  const headers = { Accept: 'application/json' };
+  const token = sessionStorage.getItem(TOKEN_KEY);
+  if (token) headers.Authorization = 'Bearer ' + token;
+  const init = { method, headers };
+  if (body !== undefined) {
+    headers['Content-Type'] = 'application/json';
+    init.body = JSON.stringify(body);
+  }
+  let res;
+  try {
+    res = await fetch(path, init);
+  } catch (e) {
+    throw new Error('The beaver server cannot be reached: ' + e.message);
+  }
+  let data = null;
+  try {
+    data = await res.json();
+  } catch (e) {
+    data = null;
+  }
+  if (!res.ok) {
+    const err = new Error((data && data.error && data.error.message) ||
+                          `The server answered ${res.status} ${res.statusText}`);
+    err.status = res.status;
+    err.kind = data && data.error ? data.error.kind : undefined;
+    throw err;
+  }
+  return data;
+}
+
+// --- routing
+
+function navigate(path) {
+  history.pushState(null, '', path);
+  route();
+}
+
+function isLeader() {
+  return state.user && state.user.roles.includes('leader');
+}
+
+function signOut(message) {
+  sessionStorage.removeItem(TOKEN_KEY);
+  state.user = null;
+  history.replaceState(null, '', '/signin');
+  route().then(() => { if (message) say(message, 'error'); });
+}
+
+async function route() {
+  say('');
+  const path = location.pathname.replace(/\/+$/, '') || '/';
+  const nav = document.getElementById('nav');
+  if (!sessionStorage.getItem(TOKEN_KEY)) {
+    nav.hidden = true;
+    if (path !== '/signin') history.replaceState(null, '', '/signin');
+    renderSignin();
+    return;
+  }
+  try {
+    if (!state.user) state.user = await api('GET', '/api/whoami');
+  } catch (err) {
+    if (err.status === 401) return signOut('Your token is no longer accepted: ' + err.message);
+    show();
+    return sayError(err);
+  }
+  nav.hidden = false;
+  document.getElementById('who').textContent =
+      `${state.user.name} (${state.user.roles.join(', ')})`;
+  for (const a of nav.querySelectorAll('a[data-nav]'))
+    a.classList.toggle('current', path.startsWith(a.getAttribute('href')));
+  if (path === '/' || path === '/signin') {
+    history.replaceState(null, '', isLeader() ? '/inbox' : '/releases');
+    return route();
+  }
+  let m;
+  try {
+    if (path === '/inbox') await renderInbox();
+    else if (path === '/releases') await renderReleases();
+    else if ((m = path.match(/^\/releases\/(\d+)$/))) await renderRelease(m[1]);
+    else if (path === '/dashboard') await renderDashboard();
+    else show(el('h1', { text: 'No such page' }), el('p', {}, link('/inbox', 'Go to the inbox')));
+  } catch (err) {
+    if (err.status === 401) return signOut('Your token is no longer accepted: ' + err.message);
+    sayError(err);
+  }
+  document.getElementById('app').focus({ preventScroll: true });
+}
+
+// --- sign in
+
+function renderSignin() {
+  const input = el('input', {
+    id: 'token', name: 'token', type: 'password', autocomplete: 'off', required: true,
+    spellcheck: 'false', placeholder: 'bvr_…',
+  });
+  const form = el('form', { class: 'signin card', onsubmit: async (ev) => {
+    ev.preventDefault();
+    const token = input.value.trim();
+    if (!token) return say('Paste your token first.', 'error');
+    sessionStorage.setItem(TOKEN_KEY, token);
+    try {
+      state.user = await api('GET', '/api/whoami');
+    } catch (err) {
+      sessionStorage.removeItem(TOKEN_KEY);
+      state.user = null;
+      return say('Sign-in failed: ' + err.message, 'error');
+    }
+    navigate('/');
+  } },
+  el('label', { for: 'token', text: 'API token' }), input,
+  el('p', { class: 'hint', text: 'An admin makes one with: beaver token create YOUR-NAME' }),
+  el('button', { type: 'submit', class: 'primary', text: 'Sign in' }));
+  show(el('h1', { text: 'Sign in' }), form);
+  input.focus();
+}
+
+// --- actions on a release
+
+// Approve and Reject buttons; Reject asks for a comment first. `done(view)` runs after success.
+function actionButtons(release, done) {
+  const box = el('div', { class: 'actions' });
+  const label = `${release.service} ${release.version} to ${release.env}`;
+  const approve = el('button', {
+    type: 'button', class: 'primary approve', 'aria-label': `Approve release ${release.id}: ${label}`,
+    text: 'Approve',
+    onclick: async () => {
+      approve.disabled = reject.disabled = true;
+      try {
+        const view = await api('POST', `/api/releases/${release.id}/approve`, {});
+        say(`Release #${view.id} (${label}): your approval is recorded; it is now ${view.status}.`,
+            'ok');
+        await done(view);
+      } catch (err) {
+        approve.disabled = reject.disabled = false;
+        sayError(err);
+      }
+    },
+  });
+  const reject = el('button', {
+    type: 'button', class: 'danger reject', 'aria-label': `Reject release ${release.id}: ${label}`,
+    text: 'Reject', 'aria-expanded': 'false',
+    onclick: () => {
+      form.hidden = !form.hidden;
+      reject.setAttribute('aria-expanded', String(!form.hidden));
+      if (!form.hidden) comment.focus();
+    },
+  });
+  const commentId = `reject-comment-${release.id}`;
+  const comment = el('textarea', { id: commentId, rows: 2, required: true });
+  const form = el('form', { class: 'reject-form', hidden: true, onsubmit: async (ev) => {
+    ev.preventDefault();
+    if (!comment.value.trim()) return say('Say why you reject it.', 'error');
+    try {
+      const view = await api('POST', `/api/releases/${release.id}/reject`,
+                             { comment: comment.value.trim() });
+      say(`Release #${view.id} (${label}) is now ${view.status}.`, 'ok');
+      await done(view);
+    } catch (err) {
+      sayError(err);
+    }
+  } },
+  el('label', { for: commentId, text: 'Why reject it? (required)' }), comment,
+  el('button', { type: 'submit', class: 'danger', text: 'Confirm reject' }));
+  box.append(el('div', { class: 'buttons' }, approve, reject), form);
+  return box;
+}
+
+function badges(r) {
+  return el('span', { class: 'badges' },
+            el('span', { class: `badge type-${r.type}`, text: r.type }),
+            el('span', { class: `badge status-${r.status}`, text: r.status }));
+}
+
+function field(name, value) {
+  if (value === undefined || value === null || value === '') return null;
+  return [el('dt', { text: name }), el('dd', {}, value)];
+}
+
+// --- the inbox
+
+async function renderInbox() {
+  const list = await api('GET', '/api/inbox');
+  const head = el('h1', { text: 'Approvals inbox' });
+  if (list.length === 0) {
+    show(head, el('p', { class: 'empty', text: 'Nothing waits for your approval.' }));
+    return;
+  }
+  const cards = list.map((r) => el('article', {
+    class: 'card release' + (r.type === 'emergency' ? ' emergency' : ''),
+    'data-release': r.id,
+  },
+  el('h2', {}, link(`/releases/${r.id}`, `#${r.id} ${r.service} ${r.version}`), ' ',
+     el('span', { class: 'env', text: `to ${r.env}` })),
+  badges(r),
+  el('dl', {},
+     field('Reason', r.reason), field('Category', r.category), field('Commit', r.commit),
+     field('Submitter', r.submitter), field('Submitted', when(r.submitted_at)),
+     field('Waiting for', r.waiting_for)),
+  actionButtons(r, () => renderInbox())));
+  show(head, el('p', { class: 'hint', text: `${list.length} waiting, emergencies first.` }),
+       el('div', { class: 'cards' }, cards));
+}
+
+// --- the release list
+
+const STATUSES = ['submitted', 'approved', 'rejected', 'cancelled', 'deploying', 'deployed',
+                  'failed', 'rolled_back', 'interrupted'];
+
+function select(id, label, options, value) {
+  return [el('label', { for: id, text: label }),
+          el('select', { id, name: id },
+             el('option', { value: '', text: 'any' }),
+             options.map((o) => el('option', { value: o, text: o, selected: o === value })))];
+}
+
+function textInput(id, label, value, type = 'text') {
+  return [el('label', { for: id, text: label }),
+          el('input', { id, name: id, type, value: value || '' })];
+}
+
+async function renderReleases() {
+  const params = new URLSearchParams(location.search);
+  const form = el('form', { class: 'filters card', onsubmit: (ev) => {
+    ev.preventDefault();
+    const q = new URLSearchParams();
+    for (const [k, v] of new FormData(form)) if (v) q.set(k, v);
+    navigate('/releases' + (q.toString() ? '?' + q : ''));
+  } },
+  el('div', { class: 'grid' },
+     el('div', {}, textInput('service', 'Service', params.get('service'))),
+     el('div', {}, textInput('env', 'Environment', params.get('env'))),
+     el('div', {}, select('type', 'Type', ['normal', 'emergency', 'rollback'], params.get('type'))),
+     el('div', {}, select('status', 'Status', STATUSES, params.get('status'))),
+     el('div', {}, textInput('since', 'Submitted since', params.get('since'), 'date')),
+     el('div', {}, textInput('until', 'Until (included)', params.get('until'), 'date'))),
+  el('button', { type: 'submit', class: 'primary', text: 'Filter' }));
+  const query = new URLSearchParams();
+  for (const k of ['service', 'env', 'type', 'status', 'since', 'until'])
+    if (params.get(k)) query.set(k, params.get(k));
+  query.set('limit', '200');
+  show(el('h1', { text: 'Releases' }), form, el('p', { class: 'hint', text: 'Loading…' }));
+  const list = await api('GET', '/api/releases?' + query);
+  const headers = ['Release', 'Service', 'Env', 'Version', 'Type', 'Status', 'Submitter',
+                   'Submitted'];
+  const table = el('table', { class: 'list' },
+    el('thead', {}, el('tr', {}, headers.map((h) => el('th', { scope: 'col', text: h })))),
+    el('tbody', {}, list.map((r) => el('tr', { class: r.type === 'emergency' ? 'emergency' : '' },
+      el('td', { 'data-label': 'Release' }, link(`/releases/${r.id}`, `#${r.id}`)),
+      el('td', { 'data-label': 'Service', text: r.service }),
+      el('td', { 'data-label': 'Env', text: r.env }),
+      el('td', { 'data-label': 'Version', text: r.version }),
+      el('td', { 'data-label': 'Type' }, el('span', { class: `badge type-${r.type}`, text: r.type })),
+      el('td', { 'data-label': 'Status' },
+         el('span', { class: `badge status-${r.status}`, text: r.status })),
+      el('td', { 'data-label': 'Submitter', text: r.submitter }),
+      el('td', { 'data-label': 'Submitted', text: when(r.submitted_at) })))));
+  show(el('h1', { text: 'Releases' }), form,
+       list.length ? table : el('p', { class: 'empty', text: 'No release matches.' }));
+}
+
+// --- one release
+
+function simpleTable(caption, headers, rows) {
+  return el('table', { class: 'list' }, el('caption', { text: caption }),
+    el('thead', {}, el('tr', {}, headers.map((h) => el('th', { scope: 'col', text: h })))),
+    el('tbody', {}, rows.map((row) => el('tr', {},
+      row.map((cell, i) => el('td', { 'data-label': headers[i] }, cell ?? ''))))));
+}
+
+async function renderRelease(id) {
+  const [r, audit] = await Promise.all([
+    api('GET', `/api/releases/${id}`),
+    api('GET', '/api/audit?subject=' + encodeURIComponent(`release/${id}`))]);
+  const parts = [
+    el('h1', {}, `#${r.id} ${r.service} ${r.version} `, el('span', { class: 'env', text: `to ${r.env}` })),
+    badges(r),
+  ];
+  if (r.waiting_for) parts.push(el('p', { class: 'waiting', text: `Waiting for ${r.waiting_for}` }));
+  if (state.user && r.may_approve.includes(state.user.name))
+    parts.push(actionButtons(r, () => renderRelease(id)));
+  parts.push(el('dl', { class: 'details card' },
+    field('Team', r.team), field('Reason', r.reason), field('Category', r.category),
+    field('Commit', r.commit), field('Package', r.package_sha256),
+    field('Submitter', r.submitter), field('Submitted', when(r.submitted_at)),
+    field('Submitted (policy time)', r.submitted_local), field('Approved', when(r.approved_at)),
+    field('Deployed', when(r.deployed_at)),
+    field('Closed', r.closed_by ? `${r.closed_by} ${when(r.closed_at)}` : null),
+    field('Close comment', r.close_comment),
+    field('Review due', when(r.review_due)), field('Owing review', r.owing_review ? 'yes' : null),
+    field('Reviewed', r.reviewed_by ? `${r.reviewed_by} ${when(r.reviewed_at)}` : null),
+    field('Review notes', r.review_notes),
+    field('Approval expired', r.approval_expired ? 'yes' : null)));
+
+  parts.push(el('h2', { text: 'Approvals' }));
+  if (r.chain.length > 0)
+    parts.push(el('ol', { class: 'chain', 'aria-label': 'Approval chain' }, r.chain.map((s) =>
+      el('li', { class: s.complete ? 'complete' : '' },
+         `${s.count} × ${s.role}${s.same_team ? ' of the team' : ''}: `,
+         s.approvers.length ? `approved by ${s.approvers.join(', ')}` : 'no approval yet',
+         s.complete ? ' ✓' : ''))));
+  if (r.approvals.length === 0) parts.push(el('p', { class: 'empty', text: 'No approval yet.' }));
+  else parts.push(simpleTable('Approvals', ['Approver', 'Step', 'Role', 'Comment', 'When', 'Counts'],
+    r.approvals.map((a) => [a.approver, String(a.step), a.role, a.comment, when(a.approved_at),
+                            a.counts ? 'yes' : 'no'])));
+
+  parts.push(el('h2', { text: 'Audit entries' }));
+  parts.push(simpleTable('Audit entries', ['#', 'When', 'Actor', 'Action'],
+    audit.map((e) => [String(e.seq), when(e.at), e.actor, e.action])));
+
+  parts.push(el('h2', { text: 'Deploys' }));
+  if (r.deploy.length === 0) parts.push(el('p', { class: 'empty', text: 'Not deployed yet.' }));
+  for (const d of r.deploy) {
+    parts.push(el('h3', { text: `Deploy #${d.id} by ${d.actor}: ${d.status}` }));
+    if (d.message) parts.push(el('p', { text: d.message }));
+    parts.push(simpleTable(`Steps of deploy #${d.id}`,
+      ['Host', 'Batch', 'Step', 'Status', 'Started', 'Took', 'Output'],
+      d.steps.map((s) => [s.host, String(s.batch), s.step, s.status, when(s.started_at),
+                          `${(s.elapsed_ms / 1000).toFixed(1)} s`,
+                          s.output ? el('details', {}, el('summary', { text: 'output' }),
+                                        el('pre', { text: s.output })) : ''])));
+  }
+  show(...parts);
+}
+
+// --- the dashboard
+
+// The server's SVG chart text as a node: parsed, never run (no script executes in a parsed
+// document, and the page's Content-Security-Policy allows none inline anyway).
+function chartNode(svgText) {
+  const doc = new DOMParser().parseFromString(svgText, 'text/html');
+  const svg = doc.body.querySelector('svg');
+  if (!svg) return el('p', { class: 'empty', text: 'This chart could not be drawn.' });
+  for (const bad of svg.querySelectorAll('script, foreignObject')) bad.remove();
+  return document.importNode(svg, true);
+}
+
+function figure(name, value) {
+  return el('div', { class: 'figure' }, el('span', { class: 'value', text: String(value) }),
+            el('span', { class: 'name', text: name }));
+}
+
+function duration(seconds) {
+  if (seconds === null || seconds === undefined) return '–';
+  if (seconds < 60) return `${seconds} s`;
+  if (seconds < 3600) return `${Math.round(seconds / 60)} min`;
+  return `${(seconds / 3600).toFixed(1)} h`;
+}
+
+function number(x, digits = 2) {
+  return x === null || x === undefined ? '–' : Number(x).toFixed(digits);
+}
+
+async function renderDashboard() {
+  const params = new URLSearchParams(location.search);
+  const form = el('form', { class: 'filters card', onsubmit: (ev) => {
+    ev.preventDefault();
+    const q = new URLSearchParams();
+    for (const [k, v] of new FormData(form)) if (v) q.set(k, v);
+    navigate('/dashboard' + (q.toString() ? '?' + q : ''));
+  } },
+  el('div', { class: 'grid' },
+     el('div', {}, textInput('since', 'From', params.get('since'), 'date')),
+     el('div', {}, textInput('until', 'To (included)', params.get('until'), 'date'))),
+  el('button', { type: 'submit', class: 'primary', text: 'Show' }));
+  const query = new URLSearchParams();
+  for (const k of ['since', 'until']) if (params.get(k)) query.set(k, params.get(k));
+  show(el('h1', { text: 'Dashboard' }), form, el('p', { class: 'hint', text: 'Loading…' }));
+  const [report, charts] = await Promise.all([api('GET', '/api/report?' + query),
+                                              api('GET', '/api/report/charts?' + query)]);
+  const t = report.totals;
+  const dora = report.dora || {};
+  const parts = [el('h1', { text: 'Dashboard' }), form,
+    el('p', { class: 'hint', text: `Releases submitted from ${when(report.since)} to ${when(report.until)}.` })];
+  if (t.releases === 0 && !dora.deploys_ended) {
+    parts.push(el('p', { class: 'empty',
+      text: 'No releases were submitted and no deploys ended in this period: the report is empty.' }));
+    show(...parts);
+    return;
+  }
+  parts.push(el('section', { class: 'figures', 'aria-label': 'Release figures' },
+    figure('releases', t.releases), figure('normal', t.normal),
+    figure('emergency', t.emergency), figure('rollback', t.rollback),
+    figure('emergency ratio', `${(t.emergency_ratio * 100).toFixed(0)} %`),
+    figure('rejected', t.rejected), figure('deployed', t.deployed), figure('failed', t.failed),
+    figure('outside windows', t.outside_windows), figure('at night', t.at_night),
+    figure('at weekend', t.at_weekend), figure('owing review', t.owing_review),
+    figure('approval wait median', duration(t.approval_wait.median_seconds)),
+    figure('approval wait p90', duration(t.approval_wait.p90_seconds))));
+  parts.push(el('h2', { text: 'Deploys' }), el('section', { class: 'figures', 'aria-label': 'Deploy figures' },
+    figure('deploys', dora.deploys ?? 0),
+    figure('per day', number(dora.deployment_frequency)),
+    figure('lead time median (h)', number(dora.lead_time_hours && dora.lead_time_hours.median, 1)),
+    figure('change failure rate', number(dora.change_failure_rate)),
+    figure('time to restore (h)', number(dora.time_to_restore_hours, 1)),
+    figure('failures still open', dora.still_open ?? 0)));
+  parts.push(el('h2', { text: 'Charts' }), el('div', { class: 'charts' },
+    ['weeks', 'ratio', 'reasons', 'heat'].map((k) => el('figure', { class: 'chart' }, chartNode(charts[k])))));
+  show(...parts);
+}
+
+// --- start
+
+document.addEventListener('click', (ev) => {
+  const a = ev.target.closest('a');
+  if (!a) return;
+  if (a.id === 'signout') {
+    ev.preventDefault();
+    signOut();
+    return;
+  }
+  if (a.hasAttribute('data-nav') && !ev.ctrlKey && !ev.metaKey && !ev.shiftKey && ev.button === 0) {
+    ev.preventDefault();
+    navigate(a.getAttribute('href'));
+  }
+});
+window.addEventListener('popstate', route);
+route();
