@@ -95,7 +95,7 @@ Result<const Policy*> Context::policy() {
   return &*policy_;
 }
 
-Result<Context::Session> Context::session(Access access, bool with_policy) {
+Result<Context::Local> Context::local(Access access, bool with_policy) {
   auto who = actor();
   if (!who) return std::unexpected(who.error());
   const Policy* p = nullptr;
@@ -108,12 +108,14 @@ Result<Context::Session> Context::session(Access access, bool with_policy) {
   if (!c) return std::unexpected(c.error());
   auto s = store(access);
   if (!s) return std::unexpected(s.error());
-  return Session{*who, Ledger(**s, **c, p)};
+  return Local{*who, *s, *c, p};
 }
 
-}  // namespace beaver::cli
-
-namespace beaver::cli {
+Result<Context::Session> Context::session(Access access, bool with_policy) {
+  auto l = local(access, with_policy);
+  if (!l) return std::unexpected(l.error());
+  return Session{l->actor, Ledger(*l->store, *l->clock, l->policy)};
+}
 
 bool Context::remote() const {
   return !options.server.empty() || !env_or("BEAVER_SERVER", "").empty();
@@ -131,19 +133,9 @@ Result<Operations*> Context::ops(Access access, bool with_policy) {
       if (!remote_ops) return std::unexpected(remote_ops.error());
       ops_ = std::move(*remote_ops);
     } else {
-      auto who = actor();
-      if (!who) return std::unexpected(who.error());
-      const Policy* p = nullptr;
-      if (with_policy) {
-        auto loaded = policy();
-        if (!loaded) return std::unexpected(loaded.error());
-        p = *loaded;
-      }
-      auto c = clock();
-      if (!c) return std::unexpected(c.error());
-      auto s = store(access);
-      if (!s) return std::unexpected(s.error());
-      ops_ = local_operations(**s, **c, p, *who);
+      auto l = local(access, with_policy);
+      if (!l) return std::unexpected(l.error());
+      ops_ = local_operations(*l->store, *l->clock, l->policy, l->actor);
     }
   }
   return ops_.get();

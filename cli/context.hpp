@@ -59,6 +59,15 @@ class Context {
   bool release_changed = false;
 
  private:
+  // What acting on the ledger here needs: who, the store, the clock and (when asked) the policy.
+  struct Local {
+    std::string actor;
+    Store* store;
+    const Clock* clock;
+    const Policy* policy;
+  };
+  Result<Local> local(Access access, bool with_policy);
+
   std::unique_ptr<Clock> clock_;
   std::unique_ptr<Store> store_;
   std::optional<Policy> policy_;

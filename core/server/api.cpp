@@ -371,6 +371,15 @@ HttpReply Api::handle(const HttpRequest& request) {
   }
 }
 
+Result<User> Api::sign_in(Store& store, const HttpRequest& request) {
+  constexpr std::string_view kBearer = "Bearer ";
+  if (!request.authorization.starts_with(kBearer))
+    return fail(ErrorKind::unauthenticated,
+                "sign in: send 'Authorization: Bearer TOKEN' (beaver token create)");
+  return Ledger(store, clock_, &policy_)
+      .authenticate(std::string_view(request.authorization).substr(kBearer.size()));
+}
+
 HttpReply Api::api(const HttpRequest& request) {
   auto parts = split_path(request.path);
   const Route* match = nullptr;
@@ -406,13 +415,7 @@ HttpReply Api::api(const HttpRequest& request) {
 
   auto lease = pool_.borrow();
   if (!lease) return error_reply(lease.error(), match->pattern);
-  Ledger ledger(**lease, clock_, &policy_);
-  constexpr std::string_view kBearer = "Bearer ";
-  if (!request.authorization.starts_with(kBearer))
-    return error_reply({ErrorKind::unauthenticated,
-                        "sign in: send 'Authorization: Bearer TOKEN' (beaver token create)"},
-                       match->pattern);
-  auto user = ledger.authenticate(std::string_view(request.authorization).substr(kBearer.size()));
+  auto user = sign_in(**lease, request);
   if (!user) return error_reply(user.error(), match->pattern);
   auto ops = local_operations(**lease, clock_, &policy_, user->name);
   Call call{request, std::move(params), *ops, user->name, deploys_};
@@ -448,12 +451,7 @@ HttpReply Api::metrics(const HttpRequest& request) {
   const std::string route = "GET /metrics";
   auto lease = pool_.borrow();
   if (!lease) return error_reply(lease.error(), route);
-  Ledger ledger(**lease, clock_, &policy_);
-  constexpr std::string_view kBearer = "Bearer ";
-  if (!request.authorization.starts_with(kBearer))
-    return error_reply({ErrorKind::unauthenticated, "sign in: send 'Authorization: Bearer TOKEN'"},
-                       route);
-  auto user = ledger.authenticate(std::string_view(request.authorization).substr(kBearer.size()));
+  auto user = sign_in(**lease, request);
   if (!user) return error_reply(user.error(), route);
   LedgerGauges gauges;
   auto read = (*lease)->read([&](StoreTransaction& tx) -> Result<void> {

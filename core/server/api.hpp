@@ -53,6 +53,8 @@ class Api {
  private:
   struct Route;
   HttpReply api(const HttpRequest& request);
+  // The user the request's bearer token stands for.
+  Result<User> sign_in(Store& store, const HttpRequest& request);
   HttpReply health();
   HttpReply metrics(const HttpRequest& request);
   HttpReply web(const HttpRequest& request);
