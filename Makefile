@@ -32,14 +32,17 @@ bench: build bench-deps
 	@tests/bench/package_archive.sh $(BUILD)/tests/beaver_bench_archive
 	@tests/bench/deploy.sh $(BUILD)/beaver
 	@tests/bench/report.sh $(BUILD)/beaver
+	@tests/bench/server.sh $(BUILD)/beaver
 
-# Debian's ansible: the deploy benchmark's baseline, nothing else needs it (so not in install-deps).
+# Debian packages only the benchmarks need (so not in install-deps): ansible, the deploy
+# benchmark's baseline; wrk and nginx, the server benchmark's load and baseline.
 bench-deps:
-	@command -v ansible-playbook >/dev/null || { \
+	@command -v ansible-playbook >/dev/null && command -v wrk >/dev/null && \
+	  { command -v nginx || test -x /usr/sbin/nginx; } >/dev/null || { \
 	  if [ "$$(id -u)" -eq 0 ]; then sudo=""; else sudo="sudo"; fi; \
 	  $$sudo apt-get update -qq && \
 	  $$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
-	    --no-upgrade ansible; }
+	    --no-upgrade ansible wrk nginx-light; }
 
 ci: format-check test test-sanitize
 

@@ -1,0 +1,192 @@
+#!/usr/bin/env bash
+# Server benchmark (issue 6): `beaver serve` on loopback over a ledger of 100,000 releases, loaded
+# by wrk, each measure against a baseline in the same run:
+#  1. read: GET /api/releases/{random id} vs nginx serving a static JSON file of the same size
+#     (nginx started here in the foreground with its own config, on a free loopback port).
+#  2. list: GET /api/releases?limit=50, against the same nginx figure (no target).
+#  3. submit: POST /api/releases to an env needing no approval, each a new version (one durable
+#     transaction with its audit entry per 201) vs the sqlite3 shell committing as many one-row
+#     transactions, synchronous=FULL in WAL mode.
+# Then beaver's peak resident memory (VmHWM). Prints requests/s and wrk's latency percentiles.
+# Targets: reads >= 1/2 of nginx's requests/s; submissions >= 1/4 of sqlite3's commits/s;
+# peak RSS < 100 MB.
+# usage: tests/bench/server.sh [path/to/beaver] [releases]   (needs wrk, nginx, sqlite3, curl, jq)
+# BENCH_WRK overrides the load (default "-t2 -c32 -d10s"); BENCH_THREADS beaver's --threads.
+set -euo pipefail
+[ -n "${BENCH_DEBUG:-}" ] && set -x
+BEAVER=$(realpath "${1:-build/beaver}")
+releases=${2:-100000}
+load=${BENCH_WRK:--t2 -c32 -d10s}
+here=$(cd "$(dirname "$0")" && pwd)
+work=$(mktemp -d "${TMPDIR:-/tmp}/beaver-bench-XXXXXX")
+server_pid="" nginx_pid=""
+cleanup() {
+  [ -n "$server_pid" ] && kill -TERM "$server_pid" 2>/dev/null && wait "$server_pid" || true
+  [ -n "$nginx_pid" ] && kill -TERM "$nginx_pid" 2>/dev/null && wait "$nginx_pid" || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+export BEAVER_HOME=$work/home BEAVER_DATA_DIR=$(dirname "$(dirname "$here")")
+# No windows, and env test needs no approval: a submission there is the whole durable write.
+export BEAVER_POLICY=$here/../integration/server_policy.yaml
+
+"$BEAVER" user add root --team ops --role admin --as root >/dev/null
+echo "seeding $releases releases..."
+"$BEAVER" dev seed --releases "$releases" --teams 20 --seed 1 --since 2025-11-24 \
+  --until 2026-11-23 --as root >/dev/null
+"$BEAVER" user add bench --team bench --role developer --as root >/dev/null
+"$BEAVER" service add bench-api --team bench --as root >/dev/null
+token=$("$BEAVER" token create bench --label bench --as root 2>/dev/null)
+
+free_port() {  # a port nothing listens on now (the kernel's pick)
+  python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
+# beaver serve, on a port of its own choosing; its URL from its first line.
+serve_args=(serve --listen 127.0.0.1:0)
+[ -n "${BENCH_THREADS:-}" ] && serve_args+=(--threads "$BENCH_THREADS")
+"$BEAVER" "${serve_args[@]}" >"$work/serve.out" 2>"$work/serve.err" &
+server_pid=$!
+for _ in $(seq 400); do
+  grep -q 'listening on' "$work/serve.out" 2>/dev/null && break
+  kill -0 "$server_pid" 2>/dev/null || { cat "$work/serve.err" >&2; exit 1; }
+  sleep 0.025
+done
+url=$(sed -n 's/.*listening on //p' "$work/serve.out")
+[ -n "$url" ] || { echo "beaver serve never said it listens" >&2; exit 1; }
+
+# The answer nginx serves: a real release answer, byte for byte.
+mkdir -p "$work/www"
+curl -sf -H "Authorization: Bearer $token" "$url/api/releases/$((releases / 2))" \
+  >"$work/www/release.json"
+size=$(stat -c %s "$work/www/release.json")
+
+# nginx in the foreground, one process, its own prefix, config, logs and temp folders.
+nginx_port=$(free_port)
+mkdir -p "$work/nginx/logs"
+cat >"$work/nginx/nginx.conf" <<CONF
+daemon off;
+master_process off;
+worker_processes 1;
+pid $work/nginx/nginx.pid;
+error_log $work/nginx/logs/error.log warn;
+events { worker_connections 1024; }
+http {
+  access_log off;
+  types { application/json json; }
+  default_type application/octet-stream;
+  client_body_temp_path $work/nginx/body;
+  proxy_temp_path $work/nginx/proxy;
+  keepalive_requests 100000;
+  server {
+    listen 127.0.0.1:$nginx_port;
+    root $work/www;
+  }
+}
+CONF
+nginx=$(command -v nginx || echo /usr/sbin/nginx)  # sbin: not on every user's PATH
+"$nginx" -p "$work/nginx" -e "$work/nginx/logs/error.log" -c "$work/nginx/nginx.conf" &
+nginx_pid=$!
+for _ in $(seq 400); do
+  curl -sf -o /dev/null "http://127.0.0.1:$nginx_port/release.json" && break
+  kill -0 "$nginx_pid" 2>/dev/null || { cat "$work/nginx/logs/error.log" >&2; exit 1; }
+  sleep 0.025
+done
+
+# wrk's summary as one line: requests/s, p50, p90, p99 (ms), requests, failures.
+cat >"$work/done.lua" <<'LUA'
+done = function(summary, latency, requests)
+  local e = summary.errors
+  io.write(string.format("RESULT %.0f %.2f %.2f %.2f %d %d\n",
+    summary.requests / summary.duration * 1e6, latency:percentile(50) / 1000,
+    latency:percentile(90) / 1000, latency:percentile(99) / 1000, summary.requests,
+    e.connect + e.read + e.write + e.timeout + e.status))
+end
+LUA
+cat >"$work/read.lua" <<LUA
+local n = $releases
+init = function() math.randomseed(os.time() + math.floor(os.clock() * 1e6)) end
+request = function() return wrk.format("GET", "/api/releases/" .. math.random(1, n)) end
+dofile("$work/done.lua")
+LUA
+cat >"$work/submit.lua" <<LUA
+-- Each thread its own prefix, each request the next version: every POST is a new release.
+local threads = 0
+setup = function(thread) threads = threads + 1; thread:set("prefix", threads) end
+local count = 0
+wrk.method = "POST"
+wrk.headers["Content-Type"] = "application/json"
+request = function()
+  count = count + 1
+  return wrk.format(nil, "/api/releases", nil, string.format(
+    '{"service":"bench-api","env":"test","version":"%d.%d.0","commit":"abc1234"}', prefix, count))
+end
+dofile("$work/done.lua")
+LUA
+cat >"$work/static.lua" <<LUA
+dofile("$work/done.lua")
+LUA
+
+# run_wrk NAME URL SCRIPT: the load; its RESULT line into $work/NAME.result.
+run_wrk() {
+  # shellcheck disable=SC2086
+  wrk $load --latency -H "Authorization: Bearer $token" -s "$3" "$2" >"$work/$1.out"
+  grep '^RESULT' "$work/$1.out" | cut -d' ' -f2- >"$work/$1.result"
+  local failed
+  failed=$(cut -d' ' -f6 "$work/$1.result")
+  [ "$failed" -eq 0 ] || { echo "$1: $failed requests failed" >&2; cat "$work/$1.out" >&2; exit 1; }
+}
+
+echo "load: wrk $load, beaver $url, nginx on port $nginx_port, answer $size bytes"
+run_wrk nginx "http://127.0.0.1:$nginx_port/release.json" "$work/static.lua"
+run_wrk read "$url/api/releases/1" "$work/read.lua"
+run_wrk list "$url/api/releases?limit=50" "$work/static.lua"
+before=$(sqlite3 "$BEAVER_HOME/beaver.db" "SELECT count(*) FROM releases WHERE service = 'bench-api'")
+run_wrk submit "$url/api/releases" "$work/submit.lua"
+submitted=$(sqlite3 "$BEAVER_HOME/beaver.db" \
+  "SELECT count(*) FROM releases WHERE service = 'bench-api'")
+submitted=$((submitted - before))
+hwm_kib=$(awk '/^VmHWM/ {print $2}' "/proc/$server_pid/status")
+wrk_requests=$(cut -d' ' -f5 "$work/submit.result")
+# wrk stops mid-flight: the requests it counts were all answered 201, and each is a release.
+[ "$submitted" -ge "$wrk_requests" ] ||
+  { echo "submit: wrk counted $wrk_requests, the ledger has $submitted" >&2; exit 1; }
+
+# The same number of durable one-row commits by the sqlite3 shell, in one process.
+base=$work/baseline.db
+sqlite3 "$base" "PRAGMA journal_mode=WAL; CREATE TABLE r (id INTEGER PRIMARY KEY, service TEXT,
+  env TEXT, version TEXT, submitter TEXT, at TEXT);" >/dev/null
+{
+  echo "PRAGMA synchronous = FULL;"
+  for ((i = 1; i <= submitted; i++)); do
+    echo "BEGIN IMMEDIATE; INSERT INTO r (service, env, version, submitter, at) VALUES" \
+      "('bench-api', 'test', '1.$i.0', 'bench', '2026-11-24T02:30:00Z'); COMMIT;"
+  done
+} >"$work/commits.sql"
+start=$(date +%s%N)
+sqlite3 "$base" ".read $work/commits.sql"
+elapsed_ns=$(($(date +%s%N) - start))
+commits_per_s=$((submitted * 1000000000 / elapsed_ns))
+
+read -r n_rps n_p50 n_p90 n_p99 _ <"$work/nginx.result"
+read -r r_rps r_p50 r_p90 r_p99 _ <"$work/read.result"
+read -r l_rps l_p50 l_p90 l_p99 _ <"$work/list.result"
+read -r s_rps s_p50 s_p90 s_p99 _ <"$work/submit.result"
+verdict() { awk -v r="$1" -v t="$2" 'BEGIN { print (r >= t ? "met" : "NOT met") }'; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
+row() { printf '%-28s %9s %8s %8s %8s  %-22s %s\n' "$@"; }
+echo
+echo "beaver serve, $releases releases, wrk $load (latency in ms):"
+row "" "req/s" "p50" "p90" "p99" "vs baseline" "target"
+row "nginx, static $size B" "$n_rps" "$n_p50" "$n_p90" "$n_p99" "" ""
+row "GET /api/releases/{id}" "$r_rps" "$r_p50" "$r_p90" "$r_p99" "$(ratio "$r_rps" "$n_rps")x nginx" \
+  ">= 0.5x: $(verdict "$(ratio "$r_rps" "$n_rps")" 0.5)"
+row "GET /api/releases?limit=50" "$l_rps" "$l_p50" "$l_p90" "$l_p99" \
+  "$(ratio "$l_rps" "$n_rps")x nginx" ""
+row "sqlite3 commits ($submitted)" "$commits_per_s" "" "" "" "" ""
+row "POST /api/releases" "$s_rps" "$s_p50" "$s_p90" "$s_p99" \
+  "$(ratio "$s_rps" "$commits_per_s")x sqlite3" \
+  ">= 0.25x: $(verdict "$(ratio "$s_rps" "$commits_per_s")" 0.25)"
+printf '%-28s %6d MB  (%d releases in the ledger at the end)  < 100 MB: %s\n' \
+  "beaver peak RSS (VmHWM)" $((hwm_kib / 1024)) $((releases + submitted)) \
+  "$([ "$hwm_kib" -lt $((100 * 1024)) ] && echo met || echo "NOT met")"
