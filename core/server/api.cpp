@@ -340,23 +340,35 @@ HttpReply Api::api(const HttpRequest& request) {
 
   auto lease = pool_.borrow();
   if (!lease) return error_reply(lease.error(), match->pattern);
-  Ledger ledger(**lease, clock_, &policy_);
   constexpr std::string_view kBearer = "Bearer ";
   if (!request.authorization.starts_with(kBearer))
     return error_reply({ErrorKind::unauthenticated,
                         "sign in: send 'Authorization: Bearer TOKEN' (beaver token create)"},
                        match->pattern);
-  auto user = ledger.authenticate(std::string_view(request.authorization).substr(kBearer.size()));
+  auto user = sign_in(**lease, std::string_view(request.authorization).substr(kBearer.size()));
   if (!user) return error_reply(user.error(), match->pattern);
-  auto ops = local_operations(**lease, clock_, &policy_, user->name);
+  auto ops = local_operations(**lease, clock_, &policy_, *user);
   Call call{request, std::move(params), *ops};
   auto result = match->run(call);
+  // After the revocation committed: no request signed in before it may remember the token.
+  if (match->method == "DELETE" && match->pattern.starts_with("DELETE /api/tokens/"))
+    tokens_.forget_all();
   if (!result) return error_reply(result.error(), match->pattern);
   HttpReply reply;
   reply.status = result->status;
   reply.body = to_json_text(result->json);
   reply.route = match->pattern;
   return reply;
+}
+
+Result<std::string> Api::sign_in(Store& store, std::string_view token) {
+  auto now = TokenCache::Clock::now();
+  if (auto name = tokens_.user_of(token, now)) return *name;
+  auto checked = tokens_.generation();
+  auto user = Ledger(store, clock_, &policy_).authenticate(token);
+  if (!user) return std::unexpected(user.error());
+  tokens_.remember(token, user->name, now, checked);
+  return user->name;
 }
 
 HttpReply Api::health() {
@@ -381,12 +393,11 @@ HttpReply Api::metrics(const HttpRequest& request) {
   const std::string route = "GET /metrics";
   auto lease = pool_.borrow();
   if (!lease) return error_reply(lease.error(), route);
-  Ledger ledger(**lease, clock_, &policy_);
   constexpr std::string_view kBearer = "Bearer ";
   if (!request.authorization.starts_with(kBearer))
     return error_reply({ErrorKind::unauthenticated, "sign in: send 'Authorization: Bearer TOKEN'"},
                        route);
-  auto user = ledger.authenticate(std::string_view(request.authorization).substr(kBearer.size()));
+  auto user = sign_in(**lease, std::string_view(request.authorization).substr(kBearer.size()));
   if (!user) return error_reply(user.error(), route);
   LedgerGauges gauges;
   auto read = (*lease)->read([&](StoreTransaction& tx) -> Result<void> {

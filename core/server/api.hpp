@@ -13,6 +13,7 @@
 #include "policy/policy.hpp"
 #include "server/metrics.hpp"
 #include "server/store_pool.hpp"
+#include "server/token_cache.hpp"
 
 namespace beaver {
 
@@ -50,6 +51,8 @@ class Api {
   HttpReply health();
   HttpReply metrics(const HttpRequest& request);
   HttpReply web(const HttpRequest& request);
+  // The name of the user the request's bearer token stands for (remembered for a moment).
+  Result<std::string> sign_in(Store& store, std::string_view token);
 
   StorePool& pool_;
   const Clock& clock_;
@@ -58,6 +61,7 @@ class Api {
   std::function<ServerGauges()> server_gauges_;
   std::filesystem::path web_dir_;
   std::vector<Route> routes_;
+  TokenCache tokens_;
 };
 
 }  // namespace beaver
