@@ -62,6 +62,8 @@ ReleaseView build_release_view(StoreTransaction& tx, const Policy& policy, Relea
   if (waiting && v.chain.open_step) {
     const auto& step = v.chain.steps[*v.chain.open_step];
     for (const auto& user : tx.list_users()) {
+      // The cheap test first: most users lack the role, and their reason is not wanted here.
+      if (!user.has(step.rule.role)) continue;
       bool already = std::any_of(live.begin(), live.end(),
                                  [&](const Approval& a) { return a.approver == user.name; });
       if (!already && !why_not_eligible(step.rule, user, v.team, release.submitter))

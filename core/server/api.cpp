@@ -371,15 +371,6 @@ HttpReply Api::handle(const HttpRequest& request) {
   }
 }
 
-Result<User> Api::sign_in(Store& store, const HttpRequest& request) {
-  constexpr std::string_view kBearer = "Bearer ";
-  if (!request.authorization.starts_with(kBearer))
-    return fail(ErrorKind::unauthenticated,
-                "sign in: send 'Authorization: Bearer TOKEN' (beaver token create)");
-  return Ledger(store, clock_, &policy_)
-      .authenticate(std::string_view(request.authorization).substr(kBearer.size()));
-}
-
 HttpReply Api::api(const HttpRequest& request) {
   auto parts = split_path(request.path);
   const Route* match = nullptr;
@@ -417,9 +408,12 @@ HttpReply Api::api(const HttpRequest& request) {
   if (!lease) return error_reply(lease.error(), match->pattern);
   auto user = sign_in(**lease, request);
   if (!user) return error_reply(user.error(), match->pattern);
-  auto ops = local_operations(**lease, clock_, &policy_, user->name);
-  Call call{request, std::move(params), *ops, user->name, deploys_};
+  auto ops = local_operations(**lease, clock_, &policy_, *user);
+  Call call{request, std::move(params), *ops, *user, deploys_};
   auto result = match->run(call);
+  // After the revocation committed: no request signed in before it may remember the token.
+  if (match->method == "DELETE" && match->pattern.starts_with("DELETE /api/tokens/"))
+    tokens_.forget_all();
   if (!result) return error_reply(result.error(), match->pattern);
   if (request.method != "GET") changed_();
   HttpReply reply;
@@ -427,6 +421,21 @@ HttpReply Api::api(const HttpRequest& request) {
   reply.body = to_json_text(result->json);
   reply.route = match->pattern;
   return reply;
+}
+
+Result<std::string> Api::sign_in(Store& store, const HttpRequest& request) {
+  constexpr std::string_view kBearer = "Bearer ";
+  if (!request.authorization.starts_with(kBearer))
+    return fail(ErrorKind::unauthenticated,
+                "sign in: send 'Authorization: Bearer TOKEN' (beaver token create)");
+  auto token = std::string_view(request.authorization).substr(kBearer.size());
+  auto now = TokenCache::Clock::now();
+  if (auto name = tokens_.user_of(token, now)) return *name;
+  auto checked = tokens_.generation();
+  auto user = Ledger(store, clock_, &policy_).authenticate(token);
+  if (!user) return std::unexpected(user.error());
+  tokens_.remember(token, user->name, now, checked);
+  return user->name;
 }
 
 HttpReply Api::health() {

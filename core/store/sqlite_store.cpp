@@ -172,11 +172,17 @@ class SqliteTransaction final : public StoreTransaction {
   }
 
   std::vector<User> list_users() override {
+    // One query, not one per user: a release's view lists who may approve it, for every read.
     std::vector<User> users;
-    Statement s(db_, "SELECT name, team, created_at, email FROM users ORDER BY name");
-    while (s.step())
-      users.push_back(User{s.text(0), s.text(1), {}, parse_time(s.text(2)), s.optional_text(3)});
-    for (auto& u : users) u.roles = roles_of(u.name);
+    Statement s(db_,
+                "SELECT u.name, u.team, u.created_at, u.email, r.role FROM users u "
+                "LEFT JOIN user_roles r ON r.user = u.name ORDER BY u.name");
+    while (s.step()) {
+      if (users.empty() || users.back().name != s.view(0))
+        users.push_back(User{s.text(0), s.text(1), {}, parse_time(s.text(2)), s.optional_text(3)});
+      if (auto r = role_from_string(s.text(4))) users.back().roles.push_back(*r);
+    }
+    for (auto& u : users) std::sort(u.roles.begin(), u.roles.end());
     return users;
   }
 
@@ -653,7 +659,8 @@ class SqliteStore final : public Store {
     for (int attempt = 1;; ++attempt) {
       bool open = false;
       try {
-        db_.exec(begin);
+        // Through kept statements, not exec: a server runs these for every request.
+        Statement(db_, begin).run();
         open = true;
         SqliteTransaction tx(db_);
         auto result = work(tx);
@@ -661,7 +668,7 @@ class SqliteStore final : public Store {
           db_.exec("ROLLBACK");
           return result;
         }
-        db_.exec("COMMIT");
+        Statement(db_, "COMMIT").run();
         return {};
       } catch (const SqliteError& e) {
         if (open || !sqlite3_get_autocommit(db_.handle())) rollback_quietly();

@@ -3,6 +3,7 @@
 #include <thread>
 
 #include "sqlite_edit.hpp"
+#include "store/sqlite.hpp"
 #include "store/store.hpp"
 #include "test_folder.hpp"
 
@@ -129,4 +130,37 @@ TEST_CASE("a writer retries the whole unit of work once the lock is released") {
                 return {};
               })
               .has_value());
+}
+
+TEST_CASE("a kept statement runs again with new parameters, also while its twin is in use") {
+  test::TestFolder dir;
+  auto file = dir.path() / "beaver.db";
+  sqlite::Database db(file.string(), SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
+  db.exec("CREATE TABLE t (n INTEGER); INSERT INTO t VALUES (1), (2), (3)");
+  const char* sql = "SELECT n FROM t WHERE n >= ?1 ORDER BY n";
+  for (int64_t from : {1, 2, 3}) {
+    sqlite::Statement s(db, sql);  // the second and third time, the kept one
+    s.bind(1, from);
+    REQUIRE(s.step());
+    CHECK(s.integer(0) == from);
+    sqlite::Statement twin(db, sql);  // the same SQL while the first is mid-way: its own
+    twin.bind(1, int64_t{3});
+    REQUIRE(twin.step());
+    CHECK(twin.integer(0) == 3);
+    CHECK_FALSE(twin.step());
+    if (from < 3) {
+      REQUIRE(s.step());
+      CHECK(s.integer(0) == from + 1);
+    }
+  }
+  // A statement given back mid-way holds no read open: a write on another connection goes on.
+  {
+    sqlite::Statement s(db, sql);
+    s.bind(1, int64_t{1});
+    REQUIRE(s.step());
+  }
+  CHECK(test::raw_sql(file, "INSERT INTO t VALUES (4)") == "");
+  sqlite::Statement count(db, "SELECT count(*) FROM t");
+  REQUIRE(count.step());
+  CHECK(count.integer(0) == 4);
 }
