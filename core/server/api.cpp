@@ -1,12 +1,11 @@
 #include "server/api.hpp"
 
-#include <Poco/JSON/Stringifier.h>
-
 #include <charconv>
 #include <fstream>
 #include <set>
 #include <sstream>
 
+#include "ops/json_text.hpp"
 #include "ops/operations.hpp"
 #include "server/json_body.hpp"
 
@@ -38,12 +37,6 @@ std::vector<std::string> split_path(std::string_view path) {
     start = end + 1;
   }
   return parts;
-}
-
-std::string to_json_text(const Poco::Dynamic::Var& v) {
-  std::ostringstream out;
-  Poco::JSON::Stringifier::stringify(v, out);
-  return out.str();
 }
 
 template <class T>
@@ -332,7 +325,7 @@ HttpReply error_reply(const Error& error, std::string route) {
   outer->set("error", inner);
   HttpReply reply;
   reply.status = http_status(error.kind);
-  reply.body = to_json_text(outer);
+  reply.body = json_text(outer);
   reply.route = std::move(route);
   if (error.kind == ErrorKind::unauthenticated)
     reply.headers.emplace_back("WWW-Authenticate", "Bearer realm=\"beaver\"");
@@ -418,7 +411,7 @@ HttpReply Api::api(const HttpRequest& request) {
   if (request.method != "GET") changed_();
   HttpReply reply;
   reply.status = result->status;
-  reply.body = to_json_text(result->json);
+  reply.body = json_text(result->json);
   reply.route = match->pattern;
   return reply;
 }

@@ -45,7 +45,7 @@ class RequestHandler final : public Poco::Net::HTTPRequestHandler {
     auto start = Clock_::now();
     HttpReply reply = answer(req);
     if (reply.status == 413) res.setKeepAlive(false);  // the unread body is still on the wire
-    res.setStatus(static_cast<Poco::Net::HTTPResponse::HTTPStatus>(reply.status));
+    res.setStatusAndReason(static_cast<Poco::Net::HTTPResponse::HTTPStatus>(reply.status));
     res.setContentType(reply.content_type);
     for (const auto& [name, value] : reply.headers) res.set(name, value);
     res.setContentLength64(static_cast<Poco::Int64>(reply.body.size()));

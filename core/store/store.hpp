@@ -135,6 +135,9 @@ class StoreTransaction {
 
   virtual std::optional<User> find_user(std::string_view name) = 0;
   virtual std::vector<User> list_users() = 0;
+  // Users holding `role` (in `team` if given), by name, each with all their roles.
+  virtual std::vector<User> users_with_role(Role role,
+                                            std::optional<std::string_view> team = {}) = 0;
   virtual void insert_user(const User& user) = 0;
   virtual void update_user(const User& user) = 0;  // team, roles and email
 

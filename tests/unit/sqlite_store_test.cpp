@@ -164,3 +164,80 @@ TEST_CASE("a kept statement runs again with new parameters, also while its twin 
   REQUIRE(count.step());
   CHECK(count.integer(0) == 4);
 }
+
+namespace {
+
+std::optional<User> user_named(Store& store, const char* name) {
+  std::optional<User> found;
+  REQUIRE(store
+              .read([&](StoreTransaction& tx) -> Result<void> {
+                found = tx.find_user(name);
+                return {};
+              })
+              .has_value());
+  return found;
+}
+
+std::vector<std::string> leaders_of(Store& store, std::optional<std::string_view> team) {
+  std::vector<std::string> names;
+  REQUIRE(store
+              .read([&](StoreTransaction& tx) -> Result<void> {
+                for (const auto& u : tx.users_with_role(Role::leader, team))
+                  names.push_back(u.name);
+                return {};
+              })
+              .has_value());
+  return names;
+}
+
+}  // namespace
+
+TEST_CASE("users a connection remembers are read again once another process changed any") {
+  test::TestFolder dir;
+  auto file = dir.path() / "beaver.db";
+  auto a = open_sqlite_store(file, migrations());
+  auto b = open_sqlite_store(file, migrations());
+  REQUIRE(a.has_value());
+  REQUIRE(b.has_value());
+  CHECK_FALSE(user_named(**a, "ann"));  // a has read (and remembers) the users now
+  REQUIRE(add_user(**b, "ann").has_value());
+  REQUIRE(user_named(**a, "ann"));
+  CHECK(leaders_of(**a, std::nullopt).empty());
+
+  REQUIRE((*b)->write([](StoreTransaction& tx) -> Result<void> {
+                tx.insert_user(User{"lee", "payments", {Role::developer, Role::leader}, {}});
+                tx.insert_user(User{"lou", "search", {Role::leader}, {}});
+                return {};
+              })
+              .has_value());
+  CHECK(leaders_of(**a, std::nullopt) == std::vector<std::string>{"lee", "lou"});
+  CHECK(leaders_of(**a, "search") == std::vector<std::string>{"lou"});
+  CHECK(user_named(**a, "lee")->roles == std::vector<Role>{Role::developer, Role::leader});
+
+  // A role taken away by a raw edit, as another program might: seen too (the triggers count it).
+  REQUIRE(test::raw_sql(file, "DELETE FROM user_roles WHERE user = 'lou'") == "");
+  CHECK(leaders_of(**a, std::nullopt) == std::vector<std::string>{"lee"});
+}
+
+TEST_CASE("users read inside a unit of work that was rolled back are not remembered") {
+  test::TestFolder dir;
+  auto file = dir.path() / "beaver.db";
+  auto a = open_sqlite_store(file, migrations());
+  auto b = open_sqlite_store(file, migrations());
+  REQUIRE(a.has_value());
+  REQUIRE(b.has_value());
+  auto refused = (*a)->write([](StoreTransaction& tx) -> Result<void> {
+    tx.insert_user(User{"ghost", "payments", {Role::leader}, {}});
+    REQUIRE(tx.find_user("ghost"));  // seen inside, as the unit of work's own change
+    return fail(ErrorKind::refused, "changed my mind");
+  });
+  REQUIRE_FALSE(refused.has_value());
+  // Another process makes as many changes as the rolled-back unit did, so the count is the same.
+  REQUIRE((*b)->write([](StoreTransaction& tx) -> Result<void> {
+                tx.insert_user(User{"real", "payments", {Role::leader}, {}});
+                return {};
+              })
+              .has_value());
+  CHECK_FALSE(user_named(**a, "ghost"));
+  CHECK(user_named(**a, "real"));
+}
