@@ -21,9 +21,8 @@ TEST_CASE("json text keeps the order of keys and writes every kind of value") {
   Poco::JSON::Object::Ptr inner = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
   inner->set("b", false);
   o->set("inner", inner);
-  CHECK(json_text(o) ==
-        R"({"zeta":1,"alpha":-9007199254740993,"ok":true,"none":null,"ratio":0.25,)"
-        R"("list":["a",18446744073709551615],"inner":{"b":false}})");
+  CHECK(json_text(o) == R"({"zeta":1,"alpha":-9007199254740993,"ok":true,"none":null,"ratio":0.25,)"
+                        R"("list":["a",18446744073709551615],"inner":{"b":false}})");
 }
 
 TEST_CASE("json text escapes what JSON requires and passes UTF-8 through") {
