@@ -8,8 +8,12 @@ namespace beaver {
 namespace {
 
 // An email channel's addresses, each once: its roles' holders' (in the order of their names),
-// then its own. `users` is read on first use, so a policy without roles costs no read.
+// then its own. A role's holders are those of the service's team, and for approval_needed also
+// those who may approve the open step, whatever their team: mail goes to the people concerned,
+// not to every leader of the company. `users` is read on first use, so a policy without roles
+// costs no read.
 std::vector<std::string> mail_recipients(StoreTransaction& tx, const NotifyChannel& channel,
+                                         NotifyEvent event, const ReleaseView& view,
                                          std::optional<std::vector<User>>& users) {
   std::vector<std::string> out;
   auto add = [&out](const std::string& address) {
@@ -20,7 +24,11 @@ std::vector<std::string> mail_recipients(StoreTransaction& tx, const NotifyChann
     for (const auto& u : *users) {
       bool holds = std::any_of(channel.to_roles.begin(), channel.to_roles.end(),
                                [&u](Role r) { return u.has(r); });
-      if (holds && u.email) add(*u.email);
+      bool concerned = u.team == view.team ||
+                       (event == NotifyEvent::approval_needed &&
+                        std::find(view.may_approve.begin(), view.may_approve.end(), u.name) !=
+                            view.may_approve.end());
+      if (holds && concerned && u.email) add(*u.email);
     }
   }
   for (const auto& address : channel.to) add(address);
@@ -58,7 +66,7 @@ int queue_notifications(StoreTransaction& tx, const Policy& policy, NotifyEvent 
     if (!channel.wants(event, view.team)) continue;
     std::vector<std::string> mail_to;
     if (channel.type == ChannelType::email) {
-      mail_to = mail_recipients(tx, channel, users);
+      mail_to = mail_recipients(tx, channel, event, view, users);
       if (mail_to.empty()) continue;
     }
     if (!message) message = compose_message(event, view, policy.notify_base_url);
@@ -67,8 +75,7 @@ int queue_notifications(StoreTransaction& tx, const Policy& policy, NotifyEvent 
     n.release_id = view.release.id;
     n.channel = channel.name;
     n.channel_type = std::string(to_string(channel.type));
-    n.target = channel.smtp ? fmt::format("smtp://{}:{}", channel.smtp->host, channel.smtp->port)
-                            : channel.url;
+    n.target = channel.smtp ? channel.smtp->target() : channel.url;
     n.body = render_body(*message, channel, mail_to);
     n.next_attempt_at = now;
     n.created_at = now;

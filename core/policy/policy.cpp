@@ -1,5 +1,7 @@
 #include "policy/policy.hpp"
 
+#include <Poco/URI.h>
+
 #include <algorithm>
 #include <array>
 
@@ -28,6 +30,24 @@ std::optional<ChannelType> webhook_format_from_string(std::string_view text) {
   auto it = std::find(kChannelTypes.begin(), kChannelTypes.end(), text);
   if (it == kChannelTypes.end() || *it == "webhook" || *it == "email") return std::nullopt;
   return static_cast<ChannelType>(it - kChannelTypes.begin());
+}
+
+std::string SmtpTarget::target() const {
+  Poco::URI uri;
+  uri.setScheme("smtp");
+  uri.setHost(host);
+  uri.setPort(static_cast<unsigned short>(port));
+  // Opportunistic, the default, keeps the short form that notifications queued before carry.
+  if (tls != SmtpTls::opportunistic)
+    uri.addQueryParameter("tls", tls == SmtpTls::starttls   ? "starttls"
+                                 : tls == SmtpTls::implicit ? "implicit"
+                                                            : "none");
+  if (!user.empty()) {
+    uri.addQueryParameter("user", user);
+    uri.addQueryParameter("password_env", password_env);
+    if (auth_login) uri.addQueryParameter("auth", "login");
+  }
+  return uri.toString();
 }
 
 bool NotifyChannel::wants(NotifyEvent event, std::string_view team) const {

@@ -73,11 +73,25 @@ std::string_view to_string(ChannelType t);
 // A webhook's `format` (generic, wecom, dingtalk, feishu or slack) as the type it sends.
 std::optional<ChannelType> webhook_format_from_string(std::string_view text);
 
-// An SMTP server, "host:port" in the policy, and the mail's sender.
+// How mail reaches the SMTP server: STARTTLS when it offers it, STARTTLS or nothing, TLS from
+// the first byte (port 465), or in the clear.
+enum class SmtpTls { opportunistic, starttls, implicit, none };
+
+// An SMTP server, "host:port" in the policy, how to reach it, and the mail's sender.
 struct SmtpTarget {
   std::string host;
   int port = 25;
   std::string from;
+  SmtpTls tls = SmtpTls::opportunistic;
+  // A login, only over TLS; the password is read at sending time from the environment variable
+  // named here, so it is never in the policy, the ledger or a message.
+  std::string user{};
+  std::string password_env{};
+  bool auth_login = false;  // AUTH LOGIN rather than AUTH PLAIN
+
+  // The notification's target: "smtp://host:port" with what else the sender needs, as
+  // parameters (tls, user, password_env, auth); no password.
+  std::string target() const;
 };
 
 // One entry of the policy's `notify` list: where messages go and which of them.

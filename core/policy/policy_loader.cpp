@@ -239,6 +239,24 @@ class PolicyBuilder {
         BEAVER_TRY(smtp);
         channel.smtp = std::move(*smtp);
         channel.smtp->from = c["from"].Scalar();
+        if (const YAML::Node tls = c["tls"]) {
+          const std::string& t = tls.Scalar();
+          channel.smtp->tls = t == "starttls"   ? SmtpTls::starttls
+                              : t == "implicit" ? SmtpTls::implicit
+                              : t == "none"     ? SmtpTls::none
+                                                : SmtpTls::opportunistic;
+        }
+        if (const YAML::Node user = c["user"]) {
+          // A password must never cross the network in the clear, nor after a downgrade.
+          if (channel.smtp->tls != SmtpTls::starttls && channel.smtp->tls != SmtpTls::implicit)
+            return std::unexpected(doc_.error_at(
+                user,
+                "an SMTP login needs tls: starttls or tls: implicit (a password is sent "
+                "only over TLS)"));
+          channel.smtp->user = user.Scalar();
+          channel.smtp->password_env = c["password_env"].Scalar();
+          channel.smtp->auth_login = c["auth"] && c["auth"].Scalar() == "login";
+        }
         for (const auto& r : c["to_roles"])
           channel.to_roles.push_back(role_from_string(r.Scalar()).value_or(Role::admin));
         for (const auto& to : c["to"]) channel.to.push_back(to.Scalar());

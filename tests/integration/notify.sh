@@ -14,9 +14,9 @@ stop_receivers() {
 }
 trap 'stop_receivers; rm -rf "$WORK"' EXIT
 
-# start_receiver KIND PORT LOG: starts it and waits until it accepts connections.
+# start_receiver KIND PORT LOG [OPTIONS...]: starts it and waits until it accepts connections.
 start_receiver() {
-  python3 "$RECEIVERS" "$1" "$2" "$3" &
+  python3 "$RECEIVERS" "$@" &
   pids+=($!)
   wait_until "the $1 receiver on port $2 listens" port_open "$2"
 }
@@ -50,6 +50,9 @@ envs=$(sed -n '/^environments:/,$p' "$(dirname "$0")/policy.yaml")
 cat >"$WORK/policy.yaml" <<YAML
 $base
 $envs
+  staging:
+    normal: {approvals: [{role: leader, count: 1}]}
+    emergency: {approvals: []}
 notify_base_url: "https://beaver.example.com"
 notify:
   - {name: hook, channel: webhook, format: generic, url: "http://127.0.0.1:$HOOK_PORT/generic",
@@ -83,6 +86,7 @@ refused 2 "'lea smith@example.com' is not an e-mail address" \
 ok user list -o json --as ann
 expect_eq "$(jq -r '[.[] | "\(.name)=\(.email)"] | join(" ")' <<<"$OUT")" \
   "ann=null bob=null dan=null lea=lea@example.com leo=null olga=null" "addresses in the user list"
+ok user update leo --team core --role leader --email leo@example.com --as ann
 ok service add hello-service --team payments --as ann
 ok policy check
 expect_match "$ERR" "notify channel ops-mail has no recipients" "policy check warns of a channel that reaches nobody"
@@ -162,6 +166,14 @@ expect_eq "$(jq '[.[] | select(.attempts == 1 and .attempt_log[0].ok)] | length'
 ok notify list --as ann
 expect_match "$OUT" "rejected +2 +email-6 +email +sent" "table lists the mail"
 
+# to_roles reach the holders in the service's team, and for approval_needed whoever may approve
+# the open step: leo (core) got none of the payments mails above, but any leader may approve a
+# staging release, so he gets that one.
+ok release submit hello-service --env staging --version 1.4.3 --as bob
+wait_until "5 mails arrived" has_lines "$MAILS" 5
+expect_eq "$(mail_of 5 | jq -r '.to | join(",")')" \
+  "lea@example.com,leo@example.com,ops@example.com" "the step's approvers from another team"
+
 # A receiver that is down: the release still succeeds, the failure is recorded and stays queued.
 cat >"$WORK/policy-later.yaml" <<YAML
 $base
@@ -171,7 +183,7 @@ notify:
 YAML
 export BEAVER_POLICY="$WORK/policy-later.yaml"
 ok release submit hello-service --env prod --version 1.4.4 --as bob
-expect_eq "$(printf '%s\n' "$OUT" | head -1)" "release 3 submitted" "submit with a channel down"
+expect_eq "$(printf '%s\n' "$OUT" | head -1)" "release 4 submitted" "submit with a channel down"
 expect_match "$ERR" "attempt 1 failed: .*refused" "the failure is a warning"
 ok notify list --status pending -o json --as ann
 expect_eq "$(jq -r '.[0] | [.channel, .attempts, .attempt_log[0].ok] | join(" ")' <<<"$OUT")" \
@@ -183,7 +195,7 @@ start_receiver http "$DOWN_PORT" "$LATER"
 ok notify send
 expect_match "$OUT" "1 sent, 0 failed" "send once it is up"
 expect_eq "$(lines "$LATER")" "1" "the late receiver got it"
-expect_eq "$(jq -r '.body.release.id' "$LATER")" "3" "for release 3"
+expect_eq "$(jq -r '.body.release.id' "$LATER")" "4" "for release 4"
 ok notify list -o json --as ann
 expect_eq "$(jq -r '.[0] | [.status, .attempts, (.attempt_log | map(.ok) | join(","))] | join(" ")' \
   <<<"$OUT")" "sent 3 false,false,true" "every attempt recorded"
@@ -199,6 +211,71 @@ wait_until "the server delivered its notification" has_lines "$LATER" 2
 expect_eq "$(jq -r '.body.release.version' "$LATER" | tail -1)" "1.4.5" "the server's delivery"
 stop_server
 trap 'stop_receivers; rm -rf "$WORK"' EXIT
+
+# Mail over TLS, with a login: STARTTLS and implicit TLS to sinks holding a certificate made
+# here, trusted through SSL_CERT_FILE (which OpenSSL reads for its default trust store).
+openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj "/CN=127.0.0.1" \
+  -addext "subjectAltName=IP:127.0.0.1,DNS:127.0.0.1" \
+  -keyout "$WORK/sink.key" -out "$WORK/sink.crt" 2>/dev/null
+STARTTLS_PORT=$(python3 "$RECEIVERS" free-port)
+IMPLICIT_PORT=$(python3 "$RECEIVERS" free-port)
+TLS_MAILS="$WORK/tls-mails.jsonl"
+start_receiver smtp "$STARTTLS_PORT" "$TLS_MAILS" --tls "$WORK/sink.crt" "$WORK/sink.key" \
+  --auth mailer:s3cret
+start_receiver smtp "$IMPLICIT_PORT" "$TLS_MAILS" --tls "$WORK/sink.crt" "$WORK/sink.key" \
+  --implicit --auth mailer:s3cret
+# tls_policy NAME CHANNELS...: a policy whose notify list is CHANNELS, one per argument.
+tls_policy() {
+  local name=$1
+  shift
+  { printf '%s\n%s\nnotify:\n' "$base" "$envs"; printf '  - %s\n' "$@"; } >"$WORK/$name.yaml"
+  export BEAVER_POLICY="$WORK/$name.yaml"
+}
+secure="from: beaver@example.com, user: mailer, password_env: BEAVER_TEST_SMTP_PASSWORD"
+tls_policy tls \
+  "{name: starttls, channel: email, smtp: \"127.0.0.1:$STARTTLS_PORT\", tls: starttls, $secure, to: [sec@example.com], events: [approval_needed]}" \
+  "{name: implicit, channel: email, smtp: \"127.0.0.1:$IMPLICIT_PORT\", tls: implicit, auth: login, $secure, to: [sec@example.com], events: [approval_needed]}" \
+  "{name: plain, channel: email, smtp: \"127.0.0.1:$SMTP_PORT\", from: beaver@example.com, to: [plain@example.com], events: [approval_needed]}"
+export SSL_CERT_FILE="$WORK/sink.crt" BEAVER_TEST_SMTP_PASSWORD=s3cret
+mails_before=$(lines "$MAILS")
+ok release submit hello-service --env prod --version 1.5.0 --as bob
+expect_eq "$ERR" "" "no warning: every mail went"
+wait_until "2 mails over TLS arrived" has_lines "$TLS_MAILS" 2
+expect_eq "$(jq -r '"\(.tls) \(.user) \(.to | join(","))"' "$TLS_MAILS" | sort -u)" \
+  "true mailer sec@example.com" "both over TLS, logged in (PLAIN and LOGIN)"
+expect_eq "$(lines "$MAILS")" "$((mails_before + 1))" "opportunistic: the sink without TLS got its mail"
+expect_eq "$(tail -1 "$MAILS" | jq -r '"\(.tls) \(.user)"')" "false null" "in the clear, no login"
+ok notify list --status sent -o json --as ann
+expect_match "$(jq -r '.[] | select(.channel == "starttls") | .attempt_log[0].detail' <<<"$OUT")" \
+  "SMTP over TLS accepted for sec@example.com" "the attempt says TLS"
+expect_eq "$(jq -r '.[] | select(.channel == "starttls") | .target' <<<"$OUT")" \
+  "smtp://127.0.0.1:$STARTTLS_PORT/?tls=starttls&user=mailer&password_env=BEAVER_TEST_SMTP_PASSWORD" \
+  "the target names the password's variable, never the password"
+
+# Each failure is recorded, and the release goes on: a wrong password, no password, a server
+# without STARTTLS when the channel requires it, a certificate nobody trusts.
+tls_attempt() {  # tls_attempt VERSION PATTERN WHAT: submit, then the one failed attempt's error
+  ok release submit hello-service --env prod --version "$1" --as bob
+  expect_match "$ERR" "attempt 1 failed: .*$2" "$3"
+}
+tls_policy tls-one \
+  "{name: starttls, channel: email, smtp: \"127.0.0.1:$STARTTLS_PORT\", tls: starttls, $secure, to: [sec@example.com], events: [approval_needed]}"
+tls_before=$(lines "$TLS_MAILS")
+BEAVER_TEST_SMTP_PASSWORD=wrong tls_attempt 1.5.1 "535" "a wrong password"
+BEAVER_ENV="-u BEAVER_TEST_SMTP_PASSWORD" tls_attempt 1.5.2 "BEAVER_TEST_SMTP_PASSWORD is not set" \
+  "no password"
+SSL_CERT_FILE=/nonexistent tls_attempt 1.5.3 "certificate verify failed" "a certificate nobody trusts"
+expect_eq "$(lines "$TLS_MAILS")" "$tls_before" "no mail went in any of them"
+tls_policy tls-plain \
+  "{name: starttls, channel: email, smtp: \"127.0.0.1:$SMTP_PORT\", tls: starttls, $secure, to: [sec@example.com], events: [approval_needed]}"
+mails_before=$(lines "$MAILS")
+tls_attempt 1.5.4 "does not offer STARTTLS, and the channel requires it" "STARTTLS required"
+# This command's delivery pass also retried the three mails queued above, now with the right
+# password and certificate: they went, over TLS. Its own went nowhere, not even in the clear.
+expect_eq "$(lines "$TLS_MAILS") $(lines "$MAILS")" "$((tls_before + 3)) $mails_before" \
+  "the earlier mails went once fixed; none went in the clear"
+unset SSL_CERT_FILE BEAVER_TEST_SMTP_PASSWORD
+export BEAVER_POLICY="$WORK/policy.yaml"
 
 # Bad channels are refused with their place in the file.
 # bad NAME LINE: a policy whose notify list is LINE, which `policy check` refuses with PATTERN.
@@ -221,6 +298,11 @@ bad bad-role '  - {channel: email, smtp: "h:25", from: b@example.com, to_roles: 
 refused 2 "bad-role.yaml:4:68: .*leader" policy check "$WORK/bad-role.yaml"
 bad bad-address '  - {channel: email, smtp: "h:25", from: b@example.com, to: ["c d@example.com"]}'
 refused 2 "bad-address.yaml:4:62: .*e-mail address" policy check "$WORK/bad-address.yaml"
+bad bad-login '  - {channel: email, smtp: "h:25", from: b@example.com, user: u, password_env: P, to: [c@example.com]}'
+refused 2 "bad-login.yaml:4:63: .*needs tls: starttls or tls: implicit" \
+  policy check "$WORK/bad-login.yaml"
+bad bad-password '  - {channel: email, smtp: "h:465", tls: implicit, from: b@example.com, user: u, to: [c@example.com]}'
+refused 2 "bad-password.yaml:4:5: .*password_env" policy check "$WORK/bad-password.yaml"
 printf 'environments:\n  prod: {normal: {approvals: []}, emergency: {approvals: []}}\nnotifications:\n  channels: []\n' \
   >"$WORK/old-form.yaml"
 refused 2 "old-form.yaml:3:1: .*notifications" policy check "$WORK/old-form.yaml"

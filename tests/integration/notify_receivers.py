@@ -3,17 +3,22 @@
 
   notify_receivers.py free-port              prints a free loopback port below 32768
   notify_receivers.py http PORT LOG          a webhook receiver: appends {"path", "body"} per POST
-  notify_receivers.py smtp PORT LOG          an SMTP sink: appends {"from", "to", "data"} per mail
+  notify_receivers.py smtp PORT LOG [--tls CERT KEY] [--implicit] [--auth USER:PASSWORD]
+      an SMTP sink: appends {"from", "to", "data", "tls", "user"} per mail. With --tls it offers
+      STARTTLS (or, with --implicit, speaks TLS from the first byte); with --auth it accepts
+      AUTH PLAIN and AUTH LOGIN with that login only, and refuses mail from anyone not logged in.
 
 Each log line is one JSON object, written before the reply, so a sender that got its reply finds
 it in the log. The servers run until killed.
 """
+import base64
 import http.server
 import json
 import random
 import re
 import socket
 import socketserver
+import ssl
 import sys
 
 
@@ -62,26 +67,85 @@ def address(command):
     return found.group(1) if found else command.split(":", 1)[1].strip()
 
 
-def serve_smtp(port, log):
+def serve_smtp(port, log, cert=None, key=None, implicit=False, login=None):
+    context = None
+    if cert:
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        context.load_cert_chain(cert, key)
+
     class Handler(socketserver.StreamRequestHandler):
         def reply(self, line):
             self.wfile.write((line + "\r\n").encode())
             self.wfile.flush()
 
+        def start_tls(self):
+            self.request = context.wrap_socket(self.request, server_side=True)
+            self.rfile = self.request.makefile("rb")
+            self.wfile = self.request.makefile("wb")
+            self.tls = True
+
+        def read_line(self):
+            return self.rfile.readline().decode("utf-8", "replace")
+
+        def authenticate(self, line):
+            words = line.split()
+            method = words[1].upper() if len(words) > 1 else ""
+            if method == "PLAIN":
+                if len(words) > 2:
+                    token = words[2]
+                else:
+                    self.reply("334 ")
+                    token = self.read_line().strip()
+                _, user, password = base64.b64decode(token).decode().split("\0")
+            elif method == "LOGIN":
+                self.reply("334 " + base64.b64encode(b"Username:").decode())
+                user = base64.b64decode(self.read_line().strip()).decode()
+                self.reply("334 " + base64.b64encode(b"Password:").decode())
+                password = base64.b64decode(self.read_line().strip()).decode()
+            else:
+                self.reply("504 unrecognized authentication type")
+                return
+            if login and f"{user}:{password}" == login:
+                self.user = user
+                self.reply("235 authenticated")
+            else:
+                self.reply("535 authentication credentials invalid")
+
         def handle(self):
+            self.tls, self.user = False, None
+            if implicit:
+                self.start_tls()
             self.reply("220 sink ready")
             sender, recipients = None, []
             while True:
-                line = self.rfile.readline().decode("utf-8", "replace")
+                try:
+                    line = self.read_line()
+                except (ssl.SSLError, OSError):
+                    return
                 if not line:
                     return
                 verb = line.strip().split(" ")[0].upper()
                 if verb == "EHLO":
                     self.reply("250-sink")
+                    if context and not self.tls:
+                        self.reply("250-STARTTLS")
+                    if login:
+                        self.reply("250-AUTH PLAIN LOGIN")
                     self.reply("250 8BITMIME")
                 elif verb == "HELO":
                     self.reply("250 sink")
+                elif verb == "STARTTLS" and context and not self.tls:
+                    self.reply("220 go ahead")
+                    try:
+                        self.start_tls()
+                    except (ssl.SSLError, OSError):
+                        return  # the client refused our certificate
+                elif verb == "AUTH" and login:
+                    self.authenticate(line)
                 elif verb == "MAIL":
+                    if login and not self.user:
+                        self.reply("530 authentication required")
+                        continue
                     sender, recipients = address(line), []
                     self.reply("250 OK")
                 elif verb == "RCPT":
@@ -91,20 +155,24 @@ def serve_smtp(port, log):
                     self.reply("354 end with .")
                     data = []
                     while True:
-                        part = self.rfile.readline().decode("utf-8", "replace")
+                        part = self.read_line()
                         if part in ("", ".\r\n", ".\n"):
                             break
                         data.append(part[1:] if part.startswith("..") else part)
-                    append(log, {"from": sender, "to": recipients, "data": "".join(data)})
+                    append(log, {"from": sender, "to": recipients, "data": "".join(data),
+                                 "tls": self.tls, "user": self.user})
                     self.reply("250 queued")
-                elif verb == "QUIT":
+                elif verb in ("QUIT",):
                     self.reply("221 bye")
                     return
-                else:
+                elif verb in ("RSET", "NOOP"):
                     self.reply("250 OK")
+                else:
+                    self.reply("502 command not implemented")
 
-    socketserver.TCPServer.allow_reuse_address = True
-    socketserver.TCPServer(("127.0.0.1", port), Handler).serve_forever()
+    socketserver.ThreadingTCPServer.allow_reuse_address = True
+    socketserver.ThreadingTCPServer.daemon_threads = True
+    socketserver.ThreadingTCPServer(("127.0.0.1", port), Handler).serve_forever()
 
 
 if __name__ == "__main__":
@@ -113,6 +181,17 @@ if __name__ == "__main__":
     elif sys.argv[1] == "http":
         serve_http(int(sys.argv[2]), sys.argv[3])
     elif sys.argv[1] == "smtp":
-        serve_smtp(int(sys.argv[2]), sys.argv[3])
+        args, options = sys.argv[4:], {}
+        while args:
+            flag = args.pop(0)
+            if flag == "--tls":
+                options["cert"], options["key"] = args.pop(0), args.pop(0)
+            elif flag == "--implicit":
+                options["implicit"] = True
+            elif flag == "--auth":
+                options["login"] = args.pop(0)
+            else:
+                raise SystemExit(f"unknown option {flag}")
+        serve_smtp(int(sys.argv[2]), sys.argv[3], **options)
     else:
         raise SystemExit("usage: notify_receivers.py free-port | http PORT LOG | smtp PORT LOG")
