@@ -298,6 +298,25 @@ std::string message_for(const YamlDocument& doc, const LoadedSchema& schema,
         keys += " or '" + *other + "'";
     return doc.where(f.path, true) + ": missing key " + keys;
   }
+  // "dependencies": one key needs another beside it (an SMTP user its password_env).
+  if (auto key = quoted_after(d, "Missing dependency '")) {
+    Place p = place_at(schema, doc.json(), f.path);
+    std::vector<std::string> with;
+    ObjectPtr given = as_object(p.value);
+    for (const auto& sub : p.schemas) {
+      ObjectPtr deps = sub->getObject("dependencies");
+      if (!deps || !given) continue;
+      for (const auto& [name, needs] : *deps) {
+        ArrayPtr list = as_array(needs);
+        bool names_key = list && std::any_of(list->begin(), list->end(),
+                                             [&](const Json& n) { return n.toString() == *key; });
+        if (names_key && given->has(name)) with.push_back("'" + name + "'");
+      }
+    }
+    return fmt::format(
+        "{}: missing key '{}'{}", doc.where(f.path, true), *key,
+        with.empty() ? "" : fmt::format(", needed with {}", fmt::join(with, " and ")));
+  }
   if (d.rfind("Elements at indexes #", 0) == 0) {
     DocumentPath at = f.path;
     at.push_back(std::to_string(std::stoul(d.substr(d.rfind('#') + 1))));
@@ -380,6 +399,7 @@ Result<void> validate(const YamlDocument& doc, const std::filesystem::path& sche
   auto concrete = [](const Finding& f) {
     const auto& d = f.description;
     return is_value_problem(d) || d.rfind("Missing required", 0) == 0 ||
+           d.rfind("Missing dependency", 0) == 0 ||
            d.find("could not be validated using 'properties'") != std::string::npos ||
            d.rfind("Elements at indexes", 0) == 0;
   };

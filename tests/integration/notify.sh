@@ -302,7 +302,7 @@ bad bad-login '  - {channel: email, smtp: "h:25", from: b@example.com, user: u, 
 refused 2 "bad-login.yaml:4:63: .*needs tls: starttls or tls: implicit" \
   policy check "$WORK/bad-login.yaml"
 bad bad-password '  - {channel: email, smtp: "h:465", tls: implicit, from: b@example.com, user: u, to: [c@example.com]}'
-refused 2 "bad-password.yaml:4:5: .*password_env" policy check "$WORK/bad-password.yaml"
+refused 2 "bad-password.yaml:4:5: missing key .password_env., needed with .user." policy check "$WORK/bad-password.yaml"
 printf 'environments:\n  prod: {normal: {approvals: []}, emergency: {approvals: []}}\nnotifications:\n  channels: []\n' \
   >"$WORK/old-form.yaml"
 refused 2 "old-form.yaml:3:1: .*notifications" policy check "$WORK/old-form.yaml"
