@@ -381,7 +381,9 @@ HttpReply Api::api(const HttpRequest& request) {
     }
     if (!same) continue;
     path_known = true;
-    if (route.method != request.method) continue;
+    // HEAD is GET without the body (the HTTP layer leaves it out): a client may ask for the size.
+    bool head_of_get = request.method == "HEAD" && route.method == "GET";
+    if (route.method != request.method && !head_of_get) continue;
     match = &route;
     params = std::move(found);
     break;
@@ -408,7 +410,7 @@ HttpReply Api::api(const HttpRequest& request) {
   if (match->method == "DELETE" && match->pattern.starts_with("DELETE /api/tokens/"))
     tokens_.forget_all();
   if (!result) return error_reply(result.error(), match->pattern);
-  if (request.method != "GET") changed_();
+  if (request.method != "GET" && request.method != "HEAD") changed_();
   HttpReply reply;
   reply.status = result->status;
   reply.body = json_text(result->json);
