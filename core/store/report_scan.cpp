@@ -45,7 +45,8 @@ std::optional<int64_t> StoredSeconds::operator()(std::string_view t) {
 }
 
 SegmentCells::SegmentCells(const ReportQuery& q) : clock_(*q.clock), start_(q.since) {
-  for (auto b : clock_.cell_boundaries(q.since, q.until)) boundaries_.emplace_back(b, format_utc(b));
+  for (auto b : clock_.cell_boundaries(q.since, q.until))
+    boundaries_.emplace_back(b, format_utc(b));
 }
 
 int64_t SegmentCells::cell(std::string_view env, std::string_view at) {

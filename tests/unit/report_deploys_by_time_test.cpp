@@ -219,9 +219,7 @@ std::string hours_text(const std::optional<int64_t>& seconds) {
   return seconds ? fmt::format("{}", static_cast<double>(*seconds) / 3600.0) : "";
 }
 
-std::string optional_text(const std::optional<int64_t>& n) {
-  return n ? std::to_string(*n) : "";
-}
+std::string optional_text(const std::optional<int64_t>& n) { return n ? std::to_string(*n) : ""; }
 
 }  // namespace
 
@@ -234,7 +232,7 @@ TEST_CASE("deploys count in the week, weekday and hour they ended, on the policy
   check_figures(h.report(ReportBy::hour), kHours);
 }
 
-TEST_CASE("per-week deploy figures add up to the period's, and the whole is the same by any group") {
+TEST_CASE("groups that split the period add up to its deploy figures, whatever the grouping") {
   ShanghaiDeploys h;
   for (auto by : {ReportBy::week, ReportBy::weekday, ReportBy::hour, ReportBy::service,
                   ReportBy::category, ReportBy::none}) {
@@ -347,16 +345,13 @@ TEST_CASE("per-week deploy figures in JSON, CSV, the terminal table and the HTML
   REQUIRE(tables.size() == 3);
   const auto& d = tables[2];
   using Row = std::vector<std::string>;
-  CHECK(d.rows == std::vector<Row>{
-                      {"2026-W47", "1", "0.14", "3h30m", "3h30m", "0.00", "-", "0", "10m00s",
-                       "10m00s"},
-                      {"2026-W48", "2", "0.29", "1h03m", "2h05m", "0.75", "9h55m", "0", "5m00s",
-                       "30m00s"},
-                      {"2026-W49", "1", "0.50", "1d00h", "1d00h", "0.50", "1d23h", "0", "10m00s",
-                       "20m00s"},
-                      {"(total)", "4", "0.25", "2h05m", "1d00h", "0.57", "1d09h", "0", "10m00s",
-                       "30m00s"},
-                  });
+  CHECK(d.rows ==
+        std::vector<Row>{
+            {"2026-W47", "1", "0.14", "3h30m", "3h30m", "0.00", "-", "0", "10m00s", "10m00s"},
+            {"2026-W48", "2", "0.29", "1h03m", "2h05m", "0.75", "9h55m", "0", "5m00s", "30m00s"},
+            {"2026-W49", "1", "0.50", "1d00h", "1d00h", "0.50", "1d23h", "0", "10m00s", "20m00s"},
+            {"(total)", "4", "0.25", "2h05m", "1d00h", "0.57", "1d09h", "0", "10m00s", "30m00s"},
+        });
   for (const auto& table : tables)
     for (const auto& row : table.rows) {
       size_t width = 0;
