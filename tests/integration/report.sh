@@ -223,7 +223,8 @@ for n in 1 2; do
   ok dev seed --releases 3000 --teams 3 --seed 42 --since 2026-01-01 --until 2026-03-31 --as ann
   expect_match "$OUT" "^seeded 3000 releases \(ids 1 to 3000\)" "seed summary"
 done
-dump() { sqlite3 "$WORK/seed$1/beaver.db" "SELECT * FROM releases; SELECT * FROM approvals;" | sha256sum; }
+dump() { sqlite3 "$WORK/seed$1/beaver.db" "SELECT * FROM releases; SELECT * FROM approvals;
+  SELECT * FROM deploys;" | sha256sum; }
 expect_eq "$(dump 1)" "$(dump 2)" "the same seed gives the same history"
 BEAVER_ENV="BEAVER_HOME=$WORK/seed1"
 ok audit verify --as ann
@@ -234,5 +235,40 @@ shares=$(sqlite3 "$WORK/seed1/beaver.db" "SELECT round(avg(type = 'emergency'), 
 expect_eq "$shares" "1|1|1|9|1" "seeded distribution"
 ok report --since 2026-01-01 --until 2026-03-31 -o json --as ann
 expect_eq "$(jq '.totals.releases > 2500 and .totals.approval_wait.approved > 0' <<<"$OUT")" "true" "report over seeded history"
+
+# Seeded deploys, as README.md documents them: one run per approved release that ends in time,
+# by an ops person of the service's team, its outcome the release's state; outcomes 90% / 6% / 4%,
+# durations 30 s to 30 min, starts 1 to 30 min (emergencies, rollbacks) or 5 min to 8 h after
+# the approval.
+runs=$(sqlite3 "$WORK/seed1/beaver.db" "SELECT count(*),
+  round(avg(d.status = 'deployed'), 2) BETWEEN 0.88 AND 0.92,
+  round(avg(d.status = 'failed'), 2) BETWEEN 0.05 AND 0.07,
+  round(avg(d.status = 'rolled_back'), 2) BETWEEN 0.03 AND 0.05,
+  sum(d.status != r.status), count(DISTINCT d.release_id) = count(*),
+  sum(d.status = 'deployed' AND r.deployed_at IS NOT d.finished_at),
+  min(unixepoch(d.finished_at) - unixepoch(d.started_at)) >= 30,
+  max(unixepoch(d.finished_at) - unixepoch(d.started_at)) <= 1800,
+  sum(unixepoch(d.started_at) - unixepoch(r.approved_at) NOT BETWEEN
+      CASE WHEN r.type = 'normal' THEN 300 ELSE 60 END AND CASE WHEN r.type = 'normal' THEN 28800 ELSE 1800 END),
+  sum(d.actor NOT IN (SELECT u.name FROM users u JOIN user_roles ur ON ur.user = u.name
+        JOIN services s ON s.team = u.team WHERE ur.role = 'ops' AND s.name = r.service)),
+  max(d.finished_at) < '2026-03-31T16:00:00Z'
+  FROM deploys d JOIN releases r ON r.id = d.release_id")
+left=$(sqlite3 "$WORK/seed1/beaver.db" "SELECT count(*) FROM releases r WHERE r.status = 'approved'
+  AND datetime(r.approved_at, '+30 minutes', '+30 minutes') < '2026-03-30 16:00:00'")
+expect_eq "${runs#*|}" "1|1|1|0|1|0|1|1|0|0|1" "seeded deploy runs follow the documented distribution"
+[ "${runs%%|*}" -gt 2000 ] || fail "only ${runs%%|*} seeded deploy runs"
+expect_eq "$left" "0" "every approved release whose run could end in time was deployed"
+ok report --since 2026-01-01 --until 2026-03-31 --by week -o json --as ann
+expect_eq "$(jq '.dora as $d | $d.deploys > 0 and $d.failures > 0 and $d.failed_changes >= $d.failures
+    and $d.deploys + $d.failures == $d.deploys_ended and $d.restored + $d.still_open == $d.failures
+    and $d.deployment_frequency > 0 and $d.change_failure_rate > 0 and $d.time_to_restore_hours > 0
+    and $d.lead_time_hours == null and .deploy_duration_seconds.median >= 30
+    and .deploy_duration_seconds.p90 <= 1800' <<<"$OUT")" "true" "deploy figures over seeded history"
+expect_eq "$(jq '[.groups[].dora.deploys_ended] | add' <<<"$OUT")" "$(jq '.dora.deploys_ended' <<<"$OUT")" \
+  "weekly deploy runs add up to the period's"
+expect_eq "$(jq '.dora.deploys_ended' <<<"$OUT")" "$(sqlite3 "$WORK/seed1/beaver.db" "SELECT count(*)
+  FROM deploys WHERE finished_at >= '2025-12-31T16:00:00Z' AND finished_at < '2026-03-31T16:00:00Z'")" \
+  "every seeded run that ended in the period counts"
 
 finish
