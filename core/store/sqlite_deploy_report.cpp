@@ -65,7 +65,8 @@ using Targets = std::vector<uint32_t>;
 // change failed if the next successful deploy there is an emergency or a rollback.
 struct Place {
   std::vector<std::pair<int64_t, Targets>> failures;  // ended at (seconds), counted in
-  std::optional<Targets> last_good;
+  bool has_last_good = false;
+  Targets last_good;  // kept when empty, so that each place allocates it once
 };
 
 class DeployPass {
@@ -180,14 +181,15 @@ class DeployPass {
       for (auto t : targets) tallies_[t].restores.push_back(run.ended - at);
     pending_ -= place.failures.size();
     place.failures.clear();
-    if (place.last_good) {
+    if (place.has_last_good) {
       if (run.repairs)
-        for (auto t : *place.last_good) ++tallies_[t].figures.failed_changes;
-      place.last_good.reset();
+        for (auto t : place.last_good) ++tallies_[t].figures.failed_changes;
+      place.has_last_good = false;
       --pending_;
     }
     if (run.in_period && !run.failed_change) {
-      place.last_good = run.targets;
+      place.last_good.assign(run.targets.begin(), run.targets.end());
+      place.has_last_good = true;
       ++pending_;
     }
   }
