@@ -12,10 +12,12 @@
 
 #include "ledger_world.hpp"
 #include "process/process.hpp"
+#include "report/group_days.hpp"
 #include "report/report.hpp"
 #include "report/report_html.hpp"
 #include "report/report_json.hpp"
 #include "report/report_rows.hpp"
+#include "report/submit_clock.hpp"
 #include "schema/schema.hpp"
 #include "schema/yaml_document.hpp"
 
@@ -381,4 +383,35 @@ TEST_CASE("weekday and hour groups match schemas/report.schema.json with their d
     auto valid = validate(*doc, test::source_dir() / "schemas/report.schema.json");
     CHECK_MESSAGE(valid.has_value(), valid.error().message);
   }
+}
+
+TEST_CASE("a group's days are the time the period spends in it, on the policy's clock") {
+  // Berlin springs forward on Sunday 2026-03-29: 02:00 CET becomes 03:00 CEST.
+  std::string berlin = kShanghaiPolicy;
+  berlin.replace(berlin.find("Asia/Shanghai"), 13, "Europe/Berlin");
+  auto policy = parse_policy(berlin, "policy.yaml", test::source_dir());
+  REQUIRE_MESSAGE(policy.has_value(), policy.error().message);
+  // Wednesday 03-25 12:00 to Tuesday 03-31 00:00, Berlin time.
+  auto since = *parse_iso8601("2026-03-25T12:00:00+01:00");
+  auto until = *parse_iso8601("2026-03-31T00:00:00+02:00");
+
+  PolicySubmitClock weeks(*policy, ReportBy::week);
+  auto w = local_group_days(weeks, ReportBy::week, since, until);
+  REQUIRE(w.size() == 2);
+  CHECK(weeks.key_text(w.begin()->first) == "2026-W13");
+  CHECK(w.begin()->second == doctest::Approx(4.5 - 1.0 / 24));  // Wed noon to Sun, an hour short
+  CHECK(w.rbegin()->second == doctest::Approx(1.0));            // Monday 03-30
+
+  PolicySubmitClock weekdays(*policy, ReportBy::weekday);
+  auto d = local_group_days(weekdays, ReportBy::weekday, since, until);
+  CHECK(d.at(3) == doctest::Approx(0.5));        // Wednesday from noon
+  CHECK(d.at(7) == doctest::Approx(23.0 / 24));  // the short Sunday
+  CHECK_FALSE(d.contains(2));                    // no Tuesday in the period
+
+  PolicySubmitClock hours(*policy, ReportBy::hour);
+  auto h = local_group_days(hours, ReportBy::hour, since, until);
+  CHECK(h.at(2) == doctest::Approx(4.0));   // 02:00 never came on the Sunday
+  CHECK(h.at(3) == doctest::Approx(5.0));   // 26th to 30th
+  CHECK(h.at(12) == doctest::Approx(6.0));  // the Wednesday's noon too
+  CHECK(h.at(11) == doctest::Approx(5.0));
 }
