@@ -32,14 +32,15 @@ review_deadline: 48h
 environments:
   prod:
     normal: {approvals: []}
-    emergency: {approvals: []}
+    emergency: {approvals: [{role: leader, count: 1}]}
     rollback: {approvals: []}
 )";
 
 // The fixed history, Shanghai times (UTC+8). Weeks: W47 is Mon 11-16 .. Sun 11-22, W48 Mon 11-23
 // .. Sun 11-29, W49 from Mon 11-30. The period is 11-16 00:00 to 12-02 00:00: 16 days, W49 in
 // it for two (Mon, Tue); three Mondays and Tuesdays, two of every other weekday; each hour 16
-// times. Each release is submitted 10 minutes before its run starts and approved on submit.
+// times. Each release is submitted 10 minutes before its run starts and approved on submit, but
+// the emergency R4, which lea approves 5 minutes before its run.
 //  R1 hello 1.0.0 normal     commit 11-22 20:00  Sun 11-22 23:20 -> 23:30 deployed     (600 s)
 //  R2 hello 1.1.0 normal                         Sun 11-22 23:55 -> Mon 11-23 00:10 failed
 //     (900 s): it ends in W48, on a Monday at 00, though in UTC it ends on Sunday 16:10 (W47)
@@ -95,6 +96,11 @@ struct ShanghaiDeploys {
     w.now = start - std::chrono::minutes(10);
     auto v = l.submit(p.builder, r);
     REQUIRE_MESSAGE(v.has_value(), v.error().message);
+    if (emergency) {
+      w.now = start - std::chrono::minutes(5);
+      auto a = l.approve("lea", v->release.id, std::nullopt);
+      REQUIRE_MESSAGE(a.has_value(), a.error().message);
+    }
     w.now = start;
     DeployClaim c;
     c.package_sha256 = p.sha256;
@@ -269,10 +275,13 @@ TEST_CASE("deploy figures by category and by approver follow the run's release")
   const auto& none = *group(by_category, "-").deploys;  // the other six runs
   CHECK(none.ended == 6);
   CHECK(none.failed_changes == 4);
-  // Approved on submit: nobody approved these releases, so no approver group holds their runs,
-  // while the period's figures still hold every run.
+  // lea approved R4 alone: her group holds its run. The other releases were approved on submit:
+  // no approver group holds their runs, while the period's figures still hold every run.
   auto by_approver = h.report(ReportBy::approver);
-  CHECK(by_approver.groups.empty());
+  REQUIRE(by_approver.groups.size() == 1);
+  CHECK(by_approver.groups[0].key == "lea");
+  CHECK(by_approver.groups[0].totals.releases == 1);
+  CHECK(*by_approver.groups[0].deploys == hotfix);
   check_whole(by_approver.deploys);
 }
 
