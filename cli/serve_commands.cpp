@@ -14,6 +14,9 @@ void register_serve_commands(CLI::App& app, Context& ctx) {
   auto max_body_kib = std::make_shared<size_t>(o->max_body / 1024);
   auto* serve_cmd = app.add_subcommand(
       "serve", "serve the REST API and the web pages on the ledger in $BEAVER_HOME");
+  serve_cmd->footer(
+      "A token revoked through this server stops working at once; one revoked by the command "
+      "line or another server, within 2 s (the server remembers a token's user that long).");
   serve_cmd->add_option("--listen", o->listen, "HOST:PORT to listen on (port 0: a free one)")
       ->capture_default_str();
   serve_cmd->add_option("--threads", o->threads, "worker threads")

@@ -61,7 +61,8 @@ ReleaseView build_release_view(StoreTransaction& tx, const Policy& policy, Relea
   bool waiting = release.state == ReleaseState::submitted || v.approval_expired;
   if (waiting && v.chain.open_step) {
     const auto& step = v.chain.steps[*v.chain.open_step];
-    for (const auto& user : tx.list_users()) {
+    auto team = step.rule.same_team ? std::optional<std::string_view>(v.team) : std::nullopt;
+    for (const auto& user : tx.users_with_role(step.rule.role, team)) {
       bool already = std::any_of(live.begin(), live.end(),
                                  [&](const Approval& a) { return a.approver == user.name; });
       if (!already && !why_not_eligible(step.rule, user, v.team, release.submitter))

@@ -1,12 +1,11 @@
 #include "server/api.hpp"
 
-#include <Poco/JSON/Stringifier.h>
-
 #include <charconv>
 #include <fstream>
 #include <set>
 #include <sstream>
 
+#include "ops/json_text.hpp"
 #include "ops/operations.hpp"
 #include "server/json_body.hpp"
 
@@ -38,12 +37,6 @@ std::vector<std::string> split_path(std::string_view path) {
     start = end + 1;
   }
   return parts;
-}
-
-std::string to_json_text(const Poco::Dynamic::Var& v) {
-  std::ostringstream out;
-  Poco::JSON::Stringifier::stringify(v, out);
-  return out.str();
 }
 
 template <class T>
@@ -332,7 +325,7 @@ HttpReply error_reply(const Error& error, std::string route) {
   outer->set("error", inner);
   HttpReply reply;
   reply.status = http_status(error.kind);
-  reply.body = to_json_text(outer);
+  reply.body = json_text(outer);
   reply.route = std::move(route);
   if (error.kind == ErrorKind::unauthenticated)
     reply.headers.emplace_back("WWW-Authenticate", "Bearer realm=\"beaver\"");
@@ -369,15 +362,6 @@ HttpReply Api::handle(const HttpRequest& request) {
     return error_reply({ErrorKind::internal, fmt::format("internal error: {}", e.what())},
                        "internal");
   }
-}
-
-Result<User> Api::sign_in(Store& store, const HttpRequest& request) {
-  constexpr std::string_view kBearer = "Bearer ";
-  if (!request.authorization.starts_with(kBearer))
-    return fail(ErrorKind::unauthenticated,
-                "sign in: send 'Authorization: Bearer TOKEN' (beaver token create)");
-  return Ledger(store, clock_, &policy_)
-      .authenticate(std::string_view(request.authorization).substr(kBearer.size()));
 }
 
 HttpReply Api::api(const HttpRequest& request) {
@@ -417,16 +401,34 @@ HttpReply Api::api(const HttpRequest& request) {
   if (!lease) return error_reply(lease.error(), match->pattern);
   auto user = sign_in(**lease, request);
   if (!user) return error_reply(user.error(), match->pattern);
-  auto ops = local_operations(**lease, clock_, &policy_, user->name);
-  Call call{request, std::move(params), *ops, user->name, deploys_};
+  auto ops = local_operations(**lease, clock_, &policy_, *user);
+  Call call{request, std::move(params), *ops, *user, deploys_};
   auto result = match->run(call);
+  // After the revocation committed: no request signed in before it may remember the token.
+  if (match->method == "DELETE" && match->pattern.starts_with("DELETE /api/tokens/"))
+    tokens_.forget_all();
   if (!result) return error_reply(result.error(), match->pattern);
   if (request.method != "GET") changed_();
   HttpReply reply;
   reply.status = result->status;
-  reply.body = to_json_text(result->json);
+  reply.body = json_text(result->json);
   reply.route = match->pattern;
   return reply;
+}
+
+Result<std::string> Api::sign_in(Store& store, const HttpRequest& request) {
+  constexpr std::string_view kBearer = "Bearer ";
+  if (!request.authorization.starts_with(kBearer))
+    return fail(ErrorKind::unauthenticated,
+                "sign in: send 'Authorization: Bearer TOKEN' (beaver token create)");
+  auto token = std::string_view(request.authorization).substr(kBearer.size());
+  auto now = TokenCache::Clock::now();
+  if (auto name = tokens_.user_of(token, now)) return *name;
+  auto checked = tokens_.generation();
+  auto user = Ledger(store, clock_, &policy_).authenticate(token);
+  if (!user) return std::unexpected(user.error());
+  tokens_.remember(token, user->name, now, checked);
+  return user->name;
 }
 
 HttpReply Api::health() {

@@ -14,6 +14,7 @@
 #include "server/deploy_executor.hpp"
 #include "server/metrics.hpp"
 #include "server/store_pool.hpp"
+#include "server/token_cache.hpp"
 
 namespace beaver {
 
@@ -53,8 +54,8 @@ class Api {
  private:
   struct Route;
   HttpReply api(const HttpRequest& request);
-  // The user the request's bearer token stands for.
-  Result<User> sign_in(Store& store, const HttpRequest& request);
+  // The name of the user the request's bearer token stands for (remembered for a moment).
+  Result<std::string> sign_in(Store& store, const HttpRequest& request);
   HttpReply health();
   HttpReply metrics(const HttpRequest& request);
   HttpReply web(const HttpRequest& request);
@@ -68,6 +69,7 @@ class Api {
   std::function<void()> changed_;  // after a request changed the ledger (e.g. to notify)
   DeployExecutor* deploys_;
   std::vector<Route> routes_;
+  TokenCache tokens_;
 };
 
 }  // namespace beaver

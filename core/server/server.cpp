@@ -45,7 +45,7 @@ class RequestHandler final : public Poco::Net::HTTPRequestHandler {
     auto start = Clock_::now();
     HttpReply reply = answer(req);
     if (reply.status == 413) res.setKeepAlive(false);  // the unread body is still on the wire
-    res.setStatus(static_cast<Poco::Net::HTTPResponse::HTTPStatus>(reply.status));
+    res.setStatusAndReason(static_cast<Poco::Net::HTTPResponse::HTTPStatus>(reply.status));
     res.setContentType(reply.content_type);
     for (const auto& [name, value] : reply.headers) res.set(name, value);
     res.setContentLength64(static_cast<Poco::Int64>(reply.body.size()));
@@ -117,7 +117,9 @@ Result<void> serve(const ServeOptions& o, const Policy& policy, const Clock& clo
   pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
   signal(SIGPIPE, SIG_IGN);
 
-  StorePool pool(o.database, o.migrations, SqliteOptions{});
+  SqliteOptions store_options;
+  store_options.mmap_bytes = int64_t{1} << 30;  // address space, not memory: pages are shared
+  StorePool pool(o.database, o.migrations, store_options);
   {
     auto first = pool.borrow();  // opens and migrates now, so a bad ledger stops the start
     if (!first) return std::unexpected(first.error());

@@ -1,5 +1,7 @@
 #include "server/store_pool.hpp"
 
+#include <sqlite3.h>
+
 namespace beaver {
 namespace {
 
@@ -27,7 +29,12 @@ StorePool::StorePool(std::filesystem::path file, std::filesystem::path migration
     : file_(std::move(file)),
       migrations_(std::move(migrations)),
       options_(options),
-      write_lock_(std::make_shared<std::mutex>()) {}
+      write_lock_(std::make_shared<std::mutex>()) {
+  // The pool's threads allocate through SQLite at once, and its memory statistics take one
+  // process-wide lock per allocation; nothing reads them. Refused (harmlessly) when SQLite was
+  // already initialized in this process.
+  sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+}
 
 StorePool::~StorePool() = default;
 

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <utility>
+
 namespace beaver::sqlite {
 
 Database::Database(const std::string& path, int flags) {
@@ -15,7 +17,30 @@ Database::Database(const std::string& path, int flags) {
   sqlite3_extended_result_codes(db_, 1);
 }
 
-Database::~Database() { sqlite3_close_v2(db_); }
+Database::~Database() {
+  for (auto& [sql, stmt] : idle_) sqlite3_finalize(stmt);
+  sqlite3_close_v2(db_);
+}
+
+sqlite3_stmt* Database::take_prepared(std::string_view sql) {
+  auto found = idle_.find(sql);
+  if (found == idle_.end() || found->second == nullptr) return nullptr;
+  return std::exchange(found->second, nullptr);
+}
+
+void Database::keep_prepared(sqlite3_stmt* stmt) {
+  sqlite3_reset(stmt);
+  sqlite3_clear_bindings(stmt);
+  const char* sql = sqlite3_sql(stmt);
+  auto found = idle_.find(std::string_view(sql));
+  if (found != idle_.end() && found->second == nullptr) {
+    found->second = stmt;
+  } else if (found == idle_.end() && idle_.size() < kMaxIdleStatements) {
+    idle_.emplace(sql, stmt);
+  } else {
+    sqlite3_finalize(stmt);  // a second one of the same SQL in use at once, or no room
+  }
+}
 
 void Database::exec(const std::string& sql) {
   int rc = sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, nullptr);
@@ -25,12 +50,16 @@ void Database::exec(const std::string& sql) {
 void Database::raise(int code) const { throw SqliteError(code, sqlite3_errmsg(db_)); }
 
 Statement::Statement(Database& db, std::string_view sql) : db_(db) {
-  int rc =
-      sqlite3_prepare_v2(db.handle(), sql.data(), static_cast<int>(sql.size()), &stmt_, nullptr);
+  stmt_ = db.take_prepared(sql);
+  if (stmt_ != nullptr) return;
+  int rc = sqlite3_prepare_v3(db.handle(), sql.data(), static_cast<int>(sql.size()),
+                              SQLITE_PREPARE_PERSISTENT, &stmt_, nullptr);
   if (rc != SQLITE_OK) db.raise(rc);
 }
 
-Statement::~Statement() { sqlite3_finalize(stmt_); }
+Statement::~Statement() {
+  if (stmt_ != nullptr) db_.keep_prepared(stmt_);
+}
 
 Statement& Statement::bind(int index, std::string_view value) {
   int rc = sqlite3_bind_text(stmt_, index, value.data(), static_cast<int>(value.size()),

@@ -5,6 +5,8 @@
 #include <sqlite3.h>
 
 #include <cstdint>
+#include <functional>
+#include <map>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -35,9 +37,19 @@ class Database {
   [[noreturn]] void raise(int code) const;
 
  private:
+  friend class Statement;
+  // Statements are kept prepared for reuse, one idle statement per SQL text: preparing costs
+  // more than running the short lookups a server answers with. Bounded; reset when idle.
+  static constexpr size_t kMaxIdleStatements = 128;
+  sqlite3_stmt* take_prepared(std::string_view sql);
+  void keep_prepared(sqlite3_stmt* stmt);
+
   sqlite3* db_ = nullptr;
+  std::map<std::string, sqlite3_stmt*, std::less<>> idle_;
 };
 
+// A prepared statement, taken from its connection's idle statements when one with the same SQL
+// is there, and given back (reset, parameters unbound) when destroyed.
 class Statement {
  public:
   Statement(Database& db, std::string_view sql);

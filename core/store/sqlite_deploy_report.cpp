@@ -32,7 +32,7 @@ ReportGrouping deploy_grouping(ReportBy by) {
 }
 
 // The runs that ended since ?1 (deployed, failed or rolled_back), in the order they ended (ties
-// by id), through the deploys' report index (migration 0008; the + keeps SQLite from reading by
+// by id), through the deploys' report index (migration 0009; the + keeps SQLite from reading by
 // status instead and sorting), joined to their releases and packages by key. One row per run, or
 // per run and approver:
 //   0 id, 1 status, 2 started_at, 3 finished_at, 4 service, 5 env, 6 release type,

@@ -10,6 +10,7 @@
 #include "store/sqlite.hpp"
 #include "store/sqlite_report.hpp"
 #include "store/store.hpp"
+#include "store/user_directory.hpp"
 
 namespace beaver {
 namespace {
@@ -160,24 +161,17 @@ AuditEntry read_audit(const Statement& s) {
 
 class SqliteTransaction final : public StoreTransaction {
  public:
-  explicit SqliteTransaction(Database& db) : db_(db) {}
+  SqliteTransaction(Database& db, UserDirectory& users) : db_(db), users_(users) {}
 
   std::optional<User> find_user(std::string_view name) override {
-    Statement s(db_, "SELECT name, team, created_at, email FROM users WHERE name = ?1");
-    s.bind(1, name);
-    if (!s.step()) return std::nullopt;
-    User u{s.text(0), s.text(1), {}, parse_time(s.text(2)), s.optional_text(3)};
-    u.roles = roles_of(u.name);
-    return u;
+    if (const auto* u = directory().find(name)) return *u;
+    return std::nullopt;
   }
 
-  std::vector<User> list_users() override {
-    std::vector<User> users;
-    Statement s(db_, "SELECT name, team, created_at, email FROM users ORDER BY name");
-    while (s.step())
-      users.push_back(User{s.text(0), s.text(1), {}, parse_time(s.text(2)), s.optional_text(3)});
-    for (auto& u : users) u.roles = roles_of(u.name);
-    return users;
+  std::vector<User> list_users() override { return directory().users; }
+
+  std::vector<User> users_with_role(Role role, std::optional<std::string_view> team) override {
+    return directory().with_role(role, team);
   }
 
   void insert_user(const User& u) override {
@@ -577,14 +571,25 @@ class SqliteTransaction final : public StoreTransaction {
   }
 
  private:
-  std::vector<Role> roles_of(const std::string& user) {
-    std::vector<Role> roles;
-    Statement s(db_, "SELECT role FROM user_roles WHERE user = ?1");
-    s.bind(1, user);
-    while (s.step())
-      if (auto r = role_from_string(s.text(0))) roles.push_back(*r);
-    std::sort(roles.begin(), roles.end());
-    return roles;
+  // The users as the ledger holds them now: those read before, unless a user or a role changed
+  // since (in this transaction too: the triggers count every change).
+  const UserDirectory& directory() {
+    Statement v(db_, "SELECT n FROM users_version");
+    int64_t version = v.step() ? v.integer(0) : -1;
+    if (version == users_.version && version != -1) return users_;
+    Statement s(db_,
+                "SELECT u.name, u.team, u.created_at, u.email, r.role FROM users u "
+                "LEFT JOIN user_roles r ON r.user = u.name ORDER BY u.name");
+    std::vector<User> users;
+    while (s.step()) {
+      if (users.empty() || users.back().name != s.view(0))
+        users.push_back(User{s.text(0), s.text(1), {}, parse_time(s.text(2)), s.optional_text(3)});
+      if (auto r = role_from_string(s.text(4))) users.back().roles.push_back(*r);
+    }
+    for (auto& u : users) std::sort(u.roles.begin(), u.roles.end());
+    users_.users = std::move(users);
+    users_.version = version;
+    return users_;
   }
 
   void write_roles(const User& u) {
@@ -604,6 +609,7 @@ class SqliteTransaction final : public StoreTransaction {
   }
 
   Database& db_;
+  UserDirectory& users_;
   std::map<std::string, std::unique_ptr<Statement>, std::less<>> prepared_;
 };
 
@@ -618,6 +624,8 @@ class SqliteStore final : public Store {
     // Governance data: an acknowledged write survives power loss.
     db_.exec("PRAGMA synchronous = FULL");
     db_.exec("PRAGMA foreign_keys = ON");
+    if (options_.mmap_bytes > 0)
+      db_.exec(fmt::format("PRAGMA mmap_size = {}", options_.mmap_bytes));
   }
 
   Result<void> migrate(const std::vector<Migration>& migrations) {
@@ -654,15 +662,26 @@ class SqliteStore final : public Store {
     for (int attempt = 1;; ++attempt) {
       bool open = false;
       try {
-        db_.exec(begin);
+        // Through kept statements, not exec: a server runs these for every request.
+        Statement(db_, begin).run();
         open = true;
-        SqliteTransaction tx(db_);
+        SqliteTransaction tx(db_, users_);
+        // Users read inside a unit of work that is rolled back may be ones that never were:
+        // forgotten, whatever ends it.
+        struct ForgetUnlessCommitted {
+          UserDirectory& users;
+          bool committed = false;
+          ~ForgetUnlessCommitted() {
+            if (!committed) users.version = -1;
+          }
+        } forget{users_};
         auto result = work(tx);
         if (!result) {
           db_.exec("ROLLBACK");
           return result;
         }
-        db_.exec("COMMIT");
+        Statement(db_, "COMMIT").run();
+        forget.committed = true;
         return {};
       } catch (const SqliteError& e) {
         if (open || !sqlite3_get_autocommit(db_.handle())) rollback_quietly();
@@ -691,6 +710,7 @@ class SqliteStore final : public Store {
   fs::path file_;
   SqliteOptions options_;
   Database db_;
+  UserDirectory users_;
 };
 
 }  // namespace

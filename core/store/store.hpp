@@ -135,6 +135,9 @@ class StoreTransaction {
 
   virtual std::optional<User> find_user(std::string_view name) = 0;
   virtual std::vector<User> list_users() = 0;
+  // Users holding `role` (in `team` if given), by name, each with all their roles.
+  virtual std::vector<User> users_with_role(Role role,
+                                            std::optional<std::string_view> team = {}) = 0;
   virtual void insert_user(const User& user) = 0;
   virtual void update_user(const User& user) = 0;  // team, roles and email
 
@@ -226,6 +229,10 @@ class Store {
 struct SqliteOptions {
   std::chrono::milliseconds busy_timeout{5000};
   int attempts = 3;  // whole-transaction attempts while the database stays busy
+  // Bytes of the file read through a memory map rather than read(2): a server's many readers
+  // then share the operating system's pages instead of copying them into each connection's
+  // cache. 0: none.
+  int64_t mmap_bytes = 0;
 };
 
 // Opens (creating when missing) the SQLite ledger at `file`, in WAL mode with synchronous=FULL

@@ -44,10 +44,12 @@ spare=$(jq -r .text <<<"$BODY")
 spare_id=$(jq -r .token.id <<<"$BODY")
 http POST /api/tokens "${TOKEN[dev]}" '{"user":"lee"}'
 expect_status 403 "a developer makes no token for someone else"
+http GET /api/whoami "$spare"
+expect_status 200 "a new token signs in (and the server remembers it for a moment)"
 http DELETE "/api/tokens/$spare_id" "${TOKEN[dev]}"
 expect_status 200 "revoking one's token"
 http GET /api/whoami "$spare"
-expect_status 401 "a revoked token"
+expect_status 401 "a revoked token, at once, though the server had just seen it"
 http DELETE "/api/tokens/$spare_id" "${TOKEN[dev]}"
 expect_status 409 "revoking twice"
 

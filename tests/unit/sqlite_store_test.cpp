@@ -3,6 +3,7 @@
 #include <thread>
 
 #include "sqlite_edit.hpp"
+#include "store/sqlite.hpp"
 #include "store/store.hpp"
 #include "test_folder.hpp"
 
@@ -129,4 +130,114 @@ TEST_CASE("a writer retries the whole unit of work once the lock is released") {
                 return {};
               })
               .has_value());
+}
+
+TEST_CASE("a kept statement runs again with new parameters, also while its twin is in use") {
+  test::TestFolder dir;
+  auto file = dir.path() / "beaver.db";
+  sqlite::Database db(file.string(), SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
+  db.exec("CREATE TABLE t (n INTEGER); INSERT INTO t VALUES (1), (2), (3)");
+  const char* sql = "SELECT n FROM t WHERE n >= ?1 ORDER BY n";
+  for (int64_t from : {1, 2, 3}) {
+    sqlite::Statement s(db, sql);  // the second and third time, the kept one
+    s.bind(1, from);
+    REQUIRE(s.step());
+    CHECK(s.integer(0) == from);
+    sqlite::Statement twin(db, sql);  // the same SQL while the first is mid-way: its own
+    twin.bind(1, int64_t{3});
+    REQUIRE(twin.step());
+    CHECK(twin.integer(0) == 3);
+    CHECK_FALSE(twin.step());
+    if (from < 3) {
+      REQUIRE(s.step());
+      CHECK(s.integer(0) == from + 1);
+    }
+  }
+  // A statement given back mid-way holds no read open: a write on another connection goes on.
+  {
+    sqlite::Statement s(db, sql);
+    s.bind(1, int64_t{1});
+    REQUIRE(s.step());
+  }
+  CHECK(test::raw_sql(file, "INSERT INTO t VALUES (4)") == "");
+  sqlite::Statement count(db, "SELECT count(*) FROM t");
+  REQUIRE(count.step());
+  CHECK(count.integer(0) == 4);
+}
+
+namespace {
+
+std::optional<User> user_named(Store& store, const char* name) {
+  std::optional<User> found;
+  REQUIRE(store
+              .read([&](StoreTransaction& tx) -> Result<void> {
+                found = tx.find_user(name);
+                return {};
+              })
+              .has_value());
+  return found;
+}
+
+std::vector<std::string> leaders_of(Store& store, std::optional<std::string_view> team) {
+  std::vector<std::string> names;
+  REQUIRE(store
+              .read([&](StoreTransaction& tx) -> Result<void> {
+                for (const auto& u : tx.users_with_role(Role::leader, team))
+                  names.push_back(u.name);
+                return {};
+              })
+              .has_value());
+  return names;
+}
+
+}  // namespace
+
+TEST_CASE("users a connection remembers are read again once another process changed any") {
+  test::TestFolder dir;
+  auto file = dir.path() / "beaver.db";
+  auto a = open_sqlite_store(file, migrations());
+  auto b = open_sqlite_store(file, migrations());
+  REQUIRE(a.has_value());
+  REQUIRE(b.has_value());
+  CHECK_FALSE(user_named(**a, "ann"));  // a has read (and remembers) the users now
+  REQUIRE(add_user(**b, "ann").has_value());
+  REQUIRE(user_named(**a, "ann"));
+  CHECK(leaders_of(**a, std::nullopt).empty());
+
+  REQUIRE((*b)->write([](StoreTransaction& tx) -> Result<void> {
+                tx.insert_user(User{"lee", "payments", {Role::developer, Role::leader}, {}});
+                tx.insert_user(User{"lou", "search", {Role::leader}, {}});
+                return {};
+              })
+              .has_value());
+  CHECK(leaders_of(**a, std::nullopt) == std::vector<std::string>{"lee", "lou"});
+  CHECK(leaders_of(**a, "search") == std::vector<std::string>{"lou"});
+  CHECK(user_named(**a, "lee")->roles == std::vector<Role>{Role::developer, Role::leader});
+
+  // A role taken away by a raw edit, as another program might: seen too (the triggers count it).
+  REQUIRE(test::raw_sql(file, "DELETE FROM user_roles WHERE user = 'lou'") == "");
+  CHECK(leaders_of(**a, std::nullopt) == std::vector<std::string>{"lee"});
+}
+
+TEST_CASE("users read inside a unit of work that was rolled back are not remembered") {
+  test::TestFolder dir;
+  auto file = dir.path() / "beaver.db";
+  auto a = open_sqlite_store(file, migrations());
+  auto b = open_sqlite_store(file, migrations());
+  REQUIRE(a.has_value());
+  REQUIRE(b.has_value());
+  auto refused = (*a)->write([](StoreTransaction& tx) -> Result<void> {
+    tx.insert_user(User{"ghost", "payments", {Role::leader}, {}});
+    REQUIRE(tx.find_user("ghost"));  // seen inside, as the unit of work's own change
+    return fail(ErrorKind::refused, "changed my mind");
+  });
+  REQUIRE_FALSE(refused.has_value());
+  // Another process makes as many changes as the rolled-back unit did, so the count is the same.
+  REQUIRE((*b)->write([](StoreTransaction& tx) -> Result<void> {
+                tx.insert_user(User{"real", "payments", {Role::leader}, {}});
+                return {};
+              })
+              .has_value());
+  CHECK_FALSE(user_named(**a, "ghost"));
+  CHECK(user_named(**a, "real"));
 }
