@@ -50,8 +50,6 @@ bool is_local_time(ReportBy by) {
          by == ReportBy::weekday_hour;
 }
 
-bool groups_deploys(ReportBy by) {
-  return by == ReportBy::team || by == ReportBy::service || by == ReportBy::env;
-}
+bool groups_deploys(ReportBy by) { return by != ReportBy::none && by != ReportBy::weekday_hour; }
 
 }  // namespace beaver

@@ -47,13 +47,13 @@ struct DeployFigures {
   int64_t failed_changes = 0;   // of them, those that count as a failed change
   int64_t failures = 0;         // of them, those that ended failed or rolled_back
   int64_t still_open = 0;       // failures with no later successful deploy of the same place
-  double days = 0;              // length of the period in days
+  double days = 0;              // the days the figures cover (see report_figures_help())
   Percentiles duration;         // started_at -> finished_at of the ended runs
   Percentiles lead_time;        // commit time -> finished_at of the successful runs
   Percentiles time_to_restore;  // failure's finished_at -> next successful finished_at
   bool operator==(const DeployFigures&) const = default;
 
-  // Successful deploys per day of the period; absent for a period of no length.
+  // Successful deploys per day covered; absent when no day is.
   std::optional<double> deployment_frequency() const {
     if (days <= 0) return std::nullopt;
     return static_cast<double>(deployed) / days;
@@ -92,8 +92,10 @@ struct ReportGroup {
   // For local-time groups, the key as a number: week: the day number (days since 1970-01-01) of
   // its Monday; weekday: 1 (Monday) .. 7; hour: 0..23; weekday_hour: (weekday - 1) * 24 + hour.
   int64_t local_key = 0;
-  // For team, service and env groups: the deploy figures of the group's deploys (a group may
-  // hold deploys and no release submitted in the period). Absent for other groupings.
+  // The deploy figures of the group's deploy runs (a group may hold deploys and no release
+  // submitted in the period): by team, service, env, category and approver the runs of the
+  // group's releases, by week, weekday and hour the runs that ended in it. Absent only for
+  // weekday_hour, which feeds the heat map alone.
   std::optional<DeployFigures> deploys;
 };
 
@@ -129,7 +131,8 @@ struct Report {
   DeployFigures deploys;  // deploy duration and the DORA keys of the whole period
 };
 
-// Whether a report split `by` this gives each group its deploy figures.
+// Whether a report split `by` this gives each group its deploy figures: every grouping the
+// command line offers.
 bool groups_deploys(ReportBy by);
 
 // What the HTML page draws besides the report's own table.
@@ -140,6 +143,9 @@ struct ReportCharts {
 
 // Flags a report reads off a submit time (bits of the low three bits of a submit cell).
 enum SubmitFlag : unsigned { kAtNight = 1, kAtWeekend = 2, kOutsideWindows = 4 };
+
+// The group key of a cell (SubmitTimeReader::cell, key * 8 + flags): floor(cell / 8).
+inline int64_t cell_key(int64_t cell) { return cell >= 0 ? cell / 8 : -((-cell + 7) / 8); }
 
 // How a report reads a release's submit time on people's clocks: its flags and, when the report
 // groups by local time, its group key. The ledger builds one from the policy; the store calls it

@@ -26,11 +26,14 @@ std::string_view report_figures_help() {
   emergency_by_category  emergencies per reason category
   emergency_by_approver  emergencies each person gave an approval to
 Deploy figures (over the deploy runs that ended, by finished_at, in the period; runs still
-running or interrupted count nowhere; per group by team, service and env only):
+running or interrupted count nowhere):
   deploy duration  started to finished of the runs that ended deployed, failed or rolled_back:
                    median and p90, nearest rank as for the wait
   deploys          runs that ended deployed (successful deploys)
-  deployment_frequency  deploys / days in the period
+  deployment_frequency  deploys / days covered: the days of the period; for a group by week,
+                   the days of that week in the period; by weekday, the days of the period
+                   that are that weekday; by hour, the times that hour comes in the period
+                   (once a day); part of a day counts as a fraction
   lead_time        commit time in the package's manifest to the successful run's finish,
                    over the deploys with a package: median and p90 (hours in JSON and CSV)
   change_failure_rate  failed changes / runs that ended deployed, failed or rolled_back; a
@@ -41,10 +44,18 @@ running or interrupted count nowhere; per group by team, service and env only):
                    the same service and environment (even after the period): median; failures
                    with none yet are still_open and not in the median
   null (JSON) or "-" (table) where there is nothing to measure; deployment_frequency is 0 then
+Deploy figures per group: a run counts in its release's group by team, service, env and
+category ("-" for a release that is no emergency); by approver, once in the group of each
+person who approved its release (runs of releases approved on submit are in no group); by
+week, weekday and hour, in the group of the local time it ended (read as submit times are).
+A run's duration, lead time and failed change count in the run's own group, even when what
+made its change fail comes in a later group; a failure's time to restore (or its still_open)
+counts in the failure's group, though the deploy that restored it may come in a later one.
 Clocks: night, weekends and windows are read in the environment's time zone (the policy's
 timezone unless the environment sets its own; services have no time zone of their own).
-Weeks, weekdays and hours (--by) are read in the policy's timezone: ISO 8601 weeks, Monday
-to Sunday ("2026-W48"), weekdays "1 mon" to "7 sun", hours "00" to "23".
+Weeks, weekdays and hours (--by) are read in the policy's timezone, for submit times and deploy
+ends alike: ISO 8601 weeks, Monday to Sunday ("2026-W48"), weekdays "1 mon" to "7 sun", hours
+"00" to "23".
 --by approver: a release counts once for each person who approved it; releases nobody
 approved are in no group; the total row still holds every release.
 )";

@@ -50,9 +50,9 @@ struct SeedTeam {
 };
 
 // How many people of each role a team needs so that every step of every chain can be met by
-// people other than the submitter.
+// people other than the submitter, and someone of the team may deploy.
 std::map<Role, int> people_needed(const Policy& policy) {
-  std::map<Role, int> need{{Role::developer, 2}, {Role::leader, 1}};
+  std::map<Role, int> need{{Role::developer, 2}, {Role::leader, 1}, {Role::ops, 1}};
   for (const auto& [name, env] : policy.environments)
     for (auto type : {ReleaseType::normal, ReleaseType::emergency, ReleaseType::rollback})
       for (const auto& rule : env.chain_for(type))
@@ -125,6 +125,7 @@ class HistoryWriter {
                               AuditPayload()
                                   .set("releases", summary_.releases)
                                   .set("approvals", summary_.approvals)
+                                  .set("deploys", summary_.deploys)
                                   .set("teams", o_.teams)
                                   .set("seed", std::to_string(o_.seed))
                                   .set("since", format_utc(o_.since))
@@ -185,15 +186,56 @@ class HistoryWriter {
     } else {
       decide(r, team, chain, approvals);
     }
+    auto run = deploy(r, team);
     int64_t id = tx_.insert_release(r);
     for (auto& a : approvals) {
       a.release_id = id;
       tx_.insert_approval(a);
     }
+    if (run) {
+      run->release_id = id;
+      tx_.insert_deploy(*run);
+      ++summary_.deploys;
+    }
     if (summary_.first_release == 0) summary_.first_release = id;
     summary_.last_release = id;
     ++summary_.releases;
     summary_.approvals += static_cast<int64_t>(approvals.size());
+  }
+
+  // The one deploy run of an approved release, by an ops person of its team, if it ends before
+  // `until` (and starts before the approval expires): started 1 to 30 minutes (emergencies and
+  // rollbacks) or 5 minutes to 8 hours after the approval, lasting 30 seconds to 30 minutes,
+  // ending deployed (90%), failed (6%) or rolled_back (4%); the release ends in the same state.
+  std::optional<DeployRecord> deploy(Release& r, const SeedTeam& team) {
+    if (r.state != ReleaseState::approved) return std::nullopt;
+    bool urgent = r.type != ReleaseType::normal;
+    auto started = *r.approved_at + seconds{urgent ? random_.log_uniform(60, 1800)
+                                                   : random_.log_uniform(300, 8 * 3600)};
+    auto finished = started + seconds{random_.log_uniform(30, 1800)};
+    double outcome = random_.unit();
+    const auto& ops = random_.pick(team.people.at(Role::ops));
+    if (finished >= o_.until || started > *r.approved_at + policy_.approval_expires)
+      return std::nullopt;  // still to deploy at the end of the history
+    DeployRecord d;
+    d.actor = ops;
+    d.batches = "100%";
+    d.started_at = started;
+    d.finished_at = finished;
+    if (outcome < 0.90) {
+      d.status = "deployed";
+      r.state = ReleaseState::deployed;
+      r.deployed_at = finished;
+    } else if (outcome < 0.96) {
+      d.status = "failed";
+      d.message = "synthetic failure: the health check failed";
+      r.state = ReleaseState::failed;
+    } else {
+      d.status = "rolled_back";
+      d.message = "synthetic failure: switched back to the previous release";
+      r.state = ReleaseState::rolled_back;
+    }
+    return d;
   }
 
   // Cancelled, rejected, approved or still waiting, and the approvals given.

@@ -5,8 +5,9 @@
 // The distribution:
 //  - teams "team-01".."team-T", each with 3 services ("team-01-svc-1".."-3") and, for every role
 //    an approval chain of the policy asks for, as many users as the largest step wants plus one
-//    (so a submitter never stands in the way): "team-01-developer-1", "team-01-leader-1", ...
-//    Existing users and services of those names are kept.
+//    (so a submitter never stands in the way): "team-01-developer-1", "team-01-leader-1", ...,
+//    and at least one ops person, "team-01-ops-1", who deploys. Existing users and services of
+//    those names are kept.
 //  - releases spread over the local days of [since, until) in the policy's time zone, a
 //    Saturday or Sunday weighing 0.2 of a weekday; within a day, hours weigh 8 from 09:00 to
 //    18:00, 3 from 07:00 to 09:00 and from 18:00 to 22:00, 1 from 22:00 to 07:00 (9 of 99 parts at
@@ -21,7 +22,17 @@
 //    An approval that would fall after `until` is not given: the release is still waiting.
 //  - 70% of approved emergencies get their review from a leader of the team (else the
 //    submitter), uniformly within the policy's review deadline, if that is before `until`.
-//  - no package, commit or deploy; seeded releases name no policy.
+//  - every approved release gets one deploy run by an ops person of its team, started
+//    log-uniformly 1 to 30 minutes (emergencies and rollbacks) or 5 minutes to 8 hours (normal
+//    releases) after its approval, lasting log-uniformly 30 seconds to 30 minutes, ending
+//    deployed (90%), failed (6%) or rolled_back (4%); the release ends in that state (deployed_at
+//    set when deployed). A run that would end at or after `until`, or start after the approval
+//    expired, is not written: the release is still approved. Runs write no steps and hold no
+//    lease, and runs of one service and environment may overlap; a rollback release's run does
+//    not retire the release before it.
+//  - no packages (and so no commit time: lead time is absent over a seeded history, as writing a
+//    package per release would make seeding about twice as slow); seeded releases name no
+//    policy.
 // The whole history is one write transaction with one audit entry, "dev.seed", whose payload
 // records the options and the ids written, so `beaver audit verify` holds.
 
@@ -46,6 +57,7 @@ struct SeedOptions {
 struct SeedSummary {
   int64_t releases = 0;
   int64_t approvals = 0;
+  int64_t deploys = 0;
   int64_t users_added = 0;
   int64_t services_added = 0;
   int64_t first_release = 0;

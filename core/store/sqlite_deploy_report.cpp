@@ -6,7 +6,10 @@
 #include <chrono>
 #include <map>
 #include <string>
+#include <unordered_map>
 
+#include "report/group_days.hpp"
+#include "store/report_scan.hpp"
 #include "store/sqlite_report.hpp"
 
 namespace beaver {
@@ -15,115 +18,232 @@ namespace {
 using sqlite::Database;
 using sqlite::Statement;
 
-// Deploy runs group by the release they ran, as releases do: by team, service or environment;
-// the other groupings give the figures for the whole period only.
+// Deploy runs group by the release they ran, as releases do (team, service, environment,
+// category), or by the local time they ended (week, weekday, hour: keys read off finished_at by
+// the report's SubmitTimeReader, outside SQL). By approver, every run comes once for each person
+// who approved its release, and once with no group when nobody did: such a run still restores
+// the failures before it.
 ReportGrouping deploy_grouping(ReportBy by) {
-  return by == ReportBy::team || by == ReportBy::service || by == ReportBy::env
-             ? report_grouping(by)
-             : ReportGrouping{"''", ""};
+  if (by == ReportBy::approver)
+    return {"a.approver",
+            "LEFT JOIN approvals a ON a.release_id = r.id AND a.id = (SELECT min(a2.id) FROM "
+            "approvals a2 WHERE a2.release_id = r.id AND a2.approver = a.approver)"};
+  return report_grouping(by);
 }
 
-// The runs that ended in [?1, ?2), one row each, with what the figures read off them. The runs
-// are found through deploys_by_status (status, finished_at); the next successful run of the same
-// service and environment is found by a window over the runs that ended since ?1 (every run
-// after one in the period ended since ?1), as "finished_at, id, release type" in one sortable
-// text so that the earliest one comes with its type.
-std::string ended_runs_sql(const ReportGrouping& g) {
+// The runs that ended since ?1 (deployed, failed or rolled_back), in the order they ended (ties
+// by id), through the deploys' report index (migration 0009; the + keeps SQLite from reading by
+// status instead and sorting), joined to their releases and packages by key. One row per run, or
+// per run and approver:
+//   0 id, 1 status, 2 started_at, 3 finished_at, 4 service, 5 env, 6 release type,
+//   7 release status, 8 the package's commit time, 9 the group key.
+std::string runs_sql(const ReportGrouping& g) {
   return fmt::format(
-      "WITH runs AS MATERIALIZED ("
-      " SELECT d.id, d.status, d.started_at, d.finished_at, {} AS k, r.service, r.env,"
-      "  r.type AS release_type, r.status AS release_status, p.commit_time"
-      " FROM deploys d JOIN releases r ON r.id = d.release_id {}"
-      " LEFT JOIN packages p ON p.sha256 = r.package_sha256"
-      " WHERE d.status IN ('deployed', 'failed', 'rolled_back') AND d.finished_at >= ?1),"
-      " followed AS MATERIALIZED ("
-      " SELECT *, min(CASE WHEN status = 'deployed' THEN finished_at || printf('%020d', id) ||"
-      "  release_type END) OVER (PARTITION BY service, env ORDER BY finished_at, id"
-      "  ROWS BETWEEN 1 FOLLOWING AND UNBOUNDED FOLLOWING) AS next_good"
-      " FROM runs),"
-      " ended AS MATERIALIZED ("
-      " SELECT k, status = 'deployed' AS good,"
-      "  unixepoch(finished_at) - unixepoch(started_at) AS duration,"
-      "  CASE WHEN status = 'deployed' THEN unixepoch(finished_at) - unixepoch(commit_time) END"
-      "   AS lead,"
-      "  CASE WHEN status != 'deployed' AND next_good IS NOT NULL THEN"
-      "   unixepoch(substr(next_good, 1, 20)) - unixepoch(finished_at) END AS restore,"
-      "  (status != 'deployed' OR release_status = 'rolled_back' OR"
-      "   substr(next_good, 41) IN ('emergency', 'rollback')) AS failed_change,"
-      "  (status != 'deployed' AND next_good IS NULL) AS open"
-      " FROM followed WHERE finished_at < ?2) ",
+      "SELECT d.id, d.status, d.started_at, d.finished_at, r.service, r.env, r.type, r.status, "
+      "p.commit_time, {} "
+      "FROM deploys d JOIN releases r ON r.id = d.release_id {} "
+      "LEFT JOIN packages p ON p.sha256 = r.package_sha256 "
+      "WHERE d.finished_at >= ?1 AND +d.status IN ('deployed', 'failed', 'rolled_back') "
+      "ORDER BY d.finished_at, d.id",
       g.key, g.join);
 }
 
-// Nearest rank, as the approval wait: rank ceil(n/2) and ceil(0.9 n) of the values ascending.
-constexpr const char* kRanked =
-    "SELECT k, m, n, max(CASE WHEN rn = (n + 1) / 2 THEN v END),"
-    " max(CASE WHEN rn = (9 * n + 9) / 10 THEN v END) FROM ("
-    " SELECT k, m, v, row_number() OVER (PARTITION BY k, m ORDER BY v) AS rn,"
-    "  count(*) OVER (PARTITION BY k, m) AS n FROM ("
-    "  SELECT k, 0 AS m, duration AS v FROM ended WHERE duration IS NOT NULL"
-    "  UNION ALL SELECT k, 1, lead FROM ended WHERE lead IS NOT NULL"
-    "  UNION ALL SELECT k, 2, restore FROM ended WHERE restore IS NOT NULL))"
-    " GROUP BY k, m";
+// A group's deploy figures while the pass runs, with the values it will rank. Tally 0 is the
+// whole period.
+struct Tally {
+  std::string key;
+  int64_t local_key = 0;
+  DeployFigures figures;
+  std::vector<int64_t> durations, lead_times, restores;
+};
 
-constexpr const char* kCounts =
-    "SELECT k, count(*), sum(good), sum(failed_change), sum(NOT good), sum(open) FROM ended"
-    " GROUP BY k";
+// The tallies a run counts in: the whole period's and its groups'.
+using Targets = std::vector<uint32_t>;
 
-std::map<std::string, DeployFigures> figures_by(Database& db, const ReportQuery& q,
-                                                ReportGrouping g) {
-  double days = std::chrono::duration<double>(q.until - q.since).count() / 86400.0;
-  std::map<std::string, DeployFigures> out;
-  auto prefix = ended_runs_sql(g);
-  Statement counts(db, prefix + kCounts);
-  counts.bind(1, format_utc(q.since)).bind(2, format_utc(q.until));
-  while (counts.step()) {
-    auto& f = out[counts.text(0)];
-    f.days = days;
-    f.ended = counts.integer(1);
-    f.deployed = counts.integer(2);
-    f.failed_changes = counts.integer(3);
-    f.failures = counts.integer(4);
-    f.still_open = counts.integer(5);
+// What a service and environment still waits for: its failures, whose time to restore runs to
+// its next successful deploy; and its last successful deploy of the period not yet judged, whose
+// change failed if the next successful deploy there is an emergency or a rollback.
+struct Place {
+  std::vector<std::pair<int64_t, Targets>> failures;  // ended at (seconds), counted in
+  bool has_last_good = false;
+  Targets last_good;  // kept when empty, so that each place allocates it once
+};
+
+class DeployPass {
+ public:
+  DeployPass(const ReportQuery& q, ReportBy by) : q_(q), by_(by), index_(tallies_) {
+    tallies_.push_back(Tally{});
+    until_text_ = format_utc(q.until);
   }
-  Statement ranked(db, prefix + kRanked);
-  ranked.bind(1, format_utc(q.since)).bind(2, format_utc(q.until));
-  while (ranked.step()) {
-    auto& f = out[ranked.text(0)];
-    f.days = days;
-    Percentiles p{ranked.integer(2), ranked.integer(3), ranked.integer(4)};
-    switch (ranked.integer(1)) {
-      case 0:
-        f.duration = p;
-        break;
-      case 1:
-        f.lead_time = p;
-        break;
-      default:
-        f.time_to_restore = p;
-        break;
+
+  void run(Database& db) {
+    Statement s(db, runs_sql(deploy_grouping(by_)));
+    s.bind(1, format_utc(q_.since));
+    bool local = is_local_time(by_), grouped = by_ != ReportBy::none;
+    std::optional<SegmentCells> cells;
+    if (local) cells.emplace(q_);
+    Run run;
+    bool have = false;
+    while (s.step()) {
+      int64_t id = s.integer(0);
+      if (!have || id != run.id) {
+        if (have) {
+          end_run(run);
+          if (!run.in_period && pending_ == 0) return;  // nothing later can change a figure
+        }
+        have = true;
+        read_run(s, id, run);
+        if (run.in_period && local)
+          run.targets.push_back(static_cast<uint32_t>(
+              index_.of_local_key(cell_key(cells->cell(s.view(5), s.view(3))), *q_.clock)));
+      }
+      if (run.in_period && grouped && !local && !s.is_null(9)) {
+        auto g = static_cast<uint32_t>(index_.of_text(s.view(9)));
+        if (std::find(run.targets.begin(), run.targets.end(), g) == run.targets.end())
+          run.targets.push_back(g);
+      }
+    }
+    if (have) end_run(run);
+  }
+
+  // The figures: [0] the whole period's, then each group's in the order first seen.
+  std::vector<Tally>& finish() {
+    for (auto& [name, place] : places_)
+      for (auto& [at, targets] : place.failures)
+        for (auto t : targets) ++tallies_[t].figures.still_open;
+    for (auto& t : tallies_) {
+      t.figures.duration = nearest_rank(t.durations);
+      t.figures.lead_time = nearest_rank(t.lead_times);
+      t.figures.time_to_restore = nearest_rank(t.restores);
+    }
+    return tallies_;
+  }
+
+ private:
+  struct Run {
+    int64_t id = 0;
+    bool in_period = false, good = false, failed_change = false;
+    int64_t ended = 0;
+    std::optional<int64_t> duration, lead_time;
+    std::string place;     // service and environment
+    bool repairs = false;  // an emergency or a rollback: the change deployed before it failed
+    Targets targets;
+  };
+
+  void read_run(Statement& s, int64_t id, Run& run) {
+    run.id = id;
+    auto finished = s.view(3);
+    run.in_period = finished < until_text_;
+    run.good = s.view(1) == "deployed";
+    auto ended = finished_seconds_(finished);
+    run.ended = ended.value_or(0);
+    auto started = started_seconds_(s.view(2));
+    run.duration = started && ended ? std::optional(*ended - *started) : std::nullopt;
+    run.lead_time.reset();
+    if (run.good && !s.is_null(8))
+      if (auto commit = commit_seconds_(s.view(8)); commit && ended)
+        run.lead_time = *ended - *commit;
+    auto type = s.view(6);
+    run.repairs = type == "emergency" || type == "rollback";
+    run.failed_change = !run.good || s.view(7) == "rolled_back";
+    run.place.assign(s.view(4));
+    run.place += '\n';
+    run.place += s.view(5);
+    run.targets.assign(1, 0);
+    if (!run.in_period) run.targets.clear();
+  }
+
+  void end_run(const Run& run) {
+    for (auto t : run.targets) {
+      auto& tally = tallies_[t];
+      auto& f = tally.figures;
+      ++f.ended;
+      if (run.good) ++f.deployed;
+      if (!run.good) ++f.failures;
+      if (run.failed_change) ++f.failed_changes;
+      if (run.duration) tally.durations.push_back(*run.duration);
+      if (run.lead_time) tally.lead_times.push_back(*run.lead_time);
+    }
+    auto found = places_.find(run.place);
+    if (found == places_.end()) {
+      if (!run.in_period) return;  // no run of the period waits for it
+      found = places_.emplace(run.place, Place{}).first;
+    }
+    Place& place = found->second;
+    if (!run.good) {
+      if (run.in_period) {
+        place.failures.emplace_back(run.ended, run.targets);
+        ++pending_;
+      }
+      return;
+    }
+    for (auto& [at, targets] : place.failures)
+      for (auto t : targets) tallies_[t].restores.push_back(run.ended - at);
+    pending_ -= place.failures.size();
+    place.failures.clear();
+    if (place.has_last_good) {
+      if (run.repairs)
+        for (auto t : place.last_good) ++tallies_[t].figures.failed_changes;
+      place.has_last_good = false;
+      --pending_;
+    }
+    if (run.in_period && !run.failed_change) {
+      place.last_good.assign(run.targets.begin(), run.targets.end());
+      place.has_last_good = true;
+      ++pending_;
     }
   }
-  return out;
-}
+
+  const ReportQuery& q_;
+  ReportBy by_;
+  std::vector<Tally> tallies_;
+  GroupIndex<Tally> index_;
+  std::string until_text_;
+  std::unordered_map<std::string, Place> places_;
+  size_t pending_ = 0;  // failures and successful deploys of the period waiting for a later run
+  StoredSeconds finished_seconds_, started_seconds_, commit_seconds_;
+};
 
 }  // namespace
 
 void add_deploy_figures(Database& db, const ReportQuery& q, Report& report) {
-  auto whole = figures_by(db, q, deploy_grouping(ReportBy::none));
-  report.deploys = whole.empty() ? DeployFigures{} : whole.begin()->second;
-  report.deploys.days = std::chrono::duration<double>(q.until - q.since).count() / 86400.0;
-  if (!groups_deploys(q.by)) return;
-  auto groups = figures_by(db, q, deploy_grouping(q.by));
-  for (auto& g : report.groups) {
-    auto f = groups.find(g.key);
-    DeployFigures none;
-    none.days = report.deploys.days;
-    g.deploys = f == groups.end() ? none : f->second;
-    if (f != groups.end()) groups.erase(f);
+  double days = std::chrono::duration<double>(q.until - q.since).count() / 86400.0;
+  bool grouped = groups_deploys(q.by);
+  DeployPass pass(q, grouped ? q.by : ReportBy::none);
+  pass.run(db);
+  auto& tallies = pass.finish();
+  report.deploys = tallies[0].figures;
+  report.deploys.days = days;
+  if (!grouped) return;
+
+  bool local = is_local_time(q.by);
+  std::map<int64_t, double> local_days;
+  if (local) local_days = local_group_days(*q.clock, q.by, q.since, q.until);
+  auto days_of = [&](int64_t local_key) {
+    if (!local) return days;
+    auto found = local_days.find(local_key);
+    return found == local_days.end() ? 0.0 : found->second;
+  };
+  std::map<std::string, DeployFigures*, std::less<>> by_key;
+  for (size_t i = 1; i < tallies.size(); ++i) {
+    tallies[i].figures.days = days_of(tallies[i].local_key);
+    by_key.emplace(tallies[i].key, &tallies[i].figures);
   }
-  // Places with deploys and no release submitted in the period still get their group.
-  for (auto& [key, f] : groups) report.groups.push_back(ReportGroup{key, {}, 0, f});
+  for (auto& g : report.groups) {
+    auto found = by_key.find(g.key);
+    if (found == by_key.end()) {
+      g.deploys = DeployFigures{};
+      g.deploys->days = days_of(g.local_key);
+      continue;
+    }
+    g.deploys = *found->second;
+    by_key.erase(found);
+  }
+  // Groups with deploys and no release submitted in the period still get their group.
+  for (size_t i = 1; i < tallies.size(); ++i)
+    if (by_key.contains(tallies[i].key))
+      report.groups.push_back(
+          ReportGroup{tallies[i].key, {}, tallies[i].local_key, tallies[i].figures});
   std::sort(report.groups.begin(), report.groups.end(),
             [](const ReportGroup& a, const ReportGroup& b) { return a.key < b.key; });
 }

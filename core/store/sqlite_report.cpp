@@ -1,12 +1,11 @@
 #include "store/sqlite_report.hpp"
 
-#include <date/date.h>
-
 #include <algorithm>
 #include <map>
 #include <optional>
 
 #include "store/release_sql.hpp"
+#include "store/report_scan.hpp"
 #include "store/sqlite_deploy_report.hpp"
 
 namespace beaver {
@@ -42,8 +41,6 @@ namespace {
 using sqlite::Database;
 using sqlite::Statement;
 
-int64_t floor_div8(int64_t v) { return v >= 0 ? v / 8 : -((-v + 7) / 8); }
-
 // The releases submitted in [?1, ?2), cancelled ones left out, in submit-time order, one row each
 // (one per approver when grouping by approver), through the report index (migration 0006), which
 // holds every column read here so that the table itself is never read:
@@ -58,88 +55,12 @@ std::string scan_sql(const ReportGrouping& g) {
       owing_review_sql("r.", "?3", "?4"), g.key, g.join);
 }
 
-// Seconds since 1970 of stored times. The form beaver writes ("2026-11-24T07:27:33Z") is read
-// here directly, with the day of the previous time kept, as times are read once per approved
-// release and mostly fall on a few days; any other form goes to parse_iso8601.
-class StoredSeconds {
- public:
-  std::optional<int64_t> operator()(std::string_view t) {
-    if (t.size() != 20 || t[10] != 'T' || t[13] != ':' || t[16] != ':' || t[19] != 'Z')
-      return general(t);
-    if (t.substr(0, 10) != std::string_view(day_text_, 10)) {
-      unsigned y = 0, mo = 0, d = 0;
-      if (t[4] != '-' || t[7] != '-' || !digits(t, 0, 4, y) || !digits(t, 5, 2, mo) ||
-          !digits(t, 8, 2, d))
-        return general(t);
-      date::year_month_day ymd{date::year{static_cast<int>(y)}, date::month{mo}, date::day{d}};
-      if (!ymd.ok()) return general(t);
-      t.copy(day_text_, 10);
-      day_seconds_ = date::sys_days{ymd}.time_since_epoch().count() * 86400;
-    }
-    unsigned h = 0, mi = 0, sec = 0;
-    if (!digits(t, 11, 2, h) || !digits(t, 14, 2, mi) || !digits(t, 17, 2, sec) || h > 23 ||
-        mi > 59 || sec > 59)
-      return general(t);
-    return day_seconds_ + h * 3600 + mi * 60 + sec;
-  }
-
- private:
-  static bool digits(std::string_view t, size_t at, size_t n, unsigned& out) {
-    for (size_t i = at; i < at + n; ++i) {
-      auto d = static_cast<unsigned>(t[i] - '0');
-      if (d > 9) return false;
-      out = out * 10 + d;
-    }
-    return true;
-  }
-  static std::optional<int64_t> general(std::string_view t) {
-    auto parsed = parse_iso8601(t);
-    if (!parsed) return std::nullopt;
-    return parsed->time_since_epoch().count();
-  }
-
-  char day_text_[10] = {};  // "YYYY-MM-DD" of the last time read
-  int64_t day_seconds_ = 0;
-};
-
 // `to` - `from` in seconds, both as stored (0 for a time beaver did not write).
 int64_t seconds_between(StoredSeconds& from_seconds, std::string_view from,
                         StoredSeconds& to_seconds, std::string_view to) {
   auto a = from_seconds(from), b = to_seconds(to);
   return a && b ? *b - *a : 0;
 }
-
-// The submit-time cells (SubmitTimeReader::cell) of releases read in submit-time order. The
-// period is cut where a cell may change (cell_boundaries), so a cell is computed once per
-// environment and segment, not once per release.
-class SegmentCells {
- public:
-  explicit SegmentCells(const ReportQuery& q) : clock_(*q.clock), start_(q.since) {
-    for (auto b : clock_.cell_boundaries(q.since, q.until))
-      boundaries_.emplace_back(b, format_utc(b));
-  }
-
-  // The cell of a release of `env` submitted at `at` (UTC text as stored), `at` not before the
-  // previous call's.
-  int64_t cell(std::string_view env, std::string_view at) {
-    while (next_ < boundaries_.size() && at >= boundaries_[next_].second) {
-      start_ = boundaries_[next_++].first;
-      cells_.clear();
-    }
-    for (const auto& [name, c] : cells_)
-      if (name == env) return c;
-    int64_t c = clock_.cell(env, start_);
-    cells_.emplace_back(std::string(env), c);
-    return c;
-  }
-
- private:
-  const SubmitTimeReader& clock_;
-  Timestamp start_;  // of the current segment
-  std::vector<std::pair<Timestamp, std::string>> boundaries_;
-  size_t next_ = 0;  // the first boundary after the current segment
-  std::vector<std::pair<std::string, int64_t>> cells_;  // of the current segment
-};
 
 // A group's figures while the scan runs, with the waits it will rank.
 struct Tally {
@@ -168,39 +89,6 @@ void add_one(std::map<std::string, int64_t, std::less<>>& counts, std::string_vi
   if (found == counts.end()) found = counts.emplace(std::string(key), 0).first;
   ++found->second;
 }
-
-// Finds each row's group without building its key text but when the group is new; rows of a
-// group mostly come one after another, so the last group is tried first.
-class GroupIndex {
- public:
-  explicit GroupIndex(std::vector<Tally>& groups) : groups_(groups) {}
-
-  size_t of_text(std::string_view key) {
-    if (last_ < groups_.size() && groups_[last_].key == key) return last_;
-    auto found = by_text_.find(key);
-    if (found == by_text_.end()) {
-      found = by_text_.emplace(std::string(key), groups_.size()).first;
-      groups_.push_back(Tally{std::string(key), 0, {}, {}});
-    }
-    return last_ = found->second;
-  }
-
-  size_t of_local_key(int64_t key, const SubmitTimeReader& clock) {
-    if (last_ < groups_.size() && groups_[last_].local_key == key) return last_;
-    auto found = by_number_.find(key);
-    if (found == by_number_.end()) {
-      found = by_number_.emplace(key, groups_.size()).first;
-      groups_.push_back(Tally{clock.key_text(key), key, {}, {}});
-    }
-    return last_ = found->second;
-  }
-
- private:
-  std::vector<Tally>& groups_;
-  std::map<std::string, size_t, std::less<>> by_text_;
-  std::map<int64_t, size_t> by_number_;
-  size_t last_ = static_cast<size_t>(-1);
-};
 
 // Sorts rows read in submit-time order by id: releases get their ids in submit-time order, so but
 // for those submitted in the same second the rows are in order already, and moving each back to
@@ -274,14 +162,14 @@ Scan scan_releases(Database& db, const ReportQuery& q, ReportBy by, bool whole) 
   s.bind(4, static_cast<int64_t>(q.review_deadline.count()));
   SegmentCells cells(q);
   Scan out;
-  GroupIndex index(out.groups);
+  GroupIndex<Tally> index(out.groups);
   std::vector<SameSecond> same_second;
   std::vector<int64_t> emergencies;
   StoredSeconds submitted_seconds, approved_seconds;
   while (s.step()) {
     auto type = s.view(0), status = s.view(1);
     int64_t cell = cells.cell(s.view(2), s.view(4));
-    int64_t key = floor_div8(cell);
+    int64_t key = cell_key(cell);
     auto flags = static_cast<unsigned>(cell - key * 8);
     size_t g = local ? index.of_local_key(key, *q.clock)
                      : index.of_text(keyed ? s.view(8) : std::string_view{});
@@ -322,14 +210,9 @@ Scan scan_releases(Database& db, const ReportQuery& q, ReportBy by, bool whole) 
 
 // The nearest-rank median and 90th percentile of `waits`, which it reorders.
 void rank_waits(std::vector<int64_t>& waits, ApprovalWait& into) {
-  auto n = static_cast<int64_t>(waits.size());
-  if (n == 0) return;
-  auto median = waits.begin() + ((n + 1) / 2 - 1);
-  std::nth_element(waits.begin(), median, waits.end());
-  into.median_seconds = *median;
-  auto p90 = waits.begin() + ((9 * n + 9) / 10 - 1);
-  std::nth_element(median, p90, waits.end());  // every wait from the median on is not smaller
-  into.p90_seconds = *p90;
+  auto p = nearest_rank(waits);
+  into.median_seconds = p.median;
+  into.p90_seconds = p.p90;
 }
 
 }  // namespace

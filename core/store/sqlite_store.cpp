@@ -295,12 +295,13 @@ class SqliteTransaction final : public StoreTransaction {
   }
 
   int64_t insert_deploy(const DeployRecord& d) override {
-    Statement s(db_,
-                "INSERT INTO deploys (release_id, actor, status, batches, started_at, "
-                "finished_at, message) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
+    Statement& s = prepared(
+        "INSERT INTO deploys (release_id, actor, status, batches, started_at, finished_at, "
+        "message) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
     s.bind(1, d.release_id).bind(2, d.actor).bind(3, d.status).bind(4, d.batches);
     s.bind(5, format_utc(d.started_at)).bind(6, optional_time_text(d.finished_at));
     s.bind(7, d.message).run();
+    s.reset();
     return sqlite3_last_insert_rowid(db_.handle());
   }
 

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Report benchmark: seeds 1,000,000 releases (`beaver dev seed`), then times
-# `beaver report --by week -o json` over a year against the same weekly figures written by hand
-# as SQL and run by the sqlite3 shell on the same file, with hyperfine, and prints both times and
-# the ratio. The hand SQL is checked to give the same figures as beaver before it is timed.
+# Report benchmark: seeds 1,000,000 releases and their deploy runs (`beaver dev seed`), then
+# times `beaver report --by week -o json` over a year against the same weekly figures (releases
+# and deploys) written by hand as SQL and run by the sqlite3 shell on the same file, with
+# hyperfine, and prints both times and the ratio. The hand SQL is checked to give the same
+# figures as beaver before it is timed.
 # Targets (issue 7): beaver at most 1.3 times the raw SQL, and under one second.
 # usage: tests/bench/report.sh [path/to/beaver] [releases]   (needs hyperfine, jq, sqlite3)
 set -euo pipefail
@@ -64,8 +65,56 @@ CREATE TEMP VIEW percentiles AS
                count(*) OVER (PARTITION BY monday) AS total FROM waits)
   WHERE n = (total + 1) / 2 OR n = (9 * total + 9) / 10 GROUP BY monday;
 SQL
+# The deploy figures by the week a run ended: the runs that ended since the start of the period
+# read once with their release's place and type, each place's successful deploys in order with
+# the one after each (a window), a failure's next successful deploy by an index on them.
+cat >"$work/deploys.sql" <<SQL
+CREATE TEMP TABLE runs AS
+  SELECT d.id, d.status = 'deployed' AS good, unixepoch(d.started_at) AS s,
+         unixepoch(d.finished_at) AS f, r.service || ' ' || r.env AS place,
+         r.type IN ('emergency', 'rollback') AS repair, r.status = 'rolled_back' AS retired,
+         unixepoch(p.commit_time) AS c
+  FROM deploys d JOIN releases r ON r.id = d.release_id
+  LEFT JOIN packages p ON p.sha256 = r.package_sha256
+  WHERE d.finished_at >= '$since' AND d.status IN ('deployed', 'failed', 'rolled_back');
+CREATE TEMP TABLE good (id INTEGER PRIMARY KEY, place TEXT, f INTEGER, next_repair INTEGER);
+INSERT INTO good SELECT id, place, f, lead(repair) OVER (PARTITION BY place ORDER BY f, id)
+  FROM runs WHERE good;
+CREATE INDEX temp.good_at ON good (place, f, id);
+CREATE TEMP TABLE dw AS
+  SELECT d - (d + 3) % 7 AS monday, *
+  FROM (SELECT (r.f + 28800) / 86400 AS d, r.*, r.f - r.s AS duration,
+          CASE WHEN r.good THEN r.f - r.c END AS lead,
+          CASE WHEN NOT r.good THEN (SELECT min(g.f) FROM good g WHERE g.place = r.place
+            AND (g.f, g.id) > (r.f, r.id)) - r.f END AS restore,
+          NOT r.good OR r.retired OR coalesce(g.next_repair, 0) AS failed_change
+        FROM runs r LEFT JOIN good g ON g.id = r.id WHERE r.f < unixepoch('$until'));
+CREATE TEMP VIEW ranked AS
+  SELECT monday, m, max(CASE WHEN k = (total + 1) / 2 THEN v END) AS median,
+         max(CASE WHEN k = (9 * total + 9) / 10 THEN v END) AS p90
+  FROM (SELECT monday, m, v, row_number() OVER (PARTITION BY monday, m ORDER BY v) AS k,
+               count(*) OVER (PARTITION BY monday, m) AS total
+        FROM (SELECT monday, 0 AS m, duration AS v FROM dw
+              UNION ALL SELECT monday, 1, lead FROM dw WHERE lead IS NOT NULL
+              UNION ALL SELECT monday, 2, restore FROM dw WHERE restore IS NOT NULL))
+  GROUP BY monday, m;
+CREATE TEMP VIEW deploy_weeks AS
+  SELECT strftime('%Y', (c.monday + 3) * 86400, 'unixepoch') || '-W' ||
+           printf('%02d', (strftime('%j', (c.monday + 3) * 86400, 'unixepoch') - 1) / 7 + 1) AS week,
+         c.*, du.median AS duration_median, du.p90 AS duration_p90, re.median AS restore_median,
+         le.median AS lead_median, le.p90 AS lead_p90
+  FROM (SELECT monday, count(*) AS ended, sum(good) AS deploys,
+               sum(failed_change) AS failed_changes, sum(NOT good) AS failures,
+               sum(NOT good AND restore IS NULL) AS still_open, count(restore) AS restored
+        FROM dw GROUP BY monday) c
+  LEFT JOIN ranked du ON du.monday = c.monday AND du.m = 0
+  LEFT JOIN ranked le ON le.monday = c.monday AND le.m = 1
+  LEFT JOIN ranked re ON re.monday = c.monday AND re.m = 2;
+SQL
 cat >"$work/report.sql" <<SQL
 .read $work/weekly.sql
+.read $work/deploys.sql
+SELECT * FROM deploy_weeks ORDER BY monday;
 SELECT c.*, p.approved, p.median, p.p90 FROM counts c LEFT JOIN percentiles p USING (monday)
   ORDER BY monday;
 -- The whole period: its percentiles, categories and emergency approvers.
@@ -103,14 +152,31 @@ if ! diff -q "$work/beaver.txt" "$work/sql.txt" >/dev/null; then
   diff "$work/beaver.txt" "$work/sql.txt" | head -20 >&2
   exit 1
 fi
-echo "beaver and the hand SQL agree on $(wc -l <"$work/beaver.txt") weeks"
+"$BEAVER" "${args[@]}" | jq -c '.groups[] | [.key, .dora.deploys_ended, .dora.deploys,
+  .dora.failed_changes, .dora.failures, .dora.still_open, .dora.restored,
+  .deploy_duration_seconds.median, .deploy_duration_seconds.p90,
+  (.dora.time_to_restore_hours // null | if . then . * 3600 | round else . end),
+  (.dora.lead_time_hours.median // null | if . then . * 3600 | round else . end),
+  (.dora.lead_time_hours.p90 // null | if . then . * 3600 | round else . end)]' \
+  >"$work/beaver-deploys.txt"
+sqlite3 -json "$db" ".read $work/deploys.sql" "SELECT * FROM deploy_weeks ORDER BY monday" |
+  jq -c '.[] | [.week, .ended, .deploys, .failed_changes, .failures, .still_open, .restored,
+    .duration_median, .duration_p90, .restore_median, .lead_median, .lead_p90]' \
+  >"$work/sql-deploys.txt"
+if ! diff -q "$work/beaver-deploys.txt" "$work/sql-deploys.txt" >/dev/null; then
+  echo "beaver and the hand SQL disagree on deploy figures:" >&2
+  diff "$work/beaver-deploys.txt" "$work/sql-deploys.txt" | head -20 >&2
+  exit 1
+fi
+echo "beaver and the hand SQL agree on $(wc -l <"$work/beaver.txt") weeks of releases and" \
+  "$(wc -l <"$work/beaver-deploys.txt") weeks of deploys"
 
 hyperfine -N --warmup 1 --runs 5 --export-json "$work/report.json" \
   -n beaver "$BEAVER ${args[*]}" \
   -n sqlite3 "sqlite3 $db '.read $work/report.sql'" \
   -n sqlite3-counts "sqlite3 $db '.read $work/counts.sql'" \
   >/dev/null
-jq -r '"report --by week -o json over " + ($n | tostring) + " releases (targets: <= 1.3x and < 1000 ms):",
+jq -r '"report --by week -o json over " + ($n | tostring) + " releases and their deploy runs (targets: <= 1.3x and < 1000 ms):",
   ([.results[] | {(.command): .}] | add) as $r
   | ("  beaver                               " + ($r.beaver.mean * 1000 | round | tostring) + " ms (user " + ($r.beaver.user * 1000 | round | tostring) + " ms)"),
     ("  sqlite3, the same figures by hand    " + ($r.sqlite3.mean * 1000 | round | tostring) + " ms, beaver / it = " + ($r.beaver.mean / $r.sqlite3.mean * 100 | round / 100 | tostring) + "x"),

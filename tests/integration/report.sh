@@ -90,6 +90,98 @@ python3 -c "import html.parser,sys; html.parser.HTMLParser().feed(open(sys.argv[
   fail "the page does not parse"
 expect_match "$(cat "$WORK/report.html")" "<td>hotfix</td><td>1</td>" "html group row"
 
+# Deploys by the week, weekday and hour they ended, across a week boundary in Shanghai. Four
+# releases to test (approved on submit), each with a registered package, and their deploy runs as
+# `beaver deploy` records them (a run row, the release's state and deployed_at): a real deploy
+# needs a built service and hosts, which deploy.sh drives. Shanghai times; weeks W49 = Mon 11-30
+# .. Sun 12-06 and W50 = Mon 12-07 .. Sun 12-13, the period both (14 days):
+#  6 2.0.0 commit 12-06 20:00  Sun 12-06 23:20 -> 23:30 deployed (600 s): W49, 7 sun, 23
+#  7 2.1.0 commit 12-06 21:00  Sun 12-06 23:55 -> Mon 12-07 00:10 failed (900 s): W50, 1 mon, 00
+#    (in UTC it ended on Sunday 16:10, in W49)
+#  8 2.1.1 commit 12-07 08:00  Mon 12-07 10:00 -> 10:05 deployed (300 s): W50, 1 mon, 10;
+#    restores 7 after 35700 s; its change failed, as the next deploy is an emergency
+#  9 2.2.0 emergency hotfix, commit 12-09 21:00, Wed 12-09 22:00 -> 22:03 deployed (180 s)
+# Lead times: 6 12600 s, 8 7500 s, 9 3780 s.
+deployed_run() {  # release start end status (UTC)
+  sqlite3 "$BEAVER_HOME/beaver.db" "INSERT INTO deploys (release_id, actor, status, batches,
+      started_at, finished_at) VALUES ($1, 'ann', '$4', '100%', '$2', '$3');
+    UPDATE releases SET status = '$4', deployed_at = CASE WHEN '$4' = 'deployed' THEN '$3' END
+      WHERE id = $1;"
+}
+submit_packaged() {  # version commit-time(UTC) submit-time(Shanghai) [submit options]
+  local version=$1 commit=$2 when=$3 file sha
+  shift 3
+  file="$WORK/hello-service-$version.tar.gz"
+  echo "hello-service $version" >"$file"
+  sha=$(sha256sum "$file" | cut -d' ' -f1)
+  sqlite3 "$BEAVER_HOME/beaver.db" "INSERT INTO packages (sha256, service, version, file_name,
+      size, git_commit, commit_time, allow_dirty, builder, registered_at, manifest_json)
+    VALUES ('$sha', 'hello-service', '$version', 'hello-service-$version.tar.gz', 1, 'abcdef1',
+      '$commit', 0, 'bob', '$commit', '{}')"
+  at "$when"
+  ok release submit hello-service --env test --package "$file" "$@" --as bob
+}
+submit_packaged 2.0.0 2026-12-06T12:00:00Z 2026-12-06T23:00:00+08:00
+submit_packaged 2.1.0 2026-12-06T13:00:00Z 2026-12-06T23:40:00+08:00
+submit_packaged 2.1.1 2026-12-07T00:00:00Z 2026-12-07T09:50:00+08:00
+submit_packaged 2.2.0 2026-12-09T13:00:00Z 2026-12-09T21:50:00+08:00 --emergency --category hotfix --reason down
+deployed_run 6 2026-12-06T15:20:00Z 2026-12-06T15:30:00Z deployed
+deployed_run 7 2026-12-06T15:55:00Z 2026-12-06T16:10:00Z failed
+deployed_run 8 2026-12-07T02:00:00Z 2026-12-07T02:05:00Z deployed
+deployed_run 9 2026-12-09T14:00:00Z 2026-12-09T14:03:00Z deployed
+at 2026-12-14T12:00:00+08:00
+december=(--since 2026-11-30 --until 2026-12-13)
+
+# JSON: each week's, weekday's and hour's deploy figures, by their stable names.
+dora='[.key, .dora.deploys, .dora.deployment_frequency, .dora.deploys_ended, .dora.failed_changes,
+  .dora.change_failure_rate, .dora.failures, .dora.restored, .dora.time_to_restore_hours,
+  .dora.still_open, .dora.lead_time_hours, .deploy_duration_seconds]'
+ok report "${december[@]}" --by week -o json --as ann
+expect_eq "$(jq -c ".groups[] | $dora" <<<"$OUT" | tr -d '\n')" \
+  '["2026-W49",1,0.14285714285714285,1,0,0,0,0,null,0,{"median":3.5,"p90":3.5},{"median":600,"p90":600}]'\
+'["2026-W50",2,0.2857142857142857,3,2,0.6666666666666666,1,1,9.916666666666666,0,{"median":1.05,"p90":2.0833333333333335},{"median":300,"p90":900}]' \
+  "json deploys by week"
+expect_eq "$(jq -c "[.dora.deploys, .dora.deployment_frequency, .dora.change_failure_rate, .dora.time_to_restore_hours]" <<<"$OUT")" \
+  '[3,0.21428571428571427,0.5,9.916666666666666]' "json deploys of the period"
+ok report "${december[@]}" --by weekday -o json --as ann
+expect_eq "$(jq -c '[.groups[] | [.key, .totals.releases, .dora.deploys_ended, .dora.deployment_frequency, .dora.change_failure_rate]]' <<<"$OUT")" \
+  '[["1 mon",1,2,0.5,1],["3 wed",1,1,0.5,0],["7 sun",2,1,0.5,0]]' "json deploys by weekday"
+ok report "${december[@]}" --by hour -o json --as ann
+expect_eq "$(jq -c '[.groups[] | [.key, .totals.releases, .dora.deploys_ended, .dora.deploys, .dora.failures]]' <<<"$OUT")" \
+  '[["00",0,1,0,1],["09",1,0,0,0],["10",0,1,1,0],["21",1,0,0,0],["22",0,1,1,0],["23",2,1,1,0]]' \
+  "json deploys by hour"
+
+# CSV read back by a CSV parser: the deploy columns of each week and of the total row.
+ok report "${december[@]}" --by week -o csv --as ann
+cp "$WORK/out" "$WORK/deploys.csv"
+csv=$(python3 - "$WORK/deploys.csv" <<'PY'
+import csv, sys
+with open(sys.argv[1], newline='', encoding='utf-8') as f:
+    rows = list(csv.DictReader(f))
+for r in rows:
+    print(r['week'], r['deploys'], r['deployment_frequency'], r['lead_time_median_hours'],
+          r['lead_time_p90_hours'], r['change_failure_rate'], r['deploys_ended'],
+          r['failed_changes'], repr(r['time_to_restore_median_hours']), r['failures'],
+          r['still_open'], r['deploy_duration_median_seconds'], r['deploy_duration_p90_seconds'])
+PY
+)
+expect_eq "$csv" "2026-W49 1 0.14285714285714285 3.5 3.5 0 1 0 '' 0 0 600 600
+2026-W50 2 0.2857142857142857 1.05 2.0833333333333335 0.6666666666666666 3 2 '9.916666666666666' 1 0 300 900
+(total) 3 0.21428571428571427 2.0833333333333335 3.5 0.5 4 2 '9.916666666666666' 1 0 300 900" "csv deploys by week"
+
+# The terminal: the deploy table has a row for each week, and every line fits 100 columns.
+ok report "${december[@]}" --by week --as ann
+expect_match "$OUT" "2026-W49 +1 +0\.14 +3h30m +3h30m +0\.00 +- +0 +10m00s +10m00s" "table deploys W49"
+expect_match "$OUT" "2026-W50 +2 +0\.29 +1h03m +2h05m +0\.67 +9h55m +0 +5m00s +15m00s" "table deploys W50"
+longest=$(printf '%s\n' "$OUT" | awk '{ if (length($0) > m) m = length($0) } END { print m }')
+[ "$longest" -le 100 ] || fail "a table line is $longest columns wide"
+
+# HTML: the groups' deploy table holds each week's row.
+ok report "${december[@]}" --by week -o html --as ann
+expect_match "$OUT" "<td>2026-W50</td><td>2</td><td>0\.29</td><td>1h03m</td><td>2h05m</td><td>0\.67</td><td>9h55m</td><td>0</td><td>5m00s</td><td>15m00s</td>" \
+  "html deploys by week"
+at 2026-11-25T12:00:00+08:00
+
 # An empty period says so, and its JSON has zeros and no waits.
 ok report --since 2027-01-01 --until 2027-01-31 --as ann
 expect_match "$OUT" "no releases submitted and no deploys ended from 2026-12-31T16:00:00Z to 2027-01-31T16:00:00Z: the report is empty" "empty period"
@@ -131,7 +223,8 @@ for n in 1 2; do
   ok dev seed --releases 3000 --teams 3 --seed 42 --since 2026-01-01 --until 2026-03-31 --as ann
   expect_match "$OUT" "^seeded 3000 releases \(ids 1 to 3000\)" "seed summary"
 done
-dump() { sqlite3 "$WORK/seed$1/beaver.db" "SELECT * FROM releases; SELECT * FROM approvals;" | sha256sum; }
+dump() { sqlite3 "$WORK/seed$1/beaver.db" "SELECT * FROM releases; SELECT * FROM approvals;
+  SELECT * FROM deploys;" | sha256sum; }
 expect_eq "$(dump 1)" "$(dump 2)" "the same seed gives the same history"
 BEAVER_ENV="BEAVER_HOME=$WORK/seed1"
 ok audit verify --as ann
@@ -142,5 +235,40 @@ shares=$(sqlite3 "$WORK/seed1/beaver.db" "SELECT round(avg(type = 'emergency'), 
 expect_eq "$shares" "1|1|1|9|1" "seeded distribution"
 ok report --since 2026-01-01 --until 2026-03-31 -o json --as ann
 expect_eq "$(jq '.totals.releases > 2500 and .totals.approval_wait.approved > 0' <<<"$OUT")" "true" "report over seeded history"
+
+# Seeded deploys, as README.md documents them: one run per approved release that ends in time,
+# by an ops person of the service's team, its outcome the release's state; outcomes 90% / 6% / 4%,
+# durations 30 s to 30 min, starts 1 to 30 min (emergencies, rollbacks) or 5 min to 8 h after
+# the approval.
+runs=$(sqlite3 "$WORK/seed1/beaver.db" "SELECT count(*),
+  round(avg(d.status = 'deployed'), 2) BETWEEN 0.88 AND 0.92,
+  round(avg(d.status = 'failed'), 2) BETWEEN 0.05 AND 0.07,
+  round(avg(d.status = 'rolled_back'), 2) BETWEEN 0.03 AND 0.05,
+  sum(d.status != r.status), count(DISTINCT d.release_id) = count(*),
+  sum(d.status = 'deployed' AND r.deployed_at IS NOT d.finished_at),
+  min(unixepoch(d.finished_at) - unixepoch(d.started_at)) >= 30,
+  max(unixepoch(d.finished_at) - unixepoch(d.started_at)) <= 1800,
+  sum(unixepoch(d.started_at) - unixepoch(r.approved_at) NOT BETWEEN
+      CASE WHEN r.type = 'normal' THEN 300 ELSE 60 END AND CASE WHEN r.type = 'normal' THEN 28800 ELSE 1800 END),
+  sum(d.actor NOT IN (SELECT u.name FROM users u JOIN user_roles ur ON ur.user = u.name
+        JOIN services s ON s.team = u.team WHERE ur.role = 'ops' AND s.name = r.service)),
+  max(d.finished_at) < '2026-03-31T16:00:00Z'
+  FROM deploys d JOIN releases r ON r.id = d.release_id")
+left=$(sqlite3 "$WORK/seed1/beaver.db" "SELECT count(*) FROM releases r WHERE r.status = 'approved'
+  AND datetime(r.approved_at, '+30 minutes', '+30 minutes') < '2026-03-30 16:00:00'")
+expect_eq "${runs#*|}" "1|1|1|0|1|0|1|1|0|0|1" "seeded deploy runs follow the documented distribution"
+[ "${runs%%|*}" -gt 2000 ] || fail "only ${runs%%|*} seeded deploy runs"
+expect_eq "$left" "0" "every approved release whose run could end in time was deployed"
+ok report --since 2026-01-01 --until 2026-03-31 --by week -o json --as ann
+expect_eq "$(jq '.dora as $d | $d.deploys > 0 and $d.failures > 0 and $d.failed_changes >= $d.failures
+    and $d.deploys + $d.failures == $d.deploys_ended and $d.restored + $d.still_open == $d.failures
+    and $d.deployment_frequency > 0 and $d.change_failure_rate > 0 and $d.time_to_restore_hours > 0
+    and $d.lead_time_hours == null and .deploy_duration_seconds.median >= 30
+    and .deploy_duration_seconds.p90 <= 1800' <<<"$OUT")" "true" "deploy figures over seeded history"
+expect_eq "$(jq '[.groups[].dora.deploys_ended] | add' <<<"$OUT")" "$(jq '.dora.deploys_ended' <<<"$OUT")" \
+  "weekly deploy runs add up to the period's"
+expect_eq "$(jq '.dora.deploys_ended' <<<"$OUT")" "$(sqlite3 "$WORK/seed1/beaver.db" "SELECT count(*)
+  FROM deploys WHERE finished_at >= '2025-12-31T16:00:00Z' AND finished_at < '2026-03-31T16:00:00Z'")" \
+  "every seeded run that ended in the period counts"
 
 finish

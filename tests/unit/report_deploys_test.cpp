@@ -185,7 +185,7 @@ TEST_CASE("deploy duration and the DORA keys over a fixed history, worked out by
   CHECK(f.still_open == 1);
 }
 
-TEST_CASE("deploy figures per service and per team, and no deploy figures by week") {
+TEST_CASE("deploy figures per service, per team and per week") {
   DeployHistory h;
   auto by_service = h.report(ReportBy::service);
   REQUIRE(by_service.groups.size() == 2);
@@ -210,8 +210,22 @@ TEST_CASE("deploy figures per service and per team, and no deploy figures by wee
   CHECK(group(by_team, "core").deploys->ended == 2);
   CHECK(group(by_team, "payments").deploys->ended == 7);
 
+  // Weeks (UTC here): W44 holds only Sunday 11-01 of the period, and D8, whose release was
+  // submitted in October: a group by its deploy alone. W45 holds D1..D7, W46 the failed D9.
   auto by_week = h.report(ReportBy::week);
-  for (const auto& g : by_week.groups) CHECK_FALSE(g.deploys.has_value());
+  REQUIRE(by_week.groups.size() == 3);
+  const auto& w44 = *group(by_week, "2026-W44").deploys;
+  CHECK(group(by_week, "2026-W44").totals.releases == 0);
+  CHECK(w44.ended == 1);
+  CHECK(w44.days == doctest::Approx(1.0));
+  CHECK(*w44.deployment_frequency() == doctest::Approx(1.0));
+  const auto& w45 = *group(by_week, "2026-W45").deploys;
+  CHECK(w45.ended == 7);
+  CHECK(w45.failed_changes == 4);
+  CHECK(*w45.deployment_frequency() == doctest::Approx(5.0 / 7));
+  const auto& w46 = *group(by_week, "2026-W46").deploys;
+  CHECK(w46.failures == 1);
+  CHECK(w46.time_to_restore == Percentiles{1, 1899300, 1899300});  // restored in December
   CHECK(by_week.deploys.ended == 9);
 }
 

@@ -1,0 +1,77 @@
+#include "store/report_scan.hpp"
+
+#include <date/date.h>
+
+#include <algorithm>
+
+namespace beaver {
+namespace {
+
+bool digits(std::string_view t, size_t at, size_t n, unsigned& out) {
+  for (size_t i = at; i < at + n; ++i) {
+    auto d = static_cast<unsigned>(t[i] - '0');
+    if (d > 9) return false;
+    out = out * 10 + d;
+  }
+  return true;
+}
+
+std::optional<int64_t> general_seconds(std::string_view t) {
+  auto parsed = parse_iso8601(t);
+  if (!parsed) return std::nullopt;
+  return parsed->time_since_epoch().count();
+}
+
+}  // namespace
+
+std::optional<int64_t> StoredSeconds::operator()(std::string_view t) {
+  if (t.size() != 20 || t[10] != 'T' || t[13] != ':' || t[16] != ':' || t[19] != 'Z')
+    return general_seconds(t);
+  if (t.substr(0, 10) != std::string_view(day_text_, 10)) {
+    unsigned y = 0, mo = 0, d = 0;
+    if (t[4] != '-' || t[7] != '-' || !digits(t, 0, 4, y) || !digits(t, 5, 2, mo) ||
+        !digits(t, 8, 2, d))
+      return general_seconds(t);
+    date::year_month_day ymd{date::year{static_cast<int>(y)}, date::month{mo}, date::day{d}};
+    if (!ymd.ok()) return general_seconds(t);
+    t.copy(day_text_, 10);
+    day_seconds_ = date::sys_days{ymd}.time_since_epoch().count() * 86400;
+  }
+  unsigned h = 0, mi = 0, sec = 0;
+  if (!digits(t, 11, 2, h) || !digits(t, 14, 2, mi) || !digits(t, 17, 2, sec) || h > 23 ||
+      mi > 59 || sec > 59)
+    return general_seconds(t);
+  return day_seconds_ + h * 3600 + mi * 60 + sec;
+}
+
+SegmentCells::SegmentCells(const ReportQuery& q) : clock_(*q.clock), start_(q.since) {
+  for (auto b : clock_.cell_boundaries(q.since, q.until))
+    boundaries_.emplace_back(b, format_utc(b));
+}
+
+int64_t SegmentCells::cell(std::string_view env, std::string_view at) {
+  while (next_ < boundaries_.size() && at >= boundaries_[next_].second) {
+    start_ = boundaries_[next_++].first;
+    cells_.clear();
+  }
+  for (const auto& [name, c] : cells_)
+    if (name == env) return c;
+  int64_t c = clock_.cell(env, start_);
+  cells_.emplace_back(std::string(env), c);
+  return c;
+}
+
+Percentiles nearest_rank(std::vector<int64_t>& values) {
+  auto n = static_cast<int64_t>(values.size());
+  if (n == 0) return {};
+  Percentiles out{n, std::nullopt, std::nullopt};
+  auto median = values.begin() + ((n + 1) / 2 - 1);
+  std::nth_element(values.begin(), median, values.end());
+  out.median = *median;  // before the next step reorders from the median on
+  auto p90 = values.begin() + ((9 * n + 9) / 10 - 1);
+  std::nth_element(median, p90, values.end());  // every value from the median on is not smaller
+  out.p90 = *p90;
+  return out;
+}
+
+}  // namespace beaver

@@ -1,0 +1,93 @@
+#pragma once
+// What the report's passes over the ledger share: stored times read as seconds, local-time cells
+// read once per segment of the period, groups found by their key, and nearest-rank percentiles.
+// The release pass (sqlite_report.cpp) and the deploy pass (sqlite_deploy_report.cpp) both read
+// rows in time order through these, so a submit time and a deploy's end fall in the same week,
+// weekday or hour by the same computation.
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "report/report.hpp"
+
+namespace beaver {
+
+// Seconds since 1970 of stored times. The form beaver writes ("2026-11-24T07:27:33Z") is read
+// here directly, with the day of the previous time kept, as times read in time order mostly fall
+// on a few days; any other form goes to parse_iso8601. Absent for a time that is no time.
+class StoredSeconds {
+ public:
+  std::optional<int64_t> operator()(std::string_view t);
+
+ private:
+  char day_text_[10] = {};  // "YYYY-MM-DD" of the last time read
+  int64_t day_seconds_ = 0;
+};
+
+// The cells (SubmitTimeReader::cell) of times read in order. The period is cut where a cell may
+// change (cell_boundaries), so a cell is computed once per environment and segment, not once per
+// row.
+class SegmentCells {
+ public:
+  explicit SegmentCells(const ReportQuery& q);
+
+  // The cell of a time `at` (UTC text as stored) in environment `env`; `at` not before the
+  // previous call's.
+  int64_t cell(std::string_view env, std::string_view at);
+
+ private:
+  const SubmitTimeReader& clock_;
+  Timestamp start_;  // of the current segment
+  std::vector<std::pair<Timestamp, std::string>> boundaries_;
+  size_t next_ = 0;  // the first boundary after the current segment
+  std::vector<std::pair<std::string, int64_t>> cells_;  // of the current segment
+};
+
+// Finds each row's group among `groups` (elements with `key` and `local_key`), adding it when
+// new, without building its key text but when the group is new; rows of a group mostly come one
+// after another, so the last group is tried first.
+template <class Group>
+class GroupIndex {
+ public:
+  explicit GroupIndex(std::vector<Group>& groups) : groups_(groups) {}
+
+  size_t of_text(std::string_view key) {
+    if (last_ < groups_.size() && groups_[last_].key == key) return last_;
+    auto found = by_text_.find(key);
+    if (found == by_text_.end()) found = by_text_.emplace(std::string(key), add(key, 0)).first;
+    return last_ = found->second;
+  }
+
+  size_t of_local_key(int64_t key, const SubmitTimeReader& clock) {
+    if (last_ < groups_.size() && groups_[last_].local_key == key) return last_;
+    auto found = by_number_.find(key);
+    if (found == by_number_.end())
+      found = by_number_.emplace(key, add(clock.key_text(key), key)).first;
+    return last_ = found->second;
+  }
+
+ private:
+  size_t add(std::string_view key, int64_t local_key) {
+    Group g{};
+    g.key = std::string(key);
+    g.local_key = local_key;
+    groups_.push_back(std::move(g));
+    return groups_.size() - 1;
+  }
+
+  std::vector<Group>& groups_;
+  std::map<std::string, size_t, std::less<>> by_text_;
+  std::map<int64_t, size_t> by_number_;
+  size_t last_ = static_cast<size_t>(-1);
+};
+
+// The nearest-rank median (rank ceil(n/2)) and 90th percentile (rank ceil(0.9 n)) of `values`,
+// which it reorders; both absent when there are none.
+Percentiles nearest_rank(std::vector<int64_t>& values);
+
+}  // namespace beaver
