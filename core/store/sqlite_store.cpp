@@ -364,11 +364,13 @@ class SqliteTransaction final : public StoreTransaction {
 
   std::vector<Release> deployed_releases(std::string_view service, std::string_view env,
                                          int64_t limit) override {
-    Statement s(db_, fmt::format("SELECT {} FROM releases r JOIN "
-                                 "(SELECT release_id, max(id) AS last FROM deploys "
-                                 " WHERE status = 'deployed' GROUP BY release_id) d "
-                                 "ON d.release_id = r.id WHERE r.service = ?1 AND r.env = ?2 "
-                                 "ORDER BY d.last DESC LIMIT ?3",
+    // From the place's releases (releases_by_service_env) to their runs (deploys_by_release):
+    // grouping every successful run of the ledger first took seconds on a million of them. The
+    // unary + keeps SQLite, which has no statistics, from starting at every 'deployed' run.
+    Statement s(db_, fmt::format("SELECT {} FROM releases r JOIN deploys d "
+                                 "ON d.release_id = r.id AND +d.status = 'deployed' "
+                                 "WHERE r.service = ?1 AND r.env = ?2 "
+                                 "GROUP BY r.id ORDER BY max(d.id) DESC LIMIT ?3",
                                  prefixed_release_columns("r.")));
     s.bind(1, service).bind(2, env).bind(3, limit);
     std::vector<Release> out;
