@@ -6,26 +6,9 @@
 #include "report/report_html.hpp"
 #include "report/report_period.hpp"
 #include "report/report_rows.hpp"
+#include "report/report_text.hpp"
 
 namespace beaver::cli {
-namespace {
-
-Table to_table(ReportTable t) { return Table{std::move(t.headers), std::move(t.rows)}; }
-
-// "what: a 3, b 1, ..." in lines of at most 100 columns.
-std::vector<std::string> counts_lines(std::string_view what,
-                                      const std::map<std::string, int64_t>& counts) {
-  std::vector<std::string> lines{fmt::format("{}:", what)};
-  size_t left = counts.size();
-  for (const auto& [key, n] : counts) {
-    std::string part = fmt::format(" {} {}{}", key, n, --left > 0 ? "," : "");
-    if (lines.back().size() + part.size() > 100) lines.emplace_back();
-    lines.back() += part;
-  }
-  return lines;
-}
-
-}  // namespace
 
 void register_report_commands(CLI::App& app, Context& ctx) {
   struct Args {
@@ -68,9 +51,11 @@ void register_report_commands(CLI::App& app, Context& ctx) {
     auto r = ledger.report(actor, since, until, *by);
     if (!r) return std::unexpected(r.error());
     switch (ctx.out.format()) {
-      case Format::csv:
-        ctx.out.rows(to_table(report_csv_table(*r)), {});
+      case Format::csv: {
+        auto t = report_csv_table(*r);
+        ctx.out.rows({std::move(t.headers), std::move(t.rows)}, {});
         return {};
+      }
       case Format::html: {
         auto charts = ledger.report_charts(actor, since, until);
         if (!charts) return std::unexpected(charts.error());
@@ -80,32 +65,9 @@ void register_report_commands(CLI::App& app, Context& ctx) {
         return {};
       }
       default:
-        break;
+        ctx.out.text(report_terminal_text(*r));
+        return {};
     }
-    if (r->totals.releases == 0 && r->deploys.ended == 0) {
-      ctx.out.line(
-          fmt::format("no releases submitted and no deploys ended from {} to {}: the "
-                      "report is empty",
-                      format_utc(r->since), format_utc(r->until)));
-      return {};
-    }
-    ctx.out.line(fmt::format("releases submitted from {} to {}", format_utc(r->since),
-                             format_utc(r->until)));
-    auto tables = report_terminal_tables(*r);
-    for (size_t i = 0; i < tables.size(); ++i) {
-      ctx.out.line("");
-      if (i == 2)
-        ctx.out.line(fmt::format("deploys that ended from {} to {}", format_utc(r->since),
-                                 format_utc(r->until)));
-      ctx.out.rows(to_table(std::move(tables[i])), {});
-    }
-    ctx.out.line("");
-    for (const auto& [what, counts] :
-         {std::pair{"emergencies by category", &r->emergency_by_category},
-          std::pair{"emergencies by approver", &r->emergency_by_approver}})
-      if (!counts->empty())
-        for (const auto& l : counts_lines(what, *counts)) ctx.out.line(l);
-    return {};
   });
 }
 
