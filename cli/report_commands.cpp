@@ -1,12 +1,7 @@
 // beaver report: release figures over a period, whole or by group.
 
 #include "commands.hpp"
-#include "paths/paths.hpp"
 #include "report/report_figures.hpp"
-#include "report/report_html.hpp"
-#include "report/report_period.hpp"
-#include "report/report_rows.hpp"
-#include "report/report_text.hpp"
 
 namespace beaver::cli {
 
@@ -29,45 +24,23 @@ void register_report_commands(CLI::App& app, Context& ctx) {
     auto optional = [](const std::string& s) {
       return s.empty() ? std::nullopt : std::optional<std::string>(s);
     };
+    auto ops = ctx.ops(Access::read, true);
+    if (!ops) return std::unexpected(ops.error());
+    ReportRequest request{optional(a->since), optional(a->until), a->by};
     if (ctx.out.format() == Format::json) {
-      auto ops = ctx.ops(Access::read, true);
-      if (!ops) return std::unexpected(ops.error());
-      auto json = (*ops)->report({optional(a->since), optional(a->until), a->by});
+      auto json = (*ops)->report(request);
       if (!json) return std::unexpected(json.error());
       ctx.out.rows({}, *json);
       return {};
     }
-    if (ctx.remote())
-      return fail(ErrorKind::bad_input,
-                  "on a server, beaver report prints only -o json (the table, csv and html "
-                  "forms need the ledger on this machine)");
-    auto session = ctx.session(Access::read, true);
-    if (!session) return std::unexpected(session.error());
-    auto& [actor, ledger] = *session;
-    auto period = report_period(optional(a->since), optional(a->until), (*ctx.policy())->zone,
-                                (*ctx.clock())->now());
-    if (!period) return std::unexpected(period.error());
-    auto [since, until] = *period;
-    auto r = ledger.report(actor, since, until, *by);
-    if (!r) return std::unexpected(r.error());
-    switch (ctx.out.format()) {
-      case Format::csv: {
-        auto t = report_csv_table(*r);
-        ctx.out.rows({std::move(t.headers), std::move(t.rows)}, {});
-        return {};
-      }
-      case Format::html: {
-        auto charts = ledger.report_charts(actor, since, until);
-        if (!charts) return std::unexpected(charts.error());
-        auto page = report_html(data_dir() / "templates/report.html", *r, *charts);
-        if (!page) return std::unexpected(page.error());
-        ctx.out.page(*page);
-        return {};
-      }
-      default:
-        ctx.out.text(report_terminal_text(*r));
-        return {};
-    }
+    // Drawn where the ledger is (here, or on the server), by the same code either way.
+    auto format = ctx.out.format() == Format::csv    ? ReportFormat::csv
+                  : ctx.out.format() == Format::html ? ReportFormat::html
+                                                     : ReportFormat::table;
+    auto text = (*ops)->report_text(request, format);
+    if (!text) return std::unexpected(text.error());
+    ctx.out.text(*text);
+    return {};
   });
 }
 

@@ -216,8 +216,13 @@ here=$OUT
 BEAVER_ENV="BEAVER_SERVER=$URL BEAVER_TOKEN=${TOKEN[dev]}" \
   ok report --since 2000-01-01 --until 2100-01-01 --by env -o json
 expect_eq "$OUT" "$here" "beaver report -o json through the server prints what it prints here"
-BEAVER_ENV="BEAVER_SERVER=$URL BEAVER_TOKEN=${TOKEN[dev]}" \
-  refused 2 "on a server, beaver report prints only -o json" report --by env
+for format in table csv html; do
+  ok report --since 2000-01-01 --until 2100-01-01 --by env -o "$format" --as dev
+  here=$OUT
+  BEAVER_ENV="BEAVER_SERVER=$URL BEAVER_TOKEN=${TOKEN[dev]}" \
+    ok report --since 2000-01-01 --until 2100-01-01 --by env -o "$format"
+  expect_eq "$OUT" "$here" "beaver report -o $format through the server prints what it prints here"
+done
 curl -s -D "$WORK/headers" -o "$WORK/report.csv" -H "Authorization: Bearer ${TOKEN[dev]}" \
   "$URL/api/report?$span&by=env&format=csv"
 expect_match "$(cat "$WORK/headers")" "Content-Type: text/csv" "the CSV report's content type"
@@ -359,6 +364,10 @@ expect_eq "$(jq -r .content <<<"$BODY")" "$(cat "$BEAVER_POLICY")" "the policy's
 http POST /api/policy/check "${TOKEN[dev]}" '{"name":"new.yaml","content":"timezone: Mars/Base\n"}'
 expect_status 400 "a policy that does not validate"
 expect_match "$BODY" "new.yaml" "the error names the file"
+BEAVER_ENV="BEAVER_SERVER=$URL BEAVER_TOKEN=${TOKEN[dev]}" ok policy check
+expect_match "$OUT" "server_policy.yaml: valid policy" "policy check through the server"
+BEAVER_ENV="BEAVER_SERVER=$URL BEAVER_TOKEN=${TOKEN[dev]}" ok policy show
+expect_eq "$(tail -n +2 <<<"$OUT")" "$(cat "$BEAVER_POLICY")" "policy show prints the server's policy"
 
 # --- web pages
 http GET /
