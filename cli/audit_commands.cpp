@@ -62,6 +62,18 @@ void register_audit_commands(CLI::App& app, Context& ctx) {
   auto* head_cmd = audit->add_subcommand(
       "head", "print the newest entry's sequence and hash, to keep as an anchor");
   on_run(head_cmd, ctx, [&ctx]() -> Result<void> {
+    if (ctx.remote()) {
+      auto ops = ctx.ops(Access::read);
+      if (!ops) return std::unexpected(ops.error());
+      auto v = (*ops)->audit_verify();
+      if (!v) return std::unexpected(v.error());
+      if (!(*v)->getValue<bool>("whole"))
+        return fail(ErrorKind::refused, "the audit chain is broken: {}; no head to export",
+                    text_of(*v, "problem"));
+      auto h = (*v)->getObject("head");
+      ctx.out.line(format_audit_head({h->getValue<int64_t>("seq"), text_of(h, "hash")}));
+      return {};
+    }
     auto store = ctx.store(Access::read);
     if (!store) return std::unexpected(store.error());
     auto verdict = verify_audit(**store, std::nullopt);

@@ -10,6 +10,7 @@
 #include "deploy/deploy.hpp"
 #include "package/package.hpp"
 #include "paths/paths.hpp"
+#include "release_text.hpp"
 #include "service/manifest.hpp"
 #include "service/service_init.hpp"
 
@@ -123,37 +124,60 @@ void register_build_commands(CLI::App& app, Context& ctx) {
         std::filesystem::weakly_canonical(std::filesystem::absolute(pa->dir));
     auto m = load_service_manifest(root / "beaver.yaml", data_dir());
     if (!m) return std::unexpected(m.error());
-    // Who packages is known before the build runs, so a refusal costs no build.
-    auto session = ctx.session(Access::write);
-    if (!session) return std::unexpected(session.error());
-    auto& [actor, ledger] = *session;
-    BEAVER_TRY(ledger.check_can_register(actor, m->service, m->team));
     TerminalBuild observer;
-    auto built = make_package(*m, root, data_dir(), {pa->allow_dirty, actor}, observer);
-    if (!built) return std::unexpected(built.error());
+    PackageRecord record;
     bool registered = false;
-    auto record = ledger.register_package(actor, built->record, m->team, registered);
-    if (!record) return std::unexpected(record.error());
-    auto home = beaver_home();
-    if (!home) return std::unexpected(home.error());
-    BEAVER_TRY(keep_package(*home, built->file, record->sha256));
+    std::optional<BuiltPackage> built;
+    if (ctx.remote()) {
+      // Built here, then sent: the server checks it, registers it and keeps it for deploys.
+      auto ops = ctx.ops(Access::write);
+      if (!ops) return std::unexpected(ops.error());
+      auto me = (*ops)->whoami();
+      if (!me) return std::unexpected(me.error());
+      auto made =
+          make_package(*m, root, data_dir(), {pa->allow_dirty, text_of(*me, "name")}, observer);
+      if (!made) return std::unexpected(made.error());
+      built = std::move(*made);
+      auto kept = (*ops)->put_package(built->record.sha256, built->file);
+      if (!kept) return std::unexpected(kept.error());
+      record = built->record;
+      record.size = (*kept)->getValue<int64_t>("size");
+      record.commit = text_of(*kept, "commit");
+      record.allow_dirty = (*kept)->getValue<bool>("allow_dirty");
+      registered = (*kept)->getValue<bool>("registered");
+    } else {
+      // Who packages is known before the build runs, so a refusal costs no build.
+      auto session = ctx.session(Access::write);
+      if (!session) return std::unexpected(session.error());
+      auto& [actor, ledger] = *session;
+      BEAVER_TRY(ledger.check_can_register(actor, m->service, m->team));
+      auto made = make_package(*m, root, data_dir(), {pa->allow_dirty, actor}, observer);
+      if (!made) return std::unexpected(made.error());
+      built = std::move(*made);
+      auto known = ledger.register_package(actor, built->record, m->team, registered);
+      if (!known) return std::unexpected(known.error());
+      record = *known;
+      auto home = beaver_home();
+      if (!home) return std::unexpected(home.error());
+      BEAVER_TRY(keep_package(*home, built->file, record.sha256));
+    }
     print_summary(ctx, built->build, root);
     Poco::JSON::Object::Ptr json = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
     json->set("file", built->file.string());
-    json->set("sha256", record->sha256);
-    json->set("size", record->size);
-    json->set("service", record->service);
-    json->set("version", record->version);
-    json->set("commit", record->commit);
-    json->set("allow_dirty", record->allow_dirty);
+    json->set("sha256", record.sha256);
+    json->set("size", record.size);
+    json->set("service", record.service);
+    json->set("version", record.version);
+    json->set("commit", record.commit);
+    json->set("allow_dirty", record.allow_dirty);
     json->set("registered", registered);
     ctx.out.record(
         {fmt::format("package {} ({} files, {:.1f} MB)",
                      std::filesystem::relative(built->file).string(), built->files.size(),
-                     static_cast<double>(record->size) / 1e6),
-         fmt::format("  sha256 {}", record->sha256),
-         fmt::format("  commit {}{}", record->commit,
-                     record->allow_dirty ? " (with uncommitted changes: --allow-dirty)" : ""),
+                     static_cast<double>(record.size) / 1e6),
+         fmt::format("  sha256 {}", record.sha256),
+         fmt::format("  commit {}{}", record.commit,
+                     record.allow_dirty ? " (with uncommitted changes: --allow-dirty)" : ""),
          registered ? "  registered in the ledger"
                     : "  already registered in the ledger (the same bytes as before)"},
         json);

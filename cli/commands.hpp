@@ -30,17 +30,24 @@ Result<int64_t> parse_release_id(const std::string& text);
 // Adds "-o table|json|csv" (restricted to `allowed`) that sets the printer's format.
 void add_output_option(CLI::App& cmd, Context& ctx, std::vector<std::string> allowed);
 
+// "dev seed": the subcommand's words after `beaver`.
+std::string command_words(const CLI::App& cmd);
+
 // Runs `action` after parsing, when this subcommand was chosen.
 template <class Action>
 void on_run(CLI::App* cmd, Context& ctx, Action action) {
-  cmd->callback([&ctx, action] { ctx.outcome = action(); });
+  cmd->callback([&ctx, cmd, action] {
+    ctx.command = command_words(*cmd);
+    ctx.outcome = action();
+  });
 }
 
 // on_run for a command that may change a release and so queue notifications to send (a deploy
 // that fails still ends its release).
 template <class Action>
 void on_release_change(CLI::App* cmd, Context& ctx, Action action) {
-  cmd->callback([&ctx, action] {
+  cmd->callback([&ctx, cmd, action] {
+    ctx.command = command_words(*cmd);
     ctx.release_changed = true;
     ctx.outcome = action();
   });

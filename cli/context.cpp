@@ -41,7 +41,16 @@ Result<const Clock*> Context::clock() {
   return clock_.get();
 }
 
+Result<void> Context::local_only() const {
+  if (!remote()) return {};
+  return fail(ErrorKind::bad_input,
+              "'{}' works on the ledger of this machine only, not through a server: run it "
+              "where the ledger is, without --server or BEAVER_SERVER",
+              command);
+}
+
 Result<Store*> Context::store(Access access) {
+  BEAVER_TRY(local_only());
   if (!store_) {
     auto home = beaver_home();
     if (!home) return std::unexpected(home.error());
@@ -135,7 +144,13 @@ Result<Operations*> Context::ops(Access access, bool with_policy) {
     } else {
       auto l = local(access, with_policy);
       if (!l) return std::unexpected(l.error());
-      ops_ = local_operations(*l->store, *l->clock, l->policy, l->actor);
+      auto home = beaver_home();
+      if (!home) return std::unexpected(home.error());
+      auto deploying = deploy_options_from_environment(*home, data_dir());
+      if (!deploying) return std::unexpected(deploying.error());
+      // No `start`: deploys from this command line run in the foreground (deploy_commands.cpp).
+      hosts_ = HostAccess{*deploying, {}};
+      ops_ = local_operations(*l->store, *l->clock, l->policy, l->actor, &*hosts_);
     }
   }
   return ops_.get();

@@ -32,11 +32,18 @@ class Context {
 
   GlobalOptions options;
   Printer& out;
+  // The command chosen, as typed after `beaver` ("dev seed"), for messages.
+  std::string command;
 
   // The acting user's name: --as, else BEAVER_USER, else the login name.
   Result<std::string> actor() const;
   Result<const Clock*> clock();
+  // The ledger on this machine; refused in remote mode (see local_only), so no command quietly
+  // acts on a local ledger while the user means the server's.
   Result<Store*> store(Access access);
+  // bad_input naming the command when the commands go to a server: for what only the ledger's
+  // own machine can do.
+  Result<void> local_only() const;
   // The policy file's path: --policy, else BEAVER_POLICY, else $BEAVER_HOME/policy.yaml.
   Result<std::string> policy_path() const;
   Result<const Policy*> policy();
@@ -71,6 +78,7 @@ class Context {
   std::unique_ptr<Clock> clock_;
   std::unique_ptr<Store> store_;
   std::optional<Policy> policy_;
+  std::optional<HostAccess> hosts_;
   std::unique_ptr<Operations> ops_;
 };
 

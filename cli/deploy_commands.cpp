@@ -1,4 +1,6 @@
-// beaver deploy | rollback | status: putting releases on hosts and asking what runs there.
+// beaver deploy | rollback | status: putting releases on hosts and asking what runs there. On a
+// local ledger a deploy runs here in the foreground; through a server it runs there, and this
+// command follows its record and prints what the foreground run prints.
 
 #include <Poco/JSON/Array.h>
 #include <unistd.h>
@@ -11,9 +13,9 @@
 
 #include "commands.hpp"
 #include "deploy/deploy.hpp"
-#include "deploy/status.hpp"
-#include "package/archive.hpp"
+#include "ops/ops_json.hpp"
 #include "paths/paths.hpp"
+#include "release_text.hpp"
 
 namespace beaver::cli {
 namespace {
@@ -150,21 +152,20 @@ class TerminalDeploy final : public DeployObserver {
   std::thread ticker_;
 };
 
-Result<DeployOptions> deploy_options() {
-  DeployOptions o;
-  auto home = beaver_home();
-  if (!home) return std::unexpected(home.error());
-  o.home = *home;
-  o.transport.data_dir = data_dir();
-  if (const char* cfg = std::getenv("BEAVER_SSH_CONFIG"); cfg && *cfg) o.transport.ssh_config = cfg;
-  if (const char* lease = std::getenv("BEAVER_DEPLOY_LEASE"); lease && *lease) {
-    auto d = parse_duration(lease);
-    if (!d || d->count() < 3)
-      return fail(ErrorKind::bad_input, "BEAVER_DEPLOY_LEASE '{}' is not a duration of 3s or more",
-                  lease);
-    o.lease = *d;
-  }
-  return o;
+// How long a command line follows a deploy running on a server: BEAVER_DEPLOY_WAIT, else 2h.
+Result<std::chrono::seconds> deploy_wait() {
+  const char* wait = std::getenv("BEAVER_DEPLOY_WAIT");
+  if (wait == nullptr || *wait == '\0') return std::chrono::hours(2);
+  auto d = parse_duration(wait);
+  if (!d || d->count() < 1)
+    return fail(ErrorKind::bad_input, "BEAVER_DEPLOY_WAIT '{}' is not a duration of 1s or more",
+                wait);
+  return *d;
+}
+
+bool live_terminal() {
+  return isatty(STDERR_FILENO) != 0 && std::getenv("TERM") != nullptr &&
+         std::string_view(std::getenv("TERM")) != "dumb";
 }
 
 Poco::JSON::Object::Ptr result_json(const DeployResult& r) {
@@ -185,52 +186,65 @@ Poco::JSON::Object::Ptr result_json(const DeployResult& r) {
   return o;
 }
 
-// Runs the deploy of release `id` and prints how it ended; non-deployed outcomes are errors.
+// How a deploy ended ({deploy_id, status, message, hosts}); an outcome but deployed is an error.
+Result<void> print_outcome(Context& ctx, int64_t release_id, const Poco::JSON::Object::Ptr& r) {
+  Table t{{"HOST", "BATCH", "OUTCOME", "NOTE"}, {}};
+  auto hosts = r->getArray("hosts");
+  for (size_t i = 0; hosts && i < hosts->size(); ++i) {
+    auto h = hosts->getObject(static_cast<unsigned>(i));
+    t.rows.push_back(
+        {text_of(h, "host"), text_of(h, "batch"), text_of(h, "outcome"), text_of(h, "note")});
+  }
+  std::string status = text_of(r, "status");
+  ctx.out.line(
+      fmt::format("deploy {} of release {}: {}", text_of(r, "deploy_id"), release_id, status));
+  ctx.out.rows(t, r);
+  if (status != "deployed")
+    return fail(ErrorKind::refused, "deploy {} of release {} ended {}: {}", text_of(r, "deploy_id"),
+                release_id, status, optional_of(r, "message").value_or("see beaver release show"));
+  return {};
+}
+
+// A dry run's plan and notes (deploy_plan_json with notes).
+void print_plan(Context& ctx, const Poco::JSON::Object::Ptr& plan) {
+  auto t = [&plan](const char* key) { return text_of(plan, key); };
+  std::vector<std::string> text{
+      fmt::format("dry run: release {} ({} {}) to {}, batches {}; nothing is changed", t("release"),
+                  t("service"), t("version"), t("env"), t("batches_spec"))};
+  if (auto notes = plan->getArray("notes"))
+    for (size_t i = 0; i < notes->size(); ++i)
+      text.push_back("  note: " + notes->getElement<std::string>(static_cast<unsigned>(i)));
+  auto health = plan->getObject("health");
+  auto hosts = plan->getArray("hosts");
+  int batch = 0;
+  for (size_t i = 0; hosts && i < hosts->size(); ++i) {
+    auto h = hosts->getObject(static_cast<unsigned>(i));
+    if (int b = h->getValue<int>("batch"); b != batch) {
+      batch = b;
+      text.push_back(fmt::format("  batch {}:", batch));
+    }
+    text.push_back(fmt::format(
+        "    {} (port {}): upload {}, verify, unpack into releases/{}, stop, switch current, "
+        "start, GET {} until healthy (at most {}s), keep {}",
+        text_of(h, "host"), text_of(h, "port"), t("package_file"), t("release_dir"),
+        text_of(health, "path"), text_of(health, "timeout_s"), t("keep")));
+  }
+  ctx.out.record(text, plan);
+}
+
+// Runs the deploy of release `id` here and prints how it ended; non-deployed outcomes are errors.
 Result<void> deploy_release(Context& ctx, Ledger& ledger, const std::string& actor, int64_t id,
-                            const std::optional<std::string>& batches, bool dry_run,
-                            int parallel = 10) {
-  auto options = deploy_options();
+                            const std::optional<std::string>& batches, int parallel = 10) {
+  auto home = beaver_home();
+  if (!home) return std::unexpected(home.error());
+  auto options = deploy_options_from_environment(*home, data_dir());
   if (!options) return std::unexpected(options.error());
   options->batches = batches;
   options->parallel = parallel;
   options->stop = &g_stop;
   auto plan = plan_deploy(ledger, actor, id, *options);
   if (!plan) return std::unexpected(plan.error());
-  if (dry_run) {
-    auto sha = sha256_file(plan->package_file);
-    if (!sha) return std::unexpected(sha.error());
-    DeployClaim claim;
-    claim.package_sha256 = *sha;
-    auto notes = ledger.check_deploy(actor, id, claim);
-    if (!notes) return std::unexpected(notes.error());
-    std::vector<std::string> text{fmt::format(
-        "dry run: release {} ({} {}) to {}, batches {}; nothing is changed", id,
-        plan->release.service, plan->release.version, plan->release.env, plan->batches_text)};
-    for (const auto& n : *notes) text.push_back("  note: " + n);
-    Poco::JSON::Object::Ptr json = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
-    json->set("release", id);
-    json->set("batches_spec", plan->batches_text);
-    Poco::JSON::Array::Ptr batches_json = new Poco::JSON::Array;
-    for (size_t b = 0; b < plan->batches.size(); ++b) {
-      text.push_back(fmt::format("  batch {}:", b + 1));
-      Poco::JSON::Array::Ptr hosts = new Poco::JSON::Array;
-      for (const auto& h : plan->batches[b]) {
-        text.push_back(
-            fmt::format("    {} (port {}): upload {}, verify, unpack into releases/{}, "
-                        "stop, switch current, start, GET {} until healthy (at most "
-                        "{}s), keep {}",
-                        h.host.url, h.port, plan->package.file_name, plan->release_dir,
-                        plan->spec.health.path, plan->spec.health.timeout.count(), plan->keep));
-        hosts->add(h.host.url);
-      }
-      batches_json->add(hosts);
-    }
-    json->set("batches", batches_json);
-    ctx.out.record(text, json);
-    return {};
-  }
-  TerminalDeploy progress(isatty(STDERR_FILENO) != 0 && std::getenv("TERM") != nullptr &&
-                          std::string_view(std::getenv("TERM")) != "dumb");
+  TerminalDeploy progress(live_terminal());
   auto previous = std::signal(SIGINT, on_interrupt);
   auto clock = ctx.clock();
   if (!clock) return std::unexpected(clock.error());
@@ -238,14 +252,112 @@ Result<void> deploy_release(Context& ctx, Ledger& ledger, const std::string& act
   std::signal(SIGINT, previous);
   progress.finish();
   if (!result) return std::unexpected(result.error());
-  Table t{{"HOST", "BATCH", "OUTCOME", "NOTE"}, {}};
-  for (const auto& h : result->hosts)
-    t.rows.push_back({h.host, std::to_string(h.batch + 1), h.outcome, h.note});
-  ctx.out.line(fmt::format("deploy {} of release {}: {}", result->deploy_id, id, result->status));
-  ctx.out.rows(t, result_json(*result));
-  if (result->status != "deployed")
-    return fail(ErrorKind::refused, "deploy {} of release {} ended {}: {}", result->deploy_id, id,
-                result->status, result->message.value_or("see beaver release show"));
+  return print_outcome(ctx, id, result_json(*result));
+}
+
+// Follows a deploy that runs on a server (`started`: its 202 answer) by reading its record until
+// it ends, telling `progress` what the foreground run would have told it, in the same order.
+Result<void> follow_deploy(Context& ctx, Operations& ops, const Poco::JSON::Object::Ptr& started) {
+  auto wait = deploy_wait();
+  if (!wait) return std::unexpected(wait.error());
+  int64_t deploy_id = started->getValue<int64_t>("deploy_id");
+  int64_t release_id = started->getValue<int64_t>("release_id");
+  TerminalDeploy progress(live_terminal());
+  if (auto recovered = started->getArray("recovered"))
+    for (size_t i = 0; i < recovered->size(); ++i)
+      progress.note(recovered->getElement<std::string>(static_cast<unsigned>(i)));
+  progress.started(deploy_plan_from_json(started->getObject("plan")), deploy_id);
+  // Ctrl-C stops following, not the deploy: it goes on on the server.
+  g_stop = false;
+  auto previous = std::signal(SIGINT, on_interrupt);
+  auto deadline = std::chrono::steady_clock::now() + *wait;
+  auto pause = std::chrono::milliseconds(50);
+  size_t steps_told = 0, events_told = 0;
+  Result<Poco::JSON::Object::Ptr> ended = fail(ErrorKind::internal, "not read yet");
+  for (;;) {
+    auto d = ops.show_deploy(deploy_id);
+    if (!d) {
+      ended = std::unexpected(d.error());
+      break;
+    }
+    auto steps = (*d)->getArray("steps");
+    auto events = (*d)->getArray("events");
+    size_t step_count = steps ? steps->size() : 0, event_count = events ? events->size() : 0;
+    auto tell_events = [&](size_t after) {
+      for (; events_told < event_count; ++events_told) {
+        auto e = events->getObject(static_cast<unsigned>(events_told));
+        if (e->getValue<size_t>("after_steps") > after) return;
+        if (text_of(e, "kind") == "note")
+          progress.note(text_of(e, "note"));
+        else
+          progress.host_finished(text_of(e, "host"), text_of(e, "outcome"));
+      }
+    };
+    for (; steps_told < step_count; ++steps_told) {
+      tell_events(steps_told);
+      progress.step_finished(
+          deploy_step_from_json(steps->getObject(static_cast<unsigned>(steps_told))));
+    }
+    tell_events(steps_told);
+    if (text_of(*d, "status") != "running") {
+      ended = *d;
+      break;
+    }
+    if (g_stop || std::chrono::steady_clock::now() >= deadline) {
+      ended = fail(
+          ErrorKind::refused,
+          "deploy {} goes on on the server{}; follow it with 'beaver release show {}'", deploy_id,
+          g_stop ? "" : fmt::format(" after {} (BEAVER_DEPLOY_WAIT)", format_duration(*wait)),
+          release_id);
+      break;
+    }
+    std::this_thread::sleep_for(pause);
+    pause = std::min(pause * 2, std::chrono::milliseconds(500));
+  }
+  std::signal(SIGINT, previous);
+  progress.finish();
+  if (!ended) return std::unexpected(ended.error());
+  Poco::JSON::Object::Ptr result = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
+  result->set("deploy_id", deploy_id);
+  result->set("status", (*ended)->get("status"));
+  result->set("message", (*ended)->get("message"));
+  result->set("hosts", (*ended)->get("hosts"));
+  return print_outcome(ctx, release_id, result);
+}
+
+// What `beaver status` prints (env_status_json); drift or a host down is an error.
+Result<void> print_status(Context& ctx, const Poco::JSON::Object::Ptr& st) {
+  Table t{{"HOST", "RELEASE", "VERSION", "COMMIT", "RUNNING", "HEALTHY", "DRIFT"}, {}};
+  auto hosts = st->getArray("hosts");
+  size_t bad = 0, count = hosts ? hosts->size() : 0;
+  for (size_t i = 0; i < count; ++i) {
+    auto h = hosts->getObject(static_cast<unsigned>(i));
+    auto dash = [&h](const char* key) {
+      auto v = text_of(h, key);
+      return v.empty() ? std::string("-") : v;
+    };
+    std::vector<std::string> drift;
+    if (auto list = h->getArray("drift"))
+      for (size_t j = 0; j < list->size(); ++j)
+        drift.push_back(list->getElement<std::string>(static_cast<unsigned>(j)));
+    bad += h->getValue<bool>("ok") ? 0 : 1;
+    t.rows.push_back({text_of(h, "host"), dash("release"), dash("version"),
+                      text_of(h, "commit").empty() ? "-" : text_of(h, "commit").substr(0, 12),
+                      h->getValue<bool>("running") ? "yes" : "no",
+                      h->getValue<bool>("healthy") ? "yes" : "no",
+                      h->getValue<bool>("reachable")
+                          ? (drift.empty() ? "none" : fmt::format("{}", fmt::join(drift, "; ")))
+                          : "unreachable: " + text_of(h, "error")});
+  }
+  auto running = optional_of(st, "deploy_running");
+  ctx.out.line(fmt::format("{} on {}: the ledger's live release is {} ({}){}",
+                           text_of(st, "service"), text_of(st, "env"), text_of(st, "live_release"),
+                           text_of(st, "live_version"),
+                           running ? fmt::format("; deploy {} is running", *running) : ""));
+  ctx.out.rows(t, st);
+  if (!st->getValue<bool>("ok"))
+    return fail(ErrorKind::refused, "{} on {}: {} of {} hosts drift or are down",
+                text_of(st, "service"), text_of(st, "env"), bad, count);
   return {};
 }
 
@@ -260,6 +372,10 @@ void register_deploy_commands(CLI::App& app, Context& ctx) {
   auto da = std::make_shared<DeployArgs>();
   auto* deploy = app.add_subcommand(
       "deploy", "put an approved release on every host of its environment, batch by batch");
+  deploy->footer(
+      "Through a server (--server, BEAVER_SERVER) the deploy runs there; this command follows it "
+      "until it ends (at most BEAVER_DEPLOY_WAIT, 2h by default) and Ctrl-C stops only the "
+      "following.");
   deploy->add_option("ID", da->id, "the release")->required();
   deploy->add_flag("--dry-run", da->dry_run, "print the plan and the checks; change nothing");
   deploy->add_option("--batches", da->batches,
@@ -271,12 +387,23 @@ void register_deploy_commands(CLI::App& app, Context& ctx) {
     auto id = parse_release_id(da->id);
     if (!id) return std::unexpected(id.error());
     if (!da->batches.empty()) BEAVER_TRY(batch_sizes(da->batches, 1));
+    DeployRequest request{da->batches.empty() ? std::nullopt : std::optional(da->batches),
+                          da->parallel, da->dry_run};
+    if (da->dry_run || ctx.remote()) {
+      auto ops = ctx.ops(Access::write, true);
+      if (!ops) return std::unexpected(ops.error());
+      auto answer = (*ops)->deploy(*id, request);
+      if (!answer) return std::unexpected(answer.error());
+      if (da->dry_run) {
+        print_plan(ctx, *answer);
+        return {};
+      }
+      return follow_deploy(ctx, **ops, *answer);
+    }
     auto session = ctx.session(Access::write, true);
     if (!session) return std::unexpected(session.error());
     auto& [actor, ledger] = *session;
-    return deploy_release(ctx, ledger, actor, *id,
-                          da->batches.empty() ? std::nullopt : std::optional(da->batches),
-                          da->dry_run, da->parallel);
+    return deploy_release(ctx, ledger, actor, *id, request.batches, request.parallel);
   });
 
   struct RollbackArgs {
@@ -292,24 +419,33 @@ void register_deploy_commands(CLI::App& app, Context& ctx) {
   rollback->add_option("--to", ra->to, "the version to go back to (one deployed there before)");
   add_output_option(*rollback, ctx, {"table", "json"});
   on_release_change(rollback, ctx, [&ctx, ra]() -> Result<void> {
+    auto ops = ctx.ops(Access::write, true);
+    if (!ops) return std::unexpected(ops.error());
+    auto answer = (*ops)->rollback(
+        {ra->service, ra->env, ra->to.empty() ? std::nullopt : std::optional(ra->to)});
+    if (!answer) return std::unexpected(answer.error());
+    auto view = (*answer)->getObject("release");
+    auto t = [&view](const char* key) { return text_of(view, key); };
+    if (t("status") != "approved") {
+      ctx.out.record({fmt::format("release {} submitted: a rollback of {} on {} to {}", t("id"),
+                                  t("service"), t("env"), t("version")),
+                      fmt::format("  waiting for {}", t("waiting_for")),
+                      fmt::format("  then: beaver deploy {}", t("id"))},
+                     view);
+      return {};
+    }
+    ctx.out.line(fmt::format("release {} approved: a rollback of {} on {} to {}", t("id"),
+                             t("service"), t("env"), t("version")));
+    if (ctx.remote()) {
+      auto started = (*answer)->getObject("deploy");
+      if (!started)
+        return fail(ErrorKind::unavailable, "the server started no deploy of release {}", t("id"));
+      return follow_deploy(ctx, **ops, started);
+    }
     auto session = ctx.session(Access::write, true);
     if (!session) return std::unexpected(session.error());
     auto& [actor, ledger] = *session;
-    auto view = ledger.rollback(actor, ra->service, ra->env,
-                                ra->to.empty() ? std::nullopt : std::optional(ra->to));
-    if (!view) return std::unexpected(view.error());
-    const Release& r = view->release;
-    if (r.state != ReleaseState::approved) {
-      ctx.out.record({fmt::format("release {} submitted: a rollback of {} on {} to {}", r.id,
-                                  r.service, r.env, r.version),
-                      fmt::format("  waiting for {}", view->waiting_for()),
-                      fmt::format("  then: beaver deploy {}", r.id)},
-                     release_view_json(*view));
-      return {};
-    }
-    ctx.out.line(fmt::format("release {} approved: a rollback of {} on {} to {}", r.id, r.service,
-                             r.env, r.version));
-    return deploy_release(ctx, ledger, actor, r.id, std::nullopt, false);
+    return deploy_release(ctx, ledger, actor, view->getValue<int64_t>("id"), std::nullopt);
   });
 
   struct StatusArgs {
@@ -325,59 +461,12 @@ void register_deploy_commands(CLI::App& app, Context& ctx) {
   status->add_option("--env", sa->env, "the environment")->required();
   add_output_option(*status, ctx, {"table", "json"});
   on_run(status, ctx, [&ctx, sa]() -> Result<void> {
-    auto session = ctx.session(Access::read, true);
-    if (!session) return std::unexpected(session.error());
-    auto& [actor, ledger] = *session;
-    auto options = deploy_options();
-    if (!options) return std::unexpected(options.error());
-    auto st = env_status(ledger, actor, sa->service, sa->env, *options);
+    // Through a server, the hosts are asked from there, as it deploys to them.
+    auto ops = ctx.ops(Access::read, true);
+    if (!ops) return std::unexpected(ops.error());
+    auto st = (*ops)->env_status(sa->service, sa->env);
     if (!st) return std::unexpected(st.error());
-    Table t{{"HOST", "RELEASE", "VERSION", "COMMIT", "RUNNING", "HEALTHY", "DRIFT"}, {}};
-    Poco::JSON::Array::Ptr hosts = new Poco::JSON::Array;
-    for (const auto& h : st->hosts) {
-      std::string drift =
-          h.reachable ? (h.drift.empty() ? "none" : fmt::format("{}", fmt::join(h.drift, "; ")))
-                      : "unreachable: " + h.error;
-      t.rows.push_back({h.host, h.release_dir.empty() ? "-" : h.release_dir,
-                        h.version.empty() ? "-" : h.version,
-                        h.commit.empty() ? "-" : h.commit.substr(0, 12), h.running ? "yes" : "no",
-                        h.healthy ? "yes" : "no", drift});
-      Poco::JSON::Object::Ptr j = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
-      j->set("host", h.host);
-      j->set("reachable", h.reachable);
-      j->set("release", h.release_dir);
-      j->set("release_id", h.release_id ? Poco::Dynamic::Var(*h.release_id) : Poco::Dynamic::Var());
-      j->set("version", h.version);
-      j->set("commit", h.commit);
-      j->set("running", h.running);
-      j->set("healthy", h.healthy);
-      j->set("health", h.health);
-      Poco::JSON::Array::Ptr drift_json = new Poco::JSON::Array;
-      for (const auto& d : h.drift) drift_json->add(d);
-      j->set("drift", drift_json);
-      j->set("error", h.error);
-      hosts->add(j);
-    }
-    Poco::JSON::Object::Ptr json = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
-    json->set("service", st->service);
-    json->set("env", st->env);
-    json->set("live_release", st->live ? Poco::Dynamic::Var(st->live->id) : Poco::Dynamic::Var());
-    json->set("live_version",
-              st->live ? Poco::Dynamic::Var(st->live->version) : Poco::Dynamic::Var());
-    json->set("ok", st->ok());
-    json->set("hosts", hosts);
-    ctx.out.line(
-        fmt::format("{} on {}: the ledger's live release is {} ({}){}", st->service, st->env,
-                    st->live->id, st->live->version,
-                    st->lease ? fmt::format("; deploy {} is running", st->lease->deploy_id) : ""));
-    ctx.out.rows(t, json);
-    if (!st->ok())
-      return fail(ErrorKind::refused, "{} on {}: {} of {} hosts drift or are down", st->service,
-                  st->env,
-                  std::count_if(st->hosts.begin(), st->hosts.end(),
-                                [](const HostStatus& h) { return !h.ok(); }),
-                  st->hosts.size());
-    return {};
+    return print_status(ctx, *st);
   });
 }
 

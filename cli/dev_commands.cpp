@@ -27,6 +27,7 @@ void register_dev_commands(CLI::App& app, Context& ctx) {
   seed->add_option("--since", a->since, "first day (YYYY-MM-DD; default: a year before now)");
   seed->add_option("--until", a->until, "last day, included (YYYY-MM-DD; default: now)");
   on_run(seed, ctx, [&ctx, a]() -> Result<void> {
+    BEAVER_TRY(ctx.local_only());
     auto actor = ctx.actor();
     if (!actor) return std::unexpected(actor.error());
     auto policy = ctx.policy();

@@ -32,6 +32,14 @@ std::string one_line(std::string_view text) {
 
 namespace beaver::cli {
 
+std::string command_words(const CLI::App& cmd) {
+  std::string words = cmd.get_name();
+  for (const CLI::App* up = cmd.get_parent(); up != nullptr && up->get_parent() != nullptr;
+       up = up->get_parent())
+    words = up->get_name() + " " + words;
+  return words;
+}
+
 void add_output_option(CLI::App& cmd, Context& ctx, std::vector<std::string> allowed) {
   cmd.add_option_function<std::string>(
          "-o,--output", [&ctx](const std::string& f) { ctx.out.set_format(parse_format(f)); },

@@ -94,6 +94,8 @@ void register_notify_commands(CLI::App& app, Context& ctx) {
       ->check(CLI::IsMember({"pending", "sent", "failed"}));
   add_output_option(*list, ctx, {"table", "json"});
   on_run(list, ctx, [&ctx, status]() -> Result<void> {
+    // The outbox is the server's business there: it sends and retries on its own.
+    BEAVER_TRY(ctx.local_only());
     auto who = ctx.actor();
     if (!who) return std::unexpected(who.error());
     auto store = ctx.store(Access::read);
@@ -120,6 +122,7 @@ void register_notify_commands(CLI::App& app, Context& ctx) {
   auto* send = notify->add_subcommand(
       "send", "send the notifications due now, once; a channel that is down stays queued");
   on_run(send, ctx, [&ctx]() -> Result<void> {
+    BEAVER_TRY(ctx.local_only());
     auto report = deliver(ctx, kSendPass);
     if (!report) return std::unexpected(report.error());
     for (const auto& line : report->failures) ctx.out.line(line);

@@ -9,14 +9,13 @@
 #include <string_view>
 #include <vector>
 
+#include "text/text_table.hpp"
+
 namespace beaver::cli {
 
 enum class Format { table, json, csv, html };
 
-struct Table {
-  std::vector<std::string> headers;
-  std::vector<std::vector<std::string>> rows;
-};
+using Table = TextTable;
 
 class Printer {
  public:
@@ -33,6 +32,8 @@ class Printer {
   void record(const std::vector<std::string>& text, const Poco::Dynamic::Var& json);
   // A whole document (an HTML page) written as it is, on the html format.
   void page(std::string_view text);
+  // Text drawn elsewhere in the format asked for (a report's table, CSV or page), as it is.
+  void text(std::string_view text);
   // A warning for people, on stderr.
   void warn(std::string_view text);
 

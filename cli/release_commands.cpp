@@ -42,6 +42,20 @@ std::optional<std::string> optional_arg(const std::string& s) {
   return s.empty() ? std::nullopt : std::optional<std::string>(s);
 }
 
+// Makes sure the server holds the bytes of a package it registered, so its deploys find them. A
+// package it does not know is not sent: the submit is refused as on a local ledger.
+Result<void> send_package(Operations& ops, const std::string& sha256, const std::string& file) {
+  auto known = ops.show_package(sha256);
+  if (!known) {
+    if (known.error().kind == ErrorKind::not_found) return {};
+    return std::unexpected(known.error());
+  }
+  if ((*known)->getValue<bool>("stored")) return {};
+  auto kept = ops.put_package(sha256, file);
+  if (!kept) return std::unexpected(kept.error());
+  return {};
+}
+
 // The lambda for approve, reject, cancel and review: parse the id, run, print the outcome.
 auto release_action(Context& ctx, std::shared_ptr<ActionArgs> args, ReleaseAction action) {
   return [&ctx, args, action]() -> Result<void> {
@@ -96,6 +110,8 @@ void register_release_commands(CLI::App& app, Context& ctx) {
     }
     auto ops = ctx.ops(Access::write, true);
     if (!ops) return std::unexpected(ops.error());
+    if (!sa->package.empty() && ctx.remote())
+      BEAVER_TRY(send_package(**ops, *req.package_sha256, sa->package));
     auto view = (*ops)->submit(req);
     if (!view) return std::unexpected(view.error());
     // Kept beside the ledger, so a deploy finds the very bytes the release names.

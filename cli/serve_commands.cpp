@@ -12,6 +12,7 @@ namespace beaver::cli {
 void register_serve_commands(CLI::App& app, Context& ctx) {
   auto o = std::make_shared<ServeOptions>();
   auto max_body_kib = std::make_shared<size_t>(o->max_body / 1024);
+  auto max_package_mib = std::make_shared<uint64_t>(o->max_package >> 20);
   auto* serve_cmd = app.add_subcommand(
       "serve", "serve the REST API and the web pages on the ledger in $BEAVER_HOME");
   serve_cmd->footer(
@@ -31,7 +32,12 @@ void register_serve_commands(CLI::App& app, Context& ctx) {
   serve_cmd->add_option("--max-body-kib", *max_body_kib, "largest request body accepted")
       ->capture_default_str()
       ->check(CLI::Range(size_t{1}, size_t{1} << 20));
-  on_run(serve_cmd, ctx, [&ctx, o, max_body_kib]() -> Result<void> {
+  serve_cmd
+      ->add_option("--max-package-mib", *max_package_mib,
+                   "largest package accepted by PUT /api/packages/{sha256}")
+      ->capture_default_str()
+      ->check(CLI::Range(uint64_t{1}, uint64_t{1} << 20));
+  on_run(serve_cmd, ctx, [&ctx, o, max_body_kib, max_package_mib]() -> Result<void> {
     auto policy = ctx.policy();
     if (!policy) return std::unexpected(policy.error());
     auto clock = ctx.clock();
@@ -40,6 +46,7 @@ void register_serve_commands(CLI::App& app, Context& ctx) {
     if (!home) return std::unexpected(home.error());
     ServeOptions options = *o;
     options.max_body = *max_body_kib * 1024;
+    options.max_package = *max_package_mib << 20;
     options.database = *home / "beaver.db";
     options.migrations = data_dir() / "schemas/migrations/sqlite";
     options.web_dir = data_dir() / "templates/web";

@@ -27,6 +27,12 @@ struct DeployOptions {
   const std::atomic<bool>* stop = nullptr;  // set (by Ctrl-C) to stop between steps
 };
 
+// The options set by BEAVER_SSH_CONFIG (an ssh_config for ssh:// hosts) and BEAVER_DEPLOY_LEASE
+// (the lease's length), with `home` and `data_dir`; bad_input for a lease that is not a duration
+// of 3s or more.
+Result<DeployOptions> deploy_options_from_environment(const std::filesystem::path& home,
+                                                      const std::filesystem::path& data_dir);
+
 struct PlannedHost {
   HostSpec host;
   int port = 0;  // the service's port there

@@ -6,6 +6,7 @@
 #include <condition_variable>
 #include <mutex>
 #include <thread>
+#include <variant>
 
 #include "deploy/deploy.hpp"
 #include "deploy/health.hpp"
@@ -73,12 +74,30 @@ class Runner {
       std::lock_guard lock(mutex_);
       observer_.step_finished(s);
     }
+    queue(std::move(s));
+    return reply;
+  }
+
+  // For the writer, in the order things happened: steps, and the lines among them.
+  void queue(std::variant<DeployStep, DeployEvent> item) {
     {
       std::lock_guard lock(queue_mutex_);
-      queue_.push_back(std::move(s));
+      queue_.push_back(std::move(item));
     }
     queue_cv_.notify_one();
-    return reply;
+  }
+
+  // A note told to the observer and recorded, so a follower elsewhere prints it too.
+  void note(const std::string& line) {
+    {
+      std::lock_guard lock(mutex_);
+      observer_.note(line);
+    }
+    DeployEvent e;
+    e.deploy_id = deploy_id_;
+    e.kind = "note";
+    e.note = line;
+    queue(std::move(e));
   }
 
   // Records the steps the hosts' threads queue, each wake-up's worth in one transaction: a
@@ -88,18 +107,31 @@ class Runner {
     for (;;) {
       queue_cv_.wait(lock, [&] { return !queue_.empty() || writer_done_; });
       if (queue_.empty()) return;
-      std::vector<DeployStep> batch;
+      std::vector<std::variant<DeployStep, DeployEvent>> batch;
       batch.swap(queue_);
       lock.unlock();
+      std::vector<DeployStep> steps;
+      std::vector<DeployEvent> events;
+      for (auto& item : batch) {
+        if (auto* step = std::get_if<DeployStep>(&item)) {
+          steps.push_back(std::move(*step));
+        } else {
+          auto& event = std::get<DeployEvent>(item);
+          event.after_steps = steps_recorded_ + static_cast<int64_t>(steps.size());
+          events.push_back(std::move(event));
+        }
+      }
       Result<void> recorded;
       {
         std::lock_guard ledger_lock(ledger_mutex_);
-        recorded = ledger_.record_steps(batch);
+        recorded = ledger_.record_progress(steps, events);
       }
-      if (!recorded) {
+      if (recorded) {
+        steps_recorded_ += static_cast<int64_t>(steps.size());
+      } else {
         std::lock_guard observer_lock(mutex_);
         observer_.note(
-            fmt::format("could not record {} step(s): {}", batch.size(), recorded.error().message));
+            fmt::format("could not record {} step(s): {}", steps.size(), recorded.error().message));
       }
       lock.lock();
     }
@@ -273,8 +305,25 @@ class Runner {
   }
 
   void host_finished(const HostRun& h) {
-    std::lock_guard lock(mutex_);
-    observer_.host_finished(h.outcome.host, h.outcome.outcome);
+    {
+      std::lock_guard lock(mutex_);
+      observer_.host_finished(h.outcome.host, h.outcome.outcome);
+    }
+    queue(host_event("host", h.outcome));
+  }
+
+  DeployEvent host_event(const char* kind, const HostOutcome& o) const {
+    return DeployEvent{deploy_id_, 0, kind, o.host, o.batch, o.outcome, o.note};
+  }
+
+  // Each host's outcome, placed after every step: what finish_deploy records.
+  std::vector<DeployEvent> outcomes(const DeployResult& result) const {
+    std::vector<DeployEvent> out;
+    for (const auto& h : result.hosts) {
+      out.push_back(host_event("outcome", h));
+      out.back().after_steps = steps_recorded_;
+    }
+    return out;
   }
 
   DeployResult run() {
@@ -310,11 +359,8 @@ class Runner {
       std::vector<HostRun*> moved;
       for (auto& h : all)
         if (h->outcome.outcome == "deployed") moved.push_back(h.get());
-      if (!moved.empty()) {
-        std::lock_guard lock(mutex_);
-        observer_.note(
-            fmt::format("switching {} host{} back", moved.size(), moved.size() == 1 ? "" : "s"));
-      }
+      if (!moved.empty())
+        note(fmt::format("switching {} host{} back", moved.size(), moved.size() == 1 ? "" : "s"));
       each(moved, [&](HostRun& h) {
         restore(h);
         host_finished(h);
@@ -354,8 +400,7 @@ class Runner {
       if (!renewed && renewed.error().kind == ErrorKind::conflict) {
         lease_message_ = renewed.error().message;
         lost_lease_ = true;
-        std::lock_guard observer_lock(mutex_);
-        observer_.note(lease_message_);
+        note(lease_message_);
       }
     }
   }
@@ -371,7 +416,8 @@ class Runner {
   std::mutex ledger_mutex_;  // the ledger's connection: one thread at a time
   std::mutex queue_mutex_;
   std::condition_variable queue_cv_;
-  std::vector<DeployStep> queue_;  // steps done, not recorded yet
+  std::vector<std::variant<DeployStep, DeployEvent>> queue_;  // done, not recorded yet
+  int64_t steps_recorded_ = 0;  // by the writer only, then read after it stopped
   bool writer_done_ = false;
   std::thread writer_;
   std::atomic<bool> lost_lease_{false};
@@ -411,7 +457,8 @@ Result<DeployResult> run_deploy(Ledger& ledger, const Clock& clock, const std::s
   cv.notify_all();
   lease.join();
   result.recovered = started->recovered;
-  auto finished = ledger.finish_deploy(actor, result.deploy_id, result.status, result.message);
+  auto finished = ledger.finish_deploy(actor, result.deploy_id, result.status, result.message,
+                                       runner.outcomes(result));
   if (!finished) return std::unexpected(finished.error());
   return result;
 }

@@ -177,8 +177,14 @@ Result<std::vector<std::string>> Ledger::check_deploy(const std::string& actor, 
 }
 
 Result<void> Ledger::record_steps(const std::vector<DeployStep>& steps) {
+  return record_progress(steps, {});
+}
+
+Result<void> Ledger::record_progress(const std::vector<DeployStep>& steps,
+                                     const std::vector<DeployEvent>& events) {
   return store_.write([&](StoreTransaction& tx) -> Result<void> {
     for (const auto& step : steps) tx.insert_deploy_step(step);
+    for (const auto& event : events) tx.insert_deploy_event(event);
     return {};
   });
 }
@@ -199,7 +205,8 @@ Result<void> Ledger::renew_lease(int64_t deploy_id, const std::string& service,
 
 Result<ReleaseView> Ledger::finish_deploy(const std::string& actor, int64_t deploy_id,
                                           const std::string& status,
-                                          const std::optional<std::string>& message) {
+                                          const std::optional<std::string>& message,
+                                          const std::vector<DeployEvent>& outcomes) {
   auto to = release_state_from_string(status);
   using S = ReleaseState;
   if (!to ||
@@ -224,6 +231,7 @@ Result<ReleaseView> Ledger::finish_deploy(const std::string& actor, int64_t depl
     d->finished_at = now;
     d->message = message;
     tx.update_deploy(*d);
+    for (const auto& outcome : outcomes) tx.insert_deploy_event(outcome);
     BEAVER_TRY(transition(r.id, r.state, *to));
     if (*to == S::deployed) r.deployed_at = now;
     tx.update_release(r);
@@ -252,14 +260,26 @@ Result<ReleaseView> Ledger::finish_deploy(const std::string& actor, int64_t depl
 }
 
 Result<ReleaseView> Ledger::rollback(const std::string& actor, const std::string& service,
-                                     const std::string& env, const std::optional<std::string>& to) {
+                                     const std::string& env, const std::optional<std::string>& to,
+                                     bool deploy_at_once) {
   BEAVER_TRY(check_name("service", service));
   BEAVER_TRY(check_name("environment", env));
   if (to) BEAVER_TRY(check_name("version", *to));
+  auto pol = policy();
+  if (!pol) return std::unexpected(pol.error());
+  // An environment the policy does not know is refused by the submit below, as any other.
+  auto env_policy = (*pol)->environment(env);
+  bool approved_on_submit = env_policy && (*env_policy)->chain_for(ReleaseType::rollback).empty();
   std::optional<Release> target;
   BEAVER_TRY(store_.read([&](StoreTransaction& tx) -> Result<void> {
     auto me = acting_user(tx, actor);
     if (!me) return std::unexpected(me.error());
+    if (deploy_at_once && approved_on_submit) {
+      if (auto refused = may_deploy(*me); !refused)
+        return fail(ErrorKind::refused,
+                    "{}; a rollback on {} needs no approval, so it is deployed at once",
+                    refused.error().message, env);
+    }
     auto deployed = tx.deployed_releases(service, env, 1000);
     if (deployed.empty())
       return fail(ErrorKind::not_found,
@@ -318,6 +338,59 @@ Result<PackageRecord> Ledger::package(const std::string& actor, const std::strin
     auto p = tx.find_package(sha256);
     if (!p) return fail(ErrorKind::not_found, "no package {} in the ledger", sha256);
     out = *p;
+    return {};
+  }));
+  return out;
+}
+
+Result<std::vector<PackageRecord>> Ledger::packages(const std::string& actor,
+                                                    const std::optional<std::string>& service,
+                                                    int64_t limit) {
+  if (service) BEAVER_TRY(check_name("service", *service));
+  std::vector<PackageRecord> out;
+  BEAVER_TRY(store_.read([&](StoreTransaction& tx) -> Result<void> {
+    auto me = acting_user(tx, actor);
+    if (!me) return std::unexpected(me.error());
+    out = tx.list_packages(service, limit);
+    return {};
+  }));
+  return out;
+}
+
+Result<DeployDetail> Ledger::deploy(const std::string& actor, int64_t deploy_id) {
+  DeployDetail out;
+  BEAVER_TRY(store_.read([&](StoreTransaction& tx) -> Result<void> {
+    auto me = acting_user(tx, actor);
+    if (!me) return std::unexpected(me.error());
+    auto d = tx.find_deploy(deploy_id);
+    if (!d) return fail(ErrorKind::not_found, "no deploy {}", deploy_id);
+    auto r = find_release(tx, d->release_id);
+    if (!r) return std::unexpected(r.error());
+    out = {*d, *r, tx.deploy_steps(deploy_id), tx.deploy_events(deploy_id)};
+    return {};
+  }));
+  return out;
+}
+
+Result<std::vector<std::pair<DeployRecord, Release>>> Ledger::deploys(
+    const std::string& actor, const std::optional<std::string>& service,
+    const std::optional<std::string>& env, int64_t limit) {
+  if (service) BEAVER_TRY(check_name("service", *service));
+  if (env) BEAVER_TRY(check_name("environment", *env));
+  std::vector<std::pair<DeployRecord, Release>> out;
+  BEAVER_TRY(store_.read([&](StoreTransaction& tx) -> Result<void> {
+    auto me = acting_user(tx, actor);
+    if (!me) return std::unexpected(me.error());
+    std::map<int64_t, Release> releases;
+    for (auto& d : tx.list_deploys(service, env, limit)) {
+      auto known = releases.find(d.release_id);
+      if (known == releases.end()) {
+        auto r = find_release(tx, d.release_id);
+        if (!r) return std::unexpected(r.error());
+        known = releases.emplace(d.release_id, *r).first;
+      }
+      out.emplace_back(std::move(d), known->second);
+    }
     return {};
   }));
   return out;

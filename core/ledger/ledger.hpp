@@ -77,6 +77,14 @@ struct LiveState {
   std::optional<DeployLease> lease;
 };
 
+// A deploy as someone following it reads it.
+struct DeployDetail {
+  DeployRecord record;
+  Release release;
+  std::vector<DeployStep> steps;    // in the order they ended
+  std::vector<DeployEvent> events;  // in the order they happened
+};
+
 // A token as made: its record and, this once, its text.
 struct NewToken {
   TokenRecord record;
@@ -139,20 +147,38 @@ class Ledger {
   Result<std::vector<std::string>> check_deploy(const std::string& actor, int64_t release_id,
                                                 const DeployClaim& claim);
   Result<void> record_steps(const std::vector<DeployStep>& steps);  // in one transaction
+  // Steps and the lines among them (hosts finished, notes), in one transaction.
+  Result<void> record_progress(const std::vector<DeployStep>& steps,
+                               const std::vector<DeployEvent>& events);
   // Extends the lease; a conflict when the deploy lost it (it expired and was taken over).
   Result<void> renew_lease(int64_t deploy_id, const std::string& service, const std::string& env,
                            std::chrono::seconds lease);
-  // Ends a deploy: `status` is deployed, failed, rolled_back or interrupted; frees the lease.
+  // Ends a deploy: `status` is deployed, failed, rolled_back or interrupted; frees the lease;
+  // records each host's outcome (events of kind outcome).
   Result<ReleaseView> finish_deploy(const std::string& actor, int64_t deploy_id,
                                     const std::string& status,
-                                    const std::optional<std::string>& message);
+                                    const std::optional<std::string>& message,
+                                    const std::vector<DeployEvent>& outcomes = {});
   // Submits a rollback of `service` on `env` to `to` (a version), else to the version deployed
-  // there before the live one.
+  // there before the live one. `deploy_at_once`: the caller deploys it as soon as it is approved
+  // (beaver rollback); where the policy approves a rollback on submit, only who may deploy may
+  // then ask for one, and anyone else is refused before anything is recorded.
   Result<ReleaseView> rollback(const std::string& actor, const std::string& service,
-                               const std::string& env, const std::optional<std::string>& to);
+                               const std::string& env, const std::optional<std::string>& to,
+                               bool deploy_at_once = false);
   Result<LiveState> live(const std::string& actor, const std::string& service,
                          const std::string& env);
   Result<PackageRecord> package(const std::string& actor, const std::string& sha256);
+  // Packages newest first, of `service` when given.
+  Result<std::vector<PackageRecord>> packages(const std::string& actor,
+                                              const std::optional<std::string>& service,
+                                              int64_t limit);
+  // One deploy as a follower reads it: its record, its release, its steps and events.
+  Result<DeployDetail> deploy(const std::string& actor, int64_t deploy_id);
+  // Deploys newest first, with their releases, of `service` on `env` when given.
+  Result<std::vector<std::pair<DeployRecord, Release>>> deploys(
+      const std::string& actor, const std::optional<std::string>& service,
+      const std::optional<std::string>& env, int64_t limit);
   // Whether any deploy switched `host` to release `release_id`.
   Result<bool> host_received(const std::string& host, int64_t release_id);
 

@@ -2,16 +2,29 @@
 
 #include <array>
 
+#include "deploy/status.hpp"
+#include "model/names.hpp"
 #include "ops/operations.hpp"
 #include "ops/ops_json.hpp"
+#include "package/archive.hpp"
+#include "package/package_intake.hpp"
+#include "paths/paths.hpp"
 #include "report/report_html.hpp"
 #include "report/report_json.hpp"
 #include "report/report_period.hpp"
+#include "report/report_rows.hpp"
+#include "report/report_text.hpp"
+#include "text/text_table.hpp"
 
 namespace beaver {
 namespace {
 
 constexpr std::array<std::string_view, 4> kActionNames = {"approve", "reject", "cancel", "review"};
+constexpr std::array<std::string_view, 3> kReportFormats = {"table", "csv", "html"};
+constexpr std::array<std::string_view, 3> kReportTypes = {
+    "text/plain; charset=utf-8", "text/csv; charset=utf-8", "text/html; charset=utf-8"};
+
+JsonObject object() { return new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER); }
 
 template <class T, class ToJson>
 Result<JsonArray> json_list(Result<std::vector<T>> items, ToJson to_json) {
@@ -60,12 +73,14 @@ Result<ReleaseQuery> release_query(const ReleaseListRequest& r, const Policy& po
 
 class LocalOperations final : public Operations {
  public:
-  LocalOperations(Store& store, const Clock& clock, const Policy* policy, std::string actor)
+  LocalOperations(Store& store, const Clock& clock, const Policy* policy, std::string actor,
+                  const HostAccess* hosts)
       : store_(store),
         clock_(clock),
         policy_(policy),
         ledger_(store, clock, policy),
-        actor_(std::move(actor)) {}
+        actor_(std::move(actor)),
+        hosts_(hosts) {}
 
   Result<JsonObject> whoami() override {
     auto users = ledger_.list_users(actor_);
@@ -152,6 +167,141 @@ class LocalOperations final : public Operations {
     return o;
   }
 
+  Result<std::string> report_text(const ReportRequest& request, ReportFormat format) override {
+    auto by = report_by_from_string(request.by);
+    if (!by) return std::unexpected(by.error());
+    auto p = period(request);
+    if (!p) return std::unexpected(p.error());
+    auto r = ledger_.report(actor_, p->since, p->until, *by);
+    if (!r) return std::unexpected(r.error());
+    switch (format) {
+      case ReportFormat::table:
+        return report_terminal_text(*r);
+      case ReportFormat::csv: {
+        auto t = report_csv_table(*r);
+        return csv_text({std::move(t.headers), std::move(t.rows)});
+      }
+      case ReportFormat::html: {
+        auto charts = ledger_.report_charts(actor_, p->since, p->until);
+        if (!charts) return std::unexpected(charts.error());
+        return report_html(data_dir() / "templates/report.html", *r, *charts);
+      }
+    }
+    return fail(ErrorKind::internal, "unknown report format");
+  }
+
+  Result<JsonObject> policy() override {
+    if (policy_ == nullptr) return fail(ErrorKind::internal, "no policy is loaded");
+    BEAVER_TRY(whoami());
+    auto warnings = ledger_.policy_warnings(*policy_);
+    if (!warnings) return std::unexpected(warnings.error());
+    return policy_json(*policy_, *warnings);
+  }
+  Result<JsonObject> check_policy(const std::string& name, const std::string& content) override {
+    BEAVER_TRY(check_text("name", name, 200, false));
+    BEAVER_TRY(whoami());
+    auto p = parse_policy(content, name, data_dir());
+    if (!p) return std::unexpected(p.error());
+    auto warnings = ledger_.policy_warnings(*p);
+    if (!warnings) return std::unexpected(warnings.error());
+    return policy_json(*p, *warnings);
+  }
+
+  Result<JsonObject> put_package(const std::string& sha256,
+                                 const std::filesystem::path& file) override {
+    auto hosts = host_access();
+    if (!hosts) return std::unexpected(hosts.error());
+    auto facts = inspect_package(file, sha256);
+    if (!facts) return std::unexpected(facts.error());
+    // Refused before the file is kept, so a refusal leaves nothing behind.
+    BEAVER_TRY(ledger_.check_can_register(actor_, facts->record.service, facts->team));
+    const auto& home = (*hosts)->options.home;
+    auto placed = store_package_file(home, file, sha256);
+    if (!placed) return std::unexpected(placed.error());
+    bool registered = false;
+    auto record = ledger_.register_package(actor_, facts->record, facts->team, registered);
+    if (!record) {
+      std::error_code ec;
+      if (*placed) std::filesystem::remove(stored_package(home, sha256), ec);
+      return std::unexpected(record.error());
+    }
+    auto o = package_json(*record, true);
+    o->set("registered", registered);
+    return o;
+  }
+  Result<JsonObject> show_package(const std::string& sha256) override {
+    if (!is_package_name(sha256))
+      return fail(ErrorKind::not_found,
+                  "no package '{}' (a package is named by its SHA-256: 64 lowercase hexadecimal "
+                  "digits)",
+                  sha256);
+    auto record = ledger_.package(actor_, sha256);
+    if (!record) return std::unexpected(record.error());
+    return package_json(*record, stored(sha256));
+  }
+  Result<JsonArray> list_packages(const std::optional<std::string>& service) override {
+    return json_list(ledger_.packages(actor_, service, 1000),
+                     [this](const PackageRecord& p) { return package_json(p, stored(p.sha256)); });
+  }
+
+  Result<JsonObject> deploy(int64_t release_id, const DeployRequest& request) override {
+    auto hosts = host_access();
+    if (!hosts) return std::unexpected(hosts.error());
+    if (request.batches) BEAVER_TRY(batch_sizes(*request.batches, 1));
+    if (request.parallel < 1 || request.parallel > 100)
+      return fail(ErrorKind::bad_input, "parallel {} is not between 1 and 100", request.parallel);
+    if (!request.dry_run) {
+      if (!(*hosts)->start)
+        return fail(ErrorKind::internal, "this process runs its deploys in the foreground");
+      return (*hosts)->start(actor_, release_id, request);
+    }
+    DeployOptions options = (*hosts)->options;
+    options.batches = request.batches;
+    options.parallel = request.parallel;
+    auto plan = plan_deploy(ledger_, actor_, release_id, options);
+    if (!plan) return std::unexpected(plan.error());
+    auto sha = sha256_file(plan->package_file);
+    if (!sha) return std::unexpected(sha.error());
+    DeployClaim claim;
+    claim.package_sha256 = *sha;
+    auto notes = ledger_.check_deploy(actor_, release_id, claim);
+    if (!notes) return std::unexpected(notes.error());
+    auto o = deploy_plan_json(*plan);
+    JsonArray lines = new Poco::JSON::Array;
+    for (const auto& n : *notes) lines->add(n);
+    o->set("notes", lines);
+    return o;
+  }
+  Result<JsonObject> rollback(const RollbackRequest& request) override {
+    auto view = ledger_.rollback(actor_, request.service, request.env, request.to, true);
+    if (!view) return std::unexpected(view.error());
+    auto o = object();
+    o->set("release", release_view_json(*view));
+    o->set("deploy", Poco::Dynamic::Var());
+    if (view->release.state == ReleaseState::approved && hosts_ != nullptr && hosts_->start) {
+      auto started = hosts_->start(actor_, view->release.id, {});
+      if (!started) return std::unexpected(started.error());
+      o->set("deploy", *started);
+    }
+    return o;
+  }
+  Result<JsonObject> show_deploy(int64_t deploy_id) override {
+    return json_one(ledger_.deploy(actor_, deploy_id), deploy_detail_json);
+  }
+  Result<JsonArray> list_deploys(const std::optional<std::string>& service,
+                                 const std::optional<std::string>& env) override {
+    return json_list(ledger_.deploys(actor_, service, env, 1000),
+                     [](const std::pair<DeployRecord, Release>& d) {
+                       return deploy_record_json(d.first, d.second);
+                     });
+  }
+  Result<JsonObject> env_status(const std::string& service, const std::string& env) override {
+    auto hosts = host_access();
+    if (!hosts) return std::unexpected(hosts.error());
+    return json_one(beaver::env_status(ledger_, actor_, service, env, (*hosts)->options),
+                    env_status_json);
+  }
+
   Result<JsonArray> audit_log(const std::optional<std::string>& subject) override {
     return json_list(ledger_.audit_log(actor_, subject), audit_entry_json);
   }
@@ -181,11 +331,22 @@ class LocalOperations final : public Operations {
     return report_period(r.since, r.until, policy_->zone, clock_.now());
   }
 
+  Result<const HostAccess*> host_access() const {
+    if (hosts_ == nullptr) return fail(ErrorKind::internal, "no access to hosts and packages here");
+    return hosts_;
+  }
+  bool stored(const std::string& sha256) const {
+    std::error_code ec;
+    return hosts_ != nullptr &&
+           std::filesystem::is_regular_file(stored_package(hosts_->options.home, sha256), ec);
+  }
+
   Store& store_;
   const Clock& clock_;
   const Policy* policy_;
   Ledger ledger_;
   std::string actor_;
+  const HostAccess* hosts_;
 };
 
 }  // namespace
@@ -198,9 +359,19 @@ std::optional<ReleaseAction> release_action_from_string(std::string_view text) {
   return std::nullopt;
 }
 
+std::string_view to_string(ReportFormat f) { return kReportFormats[static_cast<size_t>(f)]; }
+
+std::optional<ReportFormat> report_format_from_string(std::string_view text) {
+  for (size_t i = 0; i < kReportFormats.size(); ++i)
+    if (kReportFormats[i] == text) return static_cast<ReportFormat>(i);
+  return std::nullopt;
+}
+
+std::string_view content_type(ReportFormat f) { return kReportTypes[static_cast<size_t>(f)]; }
+
 std::unique_ptr<Operations> local_operations(Store& store, const Clock& clock, const Policy* policy,
-                                             std::string actor) {
-  return std::make_unique<LocalOperations>(store, clock, policy, std::move(actor));
+                                             std::string actor, const HostAccess* hosts) {
+  return std::make_unique<LocalOperations>(store, clock, policy, std::move(actor), hosts);
 }
 
 }  // namespace beaver

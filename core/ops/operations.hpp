@@ -8,10 +8,13 @@
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Object.h>
 
+#include <filesystem>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
 
+#include "deploy/deploy.hpp"
 #include "error/error.hpp"
 #include "ledger/ledger.hpp"
 
@@ -41,6 +44,38 @@ struct ReportRequest {
   std::string by;
 };
 
+// The report as text: the terminal's tables, RFC 4180 CSV, or the self-contained HTML page.
+enum class ReportFormat { table, csv, html };
+std::string_view to_string(ReportFormat f);
+std::optional<ReportFormat> report_format_from_string(std::string_view text);
+// The content type each form is served with.
+std::string_view content_type(ReportFormat f);
+
+// A deploy as a person asks for it.
+struct DeployRequest {
+  std::optional<std::string> batches;  // "1,50%,100%"; else beaver.yaml's
+  int parallel = 10;
+  bool dry_run = false;
+};
+
+// A rollback of a service on an environment, to `to` or to the version deployed before.
+struct RollbackRequest {
+  std::string service, env;
+  std::optional<std::string> to;
+};
+
+// How this process reaches hosts and package files, for deploys, status and packages. The
+// command line has it from its environment; the server from its options, with `start` handing
+// deploys to its executor.
+struct HostAccess {
+  DeployOptions options;  // home (its packages/), transports
+  // Starts the deploy of a release in the background; the plan and its id once it holds the
+  // lease. Empty where deploys run in the foreground (the command line in local mode).
+  std::function<Result<JsonObject>(const std::string& actor, int64_t release_id,
+                                   const DeployRequest& request)>
+      start;
+};
+
 class Operations {
  public:
   virtual ~Operations() = default;
@@ -68,6 +103,38 @@ class Operations {
   virtual Result<JsonObject> report(const ReportRequest& request) = 0;
   // The HTML report's charts for the period as SVG texts: {weeks, ratio, reasons, heat}.
   virtual Result<JsonObject> report_charts(const ReportRequest& request) = 0;
+  // The report as `beaver report -o table|csv|html` prints it, drawn where the ledger is.
+  virtual Result<std::string> report_text(const ReportRequest& request, ReportFormat format) = 0;
+
+  // The policy in force: {path, sha256, timezone, environments, warnings, content}; warnings
+  // name the rules the registered users cannot meet.
+  virtual Result<JsonObject> policy() = 0;
+  // The same for a policy text sent to be checked against the ledger's users; `name` labels
+  // its errors ("policy.yaml:12:5: ...").
+  virtual Result<JsonObject> check_policy(const std::string& name, const std::string& content) = 0;
+
+  // Package files. put_package takes in the .tar.gz at `file` whose SHA-256 the caller names:
+  // checked (checksum, members, manifest) and registered as `beaver package` does, then kept for
+  // deploys; the same package again changes nothing. {package..., registered, stored}.
+  virtual Result<JsonObject> put_package(const std::string& sha256,
+                                         const std::filesystem::path& file) = 0;
+  virtual Result<JsonObject> show_package(const std::string& sha256) = 0;
+  virtual Result<JsonArray> list_packages(const std::optional<std::string>& service) = 0;
+
+  // Deploys. A dry run answers the plan and changes nothing; otherwise the deploy starts (in the
+  // background: follow it with show_deploy) and the answer holds its id and plan.
+  virtual Result<JsonObject> deploy(int64_t release_id, const DeployRequest& request) = 0;
+  // Submits a rollback release; when it needs no approval it is deployed at once, as deploy
+  // does: {release, deploy (null when it waits for approval)}.
+  virtual Result<JsonObject> rollback(const RollbackRequest& request) = 0;
+  // A deploy with its steps, what happened on each host as it happened (events) and, once
+  // ended, each host's outcome.
+  virtual Result<JsonObject> show_deploy(int64_t deploy_id) = 0;
+  // Deploys newest first, of one service and environment when given.
+  virtual Result<JsonArray> list_deploys(const std::optional<std::string>& service,
+                                         const std::optional<std::string>& env) = 0;
+  // What runs on each host of an environment, as seen from where the ledger is.
+  virtual Result<JsonObject> env_status(const std::string& service, const std::string& env) = 0;
 
   // The whole audit log, or the entries about `subject` ("release/42") only.
   virtual Result<JsonArray> audit_log(const std::optional<std::string>& subject) = 0;
@@ -80,9 +147,10 @@ class Operations {
   virtual Result<JsonObject> revoke_token(int64_t id) = 0;
 };
 
-// The ledger in this process, acting as `actor`. `policy` may be null for what needs none.
+// The ledger in this process, acting as `actor`. `policy` may be null for what needs none;
+// `hosts` too, for what touches no host and no package file.
 std::unique_ptr<Operations> local_operations(Store& store, const Clock& clock, const Policy* policy,
-                                             std::string actor);
+                                             std::string actor, const HostAccess* hosts = nullptr);
 
 // The operations of the beaver server at `url` (http or https), signing in with `token`.
 Result<std::unique_ptr<Operations>> remote_operations(const std::string& url,

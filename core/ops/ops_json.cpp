@@ -8,6 +8,22 @@ namespace {
 
 Poco::JSON::Object::Ptr object() { return new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER); }
 
+Poco::JSON::Array::Ptr strings(const std::vector<std::string>& items) {
+  Poco::JSON::Array::Ptr out = new Poco::JSON::Array;
+  for (const auto& item : items) out->add(item);
+  return out;
+}
+
+Poco::Dynamic::Var optional_time(const std::optional<Timestamp>& t) {
+  return t ? Poco::Dynamic::Var(format_utc(*t)) : Poco::Dynamic::Var();
+}
+
+std::string text_or(const Poco::JSON::Object::Ptr& o, const std::string& key,
+                    std::string fallback = "") {
+  if (!o->has(key) || o->isNull(key)) return fallback;
+  return o->get(key).convert<std::string>();
+}
+
 template <class T>
 Poco::Dynamic::Var or_null(const std::optional<T>& v) {
   return v ? Poco::Dynamic::Var(*v) : Poco::Dynamic::Var();
@@ -81,6 +97,210 @@ Poco::JSON::Object::Ptr audit_verdict_json(const AuditVerdict& v) {
   o->set("whole", v.whole());
   o->set("first_bad", or_null(v.first_bad));
   o->set("problem", v.problem.empty() ? Poco::Dynamic::Var() : Poco::Dynamic::Var(v.problem));
+  return o;
+}
+
+Poco::JSON::Object::Ptr policy_json(const Policy& p, const std::vector<std::string>& warnings) {
+  auto o = object();
+  o->set("path", p.path);
+  o->set("sha256", p.sha256);
+  o->set("timezone", p.zone != nullptr ? p.zone->name() : std::string());
+  std::vector<std::string> envs;
+  for (const auto& [name, env] : p.environments) envs.push_back(name);
+  o->set("environments", strings(envs));
+  o->set("warnings", strings(warnings));
+  o->set("content", p.content);
+  return o;
+}
+
+Poco::JSON::Object::Ptr package_json(const PackageRecord& p, bool stored) {
+  auto o = object();
+  o->set("sha256", p.sha256);
+  o->set("service", p.service);
+  o->set("version", p.version);
+  o->set("file_name", p.file_name);
+  o->set("size", p.size);
+  o->set("commit", p.commit);
+  o->set("branch", or_null(p.branch));
+  o->set("tag", or_null(p.tag));
+  o->set("commit_time", format_utc(p.commit_time));
+  o->set("allow_dirty", p.allow_dirty);
+  o->set("builder", p.builder);
+  o->set("registered_at", format_utc(p.registered_at));
+  o->set("stored", stored);
+  return o;
+}
+
+Poco::JSON::Object::Ptr deploy_plan_json(const DeployPlan& plan) {
+  auto o = object();
+  o->set("release", plan.release.id);
+  o->set("service", plan.release.service);
+  o->set("version", plan.release.version);
+  o->set("env", plan.release.env);
+  o->set("batches_spec", plan.batches_text);
+  Poco::JSON::Array::Ptr batches = new Poco::JSON::Array;
+  Poco::JSON::Array::Ptr hosts = new Poco::JSON::Array;
+  for (const auto& batch : plan.batches) {
+    Poco::JSON::Array::Ptr urls = new Poco::JSON::Array;
+    for (const auto& h : batch) {
+      urls->add(h.host.url);
+      auto j = object();
+      j->set("host", h.host.url);
+      j->set("port", h.port);
+      j->set("batch", h.batch + 1);
+      hosts->add(j);
+    }
+    batches->add(urls);
+  }
+  o->set("batches", batches);
+  o->set("hosts", hosts);
+  o->set("package_sha256", plan.package.sha256);
+  o->set("package_file", plan.package.file_name);
+  o->set("release_dir", plan.release_dir);
+  auto health = object();
+  health->set("path", plan.spec.health.path);
+  health->set("timeout_s", static_cast<int64_t>(plan.spec.health.timeout.count()));
+  o->set("health", health);
+  o->set("keep", plan.keep);
+  return o;
+}
+
+Poco::JSON::Object::Ptr deploy_started_json(int64_t deploy_id, const DeployPlan& plan,
+                                            const std::vector<std::string>& recovered) {
+  auto o = object();
+  o->set("deploy_id", deploy_id);
+  o->set("release_id", plan.release.id);
+  o->set("status", "running");
+  o->set("progress", fmt::format("/api/deploys/{}", deploy_id));
+  o->set("plan", deploy_plan_json(plan));
+  o->set("recovered", strings(recovered));
+  return o;
+}
+
+DeployPlan deploy_plan_from_json(const Poco::JSON::Object::Ptr& o) {
+  DeployPlan plan;
+  plan.release.id = o->optValue<int64_t>("release", 0);
+  plan.release.service = text_or(o, "service");
+  plan.release.version = text_or(o, "version");
+  plan.release.env = text_or(o, "env");
+  plan.batches_text = text_or(o, "batches_spec");
+  plan.package.sha256 = text_or(o, "package_sha256");
+  plan.package.file_name = text_or(o, "package_file");
+  plan.release_dir = text_or(o, "release_dir");
+  plan.keep = o->optValue<int>("keep", 0);
+  if (auto health = o->getObject("health")) {
+    plan.spec.health.path = text_or(health, "path");
+    plan.spec.health.timeout = std::chrono::seconds(health->optValue<int64_t>("timeout_s", 0));
+  }
+  if (auto hosts = o->getArray("hosts")) {
+    for (size_t i = 0; i < hosts->size(); ++i) {
+      auto h = hosts->getObject(static_cast<unsigned>(i));
+      PlannedHost p;
+      p.host.url = text_or(h, "host");
+      p.port = h->optValue<int>("port", 0);
+      p.batch = h->optValue<int>("batch", 1) - 1;
+      if (p.batch < 0) continue;
+      if (plan.batches.size() <= static_cast<size_t>(p.batch)) plan.batches.resize(p.batch + 1);
+      plan.batches[p.batch].push_back(std::move(p));
+    }
+  }
+  return plan;
+}
+
+Poco::JSON::Object::Ptr deploy_record_json(const DeployRecord& d, const Release& r) {
+  auto o = object();
+  o->set("id", d.id);
+  o->set("release_id", d.release_id);
+  o->set("service", r.service);
+  o->set("env", r.env);
+  o->set("version", r.version);
+  o->set("type", std::string(to_string(r.type)));
+  o->set("actor", d.actor);
+  o->set("status", d.status);
+  o->set("batches", d.batches);
+  o->set("started_at", format_utc(d.started_at));
+  o->set("finished_at", optional_time(d.finished_at));
+  o->set("message", or_null(d.message));
+  return o;
+}
+
+Poco::JSON::Object::Ptr deploy_step_json(const DeployStep& st) {
+  auto k = object();
+  k->set("host", st.host);
+  k->set("batch", st.batch + 1);
+  k->set("step", st.step);
+  k->set("status", st.status);
+  k->set("started_at", format_utc(st.started_at));
+  k->set("elapsed_ms", st.elapsed_ms);
+  k->set("output", st.output);
+  return k;
+}
+
+DeployStep deploy_step_from_json(const Poco::JSON::Object::Ptr& o) {
+  DeployStep s;
+  s.host = text_or(o, "host");
+  s.batch = o->optValue<int>("batch", 1) - 1;
+  s.step = text_or(o, "step");
+  s.status = text_or(o, "status");
+  if (auto at = parse_iso8601(text_or(o, "started_at"))) s.started_at = *at;
+  s.elapsed_ms = o->optValue<int64_t>("elapsed_ms", 0);
+  s.output = text_or(o, "output");
+  return s;
+}
+
+Poco::JSON::Object::Ptr deploy_detail_json(const DeployDetail& d) {
+  auto o = deploy_record_json(d.record, d.release);
+  Poco::JSON::Array::Ptr steps = new Poco::JSON::Array;
+  for (const auto& st : d.steps) steps->add(deploy_step_json(st));
+  o->set("steps", steps);
+  Poco::JSON::Array::Ptr events = new Poco::JSON::Array;
+  Poco::JSON::Array::Ptr hosts = new Poco::JSON::Array;
+  for (const auto& e : d.events) {
+    auto j = object();
+    if (e.kind != "outcome") {
+      j->set("after_steps", e.after_steps);
+      j->set("kind", e.kind);
+    }
+    if (e.kind != "note") {
+      j->set("host", e.host);
+      j->set("batch", e.batch + 1);
+      j->set("outcome", e.outcome);
+    }
+    j->set("note", e.note);
+    (e.kind == "outcome" ? hosts : events)->add(j);
+  }
+  o->set("events", events);
+  o->set("hosts", hosts);
+  return o;
+}
+
+Poco::JSON::Object::Ptr env_status_json(const EnvStatus& st) {
+  Poco::JSON::Array::Ptr hosts = new Poco::JSON::Array;
+  for (const auto& h : st.hosts) {
+    auto j = object();
+    j->set("host", h.host);
+    j->set("reachable", h.reachable);
+    j->set("release", h.release_dir);
+    j->set("release_id", or_null(h.release_id));
+    j->set("version", h.version);
+    j->set("commit", h.commit);
+    j->set("running", h.running);
+    j->set("healthy", h.healthy);
+    j->set("health", h.health);
+    j->set("drift", strings(h.drift));
+    j->set("error", h.error);
+    j->set("ok", h.ok());
+    hosts->add(j);
+  }
+  auto o = object();
+  o->set("service", st.service);
+  o->set("env", st.env);
+  o->set("live_release", st.live ? Poco::Dynamic::Var(st.live->id) : Poco::Dynamic::Var());
+  o->set("live_version", st.live ? Poco::Dynamic::Var(st.live->version) : Poco::Dynamic::Var());
+  o->set("deploy_running",
+         st.lease ? Poco::Dynamic::Var(st.lease->deploy_id) : Poco::Dynamic::Var());
+  o->set("ok", st.ok());
+  o->set("hosts", hosts);
   return o;
 }
 

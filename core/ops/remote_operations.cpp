@@ -12,8 +12,10 @@
 #include <Poco/Net/HTTPSClientSession.h>
 #include <Poco/Net/NetException.h>
 #include <Poco/Net/SSLManager.h>
+#include <Poco/StreamCopier.h>
 #include <Poco/URI.h>
 
+#include <fstream>
 #include <sstream>
 
 #include "ops/operations.hpp"
@@ -91,6 +93,7 @@ class RemoteOperations final : public Operations {
     set_optional(body, "category", r.category);
     set_optional(body, "reason", r.reason);
     set_optional(body, "package_sha256", r.package_sha256);
+    set_optional(body, "package_file", r.package_file);
     return object_of(call(HTTPRequest::HTTP_POST, "/api/releases", body));
   }
 
@@ -126,6 +129,67 @@ class RemoteOperations final : public Operations {
   }
   Result<JsonObject> report_charts(const ReportRequest& r) override {
     return object_of(call(HTTPRequest::HTTP_GET, report_path("/api/report/charts", r, false)));
+  }
+
+  Result<std::string> report_text(const ReportRequest& r, ReportFormat format) override {
+    Poco::URI uri(report_path("/api/report", r, true));
+    uri.addQueryParameter("format", std::string(to_string(format)));
+    return call_text(HTTPRequest::HTTP_GET, uri.getPathAndQuery());
+  }
+
+  Result<JsonObject> policy() override {
+    return object_of(call(HTTPRequest::HTTP_GET, "/api/policy"));
+  }
+  Result<JsonObject> check_policy(const std::string& name, const std::string& content) override {
+    auto body = object();
+    body->set("name", name);
+    body->set("content", content);
+    return object_of(call(HTTPRequest::HTTP_POST, "/api/policy/check", body));
+  }
+
+  Result<JsonObject> put_package(const std::string& sha256,
+                                 const std::filesystem::path& file) override {
+    return object_of(call(HTTPRequest::HTTP_PUT, "/api/packages/" + escape(sha256), nullptr, file));
+  }
+  Result<JsonObject> show_package(const std::string& sha256) override {
+    return object_of(call(HTTPRequest::HTTP_GET, "/api/packages/" + escape(sha256)));
+  }
+  Result<JsonArray> list_packages(const std::optional<std::string>& service) override {
+    Poco::URI uri("/api/packages");
+    if (service) uri.addQueryParameter("service", *service);
+    return array_of(call(HTTPRequest::HTTP_GET, uri.getPathAndQuery()));
+  }
+
+  Result<JsonObject> deploy(int64_t release_id, const DeployRequest& r) override {
+    auto body = object();
+    set_optional(body, "batches", r.batches);
+    if (r.parallel != DeployRequest{}.parallel) body->set("parallel", r.parallel);
+    if (r.dry_run) body->set("dry_run", true);
+    return object_of(
+        call(HTTPRequest::HTTP_POST, fmt::format("/api/releases/{}/deploy", release_id), body));
+  }
+  Result<JsonObject> rollback(const RollbackRequest& r) override {
+    auto body = object();
+    body->set("service", r.service);
+    body->set("env", r.env);
+    set_optional(body, "to", r.to);
+    return object_of(call(HTTPRequest::HTTP_POST, "/api/rollbacks", body));
+  }
+  Result<JsonObject> show_deploy(int64_t deploy_id) override {
+    return object_of(call(HTTPRequest::HTTP_GET, fmt::format("/api/deploys/{}", deploy_id)));
+  }
+  Result<JsonArray> list_deploys(const std::optional<std::string>& service,
+                                 const std::optional<std::string>& env) override {
+    Poco::URI uri("/api/deploys");
+    if (service) uri.addQueryParameter("service", *service);
+    if (env) uri.addQueryParameter("env", *env);
+    return array_of(call(HTTPRequest::HTTP_GET, uri.getPathAndQuery()));
+  }
+  Result<JsonObject> env_status(const std::string& service, const std::string& env) override {
+    Poco::URI uri("/api/status");
+    uri.addQueryParameter("service", service);
+    uri.addQueryParameter("env", env);
+    return object_of(call(HTTPRequest::HTTP_GET, uri.getPathAndQuery()));
   }
 
   Result<JsonArray> audit_log(const std::optional<std::string>& subject) override {
@@ -189,8 +253,16 @@ class RemoteOperations final : public Operations {
     return v->extract<Poco::JSON::Array::Ptr>();
   }
 
-  Result<Poco::Dynamic::Var> call(const std::string& method, const std::string& path,
-                                  const Poco::JSON::Object::Ptr& body = nullptr) {
+  struct Reply {
+    int status = 0;
+    std::string reason;
+    std::string body;
+  };
+
+  // One request: a JSON text or a file as its body (or none). The answer whatever its status.
+  Result<Reply> exchange(const std::string& method, const std::string& path,
+                         const std::string& text, const std::filesystem::path& file = {},
+                         const std::string& content_type = "application/json") {
     std::string where = base_.toString();
     try {
       std::unique_ptr<Poco::Net::HTTPClientSession> session;
@@ -208,41 +280,83 @@ class RemoteOperations final : public Operations {
       HTTPRequest request(method, prefix + path, Poco::Net::HTTPMessage::HTTP_1_1);
       request.set("Authorization", "Bearer " + token_);
       request.set("Accept", "application/json");
-      std::string text = body ? json_text(body) : "";
-      if (body) {
-        request.setContentType("application/json");
+      std::ifstream in;
+      if (!file.empty()) {
+        in.open(file, std::ios::binary);
+        std::error_code ec;
+        auto size = std::filesystem::file_size(file, ec);
+        if (!in || ec) return fail(ErrorKind::bad_input, "cannot read {}", file.string());
+        request.setContentType(content_type);
+        request.setContentLength64(static_cast<Poco::Int64>(size));
+      } else if (!text.empty()) {
+        request.setContentType(content_type);
         request.setContentLength64(static_cast<Poco::Int64>(text.size()));
       }
-      session->sendRequest(request) << text;
       Poco::Net::HTTPResponse response;
-      std::istream& in = session->receiveResponse(response);
-      std::string answer{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-      int status = static_cast<int>(response.getStatus());
-      Poco::Dynamic::Var parsed;
       try {
-        // In the server's key order, so documents print as they would locally.
-        Poco::JSON::Parser parser(new Poco::JSON::ParseHandler(true));
-        parsed = parser.parse(answer);
+        std::ostream& out = session->sendRequest(request);
+        if (!file.empty())
+          Poco::StreamCopier::copyStream64(in, out);
+        else
+          out << text;
       } catch (const Poco::Exception&) {
-        return fail(status >= 500 ? ErrorKind::unavailable : ErrorKind::bad_input,
-                    "{} answered {} {} without JSON", where, status, response.getReason());
+        // A server refusing a large body answers and closes before it is all sent: its answer
+        // says why, where the broken pipe would not.
       }
-      if (status >= 400) {
-        std::string kind, message = fmt::format("{} answered {}", where, status);
-        if (parsed.type() == typeid(Poco::JSON::Object::Ptr)) {
-          auto error = parsed.extract<Poco::JSON::Object::Ptr>()->getObject("error");
-          if (error) {
-            kind = error->optValue<std::string>("kind", "");
-            message = error->optValue<std::string>("message", message);
-          }
-        }
-        return fail(kind_from_name(kind, status), "{}", message);
-      }
-      return parsed;
+      std::istream& answer_in = session->receiveResponse(response);
+      Reply reply;
+      reply.status = static_cast<int>(response.getStatus());
+      reply.reason = response.getReason();
+      reply.body.assign(std::istreambuf_iterator<char>(answer_in),
+                        std::istreambuf_iterator<char>());
+      return reply;
     } catch (const Poco::Exception& e) {
       return fail(ErrorKind::unavailable, "cannot reach the beaver server at {}: {}", where,
                   e.displayText());
     }
+  }
+
+  // The error an answer of 400 or more stands for: the server's own kind and message.
+  Error error_of(const Reply& reply) const {
+    std::string kind, message = fmt::format("{} answered {}", base_.toString(), reply.status);
+    try {
+      auto parsed = Poco::JSON::Parser().parse(reply.body);
+      if (parsed.type() == typeid(Poco::JSON::Object::Ptr)) {
+        auto error = parsed.extract<Poco::JSON::Object::Ptr>()->getObject("error");
+        if (error) {
+          kind = error->optValue<std::string>("kind", "");
+          message = error->optValue<std::string>("message", message);
+        }
+      }
+    } catch (const Poco::Exception&) {
+      message = fmt::format("{} answered {} {}", base_.toString(), reply.status, reply.reason);
+    }
+    return Error{kind_from_name(kind, reply.status), message};
+  }
+
+  Result<Poco::Dynamic::Var> call(const std::string& method, const std::string& path,
+                                  const Poco::JSON::Object::Ptr& body = nullptr,
+                                  const std::filesystem::path& file = {}) {
+    auto reply = exchange(method, path, body ? json_text(body) : "", file,
+                          file.empty() ? "application/json" : "application/gzip");
+    if (!reply) return std::unexpected(reply.error());
+    if (reply->status >= 400) return std::unexpected(error_of(*reply));
+    try {
+      // In the server's key order, so documents print as they would locally.
+      Poco::JSON::Parser parser(new Poco::JSON::ParseHandler(true));
+      return parser.parse(reply->body);
+    } catch (const Poco::Exception&) {
+      return fail(reply->status >= 500 ? ErrorKind::unavailable : ErrorKind::bad_input,
+                  "{} answered {} {} without JSON", base_.toString(), reply->status, reply->reason);
+    }
+  }
+
+  // A text answer (a report drawn on the server), as it came.
+  Result<std::string> call_text(const std::string& method, const std::string& path) {
+    auto reply = exchange(method, path, "");
+    if (!reply) return std::unexpected(reply.error());
+    if (reply->status >= 400) return std::unexpected(error_of(*reply));
+    return std::move(reply->body);
   }
 
   Poco::URI base_;

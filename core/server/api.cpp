@@ -1,12 +1,15 @@
 #include "server/api.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <fstream>
 #include <set>
 #include <sstream>
 
+#include "model/names.hpp"
 #include "ops/json_text.hpp"
 #include "ops/operations.hpp"
+#include "package/package_intake.hpp"
 #include "server/json_body.hpp"
 
 namespace beaver {
@@ -17,12 +20,13 @@ struct Call {
   std::vector<std::string> params;  // the route's {placeholders}, in order
   Operations& ops;
   const std::string& actor;
-  DeployExecutor* deploys;
 };
 
 struct Answer {
   int status = 200;
   Poco::Dynamic::Var json;
+  std::optional<std::string> text;  // a text answer instead (a report), with its type
+  std::string content_type;
 };
 
 using Handler = std::function<Result<Answer>(Call&)>;
@@ -42,7 +46,7 @@ std::vector<std::string> split_path(std::string_view path) {
 template <class T>
 Result<Answer> answer(Result<T> result, int status = 200) {
   if (!result) return std::unexpected(result.error());
-  return Answer{status, *result};
+  return Answer{status, *result, {}, {}};
 }
 
 Result<int64_t> id_param(const std::string& text, std::string_view what) {
@@ -101,10 +105,10 @@ Result<Answer> list_releases(Call& c) {
   return answer(c.ops.list(r));
 }
 
-// The report's parameters: since, until and (when `by` is taken) by; no other.
+// The report's parameters: since, until and (when `by` is taken) by and format; no other.
 Result<ReportRequest> report_request(const HttpRequest& request, bool by) {
   for (const auto& [key, value] : request.query)
-    if (key != "since" && key != "until" && (key != "by" || !by))
+    if (key != "since" && key != "until" && ((key != "by" && key != "format") || !by))
       return fail(ErrorKind::bad_input, "unknown parameter '{}'", key);
   ReportRequest r;
   r.since = query_param(request, "since");
@@ -138,6 +142,8 @@ Result<Answer> submit(Call& c) {
   BEAVER_TRY(optional("category", r.category));
   BEAVER_TRY(optional("reason", r.reason));
   BEAVER_TRY(optional("package_sha256", r.package_sha256));
+  BEAVER_TRY(optional("package_file", r.package_file));
+  if (r.package_file) BEAVER_TRY(check_text("package_file", *r.package_file, 1000, false));
   auto emergency = body->flag("emergency");
   if (!emergency) return std::unexpected(emergency.error());
   r.emergency = *emergency;
@@ -160,29 +166,68 @@ Result<Answer> act(Call& c) {
   return answer(c.ops.act(*id, *action, *text));
 }
 
-// Starts a deploy on the server's executor and answers 202 once it holds its lease.
+// A dry run answers the plan; a deploy starts on the server's executor and answers 202 once it
+// holds its lease.
 Result<Answer> deploy(Call& c) {
   auto id = id_param(c.params[0], "release");
   if (!id) return std::unexpected(id.error());
   auto body = JsonBody::parse(c.request.body);
   if (!body) return std::unexpected(body.error());
+  DeployRequest r;
   auto batches = body->optional_text("batches");
   if (!batches) return std::unexpected(batches.error());
+  r.batches = *batches;
   auto parallel = body->optional_integer("parallel");
   if (!parallel) return std::unexpected(parallel.error());
-  BEAVER_TRY(body->finish());
-  int hosts_at_once = static_cast<int>(parallel->value_or(10));
   if (*parallel && (**parallel < 1 || **parallel > 100))
     return fail(ErrorKind::bad_input, "parallel {} is not between 1 and 100", **parallel);
-  if (c.deploys == nullptr) return fail(ErrorKind::unavailable, "this server runs no deploys");
-  auto deploy_id = c.deploys->start(c.actor, *id, *batches, hosts_at_once);
-  if (!deploy_id) return std::unexpected(deploy_id.error());
-  Poco::JSON::Object::Ptr o = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
-  o->set("deploy_id", *deploy_id);
-  o->set("release_id", *id);
-  o->set("status", "running");
-  o->set("progress", fmt::format("/api/releases/{}", *id));
-  return Answer{202, o};
+  r.parallel = static_cast<int>(parallel->value_or(r.parallel));
+  auto dry_run = body->flag("dry_run");
+  if (!dry_run) return std::unexpected(dry_run.error());
+  r.dry_run = *dry_run;
+  BEAVER_TRY(body->finish());
+  return answer(c.ops.deploy(*id, r), r.dry_run ? 200 : 202);
+}
+
+Result<Answer> rollback(Call& c) {
+  auto body = JsonBody::parse(c.request.body);
+  if (!body) return std::unexpected(body.error());
+  RollbackRequest r;
+  auto service = body->text("service");
+  if (!service) return std::unexpected(service.error());
+  auto env = body->text("env");
+  if (!env) return std::unexpected(env.error());
+  auto to = body->optional_text("to");
+  if (!to) return std::unexpected(to.error());
+  BEAVER_TRY(body->finish());
+  r.service = *service;
+  r.env = *env;
+  r.to = *to;
+  auto started = c.ops.rollback(r);
+  if (!started) return std::unexpected(started.error());
+  bool deploying = !(*started)->isNull("deploy");
+  return Answer{deploying ? 202 : 201, *started, {}, {}};
+}
+
+// Only the parameters in `known`; bad_input naming any other.
+Result<void> only_parameters(const HttpRequest& r, std::initializer_list<std::string_view> known) {
+  for (const auto& [key, value] : r.query)
+    if (std::find(known.begin(), known.end(), key) == known.end())
+      return fail(ErrorKind::bad_input, "unknown parameter '{}'", key);
+  return {};
+}
+
+Result<Answer> report(Call& c) {
+  auto request = report_request(c.request, true);
+  if (!request) return std::unexpected(request.error());
+  auto format_name = query_param(c.request, "format").value_or("json");
+  if (format_name == "json") return answer(c.ops.report(*request));
+  auto format = report_format_from_string(format_name);
+  if (!format)
+    return fail(ErrorKind::bad_input, "format '{}' is not json, table, csv or html", format_name);
+  auto text = c.ops.report_text(*request, *format);
+  if (!text) return std::unexpected(text.error());
+  return Answer{200, {}, std::move(*text), std::string(content_type(*format))};
 }
 
 std::vector<std::pair<std::string, Handler>> api_routes() {
@@ -226,12 +271,52 @@ std::vector<std::pair<std::string, Handler>> api_routes() {
   // Before the actions' route, which would take "deploy" for an action.
   r.emplace_back("POST /api/releases/{id}/deploy", deploy);
   r.emplace_back("POST /api/releases/{id}/{action}", act);
-  r.emplace_back("GET /api/inbox", [](Call& c) { return answer(c.ops.inbox()); });
-  r.emplace_back("GET /api/report", [](Call& c) -> Result<Answer> {
-    auto request = report_request(c.request, true);
-    if (!request) return std::unexpected(request.error());
-    return answer(c.ops.report(*request));
+  r.emplace_back("POST /api/rollbacks", rollback);
+  r.emplace_back("GET /api/deploys", [](Call& c) -> Result<Answer> {
+    BEAVER_TRY(only_parameters(c.request, {"service", "env"}));
+    return answer(
+        c.ops.list_deploys(query_param(c.request, "service"), query_param(c.request, "env")));
   });
+  r.emplace_back("GET /api/deploys/{id}", [](Call& c) -> Result<Answer> {
+    auto id = id_param(c.params[0], "deploy");
+    if (!id) return std::unexpected(id.error());
+    return answer(c.ops.show_deploy(*id));
+  });
+  r.emplace_back("GET /api/status", [](Call& c) -> Result<Answer> {
+    BEAVER_TRY(only_parameters(c.request, {"service", "env"}));
+    auto service = query_param(c.request, "service");
+    auto env = query_param(c.request, "env");
+    if (!service || !env)
+      return fail(ErrorKind::bad_input, "status needs ?service=SERVICE&env=ENV");
+    return answer(c.ops.env_status(*service, *env));
+  });
+  r.emplace_back("GET /api/packages", [](Call& c) -> Result<Answer> {
+    BEAVER_TRY(only_parameters(c.request, {"service"}));
+    return answer(c.ops.list_packages(query_param(c.request, "service")));
+  });
+  r.emplace_back("GET /api/packages/{sha256}",
+                 [](Call& c) { return answer(c.ops.show_package(c.params[0])); });
+  r.emplace_back("PUT /api/packages/{sha256}", [](Call& c) -> Result<Answer> {
+    if (c.request.body_file.empty())
+      return fail(ErrorKind::bad_input, "send the package's .tar.gz as the body");
+    auto kept = c.ops.put_package(c.params[0], c.request.body_file);
+    if (!kept) return std::unexpected(kept.error());
+    bool registered = (*kept)->getValue<bool>("registered");
+    return Answer{registered ? 201 : 200, *kept, {}, {}};
+  });
+  r.emplace_back("GET /api/policy", [](Call& c) { return answer(c.ops.policy()); });
+  r.emplace_back("POST /api/policy/check", [](Call& c) -> Result<Answer> {
+    auto body = JsonBody::parse(c.request.body);
+    if (!body) return std::unexpected(body.error());
+    auto content = body->text("content");
+    if (!content) return std::unexpected(content.error());
+    auto name = body->optional_text("name");
+    if (!name) return std::unexpected(name.error());
+    BEAVER_TRY(body->finish());
+    return answer(c.ops.check_policy(name->value_or("policy.yaml"), *content));
+  });
+  r.emplace_back("GET /api/inbox", [](Call& c) { return answer(c.ops.inbox()); });
+  r.emplace_back("GET /api/report", report);
   r.emplace_back("GET /api/report/charts", [](Call& c) -> Result<Answer> {
     auto request = report_request(c.request, false);
     if (!request) return std::unexpected(request.error());
@@ -334,7 +419,7 @@ HttpReply error_reply(const Error& error, std::string route) {
 
 Api::Api(StorePool& pool, const Clock& clock, const Policy& policy, Metrics& metrics,
          std::function<ServerGauges()> server_gauges, std::filesystem::path web_dir,
-         std::function<void()> changed, DeployExecutor* deploys)
+         std::function<void()> changed, const HostAccess* hosts)
     : pool_(pool),
       clock_(clock),
       policy_(policy),
@@ -342,7 +427,7 @@ Api::Api(StorePool& pool, const Clock& clock, const Policy& policy, Metrics& met
       server_gauges_(std::move(server_gauges)),
       web_dir_(std::move(web_dir)),
       changed_(std::move(changed)),
-      deploys_(deploys) {
+      hosts_(hosts) {
   for (auto& [pattern, run] : api_routes()) {
     auto space = pattern.find(' ');
     routes_.push_back(
@@ -403,8 +488,8 @@ HttpReply Api::api(const HttpRequest& request) {
   if (!lease) return error_reply(lease.error(), match->pattern);
   auto user = sign_in(**lease, request);
   if (!user) return error_reply(user.error(), match->pattern);
-  auto ops = local_operations(**lease, clock_, &policy_, *user);
-  Call call{request, std::move(params), *ops, *user, deploys_};
+  auto ops = local_operations(**lease, clock_, &policy_, *user, hosts_);
+  Call call{request, std::move(params), *ops, *user};
   auto result = match->run(call);
   // After the revocation committed: no request signed in before it may remember the token.
   if (match->method == "DELETE" && match->pattern.starts_with("DELETE /api/tokens/"))
@@ -413,9 +498,36 @@ HttpReply Api::api(const HttpRequest& request) {
   if (request.method != "GET" && request.method != "HEAD") changed_();
   HttpReply reply;
   reply.status = result->status;
-  reply.body = json_text(result->json);
+  if (result->text) {
+    reply.body = std::move(*result->text);
+    reply.content_type = result->content_type;
+  } else {
+    reply.body = json_text(result->json);
+  }
   reply.route = match->pattern;
   return reply;
+}
+
+bool Api::is_upload(const HttpRequest& request) {
+  auto parts = split_path(request.path);
+  return request.method == "PUT" && parts.size() == 3 && parts[0] == "api" &&
+         parts[1] == "packages";
+}
+
+std::optional<HttpReply> Api::admit_upload(const HttpRequest& request) {
+  const std::string route = "PUT /api/packages/{sha256}";
+  auto lease = pool_.borrow();
+  if (!lease) return error_reply(lease.error(), route);
+  auto user = sign_in(**lease, request);
+  if (!user) return error_reply(user.error(), route);
+  auto name = split_path(request.path).back();
+  if (!is_package_name(name))
+    return error_reply(
+        {ErrorKind::bad_input, fmt::format("'{}' is not a package name (its SHA-256: 64 lowercase "
+                                           "hexadecimal digits)",
+                                           name)},
+        route);
+  return std::nullopt;
 }
 
 Result<std::string> Api::sign_in(Store& store, const HttpRequest& request) {

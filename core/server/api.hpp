@@ -6,12 +6,13 @@
 #include <filesystem>
 #include <functional>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "clock/clock.hpp"
+#include "ops/operations.hpp"
 #include "policy/policy.hpp"
-#include "server/deploy_executor.hpp"
 #include "server/metrics.hpp"
 #include "server/store_pool.hpp"
 #include "server/token_cache.hpp"
@@ -24,6 +25,8 @@ struct HttpRequest {
   std::map<std::string, std::string> query;
   std::string authorization;  // the Authorization header, as sent
   std::string body;
+  // An upload's body, streamed to this file instead (see Api::admit_upload).
+  std::filesystem::path body_file;
 };
 
 struct HttpReply {
@@ -43,13 +46,20 @@ std::vector<std::string> api_route_patterns();
 
 class Api {
  public:
+  // `hosts`: how deploys, status and package uploads reach hosts and files (null: they fail).
   Api(
       StorePool& pool, const Clock& clock, const Policy& policy, Metrics& metrics,
       std::function<ServerGauges()> server_gauges, std::filesystem::path web_dir,
-      std::function<void()> changed = [] {}, DeployExecutor* deploys = nullptr);
+      std::function<void()> changed = [] {}, const HostAccess* hosts = nullptr);
   ~Api();
 
   HttpReply handle(const HttpRequest& request);
+
+  // Whether the request is an upload (PUT /api/packages/{sha256}), whose body goes to a file.
+  static bool is_upload(const HttpRequest& request);
+  // Checked before an upload's body is read, so a stranger cannot fill the disk: the name and
+  // the caller's token. The error reply, or nothing when the body may come.
+  std::optional<HttpReply> admit_upload(const HttpRequest& request);
 
  private:
   struct Route;
@@ -67,7 +77,7 @@ class Api {
   std::function<ServerGauges()> server_gauges_;
   std::filesystem::path web_dir_;
   std::function<void()> changed_;  // after a request changed the ledger (e.g. to notify)
-  DeployExecutor* deploys_;
+  const HostAccess* hosts_;
   std::vector<Route> routes_;
   TokenCache tokens_;
 };

@@ -11,18 +11,27 @@ struct DeployExecutor::Job {
 
 namespace {
 
-// Hands the deploy's id to the waiting request as soon as the deploy has started.
+using Started = DeployExecutor::Started;
+
+// Hands the deploy's id and plan to the waiting request as soon as the deploy has started; the
+// notes before that are the leases it took over.
 class StartSignal final : public DeployObserver {
  public:
-  explicit StartSignal(std::promise<Result<int64_t>>& started) : started_(started) {}
-  void started(const DeployPlan&, int64_t deploy_id) override { settle(deploy_id); }
-  void settle(Result<int64_t> outcome) {
+  explicit StartSignal(std::promise<Result<Started>>& started) : started_(started) {}
+  void note(const std::string& line) override {
+    if (!settled_) recovered_.push_back(line);
+  }
+  void started(const DeployPlan& plan, int64_t deploy_id) override {
+    settle(Started{deploy_id, plan, recovered_});
+  }
+  void settle(Result<Started> outcome) {
     if (settled_.exchange(true)) return;
     started_.set_value(std::move(outcome));
   }
 
  private:
-  std::promise<Result<int64_t>>& started_;
+  std::promise<Result<Started>>& started_;
+  std::vector<std::string> recovered_;
   std::atomic<bool> settled_{false};
 };
 
@@ -51,9 +60,9 @@ void DeployExecutor::reap() {
   }
 }
 
-Result<int64_t> DeployExecutor::start(const std::string& actor, int64_t release_id,
+Result<Started> DeployExecutor::start(const std::string& actor, int64_t release_id,
                                       const std::optional<std::string>& batches, int parallel) {
-  auto started = std::make_shared<std::promise<Result<int64_t>>>();
+  auto started = std::make_shared<std::promise<Result<Started>>>();
   auto outcome = started->get_future();
   {
     std::lock_guard hold(lock_);
@@ -80,10 +89,8 @@ Result<int64_t> DeployExecutor::start(const std::string& actor, int64_t release_
           signal.settle(std::unexpected(plan.error()));
         } else {
           auto result = run_deploy(ledger, clock_, actor, *plan, options, signal);
-          if (!result)
-            signal.settle(std::unexpected(result.error()));
-          else
-            signal.settle(result->deploy_id);
+          // Settled by `started` when the deploy began; here only when it was refused.
+          if (!result) signal.settle(std::unexpected(result.error()));
         }
       }
       job->done = true;

@@ -29,10 +29,19 @@ class DeployExecutor {
   DeployExecutor(const DeployExecutor&) = delete;
   DeployExecutor& operator=(const DeployExecutor&) = delete;
 
-  // Starts the deploy of `release_id` as `actor`: its id once it holds the lease, or why not
-  // (the ledger's refusal, or unavailable when every slot is taken).
-  Result<int64_t> start(const std::string& actor, int64_t release_id,
+  // A deploy that holds its lease: its id, its plan, and the leases of dead deploys it took over.
+  struct Started {
+    int64_t deploy_id = 0;
+    DeployPlan plan;
+    std::vector<std::string> recovered;
+  };
+
+  // Starts the deploy of `release_id` as `actor`, once it holds the lease, or says why not (the
+  // ledger's refusal, or unavailable when every slot is taken).
+  Result<Started> start(const std::string& actor, int64_t release_id,
                         const std::optional<std::string>& batches, int parallel);
+  // What deploys here read: the packages' home and the transports.
+  const DeployOptions& options() const { return base_; }
   // Asks running deploys to stop between steps, as Ctrl-C does, and waits for them.
   void stop();
 

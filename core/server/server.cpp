@@ -11,17 +11,62 @@
 #include <Poco/ThreadPool.h>
 #include <Poco/URI.h>
 #include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
 
 #include <cstdlib>
 #include <istream>
 
 #include "notify/notifier.hpp"
+#include "ops/ops_json.hpp"
 #include "server/api.hpp"
+#include "server/deploy_executor.hpp"
 
 namespace beaver {
 namespace {
 
 using Clock_ = std::chrono::steady_clock;
+
+// A file that is removed when it goes out of scope unless it was moved away meanwhile: an
+// upload's body, which the API renames into place only once every check passed.
+class TemporaryFile {
+ public:
+  explicit TemporaryFile(std::filesystem::path path) : path_(std::move(path)) {}
+  ~TemporaryFile() {
+    std::error_code ec;
+    std::filesystem::remove(path_, ec);
+  }
+  TemporaryFile(const TemporaryFile&) = delete;
+  TemporaryFile& operator=(const TemporaryFile&) = delete;
+  const std::filesystem::path& path() const { return path_; }
+
+ private:
+  std::filesystem::path path_;
+};
+
+// Copies at most `limit` bytes of the body to `fd`; false when it is longer (or cannot be
+// written: `error` says so).
+bool stream_body(std::istream& in, int fd, uint64_t limit, std::string& error) {
+  char chunk[65536];
+  uint64_t total = 0;
+  while (in) {
+    in.read(chunk, sizeof chunk);
+    auto n = static_cast<size_t>(in.gcount());
+    total += n;
+    if (total > limit) return false;
+    for (size_t done = 0; done < n;) {
+      auto wrote = ::write(fd, chunk + done, n - done);
+      if (wrote < 0 && errno == EINTR) continue;
+      if (wrote <= 0) {
+        error = strerror(errno);
+        return false;
+      }
+      done += static_cast<size_t>(wrote);
+    }
+  }
+  return true;
+}
 
 // Reads at most `limit` bytes of the body; nullopt when it is longer.
 std::optional<std::string> read_body(std::istream& in, size_t limit) {
@@ -35,16 +80,23 @@ std::optional<std::string> read_body(std::istream& in, size_t limit) {
   return body;
 }
 
+struct BodyLimits {
+  size_t json = 1 << 20;
+  uint64_t package = 512ull << 20;
+  std::filesystem::path uploads;  // where an upload's body is written, beside the packages
+};
+
 class RequestHandler final : public Poco::Net::HTTPRequestHandler {
  public:
-  RequestHandler(Api& api, Metrics& metrics, size_t max_body)
-      : api_(api), metrics_(metrics), max_body_(max_body) {}
+  RequestHandler(Api& api, Metrics& metrics, const BodyLimits& limits)
+      : api_(api), metrics_(metrics), limits_(limits), max_body_(limits.json) {}
 
   void handleRequest(Poco::Net::HTTPServerRequest& req,
                      Poco::Net::HTTPServerResponse& res) override {
     auto start = Clock_::now();
     HttpReply reply = answer(req);
-    if (reply.status == 413) res.setKeepAlive(false);  // the unread body is still on the wire
+    // An unread body is still on the wire: the connection cannot carry another request.
+    if (reply.status == 413 || body_unread_) res.setKeepAlive(false);
     res.setStatusAndReason(static_cast<Poco::Net::HTTPResponse::HTTPStatus>(reply.status));
     res.setContentType(reply.content_type);
     for (const auto& [name, value] : reply.headers) res.set(name, value);
@@ -67,6 +119,9 @@ class RequestHandler final : public Poco::Net::HTTPRequestHandler {
       return error_reply({ErrorKind::bad_input, "malformed request URI"}, "bad request");
     }
     r.authorization = req.get("Authorization", "");
+    bool has_body = req.hasContentLength() || req.getChunkedTransferEncoding();
+    body_unread_ = has_body;
+    if (Api::is_upload(r)) return upload(req, r);
     auto too_large = [&] {
       auto reply = error_reply(
           {ErrorKind::bad_input, fmt::format("the body is over the limit of {} bytes", max_body_)},
@@ -80,28 +135,71 @@ class RequestHandler final : public Poco::Net::HTTPRequestHandler {
     if (!req.hasContentLength() && !req.getChunkedTransferEncoding()) return api_.handle(r);
     auto body = read_body(req.stream(), max_body_);
     if (!body) return too_large();
+    body_unread_ = false;
     r.body = std::move(*body);
+    return api_.handle(r);
+  }
+
+  // A package's bytes go to a temporary file beside the packages, never into memory, within
+  // their own limit; the name and the token are checked before a byte is read.
+  HttpReply upload(Poco::Net::HTTPServerRequest& req, HttpRequest& r) {
+    const std::string route = "PUT /api/packages/{sha256}";
+    auto too_large = [&] {
+      auto reply = error_reply(
+          {ErrorKind::bad_input, fmt::format("the package is over the limit of {} bytes (beaver "
+                                             "serve --max-package-mib)",
+                                             limits_.package)},
+          route);
+      reply.status = 413;
+      return reply;
+    };
+    if (auto refused = api_.admit_upload(r)) return *refused;
+    if (!req.hasContentLength() && !req.getChunkedTransferEncoding())
+      return error_reply({ErrorKind::bad_input, "send the package's .tar.gz as the body"}, route);
+    if (req.hasContentLength() && static_cast<uint64_t>(req.getContentLength64()) > limits_.package)
+      return too_large();
+    std::error_code ec;
+    std::filesystem::create_directories(limits_.uploads, ec);
+    std::string pattern = (limits_.uploads / ".upload-XXXXXX").string();
+    int fd = mkstemp(pattern.data());
+    if (fd < 0)
+      return error_reply(
+          {ErrorKind::internal,
+           fmt::format("cannot write in {}: {}", limits_.uploads.string(), strerror(errno))},
+          route);
+    TemporaryFile file(pattern);
+    std::string error;
+    bool whole = stream_body(req.stream(), fd, limits_.package, error);
+    bool closed = ::close(fd) == 0;
+    if (!whole && error.empty()) return too_large();
+    if (!whole || !closed)
+      return error_reply({ErrorKind::internal, fmt::format("cannot keep the upload: {}", error)},
+                         route);
+    body_unread_ = false;
+    r.body_file = file.path();
     return api_.handle(r);
   }
 
   Api& api_;
   Metrics& metrics_;
+  const BodyLimits& limits_;
   size_t max_body_;
+  bool body_unread_ = false;
 };
 
 class HandlerFactory final : public Poco::Net::HTTPRequestHandlerFactory {
  public:
-  HandlerFactory(Api& api, Metrics& metrics, size_t max_body)
-      : api_(api), metrics_(metrics), max_body_(max_body) {}
+  HandlerFactory(Api& api, Metrics& metrics, BodyLimits limits)
+      : api_(api), metrics_(metrics), limits_(std::move(limits)) {}
   Poco::Net::HTTPRequestHandler* createRequestHandler(
       const Poco::Net::HTTPServerRequest&) override {
-    return new RequestHandler(api_, metrics_, max_body_);
+    return new RequestHandler(api_, metrics_, limits_);
   }
 
  private:
   Api& api_;
   Metrics& metrics_;
-  size_t max_body_;
+  BodyLimits limits_;
 };
 
 }  // namespace
@@ -149,14 +247,19 @@ Result<void> serve(const ServeOptions& o, const Policy& policy, const Clock& clo
                     clock, *delivery);
   notifier.start();
 
-  DeployOptions deploy_options;
-  deploy_options.home = o.home;
-  deploy_options.transport.data_dir = o.data_dir;
-  if (const char* cfg = std::getenv("BEAVER_SSH_CONFIG"); cfg && *cfg)
-    deploy_options.transport.ssh_config = cfg;
+  auto deploy_options = deploy_options_from_environment(o.home, o.data_dir);
+  if (!deploy_options) return std::unexpected(deploy_options.error());
   DeployExecutor deploys(
       [&o] { return open_sqlite_store(o.database, o.migrations, SqliteOptions{}); }, clock, policy,
-      deploy_options, o.deploys);
+      *deploy_options, o.deploys);
+  HostAccess hosts;
+  hosts.options = *deploy_options;
+  hosts.start = [&deploys](const std::string& actor, int64_t release_id,
+                           const DeployRequest& r) -> Result<JsonObject> {
+    auto started = deploys.start(actor, release_id, r.batches, r.parallel);
+    if (!started) return std::unexpected(started.error());
+    return deploy_started_json(started->deploy_id, started->plan, started->recovered);
+  };
 
   Poco::ThreadPool threads("beaver-http", 2, o.threads, 60);
   Metrics metrics;
@@ -172,9 +275,10 @@ Result<void> serve(const ServeOptions& o, const Policy& policy, const Clock& clo
         g.current_threads = threads.used();
         return g;
       },
-      o.web_dir, [&notifier] { notifier.wake(); }, &deploys);
-  Poco::Net::HTTPServer server(new HandlerFactory(api, metrics, o.max_body), threads, socket,
-                               params);
+      o.web_dir, [&notifier] { notifier.wake(); }, &hosts);
+  Poco::Net::HTTPServer server(
+      new HandlerFactory(api, metrics, {o.max_body, o.max_package, o.home / "packages"}), threads,
+      socket, params);
   server_ptr = &server;
   server.start();
   ready(socket.address().toString());

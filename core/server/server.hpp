@@ -6,6 +6,7 @@
 // requests in flight answered, the database closed.
 
 #include <chrono>
+#include <cstdint>
 #include <filesystem>
 #include <functional>
 #include <string>
@@ -22,8 +23,9 @@ struct ServeOptions {
   int queue = 64;
   int backlog = 256;
   std::chrono::seconds keep_alive{5};
-  std::chrono::seconds timeout{10};  // a socket read or write that stalls longer fails
-  size_t max_body = 1 << 20;
+  std::chrono::seconds timeout{10};     // a socket read or write that stalls longer fails
+  size_t max_body = 1 << 20;            // a JSON request's body
+  uint64_t max_package = 512ull << 20;  // an uploaded package (PUT /api/packages/{sha256})
   std::filesystem::path database;
   std::filesystem::path migrations;
   std::filesystem::path web_dir;   // templates/web

@@ -243,6 +243,17 @@ class SqliteTransaction final : public StoreTransaction {
     return read_package(s);
   }
 
+  std::vector<PackageRecord> list_packages(const std::optional<std::string>& service,
+                                           int64_t limit) override {
+    Statement s(db_, fmt::format("SELECT {} FROM packages WHERE (?1 IS NULL OR service = ?1) "
+                                 "ORDER BY id DESC LIMIT ?2",
+                                 kPackageColumns));
+    s.bind(1, service).bind(2, limit);
+    std::vector<PackageRecord> out;
+    while (s.step()) out.push_back(read_package(s));
+    return out;
+  }
+
   int64_t insert_release(const Release& r) override {
     static const std::string sql = fmt::format(
         "INSERT INTO releases ({}) VALUES (NULL, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, "
@@ -385,6 +396,43 @@ class SqliteTransaction final : public StoreTransaction {
                 "AND d.release_id = ?2 LIMIT 1");
     s.bind(1, host).bind(2, release_id);
     return s.step();
+  }
+
+  void insert_deploy_event(const DeployEvent& e) override {
+    Statement s(db_,
+                "INSERT INTO deploy_events (deploy_id, after_steps, kind, host, batch, outcome, "
+                "note) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
+    s.bind(1, e.deploy_id).bind(2, e.after_steps).bind(3, e.kind).bind(4, e.host);
+    s.bind(5, static_cast<int64_t>(e.batch)).bind(6, e.outcome).bind(7, e.note).run();
+  }
+
+  std::vector<DeployEvent> deploy_events(int64_t deploy_id) override {
+    Statement s(db_,
+                "SELECT deploy_id, after_steps, kind, host, batch, outcome, note FROM "
+                "deploy_events WHERE deploy_id = ?1 ORDER BY id");
+    s.bind(1, deploy_id);
+    std::vector<DeployEvent> out;
+    while (s.step())
+      out.push_back(DeployEvent{s.integer(0), s.integer(1), s.text(2), s.text(3),
+                                static_cast<int>(s.integer(4)), s.text(5), s.text(6)});
+    return out;
+  }
+
+  std::vector<DeployRecord> list_deploys(const std::optional<std::string>& service,
+                                         const std::optional<std::string>& env,
+                                         int64_t limit) override {
+    std::string columns;
+    for (auto part :
+         {"id", "release_id", "actor", "status", "batches", "started_at", "finished_at", "message"})
+      columns += fmt::format("{}d.{}", columns.empty() ? "" : ", ", part);
+    Statement s(db_, fmt::format("SELECT {} FROM deploys d JOIN releases r ON r.id = d.release_id "
+                                 "WHERE (?1 IS NULL OR r.service = ?1) AND (?2 IS NULL OR r.env = "
+                                 "?2) ORDER BY d.id DESC LIMIT ?3",
+                                 columns));
+    s.bind(1, service).bind(2, env).bind(3, limit);
+    std::vector<DeployRecord> out;
+    while (s.step()) out.push_back(read_deploy(s));
+    return out;
   }
 
   std::optional<DeployLease> find_lease(std::string_view service, std::string_view env) override {

@@ -62,6 +62,17 @@ struct DeployStep {
   std::string output;
 };
 
+// A line of a deploy's story beside its steps (see 0010_deploy_events.sql).
+struct DeployEvent {
+  int64_t deploy_id = 0;
+  int64_t after_steps = 0;  // the deploy's steps recorded before it
+  std::string kind;         // host (a host finished) | note | outcome (a host's, once ended)
+  std::string host;         // empty for a note
+  int batch = 0;
+  std::string outcome;  // deployed, unchanged, restored, failed, not_started; empty for a note
+  std::string note;
+};
+
 // Who holds a service's environment for deploying, until when.
 struct DeployLease {
   std::string service;
@@ -154,6 +165,9 @@ class StoreTransaction {
   // The newest package registered for this service and version, if any.
   virtual std::optional<PackageRecord> find_package_of(std::string_view service,
                                                        std::string_view version) = 0;
+  // Packages newest first, of `service` when given.
+  virtual std::vector<PackageRecord> list_packages(const std::optional<std::string>& service,
+                                                   int64_t limit) = 0;
 
   virtual int64_t insert_release(const Release& release) = 0;  // returns the new id
   virtual std::optional<Release> find_release(int64_t id) = 0;
@@ -173,6 +187,12 @@ class StoreTransaction {
                                                  int64_t limit) = 0;
   // Whether a deploy of `release_id` switched `host` to it.
   virtual bool host_received(std::string_view host, int64_t release_id) = 0;
+  virtual void insert_deploy_event(const DeployEvent& event) = 0;
+  virtual std::vector<DeployEvent> deploy_events(int64_t deploy_id) = 0;  // in order
+  // Deploys newest first, of releases of `service` and on `env` when given.
+  virtual std::vector<DeployRecord> list_deploys(const std::optional<std::string>& service,
+                                                 const std::optional<std::string>& env,
+                                                 int64_t limit) = 0;
 
   virtual std::optional<DeployLease> find_lease(std::string_view service, std::string_view env) = 0;
   virtual void put_lease(const DeployLease& lease) = 0;  // inserts or replaces

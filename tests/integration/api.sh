@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The REST API against a real `beaver serve` on a free loopback port: the release story over
 # HTTP, every error class with nothing changed, many clients approving and submitting at once,
-# the metrics, and a graceful stop on SIGTERM.
+# package uploads and what they refuse, deploys, rollbacks, status and the policy, the metrics,
+# and a graceful stop on SIGTERM.
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/server_lib.sh"
 export BEAVER_POLICY="$(dirname "$0")/server_policy.yaml"
@@ -19,7 +20,7 @@ expect_match "${TOKEN[dev]}" '^bvr_[0-9]+_[0-9a-f]{64}$' "a token's text"
 expect_eq "$(sqlite3 "$BEAVER_HOME/beaver.db" "SELECT count(*) FROM tokens WHERE secret_hash LIKE '%${TOKEN[dev]##*_}%'")" 0 \
   "the secret itself is not stored"
 
-start_server --max-body-kib 4 --threads 8
+start_server --max-body-kib 4 --threads 8 --max-package-mib 1
 
 # --- health and sign-in
 http GET /healthz
@@ -215,8 +216,20 @@ here=$OUT
 BEAVER_ENV="BEAVER_SERVER=$URL BEAVER_TOKEN=${TOKEN[dev]}" \
   ok report --since 2000-01-01 --until 2100-01-01 --by env -o json
 expect_eq "$OUT" "$here" "beaver report -o json through the server prints what it prints here"
-BEAVER_ENV="BEAVER_SERVER=$URL BEAVER_TOKEN=${TOKEN[dev]}" \
-  refused 2 "on a server, beaver report prints only -o json" report --by env
+for format in table csv html; do
+  ok report --since 2000-01-01 --until 2100-01-01 --by env -o "$format" --as dev
+  here=$OUT
+  BEAVER_ENV="BEAVER_SERVER=$URL BEAVER_TOKEN=${TOKEN[dev]}" \
+    ok report --since 2000-01-01 --until 2100-01-01 --by env -o "$format"
+  expect_eq "$OUT" "$here" "beaver report -o $format through the server prints what it prints here"
+done
+curl -s -D "$WORK/headers" -o "$WORK/report.csv" -H "Authorization: Bearer ${TOKEN[dev]}" \
+  "$URL/api/report?$span&by=env&format=csv"
+expect_match "$(cat "$WORK/headers")" "Content-Type: text/csv" "the CSV report's content type"
+expect_match "$(head -1 "$WORK/report.csv")" "^env,releases," "the CSV report's header"
+http GET "/api/report?$span&format=xml" "${TOKEN[dev]}"
+expect_status 400 "a report in a format nobody draws"
+expect_match "$BODY" "format 'xml' is not json, table, csv or html" "names the formats"
 http GET "/api/report?since=yesterday" "${TOKEN[dev]}"
 expect_status 400 "a report with a bad day"
 expect_match "$BODY" "since: 'yesterday'" "names the bad parameter"
@@ -241,6 +254,120 @@ expect_eq "$(jq -r '[.[].action] | join(" ")' <<<"$BODY")" \
 expect_eq "$(jq -r '[.[].subject] | unique | join(" ")' <<<"$BODY")" "release/$eid" "only its entries"
 http GET "/api/audit?colour=red" "${TOKEN[dev]}"
 expect_status 400 "the audit log with an unknown parameter"
+
+# --- packages: uploaded by the command line in remote mode, checked before anything is kept
+# A .tar.gz with a MANIFEST.json and a beaver.yaml, as the server reads them (and a member
+# escaping its folder when asked); python's tarfile writes "../x" as it is, where tar would not.
+fake_package() {
+  python3 - "$@" <<'PY'
+import io, json, sys, tarfile
+out, version, extra = sys.argv[1], sys.argv[2], sys.argv[3:]
+manifest = {"format": 1, "service": "pay-api", "version": version, "team": "pay",
+            "git": {"commit": "abc1234", "branch": "main", "tag": None,
+                    "commit_time": "2026-05-01T00:00:00Z", "dirty": False},
+            "build": {"allow_dirty": False}, "files": []}
+with tarfile.open(out, "w:gz") as t:
+    for name, data in [("MANIFEST.json", json.dumps(manifest).encode()),
+                       ("beaver.yaml", b"service: pay-api\n")] + [(e, b"escape\n") for e in extra]:
+        info = tarfile.TarInfo(name)
+        info.size, info.mode = len(data), 0o644
+        t.addfile(info, io.BytesIO(data))
+PY
+}
+# upload FILE NAME TOKEN: PUT the file as package NAME; sets STATUS and BODY.
+upload() {
+  STATUS=$(curl -s --path-as-is -o "$WORK/http.body" -w '%{http_code}' -X PUT \
+    -H "Authorization: Bearer $3" \
+    -H 'Content-Type: application/gzip' --data-binary "@$1" "$URL/api/packages/$2")
+  BODY=$(cat "$WORK/http.body")
+}
+kept() { find "$BEAVER_HOME/packages" -type f 2>/dev/null | wc -l; }
+sha() { sha256sum "$1" | cut -d' ' -f1; }
+
+before=$(audit_count)
+fake_package "$WORK/good.tar.gz" 5.0.0
+good=$(sha "$WORK/good.tar.gz")
+upload "$WORK/good.tar.gz" "$(sha /dev/null)" "${TOKEN[dev]}"
+expect_status 400 "a package sent under another SHA-256"
+expect_match "$BODY" "the package's SHA-256 is $good, not the" "says which checksum it has"
+head -c $((2 * 1024 * 1024)) /dev/urandom >"$WORK/big.tar.gz"
+upload "$WORK/big.tar.gz" "$(sha "$WORK/big.tar.gz")" "${TOKEN[dev]}"
+expect_status 413 "a package over --max-package-mib"
+fake_package "$WORK/escape.tar.gz" 5.0.1 ../x
+upload "$WORK/escape.tar.gz" "$(sha "$WORK/escape.tar.gz")" "${TOKEN[dev]}"
+expect_status 400 "a package with a member escaping its folder"
+expect_match "$BODY" '\.\./x' "names the member"
+printf 'not a package' >"$WORK/junk.tar.gz"
+upload "$WORK/junk.tar.gz" "$(sha "$WORK/junk.tar.gz")" "${TOKEN[dev]}"
+expect_status 400 "bytes that are no .tar.gz"
+upload "$WORK/good.tar.gz" "$good" "${TOKEN[root]}"
+expect_status 403 "an admin who is no developer registers no package"
+upload "$WORK/good.tar.gz" "$good" ""
+expect_status 401 "an upload without a token"
+upload "$WORK/good.tar.gz" "../../etc/passwd" "${TOKEN[dev]}"
+expect_status 404 "an upload to a name that is no package name"
+upload "$WORK/good.tar.gz" "XYZ" "${TOKEN[dev]}"
+expect_status 400 "an upload to a malformed package name"
+expect_eq "$(kept)" 0 "no refused upload left a file"
+expect_eq "$(audit_count)" "$before" "no refused upload changed the ledger"
+http GET "/api/packages/$good" "${TOKEN[dev]}"
+expect_status 404 "an unknown package"
+http GET "/api/packages/nonsense" "${TOKEN[dev]}"
+expect_status 404 "a package name that is no SHA-256"
+upload "$WORK/good.tar.gz" "$good" "${TOKEN[dev]}"
+expect_status 201 "a package registered and kept"
+expect_eq "$(jq -r '[.service, .version, .registered, .stored] | join(" ")' <<<"$BODY")" \
+  "pay-api 5.0.0 true true" "the package's record"
+expect_eq "$(sha "$BEAVER_HOME/packages/$good.tar.gz")" "$good" "kept under its checksum"
+after_upload=$(audit_count)
+upload "$WORK/good.tar.gz" "$good" "${TOKEN[dev]}"
+expect_status 200 "the same package again"
+expect_eq "$(jq -r .registered <<<"$BODY")" false "registered once"
+expect_eq "$(audit_count)" "$after_upload" "the same package again changes nothing"
+http GET "/api/packages?service=pay-api" "${TOKEN[dev]}"
+expect_eq "$(jq -r '[.[].sha256] | join(" ")' <<<"$BODY")" "$good" "the package listing"
+http GET "/api/packages?colour=red" "${TOKEN[dev]}"
+expect_status 400 "a package listing with an unknown parameter"
+
+# --- deploys and rollbacks: the refusals (the deploys themselves run in remote_cli.sh)
+before=$(audit_count)
+http GET /api/deploys/999 "${TOKEN[dev]}"
+expect_status 404 "an unknown deploy"
+http GET /api/deploys/abc "${TOKEN[dev]}"
+expect_status 404 "a deploy id that is not a number"
+http GET "/api/deploys?service=pay-api&env=prod" "${TOKEN[dev]}"
+expect_status 200 "the deploys of a service"
+expect_eq "$(jq length <<<"$BODY")" 0 "none yet"
+http POST /api/rollbacks "${TOKEN[dev]}" '{"service":"pay-api","env":"test"}'
+expect_status 403 "a developer starting a rollback deployed at once"
+expect_match "$BODY" "only ops or an admin deploys" "says who deploys"
+http POST /api/rollbacks "${TOKEN[root]}" '{"service":"pay-api","env":"test","colour":"red"}'
+expect_status 400 "a rollback with an unknown field"
+http POST /api/rollbacks "${TOKEN[lee]}" '{"service":"pay-api","env":"prod"}'
+expect_status 404 "a rollback with no deploy to go back from"
+http POST "/api/releases/$id/deploy" "${TOKEN[root]}" '{"dry_run":true}'
+expect_status 403 "a dry run of a release without a package"
+expect_match "$BODY" "names no package" "says why"
+http POST "/api/releases/$id/deploy" "${TOKEN[dev]}" '{"dry_run":"yes"}'
+expect_status 400 "a dry run flag that is no boolean"
+http GET "/api/status?service=pay-api" "${TOKEN[dev]}"
+expect_status 400 "status without an environment"
+http GET "/api/status?service=pay-api&env=prod" "${TOKEN[dev]}"
+expect_status 404 "status of an environment nothing was deployed to"
+expect_eq "$(audit_count)" "$before" "no refused deploy or rollback changed the ledger"
+
+# --- the policy in force, and a policy checked against the server's users
+http GET /api/policy "${TOKEN[dev]}"
+expect_status 200 "the policy"
+expect_eq "$(jq -r .sha256 <<<"$BODY")" "$(sha "$BEAVER_POLICY")" "the policy's checksum"
+expect_eq "$(jq -r .content <<<"$BODY")" "$(cat "$BEAVER_POLICY")" "the policy's text"
+http POST /api/policy/check "${TOKEN[dev]}" '{"name":"new.yaml","content":"timezone: Mars/Base\n"}'
+expect_status 400 "a policy that does not validate"
+expect_match "$BODY" "new.yaml" "the error names the file"
+BEAVER_ENV="BEAVER_SERVER=$URL BEAVER_TOKEN=${TOKEN[dev]}" ok policy check
+expect_match "$OUT" "server_policy.yaml: valid policy" "policy check through the server"
+BEAVER_ENV="BEAVER_SERVER=$URL BEAVER_TOKEN=${TOKEN[dev]}" ok policy show
+expect_eq "$(tail -n +2 <<<"$OUT")" "$(cat "$BEAVER_POLICY")" "policy show prints the server's policy"
 
 # --- web pages
 http GET /

@@ -1,6 +1,7 @@
 // The ledger's rules for deploys, on a real SQLite file with a clock the test moves: who may
 // deploy, what must hold when the lease is taken, the lease itself (refused while its holder
-// lives, taken over once it expired), and which version a rollback picks.
+// lives, taken over once it expired), which version a rollback picks and who may ask for one,
+// and a deploy read back by someone following it.
 
 #include <doctest/doctest.h>
 #include <unistd.h>
@@ -207,6 +208,67 @@ TEST_CASE("a failed or interrupted release is tried again while its approvals ho
   CHECK(v->deploys[0].record.status == "failed");
   CHECK(v->deploys[1].record.status == "deployed");
   CHECK(l.start_deploy("olga", id, w.claim(id)).error().kind == ErrorKind::conflict);
+}
+
+TEST_CASE("a rollback deployed at once is asked for only by who may deploy, and refused first") {
+  DeployWorld w;
+  auto v100 = w.approved("1.0.0");
+  auto v110 = w.approved("1.1.0");
+  w.deployed(v100);
+  w.deployed(v110);
+  auto l = w.ledger();
+  auto before = l.audit_log("ann", std::nullopt)->size();
+  auto by_dev = l.rollback("bob", "hello", "prod", std::nullopt, true);
+  REQUIRE_FALSE(by_dev);
+  CHECK(by_dev.error().kind == ErrorKind::refused);
+  CHECK(by_dev.error().message ==
+        "only ops or an admin deploys; bob is developer; a rollback on prod needs no approval, so "
+        "it is deployed at once");
+  CHECK(l.audit_log("ann", std::nullopt)->size() == before);
+  // Submitted for ops to deploy later, a developer's rollback is still theirs to ask for.
+  auto submitted = l.rollback("bob", "hello", "prod", std::nullopt);
+  REQUIRE_MESSAGE(submitted, submitted.error().message);
+  CHECK(submitted->release.state == ReleaseState::approved);
+}
+
+TEST_CASE("a deploy read back holds its steps, the lines among them and each host's outcome") {
+  DeployWorld w;
+  auto id = w.approved("1.0.0");
+  auto l = w.ledger();
+  auto s = l.start_deploy("olga", id, w.claim(id));
+  REQUIRE_MESSAGE(s, s.error().message);
+  int64_t d = s->deploy.id;
+  auto step = [&](const std::string& host, const std::string& name) {
+    return DeployStep{d, host, 0, name, "ok", w.now, 10, ""};
+  };
+  REQUIRE(l.record_progress({step("local:/a", "upload"), step("local:/a", "switch")},
+                            {DeployEvent{d, 2, "host", "local:/a", 0, "deployed", "on 1.0.0-1"}}));
+  REQUIRE(l.record_progress({step("local:/b", "upload")},
+                            {DeployEvent{d, 3, "note", "", 0, "", "switching 1 host back"}}));
+  auto running = l.deploy("ann", d);
+  REQUIRE(running);
+  CHECK(running->record.status == "running");
+  CHECK(running->release.id == id);
+  CHECK(running->steps.size() == 3);
+  REQUIRE(running->events.size() == 2);
+  CHECK(running->events[0].after_steps == 2);
+  CHECK(running->events[1].note == "switching 1 host back");
+  REQUIRE(l.finish_deploy("olga", d, "rolled_back", "local:/b: health",
+                          {DeployEvent{d, 3, "outcome", "local:/a", 0, "restored", "back"},
+                           DeployEvent{d, 3, "outcome", "local:/b", 0, "failed", "health"}}));
+  auto ended = l.deploy("ann", d);
+  REQUIRE(ended);
+  CHECK(ended->record.status == "rolled_back");
+  REQUIRE(ended->events.size() == 4);
+  CHECK(ended->events[3].kind == "outcome");
+  CHECK(ended->events[3].outcome == "failed");
+  auto listed = l.deploys("ann", std::string("hello"), std::string("prod"), 10);
+  REQUIRE(listed);
+  REQUIRE(listed->size() == 1);
+  CHECK(listed->front().second.version == "1.0.0");
+  CHECK(l.deploy("ann", d + 1).error().kind == ErrorKind::not_found);
+  CHECK(l.deploys("ann", std::string("../x"), std::nullopt, 10).error().kind ==
+        ErrorKind::bad_input);
 }
 
 }  // namespace beaver

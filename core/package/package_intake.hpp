@@ -1,0 +1,36 @@
+#pragma once
+// A package file that arrives from elsewhere (uploaded to the server): nothing in it is trusted
+// until it is checked, and it is kept only once every check passed, under the name its SHA-256
+// gives it, so a deploy on this machine finds the very bytes a release names.
+
+#include <filesystem>
+#include <string>
+
+#include "error/error.hpp"
+#include "store/store.hpp"
+
+namespace beaver {
+
+// Whether `text` is a package's name: its SHA-256 as 64 lowercase hexadecimal digits. Checked
+// before such a name reaches a path.
+bool is_package_name(std::string_view text);
+
+// What a package says about itself, read from a checked file.
+struct PackageFacts {
+  PackageRecord record;  // ready for Ledger::register_package (builder and time set there)
+  std::string team;      // the owning team its MANIFEST.json names
+};
+
+// Checks the .tar.gz at `file` that claims to be package `sha256`: its checksum is that name;
+// every member is a file or a folder with a relative path and no ".." part; it holds a
+// MANIFEST.json naming a well-formed service, version, team and commit, and a beaver.yaml.
+// bad_input saying what is wrong otherwise; reads only.
+Result<PackageFacts> inspect_package(const std::filesystem::path& file, const std::string& sha256);
+
+// Moves (or copies, across file systems) the checked `file` to where deploys read package
+// `sha256` under `home`; true when it was not there yet (false: the same bytes were kept
+// already, and `file` is left as it is).
+Result<bool> store_package_file(const std::filesystem::path& home,
+                                const std::filesystem::path& file, const std::string& sha256);
+
+}  // namespace beaver
