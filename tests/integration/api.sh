@@ -30,7 +30,9 @@ expect_status 401 "no token"
 expect_match "$BODY" '"kind":"unauthenticated"' "a JSON error"
 http GET /api/whoami "bvr_1_nonsense"
 expect_status 401 "a malformed token"
-http GET /api/whoami "${TOKEN[dev]%?}0"
+# The last hex digit changed (to 1 when it was 0: one token in 16 ends in 0).
+last=${TOKEN[dev]: -1}
+http GET /api/whoami "${TOKEN[dev]%?}$([ "$last" = 0 ] && echo 1 || echo 0)"
 expect_status 401 "a token with a wrong secret"
 http GET /api/whoami "${TOKEN[dev]}"
 expect_status 200 "whoami"
