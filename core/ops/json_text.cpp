@@ -8,6 +8,8 @@
 #include <cmath>
 #include <sstream>
 
+#include "audit/audit.hpp"
+
 namespace beaver {
 namespace {
 
@@ -39,39 +41,8 @@ void append_array(std::string& out, const Poco::JSON::Array& array) {
 }  // namespace
 
 void append_json_string(std::string& out, std::string_view text) {
-  out += '"';
-  for (char c : text) {
-    auto u = static_cast<unsigned char>(c);
-    switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\r':
-        out += "\\r";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      case '\b':
-        out += "\\b";
-        break;
-      case '\f':
-        out += "\\f";
-        break;
-      default:
-        if (u < 0x20 || u == 0x7f)
-          fmt::format_to(std::back_inserter(out), "\\u{:04x}", u);
-        else
-          out += c;  // UTF-8 passes as it is: JSON text is UTF-8
-    }
-  }
-  out += '"';
+  // The audit log's quoting: valid JSON whatever the bytes (malformed UTF-8 becomes U+FFFD).
+  out += json_quote(text);
 }
 
 void append_json(std::string& out, const Poco::Dynamic::Var& value) {
