@@ -215,9 +215,7 @@ Result<void> serve(const ServeOptions& o, const Policy& policy, const Clock& clo
   pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
   signal(SIGPIPE, SIG_IGN);
 
-  SqliteOptions store_options;
-  store_options.mmap_bytes = int64_t{1} << 30;  // address space, not memory: pages are shared
-  StorePool pool(o.database, o.migrations, store_options);
+  StorePool pool(o.database, o.migrations, SqliteOptions{});
   {
     auto first = pool.borrow();  // opens and migrates now, so a bad ledger stops the start
     if (!first) return std::unexpected(first.error());

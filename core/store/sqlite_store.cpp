@@ -674,8 +674,6 @@ class SqliteStore final : public Store {
     // Governance data: an acknowledged write survives power loss.
     db_.exec("PRAGMA synchronous = FULL");
     db_.exec("PRAGMA foreign_keys = ON");
-    if (options_.mmap_bytes > 0)
-      db_.exec(fmt::format("PRAGMA mmap_size = {}", options_.mmap_bytes));
   }
 
   Result<void> migrate(const std::vector<Migration>& migrations) {

@@ -249,10 +249,6 @@ class Store {
 struct SqliteOptions {
   std::chrono::milliseconds busy_timeout{5000};
   int attempts = 3;  // whole-transaction attempts while the database stays busy
-  // Bytes of the file read through a memory map rather than read(2): a server's many readers
-  // then share the operating system's pages instead of copying them into each connection's
-  // cache. 0: none.
-  int64_t mmap_bytes = 0;
 };
 
 // Opens (creating when missing) the SQLite ledger at `file`, in WAL mode with synchronous=FULL
