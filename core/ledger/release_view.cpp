@@ -105,6 +105,18 @@ Poco::JSON::Object::Ptr release_json(const Release& r) {
   return o;
 }
 
+Poco::JSON::Object::Ptr deploy_step_json(const DeployStep& st) {
+  Poco::JSON::Object::Ptr k = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
+  k->set("host", st.host);
+  k->set("batch", st.batch + 1);
+  k->set("step", st.step);
+  k->set("status", st.status);
+  k->set("started_at", format_utc(st.started_at));
+  k->set("elapsed_ms", st.elapsed_ms);
+  k->set("output", st.output);
+  return k;
+}
+
 Poco::JSON::Object::Ptr release_view_json(const ReleaseView& v) {
   auto o = release_json(v.release);
   o->set("team", v.team);
@@ -151,17 +163,7 @@ Poco::JSON::Object::Ptr release_view_json(const ReleaseView& v) {
     j->set("finished_at", optional_time(d.record.finished_at));
     j->set("message", optional_var(d.record.message));
     Poco::JSON::Array::Ptr done = new Poco::JSON::Array;
-    for (const auto& st : d.steps) {
-      Poco::JSON::Object::Ptr k = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
-      k->set("host", st.host);
-      k->set("batch", st.batch + 1);
-      k->set("step", st.step);
-      k->set("status", st.status);
-      k->set("started_at", format_utc(st.started_at));
-      k->set("elapsed_ms", st.elapsed_ms);
-      k->set("output", st.output);
-      done->add(k);
-    }
+    for (const auto& st : d.steps) done->add(deploy_step_json(st));
     j->set("steps", done);
     deploys->add(j);
   }

@@ -48,5 +48,7 @@ ReleaseView build_release_view(StoreTransaction& tx, const Policy& policy, Relea
 // The release as the JSON object the CLI prints and the API returns (stable field names).
 Poco::JSON::Object::Ptr release_json(const Release& r);
 Poco::JSON::Object::Ptr release_view_json(const ReleaseView& view);
+// One recorded deploy step, as the release view and the deploy records show it.
+Poco::JSON::Object::Ptr deploy_step_json(const DeployStep& step);
 
 }  // namespace beaver

@@ -224,18 +224,6 @@ Poco::JSON::Object::Ptr deploy_record_json(const DeployRecord& d, const Release&
   return o;
 }
 
-Poco::JSON::Object::Ptr deploy_step_json(const DeployStep& st) {
-  auto k = object();
-  k->set("host", st.host);
-  k->set("batch", st.batch + 1);
-  k->set("step", st.step);
-  k->set("status", st.status);
-  k->set("started_at", format_utc(st.started_at));
-  k->set("elapsed_ms", st.elapsed_ms);
-  k->set("output", st.output);
-  return k;
-}
-
 DeployStep deploy_step_from_json(const Poco::JSON::Object::Ptr& o) {
   DeployStep s;
   s.host = text_or(o, "host");

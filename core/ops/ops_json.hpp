@@ -43,7 +43,6 @@ Poco::JSON::Object::Ptr deploy_record_json(const DeployRecord& d, const Release&
 // The record with its steps, its events and, once ended, each host's outcome (`hosts`).
 Poco::JSON::Object::Ptr deploy_detail_json(const DeployDetail& d);
 // A step as the API shows it (batches from 1), and back.
-Poco::JSON::Object::Ptr deploy_step_json(const DeployStep& s);
 DeployStep deploy_step_from_json(const Poco::JSON::Object::Ptr& o);
 
 // What `beaver status -o json` prints: {service, env, live_release, live_version, deploy_running,
