@@ -21,6 +21,7 @@ constexpr int kServicesPerTeam = 3;
 constexpr std::array<int, 24> kHourWeights = {1, 1, 1, 1, 1, 1, 1, 3, 3, 8, 8, 8,
                                               8, 8, 8, 8, 8, 8, 3, 3, 3, 3, 1, 1};
 constexpr double kWeekendDayWeight = 0.2;
+constexpr uint64_t kPackageStream = 0x9e3779b97f4a7c15;
 
 // mt19937_64 is specified exactly by the standard, and the mappings below are ours, so a seed
 // gives the same history with any standard library.
@@ -63,7 +64,12 @@ std::map<Role, int> people_needed(const Policy& policy) {
 class HistoryWriter {
  public:
   HistoryWriter(StoreTransaction& tx, const Policy& policy, const SeedOptions& o, Timestamp now)
-      : tx_(tx), policy_(policy), o_(o), now_(now), random_(o.seed) {
+      : tx_(tx),
+        policy_(policy),
+        o_(o),
+        now_(now),
+        random_(o.seed),
+        package_random_(o.seed ^ kPackageStream) {
     for (const auto& [name, env] : policy.environments) environments_.push_back(&env);
     categories_ = policy.emergency_categories;
     if (categories_.empty()) categories_ = {"hotfix"};
@@ -126,6 +132,7 @@ class HistoryWriter {
                                   .set("releases", summary_.releases)
                                   .set("approvals", summary_.approvals)
                                   .set("deploys", summary_.deploys)
+                                  .set("packages", summary_.packages)
                                   .set("teams", o_.teams)
                                   .set("seed", std::to_string(o_.seed))
                                   .set("since", format_utc(o_.since))
@@ -186,6 +193,7 @@ class HistoryWriter {
     } else {
       decide(r, team, chain, approvals);
     }
+    r.package_sha256 = add_package(r);
     auto run = deploy(r, team);
     int64_t id = tx_.insert_release(r);
     for (auto& a : approvals) {
@@ -201,6 +209,31 @@ class HistoryWriter {
     summary_.last_release = id;
     ++summary_.releases;
     summary_.approvals += static_cast<int64_t>(approvals.size());
+  }
+
+  // The package a release ships, registered as it is submitted, built from a commit made
+  // log-uniformly 10 minutes to 7 days before. Its draws come from a stream of their own, so the
+  // releases, approvals and runs are those the seed gave before seeds wrote packages. The
+  // SHA-256 is a counter (an increasing key is cheap to index), marked by its "5eed" prefix.
+  std::string add_package(const Release& r) {
+    int64_t n = summary_.packages + 1;
+    PackageRecord p;
+    p.sha256 = fmt::format("5eed{:060x}", n);
+    p.service = r.service;
+    p.version = r.version;
+    p.file_name = fmt::format("{}-{}.tar.gz", r.service, r.version);
+    p.size = 1 << 20;
+    p.commit = fmt::format("{:040x}", n);
+    p.commit_time = r.submitted_at - seconds{package_random_.log_uniform(600, 7 * 86400)};
+    p.builder = r.submitter;
+    p.registered_at = r.submitted_at;
+    p.manifest_json = fmt::format(
+        R"({{"format":1,"service":"{}","version":"{}","git":{{"commit":"{}","commit_time":"{}"}},)"
+        R"("synthetic":true}})",
+        p.service, p.version, p.commit, format_utc(p.commit_time));
+    tx_.insert_package(p);
+    ++summary_.packages;
+    return p.sha256;
   }
 
   // The one deploy run of an approved release, by an ops person of its team, if it ends before
@@ -312,7 +345,7 @@ class HistoryWriter {
   const Policy& policy_;
   const SeedOptions& o_;
   Timestamp now_;
-  Random random_;
+  Random random_, package_random_;
   std::vector<const EnvironmentPolicy*> environments_;
   std::vector<std::string> categories_;
   std::vector<SeedTeam> teams_;

@@ -30,9 +30,9 @@
 //    expired, is not written: the release is still approved. Runs write no steps and hold no
 //    lease, and runs of one service and environment may overlap; a rollback release's run does
 //    not retire the release before it.
-//  - no packages (and so no commit time: lead time is absent over a seeded history, as writing a
-//    package per release would make seeding about twice as slow); seeded releases name no
-//    policy.
+//  - every release ships a package of its own, built from a commit made log-uniformly 10 minutes
+//    to 7 days before the release was submitted (so lead time is measured); seeded releases name
+//    no policy.
 // The whole history is one write transaction with one audit entry, "dev.seed", whose payload
 // records the options and the ids written, so `beaver audit verify` holds.
 
@@ -58,6 +58,7 @@ struct SeedSummary {
   int64_t releases = 0;
   int64_t approvals = 0;
   int64_t deploys = 0;
+  int64_t packages = 0;
   int64_t users_added = 0;
   int64_t services_added = 0;
   int64_t first_release = 0;

@@ -22,27 +22,42 @@ using sqlite::Statement;
 // category), or by the local time they ended (week, weekday, hour: keys read off finished_at by
 // the report's SubmitTimeReader, outside SQL). By approver, every run comes once for each person
 // who approved its release, and once with no group when nobody did: such a run still restores
-// the failures before it.
+// the failures before it. A run carries its release's place and type (migration 0011), so only
+// the category and the approvers need the release's own rows.
 ReportGrouping deploy_grouping(ReportBy by) {
-  if (by == ReportBy::approver)
-    return {"a.approver",
-            "LEFT JOIN approvals a ON a.release_id = r.id AND a.id = (SELECT min(a2.id) FROM "
-            "approvals a2 WHERE a2.release_id = r.id AND a2.approver = a.approver)"};
-  return report_grouping(by);
+  switch (by) {
+    case ReportBy::team:
+      return {"s.team", "JOIN services s ON s.name = d.service"};
+    case ReportBy::service:
+      return {"d.service", ""};
+    case ReportBy::env:
+      return {"d.env", ""};
+    case ReportBy::category:
+      return {"COALESCE(r.category, '-')", "JOIN releases r ON r.id = d.release_id"};
+    case ReportBy::approver:
+      return {"a.approver",
+              "LEFT JOIN approvals a ON a.release_id = d.release_id AND a.id = (SELECT min(a2.id) "
+              "FROM approvals a2 WHERE a2.release_id = d.release_id AND a2.approver = a.approver)"};
+    case ReportBy::week:
+    case ReportBy::weekday:
+    case ReportBy::hour:
+    case ReportBy::weekday_hour:
+    case ReportBy::none:
+      break;
+  }
+  return {"''", ""};
 }
 
 // The runs that ended since ?1 (deployed, failed or rolled_back), in the order they ended (ties
-// by id), through the deploys' report index (migration 0009; the + keeps SQLite from reading by
-// status instead and sorting), joined to their releases and packages by key. One row per run, or
-// per run and approver:
+// by id), through the deploys' report index (migration 0011), which holds every column of the
+// runs read here; the + keeps SQLite from reading by status instead and sorting. One row per
+// run, or per run and approver:
 //   0 id, 1 status, 2 started_at, 3 finished_at, 4 service, 5 env, 6 release type,
-//   7 release status, 8 the package's commit time, 9 the group key.
+//   7 release rolled back since, 8 the package's commit time, 9 the group key.
 std::string runs_sql(const ReportGrouping& g) {
   return fmt::format(
-      "SELECT d.id, d.status, d.started_at, d.finished_at, r.service, r.env, r.type, r.status, "
-      "p.commit_time, {} "
-      "FROM deploys d JOIN releases r ON r.id = d.release_id {} "
-      "LEFT JOIN packages p ON p.sha256 = r.package_sha256 "
+      "SELECT d.id, d.status, d.started_at, d.finished_at, d.service, d.env, d.release_type, "
+      "d.release_rolled_back, d.commit_time, {} FROM deploys d {} "
       "WHERE d.finished_at >= ?1 AND +d.status IN ('deployed', 'failed', 'rolled_back') "
       "ORDER BY d.finished_at, d.id",
       g.key, g.join);
@@ -50,10 +65,7 @@ std::string runs_sql(const ReportGrouping& g) {
 
 // A group's deploy figures while the pass runs, with the values it will rank. Tally 0 is the
 // whole period.
-struct Tally {
-  std::string key;
-  int64_t local_key = 0;
-  DeployFigures figures;
+struct Tally : GroupDeployFigures {
   std::vector<int64_t> durations, lead_times, restores;
 };
 
@@ -145,7 +157,7 @@ class DeployPass {
         run.lead_time = *ended - *commit;
     auto type = s.view(6);
     run.repairs = type == "emergency" || type == "rollback";
-    run.failed_change = !run.good || s.view(7) == "rolled_back";
+    run.failed_change = !run.good || s.integer(7) != 0;
     run.place.assign(s.view(4));
     run.place += '\n';
     run.place += s.view(5);
@@ -206,15 +218,22 @@ class DeployPass {
 
 }  // namespace
 
-void add_deploy_figures(Database& db, const ReportQuery& q, Report& report) {
-  double days = std::chrono::duration<double>(q.until - q.since).count() / 86400.0;
-  bool grouped = groups_deploys(q.by);
-  DeployPass pass(q, grouped ? q.by : ReportBy::none);
+std::vector<GroupDeployFigures> read_deploy_figures(Database& db, const ReportQuery& q) {
+  DeployPass pass(q, groups_deploys(q.by) ? q.by : ReportBy::none);
   pass.run(db);
   auto& tallies = pass.finish();
+  std::vector<GroupDeployFigures> out;
+  out.reserve(tallies.size());
+  for (auto& t : tallies) out.push_back(std::move(static_cast<GroupDeployFigures&>(t)));
+  return out;
+}
+
+void add_deploy_figures(const ReportQuery& q, std::vector<GroupDeployFigures> tallies,
+                        Report& report) {
+  double days = std::chrono::duration<double>(q.until - q.since).count() / 86400.0;
   report.deploys = tallies[0].figures;
   report.deploys.days = days;
-  if (!grouped) return;
+  if (!groups_deploys(q.by)) return;
 
   bool local = is_local_time(q.by);
   std::map<int64_t, double> local_days;

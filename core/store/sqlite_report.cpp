@@ -1,6 +1,7 @@
 #include "store/sqlite_report.hpp"
 
 #include <algorithm>
+#include <future>
 #include <map>
 #include <optional>
 
@@ -215,9 +216,38 @@ void rank_waits(std::vector<int64_t>& waits, ApprovalWait& into) {
   into.p90_seconds = p.p90;
 }
 
+// The last audit entry a connection's transaction sees. Every change to what a report reads
+// (releases, approvals, deploy runs, packages, services) is made with an audit entry in the same
+// transaction, so two transactions that see the same last entry see the same figures.
+int64_t audit_head(Database& db) {
+  Statement s(db, "SELECT COALESCE(max(seq), 0) FROM audit");
+  s.step();
+  return s.integer(0);
+}
+
+// A second connection in a read transaction that sees what `db`'s does, or none: then the
+// report reads everything on `db`, only slower.
+std::unique_ptr<Database> same_reader(Database& db, const OpenReader& open_reader) {
+  if (!open_reader) return nullptr;
+  try {
+    auto reader = open_reader();
+    reader->exec("BEGIN");
+    if (audit_head(*reader) == audit_head(db)) return reader;
+  } catch (const sqlite::SqliteError&) {
+  }
+  return nullptr;
+}
+
 }  // namespace
 
-Report compute_report(Database& db, const ReportQuery& q) {
+Report compute_report(Database& db, const ReportQuery& q, const OpenReader& open_reader) {
+  // The deploy runs and the releases are two independent passes of about equal cost on a large
+  // ledger: on two connections they take the time of one, on two cores.
+  std::unique_ptr<Database> reader = same_reader(db, open_reader);
+  std::future<std::vector<GroupDeployFigures>> deploys;
+  if (reader)
+    deploys = std::async(std::launch::async, [&] { return read_deploy_figures(*reader, q); });
+
   Report out;
   out.since = q.since;
   out.until = q.until;
@@ -246,7 +276,8 @@ Report compute_report(Database& db, const ReportQuery& q) {
     std::sort(out.groups.begin(), out.groups.end(),
               [](const ReportGroup& a, const ReportGroup& b) { return a.key < b.key; });
   }
-  add_deploy_figures(db, q, out);
+  add_deploy_figures(q, deploys.valid() ? deploys.get() : read_deploy_figures(db, q), out);
+  if (reader) reader->exec("COMMIT");
   return out;
 }
 

@@ -3,6 +3,9 @@
 // order through the report index, counted as they come, with local time read once per segment
 // of the period in which it cannot change.
 
+#include <functional>
+#include <memory>
+
 #include "report/report.hpp"
 #include "store/sqlite.hpp"
 
@@ -17,7 +20,13 @@ struct ReportGrouping {
 };
 ReportGrouping report_grouping(ReportBy by);
 
-// Runs inside the caller's transaction; database faults are thrown as sqlite::SqliteError.
-Report compute_report(sqlite::Database& db, const ReportQuery& query);
+// Another connection to the same ledger, read-only, or none when there is none to open.
+using OpenReader = std::function<std::unique_ptr<sqlite::Database>()>;
+
+// Runs inside the caller's transaction; database faults are thrown as sqlite::SqliteError. With
+// `open_reader`, the deploy runs are read on that connection by a second thread while this one
+// reads the releases, when both connections see the same ledger (else on `db` after them).
+Report compute_report(sqlite::Database& db, const ReportQuery& query,
+                      const OpenReader& open_reader = {});
 
 }  // namespace beaver

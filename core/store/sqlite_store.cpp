@@ -161,7 +161,8 @@ AuditEntry read_audit(const Statement& s) {
 
 class SqliteTransaction final : public StoreTransaction {
  public:
-  SqliteTransaction(Database& db, UserDirectory& users) : db_(db), users_(users) {}
+  SqliteTransaction(Database& db, UserDirectory& users, const fs::path& file)
+      : db_(db), users_(users), file_(file) {}
 
   std::optional<User> find_user(std::string_view name) override {
     if (const auto* u = directory().find(name)) return *u;
@@ -586,7 +587,14 @@ class SqliteTransaction final : public StoreTransaction {
     return out;
   }
 
-  Report report(const ReportQuery& query) override { return compute_report(db_, query); }
+  Report report(const ReportQuery& query) override {
+    return compute_report(db_, query, [this] {
+      auto reader =
+          std::make_unique<Database>(file_.string(), SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX);
+      sqlite3_busy_timeout(reader->handle(), kReaderBusyTimeoutMs);
+      return reader;
+    });
+  }
 
   std::optional<AuditEntry> last_audit_entry() override {
     Statement s(db_,
@@ -658,8 +666,12 @@ class SqliteTransaction final : public StoreTransaction {
     return *found->second;
   }
 
+  // A report's second connection waits for a checkpoint's lock no longer than a moment.
+  static constexpr int kReaderBusyTimeoutMs = 1000;
+
   Database& db_;
   UserDirectory& users_;
+  const fs::path& file_;
   std::map<std::string, std::unique_ptr<Statement>, std::less<>> prepared_;
 };
 
@@ -713,7 +725,7 @@ class SqliteStore final : public Store {
         // Through kept statements, not exec: a server runs these for every request.
         Statement(db_, begin).run();
         open = true;
-        SqliteTransaction tx(db_, users_);
+        SqliteTransaction tx(db_, users_, file_);
         // Users read inside a unit of work that is rolled back may be ones that never were:
         // forgotten, whatever ends it.
         struct ForgetUnlessCommitted {

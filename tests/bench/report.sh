@@ -66,16 +66,16 @@ CREATE TEMP VIEW percentiles AS
   WHERE n = (total + 1) / 2 OR n = (9 * total + 9) / 10 GROUP BY monday;
 SQL
 # The deploy figures by the week a run ended: the runs that ended since the start of the period
-# read once with their release's place and type, each place's successful deploys in order with
-# the one after each (a window), a failure's next successful deploy by an index on them.
+# read once with the place, type and commit time each run carries of its release (migration
+# 0011), each place's successful deploys in order with the one after each (a window), a
+# failure's next successful deploy by an index on them.
 cat >"$work/deploys.sql" <<SQL
 CREATE TEMP TABLE runs AS
   SELECT d.id, d.status = 'deployed' AS good, unixepoch(d.started_at) AS s,
-         unixepoch(d.finished_at) AS f, r.service || ' ' || r.env AS place,
-         r.type IN ('emergency', 'rollback') AS repair, r.status = 'rolled_back' AS retired,
-         unixepoch(p.commit_time) AS c
-  FROM deploys d JOIN releases r ON r.id = d.release_id
-  LEFT JOIN packages p ON p.sha256 = r.package_sha256
+         unixepoch(d.finished_at) AS f, d.service || ' ' || d.env AS place,
+         d.release_type IN ('emergency', 'rollback') AS repair, d.release_rolled_back AS retired,
+         unixepoch(d.commit_time) AS c
+  FROM deploys d
   WHERE d.finished_at >= '$since' AND d.status IN ('deployed', 'failed', 'rolled_back');
 CREATE TEMP TABLE good (id INTEGER PRIMARY KEY, place TEXT, f INTEGER, next_repair INTEGER);
 INSERT INTO good SELECT id, place, f, lead(repair) OVER (PARTITION BY place ORDER BY f, id)

@@ -224,7 +224,7 @@ for n in 1 2; do
   expect_match "$OUT" "^seeded 3000 releases \(ids 1 to 3000\)" "seed summary"
 done
 dump() { sqlite3 "$WORK/seed$1/beaver.db" "SELECT * FROM releases; SELECT * FROM approvals;
-  SELECT * FROM deploys;" | sha256sum; }
+  SELECT * FROM deploys; SELECT * FROM packages;" | sha256sum; }
 expect_eq "$(dump 1)" "$(dump 2)" "the same seed gives the same history"
 BEAVER_ENV="BEAVER_HOME=$WORK/seed1"
 ok audit verify --as ann
@@ -233,6 +233,14 @@ shares=$(sqlite3 "$WORK/seed1/beaver.db" "SELECT round(avg(type = 'emergency'), 
   min(submitted_at) >= '2025-12-31T16:00:00Z', max(submitted_at) < '2026-03-31T16:00:00Z',
   (SELECT count(*) FROM services), count(DISTINCT submitter) > 1 FROM releases")
 expect_eq "$shares" "1|1|1|9|1" "seeded distribution"
+# Each release ships its own package, built from a commit 10 minutes to 7 days before it.
+packages=$(sqlite3 "$WORK/seed1/beaver.db" "SELECT count(*), count(DISTINCT p.sha256),
+  sum(p.service != r.service OR p.version != r.version),
+  min(unixepoch(r.submitted_at) - unixepoch(p.commit_time)) >= 600,
+  max(unixepoch(r.submitted_at) - unixepoch(p.commit_time)) <= 7 * 86400,
+  sum(json_extract(p.manifest_json, '$.git.commit_time') != p.commit_time)
+  FROM releases r JOIN packages p ON p.sha256 = r.package_sha256")
+expect_eq "$packages" "3000|3000|0|1|1|0" "seeded packages"
 ok report --since 2026-01-01 --until 2026-03-31 -o json --as ann
 expect_eq "$(jq '.totals.releases > 2500 and .totals.approval_wait.approved > 0' <<<"$OUT")" "true" "report over seeded history"
 
@@ -263,7 +271,8 @@ ok report --since 2026-01-01 --until 2026-03-31 --by week -o json --as ann
 expect_eq "$(jq '.dora as $d | $d.deploys > 0 and $d.failures > 0 and $d.failed_changes >= $d.failures
     and $d.deploys + $d.failures == $d.deploys_ended and $d.restored + $d.still_open == $d.failures
     and $d.deployment_frequency > 0 and $d.change_failure_rate > 0 and $d.time_to_restore_hours > 0
-    and $d.lead_time_hours == null and .deploy_duration_seconds.median >= 30
+    and $d.lead_time_hours.median > 0.17 and $d.lead_time_hours.p90 < 7 * 24 + 3 * 24
+    and $d.lead_time_hours.median < $d.lead_time_hours.p90 and .deploy_duration_seconds.median >= 30
     and .deploy_duration_seconds.p90 <= 1800' <<<"$OUT")" "true" "deploy figures over seeded history"
 expect_eq "$(jq '[.groups[].dora.deploys_ended] | add' <<<"$OUT")" "$(jq '.dora.deploys_ended' <<<"$OUT")" \
   "weekly deploy runs add up to the period's"
