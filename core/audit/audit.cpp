@@ -26,9 +26,21 @@ bool is_hex64(std::string_view s) {
 
 }  // namespace
 
-std::string json_quote(std::string_view text) {
-  std::string out = "\"";
+void append_json_quoted(std::string& out, std::string_view text) {
+  out += '"';
   for (size_t i = 0; i < text.size(); ++i) {
+    // Printable ASCII other than the two escaped characters, most of any text, goes in runs.
+    size_t plain = i;
+    while (plain < text.size()) {
+      auto u = static_cast<unsigned char>(text[plain]);
+      if (u < 0x20 || u >= 0x80 || u == '"' || u == '\\') break;
+      ++plain;
+    }
+    if (plain > i) {
+      out.append(text.substr(i, plain - i));
+      i = plain;
+      if (i == text.size()) break;
+    }
     char c = text[i];
     // Valid JSON whatever the input: a malformed UTF-8 byte becomes U+FFFD.
     if (size_t n = utf8_sequence_at(text, i); n == 0) {
@@ -62,7 +74,14 @@ std::string json_quote(std::string_view text) {
           out += c;
     }
   }
-  return out + "\"";
+  out += '"';
+}
+
+std::string json_quote(std::string_view text) {
+  std::string out;
+  out.reserve(text.size() + 2);
+  append_json_quoted(out, text);
+  return out;
 }
 
 AuditPayload& AuditPayload::set(std::string key, std::string value) {

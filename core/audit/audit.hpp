@@ -33,8 +33,11 @@ class AuditPayload {
   std::map<std::string, Value> fields_;
 };
 
-// The JSON string literal for `text` (quotes included), as the payloads write it.
+// The JSON string literal for `text` (quotes included), as the payloads write it: part of what
+// an entry's hash covers, so its output never changes.
 std::string json_quote(std::string_view text);
+// The same, appended to `out`.
+void append_json_quoted(std::string& out, std::string_view text);
 
 // The hash an entry must carry, from its sequence number, previous hash and content.
 std::string audit_hash(const AuditEntry& entry);

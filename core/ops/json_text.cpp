@@ -42,7 +42,7 @@ void append_array(std::string& out, const Poco::JSON::Array& array) {
 
 void append_json_string(std::string& out, std::string_view text) {
   // The audit log's quoting: valid JSON whatever the bytes (malformed UTF-8 becomes U+FFFD).
-  out += json_quote(text);
+  append_json_quoted(out, text);
 }
 
 void append_json(std::string& out, const Poco::Dynamic::Var& value) {

@@ -7,7 +7,11 @@
 #  3. submit: POST /api/releases to an env needing no approval, each a new version (one durable
 #     transaction with its audit entry per 201) vs the sqlite3 shell committing as many one-row
 #     transactions, synchronous=FULL in WAL mode.
-# Then beaver's peak resident memory (VmHWM). Prints requests/s and wrk's latency percentiles.
+# Beside them, two floors that tell where a read's time goes: a bare Poco HTTPServer with beaver's
+# server parameters answering every request with the same bytes (tests/bench/poco_floor.cpp,
+# built as build/tests/beaver_bench_poco_floor), and beaver's own /healthz (routing, metrics and
+# one read of the ledger's last audit entry; no token, no JSON building). Then beaver's peak
+# resident memory (VmHWM). Prints requests/s and wrk's latency percentiles.
 # Targets: reads >= 1/2 of nginx's requests/s; submissions >= 1/4 of sqlite3's commits/s;
 # peak RSS < 100 MB.
 # usage: tests/bench/server.sh [path/to/beaver] [releases]   (needs wrk, nginx, sqlite3, curl, jq)
@@ -19,9 +23,11 @@ releases=${2:-100000}
 load=${BENCH_WRK:--t2 -c32 -d10s}
 here=$(cd "$(dirname "$0")" && pwd)
 work=$(mktemp -d "${TMPDIR:-/tmp}/beaver-bench-XXXXXX")
-server_pid="" nginx_pid=""
+floor=${BENCH_POCO_FLOOR:-$(dirname "$BEAVER")/tests/beaver_bench_poco_floor}
+server_pid="" nginx_pid="" floor_pid=""
 cleanup() {
   [ -n "$server_pid" ] && kill -TERM "$server_pid" 2>/dev/null && wait "$server_pid" || true
+  [ -n "$floor_pid" ] && kill -TERM "$floor_pid" 2>/dev/null && wait "$floor_pid" || true
   [ -n "$nginx_pid" ] && kill -TERM "$nginx_pid" 2>/dev/null && wait "$nginx_pid" || true
   rm -rf "$work"
 }
@@ -127,6 +133,19 @@ cat >"$work/static.lua" <<LUA
 dofile("$work/done.lua")
 LUA
 
+# The Poco floor, serving the same bytes, when it was built.
+floor_url=""
+if [ -x "$floor" ]; then
+  "$floor" "$work/www/release.json" >"$work/floor.out" &
+  floor_pid=$!
+  for _ in $(seq 400); do
+    grep -q 'listening on' "$work/floor.out" 2>/dev/null && break
+    kill -0 "$floor_pid" 2>/dev/null || { echo "the Poco floor did not start" >&2; exit 1; }
+    sleep 0.025
+  done
+  floor_url=$(sed -n 's/.*listening on //p' "$work/floor.out")
+fi
+
 # run_wrk NAME URL SCRIPT: the load; its RESULT line into $work/NAME.result.
 run_wrk() {
   # shellcheck disable=SC2086
@@ -139,6 +158,8 @@ run_wrk() {
 
 echo "load: wrk $load, beaver $url, nginx on port $nginx_port, answer $size bytes"
 run_wrk nginx "http://127.0.0.1:$nginx_port/release.json" "$work/static.lua"
+[ -n "$floor_url" ] && run_wrk floor "$floor_url/release.json" "$work/static.lua"
+run_wrk healthz "$url/healthz" "$work/static.lua"
 run_wrk read "$url/api/releases/1" "$work/read.lua"
 run_wrk list "$url/api/releases?limit=50" "$work/static.lua"
 before=$(sqlite3 "$BEAVER_HOME/beaver.db" "SELECT count(*) FROM releases WHERE service = 'bench-api'")
@@ -179,8 +200,17 @@ echo
 echo "beaver serve, $releases releases, wrk $load (latency in ms):"
 row "" "req/s" "p50" "p90" "p99" "vs baseline" "target"
 row "nginx, static $size B" "$n_rps" "$n_p50" "$n_p90" "$n_p99" "" ""
+if [ -n "$floor_url" ]; then
+  read -r f_rps f_p50 f_p90 f_p99 _ <"$work/floor.result"
+  row "Poco HTTPServer floor" "$f_rps" "$f_p50" "$f_p90" "$f_p99" "$(ratio "$f_rps" "$n_rps")x nginx" ""
+else
+  echo "(no Poco floor: $floor was not built)"
+fi
+read -r h_rps h_p50 h_p90 h_p99 _ <"$work/healthz.result"
+row "GET /healthz" "$h_rps" "$h_p50" "$h_p90" "$h_p99" "$(ratio "$h_rps" "$n_rps")x nginx" ""
 row "GET /api/releases/{id}" "$r_rps" "$r_p50" "$r_p90" "$r_p99" "$(ratio "$r_rps" "$n_rps")x nginx" \
   ">= 0.5x: $(verdict "$(ratio "$r_rps" "$n_rps")" 0.5)"
+[ -n "$floor_url" ] && row "" "" "" "" "" "$(ratio "$r_rps" "$f_rps")x the floor" ""
 row "GET /api/releases?limit=50" "$l_rps" "$l_p50" "$l_p90" "$l_p99" \
   "$(ratio "$l_rps" "$n_rps")x nginx" ""
 row "sqlite3 commits ($submitted)" "$commits_per_s" "" "" "" "" ""

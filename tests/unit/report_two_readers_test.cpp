@@ -66,9 +66,9 @@ TEST_CASE("deploy runs read on a second connection give the figures read on one,
   SeededLedger l;
   auto db = l.open();
   db->exec("BEGIN");
-  for (auto by : {ReportBy::none, ReportBy::team, ReportBy::service, ReportBy::env,
-                  ReportBy::category, ReportBy::approver, ReportBy::week, ReportBy::weekday,
-                  ReportBy::hour}) {
+  for (auto by :
+       {ReportBy::none, ReportBy::team, ReportBy::service, ReportBy::env, ReportBy::category,
+        ReportBy::approver, ReportBy::week, ReportBy::weekday, ReportBy::hour}) {
     CAPTURE(to_string(by));
     PolicySubmitClock clock(l.w.policy, by);
     ReportQuery q{l.since, l.until, by, &clock, l.until, std::chrono::hours{48}};
@@ -125,9 +125,11 @@ TEST_CASE("a deploy run keeps its release's place, type, package and rollback (m
   SeededLedger l;
   auto db = l.open();
   auto count = [&](const std::string& where) {
-    sqlite::Statement s(*db, "SELECT count(*) FROM deploys d JOIN releases r ON r.id = "
-                             "d.release_id LEFT JOIN packages p ON p.sha256 = r.package_sha256 "
-                             "WHERE " + where);
+    sqlite::Statement s(*db,
+                        "SELECT count(*) FROM deploys d JOIN releases r ON r.id = "
+                        "d.release_id LEFT JOIN packages p ON p.sha256 = r.package_sha256 "
+                        "WHERE " +
+                            where);
     s.step();
     return s.integer(0);
   };
