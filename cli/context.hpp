@@ -12,6 +12,7 @@
 #include "ops/operations.hpp"
 #include "policy/policy.hpp"
 #include "printer.hpp"
+#include "store/database_url.hpp"
 #include "store/store.hpp"
 
 namespace beaver::cli {
@@ -19,6 +20,13 @@ namespace beaver::cli {
 // What a command does with the ledger. Only adding a user creates it (the first user of a ledger
 // is its admin), so a read or a refused command on a fresh BEAVER_HOME leaves nothing behind.
 enum class Access { read, write, create };
+
+// The ledger's database: `option` (--database) when given, else BEAVER_DATABASE, else the SQLite
+// file in $BEAVER_HOME.
+Result<DatabaseUrl> ledger_database(const std::string& option);
+// The SQLite file the commands of this machine keep the ledger in; refused for PostgreSQL, which
+// only `db migrate` serves so far.
+Result<std::filesystem::path> local_database();
 
 struct GlobalOptions {
   std::string as;      // --as

@@ -79,6 +79,7 @@ int main(int argc, char** argv) {
     register_serve_commands(app, ctx);
     register_token_commands(app, ctx);
     register_notify_commands(app, ctx);
+    register_db_commands(app, ctx);
     if (auto unknown = unknown_command(app, argc, argv)) {
       std::cerr << "beaver: " << one_line(*unknown) << " (see beaver --help)\n";
       return kUsageError;

@@ -47,7 +47,9 @@ void register_serve_commands(CLI::App& app, Context& ctx) {
     ServeOptions options = *o;
     options.max_body = *max_body_kib * 1024;
     options.max_package = *max_package_mib << 20;
-    options.database = *home / "beaver.db";
+    auto database = local_database();
+    if (!database) return std::unexpected(database.error());
+    options.database = *database;
     options.migrations = data_dir() / "schemas/migrations/sqlite";
     options.web_dir = data_dir() / "templates/web";
     options.home = *home;

@@ -1,0 +1,79 @@
+#pragma once
+// Thin RAII wrappers over libpq: a connection and a query's result, with parameters always bound
+// (never spliced into the SQL text). Failures are thrown as PgError and turned into Result errors
+// by the store, as sqlite.hpp's are.
+
+#include <libpq-fe.h>
+
+#include <chrono>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace beaver::pg {
+
+class PgError : public std::runtime_error {
+ public:
+  PgError(std::string sqlstate, const std::string& what)
+      : std::runtime_error(what), sqlstate_(std::move(sqlstate)) {}
+  // Five characters, e.g. "40001" (serialization failure); empty when the server gave none (the
+  // connection failed).
+  const std::string& sqlstate() const { return sqlstate_; }
+  bool connection_lost() const { return sqlstate_.empty() || sqlstate_.starts_with("08"); }
+  bool retryable() const { return sqlstate_ == "40001" || sqlstate_ == "40P01"; }
+
+ private:
+  std::string sqlstate_;
+};
+
+class Result {
+ public:
+  explicit Result(PGresult* r) : r_(r) {}
+  ~Result() { PQclear(r_); }
+  Result(Result&& o) noexcept : r_(o.r_) { o.r_ = nullptr; }
+  Result& operator=(Result&&) = delete;
+  Result(const Result&) = delete;
+
+  int rows() const { return PQntuples(r_); }
+  bool is_null(int row, int column) const { return PQgetisnull(r_, row, column) != 0; }
+  std::string_view view(int row, int column) const {
+    return {PQgetvalue(r_, row, column), static_cast<size_t>(PQgetlength(r_, row, column))};
+  }
+  std::string text(int row, int column) const { return std::string(view(row, column)); }
+  std::optional<std::string> optional_text(int row, int column) const;
+  int64_t integer(int row, int column) const;
+
+ private:
+  PGresult* r_;
+};
+
+// A parameter: text, or SQL NULL.
+using Param = std::optional<std::string>;
+
+class Connection {
+ public:
+  // `conninfo` is given to libpq as is; `shown` names the database in messages (no password).
+  // Fails with PgError when the server cannot be reached within `connect_timeout`.
+  Connection(const std::string& conninfo, std::string shown,
+             std::chrono::seconds connect_timeout = std::chrono::seconds{5});
+  ~Connection();
+  Connection(const Connection&) = delete;
+  Connection& operator=(const Connection&) = delete;
+
+  // Runs SQL text without parameters (schema, transaction control); may hold several statements.
+  void exec(const std::string& sql);
+  // One statement with $1, $2... bound to `params` as text.
+  Result query(const std::string& sql, const std::vector<Param>& params = {});
+  const std::string& shown() const { return shown_; }
+  bool ok() const;
+
+ private:
+  [[noreturn]] void raise(PGresult* r, const std::string& what) const;
+
+  PGconn* conn_ = nullptr;
+  std::string shown_;
+};
+
+}  // namespace beaver::pg

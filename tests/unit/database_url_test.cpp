@@ -1,0 +1,41 @@
+#include "store/database_url.hpp"
+
+#include <doctest/doctest.h>
+
+using namespace beaver;
+
+TEST_CASE("a database URL's passwords are never shown") {
+  CHECK(redact_database_url("postgresql://beaver:s3cret@db.internal:5432/beaver") ==
+        "postgresql://beaver:***@db.internal:5432/beaver");
+  CHECK(redact_database_url("postgresql://beaver:p@ss:w@rd@db/beaver") ==
+        "postgresql://beaver:***@db/beaver");
+  CHECK(redact_database_url("postgres://beaver@db/beaver?sslmode=require&password=x&a=b") ==
+        "postgres://beaver@db/beaver?sslmode=require&password=***&a=b");
+  CHECK(redact_database_url("postgresql://db:5432/beaver") == "postgresql://db:5432/beaver");
+  CHECK(redact_database_url("postgresql://u:@db/x?password=") == "postgresql://u:***@db/x?password=");
+  CHECK(redact_database_url("/home/ann/.beaver/beaver.db") == "/home/ann/.beaver/beaver.db");
+}
+
+TEST_CASE("a database location is PostgreSQL, a SQLite URL or a file") {
+  auto pg = parse_database_url("postgresql://beaver:s3cret@127.0.0.1:5433/beaver");
+  REQUIRE(pg.has_value());
+  CHECK(pg->kind == DatabaseUrl::Kind::postgresql);
+  CHECK(pg->conninfo == "postgresql://beaver:s3cret@127.0.0.1:5433/beaver");
+  CHECK(pg->shown == "postgresql://beaver:***@127.0.0.1:5433/beaver");
+
+  auto file = parse_database_url("sqlite:///var/lib/beaver/beaver.db");
+  REQUIRE(file.has_value());
+  CHECK(file->kind == DatabaseUrl::Kind::sqlite);
+  CHECK(file->file == "/var/lib/beaver/beaver.db");
+  CHECK(file->shown == "sqlite:///var/lib/beaver/beaver.db");
+  CHECK(parse_database_url("/tmp/x/beaver.db")->file == "/tmp/x/beaver.db");
+
+  for (const char* bad : {"", "mysql://u:s3cret@h/db", "sqlite://relative.db",
+                          "postgresql://u:s3cret@h/db?nosuch=1"}) {
+    CAPTURE(bad);
+    auto r = parse_database_url(bad);
+    REQUIRE_FALSE(r.has_value());
+    CHECK(r.error().kind == ErrorKind::bad_input);
+    CHECK(r.error().message.find("s3cret") == std::string::npos);
+  }
+}
