@@ -48,7 +48,8 @@ Connection::Connection(const std::string& conninfo, std::string shown,
   const char* keys[] = {"connect_timeout", "application_name", "dbname", nullptr};
   const char* values[] = {timeout.c_str(), "beaver", conninfo.c_str(), nullptr};
   conn_ = PQconnectdbParams(keys, values, /*expand_dbname=*/1);
-  if (conn_ == nullptr) throw PgError("", fmt::format("cannot connect to {}: out of memory", shown_));
+  if (conn_ == nullptr)
+    throw PgError("", fmt::format("cannot connect to {}: out of memory", shown_));
   if (PQstatus(conn_) != CONNECTION_OK) {
     std::string why = one_line(PQerrorMessage(conn_));
     PQfinish(conn_);
@@ -57,7 +58,8 @@ Connection::Connection(const std::string& conninfo, std::string shown,
   }
   // Notices ("relation ... already exists, skipping") are for a person at psql, not for beaver's
   // output: libpq would print them on stderr.
-  PQsetNoticeProcessor(conn_, [](void*, const char*) {}, nullptr);
+  PQsetNoticeProcessor(
+      conn_, [](void*, const char*) {}, nullptr);
 }
 
 Connection::~Connection() {
@@ -68,9 +70,9 @@ bool Connection::ok() const { return conn_ != nullptr && PQstatus(conn_) == CONN
 
 void Connection::raise(PGresult* r, const std::string& what) const {
   const char* state = r != nullptr ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : nullptr;
-  std::string message = one_line(r != nullptr && *PQresultErrorMessage(r) != '\0'
-                                     ? PQresultErrorMessage(r)
-                                     : PQerrorMessage(conn_));
+  std::string message =
+      one_line(r != nullptr && *PQresultErrorMessage(r) != '\0' ? PQresultErrorMessage(r)
+                                                                : PQerrorMessage(conn_));
   std::string sqlstate = state != nullptr ? state : "";
   PQclear(r);
   if (PQstatus(conn_) != CONNECTION_OK) sqlstate.clear();  // the connection is gone

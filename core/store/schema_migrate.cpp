@@ -40,8 +40,7 @@ Result<SchemaChange> migrate_postgresql(const DatabaseUrl& url,
     c.exec("COMMIT");
     return change;
   } catch (const pg::PgError& e) {
-    return fail(e.connection_lost() ? ErrorKind::unavailable : ErrorKind::internal, "{}",
-                e.what());
+    return fail(e.connection_lost() ? ErrorKind::unavailable : ErrorKind::internal, "{}", e.what());
   }
 }
 

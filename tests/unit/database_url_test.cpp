@@ -12,7 +12,8 @@ TEST_CASE("a database URL's passwords are never shown") {
   CHECK(redact_database_url("postgres://beaver@db/beaver?sslmode=require&password=x&a=b") ==
         "postgres://beaver@db/beaver?sslmode=require&password=***&a=b");
   CHECK(redact_database_url("postgresql://db:5432/beaver") == "postgresql://db:5432/beaver");
-  CHECK(redact_database_url("postgresql://u:@db/x?password=") == "postgresql://u:***@db/x?password=");
+  CHECK(redact_database_url("postgresql://u:@db/x?password=") ==
+        "postgresql://u:***@db/x?password=");
   CHECK(redact_database_url("/home/ann/.beaver/beaver.db") == "/home/ann/.beaver/beaver.db");
 }
 

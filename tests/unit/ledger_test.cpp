@@ -2,6 +2,11 @@
 
 #include <doctest/doctest.h>
 
+#include <atomic>
+#include <set>
+#include <thread>
+#include <vector>
+
 #include "audit/audit.hpp"
 #include "ledger_world.hpp"
 
@@ -211,4 +216,47 @@ TEST_CASE("a release for an environment the policy dropped cannot be approved") 
   CHECK(v.error().message ==
         "release 1 is for environment prod, which the policy no longer has; it cannot be "
         "approved");
+}
+
+TEST_CASE(
+    "writers on connections of their own at once: each submission lands once, the chain holds") {
+  // On SQLite four connections to one file; on PostgreSQL (unit_postgresql) four sessions of one
+  // database, as several servers would write.
+  test::World w;
+  auto before = verify_audit(*w.store, std::nullopt);
+  REQUIRE(before.has_value());
+  constexpr int kWriters = 4, kEach = 15;
+  std::atomic<int> failures{0};
+  std::vector<std::thread> writers;
+  for (int i = 0; i < kWriters; ++i)
+    writers.emplace_back([&w, &failures, i] {
+      auto store = w.open_again();
+      if (!store) {
+        ++failures;
+        return;
+      }
+      Ledger l(**store, w.clock, &w.policy);
+      for (int n = 0; n < kEach; ++n) {
+        SubmitRequest r;
+        r.service = "hello";
+        r.env = "test";
+        r.version = fmt::format("{}.{}.0", i, n);
+        if (!l.submit("bob", r)) ++failures;
+      }
+    });
+  for (auto& t : writers) t.join();
+  CHECK(failures == 0);
+  ReleaseQuery all;
+  all.limit = 1000;
+  auto releases = w.ledger().list("ann", all);
+  REQUIRE(releases.has_value());
+  CHECK(releases->size() == kWriters * kEach);
+  std::set<std::string> versions;
+  for (const auto& r : *releases) versions.insert(r.version);
+  CHECK(versions.size() == kWriters * kEach);
+  auto after = verify_audit(*w.store, std::nullopt);
+  REQUIRE(after.has_value());
+  CHECK(after->whole());
+  // One entry per submission, and one for the policy in force, recorded by the first of them.
+  CHECK(after->entries == before->entries + kWriters * kEach + 1);
 }

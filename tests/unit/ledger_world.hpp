@@ -1,14 +1,20 @@
 #pragma once
 // A ledger on a real SQLite file in a temporary folder, with a policy, a clock the test moves,
-// and a few users and a service: the world the ledger and report tests act in.
+// and a few users and a service: the world the ledger and report tests act in. With
+// BEAVER_TEST_POSTGRESQL set to a superuser's URL (tests/integration/unit_postgresql.sh starts a
+// real server), each world's ledger is instead a new database of that server.
 
 #include <doctest/doctest.h>
+#include <unistd.h>
 
+#include <cstdlib>
 #include <memory>
+#include <optional>
 #include <string>
 #include <tuple>
 
 #include "ledger/ledger.hpp"
+#include "store/pg_store.hpp"
 #include "test_folder.hpp"
 
 namespace beaver::test {
@@ -33,6 +39,7 @@ environments:
 struct World {
   TestFolder dir;
   std::unique_ptr<Store> store;
+  std::optional<DatabaseUrl> database;  // on PostgreSQL
   Policy policy;
   Timestamp now = *parse_iso8601("2026-11-24T10:00:00Z");  // a Tuesday
 
@@ -47,9 +54,9 @@ struct World {
 
   World() : World(kPolicy) {}
   explicit World(const std::string& policy_text) {
-    auto s =
-        open_sqlite_store(dir.path() / "beaver.db", source_dir() / "schemas/migrations/sqlite");
-    REQUIRE(s.has_value());
+    if (postgresql_admin() != nullptr) database = new_postgresql_database();
+    auto s = open_again();
+    REQUIRE_MESSAGE(s.has_value(), s.error().message);
     store = std::move(*s);
     auto p = parse_policy(policy_text, "policy.yaml", source_dir());
     REQUIRE_MESSAGE(p.has_value(), p.error().message);
@@ -66,6 +73,27 @@ struct World {
   }
 
   Ledger ledger() { return Ledger(*store, clock, &policy); }
+
+  // Another store on this world's ledger, as a second process or thread would open it.
+  Result<std::unique_ptr<Store>> open_again() const {
+    if (database) return open_postgresql_store(*database, source_dir() / "schemas/migrations");
+    return open_sqlite_store(dir.path() / "beaver.db", source_dir() / "schemas/migrations/sqlite");
+  }
+
+  static const char* postgresql_admin() {
+    const char* url = std::getenv("BEAVER_TEST_POSTGRESQL");
+    return url != nullptr && *url != '\0' ? url : nullptr;
+  }
+
+  // A new, empty database on the test server, named after this process and a counter.
+  static DatabaseUrl new_postgresql_database() {
+    static int count = 0;
+    auto admin = parse_database_url(postgresql_admin());
+    REQUIRE_MESSAGE(admin.has_value(), admin.error().message);
+    auto url = create_postgresql_database(*admin, fmt::format("world_{}_{}", getpid(), ++count));
+    REQUIRE_MESSAGE(url.has_value(), url.error().message);
+    return *url;
+  }
 
   int64_t submit(bool emergency = false) {
     SubmitRequest r{"hello",      "prod", "1.0.0", std::nullopt, emergency, std::nullopt,

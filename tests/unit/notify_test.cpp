@@ -365,10 +365,7 @@ TEST_CASE("the notifier delivers in the background when woken and stops cleanly"
   FlakySender sender;
   DeliveryOptions o;
   o.sender = &sender;
-  auto file = w.dir.path() / "beaver.db";
-  auto migrations = test::source_dir() / "schemas/migrations/sqlite";
-  Notifier notifier([&] { return open_sqlite_store(file, migrations); }, w.clock, o,
-                    std::chrono::milliseconds(20));
+  Notifier notifier([&] { return w.open_again(); }, w.clock, o, std::chrono::milliseconds(20));
   notifier.start();
   notifier.wake();
   std::string status;
