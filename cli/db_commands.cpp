@@ -1,9 +1,11 @@
-// beaver db migrate: the ledger's schema, on SQLite or PostgreSQL, created or brought up to date.
+// beaver db migrate|copy: the ledger's schema, on SQLite or PostgreSQL, created or brought up to
+// date; a whole ledger moved from one store to another.
 
 #include <cstdlib>
 
 #include "commands.hpp"
 #include "paths/paths.hpp"
+#include "store/ledger_copy.hpp"
 #include "store/schema_migrate.hpp"
 
 namespace beaver::cli {
@@ -21,7 +23,7 @@ Result<DatabaseUrl> ledger_database(const std::string& option) {
 }
 
 void register_db_commands(CLI::App& app, Context& ctx) {
-  auto* db = app.add_subcommand("db", "the ledger's database: its schema");
+  auto* db = app.add_subcommand("db", "the ledger's database: its schema, and moving it");
   db->require_subcommand(1);
   auto database = std::make_shared<std::string>();
   auto* migrate = db->add_subcommand(
@@ -44,6 +46,32 @@ void register_db_commands(CLI::App& app, Context& ctx) {
     else
       ctx.out.line(fmt::format("{}: schema upgraded from version {} to {}", url->shown,
                                change->from, change->to));
+    return {};
+  });
+
+  struct CopyArgs {
+    std::string from, to;
+  };
+  auto c = std::make_shared<CopyArgs>();
+  auto* copy = db->add_subcommand(
+      "copy",
+      "copy a whole ledger into an empty database (SQLite or PostgreSQL, either way), ids and "
+      "audit chain intact, and verify the chain where it arrives");
+  copy->add_option("--from", c->from, "the ledger to copy (a URL or a SQLite file)")->required();
+  copy->add_option("--to", c->to, "an empty database (a URL or a SQLite file)")->required();
+  on_run(copy, ctx, [&ctx, c]() -> Result<void> {
+    BEAVER_TRY(ctx.local_only());
+    auto from = parse_database_url(c->from);
+    if (!from) return fail(from.error().kind, "--from: {}", from.error().message);
+    auto to = parse_database_url(c->to);
+    if (!to) return fail(to.error().kind, "--to: {}", to.error().message);
+    auto copied = copy_ledger(*from, *to, data_dir() / "schemas/migrations");
+    if (!copied) return std::unexpected(copied.error());
+    ctx.out.line(fmt::format(
+        "copied {} rows ({} releases, {} audit entries) from {} to {}; the copy's audit chain "
+        "verifies, up to entry {} ({})",
+        copied->rows, copied->releases, copied->verdict.entries, from->shown, to->shown,
+        copied->verdict.head.seq, copied->verdict.head.hash));
     return {};
   });
 }

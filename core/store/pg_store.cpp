@@ -7,6 +7,8 @@
 // sequence number and hash follow the last entry, so two writers may never both read the same
 // last entry. Readers take a REPEATABLE READ snapshot and never wait for writers.
 
+#include "store/pg_store.hpp"
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -14,7 +16,6 @@
 
 #include "store/migrations.hpp"
 #include "store/pg.hpp"
-#include "store/pg_store.hpp"
 #include "store/schema_migrate.hpp"
 #include "store/user_directory.hpp"
 
@@ -101,11 +102,16 @@ Release read_release(const pg::Result& r, int row) {
 
 // Every column of a release but its id, as $1..$20 in kReleaseColumns' order.
 std::vector<Param> release_params(const Release& r) {
-  return {p(r.service),     p(r.env),           p(r.version),     p(r.commit),
-          p(r.package_sha256), p(to_string(r.type)), p(to_string(r.state)), p(r.category),
-          p(r.reason),      p(r.submitter),     p(r.submitted_at), p(r.approved_at),
-          p(r.deployed_at), p(r.closed_by),     p(r.close_comment), p(r.closed_at),
-          p(r.policy_sha256), p(r.reviewed_by), p(r.reviewed_at),  p(r.review_notes)};
+  return {p(r.service),          p(r.env),
+          p(r.version),          p(r.commit),
+          p(r.package_sha256),   p(to_string(r.type)),
+          p(to_string(r.state)), p(r.category),
+          p(r.reason),           p(r.submitter),
+          p(r.submitted_at),     p(r.approved_at),
+          p(r.deployed_at),      p(r.closed_by),
+          p(r.close_comment),    p(r.closed_at),
+          p(r.policy_sha256),    p(r.reviewed_by),
+          p(r.reviewed_at),      p(r.review_notes)};
 }
 
 constexpr std::string_view kPackageColumns =
@@ -312,11 +318,9 @@ class PgTransaction final : public StoreTransaction {
                     "AND ($6::text IS NULL OR submitted_at < $6) AND ($7::text IS NULL OR {}) "
                     "ORDER BY id DESC LIMIT $9",
                     kReleaseColumns, owing_review_pg("$7", "$8")),
-        {p(f.service), p(f.env),
-         f.type ? p(to_string(*f.type)) : Param{},
+        {p(f.service), p(f.env), f.type ? p(to_string(*f.type)) : Param{},
          f.state ? p(to_string(*f.state)) : Param{}, p(f.submitted_from), p(f.submitted_until),
-         p(f.review_due_before), p(static_cast<int64_t>(f.review_deadline.count())),
-         p(f.limit)});
+         p(f.review_due_before), p(static_cast<int64_t>(f.review_deadline.count())), p(f.limit)});
     std::vector<Release> out;
     for (int i = 0; i < r.rows(); ++i) out.push_back(read_release(r, i));
     return out;
@@ -406,12 +410,11 @@ class PgTransaction final : public StoreTransaction {
   }
 
   bool host_received(std::string_view host, int64_t release_id) override {
-    return c_
-               .query(
-                   "SELECT 1 FROM deploy_steps st JOIN deploys d ON d.id = st.deploy_id "
-                   "WHERE st.host = $1 AND st.step = 'switch' AND st.status = 'ok' "
-                   "AND d.release_id = $2 LIMIT 1",
-                   {p(host), p(release_id)})
+    return c_.query(
+                 "SELECT 1 FROM deploy_steps st JOIN deploys d ON d.id = st.deploy_id "
+                 "WHERE st.host = $1 AND st.step = 'switch' AND st.status = 'ok' "
+                 "AND d.release_id = $2 LIMIT 1",
+                 {p(host), p(release_id)})
                .rows() > 0;
   }
 
@@ -455,9 +458,15 @@ class PgTransaction final : public StoreTransaction {
         "FROM deploy_leases WHERE service = $1 AND env = $2",
         {p(service), p(env)});
     if (r.rows() == 0) return std::nullopt;
-    return DeployLease{r.text(0, 0),    r.text(0, 1), r.integer(0, 2),
-                       r.text(0, 3),    r.text(0, 4), r.integer(0, 5),
-                       r.text(0, 6),    parse_time(r.text(0, 7)), parse_time(r.text(0, 8))};
+    return DeployLease{r.text(0, 0),
+                       r.text(0, 1),
+                       r.integer(0, 2),
+                       r.text(0, 3),
+                       r.text(0, 4),
+                       r.integer(0, 5),
+                       r.text(0, 6),
+                       parse_time(r.text(0, 7)),
+                       parse_time(r.text(0, 8))};
   }
 
   void put_lease(const DeployLease& l) override {
@@ -468,8 +477,8 @@ class PgTransaction final : public StoreTransaction {
         "actor = EXCLUDED.actor, machine = EXCLUDED.machine, pid = EXCLUDED.pid, "
         "pid_start = EXCLUDED.pid_start, acquired_at = EXCLUDED.acquired_at, "
         "expires_at = EXCLUDED.expires_at",
-        {p(l.service), p(l.env), p(l.deploy_id), p(l.actor), p(l.machine), p(l.pid),
-         p(l.pid_start), p(l.acquired_at), p(l.expires_at)});
+        {p(l.service), p(l.env), p(l.deploy_id), p(l.actor), p(l.machine), p(l.pid), p(l.pid_start),
+         p(l.acquired_at), p(l.expires_at)});
   }
 
   void delete_lease(std::string_view service, std::string_view env, int64_t deploy_id) override {
@@ -510,9 +519,9 @@ class PgTransaction final : public StoreTransaction {
             "INSERT INTO notifications (event, release_id, channel, channel_type, target, body, "
             "status, attempts, next_attempt_at, created_at, sent_at, last_error) VALUES ($1, $2, "
             "$3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id",
-            {p(n.event), p(n.release_id), p(n.channel), p(n.channel_type), p(n.target),
-             p(n.body), p(n.status), p(n.attempts), p(n.next_attempt_at), p(n.created_at),
-             p(n.sent_at), p(n.last_error)})
+            {p(n.event), p(n.release_id), p(n.channel), p(n.channel_type), p(n.target), p(n.body),
+             p(n.status), p(n.attempts), p(n.next_attempt_at), p(n.created_at), p(n.sent_at),
+             p(n.last_error)})
         .integer(0, 0);
   }
 
@@ -541,8 +550,7 @@ class PgTransaction final : public StoreTransaction {
     c_.query(
         "UPDATE notifications SET status = $2, attempts = $3, next_attempt_at = $4, sent_at = "
         "$5, last_error = $6 WHERE id = $1",
-        {p(n.id), p(n.status), p(n.attempts), p(n.next_attempt_at), p(n.sent_at),
-         p(n.last_error)});
+        {p(n.id), p(n.status), p(n.attempts), p(n.next_attempt_at), p(n.sent_at), p(n.last_error)});
   }
 
   void insert_notification_attempt(const NotificationAttempt& a) override {
@@ -718,7 +726,8 @@ class PgStore final : public Store {
 }  // namespace
 
 Result<DatabaseUrl> create_postgresql_database(const DatabaseUrl& admin, const std::string& name) {
-  bool valid = !name.empty() && name.size() <= 63 && !std::isdigit(static_cast<unsigned char>(name[0]));
+  bool valid =
+      !name.empty() && name.size() <= 63 && !std::isdigit(static_cast<unsigned char>(name[0]));
   for (char ch : name)
     valid = valid && ((ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch == '_');
   if (!valid)
@@ -733,8 +742,7 @@ Result<DatabaseUrl> create_postgresql_database(const DatabaseUrl& admin, const s
   try {
     Connection(admin.conninfo, admin.shown).exec("CREATE DATABASE " + name);
   } catch (const PgError& e) {
-    return fail(e.connection_lost() ? ErrorKind::unavailable : ErrorKind::internal, "{}",
-                e.what());
+    return fail(e.connection_lost() ? ErrorKind::unavailable : ErrorKind::internal, "{}", e.what());
   }
   return parse_database_url(url);
 }

@@ -1,0 +1,237 @@
+#include "store/ledger_copy.hpp"
+
+#include <fmt/format.h>
+
+#include <functional>
+#include <memory>
+#include <optional>
+#include <vector>
+
+#include "store/pg.hpp"
+#include "store/pg_store.hpp"
+#include "store/schema_migrate.hpp"
+#include "store/sqlite.hpp"
+#include "store/store.hpp"
+
+namespace beaver {
+namespace {
+
+// Every table of the ledger, parents before children (PostgreSQL checks foreign keys row by row).
+// users_version is not copied: the target's own triggers count the users it receives.
+constexpr const char* kTables[] = {
+    "users",   "user_roles",   "services",      "policies",      "packages",
+    "releases", "approvals",   "audit",         "deploys",       "deploy_steps",
+    "deploy_events", "deploy_leases", "tokens", "notifications", "notification_attempts"};
+
+// The tables whose ids PostgreSQL generates: after a copy their sequences start past the copy.
+constexpr const char* kIdentityTables[] = {
+    "releases", "approvals", "packages", "deploys", "deploy_steps", "deploy_events",
+    "tokens",   "notifications", "notification_attempts"};
+
+using Row = std::vector<std::optional<std::string>>;
+
+std::string quoted(const std::string& name) { return "\"" + name + "\""; }
+
+// One side of a copy: a connection to either store, in a transaction, reading or writing tables
+// as text (integers as their decimal digits), NULL as NULL.
+class Side {
+ public:
+  virtual ~Side() = default;
+  virtual std::vector<std::string> columns(const char* table) = 0;
+  virtual void read(const char* table, const std::vector<std::string>& columns,
+                    const std::function<void(const Row&)>& row) = 0;
+  virtual void insert(const char* table, const std::vector<std::string>& columns,
+                      const Row& row) = 0;
+  virtual int64_t count(const char* table) = 0;
+  virtual void finish_identities() {}
+  virtual void commit() = 0;
+};
+
+std::string insert_sql(const char* table, const std::vector<std::string>& columns,
+                       char placeholder) {
+  std::string names, values;
+  for (size_t i = 0; i < columns.size(); ++i) {
+    names += (i ? ", " : "") + quoted(columns[i]);
+    values += fmt::format("{}{}{}", i ? ", " : "", placeholder, i + 1);
+  }
+  return fmt::format("INSERT INTO {} ({}) VALUES ({})", table, names, values);
+}
+
+std::string select_sql(const char* table, const std::vector<std::string>& columns) {
+  std::string names;
+  for (size_t i = 0; i < columns.size(); ++i) names += (i ? ", " : "") + quoted(columns[i]);
+  // In key order, so that a copy of a copy is the same file row for row.
+  return fmt::format("SELECT {} FROM {} ORDER BY {}", names, table,
+                     std::string(table) == "audit" ? "seq" : "1, 2");
+}
+
+class SqliteSide final : public Side {
+ public:
+  SqliteSide(const std::filesystem::path& file, bool writes)
+      : db_(file.string(), SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX) {
+    sqlite3_busy_timeout(db_.handle(), 5000);
+    db_.exec(writes ? "BEGIN IMMEDIATE" : "BEGIN");
+  }
+  std::vector<std::string> columns(const char* table) override {
+    sqlite::Statement s(db_, "SELECT name FROM pragma_table_info(?1) ORDER BY cid");
+    s.bind(1, table);
+    std::vector<std::string> out;
+    while (s.step()) out.push_back(s.text(0));
+    return out;
+  }
+  void read(const char* table, const std::vector<std::string>& columns,
+            const std::function<void(const Row&)>& visit) override {
+    sqlite::Statement s(db_, select_sql(table, columns));
+    Row row(columns.size());
+    while (s.step()) {
+      for (size_t i = 0; i < columns.size(); ++i) row[i] = s.optional_text(static_cast<int>(i));
+      visit(row);
+    }
+  }
+  void insert(const char* table, const std::vector<std::string>& columns,
+              const Row& row) override {
+    sqlite::Statement s(db_, insert_sql(table, columns, '?'));
+    for (size_t i = 0; i < row.size(); ++i) s.bind(static_cast<int>(i + 1), row[i]);
+    s.run();
+  }
+  int64_t count(const char* table) override {
+    sqlite::Statement s(db_, fmt::format("SELECT count(*) FROM {}", table));
+    s.step();
+    return s.integer(0);
+  }
+  void commit() override { db_.exec("COMMIT"); }
+
+ private:
+  sqlite::Database db_;
+};
+
+class PgSide final : public Side {
+ public:
+  PgSide(const DatabaseUrl& url, bool writes) : c_(url.conninfo, url.shown) {
+    c_.exec(writes ? "BEGIN ISOLATION LEVEL READ COMMITTED"
+                   : "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
+    // The lock every writer of this ledger holds (pg_store.cpp): no server writes meanwhile.
+    if (writes) c_.query("SELECT pg_advisory_xact_lock(7089337349742411778)");
+  }
+  std::vector<std::string> columns(const char* table) override {
+    auto r = c_.query(
+        "SELECT column_name FROM information_schema.columns WHERE table_schema = "
+        "current_schema() AND table_name = $1 ORDER BY ordinal_position",
+        {std::string(table)});
+    std::vector<std::string> out;
+    for (int i = 0; i < r.rows(); ++i) out.push_back(r.text(i, 0));
+    return out;
+  }
+  void read(const char* table, const std::vector<std::string>& columns,
+            const std::function<void(const Row&)>& visit) override {
+    // In pages by OFFSET within one snapshot: a million rows never sit in memory at once.
+    constexpr int kPage = 5000;
+    Row row(columns.size());
+    for (int64_t offset = 0;; offset += kPage) {
+      auto r = c_.query(fmt::format("{} LIMIT {} OFFSET {}", select_sql(table, columns), kPage,
+                                    offset));
+      for (int i = 0; i < r.rows(); ++i) {
+        for (size_t k = 0; k < columns.size(); ++k)
+          row[k] = r.optional_text(i, static_cast<int>(k));
+        visit(row);
+      }
+      if (r.rows() < kPage) return;
+    }
+  }
+  void insert(const char* table, const std::vector<std::string>& columns,
+              const Row& row) override {
+    c_.query(insert_sql(table, columns, '$'), row);
+  }
+  int64_t count(const char* table) override {
+    return c_.query(fmt::format("SELECT count(*) FROM {}", table)).integer(0, 0);
+  }
+  void finish_identities() override {
+    for (const char* table : kIdentityTables)
+      c_.query(fmt::format("SELECT setval(pg_get_serial_sequence('{0}', 'id'), "
+                           "COALESCE((SELECT max(id) FROM {0}), 0) + 1, false)",
+                           table));
+  }
+  void commit() override { c_.exec("COMMIT"); }
+
+ private:
+  pg::Connection c_;
+};
+
+std::unique_ptr<Side> open_side(const DatabaseUrl& url, bool writes) {
+  if (url.kind == DatabaseUrl::Kind::postgresql) return std::make_unique<PgSide>(url, writes);
+  return std::make_unique<SqliteSide>(url.file, writes);
+}
+
+Result<std::unique_ptr<Store>> open_store(const DatabaseUrl& url,
+                                          const std::filesystem::path& migrations_root) {
+  if (url.kind == DatabaseUrl::Kind::postgresql)
+    return open_postgresql_store(url, migrations_root);
+  return open_sqlite_store(url.file, migrations_root / "sqlite");
+}
+
+}  // namespace
+
+Result<CopySummary> copy_ledger(const DatabaseUrl& from, const DatabaseUrl& to,
+                                const std::filesystem::path& migrations_root) {
+  if (from.shown == to.shown)
+    return fail(ErrorKind::bad_input, "{} is both the source and the target", from.shown);
+  if (from.kind == DatabaseUrl::Kind::sqlite && !std::filesystem::exists(from.file))
+    return fail(ErrorKind::not_found, "no ledger at {}", from.shown);
+  auto source_store = open_store(from, migrations_root);
+  if (!source_store) return std::unexpected(source_store.error());
+  auto source_verdict = verify_audit(**source_store, std::nullopt);
+  if (!source_verdict) return std::unexpected(source_verdict.error());
+  if (!source_verdict->whole())
+    return fail(ErrorKind::conflict,
+                "{}'s audit chain is broken at entry {} ({}): it is not copied until that is "
+                "explained",
+                from.shown, *source_verdict->first_bad, source_verdict->problem);
+  // Only now is the target touched: created, or its schema brought up to date.
+  auto migrated = migrate_database(to, migrations_root);
+  if (!migrated) return std::unexpected(migrated.error());
+
+  CopySummary summary;
+  try {
+    auto source = open_side(from, false);
+    auto target = open_side(to, true);
+    for (const char* table : {"users", "releases", "audit"})
+      if (target->count(table) > 0)
+        return fail(ErrorKind::conflict,
+                    "{} already holds a ledger ({} has rows): beaver copies into an empty one only",
+                    to.shown, table);
+    for (const char* table : kTables) {
+      auto columns = source->columns(table);
+      if (columns != target->columns(table))
+        return fail(ErrorKind::internal, "the table {} differs between {} and {}", table,
+                    from.shown, to.shown);
+      source->read(table, columns, [&](const Row& row) {
+        target->insert(table, columns, row);
+        ++summary.rows;
+      });
+    }
+    summary.releases = target->count("releases");
+    target->finish_identities();
+    target->commit();
+  } catch (const sqlite::SqliteError& e) {
+    return fail(ErrorKind::unavailable, "copy failed, nothing kept in {}: {}", to.shown,
+                e.what());
+  } catch (const pg::PgError& e) {
+    return fail(ErrorKind::unavailable, "copy failed, nothing kept in {}: {}", to.shown,
+                e.what());
+  }
+
+  auto target_store = open_store(to, migrations_root);
+  if (!target_store) return std::unexpected(target_store.error());
+  auto verdict = verify_audit(**target_store, std::nullopt);
+  if (!verdict) return std::unexpected(verdict.error());
+  summary.verdict = *verdict;
+  if (!verdict->whole() || verdict->head.seq != source_verdict->head.seq ||
+      verdict->head.hash != source_verdict->head.hash)
+    return fail(ErrorKind::internal,
+                "the copy in {} does not verify as its source does (entry {}: {}); the copy is "
+                "there to inspect, the source is unchanged",
+                to.shown, verdict->first_bad.value_or(verdict->head.seq), verdict->problem);
+  return summary;
+}
+
+}  // namespace beaver
