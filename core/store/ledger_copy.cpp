@@ -19,14 +19,14 @@ namespace {
 // Every table of the ledger, parents before children (PostgreSQL checks foreign keys row by row).
 // users_version is not copied: the target's own triggers count the users it receives.
 constexpr const char* kTables[] = {
-    "users",   "user_roles",   "services",      "policies",      "packages",
-    "releases", "approvals",   "audit",         "deploys",       "deploy_steps",
-    "deploy_events", "deploy_leases", "tokens", "notifications", "notification_attempts"};
+    "users",         "user_roles",    "services", "policies",      "packages",
+    "releases",      "approvals",     "audit",    "deploys",       "deploy_steps",
+    "deploy_events", "deploy_leases", "tokens",   "notifications", "notification_attempts"};
 
 // The tables whose ids PostgreSQL generates: after a copy their sequences start past the copy.
-constexpr const char* kIdentityTables[] = {
-    "releases", "approvals", "packages", "deploys", "deploy_steps", "deploy_events",
-    "tokens",   "notifications", "notification_attempts"};
+constexpr const char* kIdentityTables[] = {"releases", "approvals",     "packages",
+                                           "deploys",  "deploy_steps",  "deploy_events",
+                                           "tokens",   "notifications", "notification_attempts"};
 
 using Row = std::vector<std::optional<std::string>>;
 
@@ -88,8 +88,7 @@ class SqliteSide final : public Side {
       visit(row);
     }
   }
-  void insert(const char* table, const std::vector<std::string>& columns,
-              const Row& row) override {
+  void insert(const char* table, const std::vector<std::string>& columns, const Row& row) override {
     sqlite::Statement s(db_, insert_sql(table, columns, '?'));
     for (size_t i = 0; i < row.size(); ++i) s.bind(static_cast<int>(i + 1), row[i]);
     s.run();
@@ -128,8 +127,8 @@ class PgSide final : public Side {
     constexpr int kPage = 5000;
     Row row(columns.size());
     for (int64_t offset = 0;; offset += kPage) {
-      auto r = c_.query(fmt::format("{} LIMIT {} OFFSET {}", select_sql(table, columns), kPage,
-                                    offset));
+      auto r =
+          c_.query(fmt::format("{} LIMIT {} OFFSET {}", select_sql(table, columns), kPage, offset));
       for (int i = 0; i < r.rows(); ++i) {
         for (size_t k = 0; k < columns.size(); ++k)
           row[k] = r.optional_text(i, static_cast<int>(k));
@@ -138,8 +137,7 @@ class PgSide final : public Side {
       if (r.rows() < kPage) return;
     }
   }
-  void insert(const char* table, const std::vector<std::string>& columns,
-              const Row& row) override {
+  void insert(const char* table, const std::vector<std::string>& columns, const Row& row) override {
     c_.query(insert_sql(table, columns, '$'), row);
   }
   int64_t count(const char* table) override {
@@ -147,9 +145,10 @@ class PgSide final : public Side {
   }
   void finish_identities() override {
     for (const char* table : kIdentityTables)
-      c_.query(fmt::format("SELECT setval(pg_get_serial_sequence('{0}', 'id'), "
-                           "COALESCE((SELECT max(id) FROM {0}), 0) + 1, false)",
-                           table));
+      c_.query(
+          fmt::format("SELECT setval(pg_get_serial_sequence('{0}', 'id'), "
+                      "COALESCE((SELECT max(id) FROM {0}), 0) + 1, false)",
+                      table));
   }
   void commit() override { c_.exec("COMMIT"); }
 
@@ -164,8 +163,7 @@ std::unique_ptr<Side> open_side(const DatabaseUrl& url, bool writes) {
 
 Result<std::unique_ptr<Store>> open_store(const DatabaseUrl& url,
                                           const std::filesystem::path& migrations_root) {
-  if (url.kind == DatabaseUrl::Kind::postgresql)
-    return open_postgresql_store(url, migrations_root);
+  if (url.kind == DatabaseUrl::Kind::postgresql) return open_postgresql_store(url, migrations_root);
   return open_sqlite_store(url.file, migrations_root / "sqlite");
 }
 
@@ -213,11 +211,9 @@ Result<CopySummary> copy_ledger(const DatabaseUrl& from, const DatabaseUrl& to,
     target->finish_identities();
     target->commit();
   } catch (const sqlite::SqliteError& e) {
-    return fail(ErrorKind::unavailable, "copy failed, nothing kept in {}: {}", to.shown,
-                e.what());
+    return fail(ErrorKind::unavailable, "copy failed, nothing kept in {}: {}", to.shown, e.what());
   } catch (const pg::PgError& e) {
-    return fail(ErrorKind::unavailable, "copy failed, nothing kept in {}: {}", to.shown,
-                e.what());
+    return fail(ErrorKind::unavailable, "copy failed, nothing kept in {}: {}", to.shown, e.what());
   }
 
   auto target_store = open_store(to, migrations_root);

@@ -16,6 +16,8 @@
 
 #include "store/migrations.hpp"
 #include "store/pg.hpp"
+#include "store/release_sql.hpp"
+#include "store/report_store.hpp"
 #include "store/schema_migrate.hpp"
 #include "store/user_directory.hpp"
 
@@ -189,17 +191,6 @@ AuditEntry read_audit(const pg::Result& r, int row) {
                     r.text(row, 4),    r.text(row, 5), r.text(row, 6), r.text(row, 7)};
 }
 
-// Owing a review at `now` with `deadline` seconds to give it: release_sql.hpp's rule, in
-// PostgreSQL's time arithmetic.
-std::string owing_review_pg(std::string_view now, std::string_view deadline) {
-  return fmt::format(
-      "(CASE WHEN type = 'emergency' AND reviewed_at IS NULL THEN status IN ("
-      "'approved', 'deploying', 'deployed', 'failed', 'rolled_back', 'interrupted') AND "
-      "extract(epoch FROM COALESCE(deployed_at, approved_at)::timestamptz) + {1}::bigint < "
-      "extract(epoch FROM {0}::timestamptz) ELSE false END)",
-      now, deadline);
-}
-
 class PgTransaction final : public StoreTransaction {
  public:
   PgTransaction(Connection& c, UserDirectory& users) : c_(c), users_(users) {}
@@ -315,9 +306,9 @@ class PgTransaction final : public StoreTransaction {
                     "AND ($2::text IS NULL OR env = $2) AND ($3::text IS NULL OR type = $3) "
                     "AND ($4::text IS NULL OR status = $4) "
                     "AND ($5::text IS NULL OR submitted_at >= $5) "
-                    "AND ($6::text IS NULL OR submitted_at < $6) AND ($7::text IS NULL OR {}) "
+                    "AND ($6::text IS NULL OR submitted_at < $6) AND ($7::text IS NULL OR {} = 1) "
                     "ORDER BY id DESC LIMIT $9",
-                    kReleaseColumns, owing_review_pg("$7", "$8")),
+                    kReleaseColumns, owing_review_sql("", "$7", "$8::bigint")),
         {p(f.service), p(f.env), f.type ? p(to_string(*f.type)) : Param{},
          f.state ? p(to_string(*f.state)) : Param{}, p(f.submitted_from), p(f.submitted_until),
          p(f.review_due_before), p(static_cast<int64_t>(f.review_deadline.count())), p(f.limit)});
@@ -594,10 +585,7 @@ class PgTransaction final : public StoreTransaction {
     return out;
   }
 
-  Report report(const ReportQuery&) override {
-    // Refused rather than faked: the store is not offered to users until its reports land.
-    throw PgError("0A000", "reports are not computed on PostgreSQL yet");
-  }
+  Report report(const ReportQuery& query) override { return compute_report(c_, query); }
 
   std::optional<AuditEntry> last_audit_entry() override {
     auto r = c_.query(

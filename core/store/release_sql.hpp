@@ -16,11 +16,13 @@ namespace beaver {
 inline std::string owing_review_sql(std::string_view r, std::string_view now,
                                     std::string_view deadline) {
   // CASE rather than AND: SQLite evaluates every operand of an AND outside a WHERE clause, and
-  // the time arithmetic is only worth doing for emergencies.
+  // the time arithmetic is only worth doing for emergencies. 1 or 0 on both stores (PostgreSQL
+  // has a boolean type, and its migration 0002 defines unixepoch).
   return fmt::format(
-      "(CASE WHEN {0}type = 'emergency' AND {0}reviewed_at IS NULL THEN {0}status IN ("
+      "(CASE WHEN {0}type = 'emergency' AND {0}reviewed_at IS NULL AND {0}status IN ("
       "'approved', 'deploying', 'deployed', 'failed', 'rolled_back', 'interrupted') AND "
-      "unixepoch(COALESCE({0}deployed_at, {0}approved_at)) + {2} < unixepoch({1}) ELSE 0 END)",
+      "unixepoch(COALESCE({0}deployed_at, {0}approved_at)) + {2} < unixepoch({1}) THEN 1 ELSE 0 "
+      "END)",
       r, now, deadline);
 }
 

@@ -7,8 +7,8 @@
 
 #include "store/migrations.hpp"
 #include "store/release_sql.hpp"
+#include "store/report_store.hpp"
 #include "store/sqlite.hpp"
-#include "store/sqlite_report.hpp"
 #include "store/store.hpp"
 #include "store/user_directory.hpp"
 
@@ -280,7 +280,7 @@ class SqliteTransaction final : public StoreTransaction {
         db_, fmt::format("SELECT {} FROM releases WHERE (?1 IS NULL OR service = ?1) "
                          "AND (?2 IS NULL OR env = ?2) AND (?3 IS NULL OR type = ?3) "
                          "AND (?4 IS NULL OR status = ?4) AND (?5 IS NULL OR submitted_at >= ?5) "
-                         "AND (?6 IS NULL OR submitted_at < ?6) AND (?7 IS NULL OR {}) "
+                         "AND (?6 IS NULL OR submitted_at < ?6) AND (?7 IS NULL OR {} = 1) "
                          "ORDER BY id DESC LIMIT ?9",
                          kReleaseColumns, owing_review_sql("", "?7", "?8")));
     s.bind(1, f.service).bind(2, f.env);

@@ -12,7 +12,7 @@
 #include "report/submit_clock.hpp"
 #include "seed/synthetic_history.hpp"
 #include "sqlite_edit.hpp"
-#include "store/sqlite_report.hpp"
+#include "store/report_store.hpp"
 
 using namespace beaver;
 using beaver::test::World;

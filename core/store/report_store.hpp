@@ -1,13 +1,17 @@
 #pragma once
-// The report's SQL for the SQLite store: one pass over the releases of the period in submit-time
+// The report's SQL for both stores: one pass over the releases of the period in submit-time
 // order through the report index, counted as they come, with local time read once per segment
-// of the period in which it cannot change.
+// of the period in which it cannot change; and the deploy pass (deploy_report.hpp).
 
 #include <functional>
 #include <memory>
 
 #include "report/report.hpp"
 #include "store/sqlite.hpp"
+
+namespace beaver::pg {
+class Connection;
+}
 
 namespace beaver {
 
@@ -28,5 +32,9 @@ using OpenReader = std::function<std::unique_ptr<sqlite::Database>()>;
 // reads the releases, when both connections see the same ledger (else on `db` after them).
 Report compute_report(sqlite::Database& db, const ReportQuery& query,
                       const OpenReader& open_reader = {});
+
+// The same on PostgreSQL, both passes on `c` in the caller's transaction, through cursors.
+// Database faults are thrown as pg::PgError.
+Report compute_report(pg::Connection& c, const ReportQuery& query);
 
 }  // namespace beaver

@@ -1,13 +1,14 @@
-#include "store/sqlite_report.hpp"
+#include "store/report_store.hpp"
 
 #include <algorithm>
 #include <future>
 #include <map>
 #include <optional>
 
+#include "store/deploy_report.hpp"
 #include "store/release_sql.hpp"
 #include "store/report_scan.hpp"
-#include "store/sqlite_deploy_report.hpp"
+#include "store/report_source.hpp"
 
 namespace beaver {
 
@@ -107,7 +108,8 @@ void sort_nearly_sorted(std::vector<T>& v, Less less) {
 // Reads the approvals of the releases in `same_second` and `emergencies` in one pass in release
 // order: the first become approved by people when an approval is recorded, the second count for
 // each person who gave them an approval.
-void read_approvals(Database& db, std::vector<SameSecond>& same_second,
+template <class Source>
+void read_approvals(Source& db, std::vector<SameSecond>& same_second,
                     std::vector<int64_t>& emergencies, Scan& out) {
   if (same_second.empty() && emergencies.empty()) return;
   sort_nearly_sorted(same_second,
@@ -121,10 +123,11 @@ void read_approvals(Database& db, std::vector<SameSecond>& same_second,
                      emergencies.empty() ? INT64_MIN : emergencies.back()})
     hi = std::max(hi, id);
 
-  Statement s(db,
-              "SELECT release_id, approver FROM approvals WHERE release_id BETWEEN ?1 AND ?2 "
-              "ORDER BY release_id, id");
-  s.bind(1, lo).bind(2, hi);
+  auto rows = db.rows(
+      "SELECT release_id, approver FROM approvals WHERE release_id BETWEEN ?1 AND ?2 "
+      "ORDER BY release_id, id",
+      {lo, hi});
+  auto& s = *rows;
   size_t next_same = 0, next_emergency = 0;
   int64_t current = 0;
   bool first = true, emergency = false;
@@ -155,12 +158,14 @@ void read_approvals(Database& db, std::vector<SameSecond>& same_second,
 
 // Every figure but the percentiles and the deploy figures, in one pass over the releases of the
 // period grouped `by` this; emergencies by category and by approver when `whole` is set.
-Scan scan_releases(Database& db, const ReportQuery& q, ReportBy by, bool whole) {
+template <class Source>
+Scan scan_releases(Source& db, const ReportQuery& q, ReportBy by, bool whole) {
   bool local = is_local_time(by);
   bool keyed = by != ReportBy::none && !local;
-  Statement s(db, scan_sql(report_grouping(by)));
-  s.bind(1, format_utc(q.since)).bind(2, format_utc(q.until)).bind(3, format_utc(q.now));
-  s.bind(4, static_cast<int64_t>(q.review_deadline.count()));
+  auto rows = db.rows(scan_sql(report_grouping(by)),
+                      {format_utc(q.since), format_utc(q.until), format_utc(q.now),
+                       static_cast<int64_t>(q.review_deadline.count())});
+  auto& s = *rows;
   SegmentCells cells(q);
   Scan out;
   GroupIndex<Tally> index(out.groups);
@@ -238,16 +243,9 @@ std::unique_ptr<Database> same_reader(Database& db, const OpenReader& open_reade
   return nullptr;
 }
 
-}  // namespace
-
-Report compute_report(Database& db, const ReportQuery& q, const OpenReader& open_reader) {
-  // The deploy runs and the releases are two independent passes of about equal cost on a large
-  // ledger: on two connections they take the time of one, on two cores.
-  std::unique_ptr<Database> reader = same_reader(db, open_reader);
-  std::future<std::vector<GroupDeployFigures>> deploys;
-  if (reader)
-    deploys = std::async(std::launch::async, [&] { return read_deploy_figures(*reader, q); });
-
+// Every figure but the deploy figures, read from `db`.
+template <class Source>
+Report release_figures(Source& db, const ReportQuery& q) {
   Report out;
   out.since = q.since;
   out.until = q.until;
@@ -276,8 +274,32 @@ Report compute_report(Database& db, const ReportQuery& q, const OpenReader& open
     std::sort(out.groups.begin(), out.groups.end(),
               [](const ReportGroup& a, const ReportGroup& b) { return a.key < b.key; });
   }
-  add_deploy_figures(q, deploys.valid() ? deploys.get() : read_deploy_figures(db, q), out);
+  return out;
+}
+
+}  // namespace
+
+Report compute_report(Database& db, const ReportQuery& q, const OpenReader& open_reader) {
+  // The deploy runs and the releases are two independent passes of about equal cost on a large
+  // ledger: on two connections they take the time of one, on two cores.
+  std::unique_ptr<Database> reader = same_reader(db, open_reader);
+  std::future<std::vector<GroupDeployFigures>> deploys;
+  if (reader)
+    deploys = std::async(std::launch::async, [&] {
+      SqliteReportSource source(*reader);
+      return read_deploy_figures(source, q);
+    });
+  SqliteReportSource source(db);
+  Report out = release_figures(source, q);
+  add_deploy_figures(q, deploys.valid() ? deploys.get() : read_deploy_figures(source, q), out);
   if (reader) reader->exec("COMMIT");
+  return out;
+}
+
+Report compute_report(pg::Connection& c, const ReportQuery& q) {
+  PgReportSource source(c);
+  Report out = release_figures(source, q);
+  add_deploy_figures(q, read_deploy_figures(source, q), out);
   return out;
 }
 

@@ -7,7 +7,6 @@
 #include <vector>
 
 #include "report/report.hpp"
-#include "store/sqlite.hpp"
 
 namespace beaver {
 
@@ -19,10 +18,11 @@ struct GroupDeployFigures {
 };
 
 // The figures of the whole period ([0]), then of each group the runs fall in when `query.by`
-// groups them. Reads inside the caller's transaction on `db`, and nothing else: it may run on
-// its own connection and thread while the releases are read. Database faults are thrown as
-// sqlite::SqliteError.
-std::vector<GroupDeployFigures> read_deploy_figures(sqlite::Database& db, const ReportQuery& query);
+// groups them. Reads inside the caller's transaction on `db` (a SqliteReportSource or a
+// PgReportSource, report_source.hpp), and nothing else: it may run on its own connection and
+// thread while the releases are read. Database faults are thrown as the source's errors.
+template <class Source>
+std::vector<GroupDeployFigures> read_deploy_figures(Source& db, const ReportQuery& query);
 
 // Fills report.deploys, and each group's deploys when report.by groups them (adding the groups
 // that have deploys but no release).

@@ -1,4 +1,4 @@
-#include "store/sqlite_deploy_report.hpp"
+#include "store/deploy_report.hpp"
 
 #include <fmt/format.h>
 
@@ -10,13 +10,11 @@
 
 #include "report/group_days.hpp"
 #include "store/report_scan.hpp"
-#include "store/sqlite_report.hpp"
+#include "store/report_source.hpp"
+#include "store/report_store.hpp"
 
 namespace beaver {
 namespace {
-
-using sqlite::Database;
-using sqlite::Statement;
 
 // Deploy runs group by the release they ran, as releases do (team, service, environment,
 // category), or by the local time they ended (week, weekday, hour: keys read off finished_at by
@@ -54,13 +52,13 @@ ReportGrouping deploy_grouping(ReportBy by) {
 // run, or per run and approver:
 //   0 id, 1 status, 2 started_at, 3 finished_at, 4 service, 5 env, 6 release type,
 //   7 release rolled back since, 8 the package's commit time, 9 the group key.
-std::string runs_sql(const ReportGrouping& g) {
+std::string runs_sql(const ReportGrouping& g, const char* no_index) {
   return fmt::format(
       "SELECT d.id, d.status, d.started_at, d.finished_at, d.service, d.env, d.release_type, "
       "d.release_rolled_back, d.commit_time, {} FROM deploys d {} "
-      "WHERE d.finished_at >= ?1 AND +d.status IN ('deployed', 'failed', 'rolled_back') "
+      "WHERE d.finished_at >= ?1 AND {}d.status IN ('deployed', 'failed', 'rolled_back') "
       "ORDER BY d.finished_at, d.id",
-      g.key, g.join);
+      g.key, g.join, no_index);
 }
 
 // A group's deploy figures while the pass runs, with the values it will rank. Tally 0 is the
@@ -88,9 +86,10 @@ class DeployPass {
     until_text_ = format_utc(q.until);
   }
 
-  void run(Database& db) {
-    Statement s(db, runs_sql(deploy_grouping(by_)));
-    s.bind(1, format_utc(q_.since));
+  template <class Source>
+  void run(Source& db) {
+    auto rows = db.rows(runs_sql(deploy_grouping(by_), Source::kNoIndex), {format_utc(q_.since)});
+    auto& s = *rows;
     bool local = is_local_time(by_), grouped = by_ != ReportBy::none;
     std::optional<SegmentCells> cells;
     if (local) cells.emplace(q_);
@@ -142,7 +141,8 @@ class DeployPass {
     Targets targets;
   };
 
-  void read_run(Statement& s, int64_t id, Run& run) {
+  template <class Rows>
+  void read_run(Rows& s, int64_t id, Run& run) {
     run.id = id;
     auto finished = s.view(3);
     run.in_period = finished < until_text_;
@@ -218,7 +218,8 @@ class DeployPass {
 
 }  // namespace
 
-std::vector<GroupDeployFigures> read_deploy_figures(Database& db, const ReportQuery& q) {
+template <class Source>
+std::vector<GroupDeployFigures> read_deploy_figures(Source& db, const ReportQuery& q) {
   DeployPass pass(q, groups_deploys(q.by) ? q.by : ReportBy::none);
   pass.run(db);
   auto& tallies = pass.finish();
@@ -266,5 +267,9 @@ void add_deploy_figures(const ReportQuery& q, std::vector<GroupDeployFigures> ta
   std::sort(report.groups.begin(), report.groups.end(),
             [](const ReportGroup& a, const ReportGroup& b) { return a.key < b.key; });
 }
+
+template std::vector<GroupDeployFigures> read_deploy_figures(SqliteReportSource&,
+                                                             const ReportQuery&);
+template std::vector<GroupDeployFigures> read_deploy_figures(PgReportSource&, const ReportQuery&);
 
 }  // namespace beaver
