@@ -8,6 +8,7 @@
 
 #include "model/names.hpp"
 #include "paths/paths.hpp"
+#include "store/open_store.hpp"
 
 namespace beaver::cli {
 namespace {
@@ -49,28 +50,18 @@ Result<void> Context::local_only() const {
               command);
 }
 
-Result<std::filesystem::path> local_database() {
-  auto url = ledger_database("");
-  if (!url) return std::unexpected(url.error());
-  if (url->kind == DatabaseUrl::Kind::postgresql)
-    return fail(ErrorKind::unavailable,
-                "BEAVER_DATABASE names {}: this beaver keeps a ledger on PostgreSQL only as far "
-                "as 'beaver db migrate' so far; unset BEAVER_DATABASE to use the SQLite ledger",
-                url->shown);
-  return url->file;
-}
-
 Result<Store*> Context::store(Access access) {
   BEAVER_TRY(local_only());
   if (!store_) {
-    auto database = local_database();
+    auto database = ledger_database("");
     if (!database) return std::unexpected(database.error());
     std::error_code no_file;
-    if (access != Access::create && !std::filesystem::exists(*database, no_file))
+    if (database->kind == DatabaseUrl::Kind::sqlite && access != Access::create &&
+        !std::filesystem::exists(database->file, no_file))
       return fail(ErrorKind::not_found,
                   "no ledger at {}: nothing is recorded there yet (is BEAVER_HOME right? a new "
                   "ledger starts with 'beaver user add NAME --team TEAM --role admin')",
-                  database->string());
+                  database->file.string());
     SqliteOptions opts;
     std::string timeout = env_or("BEAVER_BUSY_TIMEOUT_MS", "");
     if (!timeout.empty()) {
@@ -83,7 +74,7 @@ Result<Store*> Context::store(Access access) {
                     timeout);
       opts.busy_timeout = std::chrono::milliseconds(ms);
     }
-    auto s = open_sqlite_store(*database, data_dir() / "schemas/migrations/sqlite", opts);
+    auto s = open_store(*database, data_dir() / "schemas/migrations", opts);
     if (!s) return std::unexpected(s.error());
     store_ = std::move(*s);
   }

@@ -24,9 +24,6 @@ enum class Access { read, write, create };
 // The ledger's database: `option` (--database) when given, else BEAVER_DATABASE, else the SQLite
 // file in $BEAVER_HOME.
 Result<DatabaseUrl> ledger_database(const std::string& option);
-// The SQLite file the commands of this machine keep the ledger in; refused for PostgreSQL, which
-// only `db migrate` serves so far.
-Result<std::filesystem::path> local_database();
 
 struct GlobalOptions {
   std::string as;      // --as

@@ -49,9 +49,10 @@ Result<Poco::JSON::Object::Ptr> local_policy(Context& ctx) {
   auto p = ctx.policy();
   if (!p) return std::unexpected(p.error());
   std::vector<std::string> warnings;
-  auto home = beaver_home();
+  auto database = ledger_database("");
   std::error_code ec;
-  if (home && std::filesystem::exists(*home / "beaver.db", ec)) {
+  if (database && (database->kind == DatabaseUrl::Kind::postgresql ||
+                   std::filesystem::exists(database->file, ec))) {
     auto session = ctx.session(Access::read);
     if (!session) return std::unexpected(session.error());
     auto found = session->ledger.policy_warnings(**p);

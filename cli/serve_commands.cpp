@@ -13,6 +13,7 @@ void register_serve_commands(CLI::App& app, Context& ctx) {
   auto o = std::make_shared<ServeOptions>();
   auto max_body_kib = std::make_shared<size_t>(o->max_body / 1024);
   auto max_package_mib = std::make_shared<uint64_t>(o->max_package >> 20);
+  auto database_option = std::make_shared<std::string>();
   auto* serve_cmd = app.add_subcommand(
       "serve", "serve the REST API and the web pages on the ledger in $BEAVER_HOME");
   serve_cmd->footer(
@@ -37,31 +38,36 @@ void register_serve_commands(CLI::App& app, Context& ctx) {
                    "largest package accepted by PUT /api/packages/{sha256}")
       ->capture_default_str()
       ->check(CLI::Range(uint64_t{1}, uint64_t{1} << 20));
-  on_run(serve_cmd, ctx, [&ctx, o, max_body_kib, max_package_mib]() -> Result<void> {
-    auto policy = ctx.policy();
-    if (!policy) return std::unexpected(policy.error());
-    auto clock = ctx.clock();
-    if (!clock) return std::unexpected(clock.error());
-    auto home = beaver_home();
-    if (!home) return std::unexpected(home.error());
-    ServeOptions options = *o;
-    options.max_body = *max_body_kib * 1024;
-    options.max_package = *max_package_mib << 20;
-    auto database = local_database();
-    if (!database) return std::unexpected(database.error());
-    options.database = *database;
-    options.migrations = data_dir() / "schemas/migrations/sqlite";
-    options.web_dir = data_dir() / "templates/web";
-    options.home = *home;
-    options.data_dir = data_dir();
-    // Lines for the operator, flushed at once: tests and supervisors wait on them.
-    return serve(
-        options, **policy, **clock,
-        [](const std::string& address) {
-          std::cout << "beaver serve: listening on http://" << address << std::endl;
-        },
-        [](const std::string& line) { std::cerr << "beaver serve: " << line << std::endl; });
-  });
+  serve_cmd->add_option("--database", *database_option,
+                        "the ledger: postgresql://USER[:PASSWORD]@HOST[:PORT]/DB or "
+                        "sqlite:///PATH (default: BEAVER_DATABASE, else the SQLite file in "
+                        "$BEAVER_HOME)");
+  on_run(serve_cmd, ctx,
+         [&ctx, o, max_body_kib, max_package_mib, database_option]() -> Result<void> {
+           auto policy = ctx.policy();
+           if (!policy) return std::unexpected(policy.error());
+           auto clock = ctx.clock();
+           if (!clock) return std::unexpected(clock.error());
+           auto home = beaver_home();
+           if (!home) return std::unexpected(home.error());
+           ServeOptions options = *o;
+           options.max_body = *max_body_kib * 1024;
+           options.max_package = *max_package_mib << 20;
+           auto database = ledger_database(*database_option);
+           if (!database) return std::unexpected(database.error());
+           options.database = *database;
+           options.migrations_root = data_dir() / "schemas/migrations";
+           options.web_dir = data_dir() / "templates/web";
+           options.home = *home;
+           options.data_dir = data_dir();
+           // Lines for the operator, flushed at once: tests and supervisors wait on them.
+           return serve(
+               options, **policy, **clock,
+               [](const std::string& address) {
+                 std::cout << "beaver serve: listening on http://" << address << std::endl;
+               },
+               [](const std::string& line) { std::cerr << "beaver serve: " << line << std::endl; });
+         });
 }
 
 }  // namespace beaver::cli

@@ -55,11 +55,13 @@ void register_user_commands(CLI::App& app, Context& ctx) {
   add_user_options(add, *add_args);
   add_output_option(*add, ctx, {"table", "json"});
   on_run(add, ctx, [&ctx, add_args]() -> Result<void> {
-    // Refused before the ledger is created, so a wrong first user leaves nothing behind.
+    // Refused before a SQLite ledger is created, so a wrong first user leaves no file behind (a
+    // PostgreSQL ledger's database exists already: the ledger checks the first user itself).
     auto request = to_new_user(*add_args);
-    auto home = beaver_home();
+    auto database = ledger_database("");
     std::error_code no_file;
-    if (!ctx.remote() && home && !std::filesystem::exists(*home / "beaver.db", no_file))
+    if (!ctx.remote() && database && database->kind == DatabaseUrl::Kind::sqlite &&
+        !std::filesystem::exists(database->file, no_file))
       BEAVER_TRY(check_first_user(request));
     auto ops = ctx.ops(Access::create);
     if (!ops) return std::unexpected(ops.error());

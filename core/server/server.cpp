@@ -22,6 +22,7 @@
 #include "ops/ops_json.hpp"
 #include "server/api.hpp"
 #include "server/deploy_executor.hpp"
+#include "store/open_store.hpp"
 
 namespace beaver {
 namespace {
@@ -215,7 +216,7 @@ Result<void> serve(const ServeOptions& o, const Policy& policy, const Clock& clo
   pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
   signal(SIGPIPE, SIG_IGN);
 
-  StorePool pool(o.database, o.migrations, SqliteOptions{});
+  StorePool pool(o.database, o.migrations_root, SqliteOptions{});
   {
     auto first = pool.borrow();  // opens and migrates now, so a bad ledger stops the start
     if (!first) return std::unexpected(first.error());
@@ -241,15 +242,13 @@ Result<void> serve(const ServeOptions& o, const Policy& policy, const Clock& clo
   // Notifications go out from their own thread, so a channel that is down never holds a request.
   auto delivery = delivery_options_from_environment();
   if (!delivery) return std::unexpected(delivery.error());
-  Notifier notifier([&o] { return open_sqlite_store(o.database, o.migrations, SqliteOptions{}); },
-                    clock, *delivery);
+  Notifier notifier([&o] { return open_store(o.database, o.migrations_root); }, clock, *delivery);
   notifier.start();
 
   auto deploy_options = deploy_options_from_environment(o.home, o.data_dir);
   if (!deploy_options) return std::unexpected(deploy_options.error());
-  DeployExecutor deploys(
-      [&o] { return open_sqlite_store(o.database, o.migrations, SqliteOptions{}); }, clock, policy,
-      *deploy_options, o.deploys);
+  DeployExecutor deploys([&o] { return open_store(o.database, o.migrations_root); }, clock, policy,
+                         *deploy_options, o.deploys);
   HostAccess hosts;
   hosts.options = *deploy_options;
   hosts.start = [&deploys](const std::string& actor, int64_t release_id,

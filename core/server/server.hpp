@@ -14,6 +14,7 @@
 #include "clock/clock.hpp"
 #include "error/error.hpp"
 #include "policy/policy.hpp"
+#include "store/database_url.hpp"
 
 namespace beaver {
 
@@ -23,15 +24,15 @@ struct ServeOptions {
   int queue = 64;
   int backlog = 256;
   std::chrono::seconds keep_alive{5};
-  std::chrono::seconds timeout{10};     // a socket read or write that stalls longer fails
-  size_t max_body = 1 << 20;            // a JSON request's body
-  uint64_t max_package = 512ull << 20;  // an uploaded package (PUT /api/packages/{sha256})
-  std::filesystem::path database;
-  std::filesystem::path migrations;
-  std::filesystem::path web_dir;   // templates/web
-  std::filesystem::path home;      // BEAVER_HOME: its packages/ holds what deploys upload
-  std::filesystem::path data_dir;  // holds templates/deploy-host.sh
-  int deploys = 4;                 // deploys running at once
+  std::chrono::seconds timeout{10};       // a socket read or write that stalls longer fails
+  size_t max_body = 1 << 20;              // a JSON request's body
+  uint64_t max_package = 512ull << 20;    // an uploaded package (PUT /api/packages/{sha256})
+  DatabaseUrl database;                   // the ledger: a SQLite file or a PostgreSQL database
+  std::filesystem::path migrations_root;  // schemas/migrations
+  std::filesystem::path web_dir;          // templates/web
+  std::filesystem::path home;             // BEAVER_HOME: its packages/ holds what deploys upload
+  std::filesystem::path data_dir;         // holds templates/deploy-host.sh
+  int deploys = 4;                        // deploys running at once
 };
 
 // Runs until a SIGTERM or SIGINT. `ready` gets the address it listens on ("127.0.0.1:8080");

@@ -2,6 +2,8 @@
 
 #include <sqlite3.h>
 
+#include "store/open_store.hpp"
+
 namespace beaver {
 namespace {
 
@@ -24,10 +26,10 @@ class SerializedWrites final : public Store {
 
 }  // namespace
 
-StorePool::StorePool(std::filesystem::path file, std::filesystem::path migrations,
+StorePool::StorePool(DatabaseUrl database, std::filesystem::path migrations_root,
                      SqliteOptions options)
-    : file_(std::move(file)),
-      migrations_(std::move(migrations)),
+    : database_(std::move(database)),
+      migrations_root_(std::move(migrations_root)),
       options_(options),
       write_lock_(std::make_shared<std::mutex>()) {
   // The pool's threads allocate through SQLite at once, and its memory statistics take one
@@ -51,7 +53,7 @@ Result<StorePool::Lease> StorePool::borrow() {
       return Lease(*this, std::move(store));
     }
   }
-  auto opened = open_sqlite_store(file_, migrations_, options_);
+  auto opened = open_store(database_, migrations_root_, options_);
   if (!opened) return std::unexpected(opened.error());
   return Lease(*this, std::make_unique<SerializedWrites>(std::move(*opened), write_lock_));
 }

@@ -9,13 +9,14 @@
 #include <vector>
 
 #include "error/error.hpp"
+#include "store/database_url.hpp"
 #include "store/store.hpp"
 
 namespace beaver {
 
 class StorePool {
  public:
-  StorePool(std::filesystem::path file, std::filesystem::path migrations, SqliteOptions options);
+  StorePool(DatabaseUrl database, std::filesystem::path migrations_root, SqliteOptions options);
   ~StorePool();
 
   class Lease {
@@ -39,8 +40,8 @@ class StorePool {
   friend class Lease;
   void give_back(std::unique_ptr<Store> store);
 
-  std::filesystem::path file_;
-  std::filesystem::path migrations_;
+  DatabaseUrl database_;
+  std::filesystem::path migrations_root_;
   SqliteOptions options_;
   std::mutex free_lock_;
   std::vector<std::unique_ptr<Store>> free_;

@@ -7,8 +7,8 @@
 #include <optional>
 #include <vector>
 
+#include "store/open_store.hpp"
 #include "store/pg.hpp"
-#include "store/pg_store.hpp"
 #include "store/schema_migrate.hpp"
 #include "store/sqlite.hpp"
 #include "store/store.hpp"
@@ -159,12 +159,6 @@ class PgSide final : public Side {
 std::unique_ptr<Side> open_side(const DatabaseUrl& url, bool writes) {
   if (url.kind == DatabaseUrl::Kind::postgresql) return std::make_unique<PgSide>(url, writes);
   return std::make_unique<SqliteSide>(url.file, writes);
-}
-
-Result<std::unique_ptr<Store>> open_store(const DatabaseUrl& url,
-                                          const std::filesystem::path& migrations_root) {
-  if (url.kind == DatabaseUrl::Kind::postgresql) return open_postgresql_store(url, migrations_root);
-  return open_sqlite_store(url.file, migrations_root / "sqlite");
 }
 
 }  // namespace

@@ -13,6 +13,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <memory>
 
 #include "store/migrations.hpp"
 #include "store/pg.hpp"
@@ -661,7 +662,8 @@ class PgTransaction final : public StoreTransaction {
 
 class PgStore final : public Store {
  public:
-  explicit PgStore(const DatabaseUrl& url) : shown_(url.shown), c_(url.conninfo, url.shown) {}
+  explicit PgStore(const DatabaseUrl& url)
+      : url_(url), c_(std::make_unique<Connection>(url.conninfo, url.shown)) {}
 
   // READ COMMITTED: each statement after the lock sees every write committed before it was
   // granted (a snapshot taken at BEGIN would miss the last writer's audit entry).
@@ -671,14 +673,21 @@ class PgStore final : public Store {
   Result<void> read(const StoreWork& work) override {
     return run("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", false, work);
   }
-  std::string describe() const override { return shown_; }
+  std::string describe() const override { return url_.shown; }
 
  private:
   Result<void> run(const char* begin, bool writes, const StoreWork& work) {
     try {
-      c_.exec(begin);
-      if (writes) c_.query("SELECT pg_advisory_xact_lock($1::bigint)", {kWriteLock});
-      PgTransaction tx(c_, users_);
+      // A connection the server dropped (a restart, a failover) is made again for the next
+      // unit of work; the one it was serving failed with `unavailable`.
+      if (!c_ || !c_->ok()) {
+        c_.reset();
+        c_ = std::make_unique<Connection>(url_.conninfo, url_.shown);
+        users_.version = -1;
+      }
+      c_->exec(begin);
+      if (writes) c_->query("SELECT pg_advisory_xact_lock($1::bigint)", {kWriteLock});
+      PgTransaction tx(*c_, users_);
       struct ForgetUnlessCommitted {
         UserDirectory& users;
         bool committed = false;
@@ -688,16 +697,16 @@ class PgStore final : public Store {
       } forget{users_};
       auto result = work(tx);
       if (!result) {
-        c_.exec("ROLLBACK");
+        c_->exec("ROLLBACK");
         return result;
       }
-      c_.exec("COMMIT");
+      c_->exec("COMMIT");
       forget.committed = true;
       return {};
     } catch (const PgError& e) {
-      if (c_.ok()) {
+      if (c_ && c_->ok()) {
         try {
-          c_.exec("ROLLBACK");
+          c_->exec("ROLLBACK");
         } catch (const PgError&) {
         }
       }
@@ -706,8 +715,8 @@ class PgStore final : public Store {
     }
   }
 
-  std::string shown_;
-  Connection c_;
+  DatabaseUrl url_;
+  std::unique_ptr<Connection> c_;
   UserDirectory users_;
 };
 

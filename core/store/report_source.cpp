@@ -13,8 +13,8 @@ std::string dollar_parameters(std::string_view sql) {
   std::string out;
   out.reserve(sql.size());
   for (size_t i = 0; i < sql.size(); ++i) {
-    bool numbered = sql[i] == '?' && i + 1 < sql.size() &&
-                    std::isdigit(static_cast<unsigned char>(sql[i + 1]));
+    bool numbered =
+        sql[i] == '?' && i + 1 < sql.size() && std::isdigit(static_cast<unsigned char>(sql[i + 1]));
     out += numbered ? '$' : sql[i];
   }
   return out;
