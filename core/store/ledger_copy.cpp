@@ -127,8 +127,8 @@ class PgSide final : public Side {
     constexpr int kPage = 5000;
     Row row(columns.size());
     for (int64_t offset = 0;; offset += kPage) {
-      auto r =
-          c_.query(fmt::format("{} LIMIT {} OFFSET {}", select_sql(table, columns), kPage, offset));
+      auto r = c_.query_once(
+          fmt::format("{} LIMIT {} OFFSET {}", select_sql(table, columns), kPage, offset));
       for (int i = 0; i < r.rows(); ++i) {
         for (size_t k = 0; k < columns.size(); ++k)
           row[k] = r.optional_text(i, static_cast<int>(k));

@@ -86,10 +86,37 @@ void Connection::exec(const std::string& sql) {
   PQclear(r);
 }
 
-Result Connection::query(const std::string& sql, const std::vector<Param>& params) {
+namespace {
+
+std::vector<const char*> values_of(const std::vector<Param>& params) {
   std::vector<const char*> values;
   values.reserve(params.size());
   for (const auto& p : params) values.push_back(p ? p->c_str() : nullptr);
+  return values;
+}
+
+}  // namespace
+
+Result Connection::query(const std::string& sql, const std::vector<Param>& params) {
+  auto found = prepared_.find(sql);
+  if (found == prepared_.end()) {
+    if (prepared_.size() >= kMaxPrepared) return query_once(sql, params);
+    std::string name = fmt::format("s{}", prepared_.size() + 1);
+    PGresult* made = PQprepare(conn_, name.c_str(), sql.c_str(), 0, nullptr);
+    if (PQresultStatus(made) != PGRES_COMMAND_OK) raise(made, "database error");
+    PQclear(made);
+    found = prepared_.emplace(sql, std::move(name)).first;
+  }
+  auto values = values_of(params);
+  PGresult* r = PQexecPrepared(conn_, found->second.c_str(), static_cast<int>(values.size()),
+                               values.data(), nullptr, nullptr, 0);
+  auto status = PQresultStatus(r);
+  if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) raise(r, "database error");
+  return Result(r);
+}
+
+Result Connection::query_once(const std::string& sql, const std::vector<Param>& params) {
+  auto values = values_of(params);
   PGresult* r = PQexecParams(conn_, sql.c_str(), static_cast<int>(values.size()), nullptr,
                              values.data(), nullptr, nullptr, 0);
   auto status = PQresultStatus(r);

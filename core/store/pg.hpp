@@ -10,6 +10,7 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 namespace beaver::pg {
@@ -64,16 +65,23 @@ class Connection {
 
   // Runs SQL text without parameters (schema, transaction control); may hold several statements.
   void exec(const std::string& sql);
-  // One statement with $1, $2... bound to `params` as text.
+  // One statement with $1, $2... bound to `params` as text, prepared on this connection the
+  // first time its text is seen (a server runs the same few statements for every request, and
+  // PostgreSQL then parses and plans each once).
   Result query(const std::string& sql, const std::vector<Param>& params = {});
+  // The same without keeping it prepared: for text that changes each time (a cursor's name).
+  Result query_once(const std::string& sql, const std::vector<Param>& params = {});
   const std::string& shown() const { return shown_; }
   bool ok() const;
 
  private:
   [[noreturn]] void raise(PGresult* r, const std::string& what) const;
 
+  static constexpr size_t kMaxPrepared = 256;
+
   PGconn* conn_ = nullptr;
   std::string shown_;
+  std::unordered_map<std::string, std::string> prepared_;  // SQL text -> statement name
 };
 
 }  // namespace beaver::pg

@@ -39,7 +39,7 @@ PgRows::PgRows(pg::Connection& c, const std::string& sql, const std::vector<pg::
     : c_(c) {
   static std::atomic<int> next{0};  // names unique in the process, so on any connection
   name_ = fmt::format("beaver_report_{}", ++next);
-  c_.query(fmt::format("DECLARE {} NO SCROLL CURSOR FOR {}", name_, sql), params);
+  c_.query_once(fmt::format("DECLARE {} NO SCROLL CURSOR FOR {}", name_, sql), params);
 }
 
 PgRows::~PgRows() {
@@ -60,7 +60,8 @@ bool PgRows::step() {
     done_ = true;
     return false;
   }
-  batch_ = std::make_unique<pg::Result>(c_.query(fmt::format("FETCH {} FROM {}", kBatch, name_)));
+  batch_ =
+      std::make_unique<pg::Result>(c_.query_once(fmt::format("FETCH {} FROM {}", kBatch, name_)));
   row_ = 0;
   if (batch_->rows() == 0) {
     done_ = true;

@@ -48,7 +48,8 @@ echo "  db copy took $((($(date +%s%N) - start) / 1000000)) ms"
 serve() {
   local name=$1
   shift
-  "$BEAVER" serve --listen 127.0.0.1:0 "$@" >"$WORK/$name.out" 2>"$WORK/$name.err" &
+  # As many workers as wrk has connections: Poco keeps a worker for each kept-alive connection.
+  "$BEAVER" serve --listen 127.0.0.1:0 --threads 32 "$@" >"$WORK/$name.out" 2>"$WORK/$name.err" &
   pids+=($!)
   for _ in $(seq 400); do
     grep -q 'listening on' "$WORK/$name.out" 2>/dev/null && break
