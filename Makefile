@@ -33,6 +33,7 @@ bench: build bench-deps
 	@tests/bench/deploy.sh $(BUILD)/beaver
 	@tests/bench/report.sh $(BUILD)/beaver
 	@tests/bench/server.sh $(BUILD)/beaver
+	@tests/bench/server_pg.sh $(BUILD)/beaver
 
 # Debian packages only the benchmarks need (so not in install-deps): ansible, the deploy
 # benchmark's baseline; wrk and nginx, the server benchmark's load and baseline.

@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "digest/sha256.hpp"
+#include "model/names.hpp"
 #include "process/process.hpp"
 
 namespace beaver {
@@ -33,6 +34,8 @@ Result<HostReply> run_argv(const std::vector<std::string>& argv, const fs::path&
   reply.exit_code = r->exit_code;
   reply.elapsed = r->elapsed;
   if (r->timed_out) reply.output += fmt::format("\n(stopped after {} s)", timeout.count() / 1000);
+  // Cut at any byte above, and whatever the host printed: made text every store records whole.
+  reply.output = recordable_text(reply.output);
   return reply;
 }
 

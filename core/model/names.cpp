@@ -51,6 +51,22 @@ size_t utf8_sequence_at(std::string_view s, size_t i) {
   return n;
 }
 
+std::string recordable_text(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  for (size_t i = 0; i < s.size();) {
+    size_t n = utf8_sequence_at(s, i);
+    if (n == 0 || s[i] == '\0') {
+      out += "\xEF\xBF\xBD";
+      ++i;
+      continue;
+    }
+    out.append(s.substr(i, n));
+    i += n;
+  }
+  return out;
+}
+
 bool valid_utf8(std::string_view s) {
   for (size_t i = 0; i < s.size();) {
     size_t n = utf8_sequence_at(s, i);

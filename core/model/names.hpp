@@ -28,5 +28,9 @@ Result<void> check_text(std::string_view what, std::string_view value, size_t ma
 // malformed (overlong, a surrogate, past U+10FFFF, cut short).
 size_t utf8_sequence_at(std::string_view s, size_t i);
 bool valid_utf8(std::string_view s);
+// `s` as text any store keeps byte for byte: each malformed UTF-8 byte and each NUL becomes
+// U+FFFD. For bytes from outside (a host's command output, a server's reply) before they are
+// recorded: PostgreSQL refuses malformed UTF-8, and libpq ends a parameter at a NUL.
+std::string recordable_text(std::string_view s);
 
 }  // namespace beaver

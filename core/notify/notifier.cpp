@@ -7,6 +7,8 @@
 #include <set>
 #include <string_view>
 
+#include "model/names.hpp"
+
 namespace beaver {
 namespace {
 
@@ -47,12 +49,14 @@ Result<void> record_attempt(Store& store, const Clock& clock, const DeliveryOpti
   return store.write([&](StoreTransaction& tx) -> Result<void> {
     auto now = clock.now();
     n.attempts += 1;
-    tx.insert_notification_attempt({n.id, n.attempts, now, outcome.ok, outcome.detail});
+    // A server's reply is recorded as text any store keeps whole.
+    std::string detail = recordable_text(outcome.detail);
+    tx.insert_notification_attempt({n.id, n.attempts, now, outcome.ok, detail});
     if (outcome.ok) {
       n.status = "sent";
       n.sent_at = now;
     } else {
-      n.last_error = outcome.detail;
+      n.last_error = detail;
       if (n.attempts >= o.max_attempts) {
         n.status = "failed";
       } else {

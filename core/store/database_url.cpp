@@ -2,6 +2,8 @@
 
 #include <libpq-fe.h>
 
+#include <algorithm>
+#include <cctype>
 #include <memory>
 
 namespace beaver {
@@ -50,19 +52,46 @@ Result<DatabaseUrl> parse_database_url(std::string_view text) {
   if (starts_with_scheme(text, "postgresql://") || starts_with_scheme(text, "postgres://")) {
     out.kind = DatabaseUrl::Kind::postgresql;
     out.conninfo = std::string(text);
-    out.shown = redact_database_url(text);
     char* error = nullptr;
     std::unique_ptr<PQconninfoOption, decltype(&PQconninfoFree)> options(
         PQconninfoParse(out.conninfo.c_str(), &error), PQconninfoFree);
-    if (!options) {
-      std::string why = error != nullptr ? error : "libpq cannot read it";
-      PQfreemem(error);
-      while (!why.empty() && (why.back() == '\n' || why.back() == ' ')) why.pop_back();
-      // libpq quotes parts of the URL in its messages: never the password, but to be sure, the
-      // message is only shown when it does not hold the URL's text.
-      if (why.find(out.conninfo) != std::string::npos) why = "libpq cannot read it";
-      return fail(ErrorKind::bad_input, "bad database URL {}: {}", out.shown, why);
+    PQfreemem(error);
+    // libpq's own message may quote any part of the URL, the password too: never shown.
+    auto unreadable = [] {
+      return fail(ErrorKind::bad_input,
+                  "bad database URL (not shown: it may hold a password): libpq cannot read it; "
+                  "write it as postgresql://USER[:PASSWORD]@HOST[:PORT]/DB[?PARAM=VALUE&...] "
+                  "with reserved characters percent-encoded");
+    };
+    if (!options) return unreadable();
+    // What libpq will connect to, written again from its parse, never by editing the text: a
+    // password holding '#', '?', '/' or '@' cannot slip past.
+    std::string user, host, port, dbname;
+    bool password = false;
+    for (auto* o = options.get(); o->keyword != nullptr; ++o) {
+      if (o->val == nullptr) continue;
+      std::string_view key = o->keyword;
+      if (key == "user") user = o->val;
+      if (key == "host" || (key == "hostaddr" && host.empty())) host = o->val;
+      if (key == "port") port = o->val;
+      if (key == "dbname") dbname = o->val;
+      if (key == "password") password = true;
     }
+    // A password with an unencoded '/' or '@' ends up in libpq's host or port instead: such a
+    // URL cannot connect, and is refused here rather than shown.
+    auto only = [](std::string_view part, std::string_view allowed_punctuation) {
+      return std::all_of(part.begin(), part.end(), [&](char c) {
+        return std::isalnum(static_cast<unsigned char>(c)) ||
+               allowed_punctuation.find(c) != std::string_view::npos;
+      });
+    };
+    if (!only(port, ",") || !only(host, ".-_:,[]%") || dbname.find('@') != std::string::npos)
+      return unreadable();
+    out.shown = "postgresql://";
+    if (!user.empty() || password) out.shown += user + (password ? ":***" : "") + "@";
+    out.shown += host;
+    if (!port.empty()) out.shown += ":" + port;
+    if (!dbname.empty()) out.shown += "/" + dbname;
     return out;
   }
   std::string_view path = text;
@@ -73,10 +102,10 @@ Result<DatabaseUrl> parse_database_url(std::string_view text) {
                   "bad database URL {}: a SQLite URL names an absolute path, as in "
                   "sqlite:///home/ann/.beaver/beaver.db",
                   redact_database_url(text));
-  } else if (text.find("://") != std::string_view::npos) {
+  } else if (auto scheme = text.find("://"); scheme != std::string_view::npos) {
     return fail(ErrorKind::bad_input,
-                "bad database URL {}: beaver keeps its ledger in postgresql:// or sqlite://",
-                redact_database_url(text));
+                "bad database URL {}://…: beaver keeps its ledger in postgresql:// or sqlite://",
+                text.substr(0, scheme));
   }
   out.kind = DatabaseUrl::Kind::sqlite;
   out.file = std::filesystem::path(path);

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -161,6 +162,32 @@ std::unique_ptr<Side> open_side(const DatabaseUrl& url, bool writes) {
   return std::make_unique<SqliteSide>(url.file, writes);
 }
 
+// The first of the ledger's tables that exists at `url` and holds a row, read without creating
+// or changing anything there; none for a database (or SQLite file) that holds no ledger row.
+std::optional<std::string> table_with_rows(const DatabaseUrl& url) {
+  if (url.kind == DatabaseUrl::Kind::sqlite) {
+    std::error_code ec;
+    if (!std::filesystem::exists(url.file, ec)) return std::nullopt;
+    sqlite::Database db(url.file.string(), SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX);
+    for (const char* table : kTables) {
+      sqlite::Statement exists(db,
+                               "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?1");
+      exists.bind(1, table);
+      if (!exists.step()) continue;
+      sqlite::Statement any(db, fmt::format("SELECT 1 FROM {} LIMIT 1", table));
+      if (any.step()) return table;
+    }
+    return std::nullopt;
+  }
+  pg::Connection c(url.conninfo, url.shown);
+  for (const char* table : kTables) {
+    if (c.query("SELECT to_regclass($1) IS NOT NULL", {std::string(table)}).view(0, 0) != "t")
+      continue;
+    if (c.query_once(fmt::format("SELECT 1 FROM {} LIMIT 1", table)).rows() > 0) return table;
+  }
+  return std::nullopt;
+}
+
 }  // namespace
 
 Result<CopySummary> copy_ledger(const DatabaseUrl& from, const DatabaseUrl& to,
@@ -178,15 +205,28 @@ Result<CopySummary> copy_ledger(const DatabaseUrl& from, const DatabaseUrl& to,
                 "{}'s audit chain is broken at entry {} ({}): it is not copied until that is "
                 "explained",
                 from.shown, *source_verdict->first_bad, source_verdict->problem);
-  // Only now is the target touched: created, or its schema brought up to date.
+  // Only now is the target touched, once it is known to hold no ledger: created, or its schema
+  // brought up to date.
+  try {
+    if (auto table = table_with_rows(to))
+      return fail(ErrorKind::conflict,
+                  "{} already holds a ledger ({} has rows): beaver copies into an empty one only",
+                  to.shown, *table);
+  } catch (const sqlite::SqliteError& e) {
+    return fail(ErrorKind::unavailable, "cannot read {}: {}", to.shown, e.what());
+  } catch (const pg::PgError& e) {
+    return fail(ErrorKind::unavailable, "{}", e.what());
+  }
   auto migrated = migrate_database(to, migrations_root);
   if (!migrated) return std::unexpected(migrated.error());
 
   CopySummary summary;
+  std::optional<AuditHead> copied_head;
   try {
     auto source = open_side(from, false);
     auto target = open_side(to, true);
-    for (const char* table : {"users", "releases", "audit"})
+    // Checked again under the target's write lock: another copy may have begun meanwhile.
+    for (const char* table : kTables)
       if (target->count(table) > 0)
         return fail(ErrorKind::conflict,
                     "{} already holds a ledger ({} has rows): beaver copies into an empty one only",
@@ -196,9 +236,14 @@ Result<CopySummary> copy_ledger(const DatabaseUrl& from, const DatabaseUrl& to,
       if (columns != target->columns(table))
         return fail(ErrorKind::internal, "the table {} differs between {} and {}", table,
                     from.shown, to.shown);
+      bool audit = std::string_view(table) == "audit";
+      auto hash = std::find(columns.begin(), columns.end(), "hash") - columns.begin();
       source->read(table, columns, [&](const Row& row) {
         target->insert(table, columns, row);
         ++summary.rows;
+        // The last entry of the snapshot copied, which the copy's chain must end at.
+        if (audit && row[0] && row[static_cast<size_t>(hash)])
+          copied_head = AuditHead{std::stoll(*row[0]), *row[static_cast<size_t>(hash)]};
       });
     }
     summary.releases = target->count("releases");
@@ -215,8 +260,10 @@ Result<CopySummary> copy_ledger(const DatabaseUrl& from, const DatabaseUrl& to,
   auto verdict = verify_audit(**target_store, std::nullopt);
   if (!verdict) return std::unexpected(verdict.error());
   summary.verdict = *verdict;
-  if (!verdict->whole() || verdict->head.seq != source_verdict->head.seq ||
-      verdict->head.hash != source_verdict->head.hash)
+  bool complete =
+      copied_head ? verdict->head.seq == copied_head->seq && verdict->head.hash == copied_head->hash
+                  : verdict->entries == 0;
+  if (!verdict->whole() || !complete)
     return fail(ErrorKind::internal,
                 "the copy in {} does not verify as its source does (entry {}: {}); the copy is "
                 "there to inspect, the source is unchanged",

@@ -20,8 +20,9 @@ struct CopySummary {
 // Brings both schemas up to date (the source's as any command opening it would), then copies
 // every table of `from` into `to` in one transaction on each side (a consistent snapshot of
 // `from`; `to` all or nothing). Refused, the target untouched, when `from`'s audit chain is
-// broken, when `to` already holds a ledger (any user, release or audit entry) or is `from`
-// itself. The copy's audit chain must verify and end at the source's last entry.
+// broken, and when `to` is `from` or already holds a ledger (a row in any of the ledger's
+// tables, checked before anything is created there). The copy's audit chain must verify and
+// end at the last entry of the snapshot copied.
 Result<CopySummary> copy_ledger(const DatabaseUrl& from, const DatabaseUrl& to,
                                 const std::filesystem::path& migrations_root);
 

@@ -36,7 +36,7 @@ int64_t Result::integer(int row, int column) const {
   int64_t out = 0;
   auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), out);
   if (ec != std::errc{} || end != v.data() + v.size())
-    throw PgError("", fmt::format("not an integer in column {}: '{}'", column, v));
+    throw PgError("XX001", fmt::format("not an integer in column {}: '{}'", column, v));
   return out;
 }
 

@@ -73,6 +73,8 @@ class Connection {
   Result query_once(const std::string& sql, const std::vector<Param>& params = {});
   const std::string& shown() const { return shown_; }
   bool ok() const;
+  // Inside a transaction block (or a failed one not yet rolled back).
+  bool in_transaction() const { return PQtransactionStatus(conn_) != PQTRANS_IDLE; }
 
  private:
   [[noreturn]] void raise(PGresult* r, const std::string& what) const;

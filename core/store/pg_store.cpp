@@ -676,44 +676,74 @@ class PgStore final : public Store {
   std::string describe() const override { return url_.shown; }
 
  private:
+  // Whatever ends a unit of work, an exception of any kind included, its transaction ends with
+  // it: a connection left inside one would hold the writers' lock and fold the next unit's
+  // writes into it.
+  struct RollbackUnlessEnded {
+    Connection& c;
+    bool ended = false;
+    ~RollbackUnlessEnded() {
+      if (ended || !c.ok()) return;
+      try {
+        c.exec("ROLLBACK");
+      } catch (const PgError&) {
+      }
+    }
+  };
+
   Result<void> run(const char* begin, bool writes, const StoreWork& work) {
-    try {
-      // A connection the server dropped (a restart, a failover) is made again for the next
-      // unit of work; the one it was serving failed with `unavailable`.
-      if (!c_ || !c_->ok()) {
-        c_.reset();
-        c_ = std::make_unique<Connection>(url_.conninfo, url_.shown);
-        users_.version = -1;
-      }
-      c_->exec(begin);
-      if (writes) c_->query("SELECT pg_advisory_xact_lock($1::bigint)", {kWriteLock});
-      PgTransaction tx(*c_, users_);
-      struct ForgetUnlessCommitted {
-        UserDirectory& users;
-        bool committed = false;
-        ~ForgetUnlessCommitted() {
-          if (!committed) users.version = -1;
+    for (int attempt = 1;; ++attempt) {
+      bool begun = false;
+      try {
+        // A connection the server dropped (a restart, a failover) is made again; a unit of work
+        // it was serving failed with `unavailable`, one that had not begun is tried again.
+        if (!c_ || !c_->ok()) {
+          c_.reset();
+          c_ = std::make_unique<Connection>(url_.conninfo, url_.shown);
+          users_.version = -1;
         }
-      } forget{users_};
-      auto result = work(tx);
-      if (!result) {
-        c_->exec("ROLLBACK");
-        return result;
-      }
-      c_->exec("COMMIT");
-      forget.committed = true;
-      return {};
-    } catch (const PgError& e) {
-      if (c_ && c_->ok()) {
-        try {
+        if (c_->in_transaction()) c_->exec("ROLLBACK");
+        c_->exec(begin);
+        begun = true;
+        RollbackUnlessEnded guard{*c_};
+        if (writes) {
+          // Bounded, as SQLite's busy timeout: a writer that holds the lock this long is stuck.
+          c_->exec(fmt::format("SET LOCAL lock_timeout = {}", kLockTimeoutMs));
+          c_->query("SELECT pg_advisory_xact_lock($1::bigint)", {kWriteLock});
+        }
+        PgTransaction tx(*c_, users_);
+        struct ForgetUnlessCommitted {
+          UserDirectory& users;
+          bool committed = false;
+          ~ForgetUnlessCommitted() {
+            if (!committed) users.version = -1;
+          }
+        } forget{users_};
+        auto result = work(tx);
+        guard.ended = true;
+        if (!result) {
           c_->exec("ROLLBACK");
-        } catch (const PgError&) {
+          return result;
         }
+        c_->exec("COMMIT");
+        forget.committed = true;
+        return {};
+      } catch (const PgError& e) {
+        bool busy = e.retryable() || e.sqlstate() == "55P03";
+        if (attempt < kAttempts && (busy || (e.connection_lost() && !begun))) continue;
+        if (busy)
+          return fail(ErrorKind::unavailable,
+                      "the ledger {} is held by another writer (waited {} ms, {} attempts); try "
+                      "again",
+                      url_.shown, kLockTimeoutMs * attempt, attempt);
+        return fail(e.connection_lost() ? ErrorKind::unavailable : ErrorKind::internal, "{}",
+                    e.what());
       }
-      return fail(e.connection_lost() ? ErrorKind::unavailable : ErrorKind::internal, "{}",
-                  e.what());
     }
   }
+
+  static constexpr int kAttempts = 3;
+  static constexpr int kLockTimeoutMs = 5000;
 
   DatabaseUrl url_;
   std::unique_ptr<Connection> c_;

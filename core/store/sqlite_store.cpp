@@ -755,6 +755,11 @@ class SqliteStore final : public Store {
                       "try again",
                       file_.string(), options_.busy_timeout.count() * attempts, attempts);
         return fail(ErrorKind::internal, "database error in {}: {}", file_.string(), e.what());
+      } catch (...) {
+        // Any other failure inside a unit of work ends its transaction too: the connection is
+        // used again, and the unit's writes must not join the next one's.
+        if (open || !sqlite3_get_autocommit(db_.handle())) rollback_quietly();
+        throw;
       }
     }
   }

@@ -1,10 +1,10 @@
 // The floor of any server built on Poco's HTTPServer, for tests/bench/server.sh: the same server
-// parameters as `beaver serve` (16 workers, a queue of 64, 5 s keep-alive, 10 s timeouts), and a
-// handler that answers every request with the bytes of one file, as nginx serves it. Nothing a
-// request costs beaver (routing, tokens, the ledger, JSON) is done here, so beaver's reads can
-// come no closer to nginx than this does.
-// usage: beaver_bench_poco_floor <file>   (prints "listening on http://127.0.0.1:PORT", then
-// serves until SIGTERM or SIGINT)
+// parameters as `beaver serve` (THREADS workers, a queue of 64, 5 s keep-alive, 10 s timeouts),
+// and a handler that answers every request with the bytes of one file, as nginx serves it.
+// Nothing a request costs beaver (routing, tokens, the ledger, JSON) is done here, so beaver's
+// reads can come no closer to nginx than this does.
+// usage: beaver_bench_poco_floor <file> [THREADS]   (prints "listening on
+// http://127.0.0.1:PORT", then serves until SIGTERM or SIGINT; THREADS defaults to 16)
 
 #include <Poco/Net/HTTPRequestHandler.h>
 #include <Poco/Net/HTTPRequestHandlerFactory.h>
@@ -18,6 +18,7 @@
 #include <signal.h>
 
 #include <cstdio>
+#include <cstdlib>
 #include <fstream>
 #include <sstream>
 #include <string>
@@ -52,8 +53,13 @@ class Factory final : public Poco::Net::HTTPRequestHandlerFactory {
 }  // namespace
 
 int main(int argc, char** argv) {
-  if (argc != 2) {
-    fmt::print(stderr, "usage: beaver_bench_poco_floor <file>\n");
+  if (argc != 2 && argc != 3) {
+    fmt::print(stderr, "usage: beaver_bench_poco_floor <file> [THREADS]\n");
+    return 2;
+  }
+  int workers = argc == 3 ? std::atoi(argv[2]) : 16;
+  if (workers < 1 || workers > 512) {
+    fmt::print(stderr, "THREADS must be from 1 to 512\n");
     return 2;
   }
   std::ifstream in(argv[1], std::ios::binary);
@@ -74,14 +80,14 @@ int main(int argc, char** argv) {
   socket.bind(Poco::Net::SocketAddress("127.0.0.1:0"), true);
   socket.listen(256);
   Poco::Net::HTTPServerParams::Ptr params = new Poco::Net::HTTPServerParams;
-  params->setMaxThreads(16);
+  params->setMaxThreads(workers);
   params->setMaxQueued(64);
   params->setKeepAlive(true);
   params->setKeepAliveTimeout(Poco::Timespan(5, 0));
   params->setMaxKeepAliveRequests(10000);
   params->setTimeout(Poco::Timespan(10, 0));
   params->setServerName("beaver");
-  Poco::ThreadPool threads("floor-http", 2, 16, 60);
+  Poco::ThreadPool threads("floor-http", 2, workers, 60);
   Poco::Net::HTTPServer server(new Factory(body.str()), threads, socket, params);
   server.start();
   fmt::print("listening on http://{}\n", socket.address().toString());

@@ -15,7 +15,10 @@
 # Targets: reads >= 1/2 of nginx's requests/s; submissions >= 1/4 of sqlite3's commits/s;
 # peak RSS < 100 MB.
 # usage: tests/bench/server.sh [path/to/beaver] [releases]   (needs wrk, nginx, sqlite3, curl, jq)
-# BENCH_WRK overrides the load (default "-t2 -c32 -d10s"); BENCH_THREADS beaver's --threads.
+# BENCH_WRK overrides the load (default "-t2 -c32 -d10s"); BENCH_THREADS the workers of beaver
+# and of the Poco floor (default: beaver's, 16). Poco keeps a worker for each kept-alive
+# connection, so at the floor's rate a few of wrk's 32 connections may wait past its 2 s timeout:
+# the floor's row then says how many, rather than stopping the benchmark.
 set -euo pipefail
 [ -n "${BENCH_DEBUG:-}" ] && set -x
 BEAVER=$(realpath "${1:-build/beaver}")
@@ -50,7 +53,8 @@ free_port() {  # a port nothing listens on now (the kernel's pick)
 
 # beaver serve, on a port of its own choosing; its URL from its first line.
 serve_args=(serve --listen 127.0.0.1:0)
-[ -n "${BENCH_THREADS:-}" ] && serve_args+=(--threads "$BENCH_THREADS")
+threads=${BENCH_THREADS:-16}
+serve_args+=(--threads "$threads")
 "$BEAVER" "${serve_args[@]}" >"$work/serve.out" 2>"$work/serve.err" &
 server_pid=$!
 for _ in $(seq 400); do
@@ -136,7 +140,7 @@ LUA
 # The Poco floor, serving the same bytes, when it was built.
 floor_url=""
 if [ -x "$floor" ]; then
-  "$floor" "$work/www/release.json" >"$work/floor.out" &
+  "$floor" "$work/www/release.json" "$threads" >"$work/floor.out" &
   floor_pid=$!
   for _ in $(seq 400); do
     grep -q 'listening on' "$work/floor.out" 2>/dev/null && break
@@ -146,19 +150,21 @@ if [ -x "$floor" ]; then
   floor_url=$(sed -n 's/.*listening on //p' "$work/floor.out")
 fi
 
-# run_wrk NAME URL SCRIPT: the load; its RESULT line into $work/NAME.result.
+# run_wrk NAME URL SCRIPT [tolerant]: the load; its RESULT line into $work/NAME.result. A failed
+# request stops the benchmark, unless `tolerant`.
 run_wrk() {
   # shellcheck disable=SC2086
   wrk $load --latency -H "Authorization: Bearer $token" -s "$3" "$2" >"$work/$1.out"
   grep '^RESULT' "$work/$1.out" | cut -d' ' -f2- >"$work/$1.result"
   local failed
   failed=$(cut -d' ' -f6 "$work/$1.result")
-  [ "$failed" -eq 0 ] || { echo "$1: $failed requests failed" >&2; cat "$work/$1.out" >&2; exit 1; }
+  [ "$failed" -eq 0 ] || [ -n "${4:-}" ] ||
+    { echo "$1: $failed requests failed" >&2; cat "$work/$1.out" >&2; exit 1; }
 }
 
 echo "load: wrk $load, beaver $url, nginx on port $nginx_port, answer $size bytes"
 run_wrk nginx "http://127.0.0.1:$nginx_port/release.json" "$work/static.lua"
-[ -n "$floor_url" ] && run_wrk floor "$floor_url/release.json" "$work/static.lua"
+[ -n "$floor_url" ] && run_wrk floor "$floor_url/release.json" "$work/static.lua" tolerant
 run_wrk healthz "$url/healthz" "$work/static.lua"
 run_wrk read "$url/api/releases/1" "$work/read.lua"
 run_wrk list "$url/api/releases?limit=50" "$work/static.lua"
@@ -201,8 +207,9 @@ echo "beaver serve, $releases releases, wrk $load (latency in ms):"
 row "" "req/s" "p50" "p90" "p99" "vs baseline" "target"
 row "nginx, static $size B" "$n_rps" "$n_p50" "$n_p90" "$n_p99" "" ""
 if [ -n "$floor_url" ]; then
-  read -r f_rps f_p50 f_p90 f_p99 _ <"$work/floor.result"
-  row "Poco HTTPServer floor" "$f_rps" "$f_p50" "$f_p90" "$f_p99" "$(ratio "$f_rps" "$n_rps")x nginx" ""
+  read -r f_rps f_p50 f_p90 f_p99 _ f_failed <"$work/floor.result"
+  row "Poco HTTPServer floor" "$f_rps" "$f_p50" "$f_p90" "$f_p99" "$(ratio "$f_rps" "$n_rps")x nginx" \
+    "$([ "$f_failed" -gt 0 ] && echo "$f_failed timed out")"
 else
   echo "(no Poco floor: $floor was not built)"
 fi

@@ -52,6 +52,11 @@ expect_eq "$id" "401" "the next release id on PostgreSQL"
 before=$(dump "$WORK/back/beaver.db" | sha256sum)
 refused 1 "already holds a ledger" db copy --from "$PG_URL" --to "$WORK/back/beaver.db"
 refused 1 "already holds a ledger" db copy --from "$source_db" --to "$PG_URL"
+sqlite3 "$WORK/partial.db" "CREATE TABLE services (name TEXT PRIMARY KEY, team TEXT NOT NULL,
+  created_at TEXT NOT NULL); INSERT INTO services VALUES ('x', 'y', '2026-11-24T10:00:00Z');"
+partial=$(sha256sum <"$WORK/partial.db")
+refused 1 "already holds a ledger \(services has rows\)" db copy --from "$source_db" --to "$WORK/partial.db"
+expect_eq "$(sha256sum <"$WORK/partial.db")" "$partial" "a refused target is not migrated"
 refused 2 "is both the source and the target" db copy --from "$source_db" --to "sqlite://$source_db"
 refused 1 "no ledger at" db copy --from "$WORK/none.db" --to "$WORK/other.db"
 [ -e "$WORK/other.db" ] && fail "a refused copy made its target"

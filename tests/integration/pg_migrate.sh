@@ -61,11 +61,12 @@ expect_match "$(psql_at 'DELETE FROM audit' || true)" "the audit log is append-o
 expect_eq "$(psql_at 'SELECT count(*) FROM audit')" "1" "the audit entry is still there"
 
 # Bad locations, a wrong password, a server that is down: one line, no password, nothing made.
-refused 2 "bad database URL postgresql://beaver:\*\*\*@127.0.0.1:$PG_PORT/beaver\?nosuch=1: .*nosuch" \
+refused 2 "bad database URL \(not shown: it may hold a password\): libpq cannot read it" \
   db migrate --database "postgresql://beaver:s3cret@127.0.0.1:$PG_PORT/beaver?nosuch=1"
 refused 1 "cannot connect to postgresql://beaver:\*\*\*@127.0.0.1:99999999/beaver: invalid port" \
   db migrate --database "postgresql://beaver:s3cret@127.0.0.1:99999999/beaver"
-refused 2 "beaver keeps its ledger in postgresql:// or sqlite://" db migrate --database "mysql://u:s3cret@h/db"
+refused 2 "bad database URL mysql://…: beaver keeps its ledger in postgresql:// or sqlite://" \
+  db migrate --database "mysql://u:s3cret@h/db"
 refused 2 "a SQLite URL names an absolute path" db migrate --database "sqlite://relative.db"
 wrong=${PG_URL/beaver-test/not-the-password}
 refused 1 "password authentication failed" db migrate --database "$wrong"
@@ -74,7 +75,7 @@ for leaked in s3cret not-the-password beaver-test; do
   grep -q -- "$leaked" "$WORK/err" && fail "a password ($leaked) is in an error"
 done
 BEAVER_ENV="BEAVER_DATABASE=postgresql://beaver:s3cret@h/db?password=s3cret&nosuch=1" \
-  refused 2 "^beaver: BEAVER_DATABASE: bad database URL postgresql://beaver:\*\*\*@h/db\?password=\*\*\*&nosuch=1" db migrate
+  refused 2 "^beaver: BEAVER_DATABASE: bad database URL \(not shown" db migrate
 BEAVER_ENV="BEAVER_DATABASE=$PG_URL" ok user list --as ann
 expect_match "$OUT" "^ann +platform +admin" "the commands read the ledger on PostgreSQL"
 [ -e "$BEAVER_HOME/beaver.db" ] && fail "a command on PostgreSQL made a SQLite ledger"

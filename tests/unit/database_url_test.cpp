@@ -31,12 +31,28 @@ TEST_CASE("a database location is PostgreSQL, a SQLite URL or a file") {
   CHECK(file->shown == "sqlite:///var/lib/beaver/beaver.db");
   CHECK(parse_database_url("/tmp/x/beaver.db")->file == "/tmp/x/beaver.db");
 
-  for (const char* bad : {"", "mysql://u:s3cret@h/db", "sqlite://relative.db",
-                          "postgresql://u:s3cret@h/db?nosuch=1"}) {
+  // libpq takes a password holding '#' or '?' as it stands; what is shown comes from its parse,
+  // so neither carries the password along. With '/' or '@' unencoded, libpq would read part of
+  // the password as the host or port: refused below, never shown.
+  for (const char* url : {"postgresql://ann:s3cr#t@db/beaver", "postgresql://ann:s3c?et@db/beaver",
+                          "postgresql://ann@db/beaver?password=s3cret&sslmode=disable"}) {
+    CAPTURE(url);
+    auto r = parse_database_url(url);
+    REQUIRE(r.has_value());
+    CHECK(r->shown.find("s3c") == std::string::npos);
+    CHECK(r->shown.find(":***@") != std::string::npos);
+  }
+  CHECK(parse_database_url("postgresql://ann:s3cr#t@db/beaver")->shown ==
+        "postgresql://ann:***@db/beaver");
+
+  for (const char* bad :
+       {"", "mysql://u:s3c#ret@h/db", "sqlite://relative.db", "postgresql://u:s3cret@h/db?nosuch=1",
+        "postgresql://u:s3c%zzret@h/db", "postgresql://u@h/db?password=s3c%zzret",
+        "postgresql://u:s3c/ret@h/db", "postgresql://u:s3c@ret@h/db"}) {
     CAPTURE(bad);
     auto r = parse_database_url(bad);
     REQUIRE_FALSE(r.has_value());
     CHECK(r.error().kind == ErrorKind::bad_input);
-    CHECK(r.error().message.find("s3cret") == std::string::npos);
+    CHECK(r.error().message.find("s3c") == std::string::npos);
   }
 }

@@ -260,3 +260,20 @@ TEST_CASE(
   // One entry per submission, and one for the policy in force, recorded by the first of them.
   CHECK(after->entries == before->entries + kWriters * kEach + 1);
 }
+
+TEST_CASE("a unit of work that throws leaves nothing behind, and the next one runs on its own") {
+  test::World w;
+  CHECK_THROWS_AS(w.store->write([&](StoreTransaction& tx) -> Result<void> {
+    tx.insert_service(Service{"half-done", "payments", w.now});
+    throw std::runtime_error("not a database error");
+  }),
+                  std::runtime_error);
+  REQUIRE(w.ledger().add_service("ann", "next", "payments").has_value());
+  REQUIRE(w.store
+              ->read([&](StoreTransaction& tx) -> Result<void> {
+                CHECK_FALSE(tx.find_service("half-done").has_value());
+                CHECK(tx.find_service("next").has_value());
+                return {};
+              })
+              .has_value());
+}
