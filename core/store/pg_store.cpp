@@ -15,6 +15,7 @@
 #include <cctype>
 #include <memory>
 
+#include "store/ledger_columns.hpp"
 #include "store/migrations.hpp"
 #include "store/pg.hpp"
 #include "store/release_sql.hpp"
@@ -53,24 +54,6 @@ Timestamp parse_time(const std::string& text) {
 std::optional<Timestamp> parse_optional_time(const std::optional<std::string>& text) {
   if (!text) return std::nullopt;
   return parse_time(*text);
-}
-
-constexpr std::string_view kReleaseColumns =
-    "id, service, env, version, git_commit, package_sha256, type, status, category, reason, "
-    "submitter, submitted_at, approved_at, deployed_at, closed_by, close_comment, closed_at, "
-    "policy_sha256, reviewed_by, reviewed_at, review_notes";
-
-std::string prefixed_release_columns(std::string_view prefix) {
-  std::string out;
-  std::string_view rest = kReleaseColumns;
-  while (!rest.empty()) {
-    auto comma = rest.find(", ");
-    out += fmt::format("{}{}", prefix, rest.substr(0, comma));
-    if (comma == std::string_view::npos) break;
-    out += ", ";
-    rest.remove_prefix(comma + 2);
-  }
-  return out;
 }
 
 Release read_release(const pg::Result& r, int row) {
@@ -117,10 +100,6 @@ std::vector<Param> release_params(const Release& r) {
           p(r.reviewed_at),      p(r.review_notes)};
 }
 
-constexpr std::string_view kPackageColumns =
-    "id, sha256, service, version, file_name, size, git_commit, git_branch, git_tag, commit_time, "
-    "allow_dirty, builder, registered_at, manifest_json";
-
 PackageRecord read_package(const pg::Result& r, int row) {
   PackageRecord out;
   out.id = r.integer(row, 0);
@@ -151,10 +130,6 @@ TokenRecord read_token(const pg::Result& r, int row) {
                      r.optional_text(row, 6), parse_optional_time(r.optional_text(row, 7))};
 }
 
-constexpr std::string_view kNotificationColumns =
-    "id, event, release_id, channel, channel_type, target, body, status, attempts, "
-    "next_attempt_at, created_at, sent_at, last_error";
-
 Notification read_notification(const pg::Result& r, int row) {
   Notification n;
   n.id = r.integer(row, 0);
@@ -172,9 +147,6 @@ Notification read_notification(const pg::Result& r, int row) {
   n.last_error = r.optional_text(row, 12);
   return n;
 }
-
-constexpr std::string_view kDeployColumns =
-    "id, release_id, actor, status, batches, started_at, finished_at, message";
 
 DeployRecord read_deploy(const pg::Result& r, int row) {
   return DeployRecord{r.integer(row, 0),

@@ -5,6 +5,7 @@
 #include <memory>
 #include <thread>
 
+#include "store/ledger_columns.hpp"
 #include "store/migrations.hpp"
 #include "store/release_sql.hpp"
 #include "store/report_store.hpp"
@@ -35,25 +36,6 @@ std::optional<Timestamp> parse_optional_time(const std::optional<std::string>& t
 std::optional<std::string> optional_time_text(const std::optional<Timestamp>& t) {
   if (!t) return std::nullopt;
   return format_utc(*t);
-}
-
-constexpr std::string_view kReleaseColumns =
-    "id, service, env, version, git_commit, package_sha256, type, status, category, reason, "
-    "submitter, submitted_at, approved_at, deployed_at, closed_by, close_comment, closed_at, "
-    "policy_sha256, reviewed_by, reviewed_at, review_notes";
-
-// kReleaseColumns with each column qualified, for joins.
-std::string prefixed_release_columns(std::string_view prefix) {
-  std::string out;
-  std::string_view rest = kReleaseColumns;
-  while (!rest.empty()) {
-    auto comma = rest.find(", ");
-    out += fmt::format("{}{}", prefix, rest.substr(0, comma));
-    if (comma == std::string_view::npos) break;
-    out += ", ";
-    rest.remove_prefix(comma + 2);
-  }
-  return out;
 }
 
 Release read_release(const Statement& s) {
@@ -97,10 +79,6 @@ void bind_release(Statement& s, const Release& r) {
   s.bind(19, optional_time_text(r.reviewed_at)).bind(20, r.review_notes);
 }
 
-constexpr std::string_view kPackageColumns =
-    "id, sha256, service, version, file_name, size, git_commit, git_branch, git_tag, commit_time, "
-    "allow_dirty, builder, registered_at, manifest_json";
-
 PackageRecord read_package(const Statement& s) {
   PackageRecord p;
   p.id = s.integer(0);
@@ -130,10 +108,6 @@ TokenRecord read_token(const Statement& s) {
                      s.text(4),          parse_time(s.text(5)),
                      s.optional_text(6), parse_optional_time(s.optional_text(7))};
 }
-
-constexpr std::string_view kNotificationColumns =
-    "id, event, release_id, channel, channel_type, target, body, status, attempts, "
-    "next_attempt_at, created_at, sent_at, last_error";
 
 Notification read_notification(const Statement& s) {
   Notification n;
@@ -334,9 +308,6 @@ class SqliteTransaction final : public StoreTransaction {
                         parse_optional_time(s.optional_text(6)),
                         s.optional_text(7)};
   }
-  static constexpr std::string_view kDeployColumns =
-      "id, release_id, actor, status, batches, started_at, finished_at, message";
-
   std::optional<DeployRecord> find_deploy(int64_t id) override {
     Statement s(db_, fmt::format("SELECT {} FROM deploys WHERE id = ?1", kDeployColumns));
     s.bind(1, id);
