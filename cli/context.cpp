@@ -50,6 +50,18 @@ Result<void> Context::local_only() const {
               command);
 }
 
+Result<DatabaseUrl> ledger_database(const std::string& option) {
+  if (!option.empty()) return parse_database_url(option);
+  if (const char* env = std::getenv("BEAVER_DATABASE"); env != nullptr && *env != '\0') {
+    auto url = parse_database_url(env);
+    if (!url) return fail(url.error().kind, "BEAVER_DATABASE: {}", url.error().message);
+    return url;
+  }
+  auto home = beaver_home();
+  if (!home) return std::unexpected(home.error());
+  return parse_database_url((*home / "beaver.db").string());
+}
+
 Result<Store*> Context::store(Access access) {
   BEAVER_TRY(local_only());
   if (!store_) {

@@ -1,26 +1,12 @@
 // beaver db migrate|copy: the ledger's schema, on SQLite or PostgreSQL, created or brought up to
 // date; a whole ledger moved from one store to another.
 
-#include <cstdlib>
-
 #include "commands.hpp"
 #include "paths/paths.hpp"
 #include "store/ledger_copy.hpp"
 #include "store/schema_migrate.hpp"
 
 namespace beaver::cli {
-
-Result<DatabaseUrl> ledger_database(const std::string& option) {
-  if (!option.empty()) return parse_database_url(option);
-  if (const char* env = std::getenv("BEAVER_DATABASE"); env != nullptr && *env != '\0') {
-    auto url = parse_database_url(env);
-    if (!url) return fail(url.error().kind, "BEAVER_DATABASE: {}", url.error().message);
-    return url;
-  }
-  auto home = beaver_home();
-  if (!home) return std::unexpected(home.error());
-  return parse_database_url((*home / "beaver.db").string());
-}
 
 void register_db_commands(CLI::App& app, Context& ctx) {
   auto* db = app.add_subcommand("db", "the ledger's database: its schema, and moving it");
