@@ -48,12 +48,11 @@ class Side {
   virtual void commit() = 0;
 };
 
-std::string insert_sql(const char* table, const std::vector<std::string>& columns,
-                       char placeholder) {
+std::string insert_sql(const char* table, const std::vector<std::string>& columns, char marker) {
   std::string names, values;
   for (size_t i = 0; i < columns.size(); ++i) {
     names += (i ? ", " : "") + quoted(columns[i]);
-    values += fmt::format("{}{}{}", i ? ", " : "", placeholder, i + 1);
+    values += fmt::format("{}{}{}", i ? ", " : "", marker, i + 1);
   }
   return fmt::format("INSERT INTO {} ({}) VALUES ({})", table, names, values);
 }
