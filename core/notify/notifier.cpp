@@ -15,6 +15,8 @@ namespace {
 using std::chrono::milliseconds;
 using std::chrono::steady_clock;
 
+constexpr milliseconds kLeastGap{20};  // between the starts of two delivery rounds
+
 // How long to wait after the `attempts`-th failed attempt.
 milliseconds backoff(const DeliveryOptions& o, int attempts) {
   milliseconds delay = o.first_backoff;
@@ -28,6 +30,17 @@ Result<std::optional<Notification>> claim_next(Store& store, const Clock& clock,
                                                const DeliveryOptions& o,
                                                const std::set<int64_t>& tried) {
   std::optional<Notification> claimed;
+  // Looked for first without writing: a server wakes its deliverer after every change, and a
+  // write would queue behind every other writer (on PostgreSQL, every other server's) for
+  // nothing when no message is due.
+  bool any_due = false;
+  BEAVER_TRY(store.read([&](StoreTransaction& tx) -> Result<void> {
+    auto due = tx.due_notifications(clock.now(), static_cast<int64_t>(tried.size()) + 1);
+    any_due = std::any_of(due.begin(), due.end(),
+                          [&](const Notification& n) { return !tried.contains(n.id); });
+    return {};
+  }));
+  if (!any_due) return claimed;
   BEAVER_TRY(store.write([&](StoreTransaction& tx) -> Result<void> {
     claimed.reset();
     auto now = clock.now();
@@ -164,12 +177,15 @@ void Notifier::run() {
       auto opened = open_store_();
       if (opened) store = std::move(*opened);
     }
+    auto began = steady_clock::now();
     // A round that fails (a locked or lost database) is tried again at the next one, on a
     // store opened afresh.
-    if (store && !deliver_due(*store, clock_, steady_clock::now() + poll_ * 10, options_))
-      store.reset();
+    if (store && !deliver_due(*store, clock_, began + poll_ * 10, options_)) store.reset();
     std::unique_lock lock(mutex_);
     cv_.wait_for(lock, poll_, [this] { return stopping_ || woken_; });
+    // A busy server changes the ledger hundreds of times a second: one round serves the wakes of
+    // a short while, rather than a database round trip each.
+    cv_.wait_until(lock, began + std::min(poll_, kLeastGap), [this] { return stopping_; });
   }
 }
 

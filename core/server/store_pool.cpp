@@ -55,6 +55,9 @@ Result<StorePool::Lease> StorePool::borrow() {
   }
   auto opened = open_store(database_, migrations_root_, options_);
   if (!opened) return std::unexpected(opened.error());
+  // PostgreSQL queues writers itself, and does not hold them through each other's flush (see
+  // pg_store.cpp): a lock here would serialise this server's writes whole, flushes included.
+  if (database_.kind == DatabaseUrl::Kind::postgresql) return Lease(*this, std::move(*opened));
   return Lease(*this, std::make_unique<SerializedWrites>(std::move(*opened), write_lock_));
 }
 

@@ -1,7 +1,8 @@
 #pragma once
 // The server's connections to the ledger: one per worker at most, each borrowed for one request.
-// Writers take one lock in this process before their transaction, so they queue here in order
-// instead of polling SQLite's busy handler; readers never wait for it (WAL snapshots).
+// On SQLite, writers take one lock in this process before their transaction, so they queue here
+// in order instead of polling SQLite's busy handler; readers never wait for it (WAL snapshots).
+// On PostgreSQL the database queues them.
 
 #include <filesystem>
 #include <memory>

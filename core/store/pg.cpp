@@ -66,7 +66,11 @@ Connection::~Connection() {
   if (conn_ != nullptr) PQfinish(conn_);
 }
 
-bool Connection::ok() const { return conn_ != nullptr && PQstatus(conn_) == CONNECTION_OK; }
+bool Connection::ok() const {
+  // A pipeline left unfinished by a failure leaves the connection unusable for plain queries.
+  return conn_ != nullptr && PQstatus(conn_) == CONNECTION_OK &&
+         PQpipelineStatus(conn_) == PQ_PIPELINE_OFF;
+}
 
 void Connection::raise(PGresult* r, const std::string& what) const {
   const char* state = r != nullptr ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : nullptr;
@@ -79,11 +83,11 @@ void Connection::raise(PGresult* r, const std::string& what) const {
   throw PgError(sqlstate, fmt::format("{} on {}: {}", what, shown_, message));
 }
 
-void Connection::exec(const std::string& sql) {
+Result Connection::exec(const std::string& sql) {
   PGresult* r = PQexec(conn_, sql.c_str());
   auto status = PQresultStatus(r);
   if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) raise(r, "database error");
-  PQclear(r);
+  return Result(r);
 }
 
 namespace {
@@ -97,19 +101,26 @@ std::vector<const char*> values_of(const std::vector<Param>& params) {
 
 }  // namespace
 
-Result Connection::query(const std::string& sql, const std::vector<Param>& params) {
+const std::string& Connection::prepared_name(const std::string& sql) {
+  static const std::string kNone;
   auto found = prepared_.find(sql);
   if (found == prepared_.end()) {
-    if (prepared_.size() >= kMaxPrepared) return query_once(sql, params);
+    if (prepared_.size() >= kMaxPrepared) return kNone;
     std::string name = fmt::format("s{}", prepared_.size() + 1);
     PGresult* made = PQprepare(conn_, name.c_str(), sql.c_str(), 0, nullptr);
     if (PQresultStatus(made) != PGRES_COMMAND_OK) raise(made, "database error");
     PQclear(made);
     found = prepared_.emplace(sql, std::move(name)).first;
   }
+  return found->second;
+}
+
+Result Connection::query(const std::string& sql, const std::vector<Param>& params) {
+  const auto& name = prepared_name(sql);
+  if (name.empty()) return query_once(sql, params);
   auto values = values_of(params);
-  PGresult* r = PQexecPrepared(conn_, found->second.c_str(), static_cast<int>(values.size()),
-                               values.data(), nullptr, nullptr, 0);
+  PGresult* r = PQexecPrepared(conn_, name.c_str(), static_cast<int>(values.size()), values.data(),
+                               nullptr, nullptr, 0);
   auto status = PQresultStatus(r);
   if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) raise(r, "database error");
   return Result(r);
@@ -122,6 +133,63 @@ Result Connection::query_once(const std::string& sql, const std::vector<Param>& 
   auto status = PQresultStatus(r);
   if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) raise(r, "database error");
   return Result(r);
+}
+
+Result Connection::pipeline(const std::vector<Statement>& statements) {
+  if (statements.empty()) throw PgError("XX000", "an empty pipeline");
+  // Statements are prepared before the pipeline starts: once per connection, as query() does.
+  std::vector<const std::string*> names;
+  names.reserve(statements.size());
+  for (const auto& st : statements) names.push_back(st.prepare ? &prepared_name(st.sql) : nullptr);
+  if (PQenterPipelineMode(conn_) != 1) raise(nullptr, "database error");
+  struct Leave {
+    PGconn* conn;
+    ~Leave() { PQexitPipelineMode(conn); }
+  } leave{conn_};
+  for (size_t i = 0; i < statements.size(); ++i) {
+    auto values = values_of(statements[i].params);
+    int n = static_cast<int>(values.size());
+    int sent =
+        names[i] != nullptr && !names[i]->empty()
+            ? PQsendQueryPrepared(conn_, names[i]->c_str(), n, values.data(), nullptr, nullptr, 0)
+            : PQsendQueryParams(conn_, statements[i].sql.c_str(), n, nullptr, values.data(),
+                                nullptr, nullptr, 0);
+    if (sent != 1) raise(nullptr, "database error");
+  }
+  if (PQpipelineSync(conn_) != 1) raise(nullptr, "database error");
+  // Every result is read, up to the sync, even after a failure: the connection is then ready for
+  // the next statement (a ROLLBACK).
+  PGresult* last = nullptr;
+  PGresult* failed = nullptr;
+  for (;;) {
+    PGresult* r = PQgetResult(conn_);
+    if (r == nullptr) {
+      if (PQstatus(conn_) != CONNECTION_OK) break;
+      continue;  // the end of one statement's results
+    }
+    auto status = PQresultStatus(r);
+    if (status == PGRES_PIPELINE_SYNC) {
+      PQclear(r);
+      break;
+    }
+    if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK) {
+      PQclear(last);
+      last = r;
+    } else if (status == PGRES_FATAL_ERROR && failed == nullptr) {
+      failed = r;
+    } else {
+      PQclear(r);  // PGRES_PIPELINE_ABORTED: not run after the failure
+    }
+  }
+  if (failed != nullptr) {
+    PQclear(last);
+    raise(failed, "database error");
+  }
+  if (PQstatus(conn_) != CONNECTION_OK || last == nullptr) {
+    PQclear(last);
+    raise(nullptr, "database error");
+  }
+  return Result(last);
 }
 
 }  // namespace beaver::pg

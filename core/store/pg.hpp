@@ -63,21 +63,35 @@ class Connection {
   Connection(const Connection&) = delete;
   Connection& operator=(const Connection&) = delete;
 
-  // Runs SQL text without parameters (schema, transaction control); may hold several statements.
-  void exec(const std::string& sql);
+  // Runs SQL text without parameters (schema, transaction control); may hold several statements,
+  // sent in one round trip, and returns the last one's result. In READ COMMITTED each statement
+  // sees what was committed before it began, after the statements before it ended.
+  Result exec(const std::string& sql);
   // One statement with $1, $2... bound to `params` as text, prepared on this connection the
   // first time its text is seen (a server runs the same few statements for every request, and
   // PostgreSQL then parses and plans each once).
   Result query(const std::string& sql, const std::vector<Param>& params = {});
   // The same without keeping it prepared: for text that changes each time (a cursor's name).
   Result query_once(const std::string& sql, const std::vector<Param>& params = {});
+
+  struct Statement {
+    std::string sql;
+    std::vector<Param> params;
+    bool prepare = true;  // as query() does; false for transaction control, as query_once()
+  };
+  // Runs `statements` in order in one round trip (libpq's pipeline mode) and returns the last
+  // one's result. The first that fails is thrown; those after it are not run.
+  Result pipeline(const std::vector<Statement>& statements);
   const std::string& shown() const { return shown_; }
   bool ok() const;
   // Inside a transaction block (or a failed one not yet rolled back).
   bool in_transaction() const { return PQtransactionStatus(conn_) != PQTRANS_IDLE; }
+  // Inside a transaction a statement failed in: its COMMIT would roll it back and succeed.
+  bool in_failed_transaction() const { return PQtransactionStatus(conn_) == PQTRANS_INERROR; }
 
  private:
   [[noreturn]] void raise(PGresult* r, const std::string& what) const;
+  const std::string& prepared_name(const std::string& sql);  // empty past kMaxPrepared
 
   static constexpr size_t kMaxPrepared = 256;
 

@@ -6,6 +6,14 @@
 // advisory lock, as SQLite's BEGIN IMMEDIATE serialises writers on one file: the audit log's next
 // sequence number and hash follow the last entry, so two writers may never both read the same
 // last entry. Readers take a REPEATABLE READ snapshot and never wait for writers.
+//
+// The lock is not held while the commit is flushed to disk, or writers would go one flush at a
+// time. A writer commits without waiting for the flush, which releases the lock, then commits a
+// transaction of its own that does wait (see kCommitDurably): the log is written in order, so
+// once the second commit is on disk, so is the first. The waits of many writers are served by one
+// flush, as in any group commit, and a unit of work returns only once its writes are durable. A
+// crash can lose a commit nobody was told of, and with it every later one, which may have read it:
+// the log on disk is always a prefix, so the audit chain stays whole.
 
 #include "store/pg_store.hpp"
 
@@ -13,7 +21,9 @@
 
 #include <algorithm>
 #include <cctype>
+#include <map>
 #include <memory>
+#include <set>
 
 #include "store/ledger_columns.hpp"
 #include "store/migrations.hpp"
@@ -159,14 +169,49 @@ DeployRecord read_deploy(const pg::Result& r, int row) {
                       r.optional_text(row, 7)};
 }
 
-AuditEntry read_audit(const pg::Result& r, int row) {
-  return AuditEntry{r.integer(row, 0), r.text(row, 1), r.text(row, 2), r.text(row, 3),
-                    r.text(row, 4),    r.text(row, 5), r.text(row, 6), r.text(row, 7)};
+// The audit columns in their order, from `column` on.
+AuditEntry read_audit(const pg::Result& r, int row, int column = 0) {
+  auto t = [&](int i) { return r.text(row, column + i); };
+  return AuditEntry{r.integer(row, column), t(1), t(2), t(3), t(4), t(5), t(6), t(7)};
 }
+
+// What a unit of work reads in the round trip that begins it: the directory's version, and for a
+// writer, once the writers' lock is granted, the audit log's head. A writer holds the lock until
+// its commit, so nothing it reads there can change under it except by its own hand; it keeps
+// these and what it writes itself instead of asking the server again, since every round trip a
+// writer makes is one that every other writer waits for.
+struct UnitStart {
+  int64_t users_version = -1;
+  bool audit_known = false;  // false for a reader: the rest is unread
+  std::optional<AuditEntry> last_audit;
+  std::optional<std::string> last_policy;  // the subject of the newest policy.changed entry
+};
+
+constexpr std::string_view kPolicyChanged = "policy.changed";
+
+std::string audit_select(std::string_view where) {
+  return fmt::format(
+      "SELECT seq, at, actor, action, subject, payload, prev_hash, hash FROM audit {} ORDER BY "
+      "seq DESC LIMIT 1",
+      where);
+}
+
+// A writer's commit, which releases the writers' lock without waiting for the flush, then a
+// transaction of one statement (the session commits synchronously) that waits until the log is
+// flushed past it: an xid makes it a commit record to flush (see the top of this file).
+constexpr const char* kCommitDurably = "COMMIT; SELECT pg_current_xact_id()";
+const std::vector<const char*> kCommitDurablySteps = {"COMMIT", "SELECT pg_current_xact_id()"};
+const std::vector<const char*> kCommitSteps = {"COMMIT"};
 
 class PgTransaction final : public StoreTransaction {
  public:
-  PgTransaction(Connection& c, UserDirectory& users) : c_(c), users_(users) {}
+  PgTransaction(Connection& c, UserDirectory& users, const UnitStart& start)
+      : c_(c), users_(users), users_version_(start.users_version) {
+    if (start.audit_known) {
+      last_audit_.emplace(start.last_audit);
+      subjects_[std::string(kPolicyChanged)] = start.last_policy;
+    }
+  }
 
   std::optional<User> find_user(std::string_view name) override {
     if (const auto* u = directory().find(name)) return *u;
@@ -180,26 +225,31 @@ class PgTransaction final : public StoreTransaction {
   }
 
   void insert_user(const User& u) override {
-    c_.query("INSERT INTO users (name, team, created_at, email) VALUES ($1, $2, $3, $4)",
-             {p(u.name), p(u.team), p(u.created_at), p(u.email)});
+    users_version_.reset();
+    defer("INSERT INTO users (name, team, created_at, email) VALUES ($1, $2, $3, $4)",
+          {p(u.name), p(u.team), p(u.created_at), p(u.email)});
     write_roles(u);
   }
 
   void update_user(const User& u) override {
-    c_.query("UPDATE users SET team = $2, email = $3 WHERE name = $1",
-             {p(u.name), p(u.team), p(u.email)});
-    c_.query("DELETE FROM user_roles WHERE \"user\" = $1", {p(u.name)});
+    users_version_.reset();
+    defer("UPDATE users SET team = $2, email = $3 WHERE name = $1",
+          {p(u.name), p(u.team), p(u.email)});
+    defer("DELETE FROM user_roles WHERE \"user\" = $1", {p(u.name)});
     write_roles(u);
   }
 
   std::optional<Service> find_service(std::string_view name) override {
-    auto r = c_.query("SELECT name, team, created_at FROM services WHERE name = $1", {p(name)});
-    if (r.rows() == 0) return std::nullopt;
-    return Service{r.text(0, 0), r.text(0, 1), parse_time(r.text(0, 2))};
+    if (auto known = services_.find(name); known != services_.end()) return known->second;
+    auto r = q("SELECT name, team, created_at FROM services WHERE name = $1", {p(name)});
+    std::optional<Service> found;
+    if (r.rows() > 0) found = Service{r.text(0, 0), r.text(0, 1), parse_time(r.text(0, 2))};
+    services_.emplace(std::string(name), found);
+    return found;
   }
 
   std::vector<Service> list_services() override {
-    auto r = c_.query("SELECT name, team, created_at FROM services ORDER BY name COLLATE \"C\"");
+    auto r = q("SELECT name, team, created_at FROM services ORDER BY name COLLATE \"C\"");
     std::vector<Service> out;
     for (int i = 0; i < r.rows(); ++i)
       out.push_back(Service{r.text(i, 0), r.text(i, 1), parse_time(r.text(i, 2))});
@@ -207,20 +257,21 @@ class PgTransaction final : public StoreTransaction {
   }
 
   void insert_service(const Service& s) override {
-    c_.query("INSERT INTO services (name, team, created_at) VALUES ($1, $2, $3)",
-             {p(s.name), p(s.team), p(s.created_at)});
+    defer("INSERT INTO services (name, team, created_at) VALUES ($1, $2, $3)",
+          {p(s.name), p(s.team), p(s.created_at)});
+    services_.insert_or_assign(s.name, s);
   }
 
   void keep_policy(const std::string& sha256, const std::string& path, const std::string& content,
                    Timestamp seen_at) override {
-    c_.query(
+    defer(
         "INSERT INTO policies (sha256, path, content, first_seen) VALUES ($1, $2, $3, $4) "
         "ON CONFLICT (sha256) DO NOTHING",
         {p(sha256), p(path), p(content), p(seen_at)});
   }
 
   int64_t insert_package(const PackageRecord& k) override {
-    auto r = c_.query(
+    auto r = q(
         "INSERT INTO packages (sha256, service, version, file_name, size, git_commit, git_branch, "
         "git_tag, commit_time, allow_dirty, builder, registered_at, manifest_json) VALUES ($1, "
         "$2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id",
@@ -231,28 +282,28 @@ class PgTransaction final : public StoreTransaction {
   }
 
   std::optional<PackageRecord> find_package(std::string_view sha256) override {
-    auto r = c_.query(fmt::format("SELECT {} FROM packages WHERE sha256 = $1", kPackageColumns),
-                      {p(sha256)});
+    auto r =
+        q(fmt::format("SELECT {} FROM packages WHERE sha256 = $1", kPackageColumns), {p(sha256)});
     if (r.rows() == 0) return std::nullopt;
     return read_package(r, 0);
   }
 
   std::optional<PackageRecord> find_package_of(std::string_view service,
                                                std::string_view version) override {
-    auto r = c_.query(fmt::format("SELECT {} FROM packages WHERE service = $1 AND version = $2 "
-                                  "ORDER BY id DESC LIMIT 1",
-                                  kPackageColumns),
-                      {p(service), p(version)});
+    auto r = q(fmt::format("SELECT {} FROM packages WHERE service = $1 AND version = $2 "
+                           "ORDER BY id DESC LIMIT 1",
+                           kPackageColumns),
+               {p(service), p(version)});
     if (r.rows() == 0) return std::nullopt;
     return read_package(r, 0);
   }
 
   std::vector<PackageRecord> list_packages(const std::optional<std::string>& service,
                                            int64_t limit) override {
-    auto r = c_.query(fmt::format("SELECT {} FROM packages WHERE ($1::text IS NULL OR service = "
-                                  "$1) ORDER BY id DESC LIMIT $2",
-                                  kPackageColumns),
-                      {p(service), p(limit)});
+    auto r = q(fmt::format("SELECT {} FROM packages WHERE ($1::text IS NULL OR service = "
+                           "$1) ORDER BY id DESC LIMIT $2",
+                           kPackageColumns),
+               {p(service), p(limit)});
     std::vector<PackageRecord> out;
     for (int i = 0; i < r.rows(); ++i) out.push_back(read_package(r, i));
     return out;
@@ -263,18 +314,21 @@ class PgTransaction final : public StoreTransaction {
         "INSERT INTO releases ({}) VALUES (DEFAULT, $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, "
         "$11, $12, $13, $14, $15, $16, $17, $18, $19, $20) RETURNING id",
         kReleaseColumns);
-    return c_.query(sql, release_params(r)).integer(0, 0);
+    int64_t id = q(sql, release_params(r)).integer(0, 0);
+    // Nobody else sees it before the commit, so its approvals and runs are this unit's own.
+    without_approvals_.insert(id);
+    without_deploys_.insert(id);
+    return id;
   }
 
   std::optional<Release> find_release(int64_t id) override {
-    auto r =
-        c_.query(fmt::format("SELECT {} FROM releases WHERE id = $1", kReleaseColumns), {p(id)});
+    auto r = q(fmt::format("SELECT {} FROM releases WHERE id = $1", kReleaseColumns), {p(id)});
     if (r.rows() == 0) return std::nullopt;
     return read_release(r, 0);
   }
 
   std::vector<Release> list_releases(const ReleaseFilter& f) override {
-    auto r = c_.query(
+    auto r = q(
         fmt::format("SELECT {} FROM releases WHERE ($1::text IS NULL OR service = $1) "
                     "AND ($2::text IS NULL OR env = $2) AND ($3::text IS NULL OR type = $3) "
                     "AND ($4::text IS NULL OR status = $4) "
@@ -293,7 +347,7 @@ class PgTransaction final : public StoreTransaction {
   void update_release(const Release& r) override {
     auto params = release_params(r);
     params.push_back(p(r.id));
-    c_.query(
+    defer(
         "UPDATE releases SET service = $1, env = $2, version = $3, git_commit = $4, "
         "package_sha256 = $5, type = $6, status = $7, category = $8, reason = $9, "
         "submitter = $10, submitted_at = $11, approved_at = $12, deployed_at = $13, "
@@ -303,44 +357,44 @@ class PgTransaction final : public StoreTransaction {
   }
 
   std::map<std::pair<std::string, std::string>, int64_t> release_counts() override {
-    auto r = c_.query("SELECT type, status, count(*) FROM releases GROUP BY type, status");
+    auto r = q("SELECT type, status, count(*) FROM releases GROUP BY type, status");
     std::map<std::pair<std::string, std::string>, int64_t> out;
     for (int i = 0; i < r.rows(); ++i) out[{r.text(i, 0), r.text(i, 1)}] = r.integer(i, 2);
     return out;
   }
 
   int64_t insert_deploy(const DeployRecord& d) override {
-    return c_
-        .query(
-            "INSERT INTO deploys (release_id, actor, status, batches, started_at, finished_at, "
-            "message) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
-            {p(d.release_id), p(d.actor), p(d.status), p(d.batches), p(d.started_at),
-             p(d.finished_at), p(d.message)})
+    without_deploys_.erase(d.release_id);
+    return q("INSERT INTO deploys (release_id, actor, status, batches, started_at, finished_at, "
+             "message) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+             {p(d.release_id), p(d.actor), p(d.status), p(d.batches), p(d.started_at),
+              p(d.finished_at), p(d.message)})
         .integer(0, 0);
   }
 
   void update_deploy(const DeployRecord& d) override {
-    c_.query("UPDATE deploys SET status = $2, finished_at = $3, message = $4 WHERE id = $1",
-             {p(d.id), p(d.status), p(d.finished_at), p(d.message)});
+    defer("UPDATE deploys SET status = $2, finished_at = $3, message = $4 WHERE id = $1",
+          {p(d.id), p(d.status), p(d.finished_at), p(d.message)});
   }
 
   std::optional<DeployRecord> find_deploy(int64_t id) override {
-    auto r = c_.query(fmt::format("SELECT {} FROM deploys WHERE id = $1", kDeployColumns), {p(id)});
+    auto r = q(fmt::format("SELECT {} FROM deploys WHERE id = $1", kDeployColumns), {p(id)});
     if (r.rows() == 0) return std::nullopt;
     return read_deploy(r, 0);
   }
 
   std::vector<DeployRecord> deploys_of(int64_t release_id) override {
-    auto r = c_.query(
-        fmt::format("SELECT {} FROM deploys WHERE release_id = $1 ORDER BY id", kDeployColumns),
-        {p(release_id)});
+    if (without_deploys_.contains(release_id)) return {};
+    auto r =
+        q(fmt::format("SELECT {} FROM deploys WHERE release_id = $1 ORDER BY id", kDeployColumns),
+          {p(release_id)});
     std::vector<DeployRecord> out;
     for (int i = 0; i < r.rows(); ++i) out.push_back(read_deploy(r, i));
     return out;
   }
 
   void insert_deploy_step(const DeployStep& d) override {
-    c_.query(
+    defer(
         "INSERT INTO deploy_steps (deploy_id, host, batch, step, status, started_at, elapsed_ms, "
         "output) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
         {p(d.deploy_id), p(d.host), p(d.batch), p(d.step), p(d.status), p(d.started_at),
@@ -348,10 +402,10 @@ class PgTransaction final : public StoreTransaction {
   }
 
   std::vector<DeployStep> deploy_steps(int64_t deploy_id) override {
-    auto r = c_.query(
-        "SELECT deploy_id, host, batch, step, status, started_at, elapsed_ms, output FROM "
-        "deploy_steps WHERE deploy_id = $1 ORDER BY id",
-        {p(deploy_id)});
+    auto r =
+        q("SELECT deploy_id, host, batch, step, status, started_at, elapsed_ms, output FROM "
+          "deploy_steps WHERE deploy_id = $1 ORDER BY id",
+          {p(deploy_id)});
     std::vector<DeployStep> out;
     for (int i = 0; i < r.rows(); ++i)
       out.push_back(DeployStep{r.integer(i, 0), r.text(i, 1), static_cast<int>(r.integer(i, 2)),
@@ -362,28 +416,27 @@ class PgTransaction final : public StoreTransaction {
 
   std::vector<Release> deployed_releases(std::string_view service, std::string_view env,
                                          int64_t limit) override {
-    auto r = c_.query(fmt::format("SELECT {} FROM releases r JOIN deploys d "
-                                  "ON d.release_id = r.id AND d.status = 'deployed' "
-                                  "WHERE r.service = $1 AND r.env = $2 "
-                                  "GROUP BY r.id ORDER BY max(d.id) DESC LIMIT $3",
-                                  prefixed_release_columns("r.")),
-                      {p(service), p(env), p(limit)});
+    auto r = q(fmt::format("SELECT {} FROM releases r JOIN deploys d "
+                           "ON d.release_id = r.id AND d.status = 'deployed' "
+                           "WHERE r.service = $1 AND r.env = $2 "
+                           "GROUP BY r.id ORDER BY max(d.id) DESC LIMIT $3",
+                           prefixed_release_columns("r.")),
+               {p(service), p(env), p(limit)});
     std::vector<Release> out;
     for (int i = 0; i < r.rows(); ++i) out.push_back(read_release(r, i));
     return out;
   }
 
   bool host_received(std::string_view host, int64_t release_id) override {
-    return c_.query(
-                 "SELECT 1 FROM deploy_steps st JOIN deploys d ON d.id = st.deploy_id "
-                 "WHERE st.host = $1 AND st.step = 'switch' AND st.status = 'ok' "
-                 "AND d.release_id = $2 LIMIT 1",
-                 {p(host), p(release_id)})
+    return q("SELECT 1 FROM deploy_steps st JOIN deploys d ON d.id = st.deploy_id "
+             "WHERE st.host = $1 AND st.step = 'switch' AND st.status = 'ok' "
+             "AND d.release_id = $2 LIMIT 1",
+             {p(host), p(release_id)})
                .rows() > 0;
   }
 
   void insert_deploy_event(const DeployEvent& e) override {
-    c_.query(
+    defer(
         "INSERT INTO deploy_events (deploy_id, after_steps, kind, host, batch, outcome, note) "
         "VALUES ($1, $2, $3, $4, $5, $6, $7)",
         {p(e.deploy_id), p(e.after_steps), p(e.kind), p(e.host), p(e.batch), p(e.outcome),
@@ -391,10 +444,10 @@ class PgTransaction final : public StoreTransaction {
   }
 
   std::vector<DeployEvent> deploy_events(int64_t deploy_id) override {
-    auto r = c_.query(
-        "SELECT deploy_id, after_steps, kind, host, batch, outcome, note FROM deploy_events "
-        "WHERE deploy_id = $1 ORDER BY id",
-        {p(deploy_id)});
+    auto r =
+        q("SELECT deploy_id, after_steps, kind, host, batch, outcome, note FROM deploy_events "
+          "WHERE deploy_id = $1 ORDER BY id",
+          {p(deploy_id)});
     std::vector<DeployEvent> out;
     for (int i = 0; i < r.rows(); ++i)
       out.push_back(DeployEvent{r.integer(i, 0), r.integer(i, 1), r.text(i, 2), r.text(i, 3),
@@ -405,22 +458,22 @@ class PgTransaction final : public StoreTransaction {
   std::vector<DeployRecord> list_deploys(const std::optional<std::string>& service,
                                          const std::optional<std::string>& env,
                                          int64_t limit) override {
-    auto r = c_.query(
-        "SELECT d.id, d.release_id, d.actor, d.status, d.batches, d.started_at, d.finished_at, "
-        "d.message FROM deploys d JOIN releases r ON r.id = d.release_id "
-        "WHERE ($1::text IS NULL OR r.service = $1) AND ($2::text IS NULL OR r.env = $2) "
-        "ORDER BY d.id DESC LIMIT $3",
-        {p(service), p(env), p(limit)});
+    auto r =
+        q("SELECT d.id, d.release_id, d.actor, d.status, d.batches, d.started_at, d.finished_at, "
+          "d.message FROM deploys d JOIN releases r ON r.id = d.release_id "
+          "WHERE ($1::text IS NULL OR r.service = $1) AND ($2::text IS NULL OR r.env = $2) "
+          "ORDER BY d.id DESC LIMIT $3",
+          {p(service), p(env), p(limit)});
     std::vector<DeployRecord> out;
     for (int i = 0; i < r.rows(); ++i) out.push_back(read_deploy(r, i));
     return out;
   }
 
   std::optional<DeployLease> find_lease(std::string_view service, std::string_view env) override {
-    auto r = c_.query(
-        "SELECT service, env, deploy_id, actor, machine, pid, pid_start, acquired_at, expires_at "
-        "FROM deploy_leases WHERE service = $1 AND env = $2",
-        {p(service), p(env)});
+    auto r =
+        q("SELECT service, env, deploy_id, actor, machine, pid, pid_start, acquired_at, expires_at "
+          "FROM deploy_leases WHERE service = $1 AND env = $2",
+          {p(service), p(env)});
     if (r.rows() == 0) return std::nullopt;
     return DeployLease{r.text(0, 0),
                        r.text(0, 1),
@@ -434,7 +487,7 @@ class PgTransaction final : public StoreTransaction {
   }
 
   void put_lease(const DeployLease& l) override {
-    c_.query(
+    defer(
         "INSERT INTO deploy_leases (service, env, deploy_id, actor, machine, pid, pid_start, "
         "acquired_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) "
         "ON CONFLICT (service, env) DO UPDATE SET deploy_id = EXCLUDED.deploy_id, "
@@ -446,54 +499,50 @@ class PgTransaction final : public StoreTransaction {
   }
 
   void delete_lease(std::string_view service, std::string_view env, int64_t deploy_id) override {
-    c_.query("DELETE FROM deploy_leases WHERE service = $1 AND env = $2 AND deploy_id = $3",
-             {p(service), p(env), p(deploy_id)});
+    defer("DELETE FROM deploy_leases WHERE service = $1 AND env = $2 AND deploy_id = $3",
+          {p(service), p(env), p(deploy_id)});
   }
 
   int64_t insert_token(const TokenRecord& t) override {
-    return c_
-        .query(
-            "INSERT INTO tokens (\"user\", label, secret_hash, created_by, created_at) VALUES "
-            "($1, $2, $3, $4, $5) RETURNING id",
-            {p(t.user), p(t.label), p(t.secret_hash), p(t.created_by), p(t.created_at)})
+    return q("INSERT INTO tokens (\"user\", label, secret_hash, created_by, created_at) VALUES "
+             "($1, $2, $3, $4, $5) RETURNING id",
+             {p(t.user), p(t.label), p(t.secret_hash), p(t.created_by), p(t.created_at)})
         .integer(0, 0);
   }
 
   std::optional<TokenRecord> find_token(int64_t id) override {
-    auto r = c_.query(std::string(kTokenSelect) + " WHERE id = $1", {p(id)});
+    auto r = q(std::string(kTokenSelect) + " WHERE id = $1", {p(id)});
     if (r.rows() == 0) return std::nullopt;
     return read_token(r, 0);
   }
 
   std::vector<TokenRecord> list_tokens() override {
-    auto r = c_.query(std::string(kTokenSelect) + " ORDER BY id");
+    auto r = q(std::string(kTokenSelect) + " ORDER BY id");
     std::vector<TokenRecord> out;
     for (int i = 0; i < r.rows(); ++i) out.push_back(read_token(r, i));
     return out;
   }
 
   void revoke_token(int64_t id, const std::string& by, Timestamp at) override {
-    c_.query("UPDATE tokens SET revoked_by = $2, revoked_at = $3 WHERE id = $1",
-             {p(id), p(by), p(at)});
+    defer("UPDATE tokens SET revoked_by = $2, revoked_at = $3 WHERE id = $1",
+          {p(id), p(by), p(at)});
   }
 
   int64_t insert_notification(const Notification& n) override {
-    return c_
-        .query(
-            "INSERT INTO notifications (event, release_id, channel, channel_type, target, body, "
-            "status, attempts, next_attempt_at, created_at, sent_at, last_error) VALUES ($1, $2, "
-            "$3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id",
-            {p(n.event), p(n.release_id), p(n.channel), p(n.channel_type), p(n.target), p(n.body),
-             p(n.status), p(n.attempts), p(n.next_attempt_at), p(n.created_at), p(n.sent_at),
-             p(n.last_error)})
+    return q("INSERT INTO notifications (event, release_id, channel, channel_type, target, body, "
+             "status, attempts, next_attempt_at, created_at, sent_at, last_error) VALUES ($1, $2, "
+             "$3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id",
+             {p(n.event), p(n.release_id), p(n.channel), p(n.channel_type), p(n.target), p(n.body),
+              p(n.status), p(n.attempts), p(n.next_attempt_at), p(n.created_at), p(n.sent_at),
+              p(n.last_error)})
         .integer(0, 0);
   }
 
   std::vector<Notification> due_notifications(Timestamp now, int64_t limit) override {
-    auto r = c_.query(fmt::format("SELECT {} FROM notifications WHERE status = 'pending' AND "
-                                  "next_attempt_at <= $1 ORDER BY next_attempt_at, id LIMIT $2",
-                                  kNotificationColumns),
-                      {p(now), p(limit)});
+    auto r = q(fmt::format("SELECT {} FROM notifications WHERE status = 'pending' AND "
+                           "next_attempt_at <= $1 ORDER BY next_attempt_at, id LIMIT $2",
+                           kNotificationColumns),
+               {p(now), p(limit)});
     std::vector<Notification> out;
     for (int i = 0; i < r.rows(); ++i) out.push_back(read_notification(r, i));
     return out;
@@ -501,34 +550,34 @@ class PgTransaction final : public StoreTransaction {
 
   std::vector<Notification> list_notifications(const std::optional<std::string>& status,
                                                int64_t limit) override {
-    auto r = c_.query(fmt::format("SELECT {} FROM notifications WHERE $1::text IS NULL OR "
-                                  "status = $1 ORDER BY id DESC LIMIT $2",
-                                  kNotificationColumns),
-                      {p(status), p(limit)});
+    auto r = q(fmt::format("SELECT {} FROM notifications WHERE $1::text IS NULL OR "
+                           "status = $1 ORDER BY id DESC LIMIT $2",
+                           kNotificationColumns),
+               {p(status), p(limit)});
     std::vector<Notification> out;
     for (int i = 0; i < r.rows(); ++i) out.push_back(read_notification(r, i));
     return out;
   }
 
   void update_notification(const Notification& n) override {
-    c_.query(
+    defer(
         "UPDATE notifications SET status = $2, attempts = $3, next_attempt_at = $4, sent_at = "
         "$5, last_error = $6 WHERE id = $1",
         {p(n.id), p(n.status), p(n.attempts), p(n.next_attempt_at), p(n.sent_at), p(n.last_error)});
   }
 
   void insert_notification_attempt(const NotificationAttempt& a) override {
-    c_.query(
+    defer(
         "INSERT INTO notification_attempts (notification_id, attempt, at, ok, detail) VALUES "
         "($1, $2, $3, $4, $5)",
         {p(a.notification_id), p(a.attempt), p(a.at), p(int64_t{a.ok ? 1 : 0}), p(a.detail)});
   }
 
   std::vector<NotificationAttempt> notification_attempts(int64_t notification_id) override {
-    auto r = c_.query(
-        "SELECT notification_id, attempt, at, ok, detail FROM notification_attempts WHERE "
-        "notification_id = $1 ORDER BY attempt",
-        {p(notification_id)});
+    auto r =
+        q("SELECT notification_id, attempt, at, ok, detail FROM notification_attempts WHERE "
+          "notification_id = $1 ORDER BY attempt",
+          {p(notification_id)});
     std::vector<NotificationAttempt> out;
     for (int i = 0; i < r.rows(); ++i)
       out.push_back(NotificationAttempt{r.integer(i, 0), static_cast<int>(r.integer(i, 1)),
@@ -538,7 +587,8 @@ class PgTransaction final : public StoreTransaction {
   }
 
   void insert_approval(const Approval& a) override {
-    c_.query(
+    without_approvals_.erase(a.release_id);
+    defer(
         "INSERT INTO approvals (release_id, approver, step, role, binding, comment, approved_at) "
         "VALUES ($1, $2, $3, $4, $5, $6, $7)",
         {p(a.release_id), p(a.approver), p(a.step), p(a.role), p(a.binding), p(a.comment),
@@ -546,10 +596,11 @@ class PgTransaction final : public StoreTransaction {
   }
 
   std::vector<Approval> approvals_of(int64_t release_id) override {
-    auto r = c_.query(
-        "SELECT release_id, approver, step, role, binding, comment, approved_at FROM approvals "
-        "WHERE release_id = $1 ORDER BY id",
-        {p(release_id)});
+    if (without_approvals_.contains(release_id)) return {};
+    auto r =
+        q("SELECT release_id, approver, step, role, binding, comment, approved_at FROM approvals "
+          "WHERE release_id = $1 ORDER BY id",
+          {p(release_id)});
     std::vector<Approval> out;
     for (int i = 0; i < r.rows(); ++i)
       out.push_back(Approval{r.integer(i, 0), r.text(i, 1), static_cast<int>(r.integer(i, 2)),
@@ -558,39 +609,47 @@ class PgTransaction final : public StoreTransaction {
     return out;
   }
 
-  Report report(const ReportQuery& query) override { return compute_report(c_, query); }
+  Report report(const ReportQuery& query) override {
+    send_deferred();
+    return compute_report(c_, query);
+  }
 
   std::optional<AuditEntry> last_audit_entry() override {
-    auto r = c_.query(
-        "SELECT seq, at, actor, action, subject, payload, prev_hash, hash FROM audit ORDER BY "
-        "seq DESC LIMIT 1");
+    if (last_audit_) return *last_audit_;
+    static const std::string sql = audit_select("");
+    auto r = q(sql);
     if (r.rows() == 0) return std::nullopt;
     return read_audit(r, 0);
   }
 
   std::optional<std::string> last_audit_subject(std::string_view action) override {
-    auto r = c_.query("SELECT subject FROM audit WHERE action = $1 ORDER BY seq DESC LIMIT 1",
-                      {p(action)});
-    if (r.rows() == 0) return std::nullopt;
-    return r.text(0, 0);
+    if (auto known = subjects_.find(action); known != subjects_.end()) return known->second;
+    auto r =
+        q("SELECT subject FROM audit WHERE action = $1 ORDER BY seq DESC LIMIT 1", {p(action)});
+    std::optional<std::string> subject;
+    if (r.rows() > 0) subject = r.text(0, 0);
+    subjects_.emplace(std::string(action), subject);
+    return subject;
   }
 
   void insert_audit_entry(const AuditEntry& e) override {
-    c_.query(
+    defer(
         "INSERT INTO audit (seq, at, actor, action, subject, payload, prev_hash, hash) VALUES "
         "($1, $2, $3, $4, $5, $6, $7, $8)",
         {p(e.seq), p(e.at), p(e.actor), p(e.action), p(e.subject), p(e.payload), p(e.prev_hash),
          p(e.hash)});
+    last_audit_.emplace(e);
+    subjects_.insert_or_assign(e.action, e.subject);
   }
 
   void scan_audit(int64_t from_seq, const std::function<bool(const AuditEntry&)>& visit) override {
     // In pages, so a long log is never read into memory whole.
     constexpr int64_t kPage = 1000;
     for (int64_t next = from_seq;;) {
-      auto r = c_.query(
-          "SELECT seq, at, actor, action, subject, payload, prev_hash, hash FROM audit WHERE seq "
-          ">= $1 ORDER BY seq LIMIT $2",
-          {p(next), p(kPage)});
+      auto r =
+          q("SELECT seq, at, actor, action, subject, payload, prev_hash, hash FROM audit WHERE seq "
+            ">= $1 ORDER BY seq LIMIT $2",
+            {p(next), p(kPage)});
       for (int i = 0; i < r.rows(); ++i) {
         auto entry = read_audit(r, i);
         next = entry.seq + 1;
@@ -600,12 +659,54 @@ class PgTransaction final : public StoreTransaction {
     }
   }
 
+  // Commits, with the writes still deferred, in one round trip; a writer's commit is durable
+  // when this returns (see kCommitDurably).
+  void commit(bool durably) {
+    if (c_.in_failed_transaction())
+      throw PgError("25P02", fmt::format("a statement of this unit of work failed on {}; nothing "
+                                         "of it was stored",
+                                         c_.shown()));
+    if (deferred_.empty()) {
+      c_.exec(durably ? kCommitDurably : "COMMIT");
+      return;
+    }
+    auto all = std::move(deferred_);
+    deferred_.clear();
+    for (const char* sql : durably ? kCommitDurablySteps : kCommitSteps)
+      all.push_back({sql, {}, /*prepare=*/false});
+    c_.pipeline(all);
+  }
+
  private:
+  // A write whose answer nothing reads waits to go with the unit's next statement, or with its
+  // commit: a round trip less for each, while a writer holds the lock every other one waits for.
+  // Statements still run in the order the unit made them, so its reads see its writes; a write
+  // that fails is thrown from that later statement, and the unit rolls back all the same.
+  void defer(const std::string& sql, std::vector<Param> params = {}) {
+    deferred_.push_back({sql, std::move(params)});
+  }
+  pg::Result q(const std::string& sql, const std::vector<Param>& params = {}) {
+    if (deferred_.empty()) return c_.query(sql, params);
+    deferred_.push_back({sql, params});
+    auto all = std::move(deferred_);
+    deferred_.clear();
+    return c_.pipeline(all);
+  }
+  void send_deferred() {
+    if (deferred_.empty()) return;
+    auto all = std::move(deferred_);
+    deferred_.clear();
+    c_.pipeline(all);
+  }
+
   const UserDirectory& directory() {
-    auto v = c_.query("SELECT n FROM users_version");
-    int64_t version = v.rows() > 0 ? v.integer(0, 0) : -1;
+    if (!users_version_) {
+      auto v = q("SELECT n FROM users_version");
+      users_version_ = v.rows() > 0 ? v.integer(0, 0) : -1;
+    }
+    int64_t version = *users_version_;
     if (version == users_.version && version != -1) return users_;
-    auto r = c_.query(
+    auto r = q(
         "SELECT u.name, u.team, u.created_at, u.email, r.role FROM users u LEFT JOIN user_roles r "
         "ON r.\"user\" = u.name ORDER BY u.name COLLATE \"C\"");
     std::vector<User> users;
@@ -624,30 +725,53 @@ class PgTransaction final : public StoreTransaction {
 
   void write_roles(const User& u) {
     for (Role r : u.roles)
-      c_.query("INSERT INTO user_roles (\"user\", role) VALUES ($1, $2)",
-               {p(u.name), p(to_string(r))});
+      defer("INSERT INTO user_roles (\"user\", role) VALUES ($1, $2)",
+            {p(u.name), p(to_string(r))});
   }
 
   Connection& c_;
   UserDirectory& users_;
+  std::optional<int64_t> users_version_;  // unknown after this unit changed a user
+  // Known for the rest of the unit: what it read or wrote itself (see UnitStart).
+  std::optional<std::optional<AuditEntry>> last_audit_;
+  std::map<std::string, std::optional<std::string>, std::less<>> subjects_;  // by action
+  std::map<std::string, std::optional<Service>, std::less<>> services_;
+  std::set<int64_t> without_approvals_;  // releases this unit inserted
+  std::set<int64_t> without_deploys_;
+  std::vector<Connection::Statement> deferred_;
 };
 
 class PgStore final : public Store {
  public:
-  explicit PgStore(const DatabaseUrl& url)
-      : url_(url), c_(std::make_unique<Connection>(url.conninfo, url.shown)) {}
+  explicit PgStore(const DatabaseUrl& url) : url_(url), c_(connect(url)) {}
 
   // READ COMMITTED: each statement after the lock sees every write committed before it was
   // granted (a snapshot taken at BEGIN would miss the last writer's audit entry).
   Result<void> write(const StoreWork& work) override {
-    return run("BEGIN ISOLATION LEVEL READ COMMITTED", true, work);
+    static const std::string begin = fmt::format(
+        "BEGIN ISOLATION LEVEL READ COMMITTED; SET LOCAL synchronous_commit = off; SELECT "
+        "pg_advisory_xact_lock({}); SELECT (SELECT n FROM users_version), ({}), a.* FROM (SELECT "
+        "1) one LEFT JOIN LATERAL ({}) a ON true",
+        kWriteLock,
+        "SELECT subject FROM audit WHERE action = 'policy.changed' ORDER BY seq DESC LIMIT 1",
+        audit_select(""));
+    return run(begin, true, work);
   }
   Result<void> read(const StoreWork& work) override {
-    return run("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", false, work);
+    return run("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY; SELECT n FROM users_version",
+               false, work);
   }
   std::string describe() const override { return url_.shown; }
 
  private:
+  // The writers' lock is waited for at most kLockTimeoutMs, as SQLite's busy timeout: a writer
+  // that holds it this long is stuck.
+  static std::unique_ptr<Connection> connect(const DatabaseUrl& url) {
+    auto c = std::make_unique<Connection>(url.conninfo, url.shown);
+    c->exec(fmt::format("SET lock_timeout = {}", kLockTimeoutMs));
+    return c;
+  }
+
   // Whatever ends a unit of work, an exception of any kind included, its transaction ends with
   // it: a connection left inside one would hold the writers' lock and fold the next unit's
   // writes into it.
@@ -663,7 +787,8 @@ class PgStore final : public Store {
     }
   };
 
-  Result<void> run(const char* begin, bool writes, const StoreWork& work) {
+  // Begins a unit in one round trip: `begin` ends with the query UnitStart is read from.
+  Result<void> run(const std::string& begin, bool writes, const StoreWork& work) {
     for (int attempt = 1;; ++attempt) {
       bool begun = false;
       try {
@@ -671,19 +796,23 @@ class PgStore final : public Store {
         // it was serving failed with `unavailable`, one that had not begun is tried again.
         if (!c_ || !c_->ok()) {
           c_.reset();
-          c_ = std::make_unique<Connection>(url_.conninfo, url_.shown);
+          c_ = connect(url_);
           users_.version = -1;
         }
         if (c_->in_transaction()) c_->exec("ROLLBACK");
-        c_->exec(begin);
-        begun = true;
         RollbackUnlessEnded guard{*c_};
-        if (writes) {
-          // Bounded, as SQLite's busy timeout: a writer that holds the lock this long is stuck.
-          c_->exec(fmt::format("SET LOCAL lock_timeout = {}", kLockTimeoutMs));
-          c_->query("SELECT pg_advisory_xact_lock($1::bigint)", {kWriteLock});
+        auto first = c_->exec(begin);
+        begun = true;
+        UnitStart start;
+        if (first.rows() == 1) {
+          if (!first.is_null(0, 0)) start.users_version = first.integer(0, 0);
+          if (writes) {
+            start.audit_known = true;
+            start.last_policy = first.optional_text(0, 1);
+            if (!first.is_null(0, 2)) start.last_audit = read_audit(first, 0, 2);
+          }
         }
-        PgTransaction tx(*c_, users_);
+        PgTransaction tx(*c_, users_, start);
         struct ForgetUnlessCommitted {
           UserDirectory& users;
           bool committed = false;
@@ -697,7 +826,7 @@ class PgStore final : public Store {
           c_->exec("ROLLBACK");
           return result;
         }
-        c_->exec("COMMIT");
+        tx.commit(writes);
         forget.committed = true;
         return {};
       } catch (const PgError& e) {

@@ -261,6 +261,41 @@ TEST_CASE(
   CHECK(after->entries == before->entries + kWriters * kEach + 1);
 }
 
+TEST_CASE("a write the database refuses fails its whole unit, even when it is its last") {
+  // PostgreSQL's store sends a write nothing reads with the unit's next statement or its commit:
+  // the refusal must still fail the unit, undo its earlier writes, and leave the store usable.
+  test::World w;
+  auto refused = w.store->write([&](StoreTransaction& tx) -> Result<void> {
+    tx.insert_service(Service{"half-done", "payments", w.now});
+    tx.insert_approval(Approval{999999, "ann", 0, "leader", "release/999999", {}, w.now});
+    return {};
+  });
+  REQUIRE_FALSE(refused.has_value());
+  CHECK(refused.error().kind == ErrorKind::internal);
+  auto refused_before_read = w.store->write([&](StoreTransaction& tx) -> Result<void> {
+    tx.insert_service(Service{"half-done", "payments", w.now});
+    tx.insert_approval(Approval{999999, "ann", 0, "leader", "release/999999", {}, w.now});
+    try {
+      tx.list_services();  // on PostgreSQL, the refusal is thrown here
+    } catch (const std::exception&) {
+      // A unit that swallows a database error has still failed.
+    }
+    return {};
+  });
+  CHECK_FALSE(refused_before_read.has_value());
+  REQUIRE(w.ledger().add_service("ann", "next", "payments").has_value());
+  REQUIRE(w.store
+              ->read([&](StoreTransaction& tx) -> Result<void> {
+                CHECK_FALSE(tx.find_service("half-done").has_value());
+                CHECK(tx.find_service("next").has_value());
+                return {};
+              })
+              .has_value());
+  auto chain = verify_audit(*w.store, std::nullopt);
+  REQUIRE(chain.has_value());
+  CHECK(chain->whole());
+}
+
 TEST_CASE("a unit of work that throws leaves nothing behind, and the next one runs on its own") {
   test::World w;
   CHECK_THROWS_AS(w.store->write([&](StoreTransaction& tx) -> Result<void> {
