@@ -185,7 +185,12 @@ struct UnitStart {
   bool audit_known = false;  // false for a reader: the rest is unread
   std::optional<AuditEntry> last_audit;
   std::optional<std::string> last_policy;  // the subject of the newest policy.changed entry
+  int64_t last_release_id = 0;             // 0 when there is none
 };
+
+// Services are never changed or removed: one a committed unit saw stays as it was, and a store
+// keeps those it has seen for the units after it.
+using KnownServices = std::map<std::string, Service, std::less<>>;
 
 constexpr std::string_view kPolicyChanged = "policy.changed";
 
@@ -205,12 +210,22 @@ const std::vector<const char*> kCommitSteps = {"COMMIT"};
 
 class PgTransaction final : public StoreTransaction {
  public:
-  PgTransaction(Connection& c, UserDirectory& users, const UnitStart& start)
-      : c_(c), users_(users), users_version_(start.users_version) {
+  PgTransaction(Connection& c, UserDirectory& users, const KnownServices& known_services,
+                const UnitStart& start)
+      : c_(c), users_(users), known_services_(known_services), users_version_(start.users_version) {
     if (start.audit_known) {
       last_audit_.emplace(start.last_audit);
       subjects_[std::string(kPolicyChanged)] = start.last_policy;
+      // Under the writers' lock the next release is the last one's successor, as SQLite numbers
+      // them: known without asking, so a release's insert can wait for the commit too.
+      next_release_id_ = start.last_release_id + 1;
     }
+  }
+
+  // The services this unit saw, once it has committed (see KnownServices).
+  void remember_services(KnownServices& into) const {
+    for (const auto& [name, service] : services_)
+      if (service) into.insert_or_assign(name, *service);
   }
 
   std::optional<User> find_user(std::string_view name) override {
@@ -241,6 +256,8 @@ class PgTransaction final : public StoreTransaction {
 
   std::optional<Service> find_service(std::string_view name) override {
     if (auto known = services_.find(name); known != services_.end()) return known->second;
+    if (auto known = known_services_.find(name); known != known_services_.end())
+      return known->second;
     auto r = q("SELECT name, team, created_at FROM services WHERE name = $1", {p(name)});
     std::optional<Service> found;
     if (r.rows() > 0) found = Service{r.text(0, 0), r.text(0, 1), parse_time(r.text(0, 2))};
@@ -310,11 +327,23 @@ class PgTransaction final : public StoreTransaction {
   }
 
   int64_t insert_release(const Release& r) override {
-    static const std::string sql = fmt::format(
-        "INSERT INTO releases ({}) VALUES (DEFAULT, $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, "
-        "$11, $12, $13, $14, $15, $16, $17, $18, $19, $20) RETURNING id",
-        kReleaseColumns);
-    int64_t id = q(sql, release_params(r)).integer(0, 0);
+    int64_t id = 0;
+    if (next_release_id_) {
+      static const std::string sql = fmt::format(
+          "INSERT INTO releases ({}) VALUES ($21, $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, "
+          "$12, $13, $14, $15, $16, $17, $18, $19, $20)",
+          kReleaseColumns);
+      id = (*next_release_id_)++;
+      auto params = release_params(r);
+      params.push_back(p(id));
+      defer(sql, std::move(params));
+    } else {
+      static const std::string sql = fmt::format(
+          "INSERT INTO releases ({}) VALUES (DEFAULT, $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, "
+          "$11, $12, $13, $14, $15, $16, $17, $18, $19, $20) RETURNING id",
+          kReleaseColumns);
+      id = q(sql, release_params(r)).integer(0, 0);
+    }
     // Nobody else sees it before the commit, so its approvals and runs are this unit's own.
     without_approvals_.insert(id);
     without_deploys_.insert(id);
@@ -731,6 +760,7 @@ class PgTransaction final : public StoreTransaction {
 
   Connection& c_;
   UserDirectory& users_;
+  const KnownServices& known_services_;
   std::optional<int64_t> users_version_;  // unknown after this unit changed a user
   // Known for the rest of the unit: what it read or wrote itself (see UnitStart).
   std::optional<std::optional<AuditEntry>> last_audit_;
@@ -738,6 +768,7 @@ class PgTransaction final : public StoreTransaction {
   std::map<std::string, std::optional<Service>, std::less<>> services_;
   std::set<int64_t> without_approvals_;  // releases this unit inserted
   std::set<int64_t> without_deploys_;
+  std::optional<int64_t> next_release_id_;  // a writer's
   std::vector<Connection::Statement> deferred_;
 };
 
@@ -750,8 +781,9 @@ class PgStore final : public Store {
   Result<void> write(const StoreWork& work) override {
     static const std::string begin = fmt::format(
         "BEGIN ISOLATION LEVEL READ COMMITTED; SET LOCAL synchronous_commit = off; SELECT "
-        "pg_advisory_xact_lock({}); SELECT (SELECT n FROM users_version), ({}), a.* FROM (SELECT "
-        "1) one LEFT JOIN LATERAL ({}) a ON true",
+        "pg_advisory_xact_lock({}); SELECT (SELECT n FROM users_version), ({}), (SELECT "
+        "coalesce(max(id), 0) FROM releases), a.* FROM (SELECT 1) one LEFT JOIN LATERAL ({}) a "
+        "ON true",
         kWriteLock,
         "SELECT subject FROM audit WHERE action = 'policy.changed' ORDER BY seq DESC LIMIT 1",
         audit_select(""));
@@ -809,10 +841,11 @@ class PgStore final : public Store {
           if (writes) {
             start.audit_known = true;
             start.last_policy = first.optional_text(0, 1);
-            if (!first.is_null(0, 2)) start.last_audit = read_audit(first, 0, 2);
+            start.last_release_id = first.integer(0, 2);
+            if (!first.is_null(0, 3)) start.last_audit = read_audit(first, 0, 3);
           }
         }
-        PgTransaction tx(*c_, users_, start);
+        PgTransaction tx(*c_, users_, known_services_, start);
         struct ForgetUnlessCommitted {
           UserDirectory& users;
           bool committed = false;
@@ -828,6 +861,7 @@ class PgStore final : public Store {
         }
         tx.commit(writes);
         forget.committed = true;
+        tx.remember_services(known_services_);
         return {};
       } catch (const PgError& e) {
         bool busy = e.retryable() || e.sqlstate() == "55P03";
@@ -849,6 +883,7 @@ class PgStore final : public Store {
   DatabaseUrl url_;
   std::unique_ptr<Connection> c_;
   UserDirectory users_;
+  KnownServices known_services_;
 };
 
 }  // namespace
