@@ -13,7 +13,10 @@
 // once the second commit is on disk, so is the first. The waits of many writers are served by one
 // flush, as in any group commit, and a unit of work returns only once its writes are durable. A
 // crash can lose a commit nobody was told of, and with it every later one, which may have read it:
-// the log on disk is always a prefix, so the audit chain stays whole.
+// the log on disk is always a prefix, so the audit chain stays whole. The price: a reader may see
+// a commit a moment (one flush) before it is on disk, and after a crash at that moment not see it
+// again. Whatever a writer does on what it saw (an approval, a claimed message) is flushed with
+// it before the writer returns.
 
 #include "store/pg_store.hpp"
 
