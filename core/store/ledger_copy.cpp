@@ -41,18 +41,20 @@ class Side {
   virtual std::vector<std::string> columns(const char* table) = 0;
   virtual void read(const char* table, const std::vector<std::string>& columns,
                     const std::function<void(const Row&)>& row) = 0;
-  virtual void insert(const char* table, const std::vector<std::string>& columns,
-                      const Row& row) = 0;
+  // Rows are inserted into one table at a time, between begin_table and end_table.
+  virtual void begin_table(const char* table, const std::vector<std::string>& columns) = 0;
+  virtual void insert(const Row& row) = 0;
+  virtual void end_table() {}
   virtual int64_t count(const char* table) = 0;
   virtual void finish_identities() {}
   virtual void commit() = 0;
 };
 
-std::string insert_sql(const char* table, const std::vector<std::string>& columns, char marker) {
+std::string insert_sql(const char* table, const std::vector<std::string>& columns) {
   std::string names, values;
   for (size_t i = 0; i < columns.size(); ++i) {
     names += (i ? ", " : "") + quoted(columns[i]);
-    values += fmt::format("{}{}{}", i ? ", " : "", marker, i + 1);
+    values += fmt::format("{}?{}", i ? ", " : "", i + 1);
   }
   return fmt::format("INSERT INTO {} ({}) VALUES ({})", table, names, values);
 }
@@ -88,11 +90,15 @@ class SqliteSide final : public Side {
       visit(row);
     }
   }
-  void insert(const char* table, const std::vector<std::string>& columns, const Row& row) override {
-    sqlite::Statement s(db_, insert_sql(table, columns, '?'));
-    for (size_t i = 0; i < row.size(); ++i) s.bind(static_cast<int>(i + 1), row[i]);
-    s.run();
+  void begin_table(const char* table, const std::vector<std::string>& columns) override {
+    insert_ = std::make_unique<sqlite::Statement>(db_, insert_sql(table, columns));
   }
+  void insert(const Row& row) override {
+    for (size_t i = 0; i < row.size(); ++i) insert_->bind(static_cast<int>(i + 1), row[i]);
+    insert_->run();
+    insert_->reset();
+  }
+  void end_table() override { insert_.reset(); }
   int64_t count(const char* table) override {
     sqlite::Statement s(db_, fmt::format("SELECT count(*) FROM {}", table));
     s.step();
@@ -102,6 +108,7 @@ class SqliteSide final : public Side {
 
  private:
   sqlite::Database db_;
+  std::unique_ptr<sqlite::Statement> insert_;
 };
 
 class PgSide final : public Side {
@@ -123,23 +130,16 @@ class PgSide final : public Side {
   }
   void read(const char* table, const std::vector<std::string>& columns,
             const std::function<void(const Row&)>& visit) override {
-    // In pages by OFFSET within one snapshot: a million rows never sit in memory at once.
-    constexpr int kPage = 5000;
-    Row row(columns.size());
-    for (int64_t offset = 0;; offset += kPage) {
-      auto r = c_.query_once(
-          fmt::format("{} LIMIT {} OFFSET {}", select_sql(table, columns), kPage, offset));
-      for (int i = 0; i < r.rows(); ++i) {
-        for (size_t k = 0; k < columns.size(); ++k)
-          row[k] = r.optional_text(i, static_cast<int>(k));
-        visit(row);
-      }
-      if (r.rows() < kPage) return;
-    }
+    // Streamed as the server writes it: a million rows never sit in memory at once.
+    c_.copy_out(fmt::format("COPY ({}) TO STDOUT", select_sql(table, columns)), visit);
   }
-  void insert(const char* table, const std::vector<std::string>& columns, const Row& row) override {
-    c_.query(insert_sql(table, columns, '$'), row);
+  void begin_table(const char* table, const std::vector<std::string>& columns) override {
+    std::string names;
+    for (size_t i = 0; i < columns.size(); ++i) names += (i ? ", " : "") + quoted(columns[i]);
+    c_.copy_in_begin(fmt::format("COPY {} ({}) FROM STDIN", table, names));
   }
+  void insert(const Row& row) override { c_.copy_in_row(row); }
+  void end_table() override { c_.copy_in_end(); }
   int64_t count(const char* table) override {
     return c_.query(fmt::format("SELECT count(*) FROM {}", table)).integer(0, 0);
   }
@@ -237,13 +237,15 @@ Result<CopySummary> copy_ledger(const DatabaseUrl& from, const DatabaseUrl& to,
                     from.shown, to.shown);
       bool audit = std::string_view(table) == "audit";
       auto hash = std::find(columns.begin(), columns.end(), "hash") - columns.begin();
+      target->begin_table(table, columns);
       source->read(table, columns, [&](const Row& row) {
-        target->insert(table, columns, row);
+        target->insert(row);
         ++summary.rows;
         // The last entry of the snapshot copied, which the copy's chain must end at.
         if (audit && row[0] && row[static_cast<size_t>(hash)])
           copied_head = AuditHead{std::stoll(*row[0]), *row[static_cast<size_t>(hash)]};
       });
+      target->end_table();
     }
     summary.releases = target->count("releases");
     target->finish_identities();

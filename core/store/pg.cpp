@@ -192,4 +192,126 @@ Result Connection::pipeline(const std::vector<Statement>& statements) {
   return Result(last);
 }
 
+namespace {
+
+// COPY's text format: NULL is \N, and a backslash, tab, newline or carriage return in a value is
+// escaped with a backslash.
+void append_copy_field(std::string& out, const Param& value) {
+  if (!value) {
+    out += "\\N";
+    return;
+  }
+  for (char c : *value) {
+    switch (c) {
+      case '\\': out += "\\\\"; break;
+      case '\t': out += "\\t"; break;
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      default: out += c;
+    }
+  }
+}
+
+// One line of COPY's text output (without its newline) into fields. PostgreSQL escapes only the
+// characters append_copy_field does, plus \b, \f and \v.
+void parse_copy_line(std::string_view line, std::vector<Param>& fields) {
+  fields.clear();
+  std::string field;
+  bool null = false;
+  auto finish = [&] {
+    if (null)
+      fields.emplace_back(std::nullopt);
+    else
+      fields.emplace_back(std::move(field));
+    field.clear();
+    null = false;
+  };
+  for (size_t i = 0; i < line.size(); ++i) {
+    char c = line[i];
+    if (c == '\t') {
+      finish();
+    } else if (c == '\\' && i + 1 < line.size()) {
+      char e = line[++i];
+      switch (e) {
+        case 'N': null = true; break;
+        case 't': field += '\t'; break;
+        case 'n': field += '\n'; break;
+        case 'r': field += '\r'; break;
+        case 'b': field += '\b'; break;
+        case 'f': field += '\f'; break;
+        case 'v': field += '\v'; break;
+        default: field += e;
+      }
+    } else {
+      field += c;
+    }
+  }
+  finish();
+}
+
+}  // namespace
+
+void Connection::copy_in_begin(const std::string& sql) {
+  PGresult* r = PQexec(conn_, sql.c_str());
+  if (PQresultStatus(r) != PGRES_COPY_IN) raise(r, "database error");
+  PQclear(r);
+  copy_buffer_.clear();
+}
+
+void Connection::copy_in_row(const std::vector<Param>& row) {
+  for (size_t i = 0; i < row.size(); ++i) {
+    if (i > 0) copy_buffer_ += '\t';
+    append_copy_field(copy_buffer_, row[i]);
+  }
+  copy_buffer_ += '\n';
+  if (copy_buffer_.size() < (1u << 16)) return;
+  if (PQputCopyData(conn_, copy_buffer_.data(), static_cast<int>(copy_buffer_.size())) != 1)
+    raise(nullptr, "database error");
+  copy_buffer_.clear();
+}
+
+void Connection::copy_in_end() {
+  if (!copy_buffer_.empty() &&
+      PQputCopyData(conn_, copy_buffer_.data(), static_cast<int>(copy_buffer_.size())) != 1)
+    raise(nullptr, "database error");
+  copy_buffer_.clear();
+  if (PQputCopyEnd(conn_, nullptr) != 1) raise(nullptr, "database error");
+  PGresult* failed = nullptr;
+  while (PGresult* r = PQgetResult(conn_)) {
+    if (PQresultStatus(r) != PGRES_COMMAND_OK && failed == nullptr)
+      failed = r;
+    else
+      PQclear(r);
+  }
+  if (failed != nullptr) raise(failed, "database error");
+}
+
+void Connection::copy_out(const std::string& sql,
+                          const std::function<void(const std::vector<Param>&)>& row) {
+  PGresult* r = PQexec(conn_, sql.c_str());
+  if (PQresultStatus(r) != PGRES_COPY_OUT) raise(r, "database error");
+  PQclear(r);
+  std::vector<Param> fields;
+  for (;;) {
+    char* data = nullptr;
+    int n = PQgetCopyData(conn_, &data, 0);
+    if (n == -1) break;  // the end of the data
+    if (n < 0) raise(nullptr, "database error");
+    // Each chunk is one whole line, ending in a newline.
+    std::string_view line(data, static_cast<size_t>(n));
+    if (!line.empty() && line.back() == '\n') line.remove_suffix(1);
+    parse_copy_line(line, fields);
+    PQfreemem(data);
+    row(fields);
+  }
+  PGresult* failed = nullptr;
+  while (PGresult* end = PQgetResult(conn_)) {
+    if (PQresultStatus(end) != PGRES_COMMAND_OK && failed == nullptr)
+      failed = end;
+    else
+      PQclear(end);
+  }
+  if (failed != nullptr) raise(failed, "database error");
+}
+
 }  // namespace beaver::pg

@@ -6,6 +6,7 @@
 #include <libpq-fe.h>
 
 #include <chrono>
+#include <functional>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -82,6 +83,13 @@ class Connection {
   // Runs `statements` in order in one round trip (libpq's pipeline mode) and returns the last
   // one's result. The first that fails is thrown; those after it are not run.
   Result pipeline(const std::vector<Statement>& statements);
+  // COPY in PostgreSQL's text format, for moving whole tables (see ledger_copy.cpp): rows sent
+  // in large chunks, or read as they stream, without a statement per row.
+  void copy_in_begin(const std::string& sql);  // "COPY t (a, b) FROM STDIN"
+  void copy_in_row(const std::vector<Param>& row);
+  void copy_in_end();
+  void copy_out(const std::string& sql,  // "COPY (SELECT ...) TO STDOUT"
+                const std::function<void(const std::vector<Param>&)>& row);
   const std::string& shown() const { return shown_; }
   bool ok() const;
   // Inside a transaction block (or a failed one not yet rolled back).
@@ -98,6 +106,7 @@ class Connection {
   PGconn* conn_ = nullptr;
   std::string shown_;
   std::unordered_map<std::string, std::string> prepared_;  // SQL text -> statement name
+  std::string copy_buffer_;
 };
 
 }  // namespace beaver::pg

@@ -17,7 +17,7 @@ for u in root lee kim nia dev; do
   TOKEN[$u]=$OUT
 done
 expect_match "${TOKEN[dev]}" '^bvr_[0-9]+_[0-9a-f]{64}$' "a token's text"
-expect_eq "$(sqlite3 "$BEAVER_HOME/beaver.db" "SELECT count(*) FROM tokens WHERE secret_hash LIKE '%${TOKEN[dev]##*_}%'")" 0 \
+expect_eq "$(ledger_sql "SELECT count(*) FROM tokens WHERE secret_hash LIKE '%${TOKEN[dev]##*_}%'")" 0 \
   "the secret itself is not stored"
 
 start_server --max-body-kib 4 --threads 8 --max-package-mib 1
@@ -178,19 +178,19 @@ wait $(jobs -p | grep -v "^$SERVER_PID$") 2>/dev/null || true
 for rid in "${ids[@]}"; do
   expect_eq "$(grep -c "^$rid 200$" "$WORK/race")" 2 "release $rid: two approvals accepted"
   expect_eq "$(grep -c "^$rid 409$" "$WORK/race")" 1 "release $rid: the third refused"
-  expect_eq "$(sqlite3 "$BEAVER_HOME/beaver.db" "SELECT count(*) FROM approvals WHERE release_id = $rid")" 2 \
+  expect_eq "$(ledger_sql "SELECT count(*) FROM approvals WHERE release_id = $rid")" 2 \
     "release $rid: two approvals stored"
-  expect_eq "$(sqlite3 "$BEAVER_HOME/beaver.db" "SELECT status FROM releases WHERE id = $rid")" approved \
+  expect_eq "$(ledger_sql "SELECT status FROM releases WHERE id = $rid")" approved \
     "release $rid: approved"
 done
 
 # Eight clients submit 25 releases each at once: all 200 land, none lost or doubled.
-releases_before=$(sqlite3 "$BEAVER_HOME/beaver.db" 'SELECT count(*) FROM releases')
+releases_before=$(ledger_sql 'SELECT count(*) FROM releases')
 seq 200 | xargs -P 8 -I{} curl -s -o /dev/null -w '%{http_code}\n' -X POST \
   -H "Authorization: Bearer ${TOKEN[dev]}" -H 'Content-Type: application/json' \
   --data-binary '{"service":"pay-api","env":"test","version":"4.0.{}"}' "$URL/api/releases" >"$WORK/submits"
 expect_eq "$(grep -c '^201$' "$WORK/submits")" 200 "every concurrent submission answered 201"
-expect_eq "$(sqlite3 "$BEAVER_HOME/beaver.db" 'SELECT count(*) FROM releases')" $((releases_before + 200)) \
+expect_eq "$(ledger_sql 'SELECT count(*) FROM releases')" $((releases_before + 200)) \
   "every concurrent submission stored once"
 
 http GET /api/audit/verify "${TOKEN[dev]}"
@@ -382,4 +382,6 @@ stop_server
 expect_eq "$STOP_RC" 0 "beaver serve exits 0 on SIGTERM"
 expect_match "$(cat "$WORK/serve.err")" 'stopped' "says it stopped"
 [ ! -e "$BEAVER_HOME/beaver.db-wal" ] || fail "the database was not closed cleanly (its WAL is left)"
+[ -z "${BEAVER_DATABASE:-}" ] || [ ! -e "$BEAVER_HOME/beaver.db" ] ||
+  fail "a SQLite ledger was made beside the PostgreSQL one"
 finish

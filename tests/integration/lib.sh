@@ -6,10 +6,47 @@ trap 'echo "stopped: line $LINENO of ${BASH_SOURCE[0]##*/}: $BASH_COMMAND (exit 
 
 BEAVER_BIN=$(realpath "${1:?usage: $0 path/to/beaver}")
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/beaver-it-XXXXXX")
-trap 'rm -rf "$WORK"' EXIT
+# What every scenario's EXIT trap ends with: the PostgreSQL server it may have started (its data
+# is in $WORK), then $WORK.
+cleanup_work() {
+  if [ -n "${PG_PID:-}" ]; then pg_stop || true; fi
+  rm -rf "$WORK"
+}
+trap cleanup_work EXIT
 export BEAVER_HOME="$WORK/home"
-unset BEAVER_USER BEAVER_POLICY BEAVER_NOW BEAVER_SERVER BEAVER_TOKEN
+unset BEAVER_USER BEAVER_POLICY BEAVER_NOW BEAVER_SERVER BEAVER_TOKEN BEAVER_DATABASE
 failures=0
+
+# With BEAVER_TEST_STORE=postgresql a scenario runs on a real PostgreSQL server of its own
+# (tests/pg/pg_harness.sh) through BEAVER_DATABASE, skipped (77) without PostgreSQL; ledger_sql
+# reads the ledger wherever it is.
+if [ "${BEAVER_TEST_STORE:-sqlite}" = postgresql ]; then
+  source "$(dirname "${BASH_SOURCE[0]}")/../pg/pg_harness.sh"
+  if ! reason=$(pg_available); then
+    echo "skipped: $reason"
+    exit 77
+  fi
+  pg_start "$WORK"
+  export BEAVER_DATABASE=$PG_URL
+fi
+
+# fresh_ledger NAME: the commands after it use a new, empty ledger: on PostgreSQL a database NAME
+# of the same server; on SQLite the file in $BEAVER_HOME, which the caller has just changed.
+fresh_ledger() {
+  [ -n "${BEAVER_DATABASE:-}" ] || return 0
+  "$PG_BIN/psql" -X -q -w -v ON_ERROR_STOP=1 "$PG_ADMIN_URL" -c "CREATE DATABASE $1 OWNER beaver" </dev/null
+  BEAVER_DATABASE=${PG_URL%/*}/$1
+  export BEAVER_DATABASE
+}
+
+# ledger_sql QUERY: the rows of QUERY on the scenario's ledger, a line each, columns joined by |.
+ledger_sql() {
+  if [ -n "${BEAVER_DATABASE:-}" ]; then
+    "$PG_BIN/psql" -X -At -w -v ON_ERROR_STOP=1 "$BEAVER_DATABASE" -c "$1" </dev/null
+  else
+    sqlite3 "$BEAVER_HOME/beaver.db" "$1"
+  fi
+}
 
 # Runs beaver, keeping stdout in $OUT, stderr in $ERR and the exit code in $RC. Words in
 # $BEAVER_ENV (VAR=value) are set for beaver alone, not for the checks around it.
@@ -78,7 +115,7 @@ expect_match() {
 
 # The number of audit entries: a failed command must not change it.
 audit_count() {
-  sqlite3 "$BEAVER_HOME/beaver.db" 'SELECT count(*) FROM audit'
+  ledger_sql 'SELECT count(*) FROM audit'
 }
 
 finish() {

@@ -12,7 +12,7 @@ stop_receivers() {
   for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
   for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
 }
-trap 'stop_receivers; rm -rf "$WORK"' EXIT
+trap 'stop_receivers; cleanup_work' EXIT
 
 # start_receiver KIND PORT LOG [OPTIONS...]: starts it and waits until it accepts connections.
 start_receiver() {
@@ -203,14 +203,14 @@ expect_eq "$(jq -r '.[0] | [.status, .attempts, (.attempt_log | map(.ok) | join(
 # The server sends what a change through the API queued, from its own thread.
 source "$(dirname "$0")/server_lib.sh"
 start_server
-trap 'stop_server; stop_receivers; rm -rf "$WORK"' EXIT
+trap 'stop_server; stop_receivers; cleanup_work' EXIT
 bob_token=$("$BEAVER_BIN" token create bob --as ann 2>/dev/null)
 http POST /api/releases "$bob_token" '{"service":"hello-service","env":"prod","version":"1.4.5"}'
 expect_status 201 "a submit through the API"
 wait_until "the server delivered its notification" has_lines "$LATER" 2
 expect_eq "$(jq -r '.body.release.version' "$LATER" | tail -1)" "1.4.5" "the server's delivery"
 stop_server
-trap 'stop_receivers; rm -rf "$WORK"' EXIT
+trap 'stop_receivers; cleanup_work' EXIT
 
 # Mail over TLS, with a login: STARTTLS and implicit TLS to sinks holding a certificate made
 # here, trusted through SSL_CERT_FILE (which OpenSSL reads for its default trust store).

@@ -19,6 +19,10 @@ ok user add ann --team platform --role admin --as ann
 ok dev seed --releases 400 --teams 2 --seed 7 --since 2026-09-01 --until 2026-11-20 --as ann
 ok token create ann --label ci --as ann
 ok user add eve --team payments --role developer --as ann
+# Text COPY escapes: a tab, a newline, a backslash and what reads as COPY's NULL.
+ok service add odd-text --team payments --as ann
+ok release submit odd-text --env prod --version 1.0.0 --emergency --category hotfix \
+  --reason $'a\ttab, a\nnewline, a back\\slash and \\N, not NULL' --as eve
 source_db=$BEAVER_HOME/beaver.db
 
 # Every table but the users' change counter, as text, in key order.
@@ -32,10 +36,12 @@ dump() {
 }
 
 ok db copy --from "$source_db" --to "$PG_URL"
-expect_match "$OUT" "^copied [0-9]+ rows \(400 releases, [0-9]+ audit entries\) from sqlite://$source_db to postgresql://beaver:\*\*\*@127.0.0.1:$PG_PORT/beaver; the copy's audit chain verifies" \
+expect_match "$OUT" "^copied [0-9]+ rows \(401 releases, [0-9]+ audit entries\) from sqlite://$source_db to postgresql://beaver:\*\*\*@127.0.0.1:$PG_PORT/beaver; the copy's audit chain verifies" \
   "SQLite to PostgreSQL"
 ok db copy --from "$PG_URL" --to "sqlite://$WORK/back/beaver.db"
-expect_match "$OUT" "^copied [0-9]+ rows \(400 releases" "PostgreSQL to SQLite"
+odd=$("$PG_BIN/psql" -X -At -w "$PG_URL" -c "SELECT reason FROM releases WHERE service = 'odd-text'" </dev/null)
+expect_eq "$odd" $'a\ttab, a\nnewline, a back\\slash and \\N, not NULL' "a reason with COPY's escapes, on PostgreSQL"
+expect_match "$OUT" "^copied [0-9]+ rows \(401 releases" "PostgreSQL to SQLite"
 [ "$(dump "$source_db" | sha256sum)" = "$(dump "$WORK/back/beaver.db" | sha256sum)" ] ||
   { diff <(dump "$source_db") <(dump "$WORK/back/beaver.db") | head -20 >&2; fail "the round trip changed the ledger"; }
 BEAVER_ENV="BEAVER_HOME=$WORK/back" ok audit verify --as ann
@@ -47,7 +53,7 @@ id=$("$PG_BIN/psql" -X -At -w "$PG_URL" -c "INSERT INTO releases (service, env, 
   status, submitter, submitted_at) VALUES ('later', 'prod', '1.0.0', 'normal', 'submitted', 'ann',
   '2026-11-24T10:00:00Z') RETURNING id" </dev/null)
 id=${id%%$'\n'*}  # the returned id, before any status line (not through head: psql may still write)
-expect_eq "$id" "401" "the next release id on PostgreSQL"
+expect_eq "$id" "402" "the next release id on PostgreSQL"
 
 # Refusals: the target is left as it was.
 before=$(dump "$WORK/back/beaver.db" | sha256sum)

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# The whole story of the foundation, on the real binary and a real SQLite file: a normal release
-# inside a window approved by a peer; an emergency at night with self-approval and a leader of
-# another team refused, then the team's leader approving; the review becoming owed; the audit
-# chain verifying, then failing once a row is edited with sqlite3.
+# The whole story of the foundation, on the real binary and a real SQLite file (or PostgreSQL, see
+# lib.sh): a normal release inside a window approved by a peer; an emergency at night with
+# self-approval and a leader of another team refused, then the team's leader approving; the review
+# becoming owed; the audit chain verifying, then failing once a row is edited by hand.
 source "$(dirname "$0")/lib.sh"
 export BEAVER_POLICY="$(dirname "$0")/policy.yaml"
 
@@ -98,9 +98,14 @@ expect_eq "$(printf '%s' "$OUT" | jq -r '[.[].action] | unique | join(",")')" \
   "audited actions"
 approve_seq=$(printf '%s' "$OUT" | jq '[.[] | select(.action == "release.approve")][0].seq')
 
-# Someone edits the approval's row with sqlite3: verify fails and names the entry.
-sqlite3 "$BEAVER_HOME/beaver.db" "DROP TRIGGER audit_is_append_only_update;
-  UPDATE audit SET actor = 'lea' WHERE seq = $approve_seq;"
+# Someone edits the approval's row by hand: verify fails and names the entry.
+if [ -n "${BEAVER_DATABASE:-}" ]; then
+  ledger_sql "ALTER TABLE audit DISABLE TRIGGER audit_is_append_only;
+    UPDATE audit SET actor = 'lea' WHERE seq = $approve_seq;" >/dev/null
+else
+  sqlite3 "$BEAVER_HOME/beaver.db" "DROP TRIGGER audit_is_append_only_update;
+    UPDATE audit SET actor = 'lea' WHERE seq = $approve_seq;"
+fi
 refused 1 "audit chain broken at entry $approve_seq: .*edited out of band" audit verify --as ann
 
 finish

@@ -196,7 +196,7 @@ normalise() {
     -e 's/^(  [a-z]+ +)[0-9.]+s(  exit)/\1N.Ns\2/' "$1"
 }
 
-trap 'clear_hosts; rm -rf "$WORK"' EXIT
+trap 'clear_hosts; cleanup_work' EXIT
 [ -z "$HAVE_JDK" ] && echo "no JDK: the story runs without its package, deploy and rollback part"
 [ -z "$HAVE_JDK" ] || make_service
 
@@ -207,10 +207,11 @@ story
 
 # Remote: a fresh ledger with the same first user, served.
 export BEAVER_HOME="$WORK/served"
+fresh_ledger served
 "$BEAVER_BIN" user add root --team ops --role admin --as root >/dev/null
 TOKEN[root]=$("$BEAVER_BIN" token create root --as root 2>/dev/null)
 start_server
-trap 'stop_server; clear_hosts; rm -rf "$WORK"' EXIT
+trap 'stop_server; clear_hosts; cleanup_work' EXIT
 MODE=remote
 story
 

@@ -17,7 +17,7 @@ start_server() {
     sleep 0.025
   done
   URL=$(sed -n 's/.*listening on //p' "$WORK/serve.out")
-  trap 'stop_server; rm -rf "$WORK"' EXIT
+  trap 'stop_server; cleanup_work' EXIT
 }
 
 # stop_server: SIGTERM, then waits for it to exit; STOP_RC holds its exit code.
