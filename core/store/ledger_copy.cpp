@@ -48,6 +48,7 @@ class Side {
   virtual int64_t count(const char* table) = 0;
   virtual void finish_identities() {}
   virtual void commit() = 0;
+  virtual void after_commit() {}
 };
 
 std::string insert_sql(const char* table, const std::vector<std::string>& columns) {
@@ -151,6 +152,16 @@ class PgSide final : public Side {
                       table));
   }
   void commit() override { c_.exec("COMMIT"); }
+  // A bulk load leaves the planner without statistics and the tables' pages not yet known to be
+  // visible to all, so the reports' index-only scans would read the tables too: VACUUM (ANALYZE)
+  // both, as autovacuum would some time later. The copy is committed by then: a failure here
+  // leaves that to autovacuum.
+  void after_commit() override {
+    try {
+      for (const char* table : kTables) c_.exec(fmt::format("VACUUM (ANALYZE) {}", table));
+    } catch (const pg::PgError&) {
+    }
+  }
 
  private:
   pg::Connection c_;
@@ -250,6 +261,7 @@ Result<CopySummary> copy_ledger(const DatabaseUrl& from, const DatabaseUrl& to,
     summary.releases = target->count("releases");
     target->finish_identities();
     target->commit();
+    target->after_commit();
   } catch (const sqlite::SqliteError& e) {
     return fail(ErrorKind::unavailable, "copy failed, nothing kept in {}: {}", to.shown, e.what());
   } catch (const pg::PgError& e) {
