@@ -402,6 +402,12 @@ int http_status(ErrorKind kind) {
   return 500;
 }
 
+// A failure of the server's own (a database down or not answering, a fault): for whoever runs it,
+// on stderr, as a request's client alone would otherwise know of it.
+void log_failure(std::string_view route, int status, const std::string& message) {
+  fmt::print(stderr, "beaver serve: {} answered {}: {}\n", route, status, message);
+}
+
 HttpReply error_reply(const Error& error, std::string route) {
   Poco::JSON::Object::Ptr inner = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
   inner->set("kind", std::string(kind_name(error.kind)));
@@ -412,6 +418,7 @@ HttpReply error_reply(const Error& error, std::string route) {
   reply.status = http_status(error.kind);
   reply.body = json_text(outer);
   reply.route = std::move(route);
+  if (reply.status >= 500) log_failure(reply.route, reply.status, error.message);
   if (error.kind == ErrorKind::unauthenticated)
     reply.headers.emplace_back("WWW-Authenticate", "Bearer realm=\"beaver\"");
   return reply;
@@ -556,6 +563,8 @@ HttpReply Api::health() {
                           : Result<void>(std::unexpected(lease.error()));
   if (!ok) {
     reply.status = 503;
+    // The reason is logged, not answered: /healthz needs no token.
+    log_failure(reply.route, reply.status, ok.error().message);
     reply.body = R"({"status":"unavailable"})";
     return reply;
   }

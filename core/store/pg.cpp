@@ -1,7 +1,9 @@
 #include "store/pg.hpp"
 
 #include <fmt/format.h>
+#include <poll.h>
 
+#include <cerrno>
 #include <charconv>
 
 namespace beaver::pg {
@@ -83,11 +85,58 @@ void Connection::raise(PGresult* r, const std::string& what) const {
   throw PgError(sqlstate, fmt::format("{} on {}: {}", what, shown_, message));
 }
 
+void Connection::set_wait_limit(std::chrono::milliseconds limit) { wait_limit_ = limit; }
+
+PGresult* Connection::next_result() {
+  if (wait_limit_.count() > 0) {
+    auto deadline = std::chrono::steady_clock::now() + wait_limit_;
+    while (PQisBusy(conn_) != 0) {
+      auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+          deadline - std::chrono::steady_clock::now());
+      pollfd p{PQsocket(conn_), POLLIN, 0};
+      int n = left.count() > 0 ? poll(&p, 1, static_cast<int>(left.count())) : 0;
+      if (n < 0 && errno == EINTR) continue;
+      if (n == 0) {
+        // A server that stopped answering (stopped, or cut off) holds the socket open: the
+        // connection is given up, so no request waits on it longer than this.
+        PQfinish(conn_);
+        conn_ = nullptr;
+        throw PgError("",
+                      fmt::format("no answer from {} within {} ms; the connection is closed",
+                                  shown_, wait_limit_.count()),
+                      /*timed_out=*/true);
+      }
+      if (n < 0 || PQconsumeInput(conn_) == 0) break;  // PQgetResult says what went wrong
+    }
+  }
+  return PQgetResult(conn_);
+}
+
+Result Connection::await(const char* what) {
+  PGresult* last = nullptr;
+  PGresult* failed = nullptr;
+  while (PGresult* r = next_result()) {
+    auto status = PQresultStatus(r);
+    if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK) {
+      PQclear(last);
+      last = r;
+    } else if (failed == nullptr) {
+      failed = r;
+    } else {
+      PQclear(r);
+    }
+    if (PQstatus(conn_) != CONNECTION_OK) break;
+  }
+  if (failed != nullptr || last == nullptr) {
+    PQclear(last);
+    raise(failed, what);
+  }
+  return Result(last);
+}
+
 Result Connection::exec(const std::string& sql) {
-  PGresult* r = PQexec(conn_, sql.c_str());
-  auto status = PQresultStatus(r);
-  if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) raise(r, "database error");
-  return Result(r);
+  if (PQsendQuery(conn_, sql.c_str()) != 1) raise(nullptr, "database error");
+  return await("database error");
 }
 
 namespace {
@@ -107,9 +156,9 @@ const std::string& Connection::prepared_name(const std::string& sql) {
   if (found == prepared_.end()) {
     if (prepared_.size() >= kMaxPrepared) return kNone;
     std::string name = fmt::format("s{}", prepared_.size() + 1);
-    PGresult* made = PQprepare(conn_, name.c_str(), sql.c_str(), 0, nullptr);
-    if (PQresultStatus(made) != PGRES_COMMAND_OK) raise(made, "database error");
-    PQclear(made);
+    if (PQsendPrepare(conn_, name.c_str(), sql.c_str(), 0, nullptr) != 1)
+      raise(nullptr, "database error");
+    await("database error");
     found = prepared_.emplace(sql, std::move(name)).first;
   }
   return found->second;
@@ -119,20 +168,18 @@ Result Connection::query(const std::string& sql, const std::vector<Param>& param
   const auto& name = prepared_name(sql);
   if (name.empty()) return query_once(sql, params);
   auto values = values_of(params);
-  PGresult* r = PQexecPrepared(conn_, name.c_str(), static_cast<int>(values.size()), values.data(),
-                               nullptr, nullptr, 0);
-  auto status = PQresultStatus(r);
-  if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) raise(r, "database error");
-  return Result(r);
+  if (PQsendQueryPrepared(conn_, name.c_str(), static_cast<int>(values.size()), values.data(),
+                          nullptr, nullptr, 0) != 1)
+    raise(nullptr, "database error");
+  return await("database error");
 }
 
 Result Connection::query_once(const std::string& sql, const std::vector<Param>& params) {
   auto values = values_of(params);
-  PGresult* r = PQexecParams(conn_, sql.c_str(), static_cast<int>(values.size()), nullptr,
-                             values.data(), nullptr, nullptr, 0);
-  auto status = PQresultStatus(r);
-  if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) raise(r, "database error");
-  return Result(r);
+  if (PQsendQueryParams(conn_, sql.c_str(), static_cast<int>(values.size()), nullptr, values.data(),
+                        nullptr, nullptr, 0) != 1)
+    raise(nullptr, "database error");
+  return await("database error");
 }
 
 Result Connection::pipeline(const std::vector<Statement>& statements) {
@@ -143,8 +190,10 @@ Result Connection::pipeline(const std::vector<Statement>& statements) {
   for (const auto& st : statements) names.push_back(st.prepare ? &prepared_name(st.sql) : nullptr);
   if (PQenterPipelineMode(conn_) != 1) raise(nullptr, "database error");
   struct Leave {
-    PGconn* conn;
-    ~Leave() { PQexitPipelineMode(conn); }
+    PGconn*& conn;  // null once a wait past the limit closed it
+    ~Leave() {
+      if (conn != nullptr) PQexitPipelineMode(conn);
+    }
   } leave{conn_};
   for (size_t i = 0; i < statements.size(); ++i) {
     auto values = values_of(statements[i].params);
@@ -162,7 +211,7 @@ Result Connection::pipeline(const std::vector<Statement>& statements) {
   PGresult* last = nullptr;
   PGresult* failed = nullptr;
   for (;;) {
-    PGresult* r = PQgetResult(conn_);
+    PGresult* r = next_result();
     if (r == nullptr) {
       if (PQstatus(conn_) != CONNECTION_OK) break;
       continue;  // the end of one statement's results
@@ -203,11 +252,20 @@ void append_copy_field(std::string& out, const Param& value) {
   }
   for (char c : *value) {
     switch (c) {
-      case '\\': out += "\\\\"; break;
-      case '\t': out += "\\t"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      default: out += c;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      default:
+        out += c;
     }
   }
 }
@@ -233,14 +291,29 @@ void parse_copy_line(std::string_view line, std::vector<Param>& fields) {
     } else if (c == '\\' && i + 1 < line.size()) {
       char e = line[++i];
       switch (e) {
-        case 'N': null = true; break;
-        case 't': field += '\t'; break;
-        case 'n': field += '\n'; break;
-        case 'r': field += '\r'; break;
-        case 'b': field += '\b'; break;
-        case 'f': field += '\f'; break;
-        case 'v': field += '\v'; break;
-        default: field += e;
+        case 'N':
+          null = true;
+          break;
+        case 't':
+          field += '\t';
+          break;
+        case 'n':
+          field += '\n';
+          break;
+        case 'r':
+          field += '\r';
+          break;
+        case 'b':
+          field += '\b';
+          break;
+        case 'f':
+          field += '\f';
+          break;
+        case 'v':
+          field += '\v';
+          break;
+        default:
+          field += e;
       }
     } else {
       field += c;

@@ -18,16 +18,19 @@ namespace beaver::pg {
 
 class PgError : public std::runtime_error {
  public:
-  PgError(std::string sqlstate, const std::string& what)
-      : std::runtime_error(what), sqlstate_(std::move(sqlstate)) {}
+  PgError(std::string sqlstate, const std::string& what, bool timed_out = false)
+      : std::runtime_error(what), sqlstate_(std::move(sqlstate)), timed_out_(timed_out) {}
   // Five characters, e.g. "40001" (serialization failure); empty when the server gave none (the
   // connection failed).
   const std::string& sqlstate() const { return sqlstate_; }
   bool connection_lost() const { return sqlstate_.empty() || sqlstate_.starts_with("08"); }
   bool retryable() const { return sqlstate_ == "40001" || sqlstate_ == "40P01"; }
+  // The server did not answer within the connection's wait limit (the connection is closed).
+  bool timed_out() const { return timed_out_; }
 
  private:
   std::string sqlstate_;
+  bool timed_out_ = false;
 };
 
 class Result {
@@ -92,6 +95,9 @@ class Connection {
                 const std::function<void(const std::vector<Param>&)>& row);
   const std::string& shown() const { return shown_; }
   bool ok() const;
+  // The longest to wait for each answer of the server; zero (the default) waits as long as it
+  // takes. Past it the connection is closed and PgError thrown as for a lost connection.
+  void set_wait_limit(std::chrono::milliseconds limit);
   // Inside a transaction block (or a failed one not yet rolled back).
   bool in_transaction() const { return PQtransactionStatus(conn_) != PQTRANS_IDLE; }
   // Inside a transaction a statement failed in: its COMMIT would roll it back and succeed.
@@ -100,6 +106,9 @@ class Connection {
  private:
   [[noreturn]] void raise(PGresult* r, const std::string& what) const;
   const std::string& prepared_name(const std::string& sql);  // empty past kMaxPrepared
+  PGresult* next_result();                                   // PQgetResult, within the wait limit
+  // The answers to what was just sent: the last one, or the first failure thrown.
+  Result await(const char* what);
 
   static constexpr size_t kMaxPrepared = 256;
 
@@ -107,6 +116,7 @@ class Connection {
   std::string shown_;
   std::unordered_map<std::string, std::string> prepared_;  // SQL text -> statement name
   std::string copy_buffer_;
+  std::chrono::milliseconds wait_limit_{0};
 };
 
 }  // namespace beaver::pg

@@ -800,10 +800,23 @@ class PgStore final : public Store {
 
  private:
   // The writers' lock is waited for at most kLockTimeoutMs, as SQLite's busy timeout: a writer
-  // that holds it this long is stuck.
+  // that holds it this long is stuck. A statement runs for at most the URL's statement_timeout
+  // (options=-c statement_timeout=...), else kStatementTimeoutMs; an answer that does not come
+  // a moment after that (a server stopped or cut off answers nothing, not even the
+  // cancellation) closes the connection, so that no request waits on the database for longer.
   static std::unique_ptr<Connection> connect(const DatabaseUrl& url) {
     auto c = std::make_unique<Connection>(url.conninfo, url.shown);
-    c->exec(fmt::format("SET lock_timeout = {}", kLockTimeoutMs));
+    c->set_wait_limit(std::chrono::milliseconds(kStatementTimeoutMs + kAnswerMarginMs));
+    auto given =
+        c->exec(fmt::format("SET lock_timeout = {}; SELECT setting::bigint FROM pg_settings "
+                            "WHERE name = 'statement_timeout'",
+                            kLockTimeoutMs))
+            .integer(0, 0);
+    if (given == 0) {
+      c->exec(fmt::format("SET statement_timeout = {}", kStatementTimeoutMs));
+      given = kStatementTimeoutMs;
+    }
+    c->set_wait_limit(std::chrono::milliseconds(given + kAnswerMarginMs));
     return c;
   }
 
@@ -825,12 +838,13 @@ class PgStore final : public Store {
   // Begins a unit in one round trip: `begin` ends with the query UnitStart is read from.
   Result<void> run(const std::string& begin, bool writes, const StoreWork& work) {
     for (int attempt = 1;; ++attempt) {
-      bool begun = false;
+      bool begun = false, fresh = false;
       try {
         // A connection the server dropped (a restart, a failover) is made again; a unit of work
         // it was serving failed with `unavailable`, one that had not begun is tried again.
         if (!c_ || !c_->ok()) {
           c_.reset();
+          fresh = true;
           c_ = connect(url_);
           users_.version = -1;
         }
@@ -868,7 +882,10 @@ class PgStore final : public Store {
         return {};
       } catch (const PgError& e) {
         bool busy = e.retryable() || e.sqlstate() == "55P03";
-        if (attempt < kAttempts && (busy || (e.connection_lost() && !begun))) continue;
+        // A connection the server dropped since its last use (a restart) fails at once, and is
+        // made again; one made afresh that fails, or an answer that never came, is not.
+        bool stale = e.connection_lost() && !begun && !fresh && !e.timed_out();
+        if (attempt < kAttempts && (busy || stale)) continue;
         if (busy)
           return fail(ErrorKind::unavailable,
                       "the ledger {} is held by another writer (waited {} ms, {} attempts); try "
@@ -882,6 +899,8 @@ class PgStore final : public Store {
 
   static constexpr int kAttempts = 3;
   static constexpr int kLockTimeoutMs = 5000;
+  static constexpr int64_t kStatementTimeoutMs = 10000;
+  static constexpr int64_t kAnswerMarginMs = 2000;
 
   DatabaseUrl url_;
   std::unique_ptr<Connection> c_;

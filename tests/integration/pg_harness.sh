@@ -85,7 +85,7 @@ if [ "$(id -u)" -eq 0 ]; then
   expect_eq "$(stat -c %U "/proc/$PG_PID")" postgres "as root, the server runs as"
 fi
 [ -S "$PG_SOCKET_DIR/.s.PGSQL.$PG_PORT" ] || fail "no socket in $PG_SOCKET_DIR"
-[[ $(trap -p EXIT) == *pg_stop*'rm -rf'* ]] || fail "the EXIT trap does not stop the server first"
+[[ $(trap -p EXIT) == *pg_stop*cleanup_work* ]] || fail "the EXIT trap does not stop the server first"
 
 answers "$PG_URL" 'select 1' 1 "select 1 as beaver"
 answers "$PG_URL" 'select current_user || current_database()' beaverbeaver "role and database"

@@ -4,8 +4,11 @@
 # through both servers at once (two approvals, never three, the third told 409), clients submit
 # through both at once (every release once), the audit chain is whole. Then the database goes
 # down mid-load: /healthz answers 503 at once on both, a submission fails fast with 503 and is
-# not stored; once the database is back both serve again and nothing acknowledged is lost.
-# Skipped (77) without PostgreSQL.
+# not stored; once the database is back both serve again and nothing acknowledged is lost. Then
+# the database stops answering (its processes stopped, as a hung machine or a cut network leaves
+# a connection): the first server, whose URL sets statement_timeout, answers 503 within that and
+# a short margin instead of hanging, and both serve again once it answers. Skipped (77) without
+# PostgreSQL.
 source "$(dirname "$0")/../pg/pg_harness.sh"
 if ! reason=$(pg_available); then
   echo "skipped: $reason"
@@ -29,12 +32,13 @@ done
 [ -e "$BEAVER_HOME/beaver.db" ] && fail "the CLI wrote a SQLite ledger though BEAVER_DATABASE names PostgreSQL"
 expect_eq "$(psql_at 'SELECT count(*) FROM users')" 5 "the users are in PostgreSQL"
 
-start_server --threads 8
+# The first server's own statement timeout, from libpq's options parameter.
+start_server --threads 8 --database "$PG_URL?options=-c%20statement_timeout%3D1500"
 first=$URL first_pid=$SERVER_PID
 "$BEAVER_BIN" serve --listen 127.0.0.1:0 --database "$PG_URL" --threads 8 \
   >"$WORK/serve2.out" 2>"$WORK/serve2.err" &
 second_pid=$!
-trap 'kill -TERM $second_pid 2>/dev/null; wait $second_pid 2>/dev/null; stop_server; rm -rf "$WORK"' EXIT
+trap 'kill -TERM $second_pid 2>/dev/null; wait $second_pid 2>/dev/null; stop_server; cleanup_work' EXIT
 for _ in $(seq 400); do
   grep -q 'listening on' "$WORK/serve2.out" 2>/dev/null && break
   kill -0 "$second_pid" 2>/dev/null || { cat "$WORK/serve2.err" >&2; exit 1; }
@@ -112,5 +116,38 @@ for server in "$first" "$second"; do
 done
 expect_eq "$(psql_at 'SELECT count(*) FROM releases')" $((acknowledged + 2)) \
   "nothing acknowledged was lost, nothing refused was stored"
+
+# The database stops answering. The first server gives a connection up 2 s past its 1.5 s
+# statement timeout (a new one then waits at most libpq's 5 s connect_timeout): each request
+# answers 503 well within the server's 10 s socket timeout.
+mapfile -t stopped < <(pg_pids)
+kill -STOP "${stopped[@]}"
+for what in /healthz /api/releases; do
+  start=$(date +%s%N)
+  if [ "$what" = /healthz ]; then
+    code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 20 "$first/healthz")
+  else
+    code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 20 -X POST \
+      -H "Authorization: Bearer ${TOKEN[dev]}" -H 'Content-Type: application/json' \
+      --data-binary '{"service":"pay-api","env":"test","version":"9.9.8"}' "$first/api/releases")
+  fi
+  took=$((($(date +%s%N) - start) / 1000000))
+  expect_eq "$code" 503 "$what while the database does not answer"
+  [ "$took" -lt 8000 ] || fail "$what took $took ms while the database did not answer"
+done
+kill -CONT "${stopped[@]}"
+for server in "$first" "$second"; do
+  code=000
+  for _ in $(seq 200); do
+    code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 20 "$server/healthz")
+    [ "$code" = 200 ] && break
+    sleep 0.05
+  done
+  expect_eq "$code" 200 "/healthz once the database answers again ($server)"
+  URL=$server http POST /api/releases "${TOKEN[dev]}" "{\"service\":\"pay-api\",\"env\":\"test\",\"version\":\"6.0.$RANDOM\"}"
+  expect_status 201 "a submission once the database answers again ($server)"
+done
+grep -q 'no answer from postgresql://beaver:\*\*\*@' "$WORK/serve.err" ||
+  { RC=0 OUT="" ERR=$(tail -5 "$WORK/serve.err"); fail "the first server's log does not say the database stopped answering"; }
 grep -q beaver-test "$WORK/serve.err" "$WORK/serve2.err" && fail "the database password is in a server's log"
 finish
