@@ -6,6 +6,11 @@
 #include <doctest/doctest.h>
 #include <unistd.h>
 
+#include <atomic>
+#include <thread>
+#include <vector>
+
+#include "audit/audit.hpp"
 #include "ledger/ledger.hpp"
 #include "ledger_world.hpp"
 #include "policy/policy.hpp"
@@ -147,6 +152,53 @@ TEST_CASE("the lease: refused while its holder lives, taken over when it ran out
   REQUIRE(l.finish_deploy("olga", taken->deploy.id, "deployed", std::nullopt));
   CHECK(l.show("ann", b)->release.state == ReleaseState::deployed);
   CHECK(l.show("ann", b)->release.deployed_at == w.now);
+}
+
+TEST_CASE("deployers on their own connections at once: one holds the environment, each time") {
+  // As two servers on one database would: the lease is the database's, not a process's.
+  DeployWorld w;
+  constexpr int kDeployers = 4, kRounds = 5;
+  for (int round = 0; round < kRounds; ++round) {
+    std::vector<int64_t> ids;
+    std::vector<DeployClaim> claims;
+    for (int i = 0; i < kDeployers; ++i) {
+      ids.push_back(w.approved(fmt::format("{}.{}.0", round + 1, i)));
+      claims.push_back(w.claim(ids.back()));
+    }
+    std::vector<std::unique_ptr<Store>> stores;
+    for (int i = 0; i < kDeployers; ++i) {
+      auto s = w.open_again();
+      REQUIRE_MESSAGE(s.has_value(), s.error().message);
+      stores.push_back(std::move(*s));
+    }
+    std::vector<Result<DeployStarted>> results(kDeployers, fail(ErrorKind::internal, "not run"));
+    std::atomic<int> ready{0};
+    std::vector<std::thread> deployers;
+    for (int i = 0; i < kDeployers; ++i)
+      deployers.emplace_back([&, i] {
+        Ledger l(*stores[i], w.clock, &w.policy);
+        ++ready;
+        while (ready.load() < kDeployers) std::this_thread::yield();
+        results[i] = l.start_deploy("olga", ids[i], claims[i]);
+      });
+    for (auto& t : deployers) t.join();
+    int started = 0;
+    int64_t deploy_id = 0;
+    for (const auto& r : results) {
+      if (r) {
+        ++started;
+        deploy_id = r->deploy.id;
+      } else {
+        CHECK_MESSAGE(r.error().kind == ErrorKind::conflict, r.error().message);
+      }
+    }
+    REQUIRE(started == 1);
+    auto done = w.ledger().finish_deploy("olga", deploy_id, "deployed", std::nullopt);
+    REQUIRE_MESSAGE(done, done.error().message);
+  }
+  auto chain = verify_audit(*w.store, std::nullopt);
+  REQUIRE(chain.has_value());
+  CHECK(chain->whole());
 }
 
 TEST_CASE("a lease whose holder's process is gone on this machine is taken over at once") {
