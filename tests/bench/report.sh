@@ -5,6 +5,7 @@
 # hyperfine, and prints both times and the ratio. The hand SQL is checked to give the same
 # figures as beaver before it is timed.
 # Targets (issue 7): beaver at most 1.3 times the raw SQL, and under one second.
+# The same report is then timed on PostgreSQL (issue 8), when it is installed.
 # usage: tests/bench/report.sh [path/to/beaver] [releases]   (needs hyperfine, jq, sqlite3)
 set -euo pipefail
 [ -n "${BENCH_DEBUG:-}" ] && set -x
@@ -182,3 +183,25 @@ jq -r '"report --by week -o json over " + ($n | tostring) + " releases and their
     ("  sqlite3, the same figures by hand    " + ($r.sqlite3.mean * 1000 | round | tostring) + " ms, beaver / it = " + ($r.beaver.mean / $r.sqlite3.mean * 100 | round / 100 | tostring) + "x"),
     ("  sqlite3, weekly counts by type only  " + ($r["sqlite3-counts"].mean * 1000 | round | tostring) + " ms, beaver / it = " + ($r.beaver.mean / $r["sqlite3-counts"].mean * 100 | round / 100 | tostring) + "x")' \
   --argjson n "$releases" "$work/report.json"
+
+# Issue 8: the same report on PostgreSQL, the same ledger copied there (`beaver db copy`, which
+# also VACUUMs and ANALYZEs what it filled), checked to give the same JSON, then timed.
+# Target: under one second. Skipped without PostgreSQL.
+source "$here/../pg/pg_harness.sh"
+if ! reason=$(pg_available); then
+  echo "PostgreSQL part skipped: $reason"
+  exit 0
+fi
+pg_start "$work"
+trap 'pg_stop; rm -rf "$work"' EXIT
+start=$(date +%s%N)
+"$BEAVER" db copy --from "$db" --to "$PG_URL" >/dev/null
+echo "db copy into PostgreSQL: $((($(date +%s%N) - start) / 1000000)) ms"
+"$BEAVER" "${args[@]}" >"$work/lite.json"
+BEAVER_DATABASE=$PG_URL "$BEAVER" "${args[@]}" >"$work/pg.json"
+cmp -s "$work/lite.json" "$work/pg.json" || { echo "the report differs on PostgreSQL" >&2; exit 1; }
+BEAVER_DATABASE=$PG_URL hyperfine -N --warmup 1 --runs 5 --export-json "$work/pg-report.json" \
+  -n beaver-postgresql "$BEAVER ${args[*]}" >/dev/null
+jq -r '.results[0] | "  beaver on PostgreSQL                 " + (.mean * 1000 | round | tostring)
+  + " ms (user " + (.user * 1000 | round | tostring) + " ms; target < 1000 ms: "
+  + (if .mean < 1 then "met" else "NOT met" end) + ")"' "$work/pg-report.json"
