@@ -52,9 +52,9 @@ set -e
 cat "$WORK/node.out"
 [ "$node_rc" -eq 0 ] || { RC=$node_rc OUT="" ERR=""; fail "the browser scenario"; }
 
-expect_eq "$(sqlite3 "$BEAVER_HOME/beaver.db" "SELECT approver FROM approvals WHERE release_id = $id")" lee \
+expect_eq "$(ledger_sql "SELECT approver FROM approvals WHERE release_id = $id")" lee \
   "the ledger holds lee's approval"
-expect_eq "$(sqlite3 "$BEAVER_HOME/beaver.db" "SELECT status FROM releases WHERE id = $id")" approved \
+expect_eq "$(ledger_sql "SELECT status FROM releases WHERE id = $id")" approved \
   "the emergency is approved"
 [ -s "$BEAVER_SCREENSHOT_DIR/inbox.png" ] || fail "no inbox screenshot in $BEAVER_SCREENSHOT_DIR"
 stop_server
