@@ -8,7 +8,12 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
+#include <map>
+#include <memory>
+#include <mutex>
 #include <thread>
+#include <vector>
 
 #include "ledger/ledger.hpp"
 #include "ledger_world.hpp"
@@ -339,6 +344,62 @@ TEST_CASE("a channel that is down is retried with growing backoff, each attempt 
   CHECK(attempts[0].detail == "Connection refused");
   CHECK(attempts[2].ok);
   CHECK(attempts[2].detail == "HTTP 200 OK");
+}
+
+namespace {
+
+// Accepts every message and counts, by id, how often each came (from any thread).
+struct CountingSender : NotificationSender {
+  mutable std::mutex mutex;
+  mutable std::map<int64_t, int> sent;
+  DeliveryOutcome send(const Notification& n, std::chrono::milliseconds) const override {
+    std::lock_guard hold(mutex);
+    ++sent[n.id];
+    return {true, "HTTP 200 OK"};
+  }
+};
+
+}  // namespace
+
+TEST_CASE("deliverers on their own connections at once send each message once") {
+  // As the notifiers of several servers on one database do.
+  test::World w(test::kPolicy + kNotifications);
+  for (int i = 0; i < 12; ++i) w.submit(i % 3 == 0);
+  auto before = queued(w);
+  REQUIRE(before.size() >= 12);
+  CountingSender sender;
+  DeliveryOptions o;
+  o.sender = &sender;
+  constexpr int kDeliverers = 3;
+  std::vector<std::unique_ptr<Store>> stores;
+  for (int i = 0; i < kDeliverers; ++i) {
+    auto s = w.open_again();
+    REQUIRE_MESSAGE(s.has_value(), s.error().message);
+    stores.push_back(std::move(*s));
+  }
+  std::vector<Result<DeliveryReport>> reports(kDeliverers, fail(ErrorKind::internal, "not run"));
+  std::atomic<int> ready{0};
+  std::vector<std::thread> deliverers;
+  auto later = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  for (int i = 0; i < kDeliverers; ++i)
+    deliverers.emplace_back([&, i] {
+      ++ready;
+      while (ready.load() < kDeliverers) std::this_thread::yield();
+      reports[i] = deliver_due(*stores[i], w.clock, later, o);
+    });
+  for (auto& t : deliverers) t.join();
+  int sent = 0;
+  for (const auto& r : reports) {
+    REQUIRE_MESSAGE(r.has_value(), r.error().message);
+    sent += r->sent;
+  }
+  CHECK(sent == static_cast<int>(before.size()));
+  CHECK(sender.sent.size() == before.size());
+  for (const auto& [id, times] : sender.sent) CHECK_MESSAGE(times == 1, "notification ", id);
+  for (const auto& n : queued(w)) {
+    CHECK(n.status == "sent");
+    CHECK(attempts_of(w, n.id).size() == 1);
+  }
 }
 
 TEST_CASE("a notification is given up as failed after the last attempt") {
