@@ -58,6 +58,14 @@ Result<ProcessResult> run_process(const std::vector<std::string>& argv, const fs
   std::vector<char*> args;
   for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
   args.push_back(nullptr);
+  // beaver's own secrets (the ledger's URL with its password, an API token) stay with beaver: a
+  // build step or a host's command is another program, and may print its environment.
+  std::vector<char*> env;
+  for (char** e = environ; *e != nullptr; ++e) {
+    std::string_view v(*e);
+    if (!v.starts_with("BEAVER_DATABASE=") && !v.starts_with("BEAVER_TOKEN=")) env.push_back(*e);
+  }
+  env.push_back(nullptr);
   pid_t pid = fork();
   if (pid < 0) {
     int e = errno;
@@ -76,7 +84,7 @@ Result<ProcessResult> run_process(const std::vector<std::string>& argv, const fs
     if (chdir(cwd.c_str()) != 0) {
       e = errno;
     } else {
-      execvp(args[0], args.data());
+      execvpe(args[0], args.data(), env.data());
       e = errno;
     }
     (void)!write(err[1], &e, sizeof e);

@@ -2,6 +2,7 @@
 
 #include <doctest/doctest.h>
 
+#include <cstdlib>
 #include <fstream>
 
 #include "test_folder.hpp"
@@ -58,4 +59,21 @@ TEST_CASE("beaver's own open files do not reach the program") {
   REQUIRE(r.has_value());
   // stdin, stdout, stderr and the one `ls` opens to read the folder.
   CHECK(std::stoi(out) <= 4);
+}
+
+TEST_CASE("beaver's secrets in its environment do not reach the program") {
+  test::TestFolder dir;
+  setenv("BEAVER_DATABASE", "postgresql://beaver:s3cret@db/beaver", 1);
+  setenv("BEAVER_TOKEN", "bvr_1_0123", 1);
+  setenv("BEAVER_PROCESS_TEST", "kept", 1);
+  std::string out;
+  auto r = run_process({"env"}, dir.path(), [&](std::string_view c) { out += c; });
+  unsetenv("BEAVER_DATABASE");
+  unsetenv("BEAVER_TOKEN");
+  unsetenv("BEAVER_PROCESS_TEST");
+  REQUIRE(r.has_value());
+  CHECK(out.find("s3cret") == std::string::npos);
+  CHECK(out.find("BEAVER_TOKEN") == std::string::npos);
+  CHECK(out.find("BEAVER_PROCESS_TEST=kept") != std::string::npos);
+  CHECK(out.find("PATH=") != std::string::npos);
 }
