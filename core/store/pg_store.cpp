@@ -871,12 +871,16 @@ class PgStore final : public Store {
           }
         } forget{users_};
         auto result = work(tx);
-        guard.ended = true;
         if (!result) {
+          guard.ended = true;
           c_->exec("ROLLBACK");
           return result;
         }
+        // A commit that fails (a deferred write refused) leaves the connection in an aborted
+        // transaction block (PostgreSQL released its locks at the error): the guard ends it now,
+        // not at this connection's next use.
         tx.commit(writes);
+        guard.ended = true;
         forget.committed = true;
         tx.remember_services(known_services_);
         return {};

@@ -272,6 +272,11 @@ TEST_CASE("a write the database refuses fails its whole unit, even when it is it
   });
   REQUIRE_FALSE(refused.has_value());
   CHECK(refused.error().kind == ErrorKind::internal);
+  // Another connection writes at once: the failed unit holds nothing (no lock, no write).
+  auto other = w.open_again();
+  REQUIRE_MESSAGE(other.has_value(), other.error().message);
+  auto elsewhere = Ledger(**other, w.clock, &w.policy).add_service("ann", "other", "payments");
+  REQUIRE_MESSAGE(elsewhere.has_value(), elsewhere.error().message);
   auto refused_before_read = w.store->write([&](StoreTransaction& tx) -> Result<void> {
     tx.insert_service(Service{"half-done", "payments", w.now});
     tx.insert_approval(Approval{999999, "ann", 0, "leader", "release/999999", {}, w.now});
