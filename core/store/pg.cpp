@@ -349,14 +349,7 @@ void Connection::copy_in_end() {
     raise(nullptr, "database error");
   copy_buffer_.clear();
   if (PQputCopyEnd(conn_, nullptr) != 1) raise(nullptr, "database error");
-  PGresult* failed = nullptr;
-  while (PGresult* r = PQgetResult(conn_)) {
-    if (PQresultStatus(r) != PGRES_COMMAND_OK && failed == nullptr)
-      failed = r;
-    else
-      PQclear(r);
-  }
-  if (failed != nullptr) raise(failed, "database error");
+  finish_copy();
 }
 
 void Connection::copy_out(const std::string& sql,
@@ -377,12 +370,16 @@ void Connection::copy_out(const std::string& sql,
     PQfreemem(data);
     row(fields);
   }
+  finish_copy();
+}
+
+void Connection::finish_copy() {
   PGresult* failed = nullptr;
-  while (PGresult* end = PQgetResult(conn_)) {
-    if (PQresultStatus(end) != PGRES_COMMAND_OK && failed == nullptr)
-      failed = end;
+  while (PGresult* r = PQgetResult(conn_)) {
+    if (PQresultStatus(r) != PGRES_COMMAND_OK && failed == nullptr)
+      failed = r;
     else
-      PQclear(end);
+      PQclear(r);
   }
   if (failed != nullptr) raise(failed, "database error");
 }

@@ -107,6 +107,7 @@ class Connection {
   [[noreturn]] void raise(PGresult* r, const std::string& what) const;
   const std::string& prepared_name(const std::string& sql);  // empty past kMaxPrepared
   PGresult* next_result();                                   // PQgetResult, within the wait limit
+  void finish_copy();  // the COPY's own result: the first failure thrown
   // The answers to what was just sent: the last one, or the first failure thrown.
   Result await(const char* what);
 

@@ -84,6 +84,24 @@ expect_eq "$(psql_at 'SELECT count(*) = max(seq) FROM audit')" t "the audit sequ
 ok audit verify --as root
 expect_match "$OUT" "whole|verified|intact" "the chain verifies after the load"
 
+# serves_again WHAT VERSION: both servers answer /healthz (polled until they do) and store a
+# submission of VERSION.N.
+serves_again() {
+  local server code n=0
+  for server in "$first" "$second"; do
+    code=000
+    for _ in $(seq 200); do
+      code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 20 "$server/healthz")
+      [ "$code" = 200 ] && break
+      sleep 0.05
+    done
+    expect_eq "$code" 200 "/healthz once the database $1 ($server)"
+    n=$((n + 1))
+    URL=$server http POST /api/releases "${TOKEN[dev]}" "{\"service\":\"pay-api\",\"env\":\"test\",\"version\":\"$2.$n\"}"
+    expect_status 201 "a submission once the database $1 ($server)"
+  done
+}
+
 # The database goes down mid-load.
 acknowledged=$(psql_at 'SELECT count(*) FROM releases')
 pg_kill
@@ -103,17 +121,7 @@ for server in "$first" "$second"; do
   [ "$took" -lt 3000 ] || fail "a submission took $took ms with the database down"
 done
 pg_resume
-for server in "$first" "$second"; do
-  code=000
-  for _ in $(seq 100); do
-    code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 10 "$server/healthz")
-    [ "$code" = 200 ] && break
-    sleep 0.05
-  done
-  expect_eq "$code" 200 "/healthz once the database is back ($server)"
-  URL=$server http POST /api/releases "${TOKEN[dev]}" "{\"service\":\"pay-api\",\"env\":\"test\",\"version\":\"5.0.$RANDOM\"}"
-  expect_status 201 "a submission once the database is back ($server)"
-done
+serves_again "is back" 5.0
 expect_eq "$(psql_at 'SELECT count(*) FROM releases')" $((acknowledged + 2)) \
   "nothing acknowledged was lost, nothing refused was stored"
 
@@ -136,17 +144,9 @@ for what in /healthz /api/releases; do
   [ "$took" -lt 8000 ] || fail "$what took $took ms while the database did not answer"
 done
 kill -CONT "${stopped[@]}"
-for server in "$first" "$second"; do
-  code=000
-  for _ in $(seq 200); do
-    code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 20 "$server/healthz")
-    [ "$code" = 200 ] && break
-    sleep 0.05
-  done
-  expect_eq "$code" 200 "/healthz once the database answers again ($server)"
-  URL=$server http POST /api/releases "${TOKEN[dev]}" "{\"service\":\"pay-api\",\"env\":\"test\",\"version\":\"6.0.$RANDOM\"}"
-  expect_status 201 "a submission once the database answers again ($server)"
-done
+serves_again "answers again" 6.0
+expect_eq "$(psql_at 'SELECT count(*) FROM releases')" $((acknowledged + 4)) \
+  "the submission refused while the database did not answer was not stored"
 grep -q 'no answer from postgresql://beaver:\*\*\*@' "$WORK/serve.err" ||
   { RC=0 OUT="" ERR=$(tail -5 "$WORK/serve.err"); fail "the first server's log does not say the database stopped answering"; }
 grep -q beaver-test "$WORK/serve.err" "$WORK/serve2.err" && fail "the database password is in a server's log"
