@@ -214,8 +214,12 @@ const std::vector<const char*> kCommitSteps = {"COMMIT"};
 class PgTransaction final : public StoreTransaction {
  public:
   PgTransaction(Connection& c, UserDirectory& users, const KnownServices& known_services,
-                const UnitStart& start)
-      : c_(c), users_(users), known_services_(known_services), users_version_(start.users_version) {
+                const UnitStart& start, OpenPgReader open_reader)
+      : c_(c),
+        users_(users),
+        known_services_(known_services),
+        open_reader_(std::move(open_reader)),
+        users_version_(start.users_version) {
     if (start.audit_known) {
       last_audit_.emplace(start.last_audit);
       subjects_[std::string(kPolicyChanged)] = start.last_policy;
@@ -643,7 +647,7 @@ class PgTransaction final : public StoreTransaction {
 
   Report report(const ReportQuery& query) override {
     send_deferred();
-    return compute_report(c_, query);
+    return compute_report(c_, query, open_reader_);
   }
 
   std::optional<AuditEntry> last_audit_entry() override {
@@ -764,6 +768,7 @@ class PgTransaction final : public StoreTransaction {
   Connection& c_;
   UserDirectory& users_;
   const KnownServices& known_services_;
+  OpenPgReader open_reader_;              // for a report's second pass
   std::optional<int64_t> users_version_;  // unknown after this unit changed a user
   // Known for the rest of the unit: what it read or wrote itself (see UnitStart).
   std::optional<std::optional<AuditEntry>> last_audit_;
@@ -862,7 +867,7 @@ class PgStore final : public Store {
             if (!first.is_null(0, 3)) start.last_audit = read_audit(first, 0, 3);
           }
         }
-        PgTransaction tx(*c_, users_, known_services_, start);
+        PgTransaction tx(*c_, users_, known_services_, start, [this] { return connect(url_); });
         struct ForgetUnlessCommitted {
           UserDirectory& users;
           bool committed = false;

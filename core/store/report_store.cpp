@@ -296,10 +296,45 @@ Report compute_report(Database& db, const ReportQuery& q, const OpenReader& open
   return out;
 }
 
-Report compute_report(pg::Connection& c, const ReportQuery& q) {
+namespace {
+
+// A second connection in a transaction on `c`'s snapshot, or none. Only a REPEATABLE READ
+// transaction's snapshot can be taken up by another (a writer's READ COMMITTED one cannot).
+std::unique_ptr<pg::Connection> same_pg_reader(pg::Connection& c, const OpenPgReader& open_reader) {
+  if (!open_reader) return nullptr;
+  try {
+    if (c.query_once("SELECT current_setting('transaction_isolation')").view(0, 0) !=
+        "repeatable read")
+      return nullptr;
+    auto snapshot = c.query_once("SELECT pg_export_snapshot()").text(0, 0);
+    // Spliced into SET TRANSACTION SNAPSHOT, which takes no parameter: PostgreSQL's own text,
+    // checked all the same ("00000003-0000001B-1").
+    if (snapshot.empty() || snapshot.find_first_not_of("0123456789ABCDEF-") != std::string::npos)
+      return nullptr;
+    auto reader = open_reader();
+    if (!reader) return nullptr;
+    reader->exec("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY; SET TRANSACTION SNAPSHOT '" +
+                 snapshot + "'");
+    return reader;
+  } catch (const pg::PgError&) {
+    return nullptr;
+  }
+}
+
+}  // namespace
+
+Report compute_report(pg::Connection& c, const ReportQuery& q, const OpenPgReader& open_reader) {
+  std::unique_ptr<pg::Connection> reader = same_pg_reader(c, open_reader);
+  std::future<std::vector<GroupDeployFigures>> deploys;
+  if (reader)
+    deploys = std::async(std::launch::async, [&] {
+      PgReportSource source(*reader);
+      return read_deploy_figures(source, q);
+    });
   PgReportSource source(c);
   Report out = release_figures(source, q);
-  add_deploy_figures(q, read_deploy_figures(source, q), out);
+  add_deploy_figures(q, deploys.valid() ? deploys.get() : read_deploy_figures(source, q), out);
+  if (reader) reader->exec("COMMIT");
   return out;
 }
 

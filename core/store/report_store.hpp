@@ -33,8 +33,14 @@ using OpenReader = std::function<std::unique_ptr<sqlite::Database>()>;
 Report compute_report(sqlite::Database& db, const ReportQuery& query,
                       const OpenReader& open_reader = {});
 
-// The same on PostgreSQL, both passes on `c` in the caller's transaction, through cursors.
-// Database faults are thrown as pg::PgError.
-Report compute_report(pg::Connection& c, const ReportQuery& query);
+// Another connection to the same PostgreSQL database, or none when there is none to open.
+using OpenPgReader = std::function<std::unique_ptr<pg::Connection>()>;
+
+// The same on PostgreSQL, through cursors in the caller's transaction. With `open_reader`, the
+// deploy runs are read on that connection by a second thread, in the caller's very snapshot
+// (exported by PostgreSQL), while this one reads the releases; without it, or when the snapshot
+// cannot be shared, after them on `c`. Database faults are thrown as pg::PgError.
+Report compute_report(pg::Connection& c, const ReportQuery& query,
+                      const OpenPgReader& open_reader = {});
 
 }  // namespace beaver

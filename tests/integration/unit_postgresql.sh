@@ -14,7 +14,7 @@ unit_tests=$(dirname "$BEAVER_BIN")/tests/beaver_unit_tests
 pg_start "$WORK"
 
 suites='*/ledger_test.cpp,*/deploy_ledger_test.cpp,*/notify_test.cpp,*/report_test.cpp'
-suites+=',*/report_deploys_test.cpp,*/report_deploys_by_time_test.cpp'
+suites+=',*/report_deploys_test.cpp,*/report_deploys_by_time_test.cpp,*/report_pg_readers_test.cpp'
 set +e
 BEAVER_TEST_POSTGRESQL=$PG_ADMIN_URL "$unit_tests" --source-file="$suites" >"$WORK/unit.out" 2>&1
 RC=$?
