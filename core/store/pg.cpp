@@ -5,6 +5,7 @@
 
 #include <cerrno>
 #include <charconv>
+#include <memory>
 
 namespace beaver::pg {
 namespace {
@@ -112,26 +113,28 @@ PGresult* Connection::next_result() {
   return PQgetResult(conn_);
 }
 
+namespace {
+
+// A result held while more are read, cleared unless handed on, also when a wait gives up.
+using HeldResult = std::unique_ptr<PGresult, decltype(&PQclear)>;
+HeldResult held(PGresult* r = nullptr) { return HeldResult(r, &PQclear); }
+
+}  // namespace
+
 Result Connection::await(const char* what) {
-  PGresult* last = nullptr;
-  PGresult* failed = nullptr;
+  auto last = held(), failed = held();
   while (PGresult* r = next_result()) {
     auto status = PQresultStatus(r);
-    if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK) {
-      PQclear(last);
-      last = r;
-    } else if (failed == nullptr) {
-      failed = r;
-    } else {
+    if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK)
+      last = held(r);
+    else if (!failed)
+      failed = held(r);
+    else
       PQclear(r);
-    }
     if (PQstatus(conn_) != CONNECTION_OK) break;
   }
-  if (failed != nullptr || last == nullptr) {
-    PQclear(last);
-    raise(failed, what);
-  }
-  return Result(last);
+  if (failed || !last) raise(failed.release(), what);
+  return Result(last.release());
 }
 
 Result Connection::exec(const std::string& sql) {
@@ -208,8 +211,7 @@ Result Connection::pipeline(const std::vector<Statement>& statements) {
   if (PQpipelineSync(conn_) != 1) raise(nullptr, "database error");
   // Every result is read, up to the sync, even after a failure: the connection is then ready for
   // the next statement (a ROLLBACK).
-  PGresult* last = nullptr;
-  PGresult* failed = nullptr;
+  auto last = held(), failed = held();
   for (;;) {
     PGresult* r = next_result();
     if (r == nullptr) {
@@ -221,24 +223,16 @@ Result Connection::pipeline(const std::vector<Statement>& statements) {
       PQclear(r);
       break;
     }
-    if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK) {
-      PQclear(last);
-      last = r;
-    } else if (status == PGRES_FATAL_ERROR && failed == nullptr) {
-      failed = r;
-    } else {
+    if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK)
+      last = held(r);
+    else if (status == PGRES_FATAL_ERROR && !failed)
+      failed = held(r);
+    else
       PQclear(r);  // PGRES_PIPELINE_ABORTED: not run after the failure
-    }
   }
-  if (failed != nullptr) {
-    PQclear(last);
-    raise(failed, "database error");
-  }
-  if (PQstatus(conn_) != CONNECTION_OK || last == nullptr) {
-    PQclear(last);
-    raise(nullptr, "database error");
-  }
-  return Result(last);
+  if (failed) raise(failed.release(), "database error");
+  if (PQstatus(conn_) != CONNECTION_OK || !last) raise(nullptr, "database error");
+  return Result(last.release());
 }
 
 namespace {
