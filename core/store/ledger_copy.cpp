@@ -51,20 +51,29 @@ class Side {
   virtual void after_commit() {}
 };
 
+// "a", "b", ... for a statement's column list.
+std::string column_list(const std::vector<std::string>& columns) {
+  std::string names;
+  for (size_t i = 0; i < columns.size(); ++i) names += (i ? ", " : "") + quoted(columns[i]);
+  return names;
+}
+
 std::string insert_sql(const char* table, const std::vector<std::string>& columns) {
-  std::string names, values;
-  for (size_t i = 0; i < columns.size(); ++i) {
-    names += (i ? ", " : "") + quoted(columns[i]);
-    values += fmt::format("{}?{}", i ? ", " : "", i + 1);
-  }
-  return fmt::format("INSERT INTO {} ({}) VALUES ({})", table, names, values);
+  std::string values;
+  for (size_t i = 0; i < columns.size(); ++i) values += fmt::format("{}?{}", i ? ", " : "", i + 1);
+  return fmt::format("INSERT INTO {} ({}) VALUES ({})", table, column_list(columns), values);
+}
+
+Error holds_a_ledger(const DatabaseUrl& to, std::string_view table) {
+  return {
+      ErrorKind::conflict,
+      fmt::format("{} already holds a ledger ({} has rows): beaver copies into an empty one only",
+                  to.shown, table)};
 }
 
 std::string select_sql(const char* table, const std::vector<std::string>& columns) {
-  std::string names;
-  for (size_t i = 0; i < columns.size(); ++i) names += (i ? ", " : "") + quoted(columns[i]);
   // In key order, so that a copy of a copy is the same file row for row.
-  return fmt::format("SELECT {} FROM {} ORDER BY {}", names, table,
+  return fmt::format("SELECT {} FROM {} ORDER BY {}", column_list(columns), table,
                      std::string(table) == "audit" ? "seq" : "1, 2");
 }
 
@@ -135,9 +144,7 @@ class PgSide final : public Side {
     c_.copy_out(fmt::format("COPY ({}) TO STDOUT", select_sql(table, columns)), visit);
   }
   void begin_table(const char* table, const std::vector<std::string>& columns) override {
-    std::string names;
-    for (size_t i = 0; i < columns.size(); ++i) names += (i ? ", " : "") + quoted(columns[i]);
-    c_.copy_in_begin(fmt::format("COPY {} ({}) FROM STDIN", table, names));
+    c_.copy_in_begin(fmt::format("COPY {} ({}) FROM STDIN", table, column_list(columns)));
   }
   void insert(const Row& row) override { c_.copy_in_row(row); }
   void end_table() override { c_.copy_in_end(); }
@@ -218,10 +225,7 @@ Result<CopySummary> copy_ledger(const DatabaseUrl& from, const DatabaseUrl& to,
   // Only now is the target touched, once it is known to hold no ledger: created, or its schema
   // brought up to date.
   try {
-    if (auto table = table_with_rows(to))
-      return fail(ErrorKind::conflict,
-                  "{} already holds a ledger ({} has rows): beaver copies into an empty one only",
-                  to.shown, *table);
+    if (auto table = table_with_rows(to)) return std::unexpected(holds_a_ledger(to, *table));
   } catch (const sqlite::SqliteError& e) {
     return fail(ErrorKind::unavailable, "cannot read {}: {}", to.shown, e.what());
   } catch (const pg::PgError& e) {
@@ -237,10 +241,7 @@ Result<CopySummary> copy_ledger(const DatabaseUrl& from, const DatabaseUrl& to,
     auto target = open_side(to, true);
     // Checked again under the target's write lock: another copy may have begun meanwhile.
     for (const char* table : kTables)
-      if (target->count(table) > 0)
-        return fail(ErrorKind::conflict,
-                    "{} already holds a ledger ({} has rows): beaver copies into an empty one only",
-                    to.shown, table);
+      if (target->count(table) > 0) return std::unexpected(holds_a_ledger(to, table));
     for (const char* table : kTables) {
       auto columns = source->columns(table);
       if (columns != target->columns(table))

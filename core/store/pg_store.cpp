@@ -9,9 +9,9 @@
 //
 // The lock is not held while the commit is flushed to disk, or writers would go one flush at a
 // time. A writer commits without waiting for the flush, which releases the lock, then commits a
-// transaction of its own that does wait (see kCommitDurably): the log is written in order, so
-// once the second commit is on disk, so is the first. The waits of many writers are served by one
-// flush, as in any group commit, and a unit of work returns only once its writes are durable. A
+// transaction of its own that does wait (see PgTransaction::commit): the log is written in order,
+// so once the second commit is on disk, so is the first. The waits of many writers are served by
+// one flush, as in any group commit, and a unit of work returns only once its writes are durable. A
 // crash can lose a commit nobody was told of, and with it every later one, which may have read it:
 // the log on disk is always a prefix, so the audit chain stays whole. The price: a reader may see
 // a commit a moment (one flush) before it is on disk, and after a crash at that moment not see it
@@ -27,6 +27,7 @@
 #include <map>
 #include <memory>
 #include <set>
+#include <utility>
 
 #include "store/ledger_columns.hpp"
 #include "store/migrations.hpp"
@@ -203,13 +204,6 @@ std::string audit_select(std::string_view where) {
       "seq DESC LIMIT 1",
       where);
 }
-
-// A writer's commit, which releases the writers' lock without waiting for the flush, then a
-// transaction of one statement (the session commits synchronously) that waits until the log is
-// flushed past it: an xid makes it a commit record to flush (see the top of this file).
-constexpr const char* kCommitDurably = "COMMIT; SELECT pg_current_xact_id()";
-const std::vector<const char*> kCommitDurablySteps = {"COMMIT", "SELECT pg_current_xact_id()"};
-const std::vector<const char*> kCommitSteps = {"COMMIT"};
 
 class PgTransaction final : public StoreTransaction {
  public:
@@ -646,7 +640,7 @@ class PgTransaction final : public StoreTransaction {
   }
 
   Report report(const ReportQuery& query) override {
-    send_deferred();
+    if (!deferred_.empty()) send_deferred();
     return compute_report(c_, query, open_reader_);
   }
 
@@ -695,22 +689,18 @@ class PgTransaction final : public StoreTransaction {
     }
   }
 
-  // Commits, with the writes still deferred, in one round trip; a writer's commit is durable
-  // when this returns (see kCommitDurably).
+  // Commits, with the writes still deferred, in one round trip. A writer's commit releases the
+  // writers' lock without waiting for the flush; a transaction of one statement after it (the
+  // session commits synchronously) waits until the log is flushed past it, its xid making it a
+  // commit record to flush (see the top of this file). So it is durable when this returns.
   void commit(bool durably) {
     if (c_.in_failed_transaction())
       throw PgError("25P02", fmt::format("a statement of this unit of work failed on {}; nothing "
                                          "of it was stored",
                                          c_.shown()));
-    if (deferred_.empty()) {
-      c_.exec(durably ? kCommitDurably : "COMMIT");
-      return;
-    }
-    auto all = std::move(deferred_);
-    deferred_.clear();
-    for (const char* sql : durably ? kCommitDurablySteps : kCommitSteps)
-      all.push_back({sql, {}, /*prepare=*/false});
-    c_.pipeline(all);
+    deferred_.push_back({"COMMIT", {}, /*prepare=*/false});
+    if (durably) deferred_.push_back({"SELECT pg_current_xact_id()", {}, /*prepare=*/false});
+    send_deferred();
   }
 
  private:
@@ -724,16 +714,10 @@ class PgTransaction final : public StoreTransaction {
   pg::Result q(const std::string& sql, const std::vector<Param>& params = {}) {
     if (deferred_.empty()) return c_.query(sql, params);
     deferred_.push_back({sql, params});
-    auto all = std::move(deferred_);
-    deferred_.clear();
-    return c_.pipeline(all);
+    return send_deferred();
   }
-  void send_deferred() {
-    if (deferred_.empty()) return;
-    auto all = std::move(deferred_);
-    deferred_.clear();
-    c_.pipeline(all);
-  }
+  // The deferred statements, at least one, in one round trip: the last one's result.
+  pg::Result send_deferred() { return c_.pipeline(std::exchange(deferred_, {})); }
 
   const UserDirectory& directory() {
     if (!users_version_) {
@@ -868,13 +852,7 @@ class PgStore final : public Store {
           }
         }
         PgTransaction tx(*c_, users_, known_services_, start, [this] { return connect(url_); });
-        struct ForgetUnlessCommitted {
-          UserDirectory& users;
-          bool committed = false;
-          ~ForgetUnlessCommitted() {
-            if (!committed) users.version = -1;
-          }
-        } forget{users_};
+        UserDirectory::ForgetUnlessCommitted forget{users_};
         auto result = work(tx);
         if (!result) {
           guard.ended = true;

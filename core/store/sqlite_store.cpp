@@ -697,15 +697,7 @@ class SqliteStore final : public Store {
         Statement(db_, begin).run();
         open = true;
         SqliteTransaction tx(db_, users_, file_);
-        // Users read inside a unit of work that is rolled back may be ones that never were:
-        // forgotten, whatever ends it.
-        struct ForgetUnlessCommitted {
-          UserDirectory& users;
-          bool committed = false;
-          ~ForgetUnlessCommitted() {
-            if (!committed) users.version = -1;
-          }
-        } forget{users_};
+        UserDirectory::ForgetUnlessCommitted forget{users_};
         auto result = work(tx);
         if (!result) {
           db_.exec("ROLLBACK");

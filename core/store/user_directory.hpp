@@ -14,6 +14,16 @@
 namespace beaver {
 
 struct UserDirectory {
+  // Users read inside a unit of work that is rolled back may be ones that never were: a
+  // directory is forgotten when a unit ends without this guard's `committed` set.
+  struct ForgetUnlessCommitted {
+    UserDirectory& users;
+    bool committed = false;
+    ~ForgetUnlessCommitted() {
+      if (!committed) users.version = -1;
+    }
+  };
+
   int64_t version = -1;     // -1: nothing read yet
   std::vector<User> users;  // by name
 

@@ -6,8 +6,6 @@
 #include <doctest/doctest.h>
 #include <unistd.h>
 
-#include <atomic>
-#include <thread>
 #include <vector>
 
 #include "audit/audit.hpp"
@@ -165,23 +163,10 @@ TEST_CASE("deployers on their own connections at once: one holds the environment
       ids.push_back(w.approved(fmt::format("{}.{}.0", round + 1, i)));
       claims.push_back(w.claim(ids.back()));
     }
-    std::vector<std::unique_ptr<Store>> stores;
-    for (int i = 0; i < kDeployers; ++i) {
-      auto s = w.open_again();
-      REQUIRE_MESSAGE(s.has_value(), s.error().message);
-      stores.push_back(std::move(*s));
-    }
     std::vector<Result<DeployStarted>> results(kDeployers, fail(ErrorKind::internal, "not run"));
-    std::atomic<int> ready{0};
-    std::vector<std::thread> deployers;
-    for (int i = 0; i < kDeployers; ++i)
-      deployers.emplace_back([&, i] {
-        Ledger l(*stores[i], w.clock, &w.policy);
-        ++ready;
-        while (ready.load() < kDeployers) std::this_thread::yield();
-        results[i] = l.start_deploy("olga", ids[i], claims[i]);
-      });
-    for (auto& t : deployers) t.join();
+    w.at_once(kDeployers, [&](Store& store, int i) {
+      results[i] = Ledger(store, w.clock, &w.policy).start_deploy("olga", ids[i], claims[i]);
+    });
     int started = 0;
     int64_t deploy_id = 0;
     for (const auto& r : results) {

@@ -261,13 +261,33 @@ TEST_CASE(
   CHECK(after->entries == before->entries + kWriters * kEach + 1);
 }
 
+namespace {
+
+// After a failed unit that wrote the service "half-done": the next unit adds "next", alone.
+void next_one_stands_alone(test::World& w) {
+  REQUIRE(w.ledger().add_service("ann", "next", "payments").has_value());
+  REQUIRE(w.store
+              ->read([&](StoreTransaction& tx) -> Result<void> {
+                CHECK_FALSE(tx.find_service("half-done").has_value());
+                CHECK(tx.find_service("next").has_value());
+                return {};
+              })
+              .has_value());
+}
+
+}  // namespace
+
 TEST_CASE("a write the database refuses fails its whole unit, even when it is its last") {
   // PostgreSQL's store sends a write nothing reads with the unit's next statement or its commit:
   // the refusal must still fail the unit, undo its earlier writes, and leave the store usable.
   test::World w;
-  auto refused = w.store->write([&](StoreTransaction& tx) -> Result<void> {
+  // A service, then an approval of a release that does not exist.
+  auto half_done = [&](StoreTransaction& tx) {
     tx.insert_service(Service{"half-done", "payments", w.now});
     tx.insert_approval(Approval{999999, "ann", 0, "leader", "release/999999", {}, w.now});
+  };
+  auto refused = w.store->write([&](StoreTransaction& tx) -> Result<void> {
+    half_done(tx);
     return {};
   });
   REQUIRE_FALSE(refused.has_value());
@@ -278,8 +298,7 @@ TEST_CASE("a write the database refuses fails its whole unit, even when it is it
   auto elsewhere = Ledger(**other, w.clock, &w.policy).add_service("ann", "other", "payments");
   REQUIRE_MESSAGE(elsewhere.has_value(), elsewhere.error().message);
   auto refused_before_read = w.store->write([&](StoreTransaction& tx) -> Result<void> {
-    tx.insert_service(Service{"half-done", "payments", w.now});
-    tx.insert_approval(Approval{999999, "ann", 0, "leader", "release/999999", {}, w.now});
+    half_done(tx);
     try {
       tx.list_services();  // on PostgreSQL, the refusal is thrown here
     } catch (const std::exception&) {
@@ -288,14 +307,7 @@ TEST_CASE("a write the database refuses fails its whole unit, even when it is it
     return {};
   });
   CHECK_FALSE(refused_before_read.has_value());
-  REQUIRE(w.ledger().add_service("ann", "next", "payments").has_value());
-  REQUIRE(w.store
-              ->read([&](StoreTransaction& tx) -> Result<void> {
-                CHECK_FALSE(tx.find_service("half-done").has_value());
-                CHECK(tx.find_service("next").has_value());
-                return {};
-              })
-              .has_value());
+  next_one_stands_alone(w);
   auto chain = verify_audit(*w.store, std::nullopt);
   REQUIRE(chain.has_value());
   CHECK(chain->whole());
@@ -308,12 +320,5 @@ TEST_CASE("a unit of work that throws leaves nothing behind, and the next one ru
     throw std::runtime_error("not a database error");
   }),
                   std::runtime_error);
-  REQUIRE(w.ledger().add_service("ann", "next", "payments").has_value());
-  REQUIRE(w.store
-              ->read([&](StoreTransaction& tx) -> Result<void> {
-                CHECK_FALSE(tx.find_service("half-done").has_value());
-                CHECK(tx.find_service("next").has_value());
-                return {};
-              })
-              .has_value());
+  next_one_stands_alone(w);
 }

@@ -7,11 +7,15 @@
 #include <doctest/doctest.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cstdlib>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
+#include <thread>
 #include <tuple>
+#include <vector>
 
 #include "ledger/ledger.hpp"
 #include "store/pg_store.hpp"
@@ -78,6 +82,26 @@ struct World {
   Result<std::unique_ptr<Store>> open_again() const {
     if (database) return open_postgresql_store(*database, source_dir() / "schemas/migrations");
     return open_sqlite_store(dir.path() / "beaver.db", source_dir() / "schemas/migrations/sqlite");
+  }
+
+  // Runs `run(store, i)` for each i below n on n threads, each with a store of its own on this
+  // ledger (as n servers would have), let go at the same moment; returns once all are done.
+  void at_once(int n, const std::function<void(Store&, int)>& run) const {
+    std::vector<std::unique_ptr<Store>> stores;
+    for (int i = 0; i < n; ++i) {
+      auto s = open_again();
+      REQUIRE_MESSAGE(s.has_value(), s.error().message);
+      stores.push_back(std::move(*s));
+    }
+    std::atomic<int> ready{0};
+    std::vector<std::thread> threads;
+    for (int i = 0; i < n; ++i)
+      threads.emplace_back([&, i] {
+        ++ready;
+        while (ready.load() < n) std::this_thread::yield();
+        run(*stores[i], i);
+      });
+    for (auto& t : threads) t.join();
   }
 
   static const char* postgresql_admin() {

@@ -8,7 +8,6 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <atomic>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -371,23 +370,10 @@ TEST_CASE("deliverers on their own connections at once send each message once") 
   DeliveryOptions o;
   o.sender = &sender;
   constexpr int kDeliverers = 3;
-  std::vector<std::unique_ptr<Store>> stores;
-  for (int i = 0; i < kDeliverers; ++i) {
-    auto s = w.open_again();
-    REQUIRE_MESSAGE(s.has_value(), s.error().message);
-    stores.push_back(std::move(*s));
-  }
   std::vector<Result<DeliveryReport>> reports(kDeliverers, fail(ErrorKind::internal, "not run"));
-  std::atomic<int> ready{0};
-  std::vector<std::thread> deliverers;
   auto later = std::chrono::steady_clock::now() + std::chrono::seconds(30);
-  for (int i = 0; i < kDeliverers; ++i)
-    deliverers.emplace_back([&, i] {
-      ++ready;
-      while (ready.load() < kDeliverers) std::this_thread::yield();
-      reports[i] = deliver_due(*stores[i], w.clock, later, o);
-    });
-  for (auto& t : deliverers) t.join();
+  w.at_once(kDeliverers,
+            [&](Store& store, int i) { reports[i] = deliver_due(store, w.clock, later, o); });
   int sent = 0;
   for (const auto& r : reports) {
     REQUIRE_MESSAGE(r.has_value(), r.error().message);

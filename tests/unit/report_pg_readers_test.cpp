@@ -3,57 +3,21 @@
 // every grouping gives the figures one connection gives, and a run committed meanwhile by someone
 // else is counted by neither. Runs only with BEAVER_TEST_POSTGRESQL (integration.unit_postgresql).
 
-#include <Poco/JSON/Stringifier.h>
 #include <doctest/doctest.h>
 
-#include <sstream>
-
-#include "ledger_world.hpp"
-#include "report/report_json.hpp"
 #include "report/submit_clock.hpp"
-#include "seed/synthetic_history.hpp"
+#include "seeded_report_world.hpp"
 #include "store/pg.hpp"
 #include "store/report_store.hpp"
 
 using namespace beaver;
-using beaver::test::World;
-
-namespace {
-
-const char* kPolicy = R"(timezone: Asia/Shanghai
-approval_expires: 24h
-review_deadline: 48h
-emergency_categories: [hotfix, security]
-environments:
-  prod:
-    windows: [{days: [mon, tue, wed, thu], from: "10:00", to: "17:00"}]
-    normal:
-      approvals: [{role: developer}, {role: leader, same_team: true}]
-    emergency:
-      approvals: [{role: leader, same_team: true}]
-  test:
-    normal: {approvals: []}
-    emergency: {approvals: []}
-)";
-
-std::string json_text(const Report& r) {
-  std::ostringstream out;
-  Poco::JSON::Stringifier::stringify(report_json(r), out, 1);
-  return out.str();
-}
-
-}  // namespace
+using beaver::test::json_text;
 
 TEST_CASE("on PostgreSQL, deploy runs read on a second connection in the first's snapshot" *
-          doctest::skip(World::postgresql_admin() == nullptr)) {
-  World w{kPolicy};
+          doctest::skip(test::World::postgresql_admin() == nullptr)) {
+  test::SeededWorld seeded;
+  auto& [w, since, until] = seeded;
   REQUIRE(w.database.has_value());
-  Timestamp since = *parse_iso8601("2026-08-01T00:00:00Z");
-  Timestamp until = *parse_iso8601("2026-11-01T00:00:00Z");
-  SeedOptions o{3000, 3, 7, since, until};
-  auto seeded = seed_history(*w.store, w.policy, "ann", o, until);
-  REQUIRE_MESSAGE(seeded.has_value(), seeded.error().message);
-  REQUIRE(seeded->deploys > 1000);
   const auto& url = *w.database;
   int opened = 0;
   auto open_reader = [&] {

@@ -2,57 +2,21 @@
 // Over a seeded history, every grouping gives the figures one connection gives; and when the
 // ledger changed between the two connections' transactions, the report keeps to the first's.
 
-#include <Poco/JSON/Stringifier.h>
 #include <doctest/doctest.h>
 
-#include <sstream>
-
-#include "ledger_world.hpp"
-#include "report/report_json.hpp"
 #include "report/submit_clock.hpp"
-#include "seed/synthetic_history.hpp"
+#include "seeded_report_world.hpp"
 #include "sqlite_edit.hpp"
 #include "store/report_store.hpp"
 
 using namespace beaver;
-using beaver::test::World;
+using beaver::test::json_text;
 
 namespace {
 
-const char* kPolicy = R"(timezone: Asia/Shanghai
-approval_expires: 24h
-review_deadline: 48h
-emergency_categories: [hotfix, security]
-environments:
-  prod:
-    windows: [{days: [mon, tue, wed, thu], from: "10:00", to: "17:00"}]
-    normal:
-      approvals: [{role: developer}, {role: leader, same_team: true}]
-    emergency:
-      approvals: [{role: leader, same_team: true}]
-  test:
-    normal: {approvals: []}
-    emergency: {approvals: []}
-)";
-
-std::string json_text(const Report& r) {
-  std::ostringstream out;
-  Poco::JSON::Stringifier::stringify(report_json(r), out, 1);
-  return out.str();
-}
-
-struct SeededLedger {
-  World w{kPolicy};
+// The seeded ledger's SQLite file, opened again as the report's second connection would be.
+struct SeededLedger : test::SeededWorld {
   std::filesystem::path file = w.dir.path() / "beaver.db";
-  Timestamp since = *parse_iso8601("2026-08-01T00:00:00Z");
-  Timestamp until = *parse_iso8601("2026-11-01T00:00:00Z");
-
-  SeededLedger() {
-    SeedOptions o{3000, 3, 7, since, until};
-    auto seeded = seed_history(*w.store, w.policy, "ann", o, until);
-    REQUIRE_MESSAGE(seeded.has_value(), seeded.error().message);
-    REQUIRE(seeded->deploys > 1000);
-  }
 
   std::unique_ptr<sqlite::Database> open() const {
     return std::make_unique<sqlite::Database>(file.string(),
