@@ -3,6 +3,7 @@
 #include <sqlite3.h>
 
 #include "store/open_store.hpp"
+#include "store/pg_store.hpp"
 
 namespace beaver {
 namespace {
@@ -31,7 +32,8 @@ StorePool::StorePool(DatabaseUrl database, std::filesystem::path migrations_root
     : database_(std::move(database)),
       migrations_root_(std::move(migrations_root)),
       options_(options),
-      write_lock_(std::make_shared<std::mutex>()) {
+      write_lock_(std::make_shared<std::mutex>()),
+      pg_batches_(make_pg_write_batches()) {
   // The pool's threads allocate through SQLite at once, and its memory statistics take one
   // process-wide lock per allocation; nothing reads them. Refused (harmlessly) when SQLite was
   // already initialized in this process.
@@ -53,11 +55,16 @@ Result<StorePool::Lease> StorePool::borrow() {
       return Lease(*this, std::move(store));
     }
   }
-  auto opened = open_store(database_, migrations_root_, options_);
-  if (!opened) return std::unexpected(opened.error());
   // PostgreSQL queues writers itself, and does not hold them through each other's flush (see
   // pg_store.cpp): a lock here would serialise this server's writes whole, flushes included.
-  if (database_.kind == DatabaseUrl::Kind::postgresql) return Lease(*this, std::move(*opened));
+  // Instead the server's writers share their turns at the database's lock, in batches.
+  if (database_.kind == DatabaseUrl::Kind::postgresql) {
+    auto opened = open_postgresql_store(database_, migrations_root_, pg_batches_);
+    if (!opened) return std::unexpected(opened.error());
+    return Lease(*this, std::move(*opened));
+  }
+  auto opened = open_store(database_, migrations_root_, options_);
+  if (!opened) return std::unexpected(opened.error());
   return Lease(*this, std::make_unique<SerializedWrites>(std::move(*opened), write_lock_));
 }
 

@@ -2,7 +2,8 @@
 // The server's connections to the ledger: one per worker at most, each borrowed for one request.
 // On SQLite, writers take one lock in this process before their transaction, so they queue here
 // in order instead of polling SQLite's busy handler; readers never wait for it (WAL snapshots).
-// On PostgreSQL the database queues them.
+// On PostgreSQL the database queues them, and writers that arrive while one waits for its turn
+// join its transaction (pg_store.cpp).
 
 #include <filesystem>
 #include <memory>
@@ -14,6 +15,8 @@
 #include "store/store.hpp"
 
 namespace beaver {
+
+class PgWriteBatches;
 
 class StorePool {
  public:
@@ -47,6 +50,7 @@ class StorePool {
   std::mutex free_lock_;
   std::vector<std::unique_ptr<Store>> free_;
   std::shared_ptr<std::mutex> write_lock_;
+  std::shared_ptr<PgWriteBatches> pg_batches_;
 };
 
 }  // namespace beaver

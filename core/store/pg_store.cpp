@@ -24,8 +24,12 @@
 
 #include <algorithm>
 #include <cctype>
+#include <condition_variable>
+#include <deque>
+#include <exception>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <set>
 #include <utility>
 
@@ -38,6 +42,32 @@
 #include "store/user_directory.hpp"
 
 namespace beaver {
+
+// A server's writers take the writers' lock in turns. While one waits for it, the others of the
+// same server queue here; once it is granted, the one waiting takes them (up to kMostUnits) into
+// its transaction and runs their units after its own, and the next writer to arrive waits for
+// the lock in its turn. One lock hold, one commit and one flush serve the whole batch, so a busy
+// server's writers do not queue at the lock one by one (on a 2-core machine each hand-over is a
+// wake-up of another process). Each writer waits on its own thread for its unit's outcome.
+class PgWriteBatches {
+ public:
+  static constexpr size_t kMostUnits = 64;
+
+  struct Entry {
+    const StoreWork& work;
+    // done: ran and committed with its batch (or failed by itself); alone: to be run again in a
+    // transaction of its own (the batch failed).
+    enum class State { queued, done, alone } state = State::queued;
+    Result<void> result{};
+    std::exception_ptr thrown{};
+  };
+
+  std::mutex lock;
+  std::condition_variable changed;
+  std::deque<Entry*> queue;
+  bool gathering = false;  // a writer waits for the lock, and will take the queue
+};
+
 namespace {
 
 using pg::Connection;
@@ -703,6 +733,53 @@ class PgTransaction final : public StoreTransaction {
     send_deferred();
   }
 
+  // Several units of work in this one transaction (a batch, see PgWriteBatches): each begins with
+  // begin_unit and ends with end_unit, or undo_unit when it failed, which takes back what it
+  // wrote and what this transaction learnt from it, and leaves the units before it as they were.
+  // Its writes mostly never left this process (they are deferred): they are dropped. Those that
+  // did (a read after a write sends both) went after a savepoint, opened just in time in the
+  // same round trip, which undo_unit rolls back to.
+  struct UnitMark {
+    std::optional<int64_t> users_version;
+    std::optional<std::optional<AuditEntry>> last_audit;
+    std::map<std::string, std::optional<std::string>, std::less<>> subjects;
+    std::map<std::string, std::optional<Service>, std::less<>> services;
+    std::set<int64_t> without_approvals, without_deploys;
+    std::optional<int64_t> next_release_id;
+  };
+
+  UnitMark begin_unit() {
+    in_unit_ = true;
+    unit_start_ = deferred_.size();
+    unit_savepoint_ = false;
+    return UnitMark{users_version_,     last_audit_,      subjects_,       services_,
+                    without_approvals_, without_deploys_, next_release_id_};
+  }
+
+  void end_unit() {
+    if (unit_savepoint_) deferred_.push_back({"RELEASE SAVEPOINT unit", {}, /*prepare=*/false});
+    in_unit_ = false;
+  }
+
+  void undo_unit(UnitMark mark) {
+    if (unit_savepoint_) {
+      deferred_.push_back({"ROLLBACK TO SAVEPOINT unit", {}, /*prepare=*/false});
+      deferred_.push_back({"RELEASE SAVEPOINT unit", {}, /*prepare=*/false});
+    } else {
+      deferred_.resize(unit_start_);
+    }
+    in_unit_ = false;
+    users_version_ = mark.users_version;
+    last_audit_ = std::move(mark.last_audit);
+    subjects_ = std::move(mark.subjects);
+    services_ = std::move(mark.services);
+    without_approvals_ = std::move(mark.without_approvals);
+    without_deploys_ = std::move(mark.without_deploys);
+    next_release_id_ = mark.next_release_id;
+    // The directory may have been read with the unit's own changes in it.
+    users_.version = -1;
+  }
+
  private:
   // A write whose answer nothing reads waits to go with the unit's next statement, or with its
   // commit: a round trip less for each, while a writer holds the lock every other one waits for.
@@ -712,12 +789,29 @@ class PgTransaction final : public StoreTransaction {
     deferred_.push_back({sql, std::move(params)});
   }
   pg::Result q(const std::string& sql, const std::vector<Param>& params = {}) {
+    // The unit's writes are about to leave, or this statement writes (INSERT ... RETURNING).
+    if (in_unit_ && !unit_savepoint_ &&
+        (deferred_.size() > unit_start_ || !sql.starts_with("SELECT")))
+      open_savepoint();
     if (deferred_.empty()) return c_.query(sql, params);
     deferred_.push_back({sql, params});
-    return send_deferred();
+    return send();
   }
   // The deferred statements, at least one, in one round trip: the last one's result.
-  pg::Result send_deferred() { return c_.pipeline(std::exchange(deferred_, {})); }
+  pg::Result send_deferred() {
+    if (in_unit_ && !unit_savepoint_ && deferred_.size() > unit_start_) open_savepoint();
+    return send();
+  }
+  pg::Result send() {
+    unit_start_ = 0;  // where what the unit defers from now on begins
+    return c_.pipeline(std::exchange(deferred_, {}));
+  }
+  // Before the unit's first statement that is about to leave (see UnitMark).
+  void open_savepoint() {
+    deferred_.insert(deferred_.begin() + static_cast<std::ptrdiff_t>(unit_start_),
+                     {"SAVEPOINT unit", {}, /*prepare=*/false});
+    unit_savepoint_ = true;
+  }
 
   const UserDirectory& directory() {
     if (!users_version_) {
@@ -762,24 +856,40 @@ class PgTransaction final : public StoreTransaction {
   std::set<int64_t> without_deploys_;
   std::optional<int64_t> next_release_id_;  // a writer's
   std::vector<Connection::Statement> deferred_;
+  // In a batch (see UnitMark): the running unit's first deferred statement, and whether it has
+  // opened a savepoint.
+  bool in_unit_ = false;
+  size_t unit_start_ = 0;
+  bool unit_savepoint_ = false;
 };
 
 class PgStore final : public Store {
  public:
-  explicit PgStore(const DatabaseUrl& url) : url_(url), c_(connect(url)) {}
+  PgStore(const DatabaseUrl& url, std::shared_ptr<PgWriteBatches> batches)
+      : url_(url), c_(connect(url)), batches_(std::move(batches)) {}
 
-  // READ COMMITTED: each statement after the lock sees every write committed before it was
-  // granted (a snapshot taken at BEGIN would miss the last writer's audit entry).
   Result<void> write(const StoreWork& work) override {
-    static const std::string begin = fmt::format(
-        "BEGIN ISOLATION LEVEL READ COMMITTED; SET LOCAL synchronous_commit = off; SELECT "
-        "pg_advisory_xact_lock({}); SELECT (SELECT n FROM users_version), ({}), (SELECT "
-        "coalesce(max(id), 0) FROM releases), a.* FROM (SELECT 1) one LEFT JOIN LATERAL ({}) a "
-        "ON true",
-        kWriteLock,
-        "SELECT subject FROM audit WHERE action = 'policy.changed' ORDER BY seq DESC LIMIT 1",
-        audit_select(""));
-    return run(begin, true, work);
+    if (!batches_) return run(write_begin(), true, work);
+    using State = PgWriteBatches::Entry::State;
+    auto& b = *batches_;
+    PgWriteBatches::Entry mine{work};
+    {
+      std::unique_lock hold(b.lock);
+      b.queue.push_back(&mine);
+      b.changed.wait(hold, [&] {
+        // Taken into a batch, it is no longer in the queue, and waits to be told.
+        return mine.state != State::queued ||
+               (!b.gathering && !b.queue.empty() && b.queue.front() == &mine);
+      });
+      if (mine.state == State::queued) {
+        b.gathering = true;
+        b.queue.pop_front();
+      }
+    }
+    if (mine.state == State::alone) return run(write_begin(), true, work);
+    if (mine.state == State::queued) lead(mine);
+    if (mine.thrown) std::rethrow_exception(mine.thrown);
+    return mine.result;
   }
   Result<void> read(const StoreWork& work) override {
     return run("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY; SELECT n FROM users_version",
@@ -824,6 +934,116 @@ class PgStore final : public Store {
     }
   };
 
+  // READ COMMITTED: each statement after the lock sees every write committed before it was
+  // granted (a snapshot taken at BEGIN would miss the last writer's audit entry).
+  static const std::string& write_begin() {
+    static const std::string begin = fmt::format(
+        "BEGIN ISOLATION LEVEL READ COMMITTED; SET LOCAL synchronous_commit = off; SELECT "
+        "pg_advisory_xact_lock({}); SELECT (SELECT n FROM users_version), ({}), (SELECT "
+        "coalesce(max(id), 0) FROM releases), a.* FROM (SELECT 1) one LEFT JOIN LATERAL ({}) a "
+        "ON true",
+        kWriteLock,
+        "SELECT subject FROM audit WHERE action = 'policy.changed' ORDER BY seq DESC LIMIT 1",
+        audit_select(""));
+    return begin;
+  }
+
+  static UnitStart read_start(const pg::Result& first, bool writes) {
+    UnitStart start;
+    if (first.rows() != 1) return start;
+    if (!first.is_null(0, 0)) start.users_version = first.integer(0, 0);
+    if (writes) {
+      start.audit_known = true;
+      start.last_policy = first.optional_text(0, 1);
+      start.last_release_id = first.integer(0, 2);
+      if (!first.is_null(0, 3)) start.last_audit = read_audit(first, 0, 3);
+    }
+    return start;
+  }
+
+  // The batch `mine` gathers (see PgWriteBatches): once the lock is granted, the writers that
+  // queued meanwhile join; the units run one after another, each undone alone when it fails, and
+  // are committed together. When the database fails the batch, each unit is run again alone, so
+  // that a failing one fails by itself and the others are not lost. Sets the outcome of every
+  // unit of the batch, `mine`'s included.
+  void lead(PgWriteBatches::Entry& mine) {
+    using Entry = PgWriteBatches::Entry;
+    auto& b = *batches_;
+    std::vector<Entry*> batch{&mine};
+    // Whatever ends the batch, the next writers may gather and every writer of it learns its
+    // outcome: those not told `done` run alone.
+    struct BatchEnd {
+      PgWriteBatches& b;
+      std::vector<Entry*>& batch;
+      bool gathering = true;
+      void take() {
+        std::lock_guard hold(b.lock);
+        while (!b.queue.empty() && batch.size() < PgWriteBatches::kMostUnits) {
+          batch.push_back(b.queue.front());
+          b.queue.pop_front();
+        }
+        b.gathering = gathering = false;
+        b.changed.notify_all();
+      }
+      void tell(Entry::State state) {
+        std::lock_guard hold(b.lock);
+        if (gathering) b.gathering = gathering = false;
+        for (size_t i = 1; i < batch.size(); ++i) batch[i]->state = state;
+        batch.resize(1);  // told, they may be gone: only `mine` is still ours
+        b.changed.notify_all();
+      }
+      ~BatchEnd() { tell(Entry::State::alone); }
+    } end{b, batch};
+    try {
+      if (!c_ || !c_->ok()) {
+        c_.reset();
+        c_ = connect(url_);
+        users_.version = -1;
+      }
+      if (c_->in_transaction()) c_->exec("ROLLBACK");
+      RollbackUnlessEnded guard{*c_};
+      UnitStart start = read_start(c_->exec(write_begin()), true);
+      end.take();
+      PgTransaction tx(*c_, users_, known_services_, start, [this] { return connect(url_); });
+      UserDirectory::ForgetUnlessCommitted forget{users_};
+      bool marks = batch.size() > 1, any = false;
+      for (auto* e : batch) {
+        std::optional<PgTransaction::UnitMark> mark;
+        if (marks) mark = tx.begin_unit();
+        try {
+          e->result = e->work(tx);
+        } catch (const PgError&) {
+          throw;
+        } catch (...) {
+          e->thrown = std::current_exception();
+        }
+        bool ok = e->result && !e->thrown;
+        any = any || ok;
+        if (!marks) continue;
+        if (ok)
+          tx.end_unit();
+        else
+          tx.undo_unit(std::move(*mark));
+      }
+      if (any) {
+        tx.commit(true);
+        guard.ended = true;
+        forget.committed = true;
+        tx.remember_services(known_services_);
+      }
+      end.tell(Entry::State::done);
+      return;
+    } catch (const PgError&) {
+    }
+    end.tell(Entry::State::alone);
+    mine.thrown = nullptr;
+    try {
+      mine.result = run(write_begin(), true, mine.work);
+    } catch (...) {
+      mine.thrown = std::current_exception();
+    }
+  }
+
   // Begins a unit in one round trip: `begin` ends with the query UnitStart is read from.
   Result<void> run(const std::string& begin, bool writes, const StoreWork& work) {
     for (int attempt = 1;; ++attempt) {
@@ -839,18 +1059,8 @@ class PgStore final : public Store {
         }
         if (c_->in_transaction()) c_->exec("ROLLBACK");
         RollbackUnlessEnded guard{*c_};
-        auto first = c_->exec(begin);
+        UnitStart start = read_start(c_->exec(begin), writes);
         begun = true;
-        UnitStart start;
-        if (first.rows() == 1) {
-          if (!first.is_null(0, 0)) start.users_version = first.integer(0, 0);
-          if (writes) {
-            start.audit_known = true;
-            start.last_policy = first.optional_text(0, 1);
-            start.last_release_id = first.integer(0, 2);
-            if (!first.is_null(0, 3)) start.last_audit = read_audit(first, 0, 3);
-          }
-        }
         PgTransaction tx(*c_, users_, known_services_, start, [this] { return connect(url_); });
         UserDirectory::ForgetUnlessCommitted forget{users_};
         auto result = work(tx);
@@ -893,9 +1103,14 @@ class PgStore final : public Store {
   std::unique_ptr<Connection> c_;
   UserDirectory users_;
   KnownServices known_services_;
+  std::shared_ptr<PgWriteBatches> batches_;  // none: every unit in a transaction of its own
 };
 
 }  // namespace
+
+std::shared_ptr<PgWriteBatches> make_pg_write_batches() {
+  return std::make_shared<PgWriteBatches>();
+}
 
 Result<DatabaseUrl> create_postgresql_database(const DatabaseUrl& admin, const std::string& name) {
   bool valid =
@@ -920,11 +1135,12 @@ Result<DatabaseUrl> create_postgresql_database(const DatabaseUrl& admin, const s
 }
 
 Result<std::unique_ptr<Store>> open_postgresql_store(const DatabaseUrl& url,
-                                                     const std::filesystem::path& migrations_root) {
+                                                     const std::filesystem::path& migrations_root,
+                                                     std::shared_ptr<PgWriteBatches> batches) {
   auto migrated = migrate_database(url, migrations_root);
   if (!migrated) return std::unexpected(migrated.error());
   try {
-    return std::make_unique<PgStore>(url);
+    return std::make_unique<PgStore>(url, std::move(batches));
   } catch (const PgError& e) {
     return fail(ErrorKind::unavailable, "{}", e.what());
   }

@@ -1,7 +1,6 @@
 #pragma once
-// The ledger on PostgreSQL (issue 8, under way): every StoreTransaction operation but reports,
-// over the schema of schemas/migrations/postgresql. Not yet offered to users: the commands refuse
-// a PostgreSQL BEAVER_DATABASE until reports, db copy and the server's use of it have landed.
+// The ledger on PostgreSQL: every StoreTransaction operation, over the schema of
+// schemas/migrations/postgresql.
 
 #include <filesystem>
 #include <memory>
@@ -12,10 +11,17 @@
 
 namespace beaver {
 
+// What the connections of one process to one database share to write in batches (see
+// pg_store.cpp): a server's pool gives one to each of its connections.
+class PgWriteBatches;
+std::shared_ptr<PgWriteBatches> make_pg_write_batches();
+
 // Migrates the database (schema_migrate.hpp), then connects. A database that cannot be reached
-// is `unavailable`, named without its password.
+// is `unavailable`, named without its password. Without `batches`, each write unit of work is a
+// transaction of its own.
 Result<std::unique_ptr<Store>> open_postgresql_store(const DatabaseUrl& url,
-                                                     const std::filesystem::path& migrations_root);
+                                                     const std::filesystem::path& migrations_root,
+                                                     std::shared_ptr<PgWriteBatches> batches = {});
 
 // Creates the empty database `name` (lower-case letters, digits and _) on the server that
 // `admin`, a role allowed to create databases, connects to; its URL is admin's with that name.

@@ -15,6 +15,7 @@ pg_start "$WORK"
 
 suites='*/ledger_test.cpp,*/deploy_ledger_test.cpp,*/notify_test.cpp,*/report_test.cpp'
 suites+=',*/report_deploys_test.cpp,*/report_deploys_by_time_test.cpp,*/report_pg_readers_test.cpp'
+suites+=',*/pg_write_batches_test.cpp'
 set +e
 BEAVER_TEST_POSTGRESQL=$PG_ADMIN_URL "$unit_tests" --source-file="$suites" >"$WORK/unit.out" 2>&1
 RC=$?

@@ -44,6 +44,9 @@ struct World {
   TestFolder dir;
   std::unique_ptr<Store> store;
   std::optional<DatabaseUrl> database;  // on PostgreSQL
+  // Shared by this world's stores on PostgreSQL, as by a server's: writers that meet write in
+  // one transaction (pg_store.cpp).
+  std::shared_ptr<PgWriteBatches> batches = make_pg_write_batches();
   Policy policy;
   Timestamp now = *parse_iso8601("2026-11-24T10:00:00Z");  // a Tuesday
 
@@ -80,12 +83,14 @@ struct World {
 
   // Another store on this world's ledger, as a second process or thread would open it.
   Result<std::unique_ptr<Store>> open_again() const {
-    if (database) return open_postgresql_store(*database, source_dir() / "schemas/migrations");
+    if (database)
+      return open_postgresql_store(*database, source_dir() / "schemas/migrations", batches);
     return open_sqlite_store(dir.path() / "beaver.db", source_dir() / "schemas/migrations/sqlite");
   }
 
   // Runs `run(store, i)` for each i below n on n threads, each with a store of its own on this
-  // ledger (as n servers would have), let go at the same moment; returns once all are done.
+  // ledger (as n connections of a server would have), let go at the same moment; returns once
+  // all are done.
   void at_once(int n, const std::function<void(Store&, int)>& run) const {
     std::vector<std::unique_ptr<Store>> stores;
     for (int i = 0; i < n; ++i) {
