@@ -86,6 +86,24 @@ Result<std::vector<int>> batch_sizes(const std::string& spec, int hosts);
 Result<DeployPlan> plan_deploy(Ledger& ledger, const std::string& actor, int64_t release_id,
                                const DeployOptions& options);
 
+// Where a host is started and health-checked when it runs a release: its port there, and the
+// health check's path and time limit.
+struct HealthTarget {
+  int port = 0;
+  std::string path;
+  std::chrono::seconds timeout{30};
+};
+
+// The health target of `host` when it runs the release in `release_dir` (a plan's release_dir:
+// "<version>-<release id>") of the plan's service and environment, as that release's own packaged
+// beaver.yaml says: a host switched back to it is started and checked as that release expects,
+// not as the release that failed does. None when the ledger or the package store cannot tell.
+std::optional<HealthTarget> earlier_health_target(Ledger& ledger, const std::string& actor,
+                                                  const DeployPlan& plan,
+                                                  const DeployOptions& options,
+                                                  const std::string& release_dir,
+                                                  const std::string& host_url);
+
 // Runs `plan`: takes the lease, deploys batch after batch, and records the outcome. A refusal
 // before any host is touched is an error; once started, the result says how it ended.
 Result<DeployResult> run_deploy(Ledger& ledger, const Clock& clock, const std::string& actor,

@@ -97,6 +97,56 @@ Result<std::vector<int>> batch_sizes(const std::string& spec, int hosts) {
   return sizes;
 }
 
+namespace {
+
+// The beaver.yaml that release `release_id`'s package `file` carries. Every member of the
+// package is checked on the way, so a plan checks it before any byte reaches a host.
+Result<ServiceManifest> spec_of_package(const fs::path& file, const PackageRecord& package,
+                                        int64_t release_id, const DeployOptions& options) {
+  std::string spec_text;
+  auto members = read_archive(file, [&](const ArchiveMember& m, const std::string& content) {
+    if (m.path == "beaver.yaml") spec_text = content;
+  });
+  if (!members)
+    return fail(ErrorKind::refused, "release {}: its package is refused: {}", release_id,
+                members.error().message);
+  if (spec_text.empty())
+    return fail(ErrorKind::refused, "release {}: its package holds no beaver.yaml", release_id);
+  return packaged_spec(spec_text, fmt::format("{} (beaver.yaml)", package.file_name),
+                       options.transport.data_dir);
+}
+
+}  // namespace
+
+std::optional<HealthTarget> earlier_health_target(Ledger& ledger, const std::string& actor,
+                                                  const DeployPlan& plan,
+                                                  const DeployOptions& options,
+                                                  const std::string& release_dir,
+                                                  const std::string& host_url) {
+  auto dash = release_dir.rfind('-');
+  if (dash == std::string::npos) return std::nullopt;
+  int64_t id = 0;
+  const char* end = release_dir.data() + release_dir.size();
+  auto [at, ec] = std::from_chars(release_dir.data() + dash + 1, end, id);
+  if (ec != std::errc{} || at != end || id <= 0) return std::nullopt;
+  auto view = ledger.show(actor, id);
+  if (!view) return std::nullopt;
+  const Release& r = view->release;
+  if (r.service != plan.release.service || !r.package_sha256 ||
+      fmt::format("{}-{}", r.version, r.id) != release_dir)
+    return std::nullopt;
+  auto package = ledger.package(actor, *r.package_sha256);
+  if (!package) return std::nullopt;
+  auto spec =
+      spec_of_package(stored_package(options.home, *r.package_sha256), *package, r.id, options);
+  if (!spec) return std::nullopt;
+  HealthTarget target{spec->health.port, spec->health.path, spec->health.timeout};
+  if (auto env = spec->environments.find(plan.release.env); env != spec->environments.end())
+    for (const auto& h : env->second.hosts)
+      if (h.url == host_url && h.port) target.port = *h.port;
+  return target;
+}
+
 Result<DeployPlan> plan_deploy(Ledger& ledger, const std::string& actor, int64_t release_id,
                                const DeployOptions& options) {
   auto view = ledger.show(actor, release_id);
@@ -119,19 +169,7 @@ Result<DeployPlan> plan_deploy(Ledger& ledger, const std::string& actor, int64_t
                 "the package of release {} ({}) is not in {}: give it again with 'beaver release "
                 "submit --package FILE' or make it with 'beaver package'",
                 r.id, package->file_name, plan.package_file.parent_path().string());
-  // Every member is checked here, before any byte reaches a host.
-  std::string spec_text;
-  auto members =
-      read_archive(plan.package_file, [&](const ArchiveMember& m, const std::string& content) {
-        if (m.path == "beaver.yaml") spec_text = content;
-      });
-  if (!members)
-    return fail(ErrorKind::refused, "release {}: its package is refused: {}", r.id,
-                members.error().message);
-  if (spec_text.empty())
-    return fail(ErrorKind::refused, "release {}: its package holds no beaver.yaml", r.id);
-  auto spec = packaged_spec(spec_text, fmt::format("{} (beaver.yaml)", package->file_name),
-                            options.transport.data_dir);
+  auto spec = spec_of_package(plan.package_file, *package, r.id, options);
   if (!spec) return std::unexpected(spec.error());
   plan.spec = std::move(*spec);
   if (plan.spec.service != r.service)

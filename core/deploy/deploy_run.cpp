@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <condition_variable>
+#include <map>
 #include <mutex>
 #include <thread>
 #include <variant>
@@ -30,10 +31,11 @@ struct HostRun {
 
 class Runner {
  public:
-  Runner(Ledger& ledger, const Clock& clock, const DeployPlan& plan, const DeployOptions& options,
-         DeployObserver& observer, int64_t deploy_id)
+  Runner(Ledger& ledger, const Clock& clock, const std::string& actor, const DeployPlan& plan,
+         const DeployOptions& options, DeployObserver& observer, int64_t deploy_id)
       : ledger_(ledger),
         clock_(clock),
+        actor_(actor),
         plan_(plan),
         options_(options),
         observer_(observer),
@@ -159,20 +161,37 @@ class Runner {
     return nl == std::string::npos ? text : text.substr(nl + 1);
   }
 
-  Result<HostReply> health(HostRun& h) {
+  // Where the release being deployed runs on `h`.
+  HealthTarget target(const HostRun& h) const {
+    return {h.planned.port, plan_.spec.health.path, plan_.spec.health.timeout};
+  }
+
+  // Where the release `h` ran before runs there: as its own beaver.yaml says, read once per
+  // release; as the plan's when the ledger or the package store cannot tell.
+  HealthTarget earlier_target(const HostRun& h) {
+    std::lock_guard guard(ledger_mutex_);
+    auto key = h.previous + '\n' + h.planned.host.url;
+    auto known = earlier_.find(key);
+    if (known == earlier_.end())
+      known = earlier_
+                  .emplace(key, earlier_health_target(ledger_, actor_, plan_, options_, h.previous,
+                                                      h.planned.host.url))
+                  .first;
+    return known->second.value_or(target(h));
+  }
+
+  Result<HostReply> health(HostRun& h, const HealthTarget& t) {
     return step(h, "health", [&]() -> Result<HostReply> {
-      auto r = check_health(h.transport->address(), h.planned.port, plan_.spec.health.path,
-                            plan_.spec.health.timeout, [&] {
-                              auto s = h.transport->run("status", {plan_.release.service}, {},
-                                                        std::chrono::seconds(30));
-                              return !s || s->exit_code != 3;
-                            });
-      return HostReply{r.healthy ? 0 : 1,
-                       fmt::format("GET http://{}:{}{}: {} after {} attempt{} in {:.2f}s",
-                                   h.transport->address(), h.planned.port, plan_.spec.health.path,
-                                   r.last, r.attempts, r.attempts == 1 ? "" : "s",
-                                   static_cast<double>(r.elapsed.count()) / 1000.0),
-                       r.elapsed};
+      auto r = check_health(h.transport->address(), t.port, t.path, t.timeout, [&] {
+        auto s = h.transport->run("status", {plan_.release.service}, {}, std::chrono::seconds(30));
+        return !s || s->exit_code != 3;
+      });
+      return HostReply{
+          r.healthy ? 0 : 1,
+          fmt::format("GET http://{}:{}{}: {} after {} attempt{} in {:.2f}s",
+                      h.transport->address(), t.port, t.path, r.last, r.attempts,
+                      r.attempts == 1 ? "" : "s", static_cast<double>(r.elapsed.count()) / 1000.0),
+          r.elapsed};
     });
   }
 
@@ -194,12 +213,13 @@ class Runner {
       return false;
     }
     h.switched = false;
+    HealthTarget earlier = earlier_target(h);
     bool back = ok(step(h, "start",
                         [&] {
-                          return h.transport->run("start", {svc, std::to_string(h.planned.port)},
-                                                  {}, std::chrono::minutes(2));
+                          return h.transport->run("start", {svc, std::to_string(earlier.port)}, {},
+                                                  std::chrono::minutes(2));
                         })) &&
-                ok(health(h));
+                ok(health(h, earlier));
     h.outcome.outcome = back ? "restored" : "failed";
     h.outcome.note = back ? "back on " + h.previous
                           : "switched back to " + h.previous + ", but it is not healthy";
@@ -232,7 +252,7 @@ class Runner {
       h.previous.pop_back();
     if (h.previous == dir) {
       // An earlier attempt got this host there already.
-      if (ok(health(h))) {
+      if (ok(health(h, target(h)))) {
         h.outcome.outcome = "unchanged";
         h.outcome.note = "already on " + dir;
         return;
@@ -269,7 +289,7 @@ class Runner {
       return h.transport->run("start", {svc, std::to_string(h.planned.port)}, {},
                               std::chrono::minutes(2));
     });
-    auto healthy = ok(started) ? health(h) : started;
+    auto healthy = ok(started) ? health(h, target(h)) : started;
     if (!ok(healthy)) {
       std::string note = fmt::format("{}: {}", ok(started) ? "health" : "start", why(healthy));
       restore(h);
@@ -408,12 +428,15 @@ class Runner {
  private:
   Ledger& ledger_;
   const Clock& clock_;
+  const std::string& actor_;
   const DeployPlan& plan_;
   const DeployOptions& options_;
   DeployObserver& observer_;
   int64_t deploy_id_;
   std::mutex mutex_;         // the observer: one thread at a time
   std::mutex ledger_mutex_;  // the ledger's connection: one thread at a time
+  // By the release a host ran before and the host: where that release runs (earlier_target).
+  std::map<std::string, std::optional<HealthTarget>> earlier_;
   std::mutex queue_mutex_;
   std::condition_variable queue_cv_;
   std::vector<std::variant<DeployStep, DeployEvent>> queue_;  // done, not recorded yet
@@ -442,7 +465,7 @@ Result<DeployResult> run_deploy(Ledger& ledger, const Clock& clock, const std::s
   if (!started) return std::unexpected(started.error());
   for (const auto& line : started->recovered) observer.note(line);
   observer.started(plan, started->deploy.id);
-  Runner runner(ledger, clock, plan, options, observer, started->deploy.id);
+  Runner runner(ledger, clock, actor, plan, options, observer, started->deploy.id);
   std::atomic<bool> done{false};
   std::mutex m;
   std::condition_variable cv;

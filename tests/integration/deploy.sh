@@ -142,9 +142,11 @@ run status hello-service --env test --as olga
 expect_match "$OUT" "conf/application.properties was changed" "status names the edited file"
 cp "$WORK/conf.orig" "$conf"
 
-# 1.4.3 takes itself out of service: its canary fails health, and is switched back.
+# 1.4.3 takes itself out of service and moves its health check to /ready, which it does not
+# serve: its canary fails health, and is switched back, then checked where 1.4.2 answers.
 sed -i 's|<version>1.4.2</version>|<version>1.4.3</version>|' pom.xml
 sed -i 's|^maintenance=false|maintenance=true|' src/main/conf/application.properties
+sed -i 's|path: /health,|path: /ready,|' beaver.yaml
 commit "1.4.3"
 ok package --as bob -o json
 ok release submit hello-service --env test --package dist/hello-service-1.4.3.tar.gz --as bob -o json
@@ -158,6 +160,13 @@ expect_eq "$(curl -s "http://127.0.0.1:${ports[0]}/version" | jq -r .version)" "
   "the canary answers 1.4.2 again"
 expect_eq "$(readlink "$H/s2/hello-service/current")" "releases/1.4.2-$r1" \
   "later batches never started"
+ok release show "$r2" -o json --as olga
+health_steps=$(printf '%s' "$OUT" | jq -r '.deploy[0].steps[] | select(.step == "health") |
+  "\(.status) \(.output)"')
+expect_match "$(head -n 1 <<<"$health_steps")" "^failed GET http://[^ ]*:${ports[0]}/ready: " \
+  "1.4.3 checked on its own path"
+expect_match "$(tail -n 1 <<<"$health_steps")" "^ok GET http://[^ ]*:${ports[0]}/health: " \
+  "the canary, switched back, checked on 1.4.2's path"
 
 # Refusals: nothing changes.
 ok release submit hello-service --env prod --package dist/hello-service-1.4.3.tar.gz --as bob -o json
@@ -206,6 +215,7 @@ refused 1 "release $r1 is deployed; only an approved release is deployed" deploy
 # A third version, then a rollback to the one before it.
 sed -i 's|<version>1.4.3</version>|<version>1.4.4</version>|' pom.xml
 sed -i 's|^maintenance=true|maintenance=false|' src/main/conf/application.properties
+sed -i 's|path: /ready,|path: /health,|' beaver.yaml
 commit "1.4.4"
 ok package --as bob -o json
 ok release submit hello-service --env test --package dist/hello-service-1.4.4.tar.gz --as bob -o json
