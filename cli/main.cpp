@@ -1,10 +1,15 @@
 // beaver: the command line front end. It parses arguments, calls the core, prints.
 
+#include <algorithm>
 #include <exception>
 #include <iostream>
+#include <string>
+#include <string_view>
+#include <vector>
 
 #include "command_words.hpp"
 #include "commands.hpp"
+#include "store/database_url.hpp"
 
 namespace {
 
@@ -49,9 +54,37 @@ void add_output_option(CLI::App& cmd, Context& ctx, std::vector<std::string> all
 
 }  // namespace beaver::cli
 
+namespace {
+
+// A database URL's password given as an argument (--database, db copy's --from and --to) is
+// overwritten, star for character, where `ps` and /proc/PID/cmdline read the arguments. It
+// was readable there from the start until now; ~/.pgpass keeps it out entirely.
+void hide_passwords(int argc, char** argv) {
+  for (int i = 1; i < argc; ++i) {
+    std::string_view arg(argv[i]);
+    for (std::string_view scheme : {"postgresql://", "postgres://"}) {
+      auto url = arg.find(scheme);
+      if (url == std::string_view::npos) continue;
+      for (auto [from, n] : beaver::database_url_passwords(arg.substr(url)))
+        std::fill_n(argv[i] + url + from, n, '*');
+      break;
+    }
+  }
+}
+
+}  // namespace
+
 int main(int argc, char** argv) {
   using namespace beaver::cli;
   std::ios::sync_with_stdio(false);
+  // Commands run while the arguments are parsed (a server for as long as it serves): they are
+  // parsed from copies, and the originals lose their passwords at once.
+  std::vector<std::string> arg_copies(argv, argv + argc);
+  std::vector<char*> args;
+  for (auto& a : arg_copies) args.push_back(a.data());
+  args.push_back(nullptr);
+  hide_passwords(argc, argv);
+  argv = args.data();
   try {
     Printer printer(std::cout, std::cerr);
     Context ctx(printer);

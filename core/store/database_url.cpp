@@ -15,34 +15,41 @@ bool starts_with_scheme(std::string_view text, std::string_view scheme) {
 
 }  // namespace
 
-std::string redact_database_url(std::string_view url) {
-  std::string out(url);
-  auto scheme = out.find("://");
-  if (scheme == std::string::npos) return out;
+std::vector<std::pair<size_t, size_t>> database_url_passwords(std::string_view url) {
+  std::vector<std::pair<size_t, size_t>> spans;
+  auto scheme = url.find("://");
+  if (scheme == std::string_view::npos) return spans;
   size_t authority = scheme + 3;
-  size_t end = out.find_first_of("/?#", authority);
-  if (end == std::string::npos) end = out.size();
+  size_t end = url.find_first_of("/?#", authority);
+  if (end == std::string_view::npos) end = url.size();
   // The user part ends at the last '@' of the authority (a password may hold '@' percent-encoded
   // or not); its password starts after the first ':'.
-  size_t at = out.rfind('@', end == 0 ? 0 : end - 1);
-  if (at != std::string::npos && at >= authority) {
-    size_t colon = out.find(':', authority);
-    if (colon != std::string::npos && colon < at) {
-      out.replace(colon + 1, at - colon - 1, "***");
-      end = out.find_first_of("/?#", authority);
-      if (end == std::string::npos) end = out.size();
+  size_t at = url.rfind('@', end == 0 ? 0 : end - 1);
+  if (at != std::string_view::npos && at >= authority) {
+    size_t colon = url.find(':', authority);
+    if (colon != std::string_view::npos && colon < at) {
+      spans.emplace_back(colon + 1, at - colon - 1);
+      end = url.find_first_of("/?#", at);
+      if (end == std::string_view::npos) end = url.size();
     }
   }
   // password=... among the parameters.
-  size_t query = out.find('?', end);
-  for (size_t at_param = query; at_param != std::string::npos;) {
-    size_t name = at_param + 1;
-    size_t next = out.find('&', name);
-    size_t stop = next == std::string::npos ? out.size() : next;
-    if (out.compare(name, 9, "password=") == 0 && stop > name + 9)
-      out.replace(name + 9, stop - name - 9, "***");
-    at_param = out.find('&', name);
+  for (size_t param = url.find('?', end); param != std::string_view::npos;) {
+    size_t name = param + 1;
+    size_t next = url.find('&', name);
+    size_t stop = next == std::string_view::npos ? url.size() : next;
+    if (url.substr(name, 9) == "password=" && stop > name + 9)
+      spans.emplace_back(name + 9, stop - name - 9);
+    param = next;
   }
+  return spans;
+}
+
+std::string redact_database_url(std::string_view url) {
+  std::string out(url);
+  auto spans = database_url_passwords(url);
+  for (auto it = spans.rbegin(); it != spans.rend(); ++it)
+    out.replace(it->first, it->second, "***");
   return out;
 }
 

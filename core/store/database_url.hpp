@@ -6,6 +6,8 @@
 #include <filesystem>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "error/error.hpp"
 
@@ -23,6 +25,10 @@ struct DatabaseUrl {
 // or a file path. Anything else, or a URL libpq cannot read, is bad_input, named without its
 // password.
 Result<DatabaseUrl> parse_database_url(std::string_view text);
+
+// Where `url`'s passwords are: that of its user part and any password parameter, as (offset,
+// length) pairs in order.
+std::vector<std::pair<size_t, size_t>> database_url_passwords(std::string_view url);
 
 // `url` with the password of its user part and any password parameter replaced by "***".
 std::string redact_database_url(std::string_view url);

@@ -46,6 +46,13 @@ for _ in $(seq 400); do
 done
 second=$(sed -n 's/.*listening on //p' "$WORK/serve2.out")
 [ -n "$second" ] || { echo "the second server never said it listens" >&2; exit 1; }
+# What `ps` shows of either server: the URL, its password starred out, character for character.
+for pid in "$first_pid" "$second_pid"; do
+  args=$(tr '\0' ' ' <"/proc/$pid/cmdline")
+  [[ $args == *beaver-test* ]] && fail "ps shows the database password: $args"
+  expect_match "$args" "--database postgresql://beaver:\*{11}@127\.0\.0\.1:$PG_PORT/beaver" \
+    "ps shows the database URL without its password"
+done
 
 # Three leaders approve each of ten releases at the same moment, through either server.
 ids=()

@@ -17,6 +17,23 @@ TEST_CASE("a database URL's passwords are never shown") {
   CHECK(redact_database_url("/home/ann/.beaver/beaver.db") == "/home/ann/.beaver/beaver.db");
 }
 
+TEST_CASE("a database URL's passwords are found where they are, to be hidden in place") {
+  using Spans = std::vector<std::pair<size_t, size_t>>;
+  std::string_view url = "postgresql://beaver:s3cret@db/beaver?sslmode=require&password=x/y&a=b";
+  auto spans = database_url_passwords(url);
+  REQUIRE(spans.size() == 2);
+  CHECK(url.substr(spans[0].first, spans[0].second) == "s3cret");
+  CHECK(url.substr(spans[1].first, spans[1].second) == "x/y");
+  // The user part ends at the authority's last '@'; a password's ':' is its own.
+  url = "postgresql://u:p@ss:w%2Frd@db/x?password=z";
+  spans = database_url_passwords(url);
+  REQUIRE(spans.size() == 2);
+  CHECK(url.substr(spans[0].first, spans[0].second) == "p@ss:w%2Frd");
+  CHECK(url.substr(spans[1].first, spans[1].second) == "z");
+  CHECK(database_url_passwords("postgresql://beaver@db/beaver") == Spans{});
+  CHECK(database_url_passwords("/home/ann/.beaver/beaver.db") == Spans{});
+}
+
 TEST_CASE("a database location is PostgreSQL, a SQLite URL or a file") {
   auto pg = parse_database_url("postgresql://beaver:s3cret@127.0.0.1:5433/beaver");
   REQUIRE(pg.has_value());
