@@ -81,6 +81,29 @@ std::optional<std::string> read_body(std::istream& in, size_t limit) {
   return body;
 }
 
+// An upload's body is written to a temporary file that is removed once the request ends; one is
+// left only when a server died mid-upload. A body still being received is written to all along,
+// and a stalled one ends at the request timeout, so a file untouched this long is such a one.
+constexpr std::chrono::hours kLeftUploadAge{1};
+
+// Removes the uploads left in `folder` by a server that died while receiving them; says so.
+void remove_left_uploads(const std::filesystem::path& folder,
+                         const std::function<void(const std::string&)>& log) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  auto now = fs::file_time_type::clock::now();
+  for (fs::directory_iterator it(folder, ec), end; !ec && it != end; it.increment(ec)) {
+    auto name = it->path().filename().string();
+    std::error_code stat_ec;
+    if (!name.starts_with(".upload-") || !it->is_regular_file(stat_ec)) continue;
+    auto written = it->last_write_time(stat_ec);
+    if (stat_ec || now - written < kLeftUploadAge) continue;
+    if (fs::remove(it->path(), stat_ec))
+      log(fmt::format("removed {}, an upload left by a server that stopped while receiving it",
+                      it->path().string()));
+  }
+}
+
 struct BodyLimits {
   size_t json = 1 << 20;
   uint64_t package = 512ull << 20;
@@ -221,6 +244,8 @@ Result<void> serve(const ServeOptions& o, const Policy& policy, const Clock& clo
     auto first = pool.borrow();  // opens and migrates now, so a bad ledger stops the start
     if (!first) return std::unexpected(first.error());
   }
+
+  remove_left_uploads(o.home / "packages", log);
 
   Poco::Net::ServerSocket socket;
   try {

@@ -20,7 +20,18 @@ expect_match "${TOKEN[dev]}" '^bvr_[0-9]+_[0-9a-f]{64}$' "a token's text"
 expect_eq "$(ledger_sql "SELECT count(*) FROM tokens WHERE secret_hash LIKE '%${TOKEN[dev]##*_}%'")" 0 \
   "the secret itself is not stored"
 
+# Uploads a server left when it died mid-way: the old one is removed at the start, one still
+# being written (by another server on this home) is not.
+mkdir -p "$BEAVER_HOME/packages"
+echo partial >"$BEAVER_HOME/packages/.upload-dead01"
+touch -d '2 hours ago' "$BEAVER_HOME/packages/.upload-dead01"
+echo partial >"$BEAVER_HOME/packages/.upload-live01"
 start_server --max-body-kib 4 --threads 8 --max-package-mib 1
+[ -e "$BEAVER_HOME/packages/.upload-dead01" ] && fail "an upload left two hours ago is still there"
+[ -e "$BEAVER_HOME/packages/.upload-live01" ] || fail "an upload still being written was removed"
+expect_match "$(cat "$WORK/serve.err")" "removed .*/\.upload-dead01, an upload left by a server" \
+  "the server says what it removed"
+rm "$BEAVER_HOME/packages/.upload-live01"
 
 # --- health and sign-in
 http GET /healthz
