@@ -5,6 +5,7 @@
 #include <Poco/JSON/Array.h>
 #include <unistd.h>
 
+#include <charconv>
 #include <csignal>
 #include <iostream>
 #include <map>
@@ -375,7 +376,7 @@ void register_deploy_commands(CLI::App& app, Context& ctx) {
   deploy->footer(
       "Through a server (--server, BEAVER_SERVER) the deploy runs there; this command follows it "
       "until it ends (at most BEAVER_DEPLOY_WAIT, 2h by default) and Ctrl-C stops only the "
-      "following.");
+      "following: beaver deploy-stop DEPLOY stops the deploy itself.");
   deploy->add_option("ID", da->id, "the release")->required();
   deploy->add_flag("--dry-run", da->dry_run, "print the plan and the checks; change nothing");
   deploy->add_option("--batches", da->batches,
@@ -404,6 +405,33 @@ void register_deploy_commands(CLI::App& app, Context& ctx) {
     if (!session) return std::unexpected(session.error());
     auto& [actor, ledger] = *session;
     return deploy_release(ctx, ledger, actor, *id, request.batches, request.parallel);
+  });
+
+  auto stop_id = std::make_shared<std::string>();
+  auto* stop = app.add_subcommand(
+      "deploy-stop",
+      "stop a running deploy between steps, as Ctrl-C does where it runs: hosts already switched "
+      "are seen through, later ones are not started, and the release ends interrupted (ops or an "
+      "admin; a server's deploy through that server)");
+  stop->add_option("DEPLOY", *stop_id, "the deploy (its id, as deploy and release show print it)")
+      ->required();
+  add_output_option(*stop, ctx, {"table", "json"});
+  on_run(stop, ctx, [&ctx, stop_id]() -> Result<void> {
+    int64_t id = 0;
+    auto [end, ec] = std::from_chars(stop_id->data(), stop_id->data() + stop_id->size(), id);
+    if (ec != std::errc{} || end != stop_id->data() + stop_id->size() || id <= 0)
+      return fail(ErrorKind::bad_input, "'{}' is not a deploy id (a positive number)", *stop_id);
+    auto ops = ctx.ops(Access::write, false);
+    if (!ops) return std::unexpected(ops.error());
+    auto d = (*ops)->stop_deploy(id);
+    if (!d) return std::unexpected(d.error());
+    auto release = text_of(*d, "release_id");
+    ctx.out.record({fmt::format("deploy {} of release {} ({} {} on {}) asked to stop: it stops at "
+                                "its next step; beaver release show {} tells how it ended",
+                                id, release, text_of(*d, "service"), text_of(*d, "version"),
+                                text_of(*d, "env"), release)},
+                   *d);
+    return {};
   });
 
   struct RollbackArgs {

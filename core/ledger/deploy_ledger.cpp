@@ -372,6 +372,37 @@ Result<DeployDetail> Ledger::deploy(const std::string& actor, int64_t deploy_id)
   return out;
 }
 
+Result<DeployDetail> Ledger::stop_deploy(const std::string& actor, int64_t deploy_id,
+                                         const std::function<Result<void>()>& deliver) {
+  DeployDetail out;
+  BEAVER_TRY(store_.write([&](StoreTransaction& tx) -> Result<void> {
+    auto me = acting_user(tx, actor);
+    if (!me) return std::unexpected(me.error());
+    BEAVER_TRY(may_deploy(*me));
+    auto d = tx.find_deploy(deploy_id);
+    if (!d) return fail(ErrorKind::not_found, "no deploy {}", deploy_id);
+    if (d->status != "running")
+      return fail(ErrorKind::conflict, "deploy {} has ended ({}): nothing to stop", deploy_id,
+                  d->status);
+    auto r = find_release(tx, d->release_id);
+    if (!r) return std::unexpected(r.error());
+    if (auto delivered = deliver ? deliver() : fail(ErrorKind::conflict, "no deploy here");
+        !delivered) {
+      auto lease = tx.find_lease(r->service, r->env);
+      if (!lease || lease->deploy_id != deploy_id) return std::unexpected(delivered.error());
+      return fail(ErrorKind::conflict,
+                  "deploy {} is run by process {} on {}, not here: stop it there (Ctrl-C where it "
+                  "was started)",
+                  deploy_id, lease->pid, lease->machine);
+    }
+    append_audit(tx, clock_.now(), actor, "release.deploy_stop", release_subject(r->id),
+                 AuditPayload().set("deploy", deploy_id));
+    out = {*d, *r, tx.deploy_steps(deploy_id), tx.deploy_events(deploy_id)};
+    return {};
+  }));
+  return out;
+}
+
 Result<std::vector<std::pair<DeployRecord, Release>>> Ledger::deploys(
     const std::string& actor, const std::optional<std::string>& service,
     const std::optional<std::string>& env, int64_t limit) {

@@ -175,6 +175,12 @@ class Ledger {
                                               int64_t limit);
   // One deploy as a follower reads it: its record, its release, its steps and events.
   Result<DeployDetail> deploy(const std::string& actor, int64_t deploy_id);
+  // Asks the running deploy `deploy_id` to stop between steps, as Ctrl-C does: for ops or an
+  // admin. `deliver` tells the process that runs it (a server's executor), or fails when this
+  // process does not run it: the error then says which process does. Recorded in the audit log
+  // once delivered; the deploy records how it ended when it does.
+  Result<DeployDetail> stop_deploy(const std::string& actor, int64_t deploy_id,
+                                   const std::function<Result<void>()>& deliver);
   // Deploys newest first, with their releases, of `service` on `env` when given.
   Result<std::vector<std::pair<DeployRecord, Release>>> deploys(
       const std::string& actor, const std::optional<std::string>& service,

@@ -288,6 +288,11 @@ class LocalOperations final : public Operations {
   Result<JsonObject> show_deploy(int64_t deploy_id) override {
     return json_one(ledger_.deploy(actor_, deploy_id), deploy_detail_json);
   }
+  Result<JsonObject> stop_deploy(int64_t deploy_id) override {
+    std::function<Result<void>()> deliver;
+    if (hosts_ != nullptr && hosts_->stop) deliver = [&] { return hosts_->stop(deploy_id); };
+    return json_one(ledger_.stop_deploy(actor_, deploy_id, deliver), deploy_detail_json);
+  }
   Result<JsonArray> list_deploys(const std::optional<std::string>& service,
                                  const std::optional<std::string>& env) override {
     return json_list(ledger_.deploys(actor_, service, env, 1000),

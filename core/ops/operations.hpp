@@ -74,6 +74,9 @@ struct HostAccess {
   std::function<Result<JsonObject>(const std::string& actor, int64_t release_id,
                                    const DeployRequest& request)>
       start;
+  // Asks a deploy this process runs in the background to stop between steps; a conflict when it
+  // does not run it. Empty where none run in the background.
+  std::function<Result<void>(int64_t deploy_id)> stop;
 };
 
 class Operations {
@@ -130,6 +133,10 @@ class Operations {
   // A deploy with its steps, what happened on each host as it happened (events) and, once
   // ended, each host's outcome.
   virtual Result<JsonObject> show_deploy(int64_t deploy_id) = 0;
+  // Asks a running deploy to stop between steps, as Ctrl-C does (ops or an admin): only where it
+  // runs, a server's deploy through that server; else the error names the process that runs it.
+  // The deploy as show_deploy answers it; how it ended is recorded once it has.
+  virtual Result<JsonObject> stop_deploy(int64_t deploy_id) = 0;
   // Deploys newest first, of one service and environment when given.
   virtual Result<JsonArray> list_deploys(const std::optional<std::string>& service,
                                          const std::optional<std::string>& env) = 0;

@@ -178,6 +178,9 @@ class RemoteOperations final : public Operations {
   Result<JsonObject> show_deploy(int64_t deploy_id) override {
     return object_of(call(HTTPRequest::HTTP_GET, fmt::format("/api/deploys/{}", deploy_id)));
   }
+  Result<JsonObject> stop_deploy(int64_t deploy_id) override {
+    return object_of(call(HTTPRequest::HTTP_POST, fmt::format("/api/deploys/{}/stop", deploy_id)));
+  }
   Result<JsonArray> list_deploys(const std::optional<std::string>& service,
                                  const std::optional<std::string>& env) override {
     Poco::URI uri("/api/deploys");

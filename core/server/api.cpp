@@ -282,6 +282,15 @@ std::vector<std::pair<std::string, Handler>> api_routes() {
     if (!id) return std::unexpected(id.error());
     return answer(c.ops.show_deploy(*id));
   });
+  // 202: the deploy stops at its next step, and records how it ended.
+  r.emplace_back("POST /api/deploys/{id}/stop", [](Call& c) -> Result<Answer> {
+    auto id = id_param(c.params[0], "deploy");
+    if (!id) return std::unexpected(id.error());
+    auto body = JsonBody::parse(c.request.body);  // none, or {}
+    if (!body) return std::unexpected(body.error());
+    BEAVER_TRY(body->finish());
+    return answer(c.ops.stop_deploy(*id), 202);
+  });
   r.emplace_back("GET /api/status", [](Call& c) -> Result<Answer> {
     BEAVER_TRY(only_parameters(c.request, {"service", "env"}));
     auto service = query_param(c.request, "service");

@@ -7,6 +7,8 @@ namespace beaver {
 struct DeployExecutor::Job {
   std::thread thread;
   std::atomic<bool> done{false};
+  std::atomic<int64_t> deploy_id{0};  // once it holds the lease
+  std::atomic<bool> stop{false};      // the deploy's: set by stop_deploy or by stop()
 };
 
 namespace {
@@ -17,11 +19,13 @@ using Started = DeployExecutor::Started;
 // notes before that are the leases it took over.
 class StartSignal final : public DeployObserver {
  public:
-  explicit StartSignal(std::promise<Result<Started>>& started) : started_(started) {}
+  StartSignal(std::promise<Result<Started>>& started, std::atomic<int64_t>& deploy_id)
+      : started_(started), deploy_id_(deploy_id) {}
   void note(const std::string& line) override {
     if (!settled_) recovered_.push_back(line);
   }
   void started(const DeployPlan& plan, int64_t deploy_id) override {
+    deploy_id_ = deploy_id;
     settle(Started{deploy_id, plan, recovered_});
   }
   void settle(Result<Started> outcome) {
@@ -31,6 +35,7 @@ class StartSignal final : public DeployObserver {
 
  private:
   std::promise<Result<Started>>& started_;
+  std::atomic<int64_t>& deploy_id_;
   std::vector<std::string> recovered_;
   std::atomic<bool> settled_{false};
 };
@@ -43,9 +48,7 @@ DeployExecutor::DeployExecutor(StoreOpener open_store, const Clock& clock, const
       clock_(clock),
       policy_(policy),
       base_(std::move(base)),
-      slots_(slots) {
-  base_.stop = &stop_;
-}
+      slots_(slots) {}
 
 DeployExecutor::~DeployExecutor() { stop(); }
 
@@ -77,8 +80,9 @@ Result<Started> DeployExecutor::start(const std::string& actor, int64_t release_
     DeployOptions options = base_;
     options.batches = batches;
     options.parallel = parallel;
+    options.stop = &job->stop;
     job->thread = std::thread([this, job, started, actor, release_id, options] {
-      StartSignal signal(*started);
+      StartSignal signal(*started, job->deploy_id);
       auto store = open_store_();
       if (!store) {
         signal.settle(std::unexpected(store.error()));
@@ -100,14 +104,27 @@ Result<Started> DeployExecutor::start(const std::string& actor, int64_t release_
   return outcome.get();
 }
 
+Result<void> DeployExecutor::stop_deploy(int64_t deploy_id) {
+  std::lock_guard hold(lock_);
+  for (auto& job : jobs_)
+    if (!job->done && job->deploy_id == deploy_id) {
+      job->stop = true;
+      return {};
+    }
+  return fail(ErrorKind::conflict, "deploy {} is not run by this server", deploy_id);
+}
+
 void DeployExecutor::stop() {
-  stop_ = true;
   std::list<std::shared_ptr<Job>> jobs;
   {
     std::lock_guard hold(lock_);
+    stop_ = true;
     jobs.swap(jobs_);
   }
-  for (auto& job : jobs) job->thread.join();
+  for (auto& job : jobs) {
+    job->stop = true;
+    job->thread.join();
+  }
 }
 
 }  // namespace beaver

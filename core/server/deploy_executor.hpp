@@ -42,6 +42,9 @@ class DeployExecutor {
                         const std::optional<std::string>& batches, int parallel);
   // What deploys here read: the packages' home and the transports.
   const DeployOptions& options() const { return base_; }
+  // Asks the running deploy `deploy_id` to stop between steps, as Ctrl-C does; a conflict when
+  // this server does not run it.
+  Result<void> stop_deploy(int64_t deploy_id);
   // Asks running deploys to stop between steps, as Ctrl-C does, and waits for them.
   void stop();
 

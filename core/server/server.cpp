@@ -282,6 +282,7 @@ Result<void> serve(const ServeOptions& o, const Policy& policy, const Clock& clo
     if (!started) return std::unexpected(started.error());
     return deploy_started_json(started->deploy_id, started->plan, started->recovered);
   };
+  hosts.stop = [&deploys](int64_t deploy_id) { return deploys.stop_deploy(deploy_id); };
 
   Poco::ThreadPool threads("beaver-http", 2, o.threads, 60);
   Metrics metrics;

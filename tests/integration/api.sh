@@ -351,6 +351,12 @@ expect_status 404 "a deploy id that is not a number"
 http GET "/api/deploys?service=pay-api&env=prod" "${TOKEN[dev]}"
 expect_status 200 "the deploys of a service"
 expect_eq "$(jq length <<<"$BODY")" 0 "none yet"
+http POST /api/deploys/999/stop "${TOKEN[root]}"
+expect_status 404 "stopping an unknown deploy"
+http POST /api/deploys/999/stop "${TOKEN[dev]}"
+expect_status 403 "a developer stops no deploy"
+http POST /api/deploys/999/stop "${TOKEN[root]}" '{"now":true}'
+expect_status 400 "a stop with an unknown field"
 http POST /api/rollbacks "${TOKEN[dev]}" '{"service":"pay-api","env":"test"}'
 expect_status 403 "a developer starting a rollback deployed at once"
 expect_match "$BODY" "only ops or an admin deploys" "says who deploys"

@@ -20,7 +20,7 @@ ok release submit hello-service --env prod --version 1.0.0 --as bob
 before=$(audit_count)
 
 # Bad usage: exit 2.
-refused 2 "unknown command 'frobnicate' \\(commands: user, service, policy, release, audit, [a-z, ]+\\)" frobnicate
+refused 2 "unknown command 'frobnicate' \\(commands: user, service, policy, release, audit, [a-z, -]+\\)" frobnicate
 refused 2 "unknown command 'release aprove' \\(did you mean 'release approve'\\?\\)" release aprove 1 --as lea
 refused 2 "A subcommand is required" release
 refused 2 "--env is required" release submit hello-service --version 1.0.1 --as bob

@@ -193,6 +193,9 @@ for _ in $(seq 300); do
   sleep 0.1
 done
 refused 1 "is being deployed by olga: deploy [0-9]+ \(pid $killed" deploy "$r4" --as olga
+running=$(db "SELECT id FROM deploys WHERE release_id = $r5")
+refused 1 "deploy $running is run by process $killed on .*: stop it there" deploy-stop "$running" \
+  --as olga
 kill -KILL "$killed"
 wait "$killed" 2>/dev/null || true
 for d in "$H"/l1 "$H"/l2 "$H"/l3 "$H"/s1 "$H"/s2; do
@@ -231,15 +234,40 @@ http POST "/api/releases/$r7/deploy" "$bob_token" '{}'
 expect_status 403 "a developer deploys nothing through the API"
 http POST "/api/releases/$r7/deploy" "$olga_token" '{"parallel":"ten"}'
 expect_status 400 "a wrong type"
+# wait_deployed: until release $r7 is no longer deploying; its page in BODY.
+wait_deployed() {
+  for _ in $(seq 600); do
+    http GET "/api/releases/$r7" "$olga_token"
+    [ "$(jq -r .status <<<"$BODY")" = deploying ] || break
+    sleep 0.1
+  done
+}
+# Stopped through the API as soon as it started: the canary batch ends (seen through, or never
+# switched), the next batch never starts, and the release is interrupted.
+http POST "/api/releases/$r7/deploy" "$olga_token" '{"batches":"1,100%","parallel":2}'
+expect_status 202 "a deploy through the API"
+stopped_id=$(jq -r .deploy_id <<<"$BODY")
+http POST "/api/deploys/$stopped_id/stop" "$bob_token"
+expect_status 403 "a developer stops no deploy"
+http POST "/api/deploys/$stopped_id/stop" "$olga_token"
+expect_status 202 "a deploy stopped through the API"
+expect_eq "$(jq -r .id <<<"$BODY")" "$stopped_id" "the answer is the deploy"
+wait_deployed
+expect_eq "$(jq -r .status <<<"$BODY")" interrupted "the stopped deploy's release is interrupted"
+expect_eq "$(readlink "$H/s2/hello-service/current")" "releases/1.4.2-$r4" \
+  "the stopped deploy's last batch never started"
+expect_eq "$(db "SELECT actor || ' ' || subject FROM audit WHERE action = 'release.deploy_stop'")" \
+  "olga release/$r7" "the stop is in the audit log"
+http POST "/api/deploys/$stopped_id/stop" "$olga_token"
+expect_status 409 "a deploy that ended is not stopped again"
+BEAVER_SERVER=$URL BEAVER_TOKEN=$olga_token refused 1 \
+  "deploy $stopped_id has ended \(interrupted\): nothing to stop" deploy-stop "$stopped_id"
+# Deployed again, whole.
 http POST "/api/releases/$r7/deploy" "$olga_token" '{"batches":"1,100%","parallel":2}'
 expect_status 202 "a deploy through the API"
 expect_eq "$(jq -r .release_id <<<"$BODY")" "$r7" "the answer names the release"
 deploy_id=$(jq -r .deploy_id <<<"$BODY")
-for _ in $(seq 600); do
-  http GET "/api/releases/$r7" "$olga_token"
-  [ "$(jq -r .status <<<"$BODY")" = deploying ] || break
-  sleep 0.1
-done
+wait_deployed
 expect_eq "$(jq -r .status <<<"$BODY")" deployed "the API's deploy ended deployed"
 expect_eq "$(jq -r ".deploy[-1].id" <<<"$BODY")" "$deploy_id" "the deploy the API started"
 expect_eq "$(jq "[.deploy[-1].steps[] | select(.step == \"health\" and .status == \"ok\")] | length" <<<"$BODY")" 5 \
