@@ -94,15 +94,20 @@ struct HealthTarget {
   std::chrono::seconds timeout{30};
 };
 
-// The health target of `host` when it runs the release in `release_dir` (a plan's release_dir:
-// "<version>-<release id>") of the plan's service and environment, as that release's own packaged
-// beaver.yaml says: a host switched back to it is started and checked as that release expects,
-// not as the release that failed does. None when the ledger or the package store cannot tell.
-std::optional<HealthTarget> earlier_health_target(Ledger& ledger, const std::string& actor,
-                                                  const DeployPlan& plan,
-                                                  const DeployOptions& options,
-                                                  const std::string& release_dir,
-                                                  const std::string& host_url);
+// The package of the release in `release_dir` (a plan's release_dir: "<version>-<release id>") of
+// the plan's service, when the ledger knows it: what a host switched back to that release runs.
+std::optional<PackageRecord> earlier_package(Ledger& ledger, const std::string& actor,
+                                             const DeployPlan& plan,
+                                             const std::string& release_dir);
+
+// The health target of `host_url` in the plan's environment as `package`'s own beaver.yaml says
+// (read from the package store): a host switched back to an earlier release is started and
+// checked as that release expects, not as the release that failed does. None when the package
+// file is not at hand or not readable.
+std::optional<HealthTarget> packaged_health_target(const PackageRecord& package,
+                                                   const DeployPlan& plan,
+                                                   const DeployOptions& options,
+                                                   const std::string& host_url);
 
 // Runs `plan`: takes the lease, deploys batch after batch, and records the outcome. A refusal
 // before any host is touched is an error; once started, the result says how it ended.

@@ -118,11 +118,9 @@ Result<ServiceManifest> spec_of_package(const fs::path& file, const PackageRecor
 
 }  // namespace
 
-std::optional<HealthTarget> earlier_health_target(Ledger& ledger, const std::string& actor,
-                                                  const DeployPlan& plan,
-                                                  const DeployOptions& options,
-                                                  const std::string& release_dir,
-                                                  const std::string& host_url) {
+std::optional<PackageRecord> earlier_package(Ledger& ledger, const std::string& actor,
+                                             const DeployPlan& plan,
+                                             const std::string& release_dir) {
   auto dash = release_dir.rfind('-');
   if (dash == std::string::npos) return std::nullopt;
   int64_t id = 0;
@@ -137,8 +135,14 @@ std::optional<HealthTarget> earlier_health_target(Ledger& ledger, const std::str
     return std::nullopt;
   auto package = ledger.package(actor, *r.package_sha256);
   if (!package) return std::nullopt;
-  auto spec =
-      spec_of_package(stored_package(options.home, *r.package_sha256), *package, r.id, options);
+  return *package;
+}
+
+std::optional<HealthTarget> packaged_health_target(const PackageRecord& package,
+                                                   const DeployPlan& plan,
+                                                   const DeployOptions& options,
+                                                   const std::string& host_url) {
+  auto spec = spec_of_package(stored_package(options.home, package.sha256), package, 0, options);
   if (!spec) return std::nullopt;
   HealthTarget target{spec->health.port, spec->health.path, spec->health.timeout};
   if (auto env = spec->environments.find(plan.release.env); env != spec->environments.end())

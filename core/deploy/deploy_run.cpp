@@ -167,17 +167,25 @@ class Runner {
   }
 
   // Where the release `h` ran before runs there: as its own beaver.yaml says, read once per
-  // release; as the plan's when the ledger or the package store cannot tell.
+  // release and host; as the plan's when the ledger or the package store cannot tell. The
+  // package is read outside the ledger's lock, which the other hosts' steps wait for.
   HealthTarget earlier_target(const HostRun& h) {
-    std::lock_guard guard(ledger_mutex_);
     auto key = h.previous + '\n' + h.planned.host.url;
-    auto known = earlier_.find(key);
-    if (known == earlier_.end())
-      known = earlier_
-                  .emplace(key, earlier_health_target(ledger_, actor_, plan_, options_, h.previous,
-                                                      h.planned.host.url))
-                  .first;
-    return known->second.value_or(target(h));
+    {
+      std::lock_guard guard(earlier_mutex_);
+      if (auto known = earlier_.find(key); known != earlier_.end())
+        return known->second.value_or(target(h));
+    }
+    std::optional<PackageRecord> package;
+    {
+      std::lock_guard guard(ledger_mutex_);
+      package = earlier_package(ledger_, actor_, plan_, h.previous);
+    }
+    auto found = package ? packaged_health_target(*package, plan_, options_, h.planned.host.url)
+                         : std::nullopt;
+    std::lock_guard guard(earlier_mutex_);
+    earlier_.emplace(key, found);
+    return found.value_or(target(h));
   }
 
   Result<HostReply> health(HostRun& h, const HealthTarget& t) {
@@ -436,6 +444,7 @@ class Runner {
   std::mutex mutex_;         // the observer: one thread at a time
   std::mutex ledger_mutex_;  // the ledger's connection: one thread at a time
   // By the release a host ran before and the host: where that release runs (earlier_target).
+  std::mutex earlier_mutex_;
   std::map<std::string, std::optional<HealthTarget>> earlier_;
   std::mutex queue_mutex_;
   std::condition_variable queue_cv_;
