@@ -1,7 +1,9 @@
 # Shared by the integration scenarios: a temporary BEAVER_HOME, the real binary, and checks that
 # say what failed. Source it with the path of the beaver binary as $1.
 set -euo pipefail
-# A command outside the checks that stops the scenario (set -e) says where, rather than nothing.
+# A command outside the checks that stops the scenario (set -e) says where, rather than nothing:
+# also inside a function (-E), such as a request the server never answered.
+set -E
 trap 'echo "stopped: line $LINENO of ${BASH_SOURCE[0]##*/}: $BASH_COMMAND (exit $?)" >&2' ERR
 
 BEAVER_BIN=$(realpath "${1:?usage: $0 path/to/beaver}")
