@@ -386,7 +386,9 @@ Result<DeployDetail> Ledger::stop_deploy(const std::string& actor, int64_t deplo
                   d->status);
     auto r = find_release(tx, d->release_id);
     if (!r) return std::unexpected(r.error());
-    if (auto delivered = deliver ? deliver() : fail(ErrorKind::conflict, "no deploy here");
+    if (auto delivered =
+            deliver ? deliver()
+                    : fail(ErrorKind::conflict, "deploy {} is not run by this process", deploy_id);
         !delivered) {
       auto lease = tx.find_lease(r->service, r->env);
       if (!lease || lease->deploy_id != deploy_id) return std::unexpected(delivered.error());

@@ -886,8 +886,8 @@ class PgStore final : public Store {
         b.queue.pop_front();
       }
     }
-    if (mine.state == State::alone) return run(write_begin(), true, work);
     if (mine.state == State::queued) lead(mine);
+    if (mine.state == State::alone) return run(write_begin(), true, work);
     if (mine.thrown) std::rethrow_exception(mine.thrown);
     return mine.result;
   }
@@ -964,8 +964,8 @@ class PgStore final : public Store {
   // The batch `mine` gathers (see PgWriteBatches): once the lock is granted, the writers that
   // queued meanwhile join; the units run one after another, each undone alone when it fails, and
   // are committed together. When the database fails the batch, each unit is run again alone, so
-  // that a failing one fails by itself and the others are not lost. Sets the outcome of every
-  // unit of the batch, `mine`'s included.
+  // that a failing one fails by itself and the others are not lost. Leaves every unit of the
+  // batch done or to run alone, `mine` included.
   void lead(PgWriteBatches::Entry& mine) {
     using Entry = PgWriteBatches::Entry;
     auto& b = *batches_;
@@ -995,12 +995,8 @@ class PgStore final : public Store {
       ~BatchEnd() { tell(Entry::State::alone); }
     } end{b, batch};
     try {
-      if (!c_ || !c_->ok()) {
-        c_.reset();
-        c_ = connect(url_);
-        users_.version = -1;
-      }
-      if (c_->in_transaction()) c_->exec("ROLLBACK");
+      bool fresh = false;  // a batch that fails is run again alone, which retries what it may
+      ready_connection(fresh);
       RollbackUnlessEnded guard{*c_};
       UnitStart start = read_start(c_->exec(write_begin()), true);
       end.take();
@@ -1032,16 +1028,23 @@ class PgStore final : public Store {
         tx.remember_services(known_services_);
       }
       end.tell(Entry::State::done);
-      return;
+      mine.state = Entry::State::done;
     } catch (const PgError&) {
+      mine.state = Entry::State::alone;  // and the others, as `end` ends
     }
-    end.tell(Entry::State::alone);
-    mine.thrown = nullptr;
-    try {
-      mine.result = run(write_begin(), true, mine.work);
-    } catch (...) {
-      mine.thrown = std::current_exception();
+  }
+
+  // A connection, made again when the server dropped it (a restart, a failover), outside any
+  // transaction. `fresh` is set before a new one is tried, so that a failure to make it is known
+  // as a fresh connection's.
+  void ready_connection(bool& fresh) {
+    if (!c_ || !c_->ok()) {
+      c_.reset();
+      fresh = true;
+      c_ = connect(url_);
+      users_.version = -1;
     }
+    if (c_->in_transaction()) c_->exec("ROLLBACK");
   }
 
   // Begins a unit in one round trip: `begin` ends with the query UnitStart is read from.
@@ -1049,15 +1052,9 @@ class PgStore final : public Store {
     for (int attempt = 1;; ++attempt) {
       bool begun = false, fresh = false;
       try {
-        // A connection the server dropped (a restart, a failover) is made again; a unit of work
-        // it was serving failed with `unavailable`, one that had not begun is tried again.
-        if (!c_ || !c_->ok()) {
-          c_.reset();
-          fresh = true;
-          c_ = connect(url_);
-          users_.version = -1;
-        }
-        if (c_->in_transaction()) c_->exec("ROLLBACK");
+        // A unit of work a dropped connection was serving failed with `unavailable`; one that
+        // had not begun is tried again.
+        ready_connection(fresh);
         RollbackUnlessEnded guard{*c_};
         UnitStart start = read_start(c_->exec(begin), writes);
         begun = true;
