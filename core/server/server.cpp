@@ -260,7 +260,10 @@ Result<void> serve(const ServeOptions& o, const Policy& policy, const Clock& clo
   params->setMaxQueued(o.queue);
   params->setKeepAlive(true);
   params->setKeepAliveTimeout(Poco::Timespan(o.keep_alive.count(), 0));
-  params->setMaxKeepAliveRequests(10000);
+  // Poco gives a kept-alive connection its worker until it closes: with more busy clients than
+  // workers, those queued behind would wait for good. Closing after 100 answers (Apache's
+  // default) hands the worker on while costing a busy client one reconnection per 100 requests.
+  params->setMaxKeepAliveRequests(o.keep_alive_requests);
   params->setTimeout(Poco::Timespan(o.timeout.count(), 0));
   params->setServerName("beaver");
 

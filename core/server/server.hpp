@@ -24,6 +24,7 @@ struct ServeOptions {
   int queue = 64;
   int backlog = 256;
   std::chrono::seconds keep_alive{5};
+  int keep_alive_requests = 100;          // answers on one connection before it is closed
   std::chrono::seconds timeout{10};       // a socket read or write that stalls longer fails
   size_t max_body = 1 << 20;              // a JSON request's body
   uint64_t max_package = 512ull << 20;    // an uploaded package (PUT /api/packages/{sha256})

@@ -84,7 +84,7 @@ int main(int argc, char** argv) {
   params->setMaxQueued(64);
   params->setKeepAlive(true);
   params->setKeepAliveTimeout(Poco::Timespan(5, 0));
-  params->setMaxKeepAliveRequests(10000);
+  params->setMaxKeepAliveRequests(100);
   params->setTimeout(Poco::Timespan(10, 0));
   params->setServerName("beaver");
   Poco::ThreadPool threads("floor-http", 2, workers, 60);

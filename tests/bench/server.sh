@@ -17,8 +17,9 @@
 # usage: tests/bench/server.sh [path/to/beaver] [releases]   (needs wrk, nginx, sqlite3, curl, jq)
 # BENCH_WRK overrides the load (default "-t2 -c32 -d10s"); BENCH_THREADS the workers of beaver
 # and of the Poco floor (default: beaver's, 16). Poco keeps a worker for each kept-alive
-# connection, so at the floor's rate a few of wrk's 32 connections may wait past its 2 s timeout:
-# the floor's row then says how many, rather than stopping the benchmark.
+# connection until it closes (after 100 answers, in both), so a few of wrk's 32 connections may
+# still wait past its 2 s timeout at the floor's rate: the floor's row then says how many, rather
+# than stopping the benchmark.
 set -euo pipefail
 [ -n "${BENCH_DEBUG:-}" ] && set -x
 BEAVER=$(realpath "${1:-build/beaver}")
