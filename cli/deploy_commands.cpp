@@ -412,7 +412,7 @@ void register_deploy_commands(CLI::App& app, Context& ctx) {
       "deploy-stop",
       "stop a running deploy between steps, as Ctrl-C does where it runs: hosts already switched "
       "are seen through, later ones are not started, and the release ends interrupted (ops or an "
-      "admin; a server's deploy through that server)");
+      "admin; whichever process runs it, the command line or a server, stops within a second)");
   stop->add_option("DEPLOY", *stop_id, "the deploy (its id, as deploy and release show print it)")
       ->required();
   add_output_option(*stop, ctx, {"table", "json"});

@@ -42,7 +42,8 @@ class Runner {
         deploy_id_(deploy_id) {}
 
   bool stop_requested() const {
-    return lost_lease_.load() || (options_.stop != nullptr && options_.stop->load());
+    return lost_lease_.load() || asked_to_stop_.load() ||
+           (options_.stop != nullptr && options_.stop->load());
   }
 
   // One step on one host: told to the observer, recorded in the ledger.
@@ -367,6 +368,9 @@ class Runner {
         all.back()->outcome = {p.host.url, p.batch, "not_started", ""};
         runs.push_back(all.back().get());
       }
+      // Before each batch the lease is read as well: a stop asked before a batch starts always
+      // keeps it from starting, however short the one before.
+      if (!failed && !interrupted && !asked_to_stop_) look_for_stop_request();
       if (failed || interrupted || stop_requested()) {
         interrupted = interrupted || (!failed && stop_requested());
         continue;
@@ -407,18 +411,34 @@ class Runner {
       result.message = fmt::format("{}", fmt::join(problems, "; "));
     } else if (interrupted) {
       result.status = "interrupted";
-      result.message =
-          lost_lease_ ? lease_message_ : std::string("stopped by the user (Ctrl-C) between steps");
+      if (lost_lease_) {
+        result.message = lease_message_;
+      } else {
+        // Told at once by its server's executor, the request is on the lease all the same.
+        if (!asked_to_stop_) look_for_stop_request();
+        result.message = asked_to_stop_ ? fmt::format("stopped by {} between steps", stopped_by())
+                                        : std::string("stopped by the user (Ctrl-C) between steps");
+      }
     } else {
       result.status = "deployed";
     }
     return result;
   }
 
-  // Renews the lease until `done`; a lease lost stops the deploy between steps.
+  // Until `done`: looks every second for a stop asked of this deploy on its lease (by a user of
+  // any process: `beaver deploy-stop`, the API of any server), and renews the lease every third
+  // of its length; a lease lost stops the deploy between steps.
   void keep_lease(const std::atomic<bool>& done, std::mutex& m, std::condition_variable& cv) {
+    using Clock = std::chrono::steady_clock;
+    const auto every = std::chrono::milliseconds(options_.lease) / 3;
+    const auto look = std::min<std::chrono::milliseconds>(std::chrono::seconds(1), every);
+    auto renew_at = Clock::now() + every;
     std::unique_lock lock(m);
-    while (!cv.wait_for(lock, options_.lease / 3, [&] { return done.load(); })) {
+    while (!cv.wait_for(lock, look, [&] { return done.load(); })) {
+      if (!asked_to_stop_ && look_for_stop_request())
+        note(fmt::format("{} asked to stop this deploy", stopped_by()));
+      if (Clock::now() < renew_at) continue;
+      renew_at = Clock::now() + every;
       Result<void> renewed;
       {
         std::lock_guard guard(ledger_mutex_);
@@ -431,6 +451,26 @@ class Runner {
         note(lease_message_);
       }
     }
+  }
+
+  // Whether someone asked this deploy to stop (then named in stopped_by_), as its lease says.
+  // A ledger that cannot tell now is asked again at the next look.
+  bool look_for_stop_request() {
+    Result<std::optional<std::string>> asked;
+    {
+      std::lock_guard guard(ledger_mutex_);
+      asked = ledger_.deploy_stop_request(deploy_id_, plan_.release.service, plan_.release.env);
+    }
+    if (!asked || !*asked) return false;
+    std::lock_guard hold(stopped_by_mutex_);
+    stopped_by_ = **asked;
+    asked_to_stop_ = true;
+    return true;
+  }
+
+  std::string stopped_by() {
+    std::lock_guard hold(stopped_by_mutex_);
+    return stopped_by_;
   }
 
  private:
@@ -454,6 +494,9 @@ class Runner {
   std::thread writer_;
   std::atomic<bool> lost_lease_{false};
   std::string lease_message_;
+  std::atomic<bool> asked_to_stop_{false};  // through the ledger, by stopped_by_
+  std::mutex stopped_by_mutex_;             // the lease's thread and the deploy's may both look
+  std::string stopped_by_;
 };
 
 }  // namespace

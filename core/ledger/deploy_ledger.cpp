@@ -136,7 +136,7 @@ Result<DeployStarted> Ledger::start_deploy(const std::string& actor, int64_t rel
     DeployRecord d{0, r.id, actor, "running", claim.batches, now, std::nullopt, std::nullopt};
     d.id = tx.insert_deploy(d);
     tx.put_lease(DeployLease{r.service, r.env, d.id, actor, claim.machine, claim.pid,
-                             claim.pid_start, now, now + claim.lease});
+                             claim.pid_start, now, now + claim.lease, std::nullopt});
     append_audit(tx, now, actor, "release.deploy", release_subject(r.id),
                  AuditPayload()
                      .set("deploy", d.id)
@@ -201,6 +201,22 @@ Result<void> Ledger::renew_lease(int64_t deploy_id, const std::string& service,
     tx.put_lease(*l);
     return {};
   });
+}
+
+Result<std::optional<std::string>> Ledger::deploy_stop_request(int64_t deploy_id,
+                                                               const std::string& service,
+                                                               const std::string& env) {
+  std::optional<std::string> out;
+  BEAVER_TRY(store_.read([&](StoreTransaction& tx) -> Result<void> {
+    auto l = tx.find_lease(service, env);
+    if (!l || l->deploy_id != deploy_id)
+      return fail(ErrorKind::conflict,
+                  "deploy {} lost its lease on {} {} (it ran out and was taken over)", deploy_id,
+                  service, env);
+    out = l->stop_requested_by;
+    return {};
+  }));
+  return out;
 }
 
 Result<ReleaseView> Ledger::finish_deploy(const std::string& actor, int64_t deploy_id,
@@ -386,18 +402,22 @@ Result<DeployDetail> Ledger::stop_deploy(const std::string& actor, int64_t deplo
                   d->status);
     auto r = find_release(tx, d->release_id);
     if (!r) return std::unexpected(r.error());
-    if (auto delivered =
-            deliver ? deliver()
-                    : fail(ErrorKind::conflict, "deploy {} is not run by this process", deploy_id);
-        !delivered) {
-      auto lease = tx.find_lease(r->service, r->env);
-      if (!lease || lease->deploy_id != deploy_id) return std::unexpected(delivered.error());
+    auto now = clock_.now();
+    auto lease = tx.find_lease(r->service, r->env);
+    if (!lease || lease->deploy_id != deploy_id)
       return fail(ErrorKind::conflict,
-                  "deploy {} is run by process {} on {}, not here: stop it there (Ctrl-C where it "
-                  "was started)",
-                  deploy_id, lease->pid, lease->machine);
-    }
-    append_audit(tx, clock_.now(), actor, "release.deploy_stop", release_subject(r->id),
+                  "deploy {} no longer holds {} {}: its process is gone; deploying release {} "
+                  "again ends it",
+                  deploy_id, r->service, r->env, r->id);
+    if (auto gone = holder_gone(*lease, now))
+      return fail(ErrorKind::conflict,
+                  "deploy {} no longer runs: {}; deploying release {} again ends it", deploy_id,
+                  *gone, r->id);
+    lease->stop_requested_by = actor;
+    tx.put_lease(*lease);
+    // Only quicker: a process that does not run it refuses, and the lease tells the one that does.
+    if (deliver) (void)deliver();
+    append_audit(tx, now, actor, "release.deploy_stop", release_subject(r->id),
                  AuditPayload().set("deploy", deploy_id));
     out = {*d, *r, tx.deploy_steps(deploy_id), tx.deploy_events(deploy_id)};
     return {};

@@ -176,11 +176,17 @@ class Ledger {
   // One deploy as a follower reads it: its record, its release, its steps and events.
   Result<DeployDetail> deploy(const std::string& actor, int64_t deploy_id);
   // Asks the running deploy `deploy_id` to stop between steps, as Ctrl-C does: for ops or an
-  // admin. `deliver` tells the process that runs it (a server's executor), or fails when this
-  // process does not run it: the error then says which process does. Recorded in the audit log
-  // once delivered; the deploy records how it ended when it does.
+  // admin. The request is kept on the deploy's lease, where the process running it (the command
+  // line, any server) reads it within a second; `deliver`, when this process may run it (a
+  // server's executor), tells it at once. A conflict when the deploy ended, or its process is
+  // gone. Recorded in the audit log; the deploy records how it ended when it does.
   Result<DeployDetail> stop_deploy(const std::string& actor, int64_t deploy_id,
                                    const std::function<Result<void>()>& deliver);
+  // Who asked the deploy `deploy_id`, holding the lease on `service` `env`, to stop, if anyone;
+  // a conflict when it no longer holds the lease.
+  Result<std::optional<std::string>> deploy_stop_request(int64_t deploy_id,
+                                                         const std::string& service,
+                                                         const std::string& env);
   // Deploys newest first, with their releases, of `service` on `env` when given.
   Result<std::vector<std::pair<DeployRecord, Release>>> deploys(
       const std::string& actor, const std::optional<std::string>& service,

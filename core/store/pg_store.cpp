@@ -530,10 +530,10 @@ class PgTransaction final : public StoreTransaction {
   }
 
   std::optional<DeployLease> find_lease(std::string_view service, std::string_view env) override {
-    auto r =
-        q("SELECT service, env, deploy_id, actor, machine, pid, pid_start, acquired_at, expires_at "
-          "FROM deploy_leases WHERE service = $1 AND env = $2",
-          {p(service), p(env)});
+    auto r = q(
+        "SELECT service, env, deploy_id, actor, machine, pid, pid_start, acquired_at, expires_at, "
+        "stop_requested_by FROM deploy_leases WHERE service = $1 AND env = $2",
+        {p(service), p(env)});
     if (r.rows() == 0) return std::nullopt;
     return DeployLease{r.text(0, 0),
                        r.text(0, 1),
@@ -543,19 +543,20 @@ class PgTransaction final : public StoreTransaction {
                        r.integer(0, 5),
                        r.text(0, 6),
                        parse_time(r.text(0, 7)),
-                       parse_time(r.text(0, 8))};
+                       parse_time(r.text(0, 8)),
+                       r.optional_text(0, 9)};
   }
 
   void put_lease(const DeployLease& l) override {
     defer(
         "INSERT INTO deploy_leases (service, env, deploy_id, actor, machine, pid, pid_start, "
-        "acquired_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) "
-        "ON CONFLICT (service, env) DO UPDATE SET deploy_id = EXCLUDED.deploy_id, "
+        "acquired_at, expires_at, stop_requested_by) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, "
+        "$10) ON CONFLICT (service, env) DO UPDATE SET deploy_id = EXCLUDED.deploy_id, "
         "actor = EXCLUDED.actor, machine = EXCLUDED.machine, pid = EXCLUDED.pid, "
         "pid_start = EXCLUDED.pid_start, acquired_at = EXCLUDED.acquired_at, "
-        "expires_at = EXCLUDED.expires_at",
+        "expires_at = EXCLUDED.expires_at, stop_requested_by = EXCLUDED.stop_requested_by",
         {p(l.service), p(l.env), p(l.deploy_id), p(l.actor), p(l.machine), p(l.pid), p(l.pid_start),
-         p(l.acquired_at), p(l.expires_at)});
+         p(l.acquired_at), p(l.expires_at), p(l.stop_requested_by)});
   }
 
   void delete_lease(std::string_view service, std::string_view env, int64_t deploy_id) override {

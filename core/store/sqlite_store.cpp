@@ -410,7 +410,7 @@ class SqliteTransaction final : public StoreTransaction {
   std::optional<DeployLease> find_lease(std::string_view service, std::string_view env) override {
     Statement s(db_,
                 "SELECT service, env, deploy_id, actor, machine, pid, pid_start, acquired_at, "
-                "expires_at FROM deploy_leases WHERE service = ?1 AND env = ?2");
+                "expires_at, stop_requested_by FROM deploy_leases WHERE service = ?1 AND env = ?2");
     s.bind(1, service).bind(2, env);
     if (!s.step()) return std::nullopt;
     return DeployLease{s.text(0),
@@ -421,17 +421,18 @@ class SqliteTransaction final : public StoreTransaction {
                        s.integer(5),
                        s.text(6),
                        parse_time(s.text(7)),
-                       parse_time(s.text(8))};
+                       parse_time(s.text(8)),
+                       s.optional_text(9)};
   }
 
   void put_lease(const DeployLease& l) override {
     Statement s(db_,
                 "INSERT OR REPLACE INTO deploy_leases (service, env, deploy_id, actor, machine, "
-                "pid, pid_start, acquired_at, expires_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, "
-                "?9)");
+                "pid, pid_start, acquired_at, expires_at, stop_requested_by) VALUES (?1, ?2, ?3, "
+                "?4, ?5, ?6, ?7, ?8, ?9, ?10)");
     s.bind(1, l.service).bind(2, l.env).bind(3, l.deploy_id).bind(4, l.actor).bind(5, l.machine);
     s.bind(6, l.pid).bind(7, l.pid_start).bind(8, format_utc(l.acquired_at));
-    s.bind(9, format_utc(l.expires_at)).run();
+    s.bind(9, format_utc(l.expires_at)).bind(10, l.stop_requested_by).run();
   }
 
   void delete_lease(std::string_view service, std::string_view env, int64_t deploy_id) override {

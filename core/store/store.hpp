@@ -84,6 +84,7 @@ struct DeployLease {
   std::string pid_start;  // its start time (from /proc), so a reused pid is not mistaken for it
   Timestamp acquired_at{};
   Timestamp expires_at{};
+  std::optional<std::string> stop_requested_by;  // who asked the deploy to stop between steps
 };
 
 // A user's API token. Only the SHA-256 of its secret is kept.

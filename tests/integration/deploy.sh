@@ -194,10 +194,12 @@ for _ in $(seq 300); do
 done
 refused 1 "is being deployed by olga: deploy [0-9]+ \(pid $killed" deploy "$r4" --as olga
 running=$(db "SELECT id FROM deploys WHERE release_id = $r5")
-refused 1 "deploy $running is run by process $killed on .*: stop it there" deploy-stop "$running" \
-  --as olga
 kill -KILL "$killed"
 wait "$killed" 2>/dev/null || true
+before=$(audit_count)
+refused 1 "deploy $running no longer runs: its process $killed on .* is gone" deploy-stop \
+  "$running" --as olga
+expect_eq "$(audit_count)" "$before" "a stop refused records nothing"
 for d in "$H"/l1 "$H"/l2 "$H"/l3 "$H"/s1 "$H"/s2; do
   target=$(readlink "$d/hello-service/current")
   [ -f "$d/hello-service/$target/MANIFEST.json" ] || fail "$d: current is not a complete release"
@@ -306,6 +308,38 @@ expect_eq "$(readlink "$H/s2/hello-service/current")" "releases/1.4.2-$((r7 + 1)
 run status hello-service --env test --as olga
 expect_eq "$RC" "1" "status: the canary differs from the live release"
 expect_match "$OUT" "runs release $r8 \(1.4.4\), but the ledger's live release is" "status says which"
+# Stopped from another process: the request waits on the deploy's lease, which the deploying
+# process reads every second and before each batch. Asked while the deploy is frozen in its first
+# batch (SIGSTOP, at a moment it holds no write lock), it stops before the next one.
+"$BEAVER_BIN" deploy "$r8" --batches 1,100% --as olga >"$WORK/asked.out" 2>"$WORK/asked.err" &
+asked=$!
+for _ in $(seq 600); do
+  running=$(db "SELECT id FROM deploys WHERE release_id = $r8 AND status = 'running'")
+  [ -n "$running" ] && break
+  sleep 0.02
+done
+for _ in $(seq 100); do
+  kill -STOP "$asked"
+  sqlite3 -cmd ".timeout 0" "$BEAVER_HOME/beaver.db" "BEGIN IMMEDIATE; ROLLBACK" 2>/dev/null && break
+  kill -CONT "$asked"
+  sleep 0.01
+done
+refused 1 "only ops or an admin" deploy-stop "$running" --as bob
+ok deploy-stop "$running" --as olga
+expect_match "$OUT" "deploy $running of release $r8 \(hello-service 1.4.4 on test\) asked to stop" \
+  "deploy-stop says what it asked"
+expect_eq "$(db "SELECT actor FROM audit WHERE action = 'release.deploy_stop' ORDER BY seq DESC LIMIT 1")" \
+  olga "the stop from another process is in the audit log"
+kill -CONT "$asked"
+set +e; wait "$asked"; rc=$?; set -e
+expect_eq "$rc" "1" "a deploy stopped from another process exits 1"
+expect_match "$(cat "$WORK/asked.err")" "stopped by olga between steps" "the deploy says who stopped it"
+expect_eq "$(db "SELECT status || ': ' || message FROM deploys WHERE id = $running")" \
+  "interrupted: stopped by olga between steps" "the deploy record says who stopped it"
+expect_eq "$(readlink "$H/s2/hello-service/current")" "releases/1.4.2-$((r7 + 1))" \
+  "the batch after the stop never started"
+refused 1 "deploy $running has ended \(interrupted\): nothing to stop" deploy-stop "$running" \
+  --as olga
 ok deploy "$r8" --as olga
 expect_eq "$(curl -s "http://127.0.0.1:${ports[4]}/version" | jq -r .version)" "1.4.4" \
   "an interrupted release is deployed again"

@@ -6,6 +6,7 @@
 #include <doctest/doctest.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <vector>
 
 #include "audit/audit.hpp"
@@ -84,6 +85,14 @@ struct DeployWorld : test::World {
     REQUIRE_MESSAGE(f, f.error().message);
   }
 };
+
+// How many stops the audit log records.
+long stops(Ledger& l) {
+  auto log = l.audit_log("ann", std::nullopt);
+  REQUIRE(log);
+  return std::count_if(log->begin(), log->end(),
+                       [](const AuditEntry& e) { return e.action == "release.deploy_stop"; });
+}
 
 }  // namespace
 
@@ -306,6 +315,70 @@ TEST_CASE("a deploy read back holds its steps, the lines among them and each hos
   CHECK(l.deploy("ann", d + 1).error().kind == ErrorKind::not_found);
   CHECK(l.deploys("ann", std::string("../x"), std::nullopt, 10).error().kind ==
         ErrorKind::bad_input);
+}
+
+TEST_CASE("a stop is kept on the lease for whichever process runs the deploy, until it ends") {
+  DeployWorld w;
+  auto id = w.approved("1.0.0");
+  auto l = w.ledger();
+  // Run from another machine: only its lease tells it anything.
+  auto s = l.start_deploy("olga", id, w.claim(id, "elsewhere", 4242));
+  REQUIRE(s);
+  auto d = s->deploy.id;
+  auto none = l.deploy_stop_request(d, "hello", "prod");
+  REQUIRE(none);
+  CHECK_FALSE(none->has_value());
+
+  auto by_dev = l.stop_deploy("bob", d, {});
+  REQUIRE_FALSE(by_dev);
+  CHECK(by_dev.error().kind == ErrorKind::refused);
+  CHECK_FALSE(l.deploy_stop_request(d, "hello", "prod")->has_value());
+  auto missing = l.stop_deploy("olga", d + 1, {});
+  REQUIRE_FALSE(missing);
+  CHECK(missing.error().kind == ErrorKind::not_found);
+
+  int delivered = 0;
+  auto stopped = l.stop_deploy("olga", d, [&]() -> Result<void> {
+    ++delivered;
+    return fail(ErrorKind::conflict, "not run here");  // refused here: the lease still tells
+  });
+  REQUIRE_MESSAGE(stopped, stopped.error().message);
+  CHECK(delivered == 1);
+  auto asked = l.deploy_stop_request(d, "hello", "prod");
+  REQUIRE(asked);
+  CHECK(asked->value_or("") == "olga");
+  // Renewing the lease keeps the request.
+  REQUIRE(l.renew_lease(d, "hello", "prod", std::chrono::seconds(60)));
+  CHECK(l.deploy_stop_request(d, "hello", "prod")->value_or("") == "olga");
+  CHECK(stops(l) == 1);
+
+  auto ended = l.finish_deploy("olga", d, "interrupted", "stopped by olga between steps");
+  REQUIRE_MESSAGE(ended, ended.error().message);
+  auto again = l.stop_deploy("olga", d, {});
+  REQUIRE_FALSE(again);
+  CHECK(again.error().kind == ErrorKind::conflict);
+  CHECK(again.error().message.find("has ended (interrupted)") != std::string::npos);
+  CHECK_FALSE(l.deploy_stop_request(d, "hello", "prod"));  // no lease any more
+
+  // The next deploy's lease starts without a request.
+  auto next = l.start_deploy("olga", id, w.claim(id));
+  REQUIRE_MESSAGE(next, next.error().message);
+  CHECK_FALSE(l.deploy_stop_request(next->deploy.id, "hello", "prod")->has_value());
+}
+
+TEST_CASE("a stop is refused for a deploy whose process is gone, and changes nothing") {
+  DeployWorld w;
+  auto a = w.approved("1.0.0");
+  auto l = w.ledger();
+  auto s = l.start_deploy("olga", a, w.claim(a, "elsewhere", 4242));
+  REQUIRE(s);
+  w.now += std::chrono::seconds(61);
+  auto expired = l.stop_deploy("olga", s->deploy.id, {});
+  REQUIRE_FALSE(expired);
+  CHECK(expired.error().kind == ErrorKind::conflict);
+  CHECK(expired.error().message.find("no longer runs: its lease expired at") != std::string::npos);
+  CHECK_FALSE(l.deploy_stop_request(s->deploy.id, "hello", "prod")->has_value());
+  CHECK(stops(l) == 0);
 }
 
 }  // namespace beaver
