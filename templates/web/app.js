@@ -4,7 +4,8 @@
 'use strict';
 
 const TOKEN_KEY = 'beaver.token';
-const state = { user: null };
+const state = { user: null, refresh: null };
+const REFRESH_MS = 2000;  // a release page while one of its deploys runs
 
 // --- small DOM helpers
 
@@ -94,6 +95,10 @@ function isLeader() {
   return state.user && state.user.roles.includes('leader');
 }
 
+function mayDeploy() {
+  return state.user && (state.user.roles.includes('ops') || state.user.roles.includes('admin'));
+}
+
 function signOut(message) {
   sessionStorage.removeItem(TOKEN_KEY);
   state.user = null;
@@ -102,6 +107,7 @@ function signOut(message) {
 }
 
 async function route() {
+  clearTimeout(state.refresh);
   say('');
   const path = location.pathname.replace(/\/+$/, '') || '/';
   const nav = document.getElementById('nav');
@@ -322,6 +328,46 @@ function simpleTable(caption, headers, rows) {
       row.map((cell, i) => el('td', { 'data-label': headers[i] }, cell ?? ''))))));
 }
 
+// A Stop button for a running deploy: it stops between steps, wherever it runs.
+function stopButton(deploy, releaseId) {
+  const button = el('button', {
+    type: 'button', class: 'danger stop', text: `Stop deploy #${deploy.id}`,
+    onclick: async () => {
+      button.disabled = true;
+      try {
+        await api('POST', `/api/deploys/${deploy.id}/stop`, {});
+        say(`Deploy #${deploy.id} is asked to stop: it stops at its next step; hosts already ` +
+            'switched are seen through.', 'ok');
+        await renderRelease(releaseId);
+      } catch (err) {
+        button.disabled = false;
+        sayError(err);
+      }
+    },
+  });
+  return el('div', { class: 'actions' }, el('div', { class: 'buttons' }, button));
+}
+
+// While a deploy of the release runs, its page follows it: read again every REFRESH_MS, for as
+// long as the page shows that release, keeping the scroll position and the step outputs opened.
+function followRelease(id) {
+  clearTimeout(state.refresh);
+  state.refresh = setTimeout(async () => {
+    if (location.pathname.replace(/\/+$/, '') !== `/releases/${id}`) return;
+    const opened = new Set([...document.querySelectorAll('#app details[open]')]
+      .map((d) => d.dataset.key));
+    const y = window.scrollY;
+    try {
+      await renderRelease(id);
+    } catch (err) {
+      return sayError(err);
+    }
+    for (const d of document.querySelectorAll('#app details'))
+      if (opened.has(d.dataset.key)) d.open = true;
+    window.scrollTo(0, y);
+  }, REFRESH_MS);
+}
+
 async function renderRelease(id) {
   const [r, audit] = await Promise.all([
     api('GET', `/api/releases/${id}`),
@@ -331,6 +377,18 @@ async function renderRelease(id) {
     badges(r),
   ];
   if (r.waiting_for) parts.push(el('p', { class: 'waiting', text: `Waiting for ${r.waiting_for}` }));
+  // A running deploy first: what it has done so far, and its Stop button for who may deploy.
+  for (const d of r.deploy.filter((x) => x.status === 'running')) {
+    const last = d.steps[d.steps.length - 1];
+    parts.push(el('p', { class: 'waiting' }, `Deploy #${d.id} by ${d.actor} is running: `,
+                  `${d.steps.length} step${d.steps.length === 1 ? '' : 's'} so far`,
+                  last ? `, the last ${last.step} on ${last.host} (${last.status}). ` : '. ',
+                  el('a', { href: `#deploy-${d.id}`, text: 'Its steps', onclick: (ev) => {
+                    ev.preventDefault();  // no navigation: the page stays this release's
+                    document.getElementById(`deploy-${d.id}`).scrollIntoView();
+                  } })));
+    if (mayDeploy()) parts.push(stopButton(d, id));
+  }
   if (state.user && r.may_approve.includes(state.user.name))
     parts.push(actionButtons(r, () => renderRelease(id)));
   parts.push(el('dl', { class: 'details card' },
@@ -365,16 +423,19 @@ async function renderRelease(id) {
   parts.push(el('h2', { text: 'Deploys' }));
   if (r.deploy.length === 0) parts.push(el('p', { class: 'empty', text: 'Not deployed yet.' }));
   for (const d of r.deploy) {
-    parts.push(el('h3', { text: `Deploy #${d.id} by ${d.actor}: ${d.status}` }));
+    parts.push(el('h3', { id: `deploy-${d.id}`,
+                          text: `Deploy #${d.id} by ${d.actor}: ${d.status}` }));
     if (d.message) parts.push(el('p', { text: d.message }));
     parts.push(simpleTable(`Steps of deploy #${d.id}`,
       ['Host', 'Batch', 'Step', 'Status', 'Started', 'Took', 'Output'],
-      d.steps.map((s) => [s.host, String(s.batch), s.step, s.status, when(s.started_at),
-                          `${(s.elapsed_ms / 1000).toFixed(1)} s`,
-                          s.output ? el('details', {}, el('summary', { text: 'output' }),
-                                        el('pre', { text: s.output })) : ''])));
+      d.steps.map((s, i) => [s.host, String(s.batch), s.step, s.status, when(s.started_at),
+                             `${(s.elapsed_ms / 1000).toFixed(1)} s`,
+                             s.output ? el('details', { 'data-key': `${d.id}/${i}` },
+                                           el('summary', { text: 'output' }),
+                                           el('pre', { text: s.output })) : ''])));
   }
   show(...parts);
+  if (r.deploy.some((d) => d.status === 'running')) followRelease(id);
 }
 
 // --- the dashboard

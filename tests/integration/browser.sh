@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The web pages in a real browser (Debian's chromium, driven by playwright-core): a leader signs
 # in at phone size, approves a pending emergency with a click, and the ledger holds the approval.
-# A wrong token shows an error on the sign-in page. The screenshots land in
-# $BEAVER_SCREENSHOT_DIR. Skipped (77) when chromium, node or npm is missing.
+# A wrong token shows an error on the sign-in page. Then someone in ops stops that release's
+# deploy, run from another machine, with a click on its page, which follows the deploy to its
+# end. The screenshots land in $BEAVER_SCREENSHOT_DIR. Skipped (77) when chromium, node or npm is missing.
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/server_lib.sh"
 export BEAVER_POLICY="$(dirname "$0")/server_policy.yaml"
@@ -18,7 +19,7 @@ done
 # playwright-core goes into the build folder, not the source tree; npm ci only when the lock changed.
 modules="$BEAVER_BUILD_DIR/browser"
 mkdir -p "$modules"
-cp "$browser_src/approve_emergency.mjs" "$modules/"
+cp "$browser_src/approve_emergency.mjs" "$browser_src/stop_deploy.mjs" "$modules/"
 if ! cmp -s "$browser_src/package-lock.json" "$modules/package-lock.json" ||
   [ ! -f "$modules/node_modules/playwright-core/package.json" ]; then
   cp "$browser_src/package.json" "$browser_src/package-lock.json" "$modules/"
@@ -33,6 +34,7 @@ fi
 ok user add admin --team ops --role admin --as admin
 ok user add lee --team pay --role leader --as admin
 ok user add dev --team pay --role developer --as admin
+ok user add olga --team ops --role ops --as admin
 ok service add pay-api --team pay --as admin
 reason="card payments declined since 09:40"
 ok release submit pay-api --env prod --version 2.4.1 --commit 9f8e7d6 --emergency --category hotfix \
@@ -57,5 +59,54 @@ expect_eq "$(ledger_sql "SELECT approver FROM approvals WHERE release_id = $id")
 expect_eq "$(ledger_sql "SELECT status FROM releases WHERE id = $id")" approved \
   "the emergency is approved"
 [ -s "$BEAVER_SCREENSHOT_DIR/inbox.png" ] || fail "no inbox screenshot in $BEAVER_SCREENSHOT_DIR"
+
+# The approved emergency deploying from another machine, as that machine's beaver records it: the
+# release deploying, its deploy running with a first step, the lease held by that process.
+ledger_sql "UPDATE releases SET status = 'deploying' WHERE id = $id;
+  INSERT INTO deploys (release_id, actor, status, batches, started_at)
+    VALUES ($id, 'olga', 'running', '1,100%', '2026-11-24T02:40:00Z');" >/dev/null
+deploy=$(ledger_sql "SELECT max(id) FROM deploys")
+ledger_sql "INSERT INTO deploy_leases (service, env, deploy_id, actor, machine, pid, pid_start,
+    acquired_at, expires_at)
+    VALUES ('pay-api', 'prod', $deploy, 'olga', 'build-7', 4242, '1', '2026-11-24T02:40:00Z',
+    '2099-01-01T00:00:00Z');
+  INSERT INTO deploy_steps (deploy_id, host, batch, step, status, started_at, elapsed_ms, output)
+    VALUES ($deploy, 'ssh://app-1.internal', 0, 'upload', 'ok', '2026-11-24T02:40:01Z', 812, '');" \
+  >/dev/null
+# What that process records once it read the stop on its lease: a last step, then its end; each a
+# script the browser scenario runs in turn (the first notes what the lease says to the process).
+ledger_script() {  # ledger_script FILE SQL...: a script running each SQL on this scenario's ledger
+  local file=$1
+  shift
+  {
+    echo "BEAVER_DATABASE='${BEAVER_DATABASE:-}' BEAVER_HOME='$BEAVER_HOME' PG_BIN='${PG_BIN:-}'"
+    declare -f ledger_sql
+    for sql in "$@"; do printf 'ledger_sql %q\n' "$sql"; done
+  } >"$file"
+}
+ledger_script "$WORK/step.sh" \
+  "SELECT coalesce(stop_requested_by, 'nobody') FROM deploy_leases WHERE deploy_id = $deploy" \
+  "INSERT INTO deploy_steps (deploy_id, host, batch, step, status, started_at, elapsed_ms, output)
+    VALUES ($deploy, 'ssh://app-1.internal', 0, 'switch', 'ok', '2026-11-24T02:40:03Z', 15, '')"
+ledger_script "$WORK/end.sh" "UPDATE deploys SET status = 'interrupted',
+    finished_at = '2026-11-24T02:40:09Z', message = 'stopped by olga between steps'
+    WHERE id = $deploy" \
+  "UPDATE releases SET status = 'interrupted' WHERE id = $id" \
+  "DELETE FROM deploy_leases WHERE deploy_id = $deploy"
+ok token create olga --label browser --as admin
+olga_token=$OUT
+node_rc=0
+BEAVER_URL=$URL BEAVER_TOKEN=$olga_token RELEASE_ID=$id DEPLOY_ID=$deploy \
+  STEP_SCRIPT=$WORK/step.sh END_SCRIPT=$WORK/end.sh ASKED_BY_FILE=$WORK/asked-by \
+  BEAVER_SCREENSHOT_DIR=$BEAVER_SCREENSHOT_DIR CHROMIUM=$CHROMIUM \
+  node "$modules/stop_deploy.mjs" >"$WORK/node.out" 2>&1 || node_rc=$?
+cat "$WORK/node.out"
+[ "$node_rc" -eq 0 ] || { RC=$node_rc OUT="" ERR=""; fail "the browser scenario of a stopped deploy"; }
+expect_eq "$(head -n 1 "$WORK/asked-by" 2>/dev/null)" olga \
+  "the lease tells the deploying process who asked"
+expect_eq "$(ledger_sql "SELECT actor FROM audit WHERE action = 'release.deploy_stop'")" olga \
+  "the stop clicked is in the audit log"
+expect_eq "$(ledger_sql "SELECT status FROM releases WHERE id = $id")" interrupted \
+  "the release ended interrupted"
 stop_server
 finish
