@@ -73,7 +73,12 @@ ReleaseView build_release_view(StoreTransaction& tx, const Policy& policy, Relea
   v.owing_review = v.review_due && !release.reviewed_at && now > *v.review_due;
   for (auto& d : tx.deploys_of(release.id)) {
     auto steps = tx.deploy_steps(d.id);
-    v.deploys.push_back({std::move(d), std::move(steps)});
+    std::optional<std::string> stop;
+    if (d.status == "running")
+      if (auto lease = tx.find_lease(release.service, release.env);
+          lease && lease->deploy_id == d.id)
+        stop = lease->stop_requested_by;
+    v.deploys.push_back({std::move(d), std::move(steps), std::move(stop)});
   }
   v.release = std::move(release);
   return v;
@@ -162,6 +167,7 @@ Poco::JSON::Object::Ptr release_view_json(const ReleaseView& v) {
     j->set("started_at", format_utc(d.record.started_at));
     j->set("finished_at", optional_time(d.record.finished_at));
     j->set("message", optional_var(d.record.message));
+    j->set("stop_requested_by", optional_var(d.stop_requested_by));
     Poco::JSON::Array::Ptr done = new Poco::JSON::Array;
     for (const auto& st : d.steps) done->add(deploy_step_json(st));
     j->set("steps", done);

@@ -17,7 +17,8 @@ namespace beaver {
 
 struct DeployView {
   DeployRecord record;
-  std::vector<DeployStep> steps;  // in the order they ended
+  std::vector<DeployStep> steps;                 // in the order they ended
+  std::optional<std::string> stop_requested_by;  // running, and asked to stop (on its lease)
 };
 
 struct ReleaseView {

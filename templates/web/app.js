@@ -387,7 +387,10 @@ async function renderRelease(id) {
                     ev.preventDefault();  // no navigation: the page stays this release's
                     document.getElementById(`deploy-${d.id}`).scrollIntoView();
                   } })));
-    if (mayDeploy()) parts.push(stopButton(d, id));
+    if (d.stop_requested_by)
+      parts.push(el('p', { class: 'waiting',
+                           text: `${d.stop_requested_by} asked it to stop: it stops at its next step.` }));
+    else if (mayDeploy()) parts.push(stopButton(d, id));
   }
   if (state.user && r.may_approve.includes(state.user.name))
     parts.push(actionButtons(r, () => renderRelease(id)));

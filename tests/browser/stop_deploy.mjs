@@ -67,6 +67,8 @@ try {
   await stop.click();
   const asked = `Deploy #${deploy} is asked to stop`;
   await page.locator('#message').filter({ hasText: asked }).waitFor();
+  await page.getByText('olga asked it to stop: it stops at its next step.').waitFor();
+  check(await stop.count() === 0, 'no Stop button once the deploy is asked to stop');
 
   // The deploying process records a step, then ends: the open page shows both by itself.
   const loads = [];
@@ -78,7 +80,6 @@ try {
   await page.getByRole('heading', { name: `Deploy #${deploy} by olga: interrupted` }).waitFor();
   check(await page.getByText('stopped by olga between steps').count() === 1,
         'the page says who stopped the deploy');
-  check(await stop.count() === 0, 'no Stop button once the deploy ended');
   check(loads.length === 0, `the page followed the deploy without reloading (${loads.join(', ')})`);
   await page.screenshot({ path: join(shots, 'deploy-stopped.png'), fullPage: true });
 

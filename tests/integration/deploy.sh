@@ -309,14 +309,16 @@ run status hello-service --env test --as olga
 expect_eq "$RC" "1" "status: the canary differs from the live release"
 expect_match "$OUT" "runs release $r8 \(1.4.4\), but the ledger's live release is" "status says which"
 # Stopped from another process: the request waits on the deploy's lease, which the deploying
-# process reads every second and before each batch. Asked while the deploy is frozen in its first
-# batch (SIGSTOP, at a moment it holds no write lock), it stops before the next one.
-"$BEAVER_BIN" deploy "$r8" --batches 1,100% --as olga >"$WORK/asked.out" 2>"$WORK/asked.err" &
+# process reads every second and before each batch. Asked while the deploy is frozen (SIGSTOP, as
+# soon as it says it started, at a moment it holds no write lock) in its first batches (the
+# canary, then l2, l3 and s1 one at a time, a second or more), the deploy sees the hosts it
+# switched through and starts no other: it ends interrupted, the last batch never started.
+"$BEAVER_BIN" deploy "$r8" --batches 1,4,100% --parallel 1 --as olga >"$WORK/asked.out" \
+  2>"$WORK/asked.err" &
 asked=$!
 for _ in $(seq 600); do
-  running=$(db "SELECT id FROM deploys WHERE release_id = $r8 AND status = 'running'")
-  [ -n "$running" ] && break
-  sleep 0.02
+  grep -q "^deploy [0-9]*: release $r8 " "$WORK/asked.err" && break
+  sleep 0.01
 done
 for _ in $(seq 100); do
   kill -STOP "$asked"
@@ -324,6 +326,7 @@ for _ in $(seq 100); do
   kill -CONT "$asked"
   sleep 0.01
 done
+running=$(db "SELECT id FROM deploys WHERE release_id = $r8 AND status = 'running'")
 refused 1 "only ops or an admin" deploy-stop "$running" --as bob
 ok deploy-stop "$running" --as olga
 expect_match "$OUT" "deploy $running of release $r8 \(hello-service 1.4.4 on test\) asked to stop" \
@@ -338,6 +341,10 @@ expect_eq "$(db "SELECT status || ': ' || message FROM deploys WHERE id = $runni
   "interrupted: stopped by olga between steps" "the deploy record says who stopped it"
 expect_eq "$(readlink "$H/s2/hello-service/current")" "releases/1.4.2-$((r7 + 1))" \
   "the batch after the stop never started"
+for d in "$H"/l1 "$H"/l2 "$H"/l3 "$H"/s1 "$H"/s2; do
+  target=$(readlink "$d/hello-service/current")
+  [ -f "$d/hello-service/$target/MANIFEST.json" ] || fail "$d: current is not a complete release"
+done
 refused 1 "deploy $running has ended \(interrupted\): nothing to stop" deploy-stop "$running" \
   --as olga
 ok deploy "$r8" --as olga

@@ -2,9 +2,11 @@
 # say what failed. Source it with the path of the beaver binary as $1.
 set -euo pipefail
 # A command outside the checks that stops the scenario (set -e) says where, rather than nothing:
-# also inside a function (-E), such as a request the server never answered.
+# also inside a function (-E), such as a request the server never answered. Not where a failure
+# is expected (set +e, as `run` does), which the trap would otherwise report all the same.
 set -E
-trap 'echo "stopped: line $LINENO of ${BASH_SOURCE[0]##*/}: $BASH_COMMAND (exit $?)" >&2' ERR
+trap 'rc=$?; [[ $- == *e* ]] &&
+  echo "stopped: line $LINENO of ${BASH_SOURCE[0]##*/}: $BASH_COMMAND (exit $rc)" >&2' ERR
 
 BEAVER_BIN=$(realpath "${1:?usage: $0 path/to/beaver}")
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/beaver-it-XXXXXX")
