@@ -5,8 +5,8 @@ set -euo pipefail
 # also inside a function (-E), such as a request the server never answered. Not where a failure
 # is expected (set +e, as `run` does), which the trap would otherwise report all the same.
 set -E
-trap 'rc=$?; [[ $- == *e* ]] &&
-  echo "stopped: line $LINENO of ${BASH_SOURCE[0]##*/}: $BASH_COMMAND (exit $rc)" >&2' ERR
+trap 'trap_rc=$?; [[ $- == *e* ]] &&
+  echo "stopped: line $LINENO of ${BASH_SOURCE[0]##*/}: $BASH_COMMAND (exit $trap_rc)" >&2' ERR
 
 BEAVER_BIN=$(realpath "${1:?usage: $0 path/to/beaver}")
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/beaver-it-XXXXXX")
