@@ -25,6 +25,8 @@ struct DeployOptions {
   std::filesystem::path home;          // BEAVER_HOME, whose packages/ holds the package files
   TransportOptions transport;
   const std::atomic<bool>* stop = nullptr;  // set (by Ctrl-C) to stop between steps
+  // Who set `stop`, for the deploy's message when no user asked through the ledger.
+  std::string stopped_by = "the user (Ctrl-C)";
 };
 
 // The options set by BEAVER_SSH_CONFIG (an ssh_config for ssh:// hosts) and BEAVER_DEPLOY_LEASE

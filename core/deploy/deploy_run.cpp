@@ -416,8 +416,8 @@ class Runner {
       } else {
         // Told at once by its server's executor, the request is on the lease all the same.
         if (!asked_to_stop_) look_for_stop_request();
-        result.message = asked_to_stop_ ? fmt::format("stopped by {} between steps", stopped_by())
-                                        : std::string("stopped by the user (Ctrl-C) between steps");
+        result.message = fmt::format("stopped by {} between steps",
+                                     asked_to_stop_ ? stopped_by() : options_.stopped_by);
       }
     } else {
       result.status = "deployed";

@@ -81,6 +81,8 @@ Result<Started> DeployExecutor::start(const std::string& actor, int64_t release_
     options.batches = batches;
     options.parallel = parallel;
     options.stop = &job->stop;
+    // A stop asked through the API is named on the lease; one with no name there is the server's.
+    options.stopped_by = "the server stopping (SIGTERM or SIGINT)";
     job->thread = std::thread([this, job, started, actor, release_id, options] {
       StartSignal signal(*started, job->deploy_id);
       auto store = open_store_();

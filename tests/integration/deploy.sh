@@ -256,6 +256,8 @@ expect_status 202 "a deploy stopped through the API"
 expect_eq "$(jq -r .id <<<"$BODY")" "$stopped_id" "the answer is the deploy"
 wait_deployed
 expect_eq "$(jq -r .status <<<"$BODY")" interrupted "the stopped deploy's release is interrupted"
+expect_eq "$(db "SELECT message FROM deploys WHERE id = $stopped_id")" \
+  "stopped by olga between steps" "the deploy says who stopped it through the API"
 expect_eq "$(readlink "$H/s2/hello-service/current")" "releases/1.4.2-$r4" \
   "the stopped deploy's last batch never started"
 expect_eq "$(db "SELECT actor || ' ' || subject FROM audit WHERE action = 'release.deploy_stop'")" \
