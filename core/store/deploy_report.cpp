@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <chrono>
 #include <map>
+#include <optional>
 #include <string>
 #include <unordered_map>
 
@@ -43,22 +44,22 @@ ReportGrouping deploy_grouping(ReportBy by) {
     case ReportBy::none:
       break;
   }
-  return {"''", ""};
+  return {"NULL", ""};  // no key: NULL costs the stores nothing to send
 }
 
-// The runs that ended since ?1 (deployed, failed or rolled_back), in the order they ended (ties
-// by id), through the deploys' report index (migration 0011), which holds every column of the
-// runs read here; the + keeps SQLite from reading by status instead and sorting. One row per
-// run, or per run and approver:
+// The runs that ended from ?1 (and before ?2 when `bounded`), deployed, failed or rolled_back, in
+// the order they ended (ties by id), through the deploys' report index (migration 0011), which
+// holds every column of the runs read here; the + keeps SQLite from reading by status instead and
+// sorting. One row per run, or per run and approver:
 //   0 id, 1 status, 2 started_at, 3 finished_at, 4 service, 5 env, 6 release type,
 //   7 release rolled back since, 8 the package's commit time, 9 the group key.
-std::string runs_sql(const ReportGrouping& g, const char* no_index) {
+std::string runs_sql(const ReportGrouping& g, const char* no_index, bool bounded) {
   return fmt::format(
       "SELECT d.id, d.status, d.started_at, d.finished_at, d.service, d.env, d.release_type, "
       "d.release_rolled_back, d.commit_time, {} FROM deploys d {} "
-      "WHERE d.finished_at >= ?1 AND {}d.status IN ('deployed', 'failed', 'rolled_back') "
+      "WHERE d.finished_at >= ?1 {}AND {}d.status IN ('deployed', 'failed', 'rolled_back') "
       "ORDER BY d.finished_at, d.id",
-      g.key, g.join, no_index);
+      g.key, g.join, bounded ? "AND d.finished_at < ?2 " : "", no_index);
 }
 
 // A group's deploy figures while the pass runs, with the values it will rank. Tally 0 is the
@@ -84,40 +85,28 @@ class DeployPass {
   DeployPass(const ReportQuery& q, ReportBy by) : q_(q), by_(by), index_(tallies_) {
     tallies_.push_back(Tally{});
     until_text_ = format_utc(q.until);
+    if (is_local_time(by)) cells_.emplace(q);
   }
 
+  // Reads the runs of the period, then later ones in spans that double, until no later run can
+  // change a figure. A span is read to its end (PostgreSQL's rows are a COPY, which is read
+  // whole once begun), so stopping early wastes at most the last span.
   template <class Source>
   void run(Source& db) {
-    auto rows = db.rows(runs_sql(deploy_grouping(by_), Source::kNoIndex), {format_utc(q_.since)});
-    auto& s = *rows;
-    bool local = is_local_time(by_), grouped = by_ != ReportBy::none;
-    std::optional<SegmentCells> cells;
-    if (local) cells.emplace(q_);
-    Run run;
-    bool have = false;
-    while (s.step()) {
-      int64_t id = s.integer(0);
-      if (!have || id != run.id) {
-        if (have) {
-          end_run(run);
-          if (!run.in_period && pending_ == 0) return;  // nothing later can change a figure
-        }
-        have = true;
-        read_run(s, id, run);
-        if (run.in_period && local)
-          run.targets.push_back(static_cast<uint32_t>(
-              index_.of_local_key(cell_key(cells->cell(s.view(5), s.view(3))), *q_.clock)));
-      }
-      if (run.in_period && grouped && !local && !s.is_null(9)) {
-        auto g = static_cast<uint32_t>(index_.of_text(s.view(9)));
-        if (std::find(run.targets.begin(), run.targets.end(), g) == run.targets.end())
-          run.targets.push_back(g);
-      }
+    Timestamp from = q_.since, to = q_.until;
+    auto span = std::chrono::days{7};
+    for (;;) {
+      bool last = to >= q_.now;  // the rest, however far it goes
+      bool more = read_span(db, from, last ? std::nullopt : std::optional(to));
+      if (!more || last) return;
+      from = to;
+      to += span;
+      span *= 2;
     }
-    if (have) end_run(run);
   }
 
-  // The figures: [0] the whole period's, then each group's in the order first seen.
+  // The figures: [0] the whole period  // The figures: [0] the whole period's, then each group's in
+  // the order first seen.
   std::vector<Tally>& finish() {
     for (auto& [name, place] : places_)
       for (auto& [at, targets] : place.failures)
@@ -140,6 +129,43 @@ class DeployPass {
     bool repairs = false;  // an emergency or a rollback: the change deployed before it failed
     Targets targets;
   };
+
+  // The runs that ended in [from, to): false once nothing later can change a figure. Each run's
+  // rows end in the same second, so a span never splits them.
+  template <class Source>
+  bool read_span(Source& db, Timestamp from, std::optional<Timestamp> to) {
+    std::vector<ReportParam> params{format_utc(from)};
+    if (to) params.emplace_back(format_utc(*to));
+    auto rows = db.rows(runs_sql(deploy_grouping(by_), Source::kNoIndex, to.has_value()), params);
+    auto& s = *rows;
+    bool local = is_local_time(by_), grouped = by_ != ReportBy::none;
+    Run run;
+    bool have = false, more = true;
+    while (s.step()) {
+      int64_t id = s.integer(0);
+      if (!have || id != run.id) {
+        if (have) {
+          end_run(run);
+          // Nothing later can change a figure; the rest of the span is read and left.
+          if (!run.in_period && pending_ == 0) more = false;
+        }
+        have = true;
+        if (!more) continue;
+        read_run(s, id, run);
+        if (run.in_period && local)
+          run.targets.push_back(static_cast<uint32_t>(
+              index_.of_local_key(cell_key(cells_->cell(s.view(5), s.view(3))), *q_.clock)));
+      }
+      if (!more) continue;
+      if (run.in_period && grouped && !local && !s.is_null(9)) {
+        auto g = static_cast<uint32_t>(index_.of_text(s.view(9)));
+        if (std::find(run.targets.begin(), run.targets.end(), g) == run.targets.end())
+          run.targets.push_back(g);
+      }
+    }
+    if (have && more) end_run(run);
+    return more && (pending_ > 0);
+  }
 
   template <class Rows>
   void read_run(Rows& s, int64_t id, Run& run) {
@@ -211,6 +237,7 @@ class DeployPass {
   std::vector<Tally> tallies_;
   GroupIndex<Tally> index_;
   std::string until_text_;
+  std::optional<SegmentCells> cells_;  // when grouping by local time
   std::unordered_map<std::string, Place> places_;
   size_t pending_ = 0;  // failures and successful deploys of the period waiting for a later run
   StoredSeconds finished_seconds_, started_seconds_, commit_seconds_;

@@ -34,13 +34,16 @@ std::optional<std::string> Result::optional_text(int row, int column) const {
   return text(row, column);
 }
 
-int64_t Result::integer(int row, int column) const {
-  auto v = view(row, column);
+int64_t parse_integer(std::string_view v, int column) {
   int64_t out = 0;
   auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), out);
   if (ec != std::errc{} || end != v.data() + v.size())
     throw PgError("XX001", fmt::format("not an integer in column {}: '{}'", column, v));
   return out;
+}
+
+int64_t Result::integer(int row, int column) const {
+  return parse_integer(view(row, column), column);
 }
 
 Connection::Connection(const std::string& conninfo, std::string shown,
@@ -66,6 +69,7 @@ Connection::Connection(const std::string& conninfo, std::string shown,
 }
 
 Connection::~Connection() {
+  PQfreemem(copy_line_);
   if (conn_ != nullptr) PQfinish(conn_);
 }
 
@@ -264,59 +268,58 @@ void append_copy_field(std::string& out, const Param& value) {
   }
 }
 
-// One line of COPY's text output (without its newline) into fields. PostgreSQL escapes only the
-// characters append_copy_field does, plus \b, \f and \v.
-void parse_copy_line(std::string_view line, std::vector<Param>& fields) {
-  fields.clear();
-  std::string field;
-  bool null = false;
-  auto finish = [&] {
-    if (null)
-      fields.emplace_back(std::nullopt);
-    else
-      fields.emplace_back(std::move(field));
-    field.clear();
-    null = false;
-  };
-  for (size_t i = 0; i < line.size(); ++i) {
-    char c = line[i];
-    if (c == '\t') {
-      finish();
-    } else if (c == '\\' && i + 1 < line.size()) {
-      char e = line[++i];
-      switch (e) {
-        case 'N':
-          null = true;
-          break;
-        case 't':
-          field += '\t';
-          break;
-        case 'n':
-          field += '\n';
-          break;
-        case 'r':
-          field += '\r';
-          break;
-        case 'b':
-          field += '\b';
-          break;
-        case 'f':
-          field += '\f';
-          break;
-        case 'v':
-          field += '\v';
-          break;
-        default:
-          field += e;
-      }
-    } else {
-      field += c;
-    }
-  }
-  finish();
-}
-
 }  // namespace
+
+void split_copy_line(std::string_view line, std::vector<std::optional<std::string_view>>& fields,
+                     std::string& decoded) {
+  fields.clear();
+  decoded.clear();
+  decoded.reserve(line.size());  // never outgrown: a field decoded is never longer
+  size_t start = 0;
+  for (;;) {
+    size_t end = line.find('\t', start);
+    std::string_view raw = line.substr(start, end == std::string_view::npos ? end : end - start);
+    if (raw == "\\N") {
+      fields.emplace_back(std::nullopt);
+    } else if (raw.find('\\') == std::string_view::npos) {
+      fields.emplace_back(raw);
+    } else {
+      size_t from = decoded.size();
+      for (size_t i = 0; i < raw.size(); ++i) {
+        char c = raw[i];
+        if (c != '\\' || i + 1 == raw.size()) {
+          decoded += c;
+          continue;
+        }
+        switch (char e = raw[++i]) {
+          case 't':
+            decoded += '\t';
+            break;
+          case 'n':
+            decoded += '\n';
+            break;
+          case 'r':
+            decoded += '\r';
+            break;
+          case 'b':
+            decoded += '\b';
+            break;
+          case 'f':
+            decoded += '\f';
+            break;
+          case 'v':
+            decoded += '\v';
+            break;
+          default:
+            decoded += e;
+        }
+      }
+      fields.emplace_back(std::string_view(decoded).substr(from));
+    }
+    if (end == std::string_view::npos) break;
+    start = end + 1;
+  }
+}
 
 void Connection::copy_in_begin(const std::string& sql) {
   PGresult* r = PQexec(conn_, sql.c_str());
@@ -348,23 +351,38 @@ void Connection::copy_in_end() {
 
 void Connection::copy_out(const std::string& sql,
                           const std::function<void(const std::vector<Param>&)>& row) {
+  copy_out_begin(sql);
+  std::vector<std::optional<std::string_view>> views;
+  std::string decoded;
+  std::vector<Param> fields;
+  std::string_view line;
+  while (copy_out_next(line)) {
+    split_copy_line(line, views, decoded);
+    fields.clear();
+    for (const auto& v : views) fields.emplace_back(v ? Param(std::string(*v)) : Param());
+    row(fields);
+  }
+}
+
+void Connection::copy_out_begin(const std::string& sql) {
   PGresult* r = PQexec(conn_, sql.c_str());
   if (PQresultStatus(r) != PGRES_COPY_OUT) raise(r, "database error");
   PQclear(r);
-  std::vector<Param> fields;
-  for (;;) {
-    char* data = nullptr;
-    int n = PQgetCopyData(conn_, &data, 0);
-    if (n == -1) break;  // the end of the data
-    if (n < 0) raise(nullptr, "database error");
-    // Each chunk is one whole line, ending in a newline.
-    std::string_view line(data, static_cast<size_t>(n));
-    if (!line.empty() && line.back() == '\n') line.remove_suffix(1);
-    parse_copy_line(line, fields);
-    PQfreemem(data);
-    row(fields);
+}
+
+bool Connection::copy_out_next(std::string_view& line) {
+  PQfreemem(copy_line_);
+  copy_line_ = nullptr;
+  int n = PQgetCopyData(conn_, &copy_line_, 0);
+  if (n == -1) {  // the end of the data
+    finish_copy();
+    return false;
   }
-  finish_copy();
+  if (n < 0) raise(nullptr, "database error");
+  // Each chunk is one whole line, ending in a newline.
+  line = std::string_view(copy_line_, static_cast<size_t>(n));
+  if (!line.empty() && line.back() == '\n') line.remove_suffix(1);
+  return true;
 }
 
 void Connection::finish_copy() {

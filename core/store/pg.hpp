@@ -33,6 +33,9 @@ class PgError : public std::runtime_error {
   bool timed_out_ = false;
 };
 
+// A column's text as a 64-bit integer, or PgError naming the column.
+int64_t parse_integer(std::string_view v, int column);
+
 class Result {
  public:
   explicit Result(PGresult* r) : r_(r) {}
@@ -56,6 +59,11 @@ class Result {
 
 // A parameter: text, or SQL NULL.
 using Param = std::optional<std::string>;
+
+// One line of COPY's text output (without its newline) split into its fields: views into `line`,
+// or into `decoded` for a field with escapes; nullopt for NULL. The views are valid while both are.
+void split_copy_line(std::string_view line, std::vector<std::optional<std::string_view>>& fields,
+                     std::string& decoded);
 
 class Connection {
  public:
@@ -93,6 +101,12 @@ class Connection {
   void copy_in_end();
   void copy_out(const std::string& sql,  // "COPY (SELECT ...) TO STDOUT"
                 const std::function<void(const std::vector<Param>&)>& row);
+  // The same a line at a time: copy_out_begin, then copy_out_next until it says there is no
+  // more (split_copy_line reads a line). Nothing else may be sent on the connection meanwhile.
+  void copy_out_begin(const std::string& sql);
+  // The next line without its newline, valid until the next call; false at the end, once the
+  // COPY's own result is checked.
+  bool copy_out_next(std::string_view& line);
   const std::string& shown() const { return shown_; }
   bool ok() const;
   // The longest to wait for each answer of the server; zero (the default) waits as long as it
@@ -117,6 +131,7 @@ class Connection {
   std::string shown_;
   std::unordered_map<std::string, std::string> prepared_;  // SQL text -> statement name
   std::string copy_buffer_;
+  char* copy_line_ = nullptr;  // the line copy_out_next gave, freed by the next call
   std::chrono::milliseconds wait_limit_{0};
 };
 

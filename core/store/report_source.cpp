@@ -2,20 +2,33 @@
 
 #include <fmt/format.h>
 
-#include <atomic>
 #include <cctype>
+#include <charconv>
+#include <stdexcept>
 
 namespace beaver {
 namespace {
 
-// ?N becomes $N: the parameters are numbered alike in both dialects.
-std::string dollar_parameters(std::string_view sql) {
+// ?N becomes the setting PgReportSource::rows gives parameter N, read as its type.
+std::string setting_parameters(std::string_view sql, const std::vector<ReportParam>& params) {
   std::string out;
-  out.reserve(sql.size());
+  out.reserve(sql.size() + 64);
   for (size_t i = 0; i < sql.size(); ++i) {
-    bool numbered =
-        sql[i] == '?' && i + 1 < sql.size() && std::isdigit(static_cast<unsigned char>(sql[i + 1]));
-    out += numbered ? '$' : sql[i];
+    size_t digits = 0;
+    while (sql[i] == '?' && i + 1 + digits < sql.size() &&
+           std::isdigit(static_cast<unsigned char>(sql[i + 1 + digits])))
+      ++digits;
+    if (digits == 0) {
+      out += sql[i];
+      continue;
+    }
+    size_t n = 0;
+    std::from_chars(sql.data() + i + 1, sql.data() + i + 1 + digits, n);
+    if (n == 0 || n > params.size())
+      throw std::logic_error(fmt::format("report SQL names parameter ?{} of {}", n, params.size()));
+    out += fmt::format("current_setting('beaver.report_{}'){}", n,
+                       std::holds_alternative<int64_t>(params[n - 1]) ? "::bigint" : "");
+    i += digits;
   }
   return out;
 }
@@ -35,51 +48,48 @@ std::unique_ptr<sqlite::Statement> SqliteReportSource::rows(
   return s;
 }
 
-PgRows::PgRows(pg::Connection& c, const std::string& sql, const std::vector<pg::Param>& params)
-    : c_(c) {
-  static std::atomic<int> next{0};  // names unique in the process, so on any connection
-  name_ = fmt::format("beaver_report_{}", ++next);
-  c_.query_once(fmt::format("DECLARE {} NO SCROLL CURSOR FOR {}", name_, sql), params);
+PgRows::PgRows(pg::Connection& c, const std::string& copy_sql) : c_(c) {
+  c_.copy_out_begin(copy_sql);
 }
 
 PgRows::~PgRows() {
   try {
-    if (c_.ok()) c_.exec("CLOSE " + name_);
+    std::string_view line;
+    while (!done_ && c_.ok() && c_.copy_out_next(line)) {
+    }
   } catch (const pg::PgError&) {
   }
 }
 
 bool PgRows::step() {
-  constexpr int kBatch = 20000;
   if (done_) return false;
-  if (batch_ && row_ + 1 < batch_->rows()) {
-    ++row_;
-    return true;
-  }
-  if (batch_ && batch_->rows() < kBatch) {
+  std::string_view line;
+  if (!c_.copy_out_next(line)) {
     done_ = true;
     return false;
   }
-  batch_ =
-      std::make_unique<pg::Result>(c_.query_once(fmt::format("FETCH {} FROM {}", kBatch, name_)));
-  row_ = 0;
-  if (batch_->rows() == 0) {
-    done_ = true;
-    return false;
-  }
+  pg::split_copy_line(line, fields_, decoded_);
   return true;
 }
 
 std::unique_ptr<PgRows> PgReportSource::rows(std::string_view sql,
                                              const std::vector<ReportParam>& params) {
-  std::vector<pg::Param> values;
-  for (const auto& p : params) {
-    if (const auto* text = std::get_if<std::string>(&p))
-      values.emplace_back(*text);
-    else
-      values.emplace_back(std::to_string(std::get<int64_t>(p)));
+  if (!params.empty()) {
+    // Local to the transaction when there is one (a report reads in one), else to the session.
+    std::string set = "SELECT ";
+    std::vector<pg::Param> values;
+    for (size_t i = 0; i < params.size(); ++i) {
+      set += fmt::format("{}set_config('beaver.report_{}', ${}, {})", i ? ", " : "", i + 1, i + 1,
+                         c_.in_transaction() ? "true" : "false");
+      if (const auto* text = std::get_if<std::string>(&params[i]))
+        values.emplace_back(*text);
+      else
+        values.emplace_back(std::to_string(std::get<int64_t>(params[i])));
+    }
+    c_.query(set, values);
   }
-  return std::make_unique<PgRows>(c_, dollar_parameters(sql), values);
+  return std::make_unique<PgRows>(
+      c_, fmt::format("COPY ({}) TO STDOUT", setting_parameters(sql, params)));
 }
 
 }  // namespace beaver

@@ -35,7 +35,7 @@ ReportGrouping report_grouping(ReportBy by) {
     case ReportBy::none:
       break;
   }
-  return {"''", ""};
+  return {"NULL", ""};  // no key: NULL costs the stores nothing to send
 }
 
 namespace {
@@ -47,14 +47,15 @@ using sqlite::Statement;
 // (one per approver when grouping by approver), through the report index (migration 0006), which
 // holds every column read here so that the table itself is never read:
 //   0 type, 1 status, 2 env, 3 category, 4 submitted_at, 5 approved_at,
-//   6 owing a review at ?3 with the deadline ?4, 7 id, 8 the group key.
+//   6 owing a review, its review due before ?3 (seconds since the epoch), 7 id, 8 the group key.
 std::string scan_sql(const ReportGrouping& g) {
   return fmt::format(
-      "SELECT r.type, r.status, r.env, r.category, r.submitted_at, r.approved_at, {}, r.id, {} "
+      "SELECT r.type, r.status, r.env, CASE WHEN r.type = 'emergency' THEN r.category END, "
+      "r.submitted_at, r.approved_at, {}, r.id, {} "
       "FROM releases r {} "
       "WHERE r.submitted_at >= ?1 AND r.submitted_at < ?2 AND r.status != 'cancelled' "
       "ORDER BY r.submitted_at",
-      owing_review_sql("r.", "?3", "?4"), g.key, g.join);
+      owing_review_by_sql("r.", "?3"), g.key, g.join);
 }
 
 // `to` - `from` in seconds, both as stored (0 for a time beaver did not write).
@@ -156,6 +157,13 @@ void read_approvals(Source& db, std::vector<SameSecond>& same_second,
   }
 }
 
+// When a review still owed now was due at the latest, in seconds since the epoch, as unixepoch()
+// reads the stored `now`.
+int64_t due_by_seconds(const ReportQuery& q) {
+  auto now = std::chrono::floor<std::chrono::seconds>(q.now).time_since_epoch();
+  return (now - q.review_deadline).count();
+}
+
 // Every figure but the percentiles and the deploy figures, in one pass over the releases of the
 // period grouped `by` this; emergencies by category and by approver when `whole` is set.
 template <class Source>
@@ -163,8 +171,7 @@ Scan scan_releases(Source& db, const ReportQuery& q, ReportBy by, bool whole) {
   bool local = is_local_time(by);
   bool keyed = by != ReportBy::none && !local;
   auto rows = db.rows(scan_sql(report_grouping(by)),
-                      {format_utc(q.since), format_utc(q.until), format_utc(q.now),
-                       static_cast<int64_t>(q.review_deadline.count())});
+                      {format_utc(q.since), format_utc(q.until), due_by_seconds(q)});
   auto& s = *rows;
   SegmentCells cells(q);
   Scan out;

@@ -229,6 +229,28 @@ TEST_CASE("deploy figures per service, per team and per week") {
   CHECK(by_week.deploys.ended == 9);
 }
 
+TEST_CASE("runs long after the period are read as far as a figure still waits for them") {
+  DeployHistory h;
+  // D7's failure is restored by a hello deploy in January, seven weeks after the period: past
+  // the spans of one, two and four weeks that the report reads after it before that one.
+  auto l = h.release("2027-01-20T09:00:00Z", "hello", "1.4.0", "2027-01-20T00:00:00Z");
+  h.deploy(l, "2027-01-20T10:00:00Z", "2027-01-20T10:05:00Z");
+  h.at("2027-06-01T00:00:00Z");
+  const auto f = h.report(ReportBy::none).deploys;
+  CHECK(f.ended == 9);  // the January run is not of the period
+  CHECK(f.deployed == 6);
+  CHECK(f.failed_changes == 5);
+  // D2 -> D3 13920 s, D9 -> D10 1899300 s, D7 (11-06 10:10) -> 2027-01-20 10:05: 75 days less
+  // five minutes, 6479700 s. Ranks 2 and 3 of 3.
+  CHECK(f.time_to_restore == Percentiles{3, 1899300, 6479700});
+  CHECK(f.still_open == 0);
+  // Grouped, the same runs in each group.
+  auto by_service = h.report(ReportBy::service);
+  const auto& hello = *group(by_service, "hello").deploys;
+  CHECK(hello.time_to_restore == Percentiles{2, 13920, 6479700});
+  CHECK(hello.still_open == 0);
+}
+
 TEST_CASE("a group with deploys and no release submitted in the period still gets its group") {
   DeployHistory h;
   // December: core-api's D10 ended and 3.1.1, 3.2.0 were submitted; hello has nothing.
