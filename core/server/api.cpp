@@ -500,7 +500,8 @@ HttpReply Api::api(const HttpRequest& request) {
     return reply;
   }
 
-  auto lease = pool_.borrow();
+  bool reads = request.method == "GET" || request.method == "HEAD";
+  auto lease = pool_.borrow(reads ? StorePool::Use::read : StorePool::Use::other);
   if (!lease) return error_reply(lease.error(), match->pattern);
   auto user = sign_in(**lease, request);
   if (!user) return error_reply(user.error(), match->pattern);
@@ -564,7 +565,7 @@ Result<std::string> Api::sign_in(Store& store, const HttpRequest& request) {
 HttpReply Api::health() {
   HttpReply reply;
   reply.route = "GET /healthz";
-  auto lease = pool_.borrow();
+  auto lease = pool_.borrow(StorePool::Use::other);
   Result<void> ok = lease ? (*lease)->read([](StoreTransaction& tx) -> Result<void> {
     tx.last_audit_entry();
     return {};
@@ -583,7 +584,7 @@ HttpReply Api::health() {
 
 HttpReply Api::metrics(const HttpRequest& request) {
   const std::string route = "GET /metrics";
-  auto lease = pool_.borrow();
+  auto lease = pool_.borrow(StorePool::Use::read);
   if (!lease) return error_reply(lease.error(), route);
   auto user = sign_in(**lease, request);
   if (!user) return error_reply(user.error(), route);

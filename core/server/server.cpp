@@ -239,7 +239,8 @@ Result<void> serve(const ServeOptions& o, const Policy& policy, const Clock& clo
   pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
   signal(SIGPIPE, SIG_IGN);
 
-  StorePool pool(o.database, o.migrations_root, SqliteOptions{});
+  StorePool pool(o.database, o.migrations_root, SqliteOptions{},
+                 static_cast<size_t>(std::max(o.db_readers, 0)));
   {
     auto first = pool.borrow();  // opens and migrates now, so a bad ledger stops the start
     if (!first) return std::unexpected(first.error());

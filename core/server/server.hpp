@@ -34,6 +34,7 @@ struct ServeOptions {
   std::filesystem::path home;             // BEAVER_HOME: its packages/ holds what deploys upload
   std::filesystem::path data_dir;         // holds templates/deploy-host.sh
   int deploys = 4;                        // deploys running at once
+  int db_readers = 0;                     // on PostgreSQL, reads at once at most (0: no limit)
 };
 
 // Runs until a SIGTERM or SIGINT. `ready` gets the address it listens on ("127.0.0.1:8080");
