@@ -2,8 +2,9 @@
 # Server benchmark on PostgreSQL (issue 8): the ledger of tests/bench/server.sh (100,000 seeded
 # releases) served from SQLite by one `beaver serve`, and the same ledger copied (`beaver db
 # copy`) into a real PostgreSQL 15 (tests/pg/pg_harness.sh, fsync on) served by one and then by
-# two `beaver serve` processes at once, all in the same run. Each is loaded by wrk, 32
-# connections in all (16 per server when there are two): reads of a random release, then
+# two `beaver serve` processes at once, all in the same run. Each is loaded by wrk, 2 threads and
+# 32 connections in all (one thread and 16 connections per server when there are two, so that
+# both setups get the same load from the same client CPU): reads of a random release, then
 # submissions to an environment needing no approval (each 201 one durable transaction with its
 # audit entry). Prints requests/s per setup.
 # Targets: at least 1,000 durable submissions/s on PostgreSQL; two servers at least as fast as one.
@@ -90,16 +91,17 @@ end
 dofile("$WORK/done.lua")
 LUA
 
-# load NAME SCRIPT URL...: wrk on each URL at once, 32 connections shared among them; the summed
-# requests/s into $WORK/NAME.
+# load NAME SCRIPT URL...: wrk on each URL at once, 2 threads and 32 connections shared among
+# them (the load is the same for one server and for two); the summed requests/s into $WORK/NAME.
 run=0
 load() {
   local name=$1 script=$2
   shift 2
-  local n=$# conns=$((32 / $#)) i=0 u
+  local n=$# conns=$((32 / $#)) threads=$((2 / $# > 0 ? 2 / $# : 1)) i=0 u
   for u in "$@"; do
     run=$((run + 1))
-    RUN=$run wrk -t2 -c"$conns" -d"${seconds}s" -H "Authorization: Bearer $token" -s "$script" \
+    RUN=$run wrk -t"$threads" -c"$conns" -d"${seconds}s" -H "Authorization: Bearer $token" \
+      -s "$script" \
       "$u" >"$WORK/$name.$i" &
     i=$((i + 1))
   done
