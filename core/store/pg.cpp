@@ -92,27 +92,32 @@ void Connection::raise(PGresult* r, const std::string& what) const {
 
 void Connection::set_wait_limit(std::chrono::milliseconds limit) { wait_limit_ = limit; }
 
+bool Connection::wait_readable(std::chrono::steady_clock::time_point deadline) {
+  for (;;) {
+    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+        deadline - std::chrono::steady_clock::now());
+    pollfd p{PQsocket(conn_), POLLIN, 0};
+    int n = left.count() > 0 ? poll(&p, 1, static_cast<int>(left.count())) : 0;
+    if (n < 0 && errno == EINTR) continue;
+    if (n == 0) {
+      // A server that stopped answering (stopped, or cut off) holds the socket open: the
+      // connection is given up, so no request waits on it longer than this.
+      PQfinish(conn_);
+      conn_ = nullptr;
+      throw PgError("",
+                    fmt::format("no answer from {} within {} ms; the connection is closed", shown_,
+                                wait_limit_.count()),
+                    /*timed_out=*/true);
+    }
+    return n > 0 && PQconsumeInput(conn_) != 0;
+  }
+}
+
 PGresult* Connection::next_result() {
   if (wait_limit_.count() > 0) {
     auto deadline = std::chrono::steady_clock::now() + wait_limit_;
-    while (PQisBusy(conn_) != 0) {
-      auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
-          deadline - std::chrono::steady_clock::now());
-      pollfd p{PQsocket(conn_), POLLIN, 0};
-      int n = left.count() > 0 ? poll(&p, 1, static_cast<int>(left.count())) : 0;
-      if (n < 0 && errno == EINTR) continue;
-      if (n == 0) {
-        // A server that stopped answering (stopped, or cut off) holds the socket open: the
-        // connection is given up, so no request waits on it longer than this.
-        PQfinish(conn_);
-        conn_ = nullptr;
-        throw PgError("",
-                      fmt::format("no answer from {} within {} ms; the connection is closed",
-                                  shown_, wait_limit_.count()),
-                      /*timed_out=*/true);
-      }
-      if (n < 0 || PQconsumeInput(conn_) == 0) break;  // PQgetResult says what went wrong
-    }
+    while (PQisBusy(conn_) != 0)
+      if (!wait_readable(deadline)) break;  // PQgetResult says what went wrong
   }
   return PQgetResult(conn_);
 }
@@ -373,7 +378,17 @@ void Connection::copy_out_begin(const std::string& sql) {
 bool Connection::copy_out_next(std::string_view& line) {
   PQfreemem(copy_line_);
   copy_line_ = nullptr;
-  int n = PQgetCopyData(conn_, &copy_line_, 0);
+  int n = 0;
+  if (wait_limit_.count() > 0) {  // each line within the limit, as each answer elsewhere
+    auto deadline = std::chrono::steady_clock::now() + wait_limit_;
+    while ((n = PQgetCopyData(conn_, &copy_line_, /*async=*/1)) == 0)
+      if (!wait_readable(deadline)) {
+        n = -2;
+        break;
+      }
+  } else {
+    n = PQgetCopyData(conn_, &copy_line_, 0);
+  }
   if (n == -1) {  // the end of the data
     finish_copy();
     return false;

@@ -121,6 +121,9 @@ class Connection {
   [[noreturn]] void raise(PGresult* r, const std::string& what) const;
   const std::string& prepared_name(const std::string& sql);  // empty past kMaxPrepared
   PGresult* next_result();                                   // PQgetResult, within the wait limit
+  // Waits until the server sends more, then reads it in; false if the connection failed. Past
+  // `deadline` the connection is closed and PgError thrown, as for a lost connection.
+  bool wait_readable(std::chrono::steady_clock::time_point deadline);
   void finish_copy();  // the COPY's own result: the first failure thrown
   // The answers to what was just sent: the last one, or the first failure thrown.
   Result await(const char* what);

@@ -137,10 +137,13 @@ expect_eq "$(psql_at 'SELECT count(*) FROM releases')" $((acknowledged + 2)) \
 # answers 503 well within the server's 10 s socket timeout.
 mapfile -t stopped < <(pg_pids)
 kill -STOP "${stopped[@]}"
-for what in /healthz /api/releases; do
+for what in /healthz /api/report /api/releases; do
   start=$(date +%s%N)
   if [ "$what" = /healthz ]; then
     code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 20 "$first/healthz")
+  elif [ "$what" = /api/report ]; then
+    code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 20 \
+      -H "Authorization: Bearer ${TOKEN[dev]}" "$first/api/report?by=week")
   else
     code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 20 -X POST \
       -H "Authorization: Bearer ${TOKEN[dev]}" -H 'Content-Type: application/json' \
