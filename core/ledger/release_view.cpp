@@ -45,7 +45,8 @@ ReleaseView build_release_view(StoreTransaction& tx, const Policy& policy, Relea
   ReleaseView v;
   auto service = tx.find_service(release.service);
   v.team = service ? service->team : "";
-  v.approvals = tx.approvals_of(release.id);
+  auto records = tx.release_records(release.id);
+  v.approvals = std::move(records.approvals);
   auto live = live_approvals(release, v.approvals, now, policy.approval_expires);
   auto binding = approval_binding(release);
   for (const auto& a : v.approvals)
@@ -71,8 +72,7 @@ ReleaseView build_release_view(StoreTransaction& tx, const Policy& policy, Relea
   }
   v.review_due = review_due(release, policy);
   v.owing_review = v.review_due && !release.reviewed_at && now > *v.review_due;
-  for (auto& d : tx.deploys_of(release.id)) {
-    auto steps = tx.deploy_steps(d.id);
+  for (auto& [d, steps] : records.deploys) {
     std::optional<std::string> stop;
     if (d.status == "running")
       if (auto lease = tx.find_lease(release.service, release.env);

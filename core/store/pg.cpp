@@ -195,6 +195,11 @@ Result Connection::query_once(const std::string& sql, const std::vector<Param>& 
 }
 
 Result Connection::pipeline(const std::vector<Statement>& statements) {
+  auto results = pipeline_results(statements);
+  return std::move(results.back());
+}
+
+std::vector<Result> Connection::pipeline_results(const std::vector<Statement>& statements) {
   if (statements.empty()) throw PgError("XX000", "an empty pipeline");
   // Statements are prepared before the pipeline starts: once per connection, as query() does.
   std::vector<const std::string*> names;
@@ -220,7 +225,9 @@ Result Connection::pipeline(const std::vector<Statement>& statements) {
   if (PQpipelineSync(conn_) != 1) raise(nullptr, "database error");
   // Every result is read, up to the sync, even after a failure: the connection is then ready for
   // the next statement (a ROLLBACK).
-  auto last = held(), failed = held();
+  std::vector<Result> results;
+  results.reserve(statements.size());
+  auto failed = held();
   for (;;) {
     PGresult* r = next_result();
     if (r == nullptr) {
@@ -233,15 +240,16 @@ Result Connection::pipeline(const std::vector<Statement>& statements) {
       break;
     }
     if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK)
-      last = held(r);
+      results.emplace_back(r);
     else if (status == PGRES_FATAL_ERROR && !failed)
       failed = held(r);
     else
       PQclear(r);  // PGRES_PIPELINE_ABORTED: not run after the failure
   }
   if (failed) raise(failed.release(), "database error");
-  if (PQstatus(conn_) != CONNECTION_OK || !last) raise(nullptr, "database error");
-  return Result(last.release());
+  if (PQstatus(conn_) != CONNECTION_OK || results.size() != statements.size())
+    raise(nullptr, "database error");
+  return results;
 }
 
 namespace {

@@ -94,6 +94,8 @@ class Connection {
   // Runs `statements` in order in one round trip (libpq's pipeline mode) and returns the last
   // one's result. The first that fails is thrown; those after it are not run.
   Result pipeline(const std::vector<Statement>& statements);
+  // The same, with each statement's result, in order.
+  std::vector<Result> pipeline_results(const std::vector<Statement>& statements);
   // COPY in PostgreSQL's text format, for moving whole tables (see ledger_copy.cpp): rows sent
   // in large chunks, or read as they stream, without a statement per row.
   void copy_in_begin(const std::string& sql);  // "COPY t (a, b) FROM STDIN"

@@ -203,6 +203,28 @@ DeployRecord read_deploy(const pg::Result& r, int row) {
                       r.optional_text(row, 7)};
 }
 
+constexpr const char* kStepColumns =
+    "s.deploy_id, s.host, s.batch, s.step, s.status, s.started_at, s.elapsed_ms, s.output";
+
+DeployStep read_step(const pg::Result& r, int row) {
+  return DeployStep{r.integer(row, 0), r.text(row, 1), static_cast<int>(r.integer(row, 2)),
+                    r.text(row, 3),    r.text(row, 4), parse_time(r.text(row, 5)),
+                    r.integer(row, 6), r.text(row, 7)};
+}
+
+constexpr const char* kApprovalColumns =
+    "release_id, approver, step, role, binding, comment, approved_at";
+
+Approval read_approval(const pg::Result& r, int row) {
+  return Approval{r.integer(row, 0),
+                  r.text(row, 1),
+                  static_cast<int>(r.integer(row, 2)),
+                  r.text(row, 3),
+                  r.text(row, 4),
+                  r.optional_text(row, 5),
+                  parse_time(r.text(row, 6))};
+}
+
 // The audit columns in their order, from `column` on.
 AuditEntry read_audit(const pg::Result& r, int row, int column = 0) {
   auto t = [&](int i) { return r.text(row, column + i); };
@@ -462,15 +484,44 @@ class PgTransaction final : public StoreTransaction {
   }
 
   std::vector<DeployStep> deploy_steps(int64_t deploy_id) override {
-    auto r =
-        q("SELECT deploy_id, host, batch, step, status, started_at, elapsed_ms, output FROM "
-          "deploy_steps WHERE deploy_id = $1 ORDER BY id",
-          {p(deploy_id)});
+    auto r = q(
+        fmt::format("SELECT {} FROM deploy_steps s WHERE deploy_id = $1 ORDER BY id", kStepColumns),
+        {p(deploy_id)});
     std::vector<DeployStep> out;
-    for (int i = 0; i < r.rows(); ++i)
-      out.push_back(DeployStep{r.integer(i, 0), r.text(i, 1), static_cast<int>(r.integer(i, 2)),
-                               r.text(i, 3), r.text(i, 4), parse_time(r.text(i, 5)),
-                               r.integer(i, 6), r.text(i, 7)});
+    for (int i = 0; i < r.rows(); ++i) out.push_back(read_step(r, i));
+    return out;
+  }
+
+  // A release page's three reads in one round trip (a read of it is otherwise one per deploy
+  // run, and two more), when nothing this unit wrote has to go first.
+  ReleaseRecords release_records(int64_t release_id) override {
+    if (!deferred_.empty() || in_unit_ || without_approvals_.contains(release_id) ||
+        without_deploys_.contains(release_id))
+      return StoreTransaction::release_records(release_id);
+    static const std::string approvals =
+        fmt::format("SELECT {} FROM approvals WHERE release_id = $1 ORDER BY id", kApprovalColumns);
+    static const std::string deploys =
+        fmt::format("SELECT {} FROM deploys WHERE release_id = $1 ORDER BY id", kDeployColumns);
+    static const std::string steps = fmt::format(
+        "SELECT {} FROM deploy_steps s JOIN deploys d ON d.id = s.deploy_id "
+        "WHERE d.release_id = $1 ORDER BY s.deploy_id, s.id",
+        kStepColumns);
+    auto r = c_.pipeline_results(
+        {{approvals, {p(release_id)}}, {deploys, {p(release_id)}}, {steps, {p(release_id)}}});
+    ReleaseRecords out;
+    for (int i = 0; i < r[0].rows(); ++i) out.approvals.push_back(read_approval(r[0], i));
+    for (int i = 0; i < r[1].rows(); ++i)
+      out.deploys.emplace_back(read_deploy(r[1], i), std::vector<DeployStep>{});
+    // Both in deploy id order: each step's run is the current one or a later one.
+    size_t run = 0;
+    for (int i = 0; i < r[2].rows(); ++i) {
+      auto step = read_step(r[2], i);
+      while (run < out.deploys.size() && out.deploys[run].first.id != step.deploy_id) ++run;
+      if (run == out.deploys.size())
+        throw pg::PgError("XX000",
+                          fmt::format("deploy step of run {} out of order", step.deploy_id));
+      out.deploys[run].second.push_back(std::move(step));
+    }
     return out;
   }
 
@@ -658,15 +709,11 @@ class PgTransaction final : public StoreTransaction {
 
   std::vector<Approval> approvals_of(int64_t release_id) override {
     if (without_approvals_.contains(release_id)) return {};
-    auto r =
-        q("SELECT release_id, approver, step, role, binding, comment, approved_at FROM approvals "
-          "WHERE release_id = $1 ORDER BY id",
-          {p(release_id)});
+    auto r = q(
+        fmt::format("SELECT {} FROM approvals WHERE release_id = $1 ORDER BY id", kApprovalColumns),
+        {p(release_id)});
     std::vector<Approval> out;
-    for (int i = 0; i < r.rows(); ++i)
-      out.push_back(Approval{r.integer(i, 0), r.text(i, 1), static_cast<int>(r.integer(i, 2)),
-                             r.text(i, 3), r.text(i, 4), r.optional_text(i, 5),
-                             parse_time(r.text(i, 6))});
+    for (int i = 0; i < r.rows(); ++i) out.push_back(read_approval(r, i));
     return out;
   }
 

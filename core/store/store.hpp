@@ -139,11 +139,28 @@ struct ReleaseFilter {
   int64_t limit = 1000;
 };
 
+// A release's approvals, and its deploy runs with their steps: what its page shows.
+struct ReleaseRecords {
+  std::vector<Approval> approvals;                                        // oldest first
+  std::vector<std::pair<DeployRecord, std::vector<DeployStep>>> deploys;  // oldest first
+};
+
 // What one unit of work may read and write. Database faults inside are thrown and turned into
 // errors by Store::write/read, which also roll the whole unit back.
 class StoreTransaction {
  public:
   virtual ~StoreTransaction() = default;
+
+  // approvals_of, deploys_of and deploy_steps of each run; a store may read them at once.
+  virtual ReleaseRecords release_records(int64_t release_id) {
+    ReleaseRecords out;
+    out.approvals = approvals_of(release_id);
+    for (auto& d : deploys_of(release_id)) {
+      auto steps = deploy_steps(d.id);
+      out.deploys.emplace_back(std::move(d), std::move(steps));
+    }
+    return out;
+  }
 
   virtual std::optional<User> find_user(std::string_view name) = 0;
   virtual std::vector<User> list_users() = 0;

@@ -317,6 +317,51 @@ TEST_CASE("a deploy read back holds its steps, the lines among them and each hos
         ErrorKind::bad_input);
 }
 
+TEST_CASE("a release's page holds each of its runs with that run's own steps, in order") {
+  DeployWorld w;
+  auto l = w.ledger();
+  // Runs of two releases, their steps written in turns: each page must pick out its own.
+  auto run = [&](int64_t id, const std::vector<std::string>& hosts, const std::string& status) {
+    auto s = l.start_deploy("olga", id, w.claim(id));
+    REQUIRE_MESSAGE(s, s.error().message);
+    int64_t d = s->deploy.id;
+    for (const auto& h : hosts)
+      REQUIRE(l.record_steps({DeployStep{d, h, 0, "switch", "ok", w.now, 5, ""}}));
+    REQUIRE(l.finish_deploy("olga", d, status, std::nullopt));
+    return d;
+  };
+  auto a = w.approved("1.0.0");
+  auto a1 = run(a, {"local:/a1", "local:/a2"}, "failed");
+  auto b = w.approved("1.1.0");
+  auto b1 = run(b, {"local:/b1"}, "failed");
+  auto a2 = run(a, {"local:/a3"}, "deployed");  // tried again while its approval holds
+  auto c = w.approved("1.2.0");
+
+  auto page = l.show("ann", a);
+  REQUIRE_MESSAGE(page, page.error().message);
+  REQUIRE(page->approvals.size() == 1);
+  CHECK(page->approvals[0].approver == "dan");
+  REQUIRE(page->deploys.size() == 2);
+  CHECK(page->deploys[0].record.id == a1);
+  CHECK(page->deploys[0].record.status == "failed");
+  REQUIRE(page->deploys[0].steps.size() == 2);
+  CHECK(page->deploys[0].steps[0].host == "local:/a1");
+  CHECK(page->deploys[0].steps[1].host == "local:/a2");
+  CHECK(page->deploys[1].record.id == a2);
+  REQUIRE(page->deploys[1].steps.size() == 1);
+  CHECK(page->deploys[1].steps[0].host == "local:/a3");
+  auto other = l.show("ann", b);
+  REQUIRE(other);
+  REQUIRE(other->deploys.size() == 1);
+  CHECK(other->deploys[0].record.id == b1);
+  REQUIRE(other->deploys[0].steps.size() == 1);
+  CHECK(other->deploys[0].steps[0].host == "local:/b1");
+  auto none = l.show("ann", c);
+  REQUIRE(none);
+  CHECK(none->approvals.size() == 1);
+  CHECK(none->deploys.empty());
+}
+
 TEST_CASE("a stop is kept on the lease for whichever process runs the deploy, until it ends") {
   DeployWorld w;
   auto id = w.approved("1.0.0");
