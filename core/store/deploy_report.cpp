@@ -105,8 +105,7 @@ class DeployPass {
     }
   }
 
-  // The figures: [0] the whole period  // The figures: [0] the whole period's, then each group's in
-  // the order first seen.
+  // The figures: [0] the whole period's, then each group's in the order first seen.
   std::vector<Tally>& finish() {
     for (auto& [name, place] : places_)
       for (auto& [at, targets] : place.failures)
@@ -142,21 +141,22 @@ class DeployPass {
     Run run;
     bool have = false, more = true;
     while (s.step()) {
+      if (!more) continue;  // the rest of the span, read and left
       int64_t id = s.integer(0);
       if (!have || id != run.id) {
         if (have) {
           end_run(run);
-          // Nothing later can change a figure; the rest of the span is read and left.
-          if (!run.in_period && pending_ == 0) more = false;
+          if (!run.in_period && pending_ == 0) {  // nothing later can change a figure
+            more = false;
+            continue;
+          }
         }
         have = true;
-        if (!more) continue;
         read_run(s, id, run);
         if (run.in_period && local)
           run.targets.push_back(static_cast<uint32_t>(
               index_.of_local_key(cell_key(cells_->cell(s.view(5), s.view(3))), *q_.clock)));
       }
-      if (!more) continue;
       if (run.in_period && grouped && !local && !s.is_null(9)) {
         auto g = static_cast<uint32_t>(index_.of_text(s.view(9)));
         if (std::find(run.targets.begin(), run.targets.end(), g) == run.targets.end())
