@@ -484,9 +484,9 @@ class PgTransaction final : public StoreTransaction {
   }
 
   std::vector<DeployStep> deploy_steps(int64_t deploy_id) override {
-    auto r = q(
-        fmt::format("SELECT {} FROM deploy_steps s WHERE deploy_id = $1 ORDER BY id", kStepColumns),
-        {p(deploy_id)});
+    static const std::string sql =
+        fmt::format("SELECT {} FROM deploy_steps s WHERE deploy_id = $1 ORDER BY id", kStepColumns);
+    auto r = q(sql, {p(deploy_id)});
     std::vector<DeployStep> out;
     for (int i = 0; i < r.rows(); ++i) out.push_back(read_step(r, i));
     return out;
@@ -709,9 +709,9 @@ class PgTransaction final : public StoreTransaction {
 
   std::vector<Approval> approvals_of(int64_t release_id) override {
     if (without_approvals_.contains(release_id)) return {};
-    auto r = q(
-        fmt::format("SELECT {} FROM approvals WHERE release_id = $1 ORDER BY id", kApprovalColumns),
-        {p(release_id)});
+    static const std::string sql =
+        fmt::format("SELECT {} FROM approvals WHERE release_id = $1 ORDER BY id", kApprovalColumns);
+    auto r = q(sql, {p(release_id)});
     std::vector<Approval> out;
     for (int i = 0; i < r.rows(); ++i) out.push_back(read_approval(r, i));
     return out;
