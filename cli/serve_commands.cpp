@@ -1,9 +1,7 @@
 // beaver serve: the REST API and web pages over this machine's ledger.
 
-#include <algorithm>
 #include <charconv>
 #include <iostream>
-#include <thread>
 
 #include "commands.hpp"
 #include "paths/paths.hpp"
@@ -13,10 +11,6 @@ namespace beaver::cli {
 
 void register_serve_commands(CLI::App& app, Context& ctx) {
   auto o = std::make_shared<ServeOptions>();
-  // Twice the cores: measured with tests/bench/server_pg.sh's load on 2 cores, 4 readers at once
-  // gave one server 10% more reads than no limit and two servers 70% more (5 to 8: within the
-  // noise for one, less for two; 2 left one server short of work).
-  o->db_readers = static_cast<int>(std::clamp(2 * std::thread::hardware_concurrency(), 2u, 64u));
   auto max_body_kib = std::make_shared<size_t>(o->max_body / 1024);
   auto max_package_mib = std::make_shared<uint64_t>(o->max_package >> 20);
   auto database_option = std::make_shared<std::string>();

@@ -15,8 +15,10 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <istream>
+#include <thread>
 
 #include "notify/notifier.hpp"
 #include "ops/ops_json.hpp"
@@ -228,6 +230,10 @@ class HandlerFactory final : public Poco::Net::HTTPRequestHandlerFactory {
 
 }  // namespace
 
+int default_db_readers() {
+  return static_cast<int>(std::clamp(2 * std::thread::hardware_concurrency(), 2u, 64u));
+}
+
 Result<void> serve(const ServeOptions& o, const Policy& policy, const Clock& clock,
                    const std::function<void(const std::string&)>& ready,
                    const std::function<void(const std::string&)>& log) {
@@ -288,7 +294,8 @@ Result<void> serve(const ServeOptions& o, const Policy& policy, const Clock& clo
   };
   hosts.stop = [&deploys](int64_t deploy_id) { return deploys.stop_deploy(deploy_id); };
 
-  Poco::ThreadPool threads("beaver-http", 2, o.threads, 60);
+  // Poco asserts that the pool's floor is not above its ceiling: `--threads 1` is one thread.
+  Poco::ThreadPool threads("beaver-http", std::min(2, o.threads), o.threads, 60);
   Metrics metrics;
   Poco::Net::HTTPServer* server_ptr = nullptr;
   Api api(

@@ -492,8 +492,8 @@ class PgTransaction final : public StoreTransaction {
     return out;
   }
 
-  // A release page's three reads in one round trip (a read of it is otherwise one per deploy
-  // run, and two more), when nothing this unit wrote has to go first.
+  // A release page's three reads in one round trip (otherwise one per deploy run and two more),
+  // when nothing this unit wrote has to go first.
   ReleaseRecords release_records(int64_t release_id) override {
     if (!deferred_.empty() || in_unit_ || without_approvals_.contains(release_id) ||
         without_deploys_.contains(release_id))

@@ -409,4 +409,11 @@ expect_match "$(cat "$WORK/serve.err")" 'stopped' "says it stopped"
 [ ! -e "$BEAVER_HOME/beaver.db-wal" ] || fail "the database was not closed cleanly (its WAL is left)"
 [ -z "${BEAVER_DATABASE:-}" ] || [ ! -e "$BEAVER_HOME/beaver.db" ] ||
   fail "a SQLite ledger was made beside the PostgreSQL one"
+
+# --- the smallest server the options allow: one worker (Poco's pool once asserted on it)
+start_server --threads 1
+http GET /healthz
+expect_status 200 "/healthz from a server of one worker"
+stop_server
+expect_eq "$STOP_RC" 0 "a server of one worker stops cleanly"
 finish

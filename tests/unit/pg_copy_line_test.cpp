@@ -12,12 +12,7 @@ TEST_CASE("a COPY line splits into its fields, NULLs and empty fields apart") {
   Fields f;
   std::string decoded;
   split_copy_line("42\tdeployed\t\\N\t\t2026-11-24T07:27:33Z", f, decoded);
-  REQUIRE(f.size() == 5);
-  CHECK(f[0] == "42");
-  CHECK(f[1] == "deployed");
-  CHECK_FALSE(f[2].has_value());
-  CHECK(f[3] == "");
-  CHECK(f[4] == "2026-11-24T07:27:33Z");
+  CHECK(f == Fields{"42", "deployed", std::nullopt, "", "2026-11-24T07:27:33Z"});
   split_copy_line("", f, decoded);  // one empty field, as a one-column row of ''
   CHECK(f == Fields{std::string_view{}});
   split_copy_line("a\t", f, decoded);
@@ -30,12 +25,7 @@ TEST_CASE("escaped characters are decoded, and each field keeps its own text") {
   // A tab, a newline, a backslash, the letters N and \N inside a longer field: only a whole \N
   // is NULL.
   split_copy_line("x\\ty\t\\\\N\ta\\nb\\\\c\t\\N\\N\t\\b\\f\\r\\v", f, decoded);
-  REQUIRE(f.size() == 5);
-  CHECK(f[0] == "x\ty");
-  CHECK(f[1] == "\\N");
-  CHECK(f[2] == "a\nb\\c");
-  CHECK(f[3] == "NN");
-  CHECK(f[4] == "\b\f\r\v");
+  CHECK(f == Fields{"x\ty", "\\N", "a\nb\\c", "NN", "\b\f\r\v"});
   // Reused: nothing of the last line is left.
   split_copy_line("plain\t\\\\", f, decoded);
   CHECK(f == Fields{"plain", "\\"});
