@@ -11,7 +11,10 @@
 # server parameters answering every request with the same bytes (tests/bench/poco_floor.cpp,
 # built as build/tests/beaver_bench_poco_floor), and beaver's own /healthz (routing, metrics and
 # one read of the ledger's last audit entry; no token, no JSON building). Then beaver's peak
-# resident memory (VmHWM). Prints requests/s and wrk's latency percentiles.
+# resident memory (VmHWM). Last, the ledger's side of a read alone, on one thread with no HTTP
+# (tests/bench/release_read_bench.cpp, built as build/tests/beaver_bench_release_read), beside the
+# CPU time a whole read may take on this machine's cores if reads are to reach half of nginx's
+# rate. Prints requests/s and wrk's latency percentiles.
 # Targets: reads >= 1/2 of nginx's requests/s; submissions >= 1/4 of sqlite3's commits/s;
 # peak RSS < 100 MB.
 # usage: tests/bench/server.sh [path/to/beaver] [releases]   (needs wrk, nginx, sqlite3, curl, jq)
@@ -28,6 +31,7 @@ load=${BENCH_WRK:--t2 -c32 -d10s}
 here=$(cd "$(dirname "$0")" && pwd)
 work=$(mktemp -d "${TMPDIR:-/tmp}/beaver-bench-XXXXXX")
 floor=${BENCH_POCO_FLOOR:-$(dirname "$BEAVER")/tests/beaver_bench_poco_floor}
+core_read=$(dirname "$BEAVER")/tests/beaver_bench_release_read
 server_pid="" nginx_pid="" floor_pid=""
 cleanup() {
   [ -n "$server_pid" ] && kill -TERM "$server_pid" 2>/dev/null && wait "$server_pid" || true
@@ -228,3 +232,13 @@ row "POST /api/releases" "$s_rps" "$s_p50" "$s_p90" "$s_p99" \
 printf '%-28s %6d MB  (%d releases in the ledger at the end)  < 100 MB: %s\n' \
   "beaver peak RSS (VmHWM)" $((hwm_kib / 1024)) $((releases + submitted)) \
   "$([ "$hwm_kib" -lt $((100 * 1024)) ] && echo met || echo "NOT met")"
+if [ -x "$core_read" ]; then
+  read -r _ c_read c_text < <("$core_read" "$BEAVER_HOME/beaver.db" "$BEAVER_POLICY" \
+    "$BEAVER_DATA_DIR" bench "$releases" 100000)
+  echo "the ledger's side of a read, one thread, no HTTP: $c_read us, $c_text us with its JSON" \
+    "text;"
+  echo "  a whole read (wrk, Poco and beaver) may take $(awk -v c="$(nproc)" -v n="$n_rps" \
+    'BEGIN { printf "%.1f", c * 1e6 / (n / 2) }') us of CPU on $(nproc) cores for half of nginx's rate"
+else
+  echo "(no core read figure: $core_read was not built)"
+fi
