@@ -26,7 +26,7 @@ namespace {
 ReportGrouping deploy_grouping(ReportBy by) {
   switch (by) {
     case ReportBy::team:
-      return {"s.team", "JOIN services s ON s.name = d.service"};
+      return {"d.service", "", true};
     case ReportBy::service:
       return {"d.service", ""};
     case ReportBy::env:
@@ -135,7 +135,9 @@ class DeployPass {
   bool read_span(Source& db, Timestamp from, std::optional<Timestamp> to) {
     std::vector<ReportParam> params{format_utc(from)};
     if (to) params.emplace_back(format_utc(*to));
-    auto rows = db.rows(runs_sql(deploy_grouping(by_), Source::kNoIndex, to.has_value()), params);
+    auto grouping = deploy_grouping(by_);
+    if (grouping.key_is_service && !teams_) teams_.emplace(db);
+    auto rows = db.rows(runs_sql(grouping, Source::kNoIndex, to.has_value()), params);
     auto& s = *rows;
     bool local = is_local_time(by_), grouped = by_ != ReportBy::none;
     Run run;
@@ -158,8 +160,10 @@ class DeployPass {
               index_.of_local_key(cell_key(cells_->cell(s.view(5), s.view(3))), *q_.clock)));
       }
       if (run.in_period && grouped && !local && !s.is_null(9)) {
-        auto g = static_cast<uint32_t>(index_.of_text(s.view(9)));
-        if (std::find(run.targets.begin(), run.targets.end(), g) == run.targets.end())
+        std::optional<size_t> found =
+            teams_ ? teams_->group(s.view(9), index_) : index_.of_text(s.view(9));
+        auto g = static_cast<uint32_t>(found.value_or(0));
+        if (found && std::find(run.targets.begin(), run.targets.end(), g) == run.targets.end())
           run.targets.push_back(g);
       }
     }
@@ -238,6 +242,7 @@ class DeployPass {
   GroupIndex<Tally> index_;
   std::string until_text_;
   std::optional<SegmentCells> cells_;  // when grouping by local time
+  std::optional<ServiceTeams> teams_;  // when grouping by team
   std::unordered_map<std::string, Place> places_;
   size_t pending_ = 0;  // failures and successful deploys of the period waiting for a later run
   StoredSeconds finished_seconds_, started_seconds_, commit_seconds_;

@@ -15,7 +15,7 @@ namespace beaver {
 ReportGrouping report_grouping(ReportBy by) {
   switch (by) {
     case ReportBy::team:
-      return {"s.team", "JOIN services s ON s.name = r.service"};
+      return {"r.service", "", true};
     case ReportBy::service:
       return {"r.service", ""};
     case ReportBy::env:
@@ -170,8 +170,11 @@ template <class Source>
 Scan scan_releases(Source& db, const ReportQuery& q, ReportBy by, bool whole) {
   bool local = is_local_time(by);
   bool keyed = by != ReportBy::none && !local;
-  auto rows = db.rows(scan_sql(report_grouping(by)),
-                      {format_utc(q.since), format_utc(q.until), due_by_seconds(q)});
+  auto grouping = report_grouping(by);
+  std::optional<ServiceTeams> teams;
+  if (grouping.key_is_service) teams.emplace(db);
+  auto rows =
+      db.rows(scan_sql(grouping), {format_utc(q.since), format_utc(q.until), due_by_seconds(q)});
   auto& s = *rows;
   SegmentCells cells(q);
   Scan out;
@@ -184,8 +187,16 @@ Scan scan_releases(Source& db, const ReportQuery& q, ReportBy by, bool whole) {
     int64_t cell = cells.cell(s.view(2), s.view(4));
     int64_t key = cell_key(cell);
     auto flags = static_cast<unsigned>(cell - key * 8);
-    size_t g = local ? index.of_local_key(key, *q.clock)
-                     : index.of_text(keyed ? s.view(8) : std::string_view{});
+    size_t g;
+    if (local) {
+      g = index.of_local_key(key, *q.clock);
+    } else if (teams) {
+      auto team = teams->group(s.view(8), index);
+      if (!team) continue;  // as a join would leave it out
+      g = *team;
+    } else {
+      g = index.of_text(keyed ? s.view(8) : std::string_view{});
+    }
     ReportTotals& t = out.groups[g].totals;
     ++t.releases;
     bool emergency = type == "emergency";

@@ -17,10 +17,12 @@ namespace beaver {
 
 // The group key column of a release `r` and the join it needs, for each way of grouping ('' for
 // local-time groups, which are read off the submit time outside SQL). The SQL is fixed text
-// chosen here, never text from the caller.
+// chosen here, never text from the caller. By team, the key is the service, whose team the pass
+// looks up (ServiceTeams).
 struct ReportGrouping {
   const char* key;
   const char* join;
+  bool key_is_service = false;
 };
 ReportGrouping report_grouping(ReportBy by);
 
