@@ -19,14 +19,14 @@ namespace {
 
 // Deploy runs group by the release they ran, as releases do (team, service, environment,
 // category), or by the local time they ended (week, weekday, hour: keys read off finished_at by
-// the report's SubmitTimeReader, outside SQL). By approver, every run comes once for each person
-// who approved its release, and once with no group when nobody did: such a run still restores
-// the failures before it. A run carries its release's place and type (migration 0011), so only
-// the category and the approvers need the release's own rows.
+// the report's SubmitTimeReader, outside SQL). By approver, a run counts in the group of each
+// person who approved its release (ReleaseApprovers), and in none when nobody did: such a run
+// still restores the failures before it. A run carries its release's place and type (migration
+// 0011), so only the category needs the release's own row.
 ReportGrouping deploy_grouping(ReportBy by) {
   switch (by) {
     case ReportBy::team:
-      return {"d.service", "", true};
+      return {"d.service", "", ReportGrouping::KeyOf::service};
     case ReportBy::service:
       return {"d.service", ""};
     case ReportBy::env:
@@ -34,9 +34,7 @@ ReportGrouping deploy_grouping(ReportBy by) {
     case ReportBy::category:
       return {"COALESCE(r.category, '-')", "JOIN releases r ON r.id = d.release_id"};
     case ReportBy::approver:
-      return {"a.approver",
-              "LEFT JOIN approvals a ON a.release_id = d.release_id AND a.id = (SELECT min(a2.id) "
-              "FROM approvals a2 WHERE a2.release_id = d.release_id AND a2.approver = a.approver)"};
+      return {"d.release_id", "", ReportGrouping::KeyOf::release};
     case ReportBy::week:
     case ReportBy::weekday:
     case ReportBy::hour:
@@ -50,7 +48,7 @@ ReportGrouping deploy_grouping(ReportBy by) {
 // The runs that ended from ?1 (and before ?2 when `bounded`), deployed, failed or rolled_back, in
 // the order they ended (ties by id), through the deploys' report index (migration 0011), which
 // holds every column of the runs read here; the + keeps SQLite from reading by status instead and
-// sorting. One row per run, or per run and approver:
+// sorting. One row per run:
 //   0 id, 1 status, 2 started_at, 3 finished_at, 4 service, 5 env, 6 release type,
 //   7 release rolled back since, 8 the package's commit time, 9 the group key.
 std::string runs_sql(const ReportGrouping& g, const char* no_index, bool bounded) {
@@ -129,14 +127,22 @@ class DeployPass {
     Targets targets;
   };
 
-  // The runs that ended in [from, to): false once nothing later can change a figure. Each run's
-  // rows end in the same second, so a span never splits them.
+  // The runs that ended in [from, to): false once nothing later can change a figure.
   template <class Source>
   bool read_span(Source& db, Timestamp from, std::optional<Timestamp> to) {
     std::vector<ReportParam> params{format_utc(from)};
     if (to) params.emplace_back(format_utc(*to));
     auto grouping = deploy_grouping(by_);
-    if (grouping.key_is_service && !teams_) teams_.emplace(db);
+    using KeyOf = ReportGrouping::KeyOf;
+    if (grouping.key_of == KeyOf::service && !teams_) teams_.emplace(db);
+    if (grouping.key_of == KeyOf::release && !approvers_) {
+      // The runs of the period are the ones counted in groups.
+      auto first = first_id(db,
+                            "SELECT min(release_id + 0) FROM deploys WHERE finished_at >= ?1 AND "
+                            "finished_at < ?2",
+                            q_);
+      approvers_.emplace(db, first.value_or(INT64_MAX));
+    }
     auto rows = db.rows(runs_sql(grouping, Source::kNoIndex, to.has_value()), params);
     auto& s = *rows;
     bool local = is_local_time(by_), grouped = by_ != ReportBy::none;
@@ -160,11 +166,17 @@ class DeployPass {
               index_.of_local_key(cell_key(cells_->cell(s.view(5), s.view(3))), *q_.clock)));
       }
       if (run.in_period && grouped && !local && !s.is_null(9)) {
-        std::optional<size_t> found =
-            teams_ ? teams_->group(s.view(9), index_) : index_.of_text(s.view(9));
-        auto g = static_cast<uint32_t>(found.value_or(0));
-        if (found && std::find(run.targets.begin(), run.targets.end(), g) == run.targets.end())
-          run.targets.push_back(g);
+        auto target = [&](size_t found) {
+          auto g = static_cast<uint32_t>(found);
+          if (std::find(run.targets.begin(), run.targets.end(), g) == run.targets.end())
+            run.targets.push_back(g);
+        };
+        if (approvers_)
+          approvers_->for_each_group(s.integer(9), index_, target);
+        else if (!teams_)
+          target(index_.of_text(s.view(9)));
+        else if (auto team = teams_->group(s.view(9), index_))
+          target(*team);
       }
     }
     if (have && more) end_run(run);
@@ -241,8 +253,9 @@ class DeployPass {
   std::vector<Tally> tallies_;
   GroupIndex<Tally> index_;
   std::string until_text_;
-  std::optional<SegmentCells> cells_;  // when grouping by local time
-  std::optional<ServiceTeams> teams_;  // when grouping by team
+  std::optional<SegmentCells> cells_;          // when grouping by local time
+  std::optional<ServiceTeams> teams_;          // when grouping by team
+  std::optional<ReleaseApprovers> approvers_;  // when grouping by approver
   std::unordered_map<std::string, Place> places_;
   size_t pending_ = 0;  // failures and successful deploys of the period waiting for a later run
   StoredSeconds finished_seconds_, started_seconds_, commit_seconds_;

@@ -61,6 +61,38 @@ int64_t SegmentCells::cell(std::string_view env, std::string_view at) {
   return c;
 }
 
+void ReleaseApprovers::add(int64_t release, std::string_view approver) {
+  auto [known, added] = numbers_.try_emplace(std::string(approver), names_.size());
+  if (added) {
+    names_.emplace_back(approver);
+    group_.emplace_back();
+  }
+  uint32_t person = known->second;
+  // An approval may have been given twice (the first expired): the person counts once.
+  for (size_t i = approvals_.size(); i > 0 && approvals_[i - 1].first == release; --i)
+    if (approvals_[i - 1].second == person) return;
+  approvals_.emplace_back(release, person);
+}
+
+size_t ReleaseApprovers::first_of(int64_t id) {
+  size_t n = approvals_.size(), lo = 0, hi = n;
+  if (from_ < n && approvals_[from_].first < id) {
+    // Forward from the last search, in steps that double: everything before `lo` is below id.
+    lo = hi = from_ + 1;
+    for (size_t step = 1; hi < n && approvals_[hi].first < id; step *= 2) {
+      lo = hi + 1;
+      hi += step;
+    }
+    hi = std::min(hi, n);
+  } else if (from_ < n) {
+    hi = from_ + 1;
+  }
+  auto at = std::lower_bound(approvals_.begin() + static_cast<ptrdiff_t>(lo),
+                             approvals_.begin() + static_cast<ptrdiff_t>(hi), id,
+                             [](const auto& a, int64_t v) { return a.first < v; });
+  return from_ = static_cast<size_t>(at - approvals_.begin());
+}
+
 Percentiles nearest_rank(std::vector<int64_t>& values) {
   auto n = static_cast<int64_t>(values.size());
   if (n == 0) return {};

@@ -15,7 +15,7 @@ namespace beaver {
 ReportGrouping report_grouping(ReportBy by) {
   switch (by) {
     case ReportBy::team:
-      return {"r.service", "", true};
+      return {"r.service", "", ReportGrouping::KeyOf::service};
     case ReportBy::service:
       return {"r.service", ""};
     case ReportBy::env:
@@ -23,10 +23,7 @@ ReportGrouping report_grouping(ReportBy by) {
     case ReportBy::category:
       return {"COALESCE(r.category, '-')", ""};
     case ReportBy::approver:
-      // Each person once per release, though an expired approval may have been given twice.
-      return {"a.approver",
-              "JOIN approvals a ON a.release_id = r.id AND a.id = (SELECT min(a2.id) FROM "
-              "approvals a2 WHERE a2.release_id = r.id AND a2.approver = a.approver)"};
+      return {"NULL", "", ReportGrouping::KeyOf::release};  // the release's id is column 7
     case ReportBy::week:
     case ReportBy::weekday:
     case ReportBy::hour:
@@ -43,8 +40,8 @@ namespace {
 using sqlite::Database;
 using sqlite::Statement;
 
-// The releases submitted in [?1, ?2), cancelled ones left out, in submit-time order, one row each
-// (one per approver when grouping by approver), through the report index (migration 0006), which
+// The releases submitted in [?1, ?2), cancelled ones left out, in submit-time order, one row
+// each, through the report index (migration 0006), which
 // holds every column read here so that the table itself is never read:
 //   0 type, 1 status, 2 env, 3 category, 4 submitted_at, 5 approved_at,
 //   6 owing a review, its review due before ?3 (seconds since the epoch), 7 id, 8 the group key.
@@ -165,20 +162,31 @@ int64_t due_by_seconds(const ReportQuery& q) {
 }
 
 // Every figure but the percentiles and the deploy figures, in one pass over the releases of the
-// period grouped `by` this; emergencies by category and by approver when `whole` is set.
+// period grouped `by` this, with emergencies by category and by approver. By approver, groups
+// overlap and leave out releases nobody approved: the first group is then the whole period.
 template <class Source>
-Scan scan_releases(Source& db, const ReportQuery& q, ReportBy by, bool whole) {
+Scan scan_releases(Source& db, const ReportQuery& q, ReportBy by) {
   bool local = is_local_time(by);
   bool keyed = by != ReportBy::none && !local;
   auto grouping = report_grouping(by);
+  using KeyOf = ReportGrouping::KeyOf;
   std::optional<ServiceTeams> teams;
-  if (grouping.key_is_service) teams.emplace(db);
+  if (grouping.key_of == KeyOf::service) teams.emplace(db);
+  std::optional<ReleaseApprovers> approvers;
+  if (grouping.key_of == KeyOf::release)
+    if (auto first = first_id(db,
+                              "SELECT min(id + 0) FROM releases WHERE submitted_at >= ?1 AND "
+                              "submitted_at < ?2",
+                              q))
+      approvers.emplace(db, *first);
   auto rows =
       db.rows(scan_sql(grouping), {format_utc(q.since), format_utc(q.until), due_by_seconds(q)});
   auto& s = *rows;
   SegmentCells cells(q);
   Scan out;
   GroupIndex<Tally> index(out.groups);
+  bool overlapping = grouping.key_of == KeyOf::release;
+  if (overlapping) out.groups.emplace_back();  // the whole period
   std::vector<SameSecond> same_second;
   std::vector<int64_t> emergencies;
   StoredSeconds submitted_seconds, approved_seconds;
@@ -187,45 +195,55 @@ Scan scan_releases(Source& db, const ReportQuery& q, ReportBy by, bool whole) {
     int64_t cell = cells.cell(s.view(2), s.view(4));
     int64_t key = cell_key(cell);
     auto flags = static_cast<unsigned>(cell - key * 8);
-    size_t g;
+    bool emergency = type == "emergency";
+    int64_t id = s.integer(7);
+    // The wait for approval, when the release was approved, and whether it is known to have
+    // been a wait: one approved in the second it was submitted waited only if people approved it.
+    std::optional<int64_t> wait;
+    bool waited = false;
+    if (auto approved = s.view(5); !approved.empty()) {
+      auto submitted = s.view(4);
+      waited = approved > submitted;
+      wait = approved == submitted
+                 ? 0
+                 : seconds_between(submitted_seconds, submitted, approved_seconds, approved);
+    }
+    int64_t owing = emergency ? s.integer(6) : 0;  // 0 for other releases
+    auto count = [&](size_t g) {
+      ReportTotals& t = out.groups[g].totals;
+      ++t.releases;
+      if (type == "normal") ++t.normal;
+      if (emergency) ++t.emergency;
+      if (type == "rollback") ++t.rollback;
+      if (status == "rejected") ++t.rejected;
+      if (status == "deployed") ++t.deployed;
+      if (status == "failed" || status == "rolled_back") ++t.failed;
+      if (flags & kAtNight) ++t.at_night;
+      if (flags & kAtWeekend) ++t.at_weekend;
+      if (flags & kOutsideWindows) ++t.outside_windows;
+      if (wait && waited) {
+        ++t.approval_wait.approved;
+        out.groups[g].waits.push_back(*wait);
+      } else if (wait) {
+        same_second.push_back({id, g, *wait});
+      }
+      t.owing_review += owing;
+    };
     if (local) {
-      g = index.of_local_key(key, *q.clock);
+      count(index.of_local_key(key, *q.clock));
     } else if (teams) {
       auto team = teams->group(s.view(8), index);
       if (!team) continue;  // as a join would leave it out
-      g = *team;
+      count(*team);
+    } else if (overlapping) {
+      count(0);
+      if (approvers) approvers->for_each_group(id, index, count);
     } else {
-      g = index.of_text(keyed ? s.view(8) : std::string_view{});
+      count(index.of_text(keyed ? s.view(8) : std::string_view{}));
     }
-    ReportTotals& t = out.groups[g].totals;
-    ++t.releases;
-    bool emergency = type == "emergency";
-    if (type == "normal") ++t.normal;
-    if (emergency) ++t.emergency;
-    if (type == "rollback") ++t.rollback;
-    if (status == "rejected") ++t.rejected;
-    if (status == "deployed") ++t.deployed;
-    if (status == "failed" || status == "rolled_back") ++t.failed;
-    if (flags & kAtNight) ++t.at_night;
-    if (flags & kAtWeekend) ++t.at_weekend;
-    if (flags & kOutsideWindows) ++t.outside_windows;
-    if (auto approved = s.view(5); !approved.empty()) {
-      auto submitted = s.view(4);
-      if (approved > submitted) {
-        ++t.approval_wait.approved;
-        out.groups[g].waits.push_back(
-            seconds_between(submitted_seconds, submitted, approved_seconds, approved));
-      } else {
-        int64_t wait = approved == submitted ? 0
-                                             : seconds_between(submitted_seconds, submitted,
-                                                               approved_seconds, approved);
-        same_second.push_back({s.integer(7), g, wait});
-      }
-    }
-    if (emergency) t.owing_review += s.integer(6);  // 0 for other releases
-    if (emergency && whole) {
+    if (emergency) {
       add_one(out.emergency_by_category, s.is_null(3) ? std::string_view("-") : s.view(3));
-      emergencies.push_back(s.integer(7));
+      emergencies.push_back(id);
     }
   }
   read_approvals(db, same_second, emergencies, out);
@@ -268,12 +286,12 @@ Report release_figures(Source& db, const ReportQuery& q) {
   out.since = q.since;
   out.until = q.until;
   out.by = q.by;
-  // Approver groups overlap and leave out releases nobody approved: the whole period is read
-  // apart, ungrouped. Other groups split the period, and its figures are their sums.
-  bool overlapping = q.by == ReportBy::approver;
-  auto scan = scan_releases(db, q, overlapping ? ReportBy::none : q.by, true);
+  // Other groups than approvers' split the period, and its figures are their sums.
+  auto scan = scan_releases(db, q, q.by);
+  size_t whole = q.by == ReportBy::approver ? 1 : scan.groups.size();  // groups that split it
   std::vector<int64_t> waits;
-  for (auto& g : scan.groups) {
+  for (size_t i = 0; i < whole; ++i) {
+    auto& g = scan.groups[i];
     out.totals.add_counts(g.totals);
     out.totals.approval_wait.approved += g.totals.approval_wait.approved;
     waits.insert(waits.end(), g.waits.begin(), g.waits.end());
@@ -284,8 +302,8 @@ Report release_figures(Source& db, const ReportQuery& q) {
   out.emergency_by_approver.insert(scan.emergency_by_approver.begin(),
                                    scan.emergency_by_approver.end());
   if (q.by != ReportBy::none) {
-    auto groups = overlapping ? scan_releases(db, q, q.by, false).groups : std::move(scan.groups);
-    for (auto& g : groups) {
+    for (size_t i = q.by == ReportBy::approver ? 1 : 0; i < scan.groups.size(); ++i) {
+      auto& g = scan.groups[i];
       rank_waits(g.waits, g.totals.approval_wait);
       out.groups.push_back(ReportGroup{std::move(g.key), g.totals, g.local_key, std::nullopt});
     }

@@ -17,12 +17,14 @@ namespace beaver {
 
 // The group key column of a release `r` and the join it needs, for each way of grouping ('' for
 // local-time groups, which are read off the submit time outside SQL). The SQL is fixed text
-// chosen here, never text from the caller. By team, the key is the service, whose team the pass
-// looks up (ServiceTeams).
+// chosen here, never text from the caller. By team and by approver the pass finds the groups
+// itself (report_scan.hpp): the key is the service, whose team is its group, or the release,
+// whose approvers are.
 struct ReportGrouping {
+  enum class KeyOf { group, service, release };
   const char* key;
   const char* join;
-  bool key_is_service = false;
+  KeyOf key_of = KeyOf::group;
 };
 ReportGrouping report_grouping(ReportBy by);
 
