@@ -334,10 +334,17 @@ void split_copy_line(std::string_view line, std::vector<std::optional<std::strin
   }
 }
 
+void Connection::copy_begin(const std::string& sql, ExecStatusType begun) {
+  if (PQsendQuery(conn_, sql.c_str()) != 1) raise(nullptr, "database error");
+  auto first = held(next_result());
+  if (PQresultStatus(first.get()) == begun) return;
+  // Refused: the rest of the answer is read, so that the connection can be used again.
+  while (PGresult* more = next_result()) PQclear(more);
+  raise(first.release(), "database error");
+}
+
 void Connection::copy_in_begin(const std::string& sql) {
-  PGresult* r = PQexec(conn_, sql.c_str());
-  if (PQresultStatus(r) != PGRES_COPY_IN) raise(r, "database error");
-  PQclear(r);
+  copy_begin(sql, PGRES_COPY_IN);
   copy_buffer_.clear();
 }
 
@@ -377,11 +384,7 @@ void Connection::copy_out(const std::string& sql,
   }
 }
 
-void Connection::copy_out_begin(const std::string& sql) {
-  PGresult* r = PQexec(conn_, sql.c_str());
-  if (PQresultStatus(r) != PGRES_COPY_OUT) raise(r, "database error");
-  PQclear(r);
-}
+void Connection::copy_out_begin(const std::string& sql) { copy_begin(sql, PGRES_COPY_OUT); }
 
 bool Connection::copy_out_next(std::string_view& line) {
   PQfreemem(copy_line_);

@@ -126,6 +126,8 @@ class Connection {
   // Waits until the server sends more, then reads it in; false if the connection failed. Past
   // `deadline` the connection is closed and PgError thrown, as for a lost connection.
   bool wait_readable(std::chrono::steady_clock::time_point deadline);
+  // Sends a COPY and waits, within the wait limit, for the server to begin it (`begun`).
+  void copy_begin(const std::string& sql, ExecStatusType begun);
   void finish_copy();  // the COPY's own result: the first failure thrown
   // The answers to what was just sent: the last one, or the first failure thrown.
   Result await(const char* what);
