@@ -5,7 +5,9 @@
 # hyperfine, and prints both times and the ratio. The hand SQL is checked to give the same
 # figures as beaver before it is timed.
 # Targets (issue 7): beaver at most 1.3 times the raw SQL, and under one second.
-# The same report is then timed on PostgreSQL (issue 8), when it is installed.
+# The same report is then timed on PostgreSQL (issue 8), when it is installed. Reports by team
+# and by approver, which read more than the releases' own rows, are timed on both stores too
+# (no target of their own).
 # usage: tests/bench/report.sh [path/to/beaver] [releases]   (needs hyperfine, jq, sqlite3)
 set -euo pipefail
 [ -n "${BENCH_DEBUG:-}" ] && set -x
@@ -184,6 +186,17 @@ jq -r '"report --by week -o json over " + ($n | tostring) + " releases and their
     ("  sqlite3, weekly counts by type only  " + ($r["sqlite3-counts"].mean * 1000 | round | tostring) + " ms, beaver / it = " + ($r.beaver.mean / $r["sqlite3-counts"].mean * 100 | round / 100 | tostring) + "x")' \
   --argjson n "$releases" "$work/report.json"
 
+# time_by BY NAME: `beaver report --by BY` over the same year, on the store of the environment.
+time_by() {
+  local a=(report --since 2025-11-24 --until 2026-11-22 --by "$1" -o json)
+  hyperfine -N --warmup 1 --runs 3 --export-json "$work/by-$1.json" -n "$1" "$BEAVER ${a[*]}" \
+    >/dev/null
+  jq -r --arg name "$2" '.results[0] | "  " + ($name + (" " * 37))[0:37] + (.mean * 1000 | round | tostring)
+    + " ms (user " + (.user * 1000 | round | tostring) + " ms)"' "$work/by-$1.json"
+}
+time_by team "report --by team, SQLite"
+time_by approver "report --by approver, SQLite"
+
 # Issue 8: the same report on PostgreSQL, the same ledger copied there (`beaver db copy`, which
 # also VACUUMs and ANALYZEs what it filled), checked to give the same JSON, then timed.
 # Target: under one second. Skipped without PostgreSQL.
@@ -205,3 +218,12 @@ BEAVER_DATABASE=$PG_URL hyperfine -N --warmup 1 --runs 5 --export-json "$work/pg
 jq -r '.results[0] | "  beaver on PostgreSQL                 " + (.mean * 1000 | round | tostring)
   + " ms (user " + (.user * 1000 | round | tostring) + " ms; target < 1000 ms: "
   + (if .mean < 1 then "met" else "NOT met" end) + ")"' "$work/pg-report.json"
+for by in team approver; do
+  a=(report --since 2025-11-24 --until 2026-11-22 --by "$by" -o json)
+  "$BEAVER" "${a[@]}" >"$work/lite-$by.json"
+  BEAVER_DATABASE=$PG_URL "$BEAVER" "${a[@]}" >"$work/pg-$by.json"
+  cmp -s "$work/lite-$by.json" "$work/pg-$by.json" ||
+    { echo "the report by $by differs on PostgreSQL" >&2; exit 1; }
+done
+BEAVER_DATABASE=$PG_URL time_by team "report --by team, PostgreSQL"
+BEAVER_DATABASE=$PG_URL time_by approver "report --by approver, PostgreSQL"
