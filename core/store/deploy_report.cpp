@@ -135,14 +135,11 @@ class DeployPass {
     auto grouping = deploy_grouping(by_);
     using KeyOf = ReportGrouping::KeyOf;
     if (grouping.key_of == KeyOf::service && !teams_) teams_.emplace(db);
-    if (grouping.key_of == KeyOf::release && !approvers_) {
-      // The runs of the period are the ones counted in groups.
-      auto first = first_id(db,
-                            "SELECT min(release_id + 0) FROM deploys WHERE finished_at >= ?1 AND "
-                            "finished_at < ?2",
-                            q_);
-      approvers_.emplace(db, first.value_or(INT64_MAX));
-    }
+    if (grouping.key_of == KeyOf::release && !approvers_)  // of the runs counted in groups
+      approvers_.emplace(db, id_range(db,
+                                      "SELECT min(release_id + 0), max(release_id + 0) FROM "
+                                      "deploys WHERE finished_at >= ?1 AND finished_at < ?2",
+                                      q_));
     auto rows = db.rows(runs_sql(grouping, Source::kNoIndex, to.has_value()), params);
     auto& s = *rows;
     bool local = is_local_time(by_), grouped = by_ != ReportBy::none;

@@ -122,30 +122,32 @@ class ServiceTeams {
   TextMap<std::optional<size_t>> group_;
 };
 
-// The one integer `sql` (with ?1 and ?2 the period's ends) reads, when not NULL; its rows are
-// done with when this returns, so that the connection may read others. The least id of a period
-// is asked as min(id + 0): PostgreSQL would otherwise walk the whole primary key from its start
-// for the first id in the period (0.7 s for the last week of a million releases), where reading
-// the period's ids through its report index takes 5 ms.
+// The least and greatest ids that `sql` reads (with ?1 and ?2 the period's ends), when there
+// are any; its rows are done with when this returns, so that the connection may read others.
+// They are asked as min(id + 0): PostgreSQL would otherwise walk the whole primary key from one
+// end for the first id in the period (0.7 s for the last week of a million releases), where
+// reading the period's ids through its report index takes 5 ms.
 template <class Source>
-std::optional<int64_t> first_id(Source& db, std::string_view sql, const ReportQuery& q) {
+std::optional<std::pair<int64_t, int64_t>> id_range(Source& db, std::string_view sql,
+                                                    const ReportQuery& q) {
   auto rows = db.rows(sql, {format_utc(q.since), format_utc(q.until)});
   if (!rows->step() || rows->is_null(0)) return std::nullopt;
-  return rows->integer(0);
+  return std::pair{rows->integer(0), rows->integer(1)};
 }
 
 // The people who approved each release, each once, for a report grouped by approver. Read once,
-// in release order, from the approvals of the releases from `first_release` on (the first a pass
-// can count), rather than joined for each of a million rows: keeping each person once took a
+// in release order, from the approvals of the releases whose ids are in `ids` (those a pass can
+// count), rather than joined for each of a million rows: keeping each person once took a
 // correlated subquery a row, and PostgreSQL about 2 s a pass.
 class ReleaseApprovers {
  public:
   template <class Source>
-  ReleaseApprovers(Source& db, int64_t first_release) {
+  ReleaseApprovers(Source& db, std::optional<std::pair<int64_t, int64_t>> ids) {
+    if (!ids) return;
     auto rows = db.rows(
-        "SELECT release_id, approver FROM approvals WHERE release_id >= ?1 "
+        "SELECT release_id, approver FROM approvals WHERE release_id BETWEEN ?1 AND ?2 "
         "ORDER BY release_id, id",
-        {first_release});
+        {ids->first, ids->second});
     while (rows->step()) add(rows->integer(0), rows->view(1));
   }
 

@@ -41,8 +41,8 @@ using sqlite::Database;
 using sqlite::Statement;
 
 // The releases submitted in [?1, ?2), cancelled ones left out, in submit-time order, one row
-// each, through the report index (migration 0006), which
-// holds every column read here so that the table itself is never read:
+// each, through the report index (migration 0006), which holds every column read here so that
+// the table itself is never read:
 //   0 type, 1 status, 2 env, 3 category, 4 submitted_at, 5 approved_at,
 //   6 owing a review, its review due before ?3 (seconds since the epoch), 7 id, 8 the group key.
 std::string scan_sql(const ReportGrouping& g) {
@@ -174,11 +174,10 @@ Scan scan_releases(Source& db, const ReportQuery& q, ReportBy by) {
   if (grouping.key_of == KeyOf::service) teams.emplace(db);
   std::optional<ReleaseApprovers> approvers;
   if (grouping.key_of == KeyOf::release)
-    if (auto first = first_id(db,
-                              "SELECT min(id + 0) FROM releases WHERE submitted_at >= ?1 AND "
-                              "submitted_at < ?2",
-                              q))
-      approvers.emplace(db, *first);
+    approvers.emplace(db, id_range(db,
+                                   "SELECT min(id + 0), max(id + 0) FROM releases WHERE "
+                                   "submitted_at >= ?1 AND submitted_at < ?2",
+                                   q));
   auto rows =
       db.rows(scan_sql(grouping), {format_utc(q.since), format_utc(q.until), due_by_seconds(q)});
   auto& s = *rows;
@@ -237,7 +236,7 @@ Scan scan_releases(Source& db, const ReportQuery& q, ReportBy by) {
       count(*team);
     } else if (overlapping) {
       count(0);
-      if (approvers) approvers->for_each_group(id, index, count);
+      approvers->for_each_group(id, index, count);
     } else {
       count(index.of_text(keyed ? s.view(8) : std::string_view{}));
     }
