@@ -170,10 +170,8 @@ class DeployPass {
         };
         if (approvers_)
           approvers_->for_each_group(s.integer(9), index_, target);
-        else if (!teams_)
-          target(index_.of_text(s.view(9)));
-        else if (auto team = teams_->group(s.view(9), index_))
-          target(*team);
+        else
+          target(teams_ ? teams_->group(s.view(9), index_) : index_.of_text(s.view(9)));
       }
     }
     if (have && more) end_run(run);

@@ -337,10 +337,26 @@ void split_copy_line(std::string_view line, std::vector<std::optional<std::strin
 void Connection::copy_begin(const std::string& sql, ExecStatusType begun) {
   if (PQsendQuery(conn_, sql.c_str()) != 1) raise(nullptr, "database error");
   auto first = held(next_result());
+  auto copying = [](const PGresult* r) {
+    auto status = PQresultStatus(r);
+    return status == PGRES_COPY_IN || status == PGRES_COPY_OUT || status == PGRES_COPY_BOTH;
+  };
   if (PQresultStatus(first.get()) == begun) return;
-  // Refused: the rest of the answer is read, so that the connection can be used again.
-  while (PGresult* more = next_result()) PQclear(more);
-  raise(first.release(), "database error");
+  // Refused: the rest of the answer is read, so that the connection can be used again. A COPY
+  // begun the other way, or after another statement, would hold it (libpq answers its state
+  // again at every call): the connection is closed instead.
+  bool stuck = copying(first.get());
+  while (!stuck)
+    if (auto more = held(next_result()); !more)
+      break;
+    else
+      stuck = copying(more.get());
+  if (!stuck) raise(first.release(), "database error");
+  PQfinish(conn_);
+  conn_ = nullptr;
+  throw PgError("", fmt::format("database error on {}: the statement began no COPY {}; the "
+                                "connection is closed",
+                                shown_, begun == PGRES_COPY_IN ? "FROM STDIN" : "TO STDOUT"));
 }
 
 void Connection::copy_in_begin(const std::string& sql) {

@@ -62,8 +62,9 @@ int64_t SegmentCells::cell(std::string_view env, std::string_view at) {
 }
 
 void ReleaseApprovers::add(int64_t release, std::string_view approver) {
-  auto [known, added] = numbers_.try_emplace(std::string(approver), names_.size());
-  if (added) {
+  auto known = numbers_.find(approver);
+  if (known == numbers_.end()) {
+    known = numbers_.emplace(std::string(approver), static_cast<uint32_t>(names_.size())).first;
     names_.emplace_back(approver);
     group_.emplace_back();
   }
@@ -76,6 +77,11 @@ void ReleaseApprovers::add(int64_t release, std::string_view approver) {
 
 size_t ReleaseApprovers::first_of(int64_t id) {
   size_t n = approvals_.size(), lo = 0, hi = n;
+  // Where the last search ended is mostly the answer: the next release's approvals, or where
+  // they would be.
+  if (from_ < n && approvals_[from_].first >= id &&
+      (from_ == 0 || approvals_[from_ - 1].first < id))
+    return from_;
   if (from_ < n && approvals_[from_].first < id) {
     // Forward from the last search, in steps that double: everything before `lo` is below id.
     lo = hi = from_ + 1;

@@ -80,6 +80,8 @@ struct SameSecond {
 
 struct Scan {
   std::vector<Tally> groups;  // in the order first seen
+  // Groups that overlap (by approver) follow a first group, the whole period; others split it.
+  bool overlapping = false;
   std::map<std::string, int64_t, std::less<>> emergency_by_category;
   std::map<std::string, int64_t, std::less<>> emergency_by_approver;
 };
@@ -184,7 +186,7 @@ Scan scan_releases(Source& db, const ReportQuery& q, ReportBy by) {
   SegmentCells cells(q);
   Scan out;
   GroupIndex<Tally> index(out.groups);
-  bool overlapping = grouping.key_of == KeyOf::release;
+  bool overlapping = out.overlapping = grouping.key_of == KeyOf::release;
   if (overlapping) out.groups.emplace_back();  // the whole period
   std::vector<SameSecond> same_second;
   std::vector<int64_t> emergencies;
@@ -231,9 +233,7 @@ Scan scan_releases(Source& db, const ReportQuery& q, ReportBy by) {
     if (local) {
       count(index.of_local_key(key, *q.clock));
     } else if (teams) {
-      auto team = teams->group(s.view(8), index);
-      if (!team) continue;  // as a join would leave it out
-      count(*team);
+      count(teams->group(s.view(8), index));
     } else if (overlapping) {
       count(0);
       approvers->for_each_group(id, index, count);
@@ -285,9 +285,8 @@ Report release_figures(Source& db, const ReportQuery& q) {
   out.since = q.since;
   out.until = q.until;
   out.by = q.by;
-  // Other groups than approvers' split the period, and its figures are their sums.
   auto scan = scan_releases(db, q, q.by);
-  size_t whole = q.by == ReportBy::approver ? 1 : scan.groups.size();  // groups that split it
+  size_t whole = scan.overlapping ? 1 : scan.groups.size();  // groups whose sum is the period
   std::vector<int64_t> waits;
   for (size_t i = 0; i < whole; ++i) {
     auto& g = scan.groups[i];
@@ -301,7 +300,7 @@ Report release_figures(Source& db, const ReportQuery& q) {
   out.emergency_by_approver.insert(scan.emergency_by_approver.begin(),
                                    scan.emergency_by_approver.end());
   if (q.by != ReportBy::none) {
-    for (size_t i = q.by == ReportBy::approver ? 1 : 0; i < scan.groups.size(); ++i) {
+    for (size_t i = scan.overlapping ? 1 : 0; i < scan.groups.size(); ++i) {
       auto& g = scan.groups[i];
       rank_waits(g.waits, g.totals.approval_wait);
       out.groups.push_back(ReportGroup{std::move(g.key), g.totals, g.local_key, std::nullopt});

@@ -18,8 +18,8 @@ namespace beaver {
 // The group key column of a release `r` and the join it needs, for each way of grouping ('' for
 // local-time groups, which are read off the submit time outside SQL). The SQL is fixed text
 // chosen here, never text from the caller. By team and by approver the pass finds the groups
-// itself (report_scan.hpp): the key is the service, whose team is its group, or the release,
-// whose approvers are.
+// itself (report_scan.hpp): from the service in the key column, whose team is its group, or from
+// the release's id (the release pass reads it in column 7 and has no key), whose approvers are.
 struct ReportGrouping {
   enum class KeyOf { group, service, release };
   const char* key;

@@ -78,3 +78,24 @@ TEST_CASE("on PostgreSQL, a COPY the server stops answering gives up within the 
     CHECK_FALSE(c.ok());
   }
 }
+
+TEST_CASE(
+    "on PostgreSQL, a COPY refused leaves the connection usable; one begun the other way "
+    "closes it" *
+    doctest::skip(test::World::postgresql_admin() == nullptr)) {
+  test::World w;
+  const auto& url = *w.database;
+  pg::Connection c(url.conninfo, url.shown);
+  c.set_wait_limit(kLimit);
+
+  CHECK_THROWS_WITH_AS(c.copy_out_begin("COPY (SELECT * FROM no_such_table) TO STDOUT"),
+                       doctest::Contains("no_such_table"), pg::PgError);
+  CHECK(c.exec("SELECT 41 + 1").integer(0, 0) == 42);
+
+  // The caller's mistake: libpq would answer "copying" to every later call.
+  auto start = Steady::now();
+  CHECK_THROWS_WITH_AS(c.copy_in_begin("COPY (SELECT 1) TO STDOUT"),
+                       doctest::Contains("began no COPY FROM STDIN"), pg::PgError);
+  CHECK(Steady::now() - start < std::chrono::seconds(5));
+  CHECK_FALSE(c.ok());
+}
