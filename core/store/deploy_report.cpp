@@ -80,7 +80,8 @@ struct Place {
 
 class DeployPass {
  public:
-  DeployPass(const ReportQuery& q, ReportBy by) : q_(q), by_(by), index_(tallies_) {
+  DeployPass(const ReportQuery& q, ReportBy by)
+      : q_(q), by_(by), grouping_(deploy_grouping(by)), index_(tallies_) {
     tallies_.push_back(Tally{});
     until_text_ = format_utc(q.until);
     if (is_local_time(by)) cells_.emplace(q);
@@ -91,6 +92,13 @@ class DeployPass {
   // whole once begun), so stopping early wastes at most the last span.
   template <class Source>
   void run(Source& db) {
+    using KeyOf = ReportGrouping::KeyOf;
+    if (grouping_.key_of == KeyOf::service) teams_.emplace(db);
+    if (grouping_.key_of == KeyOf::release)  // of the runs counted in groups: the period's
+      approvers_.emplace(db, id_range(db,
+                                      "SELECT min(release_id + 0), max(release_id + 0) FROM "
+                                      "deploys WHERE finished_at >= ?1 AND finished_at < ?2",
+                                      q_));
     Timestamp from = q_.since, to = q_.until;
     auto span = std::chrono::days{7};
     for (;;) {
@@ -127,55 +135,34 @@ class DeployPass {
     Targets targets;
   };
 
-  // The runs that ended in [from, to): false once nothing later can change a figure.
+  // The runs that ended in [from, to), one row each: false once nothing later can change a
+  // figure.
   template <class Source>
   bool read_span(Source& db, Timestamp from, std::optional<Timestamp> to) {
     std::vector<ReportParam> params{format_utc(from)};
     if (to) params.emplace_back(format_utc(*to));
-    auto grouping = deploy_grouping(by_);
-    using KeyOf = ReportGrouping::KeyOf;
-    if (grouping.key_of == KeyOf::service && !teams_) teams_.emplace(db);
-    if (grouping.key_of == KeyOf::release && !approvers_)  // of the runs counted in groups
-      approvers_.emplace(db, id_range(db,
-                                      "SELECT min(release_id + 0), max(release_id + 0) FROM "
-                                      "deploys WHERE finished_at >= ?1 AND finished_at < ?2",
-                                      q_));
-    auto rows = db.rows(runs_sql(grouping, Source::kNoIndex, to.has_value()), params);
+    auto rows = db.rows(runs_sql(grouping_, Source::kNoIndex, to.has_value()), params);
     auto& s = *rows;
     bool local = is_local_time(by_), grouped = by_ != ReportBy::none;
     Run run;
-    bool have = false, more = true;
+    bool more = true;
     while (s.step()) {
       if (!more) continue;  // the rest of the span, read and left
-      int64_t id = s.integer(0);
-      if (!have || id != run.id) {
-        if (have) {
-          end_run(run);
-          if (!run.in_period && pending_ == 0) {  // nothing later can change a figure
-            more = false;
-            continue;
-          }
-        }
-        have = true;
-        read_run(s, id, run);
-        if (run.in_period && local)
-          run.targets.push_back(static_cast<uint32_t>(
-              index_.of_local_key(cell_key(cells_->cell(s.view(5), s.view(3))), *q_.clock)));
-      }
+      read_run(s, s.integer(0), run);
+      if (run.in_period && local)
+        run.targets.push_back(static_cast<uint32_t>(
+            index_.of_local_key(cell_key(cells_->cell(s.view(5), s.view(3))), *q_.clock)));
       if (run.in_period && grouped && !local && !s.is_null(9)) {
-        auto target = [&](size_t found) {
-          auto g = static_cast<uint32_t>(found);
-          if (std::find(run.targets.begin(), run.targets.end(), g) == run.targets.end())
-            run.targets.push_back(g);
-        };
-        if (approvers_)
+        auto target = [&](size_t g) { run.targets.push_back(static_cast<uint32_t>(g)); };
+        if (approvers_)  // each person once: their groups differ
           approvers_->for_each_group(s.integer(9), index_, target);
         else
           target(teams_ ? teams_->group(s.view(9), index_) : index_.of_text(s.view(9)));
       }
+      end_run(run);
+      more = run.in_period || pending_ > 0;  // else nothing later can change a figure
     }
-    if (have && more) end_run(run);
-    return more && (pending_ > 0);
+    return more && pending_ > 0;
   }
 
   template <class Rows>
@@ -245,6 +232,7 @@ class DeployPass {
 
   const ReportQuery& q_;
   ReportBy by_;
+  ReportGrouping grouping_;
   std::vector<Tally> tallies_;
   GroupIndex<Tally> index_;
   std::string until_text_;

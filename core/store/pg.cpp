@@ -92,6 +92,12 @@ void Connection::raise(PGresult* r, const std::string& what) const {
 
 void Connection::set_wait_limit(std::chrono::milliseconds limit) { wait_limit_ = limit; }
 
+void Connection::give_up(const std::string& why, bool timed_out) {
+  PQfinish(conn_);
+  conn_ = nullptr;
+  throw PgError("", why + "; the connection is closed", timed_out);
+}
+
 bool Connection::wait_readable(std::chrono::steady_clock::time_point deadline) {
   for (;;) {
     auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -99,16 +105,11 @@ bool Connection::wait_readable(std::chrono::steady_clock::time_point deadline) {
     pollfd p{PQsocket(conn_), POLLIN, 0};
     int n = left.count() > 0 ? poll(&p, 1, static_cast<int>(left.count())) : 0;
     if (n < 0 && errno == EINTR) continue;
-    if (n == 0) {
-      // A server that stopped answering (stopped, or cut off) holds the socket open: the
-      // connection is given up, so no request waits on it longer than this.
-      PQfinish(conn_);
-      conn_ = nullptr;
-      throw PgError("",
-                    fmt::format("no answer from {} within {} ms; the connection is closed", shown_,
-                                wait_limit_.count()),
-                    /*timed_out=*/true);
-    }
+    // A server that stopped answering (stopped, or cut off) holds the socket open: the
+    // connection is given up, so no request waits on it longer than this.
+    if (n == 0)
+      give_up(fmt::format("no answer from {} within {} ms", shown_, wait_limit_.count()),
+              /*timed_out=*/true);
     return n > 0 && PQconsumeInput(conn_) != 0;
   }
 }
@@ -352,11 +353,9 @@ void Connection::copy_begin(const std::string& sql, ExecStatusType begun) {
     else
       stuck = copying(more.get());
   if (!stuck) raise(first.release(), "database error");
-  PQfinish(conn_);
-  conn_ = nullptr;
-  throw PgError("", fmt::format("database error on {}: the statement began no COPY {}; the "
-                                "connection is closed",
-                                shown_, begun == PGRES_COPY_IN ? "FROM STDIN" : "TO STDOUT"));
+  give_up(fmt::format("database error on {}: the statement began no COPY {}", shown_,
+                      begun == PGRES_COPY_IN ? "FROM STDIN" : "TO STDOUT"),
+          /*timed_out=*/false);
 }
 
 void Connection::copy_in_begin(const std::string& sql) {

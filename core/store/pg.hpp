@@ -121,6 +121,8 @@ class Connection {
 
  private:
   [[noreturn]] void raise(PGresult* r, const std::string& what) const;
+  // Closes the connection, which cannot be used again, and throws PgError saying why.
+  [[noreturn]] void give_up(const std::string& why, bool timed_out);
   const std::string& prepared_name(const std::string& sql);  // empty past kMaxPrepared
   PGresult* next_result();                                   // PQgetResult, within the wait limit
   // Waits until the server sends more, then reads it in; false if the connection failed. Past

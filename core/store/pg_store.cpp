@@ -225,6 +225,19 @@ Approval read_approval(const pg::Result& r, int row) {
                   parse_time(r.text(row, 6))};
 }
 
+// A release's approvals and its deploy runs, oldest first ($1 the release): what approvals_of
+// and deploys_of read, and release_records reads at once.
+const std::string& approvals_of_sql() {
+  static const std::string sql =
+      fmt::format("SELECT {} FROM approvals WHERE release_id = $1 ORDER BY id", kApprovalColumns);
+  return sql;
+}
+const std::string& deploys_of_sql() {
+  static const std::string sql =
+      fmt::format("SELECT {} FROM deploys WHERE release_id = $1 ORDER BY id", kDeployColumns);
+  return sql;
+}
+
 // The audit columns in their order, from `column` on.
 AuditEntry read_audit(const pg::Result& r, int row, int column = 0) {
   auto t = [&](int i) { return r.text(row, column + i); };
@@ -467,9 +480,7 @@ class PgTransaction final : public StoreTransaction {
 
   std::vector<DeployRecord> deploys_of(int64_t release_id) override {
     if (without_deploys_.contains(release_id)) return {};
-    auto r =
-        q(fmt::format("SELECT {} FROM deploys WHERE release_id = $1 ORDER BY id", kDeployColumns),
-          {p(release_id)});
+    auto r = q(deploys_of_sql(), {p(release_id)});
     std::vector<DeployRecord> out;
     for (int i = 0; i < r.rows(); ++i) out.push_back(read_deploy(r, i));
     return out;
@@ -498,16 +509,13 @@ class PgTransaction final : public StoreTransaction {
     if (!deferred_.empty() || in_unit_ || without_approvals_.contains(release_id) ||
         without_deploys_.contains(release_id))
       return StoreTransaction::release_records(release_id);
-    static const std::string approvals =
-        fmt::format("SELECT {} FROM approvals WHERE release_id = $1 ORDER BY id", kApprovalColumns);
-    static const std::string deploys =
-        fmt::format("SELECT {} FROM deploys WHERE release_id = $1 ORDER BY id", kDeployColumns);
     static const std::string steps = fmt::format(
         "SELECT {} FROM deploy_steps s JOIN deploys d ON d.id = s.deploy_id "
         "WHERE d.release_id = $1 ORDER BY s.deploy_id, s.id",
         kStepColumns);
-    auto r = c_.pipeline_results(
-        {{approvals, {p(release_id)}}, {deploys, {p(release_id)}}, {steps, {p(release_id)}}});
+    auto r = c_.pipeline_results({{approvals_of_sql(), {p(release_id)}},
+                                  {deploys_of_sql(), {p(release_id)}},
+                                  {steps, {p(release_id)}}});
     ReleaseRecords out;
     for (int i = 0; i < r[0].rows(); ++i) out.approvals.push_back(read_approval(r[0], i));
     for (int i = 0; i < r[1].rows(); ++i)
@@ -709,9 +717,7 @@ class PgTransaction final : public StoreTransaction {
 
   std::vector<Approval> approvals_of(int64_t release_id) override {
     if (without_approvals_.contains(release_id)) return {};
-    static const std::string sql =
-        fmt::format("SELECT {} FROM approvals WHERE release_id = $1 ORDER BY id", kApprovalColumns);
-    auto r = q(sql, {p(release_id)});
+    auto r = q(approvals_of_sql(), {p(release_id)});
     std::vector<Approval> out;
     for (int i = 0; i < r.rows(); ++i) out.push_back(read_approval(r, i));
     return out;

@@ -140,7 +140,7 @@ std::optional<std::pair<int64_t, int64_t>> id_range(Source& db, std::string_view
 // in release order, from the approvals of the releases whose ids are in `ids` (those a pass can
 // count), rather than joined for each of a million rows: keeping each person once took a
 // correlated subquery a row, and PostgreSQL about 2 s a pass. The price is memory: 16 bytes an
-// approval in the range (7 MB for a year of a million releases), and the range may reach back
+// approval in the range (7 MB for the 447,541 of a seeded million), and the range may reach back
 // to an old release deployed again in the period.
 class ReleaseApprovers {
  public:

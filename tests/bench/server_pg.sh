@@ -6,9 +6,9 @@
 # 32 connections in all (one thread and 16 connections per server when there are two, so that
 # both setups get the same load from the same client CPU): reads of a random release, then
 # submissions to an environment needing no approval (each 201 one durable transaction with its
-# audit entry). The ledger grows with every submission (and PostgreSQL's autovacuum wakes as it
-# does), so PostgreSQL's submissions run in the order one, two, two, one, and each setup's figure
-# is the mean of its two runs: a drift over the run weighs on both alike. Prints requests/s per
+# audit entry). The ledger grows with every submission, and whatever drifts with it (autovacuum
+# may wake) would weigh on the setup measured second: PostgreSQL's submissions run in the order
+# one, two, two, one, and each setup's figure is the mean of its two runs. Prints requests/s per
 # setup.
 # Targets: at least 1,000 durable submissions/s on PostgreSQL; two servers at least as fast as one.
 # usage: tests/bench/server_pg.sh [path/to/beaver] [releases]   (needs wrk, curl, PostgreSQL)
