@@ -10,7 +10,7 @@
 #include <variant>
 #include <vector>
 
-#include "audit/audit_entry.hpp"
+#include "model/audit_entry.hpp"
 #include "store/store.hpp"
 
 namespace beaver {

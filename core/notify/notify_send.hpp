@@ -5,7 +5,7 @@
 #include <chrono>
 #include <string>
 
-#include "store/store.hpp"
+#include "model/notification.hpp"
 
 namespace beaver {
 

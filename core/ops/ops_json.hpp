@@ -5,13 +5,15 @@
 #include <Poco/JSON/Object.h>
 
 #include "audit/audit.hpp"
-#include "audit/audit_entry.hpp"
 #include "deploy/deploy.hpp"
 #include "deploy/status.hpp"
 #include "ledger/ledger.hpp"
+#include "model/audit_entry.hpp"
+#include "model/deploy_record.hpp"
+#include "model/package_record.hpp"
+#include "model/token_record.hpp"
 #include "model/user.hpp"
 #include "policy/policy.hpp"
-#include "store/store.hpp"
 
 namespace beaver {
 

@@ -9,9 +9,9 @@
 
 #include "build/build.hpp"
 #include "error/error.hpp"
+#include "model/package_record.hpp"
 #include "package/archive.hpp"
 #include "service/manifest.hpp"
-#include "store/store.hpp"
 
 namespace beaver {
 

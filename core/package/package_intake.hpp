@@ -7,7 +7,7 @@
 #include <string>
 
 #include "error/error.hpp"
-#include "store/store.hpp"
+#include "model/package_record.hpp"
 
 namespace beaver {
 

@@ -1,6 +1,6 @@
 #pragma once
-// The ledger's storage: one interface that the rules use, so they never see SQL, and one
-// implementation per database (SQLite now; PostgreSQL can sit beside it).
+// The ledger's storage: one interface that the rules use, so they never see SQL, with a SQLite
+// and a PostgreSQL implementation. The records it reads and writes are defined in model/.
 
 #include <cstdint>
 #include <filesystem>
@@ -12,119 +12,17 @@
 #include <string_view>
 #include <vector>
 
-#include "audit/audit_entry.hpp"
 #include "error/error.hpp"
+#include "model/audit_entry.hpp"
+#include "model/deploy_record.hpp"
+#include "model/notification.hpp"
+#include "model/package_record.hpp"
 #include "model/release.hpp"
+#include "model/token_record.hpp"
 #include "model/user.hpp"
 #include "report/report.hpp"
 
 namespace beaver {
-
-// A package as the ledger records it.
-struct PackageRecord {
-  int64_t id = 0;
-  std::string sha256;
-  std::string service;
-  std::string version;
-  std::string file_name;
-  int64_t size = 0;
-  std::string commit;
-  std::optional<std::string> branch;
-  std::optional<std::string> tag;
-  Timestamp commit_time{};
-  bool allow_dirty = false;
-  std::string builder;
-  Timestamp registered_at{};
-  std::string manifest_json;
-};
-
-// One run of a release on its hosts.
-struct DeployRecord {
-  int64_t id = 0;
-  int64_t release_id = 0;
-  std::string actor;
-  std::string status;   // running | deployed | failed | rolled_back | interrupted
-  std::string batches;  // "1,50%,100%" as planned
-  Timestamp started_at{};
-  std::optional<Timestamp> finished_at;
-  std::optional<std::string> message;  // why it failed or stopped
-};
-
-// One step on one host of a deploy.
-struct DeployStep {
-  int64_t deploy_id = 0;
-  std::string host;  // the host's URL as in beaver.yaml
-  int batch = 0;
-  std::string step;    // upload, verify, unpack, stop, switch, start, health, prune, restore...
-  std::string status;  // ok | failed | skipped
-  Timestamp started_at{};
-  int64_t elapsed_ms = 0;
-  std::string output;
-};
-
-// A line of a deploy's story beside its steps (see 0010_deploy_events.sql).
-struct DeployEvent {
-  int64_t deploy_id = 0;
-  int64_t after_steps = 0;  // the deploy's steps recorded before it
-  std::string kind;         // host (a host finished) | note | outcome (a host's, once ended)
-  std::string host;         // empty for a note
-  int batch = 0;
-  std::string outcome;  // deployed, unchanged, restored, failed, not_started; empty for a note
-  std::string note;
-};
-
-// Who holds a service's environment for deploying, until when.
-struct DeployLease {
-  std::string service;
-  std::string env;
-  int64_t deploy_id = 0;
-  std::string actor;
-  std::string machine;    // host name of the machine the deploy runs on
-  int64_t pid = 0;        // the deploying process there
-  std::string pid_start;  // its start time (from /proc), so a reused pid is not mistaken for it
-  Timestamp acquired_at{};
-  Timestamp expires_at{};
-  std::optional<std::string> stop_requested_by;  // who asked the deploy to stop between steps
-};
-
-// A user's API token. Only the SHA-256 of its secret is kept.
-struct TokenRecord {
-  int64_t id = 0;
-  std::string user;
-  std::string label;
-  std::string secret_hash;
-  std::string created_by;
-  Timestamp created_at{};
-  std::optional<std::string> revoked_by;
-  std::optional<Timestamp> revoked_at;
-};
-
-// One message in the notifications outbox: queued with the change it announces, then sent.
-struct Notification {
-  int64_t id = 0;
-  // approval_needed | approved | rejected | deploy_failed (approval_requested in rows queued
-  // before migration 0007 renamed it)
-  std::string event;
-  int64_t release_id = 0;
-  std::string channel;             // the channel's name in the policy
-  std::string channel_type;        // webhook | wecom | dingtalk | feishu | slack | email
-  std::string target;              // the URL, or "smtp://host:port"
-  std::string body;                // rendered when queued (see 0005_notifications.sql)
-  std::string status = "pending";  // pending | sent | failed
-  int attempts = 0;
-  Timestamp next_attempt_at{};
-  Timestamp created_at{};
-  std::optional<Timestamp> sent_at;
-  std::optional<std::string> last_error;
-};
-
-struct NotificationAttempt {
-  int64_t notification_id = 0;
-  int attempt = 0;  // from 1
-  Timestamp at{};
-  bool ok = false;
-  std::string detail;  // "HTTP 200", the SMTP reply, or the connection error
-};
 
 struct ReleaseFilter {
   std::optional<std::string> service;
