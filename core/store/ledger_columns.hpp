@@ -1,6 +1,7 @@
 #pragma once
-// The column lists both stores read their rows by, in the order their row readers expect: one
-// definition, as both stores hold the same columns (schemas/migrations/*).
+// The column lists the ledger's statements read their rows by, in the order their row readers
+// (sql_transaction.hpp) expect: one definition, as both stores hold the same columns
+// (schemas/migrations/*).
 
 #include <fmt/format.h>
 
@@ -25,17 +26,39 @@ inline constexpr std::string_view kNotificationColumns =
 inline constexpr std::string_view kDeployColumns =
     "id, release_id, actor, status, batches, started_at, finished_at, message";
 
-// kReleaseColumns with each column qualified, for joins.
-inline std::string prefixed_release_columns(std::string_view prefix) {
+inline constexpr std::string_view kStepColumns =
+    "deploy_id, host, batch, step, status, started_at, elapsed_ms, output";
+
+inline constexpr std::string_view kApprovalColumns =
+    "release_id, approver, step, role, binding, comment, approved_at";
+
+inline constexpr std::string_view kAuditColumns =
+    "seq, at, actor, action, subject, payload, prev_hash, hash";
+
+inline constexpr std::string_view kTokenColumns =
+    "id, \"user\", label, secret_hash, created_by, created_at, revoked_by, revoked_at";
+
+inline constexpr std::string_view kLeaseColumns =
+    "service, env, deploy_id, actor, machine, pid, pid_start, acquired_at, expires_at, "
+    "stop_requested_by";
+
+// `columns` with each column qualified by `prefix` ("r."), for joins.
+inline std::string prefixed_columns(std::string_view prefix, std::string_view columns) {
   std::string out;
-  std::string_view rest = kReleaseColumns;
-  while (!rest.empty()) {
-    auto comma = rest.find(", ");
-    out += fmt::format("{}{}", prefix, rest.substr(0, comma));
+  while (!columns.empty()) {
+    auto comma = columns.find(", ");
+    out += fmt::format("{}{}", prefix, columns.substr(0, comma));
     if (comma == std::string_view::npos) break;
     out += ", ";
-    rest.remove_prefix(comma + 2);
+    columns.remove_prefix(comma + 2);
   }
+  return out;
+}
+
+// "?1, ?2, ... ?n", for an INSERT's values.
+inline std::string numbered_parameters(int n, int first = 1) {
+  std::string out;
+  for (int i = first; i < first + n; ++i) out += fmt::format("{}?{}", i > first ? ", " : "", i);
   return out;
 }
 

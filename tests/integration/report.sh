@@ -200,12 +200,13 @@ refused 2 "--until \(2026-11-09T16:00:00Z\) is not after --since \(2026-11-19T16
 refused 2 "cannot group a report by 'weekday_hour'" report --by weekday_hour --as ann
 refused 2 "--output: pdf not in \{table,json,csv,html\}" report -o pdf --as ann
 
-# Every figure the help defines is defined in README.md too, word for word.
+# Every figure the help defines is defined in the report reference too, word for word.
 ok report --help
 help=$(printf '%s\n' "$OUT" | sed -n '/^Figures/,$p')
 [ -n "$help" ] || fail "report --help defines no figures"
 while IFS= read -r line; do
-  grep -qF -- "$line" "$BEAVER_DATA_DIR/README.md" || fail "README.md lacks the help line: $line"
+  grep -qF -- "$line" "$BEAVER_DATA_DIR/docs/reference/report.md" ||
+    fail "docs/reference/report.md lacks the help line: $line"
 done <<<"$help"
 
 # beaver dev seed: refused on a ledger with releases, and for a non-admin.
