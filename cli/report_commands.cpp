@@ -1,6 +1,7 @@
 // beaver report: release figures over a period, whole or by group.
 
 #include "commands.hpp"
+#include "report/report.hpp"
 #include "report/report_figures.hpp"
 
 namespace beaver::cli {

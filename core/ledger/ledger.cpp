@@ -9,7 +9,6 @@
 #include "notify/notify_queue.hpp"
 #include "policy/policy_check.hpp"
 #include "policy/release_window.hpp"
-#include "report/submit_clock.hpp"
 
 namespace beaver {
 namespace {
@@ -583,36 +582,14 @@ Result<ReleaseView> Ledger::review(const std::string& actor, int64_t id, const s
       });
 }
 
-Result<Report> Ledger::report(const std::string& actor, Timestamp since, Timestamp until,
-                              ReportBy by) {
-  if (until <= since)
-    return fail(ErrorKind::bad_input, "--until ({}) is not after --since ({})", format_utc(until),
-                format_utc(since));
+Result<void> Ledger::read_as(const std::string& actor, const BulkRead& read) {
   auto pol = policy();
   if (!pol) return std::unexpected(pol.error());
-  PolicySubmitClock clock(**pol, by);
-  ReportQuery q{since, until, by, &clock, clock_.now(), (*pol)->review_deadline};
-  Report out;
-  BEAVER_TRY(store_.read([&](StoreTransaction& tx) -> Result<void> {
+  Timestamp now = clock_.now();
+  return store_.read([&](StoreTransaction& tx) -> Result<void> {
     BEAVER_TRY(acting_user(tx, actor));
-    out = tx.report(q);
-    return {};
-  }));
-  return out;
-}
-
-Result<ReportCharts> Ledger::report_charts(const std::string& actor, Timestamp since,
-                                           Timestamp until) {
-  auto weeks = report(actor, since, until, ReportBy::week);
-  if (!weeks) return std::unexpected(weeks.error());
-  auto cells = report(actor, since, until, ReportBy::weekday_hour);
-  if (!cells) return std::unexpected(cells.error());
-  ReportCharts out;
-  out.weeks = std::move(weeks->groups);
-  for (const auto& g : cells->groups)
-    out.weekday_hour[static_cast<size_t>(g.local_key / 24)][static_cast<size_t>(g.local_key % 24)] =
-        g.totals.releases;
-  return out;
+    return read(tx, **pol, now);
+  });
 }
 
 Result<std::vector<AuditEntry>> Ledger::audit_log(const std::string& actor,

@@ -194,11 +194,11 @@ class Ledger {
   // Whether any deploy switched `host` to release `release_id`.
   Result<bool> host_received(const std::string& host, int64_t release_id);
 
-  // The report of releases submitted in [since, until), for any registered user; local time is
-  // read as the policy says (see PolicySubmitClock).
-  Result<Report> report(const std::string& actor, Timestamp since, Timestamp until, ReportBy by);
-  // What the HTML page draws: the period's weeks and its releases by weekday and hour.
-  Result<ReportCharts> report_charts(const std::string& actor, Timestamp since, Timestamp until);
+  // Runs `read` on a consistent snapshot of the ledger for `actor`, any registered user, with
+  // the policy in force and the time now: for what reads the ledger in bulk (the report). An
+  // unknown user is refused, and nothing is read.
+  using BulkRead = std::function<Result<void>(StoreTransaction&, const Policy&, Timestamp now)>;
+  Result<void> read_as(const std::string& actor, const BulkRead& read);
 
   // API tokens. Anyone creates and revokes their own; an admin anyone's. A token is shown only
   // when created; the ledger keeps its hash.

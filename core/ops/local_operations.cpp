@@ -9,6 +9,7 @@
 #include "package/archive.hpp"
 #include "package/package_intake.hpp"
 #include "paths/paths.hpp"
+#include "report/read_report.hpp"
 #include "report/report_html.hpp"
 #include "report/report_json.hpp"
 #include "report/report_period.hpp"
@@ -149,14 +150,14 @@ class LocalOperations final : public Operations {
     if (!by) return std::unexpected(by.error());
     auto p = period(request);
     if (!p) return std::unexpected(p.error());
-    return json_one(ledger_.report(actor_, p->since, p->until, *by), report_json);
+    return json_one(read_report(ledger_, actor_, p->since, p->until, *by), report_json);
   }
   Result<JsonObject> report_charts(const ReportRequest& request) override {
     auto p = period(request);
     if (!p) return std::unexpected(p.error());
-    auto whole = ledger_.report(actor_, p->since, p->until, ReportBy::none);
+    auto whole = read_report(ledger_, actor_, p->since, p->until, ReportBy::none);
     if (!whole) return std::unexpected(whole.error());
-    auto charts = ledger_.report_charts(actor_, p->since, p->until);
+    auto charts = read_report_charts(ledger_, actor_, p->since, p->until);
     if (!charts) return std::unexpected(charts.error());
     auto svgs = report_chart_svgs(*whole, *charts);
     JsonObject o = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
@@ -172,7 +173,7 @@ class LocalOperations final : public Operations {
     if (!by) return std::unexpected(by.error());
     auto p = period(request);
     if (!p) return std::unexpected(p.error());
-    auto r = ledger_.report(actor_, p->since, p->until, *by);
+    auto r = read_report(ledger_, actor_, p->since, p->until, *by);
     if (!r) return std::unexpected(r.error());
     switch (format) {
       case ReportFormat::table:
@@ -182,7 +183,7 @@ class LocalOperations final : public Operations {
         return csv_text({std::move(t.headers), std::move(t.rows)});
       }
       case ReportFormat::html: {
-        auto charts = ledger_.report_charts(actor_, p->since, p->until);
+        auto charts = read_report_charts(ledger_, actor_, p->since, p->until);
         if (!charts) return std::unexpected(charts.error());
         return report_html(data_dir() / "templates/report.html", *r, *charts);
       }

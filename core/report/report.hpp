@@ -1,9 +1,10 @@
 #pragma once
-// Release reports: what the ledger says about how releases go, computed in the database.
+// Release reports: what the ledger says about how releases go. The figures are computed by two
+// passes over the ledger's rows (report_passes.hpp); read_report.hpp is the entry front ends use.
 // A release counts in the period in which it was submitted; `releases` counts every submitted
 // release but cancelled ones; `emergency_ratio` is emergency / releases (0 for an empty period).
-// Every figure is defined once, for people, in `report_figures_help()` (report_help.cpp), which the
-// command's --help and README.md's "Report figures" show.
+// Every figure is defined once, for people, in `report_figures_help()` (report_figures.hpp), which
+// the command's --help shows and docs/reference/report.md repeats word for word.
 
 #include <array>
 #include <chrono>

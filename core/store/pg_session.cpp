@@ -44,8 +44,7 @@ void PgSession::flush() {
 pg::Result PgSession::now(const std::string& sql, const std::vector<pg::Param>& params,
                           bool writes) {
   // The unit's writes are about to leave, or this statement writes.
-  if (in_unit_ && !unit_savepoint_ && (deferred_.size() > unit_start_ || writes))
-    open_savepoint();
+  if (in_unit_ && !unit_savepoint_ && (deferred_.size() > unit_start_ || writes)) open_savepoint();
   if (sql.empty()) return send();
   if (deferred_.empty()) return c_.query(sql, params);
   deferred_.push_back({sql, params});

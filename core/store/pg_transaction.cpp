@@ -27,9 +27,9 @@ ReleaseRecords PgTransaction::release_records(int64_t release_id) {
   return out;
 }
 
-Report PgTransaction::report(const ReportQuery& query) {
+void PgTransaction::read_in_bulk(BulkReader& reader) {
   session_.flush();
-  return compute_report(c_, query, open_reader_);
+  reader.read(c_, open_reader_);
 }
 
 PgTransaction::UnitMark PgTransaction::begin_unit() {

@@ -6,7 +6,7 @@
 #include <memory>
 
 #include "store/pg_session.hpp"
-#include "store/report_store.hpp"
+#include "store/row_source.hpp"
 #include "store/sql_transaction.hpp"
 
 namespace beaver {
@@ -23,7 +23,7 @@ class PgTransaction final : public SqlTransaction {
   // A release page's three reads in one round trip (otherwise one per deploy run and two more),
   // when nothing this unit wrote has to go first.
   ReleaseRecords release_records(int64_t release_id) override;
-  Report report(const ReportQuery& query) override;
+  void read_in_bulk(BulkReader& reader) override;
 
   // What a unit of a batch may have changed, to be taken back when it fails.
   struct UnitMark {
@@ -36,7 +36,7 @@ class PgTransaction final : public SqlTransaction {
  private:
   PgSession& session_;
   pg::Connection& c_;
-  OpenPgReader open_reader_;  // for a report's second pass
+  OpenPgReader open_reader_;  // for bulk reads on a second connection
 };
 
 }  // namespace beaver

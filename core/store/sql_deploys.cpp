@@ -8,8 +8,9 @@ namespace beaver {
 namespace {
 
 DeployEvent read_event(const SqlRow& r) {
-  return DeployEvent{r.integer(0), r.integer(1), r.text(2), r.text(3),
-                     static_cast<int>(r.integer(4)), r.text(5), r.text(6)};
+  return DeployEvent{
+      r.integer(0), r.integer(1), r.text(2), r.text(3), static_cast<int>(r.integer(4)),
+      r.text(5),    r.text(6)};
 }
 
 DeployLease read_lease(const SqlRow& r) {
@@ -25,8 +26,9 @@ DeployRecord SqlTransaction::read_deploy(const SqlRow& r) {
 }
 
 DeployStep SqlTransaction::read_step(const SqlRow& r) {
-  return DeployStep{r.integer(0), r.text(1), static_cast<int>(r.integer(2)), r.text(3),
-                    r.text(4),    r.time(5), r.integer(6),                   r.text(7)};
+  return DeployStep{r.integer(0), r.text(1), static_cast<int>(r.integer(2)),
+                    r.text(3),    r.text(4), r.time(5),
+                    r.integer(6), r.text(7)};
 }
 
 const SqlText& SqlTransaction::deploys_of_sql() {
@@ -76,8 +78,8 @@ void SqlTransaction::insert_deploy_step(const DeployStep& d) {
 }
 
 std::vector<DeployStep> SqlTransaction::deploy_steps(int64_t deploy_id) {
-  static const SqlText sql{fmt::format(
-      "SELECT {} FROM deploy_steps WHERE deploy_id = ?1 ORDER BY id", kStepColumns)};
+  static const SqlText sql{
+      fmt::format("SELECT {} FROM deploy_steps WHERE deploy_id = ?1 ORDER BY id", kStepColumns)};
   return rows(sql, sql_params(deploy_id), read_step);
 }
 
@@ -94,8 +96,8 @@ void SqlTransaction::insert_deploy_event(const DeployEvent& e) {
   static const SqlText sql{
       "INSERT INTO deploy_events (deploy_id, after_steps, kind, host, batch, outcome, note) "
       "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"};
-  db_.execute(sql, sql_params(e.deploy_id, e.after_steps, e.kind, e.host, e.batch, e.outcome,
-                              e.note));
+  db_.execute(sql,
+              sql_params(e.deploy_id, e.after_steps, e.kind, e.host, e.batch, e.outcome, e.note));
 }
 
 std::vector<DeployEvent> SqlTransaction::deploy_events(int64_t deploy_id) {
@@ -108,18 +110,18 @@ std::vector<DeployEvent> SqlTransaction::deploy_events(int64_t deploy_id) {
 std::vector<DeployRecord> SqlTransaction::list_deploys(const std::optional<std::string>& service,
                                                        const std::optional<std::string>& env,
                                                        int64_t limit) {
-  static const SqlText sql{fmt::format(
-      "SELECT {} FROM deploys d JOIN releases r ON r.id = d.release_id "
-      "WHERE (CAST(?1 AS TEXT) IS NULL OR r.service = ?1) "
-      "AND (CAST(?2 AS TEXT) IS NULL OR r.env = ?2) ORDER BY d.id DESC LIMIT ?3",
-      prefixed_columns("d.", kDeployColumns))};
+  static const SqlText sql{
+      fmt::format("SELECT {} FROM deploys d JOIN releases r ON r.id = d.release_id "
+                  "WHERE (CAST(?1 AS TEXT) IS NULL OR r.service = ?1) "
+                  "AND (CAST(?2 AS TEXT) IS NULL OR r.env = ?2) ORDER BY d.id DESC LIMIT ?3",
+                  prefixed_columns("d.", kDeployColumns))};
   return rows(sql, sql_params(service, env, limit), read_deploy);
 }
 
 std::optional<DeployLease> SqlTransaction::find_lease(std::string_view service,
                                                       std::string_view env) {
-  static const SqlText sql{fmt::format(
-      "SELECT {} FROM deploy_leases WHERE service = ?1 AND env = ?2", kLeaseColumns)};
+  static const SqlText sql{
+      fmt::format("SELECT {} FROM deploy_leases WHERE service = ?1 AND env = ?2", kLeaseColumns)};
   return first_row(sql, sql_params(service, env), read_lease);
 }
 
@@ -130,8 +132,8 @@ void SqlTransaction::put_lease(const DeployLease& l) {
       "pid = excluded.pid, pid_start = excluded.pid_start, acquired_at = excluded.acquired_at, "
       "expires_at = excluded.expires_at, stop_requested_by = excluded.stop_requested_by",
       kLeaseColumns, numbered_parameters(10))};
-  db_.execute(sql, sql_params(l.service, l.env, l.deploy_id, l.actor, l.machine, l.pid,
-                              l.pid_start, l.acquired_at, l.expires_at, l.stop_requested_by));
+  db_.execute(sql, sql_params(l.service, l.env, l.deploy_id, l.actor, l.machine, l.pid, l.pid_start,
+                              l.acquired_at, l.expires_at, l.stop_requested_by));
 }
 
 void SqlTransaction::delete_lease(std::string_view service, std::string_view env,

@@ -32,9 +32,9 @@ int64_t SqlTransaction::insert_notification(const Notification& n) {
       "INSERT INTO notifications (event, release_id, channel, channel_type, target, body, "
       "status, attempts, next_attempt_at, created_at, sent_at, last_error) VALUES (?1, ?2, ?3, "
       "?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12) RETURNING id"};
-  return db_.insert(sql, sql_params(n.event, n.release_id, n.channel, n.channel_type, n.target,
-                                    n.body, n.status, n.attempts, n.next_attempt_at, n.created_at,
-                                    n.sent_at, n.last_error));
+  return db_.insert(
+      sql, sql_params(n.event, n.release_id, n.channel, n.channel_type, n.target, n.body, n.status,
+                      n.attempts, n.next_attempt_at, n.created_at, n.sent_at, n.last_error));
 }
 
 std::vector<Notification> SqlTransaction::due_notifications(Timestamp now, int64_t limit) {
@@ -58,8 +58,8 @@ void SqlTransaction::update_notification(const Notification& n) {
   static const SqlText sql{
       "UPDATE notifications SET status = ?2, attempts = ?3, next_attempt_at = ?4, sent_at = ?5, "
       "last_error = ?6 WHERE id = ?1"};
-  db_.execute(sql, sql_params(n.id, n.status, n.attempts, n.next_attempt_at, n.sent_at,
-                              n.last_error));
+  db_.execute(sql,
+              sql_params(n.id, n.status, n.attempts, n.next_attempt_at, n.sent_at, n.last_error));
 }
 
 void SqlTransaction::insert_notification_attempt(const NotificationAttempt& a) {

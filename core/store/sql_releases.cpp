@@ -91,8 +91,7 @@ int64_t SqlTransaction::insert_release(const Release& r) {
 }
 
 std::optional<Release> SqlTransaction::find_release(int64_t id) {
-  static const SqlText sql{
-      fmt::format("SELECT {} FROM releases WHERE id = ?1", kReleaseColumns)};
+  static const SqlText sql{fmt::format("SELECT {} FROM releases WHERE id = ?1", kReleaseColumns)};
   return first_row(sql, sql_params(id), read_release);
 }
 
@@ -109,11 +108,11 @@ std::vector<Release> SqlTransaction::list_releases(const ReleaseFilter& f) {
   std::optional<std::string> type, state;
   if (f.type) type = std::string(to_string(*f.type));
   if (f.state) state = std::string(to_string(*f.state));
-  return rows(sql,
-              sql_params(f.service, f.env, type, state, f.submitted_from, f.submitted_until,
-                         f.review_due_before, static_cast<int64_t>(f.review_deadline.count()),
-                         f.limit),
-              read_release);
+  return rows(
+      sql,
+      sql_params(f.service, f.env, type, state, f.submitted_from, f.submitted_until,
+                 f.review_due_before, static_cast<int64_t>(f.review_deadline.count()), f.limit),
+      read_release);
 }
 
 void SqlTransaction::update_release(const Release& r) {
@@ -150,14 +149,15 @@ std::vector<Release> SqlTransaction::deployed_releases(std::string_view service,
 }
 
 const SqlText& SqlTransaction::approvals_of_sql() {
-  static const SqlText sql{fmt::format(
-      "SELECT {} FROM approvals WHERE release_id = ?1 ORDER BY id", kApprovalColumns)};
+  static const SqlText sql{
+      fmt::format("SELECT {} FROM approvals WHERE release_id = ?1 ORDER BY id", kApprovalColumns)};
   return sql;
 }
 
 Approval SqlTransaction::read_approval(const SqlRow& r) {
-  return Approval{r.integer(0),       r.text(1), static_cast<int>(r.integer(2)), r.text(3),
-                  r.text(4),          r.optional_text(5), r.time(6)};
+  return Approval{r.integer(0), r.text(1), static_cast<int>(r.integer(2)),
+                  r.text(3),    r.text(4), r.optional_text(5),
+                  r.time(6)};
 }
 
 void SqlTransaction::insert_approval(const Approval& a) {
@@ -197,10 +197,10 @@ std::optional<PackageRecord> SqlTransaction::find_package_of(std::string_view se
 
 std::vector<PackageRecord> SqlTransaction::list_packages(const std::optional<std::string>& service,
                                                          int64_t limit) {
-  static const SqlText sql{fmt::format(
-      "SELECT {} FROM packages WHERE (CAST(?1 AS TEXT) IS NULL OR service = ?1) "
-      "ORDER BY id DESC LIMIT ?2",
-      kPackageColumns)};
+  static const SqlText sql{
+      fmt::format("SELECT {} FROM packages WHERE (CAST(?1 AS TEXT) IS NULL OR service = ?1) "
+                  "ORDER BY id DESC LIMIT ?2",
+                  kPackageColumns)};
   return rows(sql, sql_params(service, limit), read_package);
 }
 

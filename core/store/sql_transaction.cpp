@@ -14,8 +14,8 @@ namespace {
 Service read_service(const SqlRow& r) { return Service{r.text(0), r.text(1), r.time(2)}; }
 
 TokenRecord read_token(const SqlRow& r) {
-  return TokenRecord{r.integer(0),       r.text(1), r.text(2), r.text(3), r.text(4), r.time(5),
-                     r.optional_text(6), r.optional_time(7)};
+  return TokenRecord{r.integer(0), r.text(1), r.text(2),          r.text(3),
+                     r.text(4),    r.time(5), r.optional_text(6), r.optional_time(7)};
 }
 
 // The time stays text: verification hashes what is stored, so any edit to it shows.
@@ -40,9 +40,8 @@ void SqlTransaction::remember_services(KnownServices& into) const {
 const UserDirectory& SqlTransaction::directory() {
   if (!facts_.users_version) {
     static const SqlText version{"SELECT n FROM users_version"};
-    facts_.users_version = first_row(version, {}, [](const SqlRow& r) {
-                             return r.integer(0);
-                           }).value_or(-1);
+    facts_.users_version =
+        first_row(version, {}, [](const SqlRow& r) { return r.integer(0); }).value_or(-1);
   }
   int64_t version = *facts_.users_version;
   if (version == users_.version && version != -1) return users_;
@@ -70,8 +69,7 @@ std::optional<User> SqlTransaction::find_user(std::string_view name) {
 
 std::vector<User> SqlTransaction::list_users() { return directory().users; }
 
-std::vector<User> SqlTransaction::users_with_role(Role role,
-                                                  std::optional<std::string_view> team) {
+std::vector<User> SqlTransaction::users_with_role(Role role, std::optional<std::string_view> team) {
   return directory().with_role(role, team);
 }
 
@@ -98,8 +96,7 @@ void SqlTransaction::write_roles(const User& u) {
 }
 
 std::optional<Service> SqlTransaction::find_service(std::string_view name) {
-  if (auto known = facts_.services.find(name); known != facts_.services.end())
-    return known->second;
+  if (auto known = facts_.services.find(name); known != facts_.services.end()) return known->second;
   if (known_services_ != nullptr)
     if (auto known = known_services_->find(name); known != known_services_->end())
       return known->second;
@@ -110,7 +107,8 @@ std::optional<Service> SqlTransaction::find_service(std::string_view name) {
 }
 
 std::vector<Service> SqlTransaction::list_services() {
-  static const SqlText sql{"SELECT name, team, created_at FROM services ORDER BY name COLLATE \"C\""};
+  static const SqlText sql{
+      "SELECT name, team, created_at FROM services ORDER BY name COLLATE \"C\""};
   return rows(sql, {}, read_service);
 }
 
@@ -162,18 +160,17 @@ std::optional<AuditEntry> SqlTransaction::last_audit_entry() {
 std::optional<std::string> SqlTransaction::last_audit_subject(std::string_view action) {
   if (auto known = facts_.subjects.find(action); known != facts_.subjects.end())
     return known->second;
-  static const SqlText sql{
-      "SELECT subject FROM audit WHERE action = ?1 ORDER BY seq DESC LIMIT 1"};
+  static const SqlText sql{"SELECT subject FROM audit WHERE action = ?1 ORDER BY seq DESC LIMIT 1"};
   auto subject = first_row(sql, sql_params(action), [](const SqlRow& r) { return r.text(0); });
   facts_.subjects.emplace(std::string(action), subject);
   return subject;
 }
 
 void SqlTransaction::insert_audit_entry(const AuditEntry& e) {
-  static const SqlText sql{fmt::format("INSERT INTO audit ({}) VALUES ({})", kAuditColumns,
-                                       numbered_parameters(8))};
-  db_.execute(sql,
-              sql_params(e.seq, e.at, e.actor, e.action, e.subject, e.payload, e.prev_hash, e.hash));
+  static const SqlText sql{
+      fmt::format("INSERT INTO audit ({}) VALUES ({})", kAuditColumns, numbered_parameters(8))};
+  db_.execute(
+      sql, sql_params(e.seq, e.at, e.actor, e.action, e.subject, e.payload, e.prev_hash, e.hash));
   facts_.last_audit.emplace(e);
   facts_.subjects.insert_or_assign(e.action, e.subject);
 }
@@ -182,8 +179,8 @@ void SqlTransaction::scan_audit(int64_t from_seq,
                                 const std::function<bool(const AuditEntry&)>& visit) {
   // In pages, so that a long log is never read into memory whole.
   constexpr int64_t kPage = 1000;
-  static const SqlText sql{fmt::format(
-      "SELECT {} FROM audit WHERE seq >= ?1 ORDER BY seq LIMIT ?2", kAuditColumns)};
+  static const SqlText sql{
+      fmt::format("SELECT {} FROM audit WHERE seq >= ?1 ORDER BY seq LIMIT ?2", kAuditColumns)};
   for (int64_t next = from_seq;;) {
     auto page = rows(sql, sql_params(next, kPage), read_audit);
     for (const auto& entry : page) {

@@ -116,8 +116,8 @@ class SqlTransaction : public StoreTransaction {
 
  protected:
   // The statements behind release_records, for a store that sends them at once.
-  static const SqlText& approvals_of_sql();     // ?1 the release
-  static const SqlText& deploys_of_sql();       // ?1 the release
+  static const SqlText& approvals_of_sql();      // ?1 the release
+  static const SqlText& deploys_of_sql();        // ?1 the release
   static const SqlText& steps_of_release_sql();  // ?1 the release, in run then step order
   static Approval read_approval(const SqlRow& row);
   static DeployRecord read_deploy(const SqlRow& row);

@@ -5,7 +5,7 @@
 #include <variant>
 
 #include "store/migrations.hpp"
-#include "store/report_store.hpp"
+#include "store/row_source.hpp"
 #include "store/sql_transaction.hpp"
 #include "store/sqlite.hpp"
 #include "store/store.hpp"
@@ -83,17 +83,17 @@ class SqliteTransaction final : public SqlTransaction {
                     const KnownServices& known_services, const fs::path& file)
       : SqlTransaction(session, users, &known_services), db_(db), file_(file) {}
 
-  Report report(const ReportQuery& query) override {
-    return compute_report(db_, query, [this] {
-      auto reader =
+  void read_in_bulk(BulkReader& reader) override {
+    reader.read(db_, [this] {
+      auto second =
           std::make_unique<Database>(file_.string(), SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX);
-      sqlite3_busy_timeout(reader->handle(), kReaderBusyTimeoutMs);
-      return reader;
+      sqlite3_busy_timeout(second->handle(), kReaderBusyTimeoutMs);
+      return second;
     });
   }
 
  private:
-  // A report's second connection waits for a checkpoint's lock no longer than a moment.
+  // A second connection for bulk reads waits for a checkpoint's lock no longer than a moment.
   static constexpr int kReaderBusyTimeoutMs = 1000;
 
   Database& db_;

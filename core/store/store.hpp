@@ -20,9 +20,10 @@
 #include "model/release.hpp"
 #include "model/token_record.hpp"
 #include "model/user.hpp"
-#include "report/report.hpp"
 
 namespace beaver {
+
+class BulkReader;  // store/row_source.hpp
 
 struct ReleaseFilter {
   std::optional<std::string> service;
@@ -133,10 +134,10 @@ class StoreTransaction {
   virtual void insert_approval(const Approval& approval) = 0;
   virtual std::vector<Approval> approvals_of(int64_t release_id) = 0;  // oldest first
 
-  // Report figures for releases submitted in [query.since, query.until), aggregated in the
-  // database (never every release in memory): the totals, the groups by `query.by`, the
-  // emergencies by category and by approver. Local time is read through `query.clock`.
-  virtual Report report(const ReportQuery& query) = 0;
+  // Hands this unit's connection, in its transaction, to `reader`, which reads rows in bulk (the
+  // report's passes), with a way to open a second connection on the same snapshot. Writes this
+  // unit made are sent first, so the reader sees them.
+  virtual void read_in_bulk(BulkReader& reader) = 0;
 
   virtual std::optional<AuditEntry> last_audit_entry() = 0;
   // The subject of the newest entry with `action`, e.g. the last policy seen.

@@ -13,6 +13,7 @@
 #include "ledger_world.hpp"
 #include "process/process.hpp"
 #include "report/group_days.hpp"
+#include "report/read_report.hpp"
 #include "report/report.hpp"
 #include "report/report_html.hpp"
 #include "report/report_json.hpp"
@@ -135,7 +136,7 @@ struct ShanghaiDeploys {
   }
 
   Report report(ReportBy by) {
-    auto r = l.report("ann", since, until, by);
+    auto r = read_report(l, "ann", since, until, by);
     REQUIRE_MESSAGE(r.has_value(), r.error().message);
     return *r;
   }

@@ -10,6 +10,7 @@
 
 #include "ledger_world.hpp"
 #include "process/process.hpp"
+#include "report/read_report.hpp"
 #include "report/report.hpp"
 #include "report/report_html.hpp"
 #include "report/report_json.hpp"
@@ -144,7 +145,7 @@ struct DeployHistory {
   }
 
   Report report(ReportBy by, Timestamp from, Timestamp to) {
-    auto r = l.report("ann", from, to, by);
+    auto r = read_report(l, "ann", from, to, by);
     REQUIRE_MESSAGE(r.has_value(), r.error().message);
     return *r;
   }

@@ -5,10 +5,10 @@
 
 #include <doctest/doctest.h>
 
+#include "report/report_passes.hpp"
 #include "report/submit_clock.hpp"
 #include "seeded_report_world.hpp"
 #include "store/pg.hpp"
-#include "store/report_store.hpp"
 
 using namespace beaver;
 using beaver::test::json_text;

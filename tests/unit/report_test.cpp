@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "ledger_world.hpp"
+#include "report/read_report.hpp"
 #include "report/report_json.hpp"
 #include "report/report_period.hpp"
 #include "report/report_rows.hpp"
@@ -124,7 +125,7 @@ struct History {
   }
 
   Report report(ReportBy by) {
-    auto r = l.report("ann", since, until, by);
+    auto r = read_report(l, "ann", since, until, by);
     REQUIRE_MESSAGE(r.has_value(), r.error().message);
     return *r;
   }
@@ -223,8 +224,8 @@ TEST_CASE("an approval given again after it expired counts its approver once") {
   REQUIRE(l.approve("lea", id, std::nullopt));
   w.now += std::chrono::hours(25);
   REQUIRE(l.approve("lea", id, std::nullopt));
-  auto r = l.report("ann", w.now - std::chrono::days(2), w.now + std::chrono::hours(1),
-                    ReportBy::approver);
+  auto r = read_report(l, "ann", w.now - std::chrono::days(2), w.now + std::chrono::hours(1),
+                       ReportBy::approver);
   REQUIRE(r.has_value());
   REQUIRE(r->groups.size() == 1);
   CHECK(r->groups[0].totals.releases == 1);
@@ -275,8 +276,8 @@ TEST_CASE(
   auto r = h.report(ReportBy::none);
   CHECK(r.totals.releases == 1);
   CHECK(r.totals.emergency == 1);
-  CHECK_FALSE(h.l.report("ann", h.until, h.since, ReportBy::none).has_value());
-  CHECK_FALSE(h.l.report("ann", h.until, h.until, ReportBy::none).has_value());
+  CHECK_FALSE(read_report(h.l, "ann", h.until, h.since, ReportBy::none).has_value());
+  CHECK_FALSE(read_report(h.l, "ann", h.until, h.until, ReportBy::none).has_value());
   auto unknown = report_by_from_string("fortnight");
   REQUIRE_FALSE(unknown.has_value());
   CHECK(unknown.error().message ==
@@ -300,7 +301,7 @@ TEST_CASE(
   auto since = *parse_iso8601("2026-11-23T00:00:00+08:00");
   auto until = *parse_iso8601("2026-12-07T00:00:00+08:00");
   auto keys = [&](ReportBy by) {
-    auto r = l.report("ann", since, until, by);
+    auto r = read_report(l, "ann", since, until, by);
     REQUIRE(r.has_value());
     std::vector<std::string> out;
     for (const auto& g : r->groups) out.push_back(fmt::format("{}={}", g.key, g.totals.releases));
@@ -309,7 +310,7 @@ TEST_CASE(
   CHECK(keys(ReportBy::week) == std::vector<std::string>{"2026-W48=1", "2026-W49=1"});
   CHECK(keys(ReportBy::weekday) == std::vector<std::string>{"1 mon=1", "7 sun=1"});
   CHECK(keys(ReportBy::hour) == std::vector<std::string>{"00=1", "23=1"});
-  auto r = l.report("ann", since, until, ReportBy::none);
+  auto r = read_report(l, "ann", since, until, ReportBy::none);
   CHECK(r->totals.at_night == 2);    // 23:30 and 00:30 in Shanghai
   CHECK(r->totals.at_weekend == 1);  // only the Sunday one, though both are Sunday in UTC
 }
@@ -324,8 +325,8 @@ TEST_CASE("night and weekends are read on the environment's own clock when it ha
   w.now = *parse_iso8601("2026-11-24T14:00:00Z");  // 14:00 in UTC, 23:00 in Tokyo
   REQUIRE(l.submit("bob", {"hello", "tokyo", "1.0.0", std::nullopt, false, {}, {}, {}, {}}));
   REQUIRE(l.submit("bob", {"hello", "test", "1.0.0", std::nullopt, false, {}, {}, {}, {}}));
-  auto r =
-      l.report("ann", w.now - std::chrono::hours(1), w.now + std::chrono::hours(1), ReportBy::env);
+  auto r = read_report(l, "ann", w.now - std::chrono::hours(1), w.now + std::chrono::hours(1),
+                       ReportBy::env);
   REQUIRE(r.has_value());
   CHECK(group(*r, "tokyo").totals.at_night == 1);
   CHECK(group(*r, "test").totals.at_night == 0);
@@ -340,8 +341,8 @@ TEST_CASE("hours follow a daylight saving change (Europe/Berlin, 2026-03-29)") {
     w.now = *parse_iso8601(iso);
     REQUIRE(l.submit("bob", {"hello", "test", "1.0.0", std::nullopt, false, {}, {}, {}, {}}));
   }
-  auto r = l.report("ann", *parse_iso8601("2026-03-28T00:00:00Z"),
-                    *parse_iso8601("2026-03-30T00:00:00Z"), ReportBy::hour);
+  auto r = read_report(l, "ann", *parse_iso8601("2026-03-28T00:00:00Z"),
+                       *parse_iso8601("2026-03-30T00:00:00Z"), ReportBy::hour);
   REQUIRE(r.has_value());
   REQUIRE(r->groups.size() == 2);
   CHECK(r->groups[0].key == "01");  // 01:30 CET
@@ -350,7 +351,7 @@ TEST_CASE("hours follow a daylight saving change (Europe/Berlin, 2026-03-29)") {
 
 TEST_CASE("the charts get every week's types and a weekday-by-hour grid") {
   History h;
-  auto c = h.l.report_charts("ann", h.since, h.until);
+  auto c = read_report_charts(h.l, "ann", h.since, h.until);
   REQUIRE(c.has_value());
   std::vector<std::string> weeks;
   for (const auto& g : c->weeks)

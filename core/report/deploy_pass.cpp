@@ -1,4 +1,4 @@
-#include "store/deploy_report.hpp"
+#include "report/deploy_pass.hpp"
 
 #include <fmt/format.h>
 
@@ -10,9 +10,9 @@
 #include <unordered_map>
 
 #include "report/group_days.hpp"
-#include "store/report_scan.hpp"
-#include "store/report_source.hpp"
-#include "store/report_store.hpp"
+#include "report/pass_parts.hpp"
+#include "report/report_passes.hpp"
+#include "store/row_source.hpp"
 
 namespace beaver {
 namespace {
@@ -139,7 +139,7 @@ class DeployPass {
   // figure.
   template <class Source>
   bool read_span(Source& db, Timestamp from, std::optional<Timestamp> to) {
-    std::vector<ReportParam> params{format_utc(from)};
+    std::vector<RowParam> params{format_utc(from)};
     if (to) params.emplace_back(format_utc(*to));
     auto rows = db.rows(runs_sql(grouping_, Source::kNoIndex, to.has_value()), params);
     auto& s = *rows;
@@ -296,8 +296,7 @@ void add_deploy_figures(const ReportQuery& q, std::vector<GroupDeployFigures> ta
             [](const ReportGroup& a, const ReportGroup& b) { return a.key < b.key; });
 }
 
-template std::vector<GroupDeployFigures> read_deploy_figures(SqliteReportSource&,
-                                                             const ReportQuery&);
-template std::vector<GroupDeployFigures> read_deploy_figures(PgReportSource&, const ReportQuery&);
+template std::vector<GroupDeployFigures> read_deploy_figures(SqliteRowSource&, const ReportQuery&);
+template std::vector<GroupDeployFigures> read_deploy_figures(PgRowSource&, const ReportQuery&);
 
 }  // namespace beaver

@@ -1,4 +1,4 @@
-#include "store/report_source.hpp"
+#include "store/row_source.hpp"
 
 #include <fmt/format.h>
 
@@ -9,8 +9,8 @@
 namespace beaver {
 namespace {
 
-// ?N becomes the setting PgReportSource::rows gives parameter N, read as its type.
-std::string setting_parameters(std::string_view sql, const std::vector<ReportParam>& params) {
+// ?N becomes the setting PgRowSource::rows gives parameter N, read as its type.
+std::string setting_parameters(std::string_view sql, const std::vector<RowParam>& params) {
   std::string out;
   out.reserve(sql.size() + 64);
   for (size_t i = 0; i < sql.size(); ++i) {
@@ -35,8 +35,8 @@ std::string setting_parameters(std::string_view sql, const std::vector<ReportPar
 
 }  // namespace
 
-std::unique_ptr<sqlite::Statement> SqliteReportSource::rows(
-    std::string_view sql, const std::vector<ReportParam>& params) {
+std::unique_ptr<sqlite::Statement> SqliteRowSource::rows(std::string_view sql,
+                                                         const std::vector<RowParam>& params) {
   auto s = std::make_unique<sqlite::Statement>(db_, sql);
   for (size_t i = 0; i < params.size(); ++i) {
     int index = static_cast<int>(i + 1);
@@ -72,8 +72,8 @@ bool PgRows::step() {
   return true;
 }
 
-std::unique_ptr<PgRows> PgReportSource::rows(std::string_view sql,
-                                             const std::vector<ReportParam>& params) {
+std::unique_ptr<PgRows> PgRowSource::rows(std::string_view sql,
+                                          const std::vector<RowParam>& params) {
   if (!params.empty()) {
     // Local to the transaction when there is one (a report reads in one), else to the session.
     std::string set = "SELECT ";
@@ -90,6 +90,53 @@ std::unique_ptr<PgRows> PgReportSource::rows(std::string_view sql,
   }
   return std::make_unique<PgRows>(
       c_, fmt::format("COPY ({}) TO STDOUT", setting_parameters(sql, params)));
+}
+
+namespace {
+
+// The last audit entry a connection's transaction sees. Every change to what a report reads
+// (releases, approvals, deploy runs, packages, services) is made with an audit entry in the same
+// transaction, so two transactions that see the same last entry see the same rows.
+int64_t audit_head(sqlite::Database& db) {
+  sqlite::Statement s(db, "SELECT COALESCE(max(seq), 0) FROM audit");
+  s.step();
+  return s.integer(0);
+}
+
+}  // namespace
+
+std::unique_ptr<sqlite::Database> same_snapshot_reader(sqlite::Database& db,
+                                                       const OpenSqliteReader& open_reader) {
+  if (!open_reader) return nullptr;
+  try {
+    auto reader = open_reader();
+    reader->exec("BEGIN");
+    if (audit_head(*reader) == audit_head(db)) return reader;
+  } catch (const sqlite::SqliteError&) {
+  }
+  return nullptr;
+}
+
+std::unique_ptr<pg::Connection> same_snapshot_reader(pg::Connection& c,
+                                                     const OpenPgReader& open_reader) {
+  if (!open_reader) return nullptr;
+  try {
+    if (c.query_once("SELECT current_setting('transaction_isolation')").view(0, 0) !=
+        "repeatable read")
+      return nullptr;
+    auto snapshot = c.query_once("SELECT pg_export_snapshot()").text(0, 0);
+    // Spliced into SET TRANSACTION SNAPSHOT, which takes no parameter: PostgreSQL's own text,
+    // checked all the same ("00000003-0000001B-1").
+    if (snapshot.empty() || snapshot.find_first_not_of("0123456789ABCDEF-") != std::string::npos)
+      return nullptr;
+    auto reader = open_reader();
+    if (!reader) return nullptr;
+    reader->exec("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY; SET TRANSACTION SNAPSHOT '" +
+                 snapshot + "'");
+    return reader;
+  } catch (const pg::PgError&) {
+    return nullptr;
+  }
 }
 
 }  // namespace beaver

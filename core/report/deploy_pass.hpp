@@ -1,5 +1,5 @@
 #pragma once
-// The report's deploy figures for the SQLite store: deploy duration and the DORA keys, computed
+// The report's deploy figures: deploy duration and the DORA keys, computed
 // in one pass over the deploy runs that ended since the start of the period, through their
 // report index (migration 0011), never over the releases table as a whole.
 
@@ -18,8 +18,8 @@ struct GroupDeployFigures {
 };
 
 // The figures of the whole period ([0]), then of each group the runs fall in when `query.by`
-// groups them. Reads inside the caller's transaction on `db` (a SqliteReportSource or a
-// PgReportSource, report_source.hpp), and nothing else: it may run on its own connection and
+// groups them. Reads inside the caller's transaction on `db` (a SqliteRowSource or a
+// PgRowSource, store/row_source.hpp), and nothing else: it may run on its own connection and
 // thread while the releases are read. Database faults are thrown as the source's errors.
 template <class Source>
 std::vector<GroupDeployFigures> read_deploy_figures(Source& db, const ReportQuery& query);

@@ -1,14 +1,13 @@
-#include "store/report_store.hpp"
-
 #include <algorithm>
 #include <future>
 #include <map>
 #include <optional>
 
-#include "store/deploy_report.hpp"
+#include "report/deploy_pass.hpp"
+#include "report/pass_parts.hpp"
+#include "report/report_passes.hpp"
 #include "store/release_sql.hpp"
-#include "store/report_scan.hpp"
-#include "store/report_source.hpp"
+#include "store/row_source.hpp"
 
 namespace beaver {
 
@@ -256,28 +255,6 @@ void rank_waits(std::vector<int64_t>& waits, ApprovalWait& into) {
   into.p90_seconds = p.p90;
 }
 
-// The last audit entry a connection's transaction sees. Every change to what a report reads
-// (releases, approvals, deploy runs, packages, services) is made with an audit entry in the same
-// transaction, so two transactions that see the same last entry see the same figures.
-int64_t audit_head(Database& db) {
-  Statement s(db, "SELECT COALESCE(max(seq), 0) FROM audit");
-  s.step();
-  return s.integer(0);
-}
-
-// A second connection in a read transaction that sees what `db`'s does, or none: then the
-// report reads everything on `db`, only slower.
-std::unique_ptr<Database> same_reader(Database& db, const OpenReader& open_reader) {
-  if (!open_reader) return nullptr;
-  try {
-    auto reader = open_reader();
-    reader->exec("BEGIN");
-    if (audit_head(*reader) == audit_head(db)) return reader;
-  } catch (const sqlite::SqliteError&) {
-  }
-  return nullptr;
-}
-
 // Every figure but the deploy figures, read from `db`.
 template <class Source>
 Report release_figures(Source& db, const ReportQuery& q) {
@@ -313,59 +290,32 @@ Report release_figures(Source& db, const ReportQuery& q) {
 
 }  // namespace
 
-Report compute_report(Database& db, const ReportQuery& q, const OpenReader& open_reader) {
+Report compute_report(Database& db, const ReportQuery& q, const OpenSqliteReader& open_reader) {
   // The deploy runs and the releases are two independent passes of about equal cost on a large
   // ledger: on two connections they take the time of one, on two cores.
-  std::unique_ptr<Database> reader = same_reader(db, open_reader);
+  std::unique_ptr<Database> reader = same_snapshot_reader(db, open_reader);
   std::future<std::vector<GroupDeployFigures>> deploys;
   if (reader)
     deploys = std::async(std::launch::async, [&] {
-      SqliteReportSource source(*reader);
+      SqliteRowSource source(*reader);
       return read_deploy_figures(source, q);
     });
-  SqliteReportSource source(db);
+  SqliteRowSource source(db);
   Report out = release_figures(source, q);
   add_deploy_figures(q, deploys.valid() ? deploys.get() : read_deploy_figures(source, q), out);
   if (reader) reader->exec("COMMIT");
   return out;
 }
 
-namespace {
-
-// A second connection in a transaction on `c`'s snapshot, or none. Only a REPEATABLE READ
-// transaction's snapshot can be taken up by another (a writer's READ COMMITTED one cannot).
-std::unique_ptr<pg::Connection> same_pg_reader(pg::Connection& c, const OpenPgReader& open_reader) {
-  if (!open_reader) return nullptr;
-  try {
-    if (c.query_once("SELECT current_setting('transaction_isolation')").view(0, 0) !=
-        "repeatable read")
-      return nullptr;
-    auto snapshot = c.query_once("SELECT pg_export_snapshot()").text(0, 0);
-    // Spliced into SET TRANSACTION SNAPSHOT, which takes no parameter: PostgreSQL's own text,
-    // checked all the same ("00000003-0000001B-1").
-    if (snapshot.empty() || snapshot.find_first_not_of("0123456789ABCDEF-") != std::string::npos)
-      return nullptr;
-    auto reader = open_reader();
-    if (!reader) return nullptr;
-    reader->exec("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY; SET TRANSACTION SNAPSHOT '" +
-                 snapshot + "'");
-    return reader;
-  } catch (const pg::PgError&) {
-    return nullptr;
-  }
-}
-
-}  // namespace
-
 Report compute_report(pg::Connection& c, const ReportQuery& q, const OpenPgReader& open_reader) {
-  std::unique_ptr<pg::Connection> reader = same_pg_reader(c, open_reader);
+  std::unique_ptr<pg::Connection> reader = same_snapshot_reader(c, open_reader);
   std::future<std::vector<GroupDeployFigures>> deploys;
   if (reader)
     deploys = std::async(std::launch::async, [&] {
-      PgReportSource source(*reader);
+      PgRowSource source(*reader);
       return read_deploy_figures(source, q);
     });
-  PgReportSource source(c);
+  PgRowSource source(c);
   Report out = release_figures(source, q);
   add_deploy_figures(q, deploys.valid() ? deploys.get() : read_deploy_figures(source, q), out);
   if (reader) reader->exec("COMMIT");

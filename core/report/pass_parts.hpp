@@ -1,7 +1,7 @@
 #pragma once
 // What the report's passes over the ledger share: stored times read as seconds, local-time cells
 // read once per segment of the period, groups found by their key, and nearest-rank percentiles.
-// The release pass (report_store.cpp) and the deploy pass (deploy_report.cpp) both read
+// The release pass (release_pass.cpp) and the deploy pass (deploy_pass.cpp) both read
 // rows in time order through these, so a submit time and a deploy's end fall in the same week,
 // weekday or hour by the same computation.
 

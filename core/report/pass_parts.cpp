@@ -1,4 +1,4 @@
-#include "store/report_scan.hpp"
+#include "report/pass_parts.hpp"
 
 #include <date/date.h>
 
