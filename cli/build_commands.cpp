@@ -9,6 +9,7 @@
 #include "commands.hpp"
 #include "deploy/deploy.hpp"
 #include "package/package.hpp"
+#include "package/package_store.hpp"
 #include "paths/paths.hpp"
 #include "release_text.hpp"
 #include "service/manifest.hpp"

@@ -7,6 +7,7 @@
 #include <cstdlib>
 
 #include "model/names.hpp"
+#include "notify/notify_queue.hpp"
 #include "paths/paths.hpp"
 #include "store/open_store.hpp"
 
@@ -137,7 +138,7 @@ Result<Context::Local> Context::local(Access access, bool with_policy) {
 Result<Context::Session> Context::session(Access access, bool with_policy) {
   auto l = local(access, with_policy);
   if (!l) return std::unexpected(l.error());
-  return Session{l->actor, Ledger(*l->store, *l->clock, l->policy)};
+  return Session{l->actor, Ledger(*l->store, *l->clock, l->policy, notification_outbox())};
 }
 
 bool Context::remote() const {

@@ -2,8 +2,8 @@
 // date; a whole ledger moved from one store to another.
 
 #include "commands.hpp"
+#include "ledger/ledger_copy.hpp"
 #include "paths/paths.hpp"
-#include "store/ledger_copy.hpp"
 #include "store/schema_migrate.hpp"
 
 namespace beaver::cli {

@@ -7,6 +7,7 @@
 #include "commands.hpp"
 #include "deploy/deploy.hpp"
 #include "package/archive.hpp"
+#include "package/package_store.hpp"
 #include "paths/paths.hpp"
 #include "policy/release_window.hpp"
 #include "release_text.hpp"

@@ -117,10 +117,4 @@ Result<DeployResult> run_deploy(Ledger& ledger, const Clock& clock, const std::s
                                 const DeployPlan& plan, const DeployOptions& options,
                                 DeployObserver& observer);
 
-// Where beaver keeps package files: <home>/packages/<sha256>.tar.gz.
-std::filesystem::path stored_package(const std::filesystem::path& home, const std::string& sha256);
-// Copies `file` (whose checksum is `sha256`) there, unless it is there already.
-Result<void> keep_package(const std::filesystem::path& home, const std::filesystem::path& file,
-                          const std::string& sha256);
-
 }  // namespace beaver

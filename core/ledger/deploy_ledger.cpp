@@ -7,7 +7,6 @@
 #include "ledger/ledger.hpp"
 #include "ledger/release_lookup.hpp"
 #include "model/names.hpp"
-#include "notify/notify_queue.hpp"
 #include "process/process.hpp"
 
 namespace beaver {
@@ -269,7 +268,7 @@ Result<ReleaseView> Ledger::finish_deploy(const std::string& actor, int64_t depl
     view = build_release_view(tx, p, r, now);
     ReleaseView deploying;
     deploying.release = *found;
-    queue_change_notifications(tx, p, &deploying, view, now);
+    announcer_.announce(tx, p, &deploying, view, now);
     return {};
   }));
   return view;

@@ -6,7 +6,6 @@
 #include "audit/audit.hpp"
 #include "ledger/release_lookup.hpp"
 #include "model/names.hpp"
-#include "notify/notify_queue.hpp"
 #include "policy/policy_check.hpp"
 #include "policy/release_window.hpp"
 
@@ -405,7 +404,7 @@ Result<ReleaseView> Ledger::submit(const std::string& actor, const SubmitRequest
                      .set("status", std::string(to_string(r.state)))
                      .set("policy_sha256", p.sha256));
     view = build_release_view(tx, p, r, now);
-    queue_change_notifications(tx, p, nullptr, view, now);
+    announcer_.announce(tx, p, nullptr, view, now);
     return {};
   }));
   return view;
@@ -433,7 +432,7 @@ Result<ReleaseView> Ledger::change_release(const std::string& actor, int64_t id,
     tx.update_release(r);
     append_audit(tx, now, actor, entry->action, release_subject(r.id), entry->payload);
     view = build_release_view(tx, p, r, now);
-    if (before) queue_change_notifications(tx, p, &*before, view, now);
+    if (before) announcer_.announce(tx, p, &*before, view, now);
     return {};
   }));
   return view;

@@ -11,6 +11,7 @@
 #include "audit/audit.hpp"
 #include "clock/clock.hpp"
 #include "error/error.hpp"
+#include "ledger/release_announcer.hpp"
 #include "ledger/release_view.hpp"
 #include "model/release.hpp"
 #include "model/user.hpp"
@@ -98,8 +99,9 @@ Result<void> check_first_user(const NewUser& user);
 class Ledger {
  public:
   // `policy` may be null for operations that do not need one (users, services, audit).
-  Ledger(Store& store, const Clock& clock, const Policy* policy)
-      : store_(store), clock_(clock), policy_(policy) {}
+  // `announcer` hears of every change to a release (the notifications outbox).
+  Ledger(Store& store, const Clock& clock, const Policy* policy, const ReleaseAnnouncer& announcer)
+      : store_(store), clock_(clock), policy_(policy), announcer_(announcer) {}
 
   // Adds a user. Only an admin may, except for the first user of an empty ledger, who must be an
   // admin.
@@ -241,6 +243,7 @@ class Ledger {
   Store& store_;
   const Clock& clock_;
   const Policy* policy_;
+  const ReleaseAnnouncer& announcer_;
 };
 
 }  // namespace beaver

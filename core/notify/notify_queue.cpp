@@ -91,4 +91,21 @@ int queue_change_notifications(StoreTransaction& tx, const Policy& policy,
   return event ? queue_notifications(tx, policy, *event, after, now) : 0;
 }
 
+namespace {
+
+class NotificationOutbox final : public ReleaseAnnouncer {
+ public:
+  void announce(StoreTransaction& tx, const Policy& policy, const ReleaseView* before,
+                const ReleaseView& after, Timestamp now) const override {
+    queue_change_notifications(tx, policy, before, after, now);
+  }
+};
+
+}  // namespace
+
+const ReleaseAnnouncer& notification_outbox() {
+  static const NotificationOutbox outbox;
+  return outbox;
+}
+
 }  // namespace beaver

@@ -5,6 +5,7 @@
 
 #include <optional>
 
+#include "ledger/release_announcer.hpp"
 #include "ledger/release_view.hpp"
 #include "policy/policy.hpp"
 #include "store/store.hpp"
@@ -27,5 +28,9 @@ int queue_notifications(StoreTransaction& tx, const Policy& policy, NotifyEvent 
 // event_of_change, then queue_notifications when there is an event.
 int queue_change_notifications(StoreTransaction& tx, const Policy& policy,
                                const ReleaseView* before, const ReleaseView& after, Timestamp now);
+
+// The outbox as the ledger's announcer: queue_change_notifications for every change. The one
+// every Ledger that serves people is given.
+const ReleaseAnnouncer& notification_outbox();
 
 }  // namespace beaver

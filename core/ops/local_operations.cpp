@@ -4,10 +4,12 @@
 
 #include "deploy/status.hpp"
 #include "model/names.hpp"
+#include "notify/notify_queue.hpp"
 #include "ops/operations.hpp"
 #include "ops/ops_json.hpp"
 #include "package/archive.hpp"
 #include "package/package_intake.hpp"
+#include "package/package_store.hpp"
 #include "paths/paths.hpp"
 #include "report/read_report.hpp"
 #include "report/report_html.hpp"
@@ -79,7 +81,7 @@ class LocalOperations final : public Operations {
       : store_(store),
         clock_(clock),
         policy_(policy),
-        ledger_(store, clock, policy),
+        ledger_(store, clock, policy, notification_outbox()),
         actor_(std::move(actor)),
         hosts_(hosts) {}
 

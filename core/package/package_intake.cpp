@@ -4,10 +4,10 @@
 
 #include <algorithm>
 
-#include "deploy/deploy.hpp"
 #include "model/names.hpp"
 #include "package/archive.hpp"
 #include "package/archive_reader.hpp"
+#include "package/package_store.hpp"
 
 namespace beaver {
 namespace {

@@ -30,15 +30,15 @@ Result<Report> read_report(Ledger& ledger, const std::string& actor, Timestamp s
     return fail(ErrorKind::bad_input, "--until ({}) is not after --since ({})", format_utc(until),
                 format_utc(since));
   Report out;
-  BEAVER_TRY(ledger.read_as(actor, [&](StoreTransaction& tx, const Policy& policy,
-                                       Timestamp now) -> Result<void> {
-    PolicySubmitClock clock(policy, by);
-    ReportQuery q{since, until, by, &clock, now, policy.review_deadline};
-    ReportReading reading(q);
-    tx.read_in_bulk(reading);
-    out = std::move(reading.report);
-    return {};
-  }));
+  BEAVER_TRY(ledger.read_as(
+      actor, [&](StoreTransaction& tx, const Policy& policy, Timestamp now) -> Result<void> {
+        PolicySubmitClock clock(policy, by);
+        ReportQuery q{since, until, by, &clock, now, policy.review_deadline};
+        ReportReading reading(q);
+        tx.read_in_bulk(reading);
+        out = std::move(reading.report);
+        return {};
+      }));
   return out;
 }
 

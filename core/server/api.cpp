@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "model/names.hpp"
+#include "notify/notify_queue.hpp"
 #include "ops/json_text.hpp"
 #include "ops/operations.hpp"
 #include "package/package_intake.hpp"
@@ -556,7 +557,7 @@ Result<std::string> Api::sign_in(Store& store, const HttpRequest& request) {
   auto now = TokenCache::Clock::now();
   if (auto name = tokens_.user_of(token, now)) return *name;
   auto checked = tokens_.generation();
-  auto user = Ledger(store, clock_, &policy_).authenticate(token);
+  auto user = Ledger(store, clock_, &policy_, notification_outbox()).authenticate(token);
   if (!user) return std::unexpected(user.error());
   tokens_.remember(token, user->name, now, checked);
   return user->name;

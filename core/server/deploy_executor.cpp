@@ -2,6 +2,8 @@
 
 #include <future>
 
+#include "notify/notify_queue.hpp"
+
 namespace beaver {
 
 struct DeployExecutor::Job {
@@ -89,7 +91,7 @@ Result<Started> DeployExecutor::start(const std::string& actor, int64_t release_
       if (!store) {
         signal.settle(std::unexpected(store.error()));
       } else {
-        Ledger ledger(**store, clock_, &policy_);
+        Ledger ledger(**store, clock_, &policy_, notification_outbox());
         auto plan = plan_deploy(ledger, actor, release_id, options);
         if (!plan) {
           signal.settle(std::unexpected(plan.error()));

@@ -175,7 +175,8 @@ TEST_CASE("deployers on their own connections at once: one holds the environment
     }
     std::vector<Result<DeployStarted>> results(kDeployers, fail(ErrorKind::internal, "not run"));
     w.at_once(kDeployers, [&](Store& store, int i) {
-      results[i] = Ledger(store, w.clock, &w.policy).start_deploy("olga", ids[i], claims[i]);
+      results[i] = Ledger(store, w.clock, &w.policy, notification_outbox())
+                       .start_deploy("olga", ids[i], claims[i]);
     });
     int started = 0;
     int64_t deploy_id = 0;

@@ -235,7 +235,7 @@ TEST_CASE(
         ++failures;
         return;
       }
-      Ledger l(**store, w.clock, &w.policy);
+      Ledger l(**store, w.clock, &w.policy, notification_outbox());
       for (int n = 0; n < kEach; ++n) {
         SubmitRequest r;
         r.service = "hello";
@@ -295,7 +295,8 @@ TEST_CASE("a write the database refuses fails its whole unit, even when it is it
   // Another connection writes at once: the failed unit holds nothing (no lock, no write).
   auto other = w.open_again();
   REQUIRE_MESSAGE(other.has_value(), other.error().message);
-  auto elsewhere = Ledger(**other, w.clock, &w.policy).add_service("ann", "other", "payments");
+  auto elsewhere = Ledger(**other, w.clock, &w.policy, notification_outbox())
+                       .add_service("ann", "other", "payments");
   REQUIRE_MESSAGE(elsewhere.has_value(), elsewhere.error().message);
   auto refused_before_read = w.store->write([&](StoreTransaction& tx) -> Result<void> {
     half_done(tx);

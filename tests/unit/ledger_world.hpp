@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "ledger/ledger.hpp"
+#include "notify/notify_queue.hpp"
 #include "store/pg_store.hpp"
 #include "test_folder.hpp"
 
@@ -79,7 +80,7 @@ struct World {
     REQUIRE(l.add_service("ann", "hello", "payments").has_value());
   }
 
-  Ledger ledger() { return Ledger(*store, clock, &policy); }
+  Ledger ledger() { return Ledger(*store, clock, &policy, notification_outbox()); }
 
   // Another store on this world's ledger, as a second process or thread would open it.
   Result<std::unique_ptr<Store>> open_again() const {

@@ -7,6 +7,7 @@
 
 #include "deploy/deploy.hpp"
 #include "package/archive.hpp"
+#include "package/package_store.hpp"
 #include "test_folder.hpp"
 
 namespace beaver {

@@ -1,4 +1,4 @@
-#include "store/ledger_copy.hpp"
+#include "ledger/ledger_copy.hpp"
 
 #include <fmt/format.h>
 
