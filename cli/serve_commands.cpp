@@ -41,7 +41,7 @@ void register_serve_commands(CLI::App& app, Context& ctx) {
       ->check(CLI::Range(size_t{1}, size_t{1} << 20));
   serve_cmd
       ->add_option("--max-package-mib", *max_package_mib,
-                   "largest package accepted by PUT /api/packages/{sha256}")
+                   "largest package accepted by PUT /api/v1/packages/{sha256}")
       ->capture_default_str()
       ->check(CLI::Range(uint64_t{1}, uint64_t{1} << 20));
   serve_cmd->add_option("--database", *database_option,

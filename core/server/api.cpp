@@ -232,9 +232,9 @@ Result<Answer> report(Call& c) {
 
 std::vector<std::pair<std::string, Handler>> api_routes() {
   std::vector<std::pair<std::string, Handler>> r;
-  r.emplace_back("GET /api/whoami", [](Call& c) { return answer(c.ops.whoami()); });
-  r.emplace_back("GET /api/users", [](Call& c) { return answer(c.ops.list_users()); });
-  r.emplace_back("POST /api/users", [](Call& c) -> Result<Answer> {
+  r.emplace_back("GET /api/v1/whoami", [](Call& c) { return answer(c.ops.whoami()); });
+  r.emplace_back("GET /api/v1/users", [](Call& c) { return answer(c.ops.list_users()); });
+  r.emplace_back("POST /api/v1/users", [](Call& c) -> Result<Answer> {
     auto body = JsonBody::parse(c.request.body);
     if (!body) return std::unexpected(body.error());
     auto name = body->text("name");
@@ -243,15 +243,15 @@ std::vector<std::pair<std::string, Handler>> api_routes() {
     if (!user) return std::unexpected(user.error());
     return answer(c.ops.add_user(*user), 201);
   });
-  r.emplace_back("PUT /api/users/{name}", [](Call& c) -> Result<Answer> {
+  r.emplace_back("PUT /api/v1/users/{name}", [](Call& c) -> Result<Answer> {
     auto body = JsonBody::parse(c.request.body);
     if (!body) return std::unexpected(body.error());
     auto user = new_user(*body, c.params[0]);
     if (!user) return std::unexpected(user.error());
     return answer(c.ops.update_user(*user));
   });
-  r.emplace_back("GET /api/services", [](Call& c) { return answer(c.ops.list_services()); });
-  r.emplace_back("POST /api/services", [](Call& c) -> Result<Answer> {
+  r.emplace_back("GET /api/v1/services", [](Call& c) { return answer(c.ops.list_services()); });
+  r.emplace_back("POST /api/v1/services", [](Call& c) -> Result<Answer> {
     auto body = JsonBody::parse(c.request.body);
     if (!body) return std::unexpected(body.error());
     auto name = body->text("name");
@@ -261,29 +261,29 @@ std::vector<std::pair<std::string, Handler>> api_routes() {
     BEAVER_TRY(body->finish());
     return answer(c.ops.add_service(*name, *team), 201);
   });
-  r.emplace_back("GET /api/releases", list_releases);
-  r.emplace_back("POST /api/releases", submit);
-  r.emplace_back("GET /api/releases/{id}", [](Call& c) -> Result<Answer> {
+  r.emplace_back("GET /api/v1/releases", list_releases);
+  r.emplace_back("POST /api/v1/releases", submit);
+  r.emplace_back("GET /api/v1/releases/{id}", [](Call& c) -> Result<Answer> {
     auto id = id_param(c.params[0], "release");
     if (!id) return std::unexpected(id.error());
     return answer(c.ops.show(*id));
   });
   // Before the actions' route, which would take "deploy" for an action.
-  r.emplace_back("POST /api/releases/{id}/deploy", deploy);
-  r.emplace_back("POST /api/releases/{id}/{action}", act);
-  r.emplace_back("POST /api/rollbacks", rollback);
-  r.emplace_back("GET /api/deploys", [](Call& c) -> Result<Answer> {
+  r.emplace_back("POST /api/v1/releases/{id}/deploy", deploy);
+  r.emplace_back("POST /api/v1/releases/{id}/{action}", act);
+  r.emplace_back("POST /api/v1/rollbacks", rollback);
+  r.emplace_back("GET /api/v1/deploys", [](Call& c) -> Result<Answer> {
     BEAVER_TRY(only_parameters(c.request, {"service", "env"}));
     return answer(
         c.ops.list_deploys(query_param(c.request, "service"), query_param(c.request, "env")));
   });
-  r.emplace_back("GET /api/deploys/{id}", [](Call& c) -> Result<Answer> {
+  r.emplace_back("GET /api/v1/deploys/{id}", [](Call& c) -> Result<Answer> {
     auto id = id_param(c.params[0], "deploy");
     if (!id) return std::unexpected(id.error());
     return answer(c.ops.show_deploy(*id));
   });
   // 202: the deploy stops at its next step, and records how it ended.
-  r.emplace_back("POST /api/deploys/{id}/stop", [](Call& c) -> Result<Answer> {
+  r.emplace_back("POST /api/v1/deploys/{id}/stop", [](Call& c) -> Result<Answer> {
     auto id = id_param(c.params[0], "deploy");
     if (!id) return std::unexpected(id.error());
     auto body = JsonBody::parse(c.request.body);  // none, or {}
@@ -291,7 +291,7 @@ std::vector<std::pair<std::string, Handler>> api_routes() {
     BEAVER_TRY(body->finish());
     return answer(c.ops.stop_deploy(*id), 202);
   });
-  r.emplace_back("GET /api/status", [](Call& c) -> Result<Answer> {
+  r.emplace_back("GET /api/v1/status", [](Call& c) -> Result<Answer> {
     BEAVER_TRY(only_parameters(c.request, {"service", "env"}));
     auto service = query_param(c.request, "service");
     auto env = query_param(c.request, "env");
@@ -299,13 +299,13 @@ std::vector<std::pair<std::string, Handler>> api_routes() {
       return fail(ErrorKind::bad_input, "status needs ?service=SERVICE&env=ENV");
     return answer(c.ops.env_status(*service, *env));
   });
-  r.emplace_back("GET /api/packages", [](Call& c) -> Result<Answer> {
+  r.emplace_back("GET /api/v1/packages", [](Call& c) -> Result<Answer> {
     BEAVER_TRY(only_parameters(c.request, {"service"}));
     return answer(c.ops.list_packages(query_param(c.request, "service")));
   });
-  r.emplace_back("GET /api/packages/{sha256}",
+  r.emplace_back("GET /api/v1/packages/{sha256}",
                  [](Call& c) { return answer(c.ops.show_package(c.params[0])); });
-  r.emplace_back("PUT /api/packages/{sha256}", [](Call& c) -> Result<Answer> {
+  r.emplace_back("PUT /api/v1/packages/{sha256}", [](Call& c) -> Result<Answer> {
     if (c.request.body_file.empty())
       return fail(ErrorKind::bad_input, "send the package's .tar.gz as the body");
     auto kept = c.ops.put_package(c.params[0], c.request.body_file);
@@ -313,8 +313,8 @@ std::vector<std::pair<std::string, Handler>> api_routes() {
     bool registered = (*kept)->getValue<bool>("registered");
     return Answer{registered ? 201 : 200, *kept, {}, {}};
   });
-  r.emplace_back("GET /api/policy", [](Call& c) { return answer(c.ops.policy()); });
-  r.emplace_back("POST /api/policy/check", [](Call& c) -> Result<Answer> {
+  r.emplace_back("GET /api/v1/policy", [](Call& c) { return answer(c.ops.policy()); });
+  r.emplace_back("POST /api/v1/policy/check", [](Call& c) -> Result<Answer> {
     auto body = JsonBody::parse(c.request.body);
     if (!body) return std::unexpected(body.error());
     auto content = body->text("content");
@@ -324,21 +324,21 @@ std::vector<std::pair<std::string, Handler>> api_routes() {
     BEAVER_TRY(body->finish());
     return answer(c.ops.check_policy(name->value_or("policy.yaml"), *content));
   });
-  r.emplace_back("GET /api/inbox", [](Call& c) { return answer(c.ops.inbox()); });
-  r.emplace_back("GET /api/report", report);
-  r.emplace_back("GET /api/report/charts", [](Call& c) -> Result<Answer> {
+  r.emplace_back("GET /api/v1/inbox", [](Call& c) { return answer(c.ops.inbox()); });
+  r.emplace_back("GET /api/v1/report", report);
+  r.emplace_back("GET /api/v1/report/charts", [](Call& c) -> Result<Answer> {
     auto request = report_request(c.request, false);
     if (!request) return std::unexpected(request.error());
     return answer(c.ops.report_charts(*request));
   });
-  r.emplace_back("GET /api/audit", [](Call& c) -> Result<Answer> {
+  r.emplace_back("GET /api/v1/audit", [](Call& c) -> Result<Answer> {
     for (const auto& [key, value] : c.request.query)
       if (key != "subject") return fail(ErrorKind::bad_input, "unknown parameter '{}'", key);
     return answer(c.ops.audit_log(query_param(c.request, "subject")));
   });
-  r.emplace_back("GET /api/audit/verify", [](Call& c) { return answer(c.ops.audit_verify()); });
-  r.emplace_back("GET /api/tokens", [](Call& c) { return answer(c.ops.list_tokens()); });
-  r.emplace_back("POST /api/tokens", [](Call& c) -> Result<Answer> {
+  r.emplace_back("GET /api/v1/audit/verify", [](Call& c) { return answer(c.ops.audit_verify()); });
+  r.emplace_back("GET /api/v1/tokens", [](Call& c) { return answer(c.ops.list_tokens()); });
+  r.emplace_back("POST /api/v1/tokens", [](Call& c) -> Result<Answer> {
     auto body = JsonBody::parse(c.request.body);
     if (!body) return std::unexpected(body.error());
     auto user = body->text("user");
@@ -348,7 +348,7 @@ std::vector<std::pair<std::string, Handler>> api_routes() {
     BEAVER_TRY(body->finish());
     return answer(c.ops.create_token(*user, label->value_or("")), 201);
   });
-  r.emplace_back("DELETE /api/tokens/{id}", [](Call& c) -> Result<Answer> {
+  r.emplace_back("DELETE /api/v1/tokens/{id}", [](Call& c) -> Result<Answer> {
     auto id = id_param(c.params[0], "token");
     if (!id) return std::unexpected(id.error());
     return answer(c.ops.revoke_token(*id));
@@ -490,9 +490,15 @@ HttpReply Api::api(const HttpRequest& request) {
     break;
   }
   if (match == nullptr) {
-    if (!path_known)
-      return error_reply({ErrorKind::not_found, fmt::format("no API route {}", request.path)},
-                         "unknown");
+    if (!path_known) {
+      // A client written for the paths before the version was part of them is told where they
+      // went, not answered as if they were still there.
+      bool versioned = parts.size() >= 2 && parts[1] == "v1";
+      return error_reply(
+          {ErrorKind::not_found, fmt::format("no API route {}{}", request.path,
+                                             versioned ? "" : " (the API is under /api/v1)")},
+          "unknown");
+    }
     auto reply = error_reply({ErrorKind::bad_input,
                               fmt::format("{} is not allowed on {}", request.method, request.path)},
                              "unknown");
@@ -509,7 +515,7 @@ HttpReply Api::api(const HttpRequest& request) {
   Call call{request, std::move(params), *ops, *user};
   auto result = match->run(call);
   // After the revocation committed: no request signed in before it may remember the token.
-  if (match->method == "DELETE" && match->pattern.starts_with("DELETE /api/tokens/"))
+  if (match->method == "DELETE" && match->pattern.starts_with("DELETE /api/v1/tokens/"))
     tokens_.forget_all();
   if (!result) return error_reply(result.error(), match->pattern);
   if (request.method != "GET" && request.method != "HEAD") changed_();
@@ -527,12 +533,12 @@ HttpReply Api::api(const HttpRequest& request) {
 
 bool Api::is_upload(const HttpRequest& request) {
   auto parts = split_path(request.path);
-  return request.method == "PUT" && parts.size() == 3 && parts[0] == "api" &&
-         parts[1] == "packages";
+  return request.method == "PUT" && parts.size() == 4 && parts[0] == "api" && parts[1] == "v1" &&
+         parts[2] == "packages";
 }
 
 std::optional<HttpReply> Api::admit_upload(const HttpRequest& request) {
-  const std::string route = "PUT /api/packages/{sha256}";
+  const std::string route = "PUT /api/v1/packages/{sha256}";
   auto lease = pool_.borrow();
   if (!lease) return error_reply(lease.error(), route);
   auto user = sign_in(**lease, request);

@@ -1,6 +1,6 @@
 #pragma once
 // The REST API and the web pages, apart from the sockets: a request in, a reply out. Every
-// /api route signs the caller in by their bearer token and calls the same operations the command
+// /api/v1 route signs the caller in by their bearer token and calls the same operations the command
 // line calls (schemas/openapi.yaml describes them).
 
 #include <filesystem>
@@ -55,7 +55,7 @@ class Api {
 
   HttpReply handle(const HttpRequest& request);
 
-  // Whether the request is an upload (PUT /api/packages/{sha256}), whose body goes to a file.
+  // Whether the request is an upload (PUT /api/v1/packages/{sha256}), whose body goes to a file.
   static bool is_upload(const HttpRequest& request);
   // Checked before an upload's body is read, so a stranger cannot fill the disk: the name and
   // the caller's token. The error reply, or nothing when the body may come.
