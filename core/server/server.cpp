@@ -24,6 +24,7 @@
 #include "ops/ops_json.hpp"
 #include "server/api.hpp"
 #include "server/deploy_executor.hpp"
+#include "server/http_error.hpp"
 #include "store/open_store.hpp"
 
 namespace beaver {

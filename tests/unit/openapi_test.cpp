@@ -9,7 +9,7 @@
 #include <set>
 
 #include "beaver_version.hpp"
-#include "server/api.hpp"
+#include "server/routes.hpp"
 
 namespace {
 
