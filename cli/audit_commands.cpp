@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "audit/audit.hpp"
+#include "command_help.hpp"
 #include "commands.hpp"
 #include "release_text.hpp"
 
@@ -33,6 +34,9 @@ void register_audit_commands(CLI::App& app, Context& ctx) {
   audit->require_subcommand(1);
 
   auto* log = audit->add_subcommand("log", "print the audit log");
+  add_help(*log,
+           "Every state change, oldest first, each entry holding the hash of the one before it.",
+           {"beaver audit log", "beaver audit log -o json"});
   add_output_option(*log, ctx, {"table", "json", "csv"});
   on_run(log, ctx, [&ctx]() -> Result<void> {
     auto ops = ctx.ops(Access::read);
@@ -59,8 +63,12 @@ void register_audit_commands(CLI::App& app, Context& ctx) {
     return {};
   });
 
-  auto* head_cmd = audit->add_subcommand(
-      "head", "print the newest entry's sequence and hash, to keep as an anchor");
+  auto* head_cmd = audit->add_subcommand("head", "print the newest entry's sequence and hash");
+  add_help(*head_cmd,
+           "Keep its output away from the ledger: beaver audit verify --anchor FILE then checks "
+           "that the log still holds that entry with that hash, so a log cut short is caught. "
+           "Refused when the chain is broken already.",
+           {"beaver audit head > audit-anchor.txt"});
   on_run(head_cmd, ctx, [&ctx]() -> Result<void> {
     if (ctx.remote()) {
       auto ops = ctx.ops(Access::read);
@@ -86,9 +94,13 @@ void register_audit_commands(CLI::App& app, Context& ctx) {
   });
 
   auto anchor = std::make_shared<std::string>();
-  auto* verify = audit->add_subcommand("verify",
-                                       "prove the log was not edited, deleted or "
-                                       "inserted into out of band");
+  auto* verify = audit->add_subcommand("verify", "prove the log was not changed out of band");
+  add_help(*verify,
+           "Walks the hash chain: the log was not edited, deleted or inserted into out of band. "
+           "With --anchor, a head saved earlier by beaver audit head must still be in the log with "
+           "its hash, so a log cut short is caught; --anchor is checked on the ledger's machine, "
+           "not through a server.",
+           {"beaver audit verify", "beaver audit verify --anchor audit-anchor.txt"});
   verify->add_option("--anchor", *anchor, "a head exported earlier with 'beaver audit head'");
   on_run(verify, ctx, [&ctx, anchor]() -> Result<void> {
     auto head = read_anchor(*anchor);

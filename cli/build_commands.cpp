@@ -6,6 +6,7 @@
 #include <iostream>
 
 #include "build/build.hpp"
+#include "command_help.hpp"
 #include "commands.hpp"
 #include "deploy/deploy.hpp"
 #include "package/package.hpp"
@@ -52,6 +53,12 @@ void register_build_commands(CLI::App& app, Context& ctx) {
   };
   auto ia = std::make_shared<InitArgs>();
   auto* init = app.add_subcommand("init", "write a first beaver.yaml, detecting the pipeline");
+  add_help(*init,
+           "The pipeline (java-maven, java-gradle or java-jdk) is detected from the files at the "
+           "repository's root unless --pipeline names it. An existing beaver.yaml is replaced only "
+           "with --force.",
+           {"beaver init --team payments",
+            "beaver init --dir ../hello-service --team payments --pipeline java-gradle"});
   init->add_option("--dir", ia->dir, "the service's repository root (default: here)");
   init->add_option("--service", ia->service, "the service's name (default: the folder's name)");
   init->add_option("--team", ia->team, "the owning team")->required();
@@ -76,9 +83,9 @@ void register_build_commands(CLI::App& app, Context& ctx) {
   });
 
   auto file = std::make_shared<std::string>("beaver.yaml");
-  auto* validate = app.add_subcommand("validate",
-                                      "check beaver.yaml against its schema and "
-                                      "pipeline");
+  auto* validate =
+      app.add_subcommand("validate", "check beaver.yaml against its schema and pipeline");
+  add_help(*validate, "", {"beaver validate", "beaver validate ../hello-service/beaver.yaml"});
   validate->add_option("FILE", *file, "the manifest (default: ./beaver.yaml)");
   on_run(validate, ctx, [&ctx, file]() -> Result<void> {
     auto m = load_service_manifest(*file, data_dir());
@@ -96,7 +103,9 @@ void register_build_commands(CLI::App& app, Context& ctx) {
   });
 
   auto dir = std::make_shared<std::string>(".");
-  auto* build = app.add_subcommand("build", "run the pipeline's build steps, output streamed live");
+  auto* build = app.add_subcommand("build", "run the pipeline's build steps");
+  add_help(*build, "The steps' output is streamed as they run.",
+           {"beaver build", "beaver build --dir ../hello-service"});
   build->add_option("--dir", *dir, "the service's repository root (default: here)");
   on_run(build, ctx, [&ctx, dir]() -> Result<void> {
     std::filesystem::path root = std::filesystem::weakly_canonical(std::filesystem::absolute(*dir));
@@ -114,8 +123,12 @@ void register_build_commands(CLI::App& app, Context& ctx) {
     bool allow_dirty = false;
   };
   auto pa = std::make_shared<PackageArgs>();
-  auto* package = app.add_subcommand(
-      "package", "build, then make the standard package in dist/ and register it in the ledger");
+  auto* package = app.add_subcommand("package", "build and package a commit, and register it");
+  add_help(*package,
+           "Builds, then makes the standard package in dist/ from a clean git commit and registers "
+           "it in the ledger. Uncommitted changes are refused unless --allow-dirty, which the "
+           "package and the ledger record.",
+           {"beaver package", "beaver package --dir ../hello-service -o json"});
   package->add_option("--dir", pa->dir, "the service's repository root (default: here)");
   package->add_flag("--allow-dirty", pa->allow_dirty,
                     "package uncommitted changes (recorded in the package and the ledger)");

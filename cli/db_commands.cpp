@@ -1,6 +1,7 @@
 // beaver db migrate|copy: the ledger's schema, on SQLite or PostgreSQL, created or brought up to
 // date; a whole ledger moved from one store to another.
 
+#include "command_help.hpp"
 #include "commands.hpp"
 #include "ledger/ledger_copy.hpp"
 #include "paths/paths.hpp"
@@ -12,10 +13,12 @@ void register_db_commands(CLI::App& app, Context& ctx) {
   auto* db = app.add_subcommand("db", "the ledger's database: its schema, and moving it");
   db->require_subcommand(1);
   auto database = std::make_shared<std::string>();
-  auto* migrate = db->add_subcommand(
-      "migrate",
-      "create the ledger's schema, or bring it up to this beaver's version (idempotent; on "
-      "PostgreSQL in one transaction)");
+  auto* migrate = db->add_subcommand("migrate", "create or upgrade the ledger's schema");
+  add_help(*migrate,
+           "Creates the ledger's schema, or brings it up to this beaver's version. Running it "
+           "again changes nothing; on PostgreSQL it runs in one transaction.",
+           {"beaver db migrate",
+            "beaver db migrate --database postgresql://beaver@db.example.com/beaver"});
   migrate->add_option("--database", *database,
                       "postgresql://USER[:PASSWORD]@HOST[:PORT]/DB or sqlite:///PATH (default: "
                       "BEAVER_DATABASE, else the SQLite file in $BEAVER_HOME)");
@@ -39,10 +42,12 @@ void register_db_commands(CLI::App& app, Context& ctx) {
     std::string from, to;
   };
   auto c = std::make_shared<CopyArgs>();
-  auto* copy = db->add_subcommand(
-      "copy",
-      "copy a whole ledger into an empty database (SQLite or PostgreSQL, either way), ids and "
-      "audit chain intact, and verify the chain where it arrives");
+  auto* copy = db->add_subcommand("copy", "copy a whole ledger into an empty database");
+  add_help(
+      *copy,
+      "SQLite or PostgreSQL, either way. Ids and the audit chain arrive intact, and the chain is "
+      "verified where it arrives.",
+      {"beaver db copy --from ~/.beaver/beaver.db --to postgresql://beaver@db/beaver"});
   copy->add_option("--from", c->from, "the ledger to copy (a URL or a SQLite file)")->required();
   copy->add_option("--to", c->to, "an empty database (a URL or a SQLite file)")->required();
   on_run(copy, ctx, [&ctx, c]() -> Result<void> {

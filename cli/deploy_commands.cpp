@@ -12,6 +12,7 @@
 #include <mutex>
 #include <thread>
 
+#include "command_help.hpp"
 #include "commands.hpp"
 #include "deploy/deploy.hpp"
 #include "ops/ops_json.hpp"
@@ -371,12 +372,13 @@ void register_deploy_commands(CLI::App& app, Context& ctx) {
     int parallel = 10;
   };
   auto da = std::make_shared<DeployArgs>();
-  auto* deploy = app.add_subcommand(
-      "deploy", "put an approved release on every host of its environment, batch by batch");
-  deploy->footer(
-      "Through a server (--server, BEAVER_SERVER) the deploy runs there; this command follows it "
-      "until it ends (at most BEAVER_DEPLOY_WAIT, 2h by default) and Ctrl-C stops only the "
-      "following: beaver deploy-stop DEPLOY stops the deploy itself.");
+  auto* deploy = app.add_subcommand("deploy", "deploy an approved release, batch by batch");
+  add_help(*deploy,
+           "Puts an approved release on every host of its environment, batch by batch.\n\nThrough "
+           "a server (--server, BEAVER_SERVER) the deploy runs there; this command follows it "
+           "until it ends (at most BEAVER_DEPLOY_WAIT, 2h by default) and Ctrl-C stops only the "
+           "following: beaver deploy-stop DEPLOY stops the deploy itself.",
+           {"beaver deploy 42 --dry-run", "beaver deploy 42 --batches 1,50%,100%"});
   deploy->add_option("ID", da->id, "the release")->required();
   deploy->add_flag("--dry-run", da->dry_run, "print the plan and the checks; change nothing");
   deploy->add_option("--batches", da->batches,
@@ -408,11 +410,12 @@ void register_deploy_commands(CLI::App& app, Context& ctx) {
   });
 
   auto stop_id = std::make_shared<std::string>();
-  auto* stop = app.add_subcommand(
-      "deploy-stop",
-      "stop a running deploy between steps, as Ctrl-C does where it runs: hosts already switched "
-      "are seen through, later ones are not started, and the release ends interrupted (ops or an "
-      "admin; whichever process runs it, the command line or a server, stops within a second)");
+  auto* stop = app.add_subcommand("deploy-stop", "stop a running deploy between steps");
+  add_help(*stop,
+           "As Ctrl-C does where it runs: hosts already switched are seen through, later ones are "
+           "not started, and the release ends interrupted. For ops or an admin; whichever process "
+           "runs the deploy, the command line or a server, stops within a second.",
+           {"beaver deploy-stop 7"});
   stop->add_option("DEPLOY", *stop_id, "the deploy (its id, as deploy and release show print it)")
       ->required();
   add_output_option(*stop, ctx, {"table", "json"});
@@ -438,10 +441,13 @@ void register_deploy_commands(CLI::App& app, Context& ctx) {
     std::string service, env, to;
   };
   auto ra = std::make_shared<RollbackArgs>();
-  auto* rollback = app.add_subcommand(
-      "rollback",
-      "put back the version deployed before the live one (or --to VERSION): a rollback release, "
-      "deployed at once when the policy needs no approval for it");
+  auto* rollback =
+      app.add_subcommand("rollback", "put back the version deployed before the live one");
+  add_help(*rollback,
+           "Or the version --to names, one deployed there before. It is a rollback release, "
+           "deployed at once when the policy needs no approval for it.",
+           {"beaver rollback hello-service --env prod",
+            "beaver rollback hello-service --env prod --to 1.4.1"});
   rollback->add_option("SERVICE", ra->service, "the service")->required();
   rollback->add_option("--env", ra->env, "the environment")->required();
   rollback->add_option("--to", ra->to, "the version to go back to (one deployed there before)");
@@ -480,11 +486,12 @@ void register_deploy_commands(CLI::App& app, Context& ctx) {
     std::string service, env;
   };
   auto sa = std::make_shared<StatusArgs>();
-  auto* status = app.add_subcommand(
-      "status",
-      "what runs on each host of an environment: version, commit, running, healthy, and drift "
-      "from the ledger (changed files, a release never deployed there); exit 1 when any host "
-      "drifts or is down");
+  auto* status = app.add_subcommand("status", "what runs on each host of an environment");
+  add_help(
+      *status,
+      "Each host's version, commit, whether it runs and is healthy, and its drift from the ledger "
+      "(changed files, a release never deployed there). Exits 1 when any host drifts or is down.",
+      {"beaver status hello-service --env prod"});
   status->add_option("SERVICE", sa->service, "the service")->required();
   status->add_option("--env", sa->env, "the environment")->required();
   add_output_option(*status, ctx, {"table", "json"});

@@ -3,13 +3,14 @@
 
 #include <chrono>
 
+#include "command_help.hpp"
 #include "commands.hpp"
 #include "seed/synthetic_history.hpp"
 
 namespace beaver::cli {
 
 void register_dev_commands(CLI::App& app, Context& ctx) {
-  auto* dev = app.add_subcommand("dev", "tools for developing beaver itself (synthetic history)");
+  auto* dev = app.add_subcommand("dev", "tools for developing beaver itself");
   dev->require_subcommand(1);
   struct Args {
     int64_t releases = 0, teams = 1;
@@ -17,10 +18,11 @@ void register_dev_commands(CLI::App& app, Context& ctx) {
     std::string since, until;
   };
   auto a = std::make_shared<Args>();
-  auto* seed = dev->add_subcommand(
-      "seed",
-      "write a synthetic release history (deterministic for a seed; distribution in README.md) "
-      "into an empty ledger, as one transaction with one audit entry");
+  auto* seed = dev->add_subcommand("seed", "write a synthetic release history");
+  add_help(*seed,
+           "Into an empty ledger, as one transaction with one audit entry. The same seed writes "
+           "the same history; the distribution is described in README.md.",
+           {"beaver dev seed --releases 100000 --teams 4 --seed 7"});
   seed->add_option("--releases", a->releases, "how many releases (1 to 10,000,000)")->required();
   seed->add_option("--teams", a->teams, "how many teams, 3 services each (1 to 999)");
   seed->add_option("--seed", a->seed, "the random seed (default 1)");

@@ -7,6 +7,7 @@
 #include <string_view>
 #include <vector>
 
+#include "beaver_version.hpp"
 #include "command_words.hpp"
 #include "commands.hpp"
 #include "store/database_url.hpp"
@@ -89,7 +90,7 @@ int main(int argc, char** argv) {
     Printer printer(std::cout, std::cerr);
     Context ctx(printer);
     CLI::App app{"beaver: release and deployment governance for Java services", "beaver"};
-    app.set_version_flag("--version", "beaver 0.1.0");
+    app.set_version_flag("--version", fmt::format("beaver {}", beaver::kVersion));
     app.require_subcommand(1);
     app.fallthrough();
     app.add_option("--as", ctx.options.as,

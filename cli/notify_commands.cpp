@@ -4,6 +4,7 @@
 #include <Poco/JSON/Object.h>
 #include <Poco/JSON/Parser.h>
 
+#include "command_help.hpp"
 #include "commands.hpp"
 #include "notify/notification_log.hpp"
 #include "notify/notifier.hpp"
@@ -84,12 +85,12 @@ void deliver_after_change(Context& ctx, bool warn) {
 }
 
 void register_notify_commands(CLI::App& app, Context& ctx) {
-  auto* notify =
-      app.add_subcommand("notify", "the notifications outbox: list it, send what is due");
+  auto* notify = app.add_subcommand("notify", "the notifications outbox: list it, send it");
   notify->require_subcommand(1);
 
   auto status = std::make_shared<std::string>();
   auto* list = notify->add_subcommand("list", "notifications newest first, with every attempt");
+  add_help(*list, "", {"beaver notify list", "beaver notify list --status failed"});
   list->add_option("--status", *status, "only pending, sent or failed ones")
       ->check(CLI::IsMember({"pending", "sent", "failed"}));
   add_output_option(*list, ctx, {"table", "json"});
@@ -119,8 +120,11 @@ void register_notify_commands(CLI::App& app, Context& ctx) {
     return {};
   });
 
-  auto* send = notify->add_subcommand(
-      "send", "send the notifications due now, once; a channel that is down stays queued");
+  auto* send = notify->add_subcommand("send", "send the notifications due now, once");
+  add_help(*send,
+           "A channel that is down leaves its notifications queued for the next pass (a server "
+           "sends and retries on its own).",
+           {"beaver notify send"});
   on_run(send, ctx, [&ctx]() -> Result<void> {
     BEAVER_TRY(ctx.local_only());
     auto report = deliver(ctx, kSendPass);

@@ -4,6 +4,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "command_help.hpp"
 #include "commands.hpp"
 #include "ops/ops_json.hpp"
 #include "paths/paths.hpp"
@@ -84,8 +85,12 @@ void register_policy_commands(CLI::App& app, Context& ctx) {
   policy->require_subcommand(1);
 
   auto file = std::make_shared<std::string>();
-  auto* check = policy->add_subcommand(
-      "check", "validate a policy file and warn about rules the registered users cannot meet");
+  auto* check = policy->add_subcommand("check", "validate a policy file");
+  add_help(
+      *check,
+      "Checks FILE against the policy schema and warns about approval rules the registered users "
+      "cannot meet. Without FILE, the policy in force is checked; through a server, the server's.",
+      {"beaver policy check policy.yaml", "beaver policy check"});
   check->add_option("FILE", *file,
                     "policy file (default: the policy in force; through a server, the server's)");
   add_output_option(*check, ctx, {"table", "json"});
@@ -100,10 +105,11 @@ void register_policy_commands(CLI::App& app, Context& ctx) {
     return {};
   });
 
-  auto* show = policy->add_subcommand(
-      "show",
-      "print the policy in force (through a server, the server's): its text, after a comment "
-      "line naming its file and SHA-256");
+  auto* show = policy->add_subcommand("show", "print the policy in force");
+  add_help(*show,
+           "Prints the policy's text after a comment line naming its file and SHA-256. Through a "
+           "server, the server's policy.",
+           {"beaver policy show", "beaver policy show -o json"});
   add_output_option(*show, ctx, {"table", "json"});
   on_run(show, ctx, [&ctx]() -> Result<void> {
     auto p = policy_for(ctx, "");

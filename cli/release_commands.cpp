@@ -4,6 +4,7 @@
 
 #include <charconv>
 
+#include "command_help.hpp"
 #include "commands.hpp"
 #include "deploy/deploy.hpp"
 #include "package/archive.hpp"
@@ -79,9 +80,16 @@ void register_release_commands(CLI::App& app, Context& ctx) {
   release->require_subcommand(1);
 
   auto sa = std::make_shared<SubmitArgs>();
-  auto* submit = release->add_subcommand("submit",
-                                         "ask to put a version of a service on an "
-                                         "environment");
+  auto* submit =
+      release->add_subcommand("submit", "submit a version of a service to an environment");
+  add_help(
+      *submit,
+      "Asks to put a version, or a package made by beaver package, on an environment. A normal "
+      "release is refused outside the environment's windows and inside its freezes; --emergency "
+      "takes the emergency path, which needs --category and --reason, and a leader's approval.",
+      {"beaver release submit pay-api --env prod --package dist/pay-api-1.4.2.tar.gz",
+       "beaver release submit pay-api --env prod --version 1.4.3 --emergency \\\n"
+       "--category hotfix --reason \"card payments declined\""});
   submit->add_option("SERVICE", sa->request.service, "the service")->required();
   submit->add_option("--env", sa->request.env, "the environment")->required();
   submit->add_option("--version", sa->request.version, "the version to release");
@@ -131,6 +139,9 @@ void register_release_commands(CLI::App& app, Context& ctx) {
 
   auto la = std::make_shared<ListArgs>();
   auto* list = release->add_subcommand("list", "list releases, newest first");
+  add_help(*list, "",
+           {"beaver release list --env prod --type emergency --since 2026-11-01",
+            "beaver release list --owing-review -o csv"});
   list->add_option("--service", la->service, "only this service");
   list->add_option("--env", la->env, "only this environment");
   list->add_option("--type", la->type, "only this type")
@@ -175,8 +186,8 @@ void register_release_commands(CLI::App& app, Context& ctx) {
     return {};
   });
 
-  auto* inbox =
-      release->add_subcommand("inbox", "the releases you may approve now, emergencies first");
+  auto* inbox = release->add_subcommand("inbox", "releases you may approve now, emergencies first");
+  add_help(*inbox, "", {"beaver release inbox"});
   add_output_option(*inbox, ctx, {"table", "json", "csv"});
   on_run(inbox, ctx, [&ctx]() -> Result<void> {
     auto ops = ctx.ops(Access::read, true);
@@ -199,6 +210,7 @@ void register_release_commands(CLI::App& app, Context& ctx) {
   auto show_id = std::make_shared<std::string>();
   auto* show =
       release->add_subcommand("show", "a release with its approvals and what it waits for");
+  add_help(*show, "", {"beaver release show 42", "beaver release show 42 -o json"});
   show->add_option("ID", *show_id, "release id")->required();
   add_output_option(*show, ctx, {"table", "json"});
   on_run(show, ctx, [&ctx, show_id]() -> Result<void> {
@@ -213,9 +225,12 @@ void register_release_commands(CLI::App& app, Context& ctx) {
   });
 
   auto approve_args = std::make_shared<ActionArgs>();
-  auto* approve = release->add_subcommand("approve",
-                                          "approve a release (the next step of its "
-                                          "chain)");
+  auto* approve =
+      release->add_subcommand("approve", "approve a release (the next step of its chain)");
+  add_help(*approve,
+           "Nobody approves their own release; each approval counts toward the step of the "
+           "policy's approval chain that is open.",
+           {"beaver release approve 42 --comment \"checked the migration\""});
   approve->add_option("ID", approve_args->id, "release id")->required();
   approve->add_option("--comment", approve_args->comment, "a note kept with the approval");
   add_output_option(*approve, ctx, {"table", "json"});
@@ -223,6 +238,8 @@ void register_release_commands(CLI::App& app, Context& ctx) {
 
   auto reject_args = std::make_shared<ActionArgs>();
   auto* reject = release->add_subcommand("reject", "reject a release, saying why");
+  add_help(*reject, "",
+           {"beaver release reject 42 --comment \"no way back from the schema change\""});
   reject->add_option("ID", reject_args->id, "release id")->required();
   reject->add_option("--comment", reject_args->comment, "why it is rejected")->required();
   add_output_option(*reject, ctx, {"table", "json"});
@@ -230,6 +247,7 @@ void register_release_commands(CLI::App& app, Context& ctx) {
 
   auto cancel_args = std::make_shared<ActionArgs>();
   auto* cancel = release->add_subcommand("cancel", "withdraw a release before it is deployed");
+  add_help(*cancel, "", {"beaver release cancel 42 --comment \"superseded by 1.4.3\""});
   cancel->add_option("ID", cancel_args->id, "release id")->required();
   cancel->add_option("--comment", cancel_args->comment, "why it is withdrawn");
   add_output_option(*cancel, ctx, {"table", "json"});
@@ -237,6 +255,9 @@ void register_release_commands(CLI::App& app, Context& ctx) {
 
   auto review_args = std::make_shared<ActionArgs>();
   auto* review = release->add_subcommand("review", "write an emergency's post-release review");
+  add_help(*review,
+           "An emergency owes its review within the policy's review_deadline after its deploy.",
+           {"beaver release review 42 --notes \"an expired certificate; renewal now monitored\""});
   review->add_option("ID", review_args->id, "release id")->required();
   review->add_option("--notes", review_args->notes, "what happened and what follows")->required();
   add_output_option(*review, ctx, {"table", "json"});

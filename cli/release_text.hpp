@@ -14,7 +14,7 @@ namespace beaver::cli {
 std::string text_of(const Poco::JSON::Object::Ptr& o, const std::string& key);
 std::optional<std::string> optional_of(const Poco::JSON::Object::Ptr& o, const std::string& key);
 
-// A release view (GET /api/releases/{id}) as lines.
+// A release view (GET /api/v1/releases/{id}) as lines.
 std::vector<std::string> describe_release(const Poco::JSON::Object::Ptr& view);
 
 }  // namespace beaver::cli

@@ -1,5 +1,6 @@
 // beaver report: release figures over a period, whole or by group.
 
+#include "command_help.hpp"
 #include "commands.hpp"
 #include "report/report.hpp"
 #include "report/report_figures.hpp"
@@ -11,9 +12,13 @@ void register_report_commands(CLI::App& app, Context& ctx) {
     std::string since, until, by;
   };
   auto a = std::make_shared<Args>();
-  auto* report = app.add_subcommand(
-      "report", "release figures for a period (default: the last 30 days), whole or by group");
-  report->footer(std::string(report_figures_help()));
+  auto* report = app.add_subcommand("report", "release figures for a period, whole or by group");
+  report->footer(wrapped("The period is the last 30 days unless --since or --until says "
+                         "otherwise.") +
+                 "\n\n" + std::string(report_figures_help()) + "\n" +
+                 examples_section({"beaver report --by team",
+                                   "beaver report --since 2026-10-01 --until 2026-12-31 --by week",
+                                   "beaver report -o html > report.html"}));
   report->add_option("--since", a->since, "from this day (YYYY-MM-DD, the policy's time zone)");
   report->add_option("--until", a->until, "to this day, included (YYYY-MM-DD)");
   report->add_option("--by", a->by,

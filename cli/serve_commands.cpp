@@ -3,6 +3,7 @@
 #include <charconv>
 #include <iostream>
 
+#include "command_help.hpp"
 #include "commands.hpp"
 #include "paths/paths.hpp"
 #include "server/server.hpp"
@@ -14,11 +15,14 @@ void register_serve_commands(CLI::App& app, Context& ctx) {
   auto max_body_kib = std::make_shared<size_t>(o->max_body / 1024);
   auto max_package_mib = std::make_shared<uint64_t>(o->max_package >> 20);
   auto database_option = std::make_shared<std::string>();
-  auto* serve_cmd = app.add_subcommand(
-      "serve", "serve the REST API and the web pages on the ledger in $BEAVER_HOME");
-  serve_cmd->footer(
-      "A token revoked through this server stops working at once; one revoked by the command "
-      "line or another server, within 2 s (the server remembers a token's user that long).");
+  auto* serve_cmd = app.add_subcommand("serve", "serve the REST API and the web pages");
+  add_help(*serve_cmd,
+           "Serves the ledger in $BEAVER_HOME (or --database, or BEAVER_DATABASE) under /api/v1, "
+           "with /healthz and /metrics at the root.\n\nA token revoked through this server stops "
+           "working at once; one revoked by the command line or another server, within 2 s (the "
+           "server remembers a token's user that long).",
+           {"beaver serve --listen 0.0.0.0:8080",
+            "beaver serve --database postgresql://beaver@db.example.com/beaver --threads 32"});
   serve_cmd->add_option("--listen", o->listen, "HOST:PORT to listen on (port 0: a free one)")
       ->capture_default_str();
   serve_cmd->add_option("--threads", o->threads, "worker threads")
@@ -41,7 +45,7 @@ void register_serve_commands(CLI::App& app, Context& ctx) {
       ->check(CLI::Range(size_t{1}, size_t{1} << 20));
   serve_cmd
       ->add_option("--max-package-mib", *max_package_mib,
-                   "largest package accepted by PUT /api/packages/{sha256}")
+                   "largest package accepted by PUT /api/v1/packages/{sha256}")
       ->capture_default_str()
       ->check(CLI::Range(uint64_t{1}, uint64_t{1} << 20));
   serve_cmd->add_option("--database", *database_option,

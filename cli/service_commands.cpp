@@ -3,6 +3,7 @@
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Object.h>
 
+#include "command_help.hpp"
 #include "commands.hpp"
 #include "release_text.hpp"
 
@@ -17,6 +18,8 @@ void register_service_commands(CLI::App& app, Context& ctx) {
   };
   auto args = std::make_shared<Args>();
   auto* add = service->add_subcommand("add", "register a service (an admin or its team's leader)");
+  add_help(*add, "beaver package also registers the service named in beaver.yaml.",
+           {"beaver service add hello-service --team payments"});
   add->add_option("NAME", args->name, "service name")->required();
   add->add_option("--team", args->team, "the owning team")->required();
   on_run(add, ctx, [&ctx, args]() -> Result<void> {
@@ -30,6 +33,7 @@ void register_service_commands(CLI::App& app, Context& ctx) {
   });
 
   auto* list = service->add_subcommand("list", "list services");
+  add_help(*list, "", {"beaver service list", "beaver service list -o json"});
   add_output_option(*list, ctx, {"table", "json", "csv"});
   on_run(list, ctx, [&ctx]() -> Result<void> {
     auto ops = ctx.ops(Access::read);

@@ -2,6 +2,7 @@
 
 #include <charconv>
 
+#include "command_help.hpp"
 #include "commands.hpp"
 
 namespace beaver::cli {
@@ -29,8 +30,12 @@ void register_token_commands(CLI::App& app, Context& ctx) {
     std::string user, label;
   };
   auto ca = std::make_shared<CreateArgs>();
-  auto* create = token->add_subcommand(
-      "create", "make a token for a user (yourself, or anyone as an admin); printed once");
+  auto* create = token->add_subcommand("create", "make a token for a user; printed once");
+  add_help(*create,
+           "For yourself, or anyone as an admin. Its text is printed this once: the ledger keeps "
+           "only its hash. Give it to the command line as BEAVER_TOKEN, or paste it on the web "
+           "page's sign-in.",
+           {"beaver token create alice --label laptop"});
   create->add_option("USER", ca->user, "whose token")->required();
   create->add_option("--label", ca->label, "what it is for, e.g. 'laptop'");
   add_output_option(*create, ctx, {"table", "json"});
@@ -49,6 +54,10 @@ void register_token_commands(CLI::App& app, Context& ctx) {
   });
 
   auto* list = token->add_subcommand("list", "your tokens (an admin: everyone's)");
+  add_help(
+      *list,
+      "Their ids, users, labels, who made them and whether they are revoked; never their secrets.",
+      {"beaver token list"});
   add_output_option(*list, ctx, {"table", "json", "csv"});
   on_run(list, ctx, [&ctx]() -> Result<void> {
     auto ops = ctx.ops(Access::read);
@@ -64,6 +73,7 @@ void register_token_commands(CLI::App& app, Context& ctx) {
 
   auto revoke_id = std::make_shared<std::string>();
   auto* revoke = token->add_subcommand("revoke", "revoke a token: it no longer signs anyone in");
+  add_help(*revoke, "", {"beaver token revoke 3"});
   revoke->add_option("ID", *revoke_id, "the token's id (see beaver token list)")->required();
   on_run(revoke, ctx, [&ctx, revoke_id]() -> Result<void> {
     int64_t id = 0;

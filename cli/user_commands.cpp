@@ -3,6 +3,7 @@
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Object.h>
 
+#include "command_help.hpp"
 #include "commands.hpp"
 #include "paths/paths.hpp"
 #include "release_text.hpp"
@@ -52,6 +53,12 @@ void register_user_commands(CLI::App& app, Context& ctx) {
 
   auto add_args = std::make_shared<UserArgs>();
   auto* add = user->add_subcommand("add", "add a user (an admin; the first user must be one)");
+  add_help(
+      *add,
+      "The first user of an empty ledger must hold the admin role; after that, only an admin adds "
+      "users. Repeat --role for several roles. --email is where mail to the user's roles goes.",
+      {"beaver user add root --team ops --role admin --as root",
+       "beaver user add bob --team pay --role developer --email bob@example.com"});
   add_user_options(add, *add_args);
   add_output_option(*add, ctx, {"table", "json"});
   on_run(add, ctx, [&ctx, add_args]() -> Result<void> {
@@ -75,6 +82,10 @@ void register_user_commands(CLI::App& app, Context& ctx) {
 
   auto update_args = std::make_shared<UserArgs>();
   auto* update = user->add_subcommand("update", "replace a user's team and roles (an admin)");
+  add_help(*update,
+           "The team and the roles given replace the user's own; the roles are not added to them. "
+           "Without --email the address is kept; --email \"\" removes it.",
+           {"beaver user update bob --team pay --role leader"});
   add_user_options(update, *update_args);
   add_output_option(*update, ctx, {"table", "json"});
   on_run(update, ctx, [&ctx, update_args]() -> Result<void> {
@@ -89,6 +100,7 @@ void register_user_commands(CLI::App& app, Context& ctx) {
   });
 
   auto* list = user->add_subcommand("list", "list users");
+  add_help(*list, "", {"beaver user list", "beaver user list -o csv"});
   add_output_option(*list, ctx, {"table", "json", "csv"});
   on_run(list, ctx, [&ctx]() -> Result<void> {
     auto ops = ctx.ops(Access::read);

@@ -171,7 +171,7 @@ Poco::JSON::Object::Ptr deploy_started_json(int64_t deploy_id, const DeployPlan&
   o->set("deploy_id", deploy_id);
   o->set("release_id", plan.release.id);
   o->set("status", "running");
-  o->set("progress", fmt::format("/api/deploys/{}", deploy_id));
+  o->set("progress", fmt::format("/api/v1/deploys/{}", deploy_id));
   o->set("plan", deploy_plan_json(plan));
   o->set("recovered", strings(recovered));
   return o;

@@ -57,30 +57,30 @@ class RemoteOperations final : public Operations {
       : base_(std::move(base)), token_(std::move(token)) {}
 
   Result<JsonObject> whoami() override {
-    return object_of(call(HTTPRequest::HTTP_GET, "/api/whoami"));
+    return object_of(call(HTTPRequest::HTTP_GET, "/api/v1/whoami"));
   }
 
   Result<JsonObject> add_user(const NewUser& user) override {
     auto body = user_body(user);
     body->set("name", user.name);
-    return object_of(call(HTTPRequest::HTTP_POST, "/api/users", body));
+    return object_of(call(HTTPRequest::HTTP_POST, "/api/v1/users", body));
   }
   Result<JsonObject> update_user(const NewUser& user) override {
     return object_of(
-        call(HTTPRequest::HTTP_PUT, "/api/users/" + escape(user.name), user_body(user)));
+        call(HTTPRequest::HTTP_PUT, "/api/v1/users/" + escape(user.name), user_body(user)));
   }
   Result<JsonArray> list_users() override {
-    return array_of(call(HTTPRequest::HTTP_GET, "/api/users"));
+    return array_of(call(HTTPRequest::HTTP_GET, "/api/v1/users"));
   }
 
   Result<JsonObject> add_service(const std::string& name, const std::string& team) override {
     auto body = object();
     body->set("name", name);
     body->set("team", team);
-    return object_of(call(HTTPRequest::HTTP_POST, "/api/services", body));
+    return object_of(call(HTTPRequest::HTTP_POST, "/api/v1/services", body));
   }
   Result<JsonArray> list_services() override {
-    return array_of(call(HTTPRequest::HTTP_GET, "/api/services"));
+    return array_of(call(HTTPRequest::HTTP_GET, "/api/v1/services"));
   }
 
   Result<JsonObject> submit(const SubmitRequest& r) override {
@@ -94,7 +94,7 @@ class RemoteOperations final : public Operations {
     set_optional(body, "reason", r.reason);
     set_optional(body, "package_sha256", r.package_sha256);
     set_optional(body, "package_file", r.package_file);
-    return object_of(call(HTTPRequest::HTTP_POST, "/api/releases", body));
+    return object_of(call(HTTPRequest::HTTP_POST, "/api/v1/releases", body));
   }
 
   Result<JsonObject> act(int64_t id, ReleaseAction action,
@@ -102,13 +102,13 @@ class RemoteOperations final : public Operations {
     auto body = object();
     set_optional(body, action == ReleaseAction::review ? "notes" : "comment", text);
     return object_of(call(HTTPRequest::HTTP_POST,
-                          fmt::format("/api/releases/{}/{}", id, to_string(action)), body));
+                          fmt::format("/api/v1/releases/{}/{}", id, to_string(action)), body));
   }
   Result<JsonObject> show(int64_t id) override {
-    return object_of(call(HTTPRequest::HTTP_GET, fmt::format("/api/releases/{}", id)));
+    return object_of(call(HTTPRequest::HTTP_GET, fmt::format("/api/v1/releases/{}", id)));
   }
   Result<JsonArray> list(const ReleaseListRequest& r) override {
-    Poco::URI uri("/api/releases");
+    Poco::URI uri("/api/v1/releases");
     auto add = [&uri](const char* key, const std::optional<std::string>& v) {
       if (v) uri.addQueryParameter(key, *v);
     };
@@ -122,40 +122,43 @@ class RemoteOperations final : public Operations {
     uri.addQueryParameter("limit", std::to_string(r.limit));
     return array_of(call(HTTPRequest::HTTP_GET, uri.getPathAndQuery()));
   }
-  Result<JsonArray> inbox() override { return array_of(call(HTTPRequest::HTTP_GET, "/api/inbox")); }
+  Result<JsonArray> inbox() override {
+    return array_of(call(HTTPRequest::HTTP_GET, "/api/v1/inbox"));
+  }
 
   Result<JsonObject> report(const ReportRequest& r) override {
-    return object_of(call(HTTPRequest::HTTP_GET, report_path("/api/report", r, true)));
+    return object_of(call(HTTPRequest::HTTP_GET, report_path("/api/v1/report", r, true)));
   }
   Result<JsonObject> report_charts(const ReportRequest& r) override {
-    return object_of(call(HTTPRequest::HTTP_GET, report_path("/api/report/charts", r, false)));
+    return object_of(call(HTTPRequest::HTTP_GET, report_path("/api/v1/report/charts", r, false)));
   }
 
   Result<std::string> report_text(const ReportRequest& r, ReportFormat format) override {
-    Poco::URI uri(report_path("/api/report", r, true));
+    Poco::URI uri(report_path("/api/v1/report", r, true));
     uri.addQueryParameter("format", std::string(to_string(format)));
     return call_text(HTTPRequest::HTTP_GET, uri.getPathAndQuery());
   }
 
   Result<JsonObject> policy() override {
-    return object_of(call(HTTPRequest::HTTP_GET, "/api/policy"));
+    return object_of(call(HTTPRequest::HTTP_GET, "/api/v1/policy"));
   }
   Result<JsonObject> check_policy(const std::string& name, const std::string& content) override {
     auto body = object();
     body->set("name", name);
     body->set("content", content);
-    return object_of(call(HTTPRequest::HTTP_POST, "/api/policy/check", body));
+    return object_of(call(HTTPRequest::HTTP_POST, "/api/v1/policy/check", body));
   }
 
   Result<JsonObject> put_package(const std::string& sha256,
                                  const std::filesystem::path& file) override {
-    return object_of(call(HTTPRequest::HTTP_PUT, "/api/packages/" + escape(sha256), nullptr, file));
+    return object_of(
+        call(HTTPRequest::HTTP_PUT, "/api/v1/packages/" + escape(sha256), nullptr, file));
   }
   Result<JsonObject> show_package(const std::string& sha256) override {
-    return object_of(call(HTTPRequest::HTTP_GET, "/api/packages/" + escape(sha256)));
+    return object_of(call(HTTPRequest::HTTP_GET, "/api/v1/packages/" + escape(sha256)));
   }
   Result<JsonArray> list_packages(const std::optional<std::string>& service) override {
-    Poco::URI uri("/api/packages");
+    Poco::URI uri("/api/v1/packages");
     if (service) uri.addQueryParameter("service", *service);
     return array_of(call(HTTPRequest::HTTP_GET, uri.getPathAndQuery()));
   }
@@ -166,55 +169,56 @@ class RemoteOperations final : public Operations {
     if (r.parallel != DeployRequest{}.parallel) body->set("parallel", r.parallel);
     if (r.dry_run) body->set("dry_run", true);
     return object_of(
-        call(HTTPRequest::HTTP_POST, fmt::format("/api/releases/{}/deploy", release_id), body));
+        call(HTTPRequest::HTTP_POST, fmt::format("/api/v1/releases/{}/deploy", release_id), body));
   }
   Result<JsonObject> rollback(const RollbackRequest& r) override {
     auto body = object();
     body->set("service", r.service);
     body->set("env", r.env);
     set_optional(body, "to", r.to);
-    return object_of(call(HTTPRequest::HTTP_POST, "/api/rollbacks", body));
+    return object_of(call(HTTPRequest::HTTP_POST, "/api/v1/rollbacks", body));
   }
   Result<JsonObject> show_deploy(int64_t deploy_id) override {
-    return object_of(call(HTTPRequest::HTTP_GET, fmt::format("/api/deploys/{}", deploy_id)));
+    return object_of(call(HTTPRequest::HTTP_GET, fmt::format("/api/v1/deploys/{}", deploy_id)));
   }
   Result<JsonObject> stop_deploy(int64_t deploy_id) override {
-    return object_of(call(HTTPRequest::HTTP_POST, fmt::format("/api/deploys/{}/stop", deploy_id)));
+    return object_of(
+        call(HTTPRequest::HTTP_POST, fmt::format("/api/v1/deploys/{}/stop", deploy_id)));
   }
   Result<JsonArray> list_deploys(const std::optional<std::string>& service,
                                  const std::optional<std::string>& env) override {
-    Poco::URI uri("/api/deploys");
+    Poco::URI uri("/api/v1/deploys");
     if (service) uri.addQueryParameter("service", *service);
     if (env) uri.addQueryParameter("env", *env);
     return array_of(call(HTTPRequest::HTTP_GET, uri.getPathAndQuery()));
   }
   Result<JsonObject> env_status(const std::string& service, const std::string& env) override {
-    Poco::URI uri("/api/status");
+    Poco::URI uri("/api/v1/status");
     uri.addQueryParameter("service", service);
     uri.addQueryParameter("env", env);
     return object_of(call(HTTPRequest::HTTP_GET, uri.getPathAndQuery()));
   }
 
   Result<JsonArray> audit_log(const std::optional<std::string>& subject) override {
-    Poco::URI uri("/api/audit");
+    Poco::URI uri("/api/v1/audit");
     if (subject) uri.addQueryParameter("subject", *subject);
     return array_of(call(HTTPRequest::HTTP_GET, uri.getPathAndQuery()));
   }
   Result<JsonObject> audit_verify() override {
-    return object_of(call(HTTPRequest::HTTP_GET, "/api/audit/verify"));
+    return object_of(call(HTTPRequest::HTTP_GET, "/api/v1/audit/verify"));
   }
 
   Result<JsonObject> create_token(const std::string& user, const std::string& label) override {
     auto body = object();
     body->set("user", user);
     if (!label.empty()) body->set("label", label);
-    return object_of(call(HTTPRequest::HTTP_POST, "/api/tokens", body));
+    return object_of(call(HTTPRequest::HTTP_POST, "/api/v1/tokens", body));
   }
   Result<JsonArray> list_tokens() override {
-    return array_of(call(HTTPRequest::HTTP_GET, "/api/tokens"));
+    return array_of(call(HTTPRequest::HTTP_GET, "/api/v1/tokens"));
   }
   Result<JsonObject> revoke_token(int64_t id) override {
-    return object_of(call(HTTPRequest::HTTP_DELETE, fmt::format("/api/tokens/{}", id)));
+    return object_of(call(HTTPRequest::HTTP_DELETE, fmt::format("/api/v1/tokens/{}", id)));
   }
 
  private:

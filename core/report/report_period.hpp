@@ -1,6 +1,6 @@
 #pragma once
 // The period a report covers, read from what a person typed: the command line's --since and
-// --until, or the same parameters of GET /api/report. One reading for both.
+// --until, or the same parameters of GET /api/v1/report. One reading for both.
 
 #include <optional>
 #include <string>

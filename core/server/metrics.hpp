@@ -25,7 +25,7 @@ struct ServerGauges {
 
 class Metrics {
  public:
-  // `route` is the route's pattern ("POST /api/releases/{id}/approve"), never the raw path, so
+  // `route` is the route's pattern ("POST /api/v1/releases/{id}/approve"), never the raw path, so
   // the number of series stays bounded whatever clients send.
   void observe(const std::string& route, int status, std::chrono::microseconds elapsed);
   std::string render(const LedgerGauges& ledger, const ServerGauges& server) const;

@@ -24,6 +24,7 @@
 #include "ops/ops_json.hpp"
 #include "server/api.hpp"
 #include "server/deploy_executor.hpp"
+#include "server/http_error.hpp"
 #include "store/open_store.hpp"
 
 namespace beaver {
@@ -169,7 +170,7 @@ class RequestHandler final : public Poco::Net::HTTPRequestHandler {
   // A package's bytes go to a temporary file beside the packages, never into memory, within
   // their own limit; the name and the token are checked before a byte is read.
   HttpReply upload(Poco::Net::HTTPServerRequest& req, HttpRequest& r) {
-    const std::string route = "PUT /api/packages/{sha256}";
+    const std::string route = "PUT /api/v1/packages/{sha256}";
     auto too_large = [&] {
       auto reply = error_reply(
           {ErrorKind::bad_input, fmt::format("the package is over the limit of {} bytes (beaver "

@@ -32,7 +32,7 @@ struct ServeOptions {
   int keep_alive_requests = 100;          // answers on one connection before it is closed
   std::chrono::seconds timeout{10};       // a socket read or write that stalls longer fails
   size_t max_body = 1 << 20;              // a JSON request's body
-  uint64_t max_package = 512ull << 20;    // an uploaded package (PUT /api/packages/{sha256})
+  uint64_t max_package = 512ull << 20;    // an uploaded package (PUT /api/v1/packages/{sha256})
   DatabaseUrl database;                   // the ledger: a SQLite file or a PostgreSQL database
   std::filesystem::path migrations_root;  // schemas/migrations
   std::filesystem::path web_dir;          // templates/web

@@ -118,7 +118,7 @@ async function route() {
     return;
   }
   try {
-    if (!state.user) state.user = await api('GET', '/api/whoami');
+    if (!state.user) state.user = await api('GET', '/api/v1/whoami');
   } catch (err) {
     if (err.status === 401) return signOut('Your token is no longer accepted: ' + err.message);
     show();
@@ -160,7 +160,7 @@ function renderSignin() {
     if (!token) return say('Paste your token first.', 'error');
     sessionStorage.setItem(TOKEN_KEY, token);
     try {
-      state.user = await api('GET', '/api/whoami');
+      state.user = await api('GET', '/api/v1/whoami');
     } catch (err) {
       sessionStorage.removeItem(TOKEN_KEY);
       state.user = null;
@@ -187,7 +187,7 @@ function actionButtons(release, done) {
     onclick: async () => {
       approve.disabled = reject.disabled = true;
       try {
-        const view = await api('POST', `/api/releases/${release.id}/approve`, {});
+        const view = await api('POST', `/api/v1/releases/${release.id}/approve`, {});
         say(`Release #${view.id} (${label}): your approval is recorded; it is now ${view.status}.`,
             'ok');
         await done(view);
@@ -212,7 +212,7 @@ function actionButtons(release, done) {
     ev.preventDefault();
     if (!comment.value.trim()) return say('Say why you reject it.', 'error');
     try {
-      const view = await api('POST', `/api/releases/${release.id}/reject`,
+      const view = await api('POST', `/api/v1/releases/${release.id}/reject`,
                              { comment: comment.value.trim() });
       say(`Release #${view.id} (${label}) is now ${view.status}.`, 'ok');
       await done(view);
@@ -240,7 +240,7 @@ function field(name, value) {
 // --- the inbox
 
 async function renderInbox() {
-  const list = await api('GET', '/api/inbox');
+  const list = await api('GET', '/api/v1/inbox');
   const head = el('h1', { text: 'Approvals inbox' });
   if (list.length === 0) {
     show(head, el('p', { class: 'empty', text: 'Nothing waits for your approval.' }));
@@ -300,7 +300,7 @@ async function renderReleases() {
     if (params.get(k)) query.set(k, params.get(k));
   query.set('limit', '200');
   show(el('h1', { text: 'Releases' }), form, el('p', { class: 'hint', text: 'Loading…' }));
-  const list = await api('GET', '/api/releases?' + query);
+  const list = await api('GET', '/api/v1/releases?' + query);
   const headers = ['Release', 'Service', 'Env', 'Version', 'Type', 'Status', 'Submitter',
                    'Submitted'];
   const table = el('table', { class: 'list' },
@@ -335,7 +335,7 @@ function stopButton(deploy, releaseId) {
     onclick: async () => {
       button.disabled = true;
       try {
-        await api('POST', `/api/deploys/${deploy.id}/stop`, {});
+        await api('POST', `/api/v1/deploys/${deploy.id}/stop`, {});
         say(`Deploy #${deploy.id} is asked to stop: it stops at its next step; hosts already ` +
             'switched are seen through.', 'ok');
         await renderRelease(releaseId);
@@ -370,8 +370,8 @@ function followRelease(id) {
 
 async function renderRelease(id) {
   const [r, audit] = await Promise.all([
-    api('GET', `/api/releases/${id}`),
-    api('GET', '/api/audit?subject=' + encodeURIComponent(`release/${id}`))]);
+    api('GET', `/api/v1/releases/${id}`),
+    api('GET', '/api/v1/audit?subject=' + encodeURIComponent(`release/${id}`))]);
   const parts = [
     el('h1', {}, `#${r.id} ${r.service} ${r.version} `, el('span', { class: 'env', text: `to ${r.env}` })),
     badges(r),
@@ -484,8 +484,8 @@ async function renderDashboard() {
   const query = new URLSearchParams();
   for (const k of ['since', 'until']) if (params.get(k)) query.set(k, params.get(k));
   show(el('h1', { text: 'Dashboard' }), form, el('p', { class: 'hint', text: 'Loading…' }));
-  const [report, charts] = await Promise.all([api('GET', '/api/report?' + query),
-                                              api('GET', '/api/report/charts?' + query)]);
+  const [report, charts] = await Promise.all([api('GET', '/api/v1/report?' + query),
+                                              api('GET', '/api/v1/report/charts?' + query)]);
   const t = report.totals;
   const dora = report.dora || {};
   const parts = [el('h1', { text: 'Dashboard' }), form,

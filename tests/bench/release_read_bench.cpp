@@ -1,4 +1,4 @@
-// The core's side of a release read, for tests/bench/server.sh: what `GET /api/releases/{id}`
+// The core's side of a release read, for tests/bench/server.sh: what `GET /api/v1/releases/{id}`
 // asks of the ledger (one read transaction: the release, its approvals, deploy runs and steps,
 // and its view under the policy), then the answer's JSON text, on one thread with no HTTP. It
 // tells how much of a read's time is the ledger's and how much the server's.

@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # Server benchmark (issue 6): `beaver serve` on loopback over a ledger of 100,000 releases, loaded
 # by wrk, each measure against a baseline in the same run:
-#  1. read: GET /api/releases/{random id} vs nginx serving a static JSON file of the same size
+#  1. read: GET /api/v1/releases/{random id} vs nginx serving a static JSON file of the same size
 #     (nginx started here in the foreground with its own config, on a free loopback port).
-#  2. list: GET /api/releases?limit=50, against the same nginx figure (no target).
-#  3. submit: POST /api/releases to an env needing no approval, each a new version (one durable
+#  2. list: GET /api/v1/releases?limit=50, against the same nginx figure (no target).
+#  3. submit: POST /api/v1/releases to an env needing no approval, each a new version (one durable
 #     transaction with its audit entry per 201) vs the sqlite3 shell committing as many one-row
 #     transactions, synchronous=FULL in WAL mode.
 # Beside them, two floors that tell where a read's time goes: a bare Poco HTTPServer with beaver's
@@ -72,7 +72,7 @@ url=$(sed -n 's/.*listening on //p' "$work/serve.out")
 
 # The answer nginx serves: a real release answer, byte for byte.
 mkdir -p "$work/www"
-curl -sf -H "Authorization: Bearer $token" "$url/api/releases/$((releases / 2))" \
+curl -sf -H "Authorization: Bearer $token" "$url/api/v1/releases/$((releases / 2))" \
   >"$work/www/release.json"
 size=$(stat -c %s "$work/www/release.json")
 
@@ -121,7 +121,7 @@ LUA
 cat >"$work/read.lua" <<LUA
 local n = $releases
 init = function() math.randomseed(os.time() + math.floor(os.clock() * 1e6)) end
-request = function() return wrk.format("GET", "/api/releases/" .. math.random(1, n)) end
+request = function() return wrk.format("GET", "/api/v1/releases/" .. math.random(1, n)) end
 dofile("$work/done.lua")
 LUA
 cat >"$work/submit.lua" <<LUA
@@ -133,7 +133,7 @@ wrk.method = "POST"
 wrk.headers["Content-Type"] = "application/json"
 request = function()
   count = count + 1
-  return wrk.format(nil, "/api/releases", nil, string.format(
+  return wrk.format(nil, "/api/v1/releases", nil, string.format(
     '{"service":"bench-api","env":"test","version":"%d.%d.0","commit":"abc1234"}', prefix, count))
 end
 dofile("$work/done.lua")
@@ -171,10 +171,10 @@ echo "load: wrk $load, beaver $url, nginx on port $nginx_port, answer $size byte
 run_wrk nginx "http://127.0.0.1:$nginx_port/release.json" "$work/static.lua"
 [ -n "$floor_url" ] && run_wrk floor "$floor_url/release.json" "$work/static.lua" tolerant
 run_wrk healthz "$url/healthz" "$work/static.lua"
-run_wrk read "$url/api/releases/1" "$work/read.lua"
-run_wrk list "$url/api/releases?limit=50" "$work/static.lua"
+run_wrk read "$url/api/v1/releases/1" "$work/read.lua"
+run_wrk list "$url/api/v1/releases?limit=50" "$work/static.lua"
 before=$(sqlite3 "$BEAVER_HOME/beaver.db" "SELECT count(*) FROM releases WHERE service = 'bench-api'")
-run_wrk submit "$url/api/releases" "$work/submit.lua"
+run_wrk submit "$url/api/v1/releases" "$work/submit.lua"
 submitted=$(sqlite3 "$BEAVER_HOME/beaver.db" \
   "SELECT count(*) FROM releases WHERE service = 'bench-api'")
 submitted=$((submitted - before))
@@ -220,13 +220,13 @@ else
 fi
 read -r h_rps h_p50 h_p90 h_p99 _ <"$work/healthz.result"
 row "GET /healthz" "$h_rps" "$h_p50" "$h_p90" "$h_p99" "$(ratio "$h_rps" "$n_rps")x nginx" ""
-row "GET /api/releases/{id}" "$r_rps" "$r_p50" "$r_p90" "$r_p99" "$(ratio "$r_rps" "$n_rps")x nginx" \
+row "GET /api/v1/releases/{id}" "$r_rps" "$r_p50" "$r_p90" "$r_p99" "$(ratio "$r_rps" "$n_rps")x nginx" \
   ">= 0.5x: $(verdict "$(ratio "$r_rps" "$n_rps")" 0.5)"
 [ -n "$floor_url" ] && row "" "" "" "" "" "$(ratio "$r_rps" "$f_rps")x the floor" ""
-row "GET /api/releases?limit=50" "$l_rps" "$l_p50" "$l_p90" "$l_p99" \
+row "GET /api/v1/releases?limit=50" "$l_rps" "$l_p50" "$l_p90" "$l_p99" \
   "$(ratio "$l_rps" "$n_rps")x nginx" ""
 row "sqlite3 commits ($submitted)" "$commits_per_s" "" "" "" "" ""
-row "POST /api/releases" "$s_rps" "$s_p50" "$s_p90" "$s_p99" \
+row "POST /api/v1/releases" "$s_rps" "$s_p50" "$s_p90" "$s_p99" \
   "$(ratio "$s_rps" "$commits_per_s")x sqlite3" \
   ">= 0.25x: $(verdict "$(ratio "$s_rps" "$commits_per_s")" 0.25)"
 printf '%-28s %6d MB  (%d releases in the ledger at the end)  < 100 MB: %s\n' \

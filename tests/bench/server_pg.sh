@@ -76,7 +76,7 @@ LUA
 cat >"$WORK/read.lua" <<LUA
 local n = $releases
 init = function() math.randomseed(os.time() + math.floor(os.clock() * 1e6)) end
-request = function() return wrk.format("GET", "/api/releases/" .. math.random(1, n)) end
+request = function() return wrk.format("GET", "/api/v1/releases/" .. math.random(1, n)) end
 dofile("$WORK/done.lua")
 LUA
 # Versions unique across wrk processes (RUN) and their threads.
@@ -88,7 +88,7 @@ wrk.method = "POST"
 wrk.headers["Content-Type"] = "application/json"
 request = function()
   count = count + 1
-  return wrk.format(nil, "/api/releases", nil, string.format(
+  return wrk.format(nil, "/api/v1/releases", nil, string.format(
     '{"service":"bench-api","env":"test","version":"%s.%d.0","commit":"abc1234"}', prefix, count))
 end
 dofile("$WORK/done.lua")

@@ -44,47 +44,47 @@ curl -s -w '%{http_code} %{num_connects}\n' "${urls[@]}" >"$WORK/keepalive.txt"
 expect_eq "$(grep -c '^200 ' "$WORK/keepalive.txt")" 250 "every answer on kept-alive connections"
 expect_eq "$(awk '{n += $2} END {print n}' "$WORK/keepalive.txt")" 3 \
   "a connection serves 100 answers, then hands its worker on"
-http GET /api/whoami
+http GET /api/v1/whoami
 expect_status 401 "no token"
 expect_match "$BODY" '"kind":"unauthenticated"' "a JSON error"
-http GET /api/whoami "bvr_1_nonsense"
+http GET /api/v1/whoami "bvr_1_nonsense"
 expect_status 401 "a malformed token"
 # The last hex digit changed (to 1 when it was 0: one token in 16 ends in 0).
 last=${TOKEN[dev]: -1}
-http GET /api/whoami "${TOKEN[dev]%?}$([ "$last" = 0 ] && echo 1 || echo 0)"
+http GET /api/v1/whoami "${TOKEN[dev]%?}$([ "$last" = 0 ] && echo 1 || echo 0)"
 expect_status 401 "a token with a wrong secret"
-http GET /api/whoami "${TOKEN[dev]}"
+http GET /api/v1/whoami "${TOKEN[dev]}"
 expect_status 200 "whoami"
 expect_eq "$(jq -r .name <<<"$BODY")" dev "the token's user"
 http GET /metrics
 expect_status 401 "/metrics needs a token"
 
 # A token revoked through the API signs nobody in.
-http POST /api/tokens "${TOKEN[dev]}" '{"user":"dev","label":"spare"}'
+http POST /api/v1/tokens "${TOKEN[dev]}" '{"user":"dev","label":"spare"}'
 expect_status 201 "a user makes their own token"
 spare=$(jq -r .text <<<"$BODY")
 spare_id=$(jq -r .token.id <<<"$BODY")
-http POST /api/tokens "${TOKEN[dev]}" '{"user":"lee"}'
+http POST /api/v1/tokens "${TOKEN[dev]}" '{"user":"lee"}'
 expect_status 403 "a developer makes no token for someone else"
-http GET /api/whoami "$spare"
+http GET /api/v1/whoami "$spare"
 expect_status 200 "a new token signs in (and the server remembers it for a moment)"
-http DELETE "/api/tokens/$spare_id" "${TOKEN[dev]}"
+http DELETE "/api/v1/tokens/$spare_id" "${TOKEN[dev]}"
 expect_status 200 "revoking one's token"
-http GET /api/whoami "$spare"
+http GET /api/v1/whoami "$spare"
 expect_status 401 "a revoked token, at once, though the server had just seen it"
-http DELETE "/api/tokens/$spare_id" "${TOKEN[dev]}"
+http DELETE "/api/v1/tokens/$spare_id" "${TOKEN[dev]}"
 expect_status 409 "revoking twice"
 
 # --- a user's e-mail address, over HTTP and through the CLI in remote mode
-http POST /api/users "${TOKEN[root]}" '{"name":"ops1","team":"ops","roles":["ops"],"email":"ops1@example.com"}'
+http POST /api/v1/users "${TOKEN[root]}" '{"name":"ops1","team":"ops","roles":["ops"],"email":"ops1@example.com"}'
 expect_status 201 "a user with an address"
 expect_eq "$(jq -r .email <<<"$BODY")" "ops1@example.com" "the address in the user's JSON"
-http PUT /api/users/ops1 "${TOKEN[root]}" '{"team":"ops","roles":["ops"]}'
+http PUT /api/v1/users/ops1 "${TOKEN[root]}" '{"team":"ops","roles":["ops"]}'
 expect_status 200 "an update without an address"
 expect_eq "$(jq -r .email <<<"$BODY")" "ops1@example.com" "an update without one keeps it"
-http PUT /api/users/ops1 "${TOKEN[root]}" '{"team":"ops","roles":["ops"],"email":"ops 1@example.com"}'
+http PUT /api/v1/users/ops1 "${TOKEN[root]}" '{"team":"ops","roles":["ops"],"email":"ops 1@example.com"}'
 expect_status 400 "an address with a space"
-http PUT /api/users/ops1 "${TOKEN[root]}" '{"team":"ops","roles":["ops"],"mail":"o@example.com"}'
+http PUT /api/v1/users/ops1 "${TOKEN[root]}" '{"team":"ops","roles":["ops"],"mail":"o@example.com"}'
 expect_status 400 "an unknown field"
 BEAVER_ENV="BEAVER_SERVER=$URL BEAVER_TOKEN=${TOKEN[root]}" \
   ok user update ops1 --team ops --role ops --email o.ps@example.com -o json
@@ -93,89 +93,97 @@ BEAVER_ENV="BEAVER_SERVER=$URL BEAVER_TOKEN=${TOKEN[root]}" ok user list
 expect_match "$OUT" "ops1 +ops +ops +o\.ps@example\.com" "user list shows it"
 
 # --- the release story
-http POST /api/releases "${TOKEN[dev]}" '{"service":"pay-api","env":"prod","version":"1.0.0","commit":"abc1234"}'
+http POST /api/v1/releases "${TOKEN[dev]}" '{"service":"pay-api","env":"prod","version":"1.0.0","commit":"abc1234"}'
 expect_status 201 "submit"
 id=$(jq -r .id <<<"$BODY")
 expect_eq "$(jq -r .status <<<"$BODY")" submitted "a new release waits"
 expect_match "$(jq -r .waiting_for <<<"$BODY")" "2 approvals by distinct leader" "what it waits for"
-http GET /api/inbox "${TOKEN[lee]}"
+http GET /api/v1/inbox "${TOKEN[lee]}"
 expect_eq "$(jq -r '.[0].id' <<<"$BODY")" "$id" "the leader's inbox holds it"
-http POST "/api/releases/$id/approve" "${TOKEN[dev]}" '{}'
+http POST "/api/v1/releases/$id/approve" "${TOKEN[dev]}" '{}'
 expect_status 403 "a developer does not approve"
-http POST "/api/releases/$id/approve" "${TOKEN[lee]}" '{"comment":"looks right"}'
+http POST "/api/v1/releases/$id/approve" "${TOKEN[lee]}" '{"comment":"looks right"}'
 expect_status 200 "the first approval"
 expect_eq "$(jq -r .status <<<"$BODY")" submitted "one approval of two"
-http POST "/api/releases/$id/approve" "${TOKEN[lee]}" '{}'
+http POST "/api/v1/releases/$id/approve" "${TOKEN[lee]}" '{}'
 expect_status 403 "the same leader twice"
-http POST "/api/releases/$id/approve" "${TOKEN[kim]}"
+http POST "/api/v1/releases/$id/approve" "${TOKEN[kim]}"
 expect_status 200 "the second approval"
 expect_eq "$(jq -r .status <<<"$BODY")" approved "two approvals of two"
-http POST "/api/releases/$id/reject" "${TOKEN[nia]}" '{"comment":"late"}'
+http POST "/api/v1/releases/$id/reject" "${TOKEN[nia]}" '{"comment":"late"}'
 expect_status 409 "rejecting an approved release"
-http GET "/api/releases/$id" "${TOKEN[dev]}"
+http GET "/api/v1/releases/$id" "${TOKEN[dev]}"
 expect_eq "$(jq '.approvals | length' <<<"$BODY")" 2 "the approvals recorded"
 expect_eq "$(jq -r '.approvals[0].comment' <<<"$BODY")" "looks right" "the approval's comment"
 
 # A leader's own emergency: someone else must approve it.
-http POST /api/releases "${TOKEN[lee]}" \
+http POST /api/v1/releases "${TOKEN[lee]}" \
   '{"service":"pay-api","env":"prod","version":"1.0.1","emergency":true,"category":"hotfix","reason":"card declines"}'
 expect_status 201 "an emergency"
 eid=$(jq -r .id <<<"$BODY")
-http POST "/api/releases/$eid/approve" "${TOKEN[lee]}"
+http POST "/api/v1/releases/$eid/approve" "${TOKEN[lee]}"
 expect_status 403 "self-approval"
 expect_match "$BODY" "someone else must approve" "self-approval says why"
-http POST "/api/releases/$eid/approve" "${TOKEN[kim]}" '{"comment":"go"}'
+http POST "/api/v1/releases/$eid/approve" "${TOKEN[kim]}" '{"comment":"go"}'
 expect_status 200 "another leader approves the emergency"
-http POST "/api/releases/$eid/review" "${TOKEN[lee]}" '{"notes":"root cause: expired cert"}'
+http POST "/api/v1/releases/$eid/review" "${TOKEN[lee]}" '{"notes":"root cause: expired cert"}'
 expect_status 200 "the emergency's review"
 
-http GET "/api/releases?env=prod&status=approved" "${TOKEN[dev]}"
+http GET "/api/v1/releases?env=prod&status=approved" "${TOKEN[dev]}"
 expect_status 200 "a filtered list"
 expect_eq "$(jq length <<<"$BODY")" 2 "approved releases on prod"
-http GET "/api/releases?type=emergency" "${TOKEN[dev]}"
+http GET "/api/v1/releases?type=emergency" "${TOKEN[dev]}"
 expect_eq "$(jq -r '.[0].id' <<<"$BODY")" "$eid" "emergencies only"
 
 # --- errors: each a JSON error with a message, and nothing changed
 before=$(audit_count)
-http POST /api/releases "${TOKEN[dev]}" '{"service":"pay-api",'
+http POST /api/v1/releases "${TOKEN[dev]}" '{"service":"pay-api",'
 expect_status 400 "malformed JSON"
 expect_match "$BODY" '"kind":"bad_input","message":"the body is not JSON' "says what is wrong"
-http POST /api/releases "${TOKEN[dev]}" '[1,2]'
+http POST /api/v1/releases "${TOKEN[dev]}" '[1,2]'
 expect_status 400 "a body that is not an object"
-http POST /api/releases "${TOKEN[dev]}" '{"service":"pay-api","env":"prod","version":"2.0.0","emergency":"yes"}'
+http POST /api/v1/releases "${TOKEN[dev]}" '{"service":"pay-api","env":"prod","version":"2.0.0","emergency":"yes"}'
 expect_status 400 "a wrong type"
 expect_match "$BODY" "'emergency' must be true or false" "names the field"
-http POST /api/releases "${TOKEN[dev]}" '{"service":"pay-api","env":"prod","version":"2.0.0","colour":"red"}'
+http POST /api/v1/releases "${TOKEN[dev]}" '{"service":"pay-api","env":"prod","version":"2.0.0","colour":"red"}'
 expect_status 400 "an unknown field"
 expect_match "$BODY" "unknown field 'colour'" "names the unknown field"
-http POST /api/releases "${TOKEN[dev]}" '{"service":"pay-api","env":"prod"}'
+http POST /api/v1/releases "${TOKEN[dev]}" '{"service":"pay-api","env":"prod"}'
 expect_status 400 "no version"
-http POST /api/releases "${TOKEN[dev]}" '{"service":"../etc","env":"prod","version":"1"}'
+http POST /api/v1/releases "${TOKEN[dev]}" '{"service":"../etc","env":"prod","version":"1"}'
 expect_status 400 "a bad service name"
-http POST /api/releases "${TOKEN[dev]}" "{\"service\":\"pay-api\",\"env\":\"prod\",\"version\":\"2.0.0\",\"reason\":\"$(head -c 5000 /dev/zero | tr '\0' x)\"}"
+http POST /api/v1/releases "${TOKEN[dev]}" "{\"service\":\"pay-api\",\"env\":\"prod\",\"version\":\"2.0.0\",\"reason\":\"$(head -c 5000 /dev/zero | tr '\0' x)\"}"
 expect_status 413 "a body over the limit"
-http GET /api/releases/999999 "${TOKEN[dev]}"
+http GET /api/v1/releases/999999 "${TOKEN[dev]}"
 expect_status 404 "an unknown release"
-http GET /api/releases/abc "${TOKEN[dev]}"
+http GET /api/v1/releases/abc "${TOKEN[dev]}"
 expect_status 404 "a release id that is not a number"
-http POST /api/releases/999999/approve "${TOKEN[lee]}"
+http POST /api/v1/releases/999999/approve "${TOKEN[lee]}"
 expect_status 404 "approving an unknown release"
-http POST "/api/releases/$id/explode" "${TOKEN[lee]}"
+http POST "/api/v1/releases/$id/explode" "${TOKEN[lee]}"
 expect_status 404 "an unknown action"
-http GET /api/nothing "${TOKEN[dev]}"
+http GET /api/v1/nothing "${TOKEN[dev]}"
 expect_status 404 "an unknown route"
-http DELETE /api/releases "${TOKEN[dev]}"
+http DELETE /api/v1/releases "${TOKEN[dev]}"
 expect_status 405 "a method the route does not take"
-head=$(curl -sI -H "Authorization: Bearer ${TOKEN[dev]}" "$URL/api/releases/$id")
+# The paths without the version are not served under another name: a JSON 404 pointing at /api/v1.
+submit='{"service":"pay-api","env":"prod","version":"2.0.0"}'
+for old in "GET /api/releases/$id" "POST /api/releases" "GET /api/whoami" "GET /api"; do
+  http ${old% *} "${old#* }" "${TOKEN[dev]}" "$([ "${old% *}" = POST ] && echo "$submit")"
+  expect_status 404 "$old, without the version"
+  expect_eq "$(jq -r .error.kind <<<"$BODY")" not_found "$old: a JSON error"
+  expect_match "$(jq -r .error.message <<<"$BODY")" "under /api/v1" "$old: says where the API is"
+done
+head=$(curl -sI -H "Authorization: Bearer ${TOKEN[dev]}" "$URL/api/v1/releases/$id")
 expect_match "$head" "^HTTP/1.1 200 OK" "HEAD of a GET route, with its reason phrase"
 expect_match "$head" "Content-Length: [1-9]" "HEAD says how long the answer is"
-http GET "/api/releases?colour=red" "${TOKEN[dev]}"
+http GET "/api/v1/releases?colour=red" "${TOKEN[dev]}"
 expect_status 400 "an unknown parameter"
-http GET "/api/releases?since=yesterday" "${TOKEN[dev]}"
+http GET "/api/v1/releases?since=yesterday" "${TOKEN[dev]}"
 expect_status 400 "a bad date"
-http POST /api/users "${TOKEN[dev]}" '{"name":"eve","team":"pay","roles":["admin"]}'
+http POST /api/v1/users "${TOKEN[dev]}" '{"name":"eve","team":"pay","roles":["admin"]}'
 expect_status 403 "a developer adds no user"
-http POST /api/users "${TOKEN[root]}" '{"name":"eve","team":"pay","roles":["wizard"]}'
+http POST /api/v1/users "${TOKEN[root]}" '{"name":"eve","team":"pay","roles":["wizard"]}'
 expect_status 400 "an unknown role"
 expect_eq "$(audit_count)" "$before" "no refused request changed the ledger"
 
@@ -184,13 +192,13 @@ expect_eq "$(audit_count)" "$before" "no refused request changed the ledger"
 # exactly two approvals, and exactly one of the three is told it came too late.
 ids=()
 for i in $(seq 10); do
-  http POST /api/releases "${TOKEN[dev]}" "{\"service\":\"pay-api\",\"env\":\"prod\",\"version\":\"3.0.$i\"}"
+  http POST /api/v1/releases "${TOKEN[dev]}" "{\"service\":\"pay-api\",\"env\":\"prod\",\"version\":\"3.0.$i\"}"
   ids+=("$(jq -r .id <<<"$BODY")")
 done
 for rid in "${ids[@]}"; do
   for u in lee kim nia; do
     curl -s -o /dev/null -w "$rid %{http_code}\n" -X POST -H "Authorization: Bearer ${TOKEN[$u]}" \
-      "$URL/api/releases/$rid/approve" >>"$WORK/race" &
+      "$URL/api/v1/releases/$rid/approve" >>"$WORK/race" &
   done
 done
 wait $(jobs -p | grep -v "^$SERVER_PID$") 2>/dev/null || true
@@ -207,12 +215,12 @@ done
 releases_before=$(ledger_sql 'SELECT count(*) FROM releases')
 seq 200 | xargs -P 8 -I{} curl -s -o /dev/null -w '%{http_code}\n' -X POST \
   -H "Authorization: Bearer ${TOKEN[dev]}" -H 'Content-Type: application/json' \
-  --data-binary '{"service":"pay-api","env":"test","version":"4.0.{}"}' "$URL/api/releases" >"$WORK/submits"
+  --data-binary '{"service":"pay-api","env":"test","version":"4.0.{}"}' "$URL/api/v1/releases" >"$WORK/submits"
 expect_eq "$(grep -c '^201$' "$WORK/submits")" 200 "every concurrent submission answered 201"
 expect_eq "$(ledger_sql 'SELECT count(*) FROM releases')" $((releases_before + 200)) \
   "every concurrent submission stored once"
 
-http GET /api/audit/verify "${TOKEN[dev]}"
+http GET /api/v1/audit/verify "${TOKEN[dev]}"
 expect_status 200 "audit verify"
 expect_eq "$(jq -r .whole <<<"$BODY")" true "the audit chain is whole after the load"
 
@@ -221,14 +229,14 @@ http GET /metrics "${TOKEN[dev]}"
 expect_status 200 "metrics"
 expect_match "$BODY" 'beaver_releases\{type="normal",status="approved"\} 211' "releases by type and status"
 expect_match "$BODY" 'beaver_approvals_pending 0' "approvals pending"
-expect_match "$BODY" 'beaver_http_requests_total\{route="POST /api/releases",status="201"\} 2[0-9][0-9]' \
+expect_match "$BODY" 'beaver_http_requests_total\{route="POST /api/v1/releases",status="201"\} 2[0-9][0-9]' \
   "requests by route and status"
-expect_match "$BODY" 'beaver_http_request_seconds_count\{route="POST /api/releases/\{id\}/\{action\}"\}' \
+expect_match "$BODY" 'beaver_http_request_seconds_count\{route="POST /api/v1/releases/\{id\}/\{action\}"\}' \
   "latency by route pattern"
 
 # --- the report: what `beaver report -o json` prints, here and through a server, and its charts
 span="since=2000-01-01&until=2100-01-01"
-http GET "/api/report?$span&by=env" "${TOKEN[dev]}"
+http GET "/api/v1/report?$span&by=env" "${TOKEN[dev]}"
 expect_status 200 "the report"
 expect_eq "$(jq -r .by <<<"$BODY")" env "the report grouped as asked"
 expect_eq "$(jq -r .totals.emergency <<<"$BODY")" 1 "the report counts the emergency"
@@ -245,35 +253,35 @@ for format in table csv html; do
   expect_eq "$OUT" "$here" "beaver report -o $format through the server prints what it prints here"
 done
 curl -s -D "$WORK/headers" -o "$WORK/report.csv" -H "Authorization: Bearer ${TOKEN[dev]}" \
-  "$URL/api/report?$span&by=env&format=csv"
+  "$URL/api/v1/report?$span&by=env&format=csv"
 expect_match "$(cat "$WORK/headers")" "Content-Type: text/csv" "the CSV report's content type"
 expect_match "$(head -1 "$WORK/report.csv")" "^env,releases," "the CSV report's header"
-http GET "/api/report?$span&format=xml" "${TOKEN[dev]}"
+http GET "/api/v1/report?$span&format=xml" "${TOKEN[dev]}"
 expect_status 400 "a report in a format nobody draws"
 expect_match "$BODY" "format 'xml' is not json, table, csv or html" "names the formats"
-http GET "/api/report?since=yesterday" "${TOKEN[dev]}"
+http GET "/api/v1/report?since=yesterday" "${TOKEN[dev]}"
 expect_status 400 "a report with a bad day"
 expect_match "$BODY" "since: 'yesterday'" "names the bad parameter"
-http GET "/api/report?colour=red" "${TOKEN[dev]}"
+http GET "/api/v1/report?colour=red" "${TOKEN[dev]}"
 expect_status 400 "a report with an unknown parameter"
-http GET "/api/report" 
+http GET "/api/v1/report" 
 expect_status 401 "the report needs a token"
-http GET "/api/report/charts?$span" "${TOKEN[dev]}"
+http GET "/api/v1/report/charts?$span" "${TOKEN[dev]}"
 expect_status 200 "the report's charts"
 for chart in weeks ratio reasons heat; do
   expect_match "$(jq -r ".$chart" <<<"$BODY")" '^<svg class="chart"' "the $chart chart is SVG"
 done
 expect_match "$(jq -r .reasons <<<"$BODY")" 'hotfix' "the reasons chart names the emergency's category"
-http GET "/api/report/charts?by=env" "${TOKEN[dev]}"
+http GET "/api/v1/report/charts?by=env" "${TOKEN[dev]}"
 expect_status 400 "the charts take no grouping"
 
 # --- the audit entries of one release
-http GET "/api/audit?subject=release/$eid" "${TOKEN[dev]}"
+http GET "/api/v1/audit?subject=release/$eid" "${TOKEN[dev]}"
 expect_status 200 "the audit entries of one release"
 expect_eq "$(jq -r '[.[].action] | join(" ")' <<<"$BODY")" \
   "release.submit release.approve release.review" "the emergency's entries, oldest first"
 expect_eq "$(jq -r '[.[].subject] | unique | join(" ")' <<<"$BODY")" "release/$eid" "only its entries"
-http GET "/api/audit?colour=red" "${TOKEN[dev]}"
+http GET "/api/v1/audit?colour=red" "${TOKEN[dev]}"
 expect_status 400 "the audit log with an unknown parameter"
 
 # --- packages: uploaded by the command line in remote mode, checked before anything is kept
@@ -299,7 +307,7 @@ PY
 upload() {
   STATUS=$(curl -s --path-as-is -o "$WORK/http.body" -w '%{http_code}' -X PUT \
     -H "Authorization: Bearer $3" \
-    -H 'Content-Type: application/gzip' --data-binary "@$1" "$URL/api/packages/$2")
+    -H 'Content-Type: application/gzip' --data-binary "@$1" "$URL/api/v1/packages/$2")
   BODY=$(cat "$WORK/http.body")
 }
 kept() { find "$BEAVER_HOME/packages" -type f 2>/dev/null | wc -l; }
@@ -331,9 +339,9 @@ upload "$WORK/good.tar.gz" "XYZ" "${TOKEN[dev]}"
 expect_status 400 "an upload to a malformed package name"
 expect_eq "$(kept)" 0 "no refused upload left a file"
 expect_eq "$(audit_count)" "$before" "no refused upload changed the ledger"
-http GET "/api/packages/$good" "${TOKEN[dev]}"
+http GET "/api/v1/packages/$good" "${TOKEN[dev]}"
 expect_status 404 "an unknown package"
-http GET "/api/packages/nonsense" "${TOKEN[dev]}"
+http GET "/api/v1/packages/nonsense" "${TOKEN[dev]}"
 expect_status 404 "a package name that is no SHA-256"
 upload "$WORK/good.tar.gz" "$good" "${TOKEN[dev]}"
 expect_status 201 "a package registered and kept"
@@ -345,50 +353,50 @@ upload "$WORK/good.tar.gz" "$good" "${TOKEN[dev]}"
 expect_status 200 "the same package again"
 expect_eq "$(jq -r .registered <<<"$BODY")" false "registered once"
 expect_eq "$(audit_count)" "$after_upload" "the same package again changes nothing"
-http GET "/api/packages?service=pay-api" "${TOKEN[dev]}"
+http GET "/api/v1/packages?service=pay-api" "${TOKEN[dev]}"
 expect_eq "$(jq -r '[.[].sha256] | join(" ")' <<<"$BODY")" "$good" "the package listing"
-http GET "/api/packages?colour=red" "${TOKEN[dev]}"
+http GET "/api/v1/packages?colour=red" "${TOKEN[dev]}"
 expect_status 400 "a package listing with an unknown parameter"
 
 # --- deploys and rollbacks: the refusals (the deploys themselves run in remote_cli.sh)
 before=$(audit_count)
-http GET /api/deploys/999 "${TOKEN[dev]}"
+http GET /api/v1/deploys/999 "${TOKEN[dev]}"
 expect_status 404 "an unknown deploy"
-http GET /api/deploys/abc "${TOKEN[dev]}"
+http GET /api/v1/deploys/abc "${TOKEN[dev]}"
 expect_status 404 "a deploy id that is not a number"
-http GET "/api/deploys?service=pay-api&env=prod" "${TOKEN[dev]}"
+http GET "/api/v1/deploys?service=pay-api&env=prod" "${TOKEN[dev]}"
 expect_status 200 "the deploys of a service"
 expect_eq "$(jq length <<<"$BODY")" 0 "none yet"
-http POST /api/deploys/999/stop "${TOKEN[root]}"
+http POST /api/v1/deploys/999/stop "${TOKEN[root]}"
 expect_status 404 "stopping an unknown deploy"
-http POST /api/deploys/999/stop "${TOKEN[dev]}"
+http POST /api/v1/deploys/999/stop "${TOKEN[dev]}"
 expect_status 403 "a developer stops no deploy"
-http POST /api/deploys/999/stop "${TOKEN[root]}" '{"now":true}'
+http POST /api/v1/deploys/999/stop "${TOKEN[root]}" '{"now":true}'
 expect_status 400 "a stop with an unknown field"
-http POST /api/rollbacks "${TOKEN[dev]}" '{"service":"pay-api","env":"test"}'
+http POST /api/v1/rollbacks "${TOKEN[dev]}" '{"service":"pay-api","env":"test"}'
 expect_status 403 "a developer starting a rollback deployed at once"
 expect_match "$BODY" "only ops or an admin deploys" "says who deploys"
-http POST /api/rollbacks "${TOKEN[root]}" '{"service":"pay-api","env":"test","colour":"red"}'
+http POST /api/v1/rollbacks "${TOKEN[root]}" '{"service":"pay-api","env":"test","colour":"red"}'
 expect_status 400 "a rollback with an unknown field"
-http POST /api/rollbacks "${TOKEN[lee]}" '{"service":"pay-api","env":"prod"}'
+http POST /api/v1/rollbacks "${TOKEN[lee]}" '{"service":"pay-api","env":"prod"}'
 expect_status 404 "a rollback with no deploy to go back from"
-http POST "/api/releases/$id/deploy" "${TOKEN[root]}" '{"dry_run":true}'
+http POST "/api/v1/releases/$id/deploy" "${TOKEN[root]}" '{"dry_run":true}'
 expect_status 403 "a dry run of a release without a package"
 expect_match "$BODY" "names no package" "says why"
-http POST "/api/releases/$id/deploy" "${TOKEN[dev]}" '{"dry_run":"yes"}'
+http POST "/api/v1/releases/$id/deploy" "${TOKEN[dev]}" '{"dry_run":"yes"}'
 expect_status 400 "a dry run flag that is no boolean"
-http GET "/api/status?service=pay-api" "${TOKEN[dev]}"
+http GET "/api/v1/status?service=pay-api" "${TOKEN[dev]}"
 expect_status 400 "status without an environment"
-http GET "/api/status?service=pay-api&env=prod" "${TOKEN[dev]}"
+http GET "/api/v1/status?service=pay-api&env=prod" "${TOKEN[dev]}"
 expect_status 404 "status of an environment nothing was deployed to"
 expect_eq "$(audit_count)" "$before" "no refused deploy or rollback changed the ledger"
 
 # --- the policy in force, and a policy checked against the server's users
-http GET /api/policy "${TOKEN[dev]}"
+http GET /api/v1/policy "${TOKEN[dev]}"
 expect_status 200 "the policy"
 expect_eq "$(jq -r .sha256 <<<"$BODY")" "$(sha "$BEAVER_POLICY")" "the policy's checksum"
 expect_eq "$(jq -r .content <<<"$BODY")" "$(cat "$BEAVER_POLICY")" "the policy's text"
-http POST /api/policy/check "${TOKEN[dev]}" '{"name":"new.yaml","content":"timezone: Mars/Base\n"}'
+http POST /api/v1/policy/check "${TOKEN[dev]}" '{"name":"new.yaml","content":"timezone: Mars/Base\n"}'
 expect_status 400 "a policy that does not validate"
 expect_match "$BODY" "new.yaml" "the error names the file"
 BEAVER_ENV="BEAVER_SERVER=$URL BEAVER_TOKEN=${TOKEN[dev]}" ok policy check

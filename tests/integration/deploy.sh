@@ -232,26 +232,26 @@ start_server
 trap 'stop_server; cleanup' EXIT
 olga_token=$("$BEAVER_BIN" token create olga --as ann 2>/dev/null)
 bob_token=$("$BEAVER_BIN" token create bob --as ann 2>/dev/null)
-http POST "/api/releases/$r7/deploy" "$bob_token" '{}'
+http POST "/api/v1/releases/$r7/deploy" "$bob_token" '{}'
 expect_status 403 "a developer deploys nothing through the API"
-http POST "/api/releases/$r7/deploy" "$olga_token" '{"parallel":"ten"}'
+http POST "/api/v1/releases/$r7/deploy" "$olga_token" '{"parallel":"ten"}'
 expect_status 400 "a wrong type"
 # wait_deployed: until release $r7 is no longer deploying; its page in BODY.
 wait_deployed() {
   for _ in $(seq 600); do
-    http GET "/api/releases/$r7" "$olga_token"
+    http GET "/api/v1/releases/$r7" "$olga_token"
     [ "$(jq -r .status <<<"$BODY")" = deploying ] || break
     sleep 0.1
   done
 }
 # Stopped through the API as soon as it started: the canary batch ends (seen through, or never
 # switched), the next batch never starts, and the release is interrupted.
-http POST "/api/releases/$r7/deploy" "$olga_token" '{"batches":"1,100%","parallel":2}'
+http POST "/api/v1/releases/$r7/deploy" "$olga_token" '{"batches":"1,100%","parallel":2}'
 expect_status 202 "a deploy through the API"
 stopped_id=$(jq -r .deploy_id <<<"$BODY")
-http POST "/api/deploys/$stopped_id/stop" "$bob_token"
+http POST "/api/v1/deploys/$stopped_id/stop" "$bob_token"
 expect_status 403 "a developer stops no deploy"
-http POST "/api/deploys/$stopped_id/stop" "$olga_token"
+http POST "/api/v1/deploys/$stopped_id/stop" "$olga_token"
 expect_status 202 "a deploy stopped through the API"
 expect_eq "$(jq -r .id <<<"$BODY")" "$stopped_id" "the answer is the deploy"
 wait_deployed
@@ -262,12 +262,12 @@ expect_eq "$(readlink "$H/s2/hello-service/current")" "releases/1.4.2-$r4" \
   "the stopped deploy's last batch never started"
 expect_eq "$(db "SELECT actor || ' ' || subject FROM audit WHERE action = 'release.deploy_stop'")" \
   "olga release/$r7" "the stop is in the audit log"
-http POST "/api/deploys/$stopped_id/stop" "$olga_token"
+http POST "/api/v1/deploys/$stopped_id/stop" "$olga_token"
 expect_status 409 "a deploy that ended is not stopped again"
 BEAVER_SERVER=$URL BEAVER_TOKEN=$olga_token refused 1 \
   "deploy $stopped_id has ended \(interrupted\): nothing to stop" deploy-stop "$stopped_id"
 # Deployed again, whole.
-http POST "/api/releases/$r7/deploy" "$olga_token" '{"batches":"1,100%","parallel":2}'
+http POST "/api/v1/releases/$r7/deploy" "$olga_token" '{"batches":"1,100%","parallel":2}'
 expect_status 202 "a deploy through the API"
 expect_eq "$(jq -r .release_id <<<"$BODY")" "$r7" "the answer names the release"
 deploy_id=$(jq -r .deploy_id <<<"$BODY")

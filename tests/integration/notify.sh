@@ -205,7 +205,7 @@ source "$(dirname "$0")/server_lib.sh"
 start_server
 trap 'stop_server; stop_receivers; cleanup_work' EXIT
 bob_token=$("$BEAVER_BIN" token create bob --as ann 2>/dev/null)
-http POST /api/releases "$bob_token" '{"service":"hello-service","env":"prod","version":"1.4.5"}'
+http POST /api/v1/releases "$bob_token" '{"service":"hello-service","env":"prod","version":"1.4.5"}'
 expect_status 201 "a submit through the API"
 wait_until "the server delivered its notification" has_lines "$LATER" 2
 expect_eq "$(jq -r '.body.release.version' "$LATER" | tail -1)" "1.4.5" "the server's delivery"

@@ -57,7 +57,7 @@ done
 # Three leaders approve each of ten releases at the same moment, through either server.
 ids=()
 for i in $(seq 10); do
-  http POST /api/releases "${TOKEN[dev]}" "{\"service\":\"pay-api\",\"env\":\"prod\",\"version\":\"3.0.$i\"}"
+  http POST /api/v1/releases "${TOKEN[dev]}" "{\"service\":\"pay-api\",\"env\":\"prod\",\"version\":\"3.0.$i\"}"
   expect_status 201 "a release to approve"
   ids+=("$(jq -r .id <<<"$BODY")")
 done
@@ -66,7 +66,7 @@ for rid in "${ids[@]}"; do
   for u in lee kim nia; do
     server=$([ $((n++ % 2)) -eq 0 ] && echo "$first" || echo "$second")
     curl -s -o /dev/null -w "$rid %{http_code}\n" -X POST -H "Authorization: Bearer ${TOKEN[$u]}" \
-      "$server/api/releases/$rid/approve" >>"$WORK/race" &
+      "$server/api/v1/releases/$rid/approve" >>"$WORK/race" &
   done
 done
 wait $(jobs -p | grep -vxE "$first_pid|$second_pid") 2>/dev/null || true
@@ -83,7 +83,7 @@ before=$(psql_at 'SELECT count(*) FROM releases')
 seq 200 | xargs -P 8 -I{} sh -c 'curl -s -o /dev/null -w "%{http_code}\n" -X POST \
   -H "Authorization: Bearer $1" -H "Content-Type: application/json" \
   --data-binary "{\"service\":\"pay-api\",\"env\":\"test\",\"version\":\"4.0.$2\"}" \
-  "$([ $(($2 % 2)) -eq 0 ] && echo "$3" || echo "$4")/api/releases"' _ "${TOKEN[dev]}" {} \
+  "$([ $(($2 % 2)) -eq 0 ] && echo "$3" || echo "$4")/api/v1/releases"' _ "${TOKEN[dev]}" {} \
   "$first" "$second" >"$WORK/submits"
 expect_eq "$(grep -c '^201$' "$WORK/submits")" 200 "every submission through either server answered 201"
 expect_eq "$(psql_at 'SELECT count(*) FROM releases')" $((before + 200)) "every submission stored once"
@@ -104,7 +104,7 @@ serves_again() {
     done
     expect_eq "$code" 200 "/healthz once the database $1 ($server)"
     n=$((n + 1))
-    URL=$server http POST /api/releases "${TOKEN[dev]}" "{\"service\":\"pay-api\",\"env\":\"test\",\"version\":\"$2.$n\"}"
+    URL=$server http POST /api/v1/releases "${TOKEN[dev]}" "{\"service\":\"pay-api\",\"env\":\"test\",\"version\":\"$2.$n\"}"
     expect_status 201 "a submission once the database $1 ($server)"
   done
 }
@@ -121,7 +121,7 @@ for server in "$first" "$second"; do
   start=$(date +%s%N)
   code=$(curl -s -o "$WORK/down.json" -w '%{http_code}' --max-time 10 -X POST \
     -H "Authorization: Bearer ${TOKEN[dev]}" -H 'Content-Type: application/json' \
-    --data-binary '{"service":"pay-api","env":"test","version":"9.9.9"}' "$server/api/releases")
+    --data-binary '{"service":"pay-api","env":"test","version":"9.9.9"}' "$server/api/v1/releases")
   took=$((($(date +%s%N) - start) / 1000000))
   expect_eq "$code" 503 "a submission while the database is down ($server)"
   grep -q beaver-test "$WORK/down.json" && fail "the database password is in an answer"
@@ -137,17 +137,17 @@ expect_eq "$(psql_at 'SELECT count(*) FROM releases')" $((acknowledged + 2)) \
 # answers 503 well within the server's 10 s socket timeout.
 mapfile -t stopped < <(pg_pids)
 kill -STOP "${stopped[@]}"
-for what in /healthz /api/report /api/releases; do
+for what in /healthz /api/v1/report /api/v1/releases; do
   start=$(date +%s%N)
   if [ "$what" = /healthz ]; then
     code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 20 "$first/healthz")
-  elif [ "$what" = /api/report ]; then
+  elif [ "$what" = /api/v1/report ]; then
     code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 20 \
-      -H "Authorization: Bearer ${TOKEN[dev]}" "$first/api/report?by=week")
+      -H "Authorization: Bearer ${TOKEN[dev]}" "$first/api/v1/report?by=week")
   else
     code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 20 -X POST \
       -H "Authorization: Bearer ${TOKEN[dev]}" -H 'Content-Type: application/json' \
-      --data-binary '{"service":"pay-api","env":"test","version":"9.9.8"}' "$first/api/releases")
+      --data-binary '{"service":"pay-api","env":"test","version":"9.9.8"}' "$first/api/v1/releases")
   fi
   took=$((($(date +%s%N) - start) / 1000000))
   expect_eq "$code" 503 "$what while the database does not answer"

@@ -202,7 +202,7 @@ refused 2 "--output: pdf not in \{table,json,csv,html\}" report -o pdf --as ann
 
 # Every figure the help defines is defined in the report reference too, word for word.
 ok report --help
-help=$(printf '%s\n' "$OUT" | sed -n '/^Figures/,$p')
+help=$(printf '%s\n' "$OUT" | sed -n '/^Figures/,/^Examples:$/{/^Examples:$/d;p}')
 [ -n "$help" ] || fail "report --help defines no figures"
 while IFS= read -r line; do
   grep -qF -- "$line" "$BEAVER_DATA_DIR/docs/reference/report.md" ||

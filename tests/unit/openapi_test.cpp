@@ -1,5 +1,5 @@
 // schemas/openapi.yaml describes exactly the routes the server answers: none missing, none
-// described that the server does not serve.
+// described that the server does not serve; and it carries beaver's version.
 
 #include <doctest/doctest.h>
 #include <yaml-cpp/yaml.h>
@@ -8,7 +8,8 @@
 #include <cctype>
 #include <set>
 
-#include "server/api.hpp"
+#include "beaver_version.hpp"
+#include "server/routes.hpp"
 
 namespace {
 
@@ -38,4 +39,9 @@ TEST_CASE("the OpenAPI description names every route the server serves, and only
   for (const auto& route : served)
     CHECK_MESSAGE(described.contains(route), "not described: ", route);
   for (const auto& route : described) CHECK_MESSAGE(served.contains(route), "not served: ", route);
+}
+
+TEST_CASE("the OpenAPI description carries the version that CMake's project() declares") {
+  YAML::Node doc = YAML::LoadFile((kDataDir / "schemas/openapi.yaml").string());
+  CHECK(doc["info"]["version"].as<std::string>() == beaver::kVersion);
 }

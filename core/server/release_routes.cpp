@@ -1,0 +1,175 @@
+// The routes of releases and their deploys. Each reads its parameters strictly (an unknown field
+// or parameter is an error) and leaves every rule to the operations it calls.
+
+#include <charconv>
+#include <set>
+
+#include "model/names.hpp"
+#include "server/json_body.hpp"
+#include "server/request_params.hpp"
+#include "server/routes.hpp"
+
+namespace beaver {
+namespace {
+
+Result<Answer> list_releases(Call& c) {
+  static const std::set<std::string> kKnown = {"service", "env",   "type",  "status",
+                                               "since",   "until", "limit", "owing_review"};
+  for (const auto& [key, value] : c.request.query)
+    if (!kKnown.contains(key)) return fail(ErrorKind::bad_input, "unknown parameter '{}'", key);
+  ReleaseListRequest r;
+  r.service = query_param(c.request, "service");
+  r.env = query_param(c.request, "env");
+  r.type = query_param(c.request, "type");
+  r.status = query_param(c.request, "status");
+  r.since = query_param(c.request, "since");
+  r.until = query_param(c.request, "until");
+  if (auto owing = query_param(c.request, "owing_review")) {
+    if (*owing != "true" && *owing != "false")
+      return fail(ErrorKind::bad_input, "owing_review is true or false");
+    r.owing_review = *owing == "true";
+  }
+  if (auto limit = query_param(c.request, "limit")) {
+    auto [end, ec] = std::from_chars(limit->data(), limit->data() + limit->size(), r.limit);
+    if (ec != std::errc{} || end != limit->data() + limit->size())
+      return fail(ErrorKind::bad_input, "limit '{}' is not a number", *limit);
+  }
+  return answer(c.ops.list(r));
+}
+
+Result<Answer> submit(Call& c) {
+  auto body = JsonBody::parse(c.request.body);
+  if (!body) return std::unexpected(body.error());
+  SubmitRequest r;
+  auto text = [&](const char* key, std::string& out) -> Result<void> {
+    auto v = body->text(key);
+    if (!v) return std::unexpected(v.error());
+    out = *v;
+    return {};
+  };
+  auto optional = [&](const char* key, std::optional<std::string>& out) -> Result<void> {
+    auto v = body->optional_text(key);
+    if (!v) return std::unexpected(v.error());
+    out = *v;
+    return {};
+  };
+  BEAVER_TRY(text("service", r.service));
+  BEAVER_TRY(text("env", r.env));
+  std::optional<std::string> version;
+  BEAVER_TRY(optional("version", version));
+  r.version = version.value_or("");
+  BEAVER_TRY(optional("commit", r.commit));
+  BEAVER_TRY(optional("category", r.category));
+  BEAVER_TRY(optional("reason", r.reason));
+  BEAVER_TRY(optional("package_sha256", r.package_sha256));
+  BEAVER_TRY(optional("package_file", r.package_file));
+  if (r.package_file) BEAVER_TRY(check_text("package_file", *r.package_file, 1000, false));
+  auto emergency = body->flag("emergency");
+  if (!emergency) return std::unexpected(emergency.error());
+  r.emergency = *emergency;
+  BEAVER_TRY(body->finish());
+  if (r.version.empty() && !r.package_sha256)
+    return fail(ErrorKind::bad_input, "a release needs a version or a package_sha256");
+  return answer(c.ops.submit(r), 201);
+}
+
+Result<Answer> act(Call& c) {
+  auto id = id_param(c.params[0], "release");
+  if (!id) return std::unexpected(id.error());
+  auto action = release_action_from_string(c.params[1]);
+  if (!action) return fail(ErrorKind::not_found, "no action '{}' on a release", c.params[1]);
+  auto body = JsonBody::parse(c.request.body);
+  if (!body) return std::unexpected(body.error());
+  auto text = body->optional_text(*action == ReleaseAction::review ? "notes" : "comment");
+  if (!text) return std::unexpected(text.error());
+  BEAVER_TRY(body->finish());
+  return answer(c.ops.act(*id, *action, *text));
+}
+
+// A dry run answers the plan; a deploy starts on the server's executor and answers 202 once it
+// holds its lease.
+Result<Answer> deploy(Call& c) {
+  auto id = id_param(c.params[0], "release");
+  if (!id) return std::unexpected(id.error());
+  auto body = JsonBody::parse(c.request.body);
+  if (!body) return std::unexpected(body.error());
+  DeployRequest r;
+  auto batches = body->optional_text("batches");
+  if (!batches) return std::unexpected(batches.error());
+  r.batches = *batches;
+  auto parallel = body->optional_integer("parallel");
+  if (!parallel) return std::unexpected(parallel.error());
+  if (*parallel && (**parallel < 1 || **parallel > 100))
+    return fail(ErrorKind::bad_input, "parallel {} is not between 1 and 100", **parallel);
+  r.parallel = static_cast<int>(parallel->value_or(r.parallel));
+  auto dry_run = body->flag("dry_run");
+  if (!dry_run) return std::unexpected(dry_run.error());
+  r.dry_run = *dry_run;
+  BEAVER_TRY(body->finish());
+  return answer(c.ops.deploy(*id, r), r.dry_run ? 200 : 202);
+}
+
+Result<Answer> rollback(Call& c) {
+  auto body = JsonBody::parse(c.request.body);
+  if (!body) return std::unexpected(body.error());
+  RollbackRequest r;
+  auto service = body->text("service");
+  if (!service) return std::unexpected(service.error());
+  auto env = body->text("env");
+  if (!env) return std::unexpected(env.error());
+  auto to = body->optional_text("to");
+  if (!to) return std::unexpected(to.error());
+  BEAVER_TRY(body->finish());
+  r.service = *service;
+  r.env = *env;
+  r.to = *to;
+  auto started = c.ops.rollback(r);
+  if (!started) return std::unexpected(started.error());
+  bool deploying = !(*started)->isNull("deploy");
+  return Answer{deploying ? 202 : 201, *started, {}, {}};
+}
+
+}  // namespace
+
+void add_release_routes(Routes& r) {
+  r.emplace_back("GET /api/v1/releases", list_releases);
+  r.emplace_back("POST /api/v1/releases", submit);
+  r.emplace_back("GET /api/v1/releases/{id}", [](Call& c) -> Result<Answer> {
+    auto id = id_param(c.params[0], "release");
+    if (!id) return std::unexpected(id.error());
+    return answer(c.ops.show(*id));
+  });
+  // Before the actions' route, which would take "deploy" for an action.
+  r.emplace_back("POST /api/v1/releases/{id}/deploy", deploy);
+  r.emplace_back("POST /api/v1/releases/{id}/{action}", act);
+  r.emplace_back("POST /api/v1/rollbacks", rollback);
+  r.emplace_back("GET /api/v1/deploys", [](Call& c) -> Result<Answer> {
+    BEAVER_TRY(only_parameters(c.request, {"service", "env"}));
+    return answer(
+        c.ops.list_deploys(query_param(c.request, "service"), query_param(c.request, "env")));
+  });
+  r.emplace_back("GET /api/v1/deploys/{id}", [](Call& c) -> Result<Answer> {
+    auto id = id_param(c.params[0], "deploy");
+    if (!id) return std::unexpected(id.error());
+    return answer(c.ops.show_deploy(*id));
+  });
+  // 202: the deploy stops at its next step, and records how it ended.
+  r.emplace_back("POST /api/v1/deploys/{id}/stop", [](Call& c) -> Result<Answer> {
+    auto id = id_param(c.params[0], "deploy");
+    if (!id) return std::unexpected(id.error());
+    auto body = JsonBody::parse(c.request.body);  // none, or {}
+    if (!body) return std::unexpected(body.error());
+    BEAVER_TRY(body->finish());
+    return answer(c.ops.stop_deploy(*id), 202);
+  });
+  r.emplace_back("GET /api/v1/status", [](Call& c) -> Result<Answer> {
+    BEAVER_TRY(only_parameters(c.request, {"service", "env"}));
+    auto service = query_param(c.request, "service");
+    auto env = query_param(c.request, "env");
+    if (!service || !env)
+      return fail(ErrorKind::bad_input, "status needs ?service=SERVICE&env=ENV");
+    return answer(c.ops.env_status(*service, *env));
+  });
+}
+
+}  // namespace beaver

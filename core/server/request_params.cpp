@@ -1,0 +1,41 @@
+#include "server/request_params.hpp"
+
+#include <algorithm>
+#include <charconv>
+
+namespace beaver {
+
+std::vector<std::string> split_path(std::string_view path) {
+  std::vector<std::string> parts;
+  size_t start = 1;
+  while (start <= path.size()) {
+    size_t end = path.find('/', start);
+    if (end == std::string_view::npos) end = path.size();
+    if (end > start) parts.emplace_back(path.substr(start, end - start));
+    start = end + 1;
+  }
+  return parts;
+}
+
+Result<int64_t> id_param(const std::string& text, std::string_view what) {
+  int64_t id = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), id);
+  if (ec != std::errc{} || end != text.data() + text.size() || id <= 0)
+    return fail(ErrorKind::not_found, "no {} '{}' (ids are positive numbers)", what, text);
+  return id;
+}
+
+std::optional<std::string> query_param(const HttpRequest& r, const std::string& key) {
+  auto found = r.query.find(key);
+  if (found == r.query.end()) return std::nullopt;
+  return found->second;
+}
+
+Result<void> only_parameters(const HttpRequest& r, std::initializer_list<std::string_view> known) {
+  for (const auto& [key, value] : r.query)
+    if (std::find(known.begin(), known.end(), key) == known.end())
+      return fail(ErrorKind::bad_input, "unknown parameter '{}'", key);
+  return {};
+}
+
+}  // namespace beaver
