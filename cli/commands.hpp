@@ -25,9 +25,6 @@ void register_db_commands(CLI::App& app, Context& ctx);
 // that is down is a warning on stderr (when `warn`), never the command's failure.
 void deliver_after_change(Context& ctx, bool warn);
 
-// A release id from the command line, or bad_input.
-Result<int64_t> parse_release_id(const std::string& text);
-
 // Adds "-o table|json|csv" (restricted to `allowed`) that sets the printer's format.
 void add_output_option(CLI::App& cmd, Context& ctx, std::vector<std::string> allowed);
 

@@ -164,7 +164,7 @@ Result<Operations*> Context::ops(Access access, bool with_policy) {
       auto deploying = deploy_options_from_environment(*home, data_dir());
       if (!deploying) return std::unexpected(deploying.error());
       // No `start`: deploys from this command line run in the foreground (deploy_commands.cpp).
-      hosts_ = HostAccess{*deploying, {}, {}};
+      hosts_ = HostAccess{*deploying, {}, nullptr, {}};
       ops_ = local_operations(*l->store, *l->clock, l->policy, l->actor, &*hosts_);
     }
   }

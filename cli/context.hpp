@@ -64,6 +64,9 @@ class Context {
   Result<Operations*> ops(Access access, bool with_policy = false);
   // Whether the commands go to a server.
   bool remote() const;
+  // How the local operations reach hosts, once ops() made them (null through a server): a
+  // command that deploys in the foreground gives it its progress and its Ctrl-C flag.
+  HostAccess* host_access() { return hosts_ ? &*hosts_ : nullptr; }
 
   // The command chosen on the command line runs after parsing; its outcome lands here.
   std::optional<Result<void>> outcome;

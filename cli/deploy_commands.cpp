@@ -15,6 +15,9 @@
 #include "command_help.hpp"
 #include "commands.hpp"
 #include "deploy/deploy.hpp"
+#include "deploy_progress.hpp"
+#include "model/names.hpp"
+#include "ops/follow_deploy.hpp"
 #include "ops/ops_json.hpp"
 #include "paths/paths.hpp"
 #include "release_text.hpp"
@@ -30,130 +33,6 @@ extern "C" void on_interrupt(int) {
   std::signal(SIGINT, SIG_DFL);
 }
 
-std::string seconds(int64_t ms) { return fmt::format("{:.2f}s", static_cast<double>(ms) / 1000.0); }
-
-// Progress on stderr. On a terminal: a line per host with its step and elapsed time, and an
-// overall bar, redrawn in place; otherwise one timestamped line per step.
-class TerminalDeploy final : public DeployObserver {
- public:
-  explicit TerminalDeploy(bool live) : live_(live) {}
-  ~TerminalDeploy() override { finish(); }
-
-  void started(const DeployPlan& plan, int64_t deploy_id) override {
-    std::lock_guard lock(m_);
-    for (const auto& b : plan.batches)
-      for (const auto& h : b) {
-        order_.push_back(h.host.url);
-        hosts_[h.host.url] = {h.batch, "waiting", {}, {}, false};
-      }
-    plain(fmt::format("deploy {}: release {} ({} {}) to {} host{} of {}, batches {}", deploy_id,
-                      plan.release.id, plan.release.service, plan.release.version, order_.size(),
-                      order_.size() == 1 ? "" : "s", plan.release.env, plan.batches_text));
-    if (live_) ticker_ = std::thread([this] { tick(); });
-  }
-  void step_started(const std::string& host, const std::string& step) override {
-    std::lock_guard lock(m_);
-    auto& h = hosts_[host];
-    h.step = step;
-    h.since = std::chrono::steady_clock::now();
-    if (h.first == std::chrono::steady_clock::time_point{}) h.first = h.since;
-    redraw();
-  }
-  void step_finished(const DeployStep& s) override {
-    std::lock_guard lock(m_);
-    if (!live_ || s.status != "ok") {
-      std::string last = s.output;
-      if (auto nl = last.rfind('\n'); nl != std::string::npos) last = last.substr(nl + 1);
-      plain(fmt::format("{} {} {} {} {}{}",
-                        format_utc(std::chrono::time_point_cast<std::chrono::seconds>(
-                            std::chrono::system_clock::now())),
-                        s.host, s.step, s.status, seconds(s.elapsed_ms),
-                        s.status == "ok" || last.empty() ? "" : ": " + last));
-    }
-    redraw();
-  }
-  void host_finished(const std::string& host, const std::string& outcome) override {
-    std::lock_guard lock(m_);
-    auto& h = hosts_[host];
-    h.step = outcome;
-    h.done = true;
-    if (!live_) plain(fmt::format("{} {}", host, outcome));
-    redraw();
-  }
-  void note(const std::string& line) override {
-    std::lock_guard lock(m_);
-    plain(line);
-  }
-
-  void finish() {
-    {
-      std::lock_guard lock(m_);
-      if (finished_) return;
-      finished_ = true;
-      redraw();
-    }
-    if (ticker_.joinable()) ticker_.join();
-  }
-
- private:
-  struct Host {
-    int batch = 0;
-    std::string step;
-    std::chrono::steady_clock::time_point since, first;
-    bool done = false;
-  };
-
-  // A line above the live block (which is redrawn under it).
-  void plain(const std::string& line) {
-    clear_block();
-    std::cerr << line << "\n";
-    drawn_ = 0;
-    redraw();
-  }
-  void clear_block() {
-    if (!live_ || drawn_ == 0) return;
-    std::cerr << fmt::format("\x1b[{}A\x1b[J", drawn_);
-    drawn_ = 0;
-  }
-  void redraw() {
-    if (!live_ || order_.empty()) return;
-    clear_block();
-    auto now = std::chrono::steady_clock::now();
-    size_t done = 0;
-    for (const auto& url : order_) {
-      const Host& h = hosts_[url];
-      done += h.done ? 1 : 0;
-      auto ms = h.first == std::chrono::steady_clock::time_point{}
-                    ? 0
-                    : std::chrono::duration_cast<std::chrono::milliseconds>(now - h.first).count();
-      std::cerr << fmt::format("  [{}] {:<40.40} {:<12} {}\n", h.batch + 1, url, h.step,
-                               h.done || ms == 0 ? "" : seconds(ms));
-    }
-    const size_t width = 30, filled = width * done / order_.size();
-    std::cerr << fmt::format("  [{}{}] {}/{} hosts\n", std::string(filled, '#'),
-                             std::string(width - filled, '-'), done, order_.size());
-    std::cerr << std::flush;
-    drawn_ = order_.size() + 1;
-  }
-  void tick() {
-    std::unique_lock lock(m_);
-    while (!finished_) {
-      lock.unlock();
-      std::this_thread::sleep_for(std::chrono::milliseconds(250));
-      lock.lock();
-      if (!finished_) redraw();
-    }
-  }
-
-  bool live_;
-  std::mutex m_;
-  std::vector<std::string> order_;
-  std::map<std::string, Host> hosts_;
-  size_t drawn_ = 0;
-  bool finished_ = false;
-  std::thread ticker_;
-};
-
 // How long a command line follows a deploy running on a server: BEAVER_DEPLOY_WAIT, else 2h.
 Result<std::chrono::seconds> deploy_wait() {
   const char* wait = std::getenv("BEAVER_DEPLOY_WAIT");
@@ -165,27 +44,12 @@ Result<std::chrono::seconds> deploy_wait() {
   return *d;
 }
 
-bool live_terminal() {
-  return isatty(STDERR_FILENO) != 0 && std::getenv("TERM") != nullptr &&
-         std::string_view(std::getenv("TERM")) != "dumb";
-}
-
-Poco::JSON::Object::Ptr result_json(const DeployResult& r) {
-  Poco::JSON::Object::Ptr o = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
-  o->set("deploy_id", r.deploy_id);
-  o->set("status", r.status);
-  o->set("message", r.message ? Poco::Dynamic::Var(*r.message) : Poco::Dynamic::Var());
-  Poco::JSON::Array::Ptr hosts = new Poco::JSON::Array;
-  for (const auto& h : r.hosts) {
-    Poco::JSON::Object::Ptr j = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
-    j->set("host", h.host);
-    j->set("batch", h.batch + 1);
-    j->set("outcome", h.outcome);
-    j->set("note", h.note);
-    hosts->add(j);
-  }
-  o->set("hosts", hosts);
-  return o;
+// Follows a deploy started on a server for at most BEAVER_DEPLOY_WAIT: how it ended.
+Result<JsonObject> follow_started(Operations& ops, const JsonObject& started,
+                                  DeployProgress& progress) {
+  auto wait = deploy_wait();
+  if (!wait) return std::unexpected(wait.error());
+  return follow_deploy(ops, started, progress, *wait, g_stop);
 }
 
 // How a deploy ended ({deploy_id, status, message, hosts}); an outcome but deployed is an error.
@@ -234,97 +98,29 @@ void print_plan(Context& ctx, const Poco::JSON::Object::Ptr& plan) {
   ctx.out.record(text, plan);
 }
 
-// Runs the deploy of release `id` here and prints how it ended; non-deployed outcomes are errors.
-Result<void> deploy_release(Context& ctx, Ledger& ledger, const std::string& actor, int64_t id,
-                            const std::optional<std::string>& batches, int parallel = 10) {
-  auto home = beaver_home();
-  if (!home) return std::unexpected(home.error());
-  auto options = deploy_options_from_environment(*home, data_dir());
-  if (!options) return std::unexpected(options.error());
-  options->batches = batches;
-  options->parallel = parallel;
-  options->stop = &g_stop;
-  auto plan = plan_deploy(ledger, actor, id, *options);
-  if (!plan) return std::unexpected(plan.error());
-  TerminalDeploy progress(live_terminal());
-  auto previous = std::signal(SIGINT, on_interrupt);
-  auto clock = ctx.clock();
-  if (!clock) return std::unexpected(clock.error());
-  auto result = run_deploy(ledger, **clock, actor, *plan, *options, progress);
-  std::signal(SIGINT, previous);
-  progress.finish();
-  if (!result) return std::unexpected(result.error());
-  return print_outcome(ctx, id, result_json(*result));
-}
-
-// Follows a deploy that runs on a server (`started`: its 202 answer) by reading its record until
-// it ends, telling `progress` what the foreground run would have told it, in the same order.
-Result<void> follow_deploy(Context& ctx, Operations& ops, const Poco::JSON::Object::Ptr& started) {
-  auto wait = deploy_wait();
-  if (!wait) return std::unexpected(wait.error());
-  int64_t deploy_id = started->getValue<int64_t>("deploy_id");
-  int64_t release_id = started->getValue<int64_t>("release_id");
-  TerminalDeploy progress(live_terminal());
-  if (auto recovered = started->getArray("recovered"))
-    for (size_t i = 0; i < recovered->size(); ++i)
-      progress.note(recovered->getElement<std::string>(static_cast<unsigned>(i)));
-  progress.started(deploy_plan_from_json(started->getObject("plan")), deploy_id);
-  // Ctrl-C stops following, not the deploy: it goes on on the server.
+// Deploys release `id` through `ops` and prints how it ended; an outcome but deployed is an error.
+// Here, the deploy runs in the foreground and Ctrl-C stops it between steps; through a server,
+// it runs there and this follows it (Ctrl-C stops only the following).
+Result<void> deploy_release(Context& ctx, Operations& ops, int64_t id,
+                            const DeployRequest& request) {
+  DeployProgress progress(DeployProgress::live_terminal());
   g_stop = false;
   auto previous = std::signal(SIGINT, on_interrupt);
-  auto deadline = std::chrono::steady_clock::now() + *wait;
-  auto pause = std::chrono::milliseconds(50);
-  size_t steps_told = 0, events_told = 0;
-  Result<Poco::JSON::Object::Ptr> ended = fail(ErrorKind::internal, "not read yet");
-  for (;;) {
-    auto d = ops.show_deploy(deploy_id);
-    if (!d) {
-      ended = std::unexpected(d.error());
-      break;
+  auto ended = [&]() -> Result<JsonObject> {
+    if (!ctx.remote()) {
+      HostAccess* hosts = ctx.host_access();
+      hosts->observer = &progress;
+      hosts->options.stop = &g_stop;
+      return ops.deploy(id, request);
     }
-    auto steps = (*d)->getArray("steps");
-    auto events = (*d)->getArray("events");
-    size_t step_count = steps ? steps->size() : 0, event_count = events ? events->size() : 0;
-    auto tell_events = [&](size_t after) {
-      for (; events_told < event_count; ++events_told) {
-        auto e = events->getObject(static_cast<unsigned>(events_told));
-        if (e->getValue<size_t>("after_steps") > after) return;
-        if (text_of(e, "kind") == "note")
-          progress.note(text_of(e, "note"));
-        else
-          progress.host_finished(text_of(e, "host"), text_of(e, "outcome"));
-      }
-    };
-    for (; steps_told < step_count; ++steps_told) {
-      tell_events(steps_told);
-      progress.step_finished(
-          deploy_step_from_json(steps->getObject(static_cast<unsigned>(steps_told))));
-    }
-    tell_events(steps_told);
-    if (text_of(*d, "status") != "running") {
-      ended = *d;
-      break;
-    }
-    if (g_stop || std::chrono::steady_clock::now() >= deadline) {
-      ended = fail(
-          ErrorKind::refused,
-          "deploy {} goes on on the server{}; follow it with 'beaver release show {}'", deploy_id,
-          g_stop ? "" : fmt::format(" after {} (BEAVER_DEPLOY_WAIT)", format_duration(*wait)),
-          release_id);
-      break;
-    }
-    std::this_thread::sleep_for(pause);
-    pause = std::min(pause * 2, std::chrono::milliseconds(500));
-  }
+    auto started = ops.deploy(id, request);
+    if (!started) return started;
+    return follow_started(ops, *started, progress);
+  }();
   std::signal(SIGINT, previous);
   progress.finish();
   if (!ended) return std::unexpected(ended.error());
-  Poco::JSON::Object::Ptr result = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
-  result->set("deploy_id", deploy_id);
-  result->set("status", (*ended)->get("status"));
-  result->set("message", (*ended)->get("message"));
-  result->set("hosts", (*ended)->get("hosts"));
-  return print_outcome(ctx, release_id, result);
+  return print_outcome(ctx, id, *ended);
 }
 
 // What `beaver status` prints (env_status_json); drift or a host down is an error.
@@ -369,7 +165,7 @@ void register_deploy_commands(CLI::App& app, Context& ctx) {
   struct DeployArgs {
     std::string id, batches;
     bool dry_run = false;
-    int parallel = 10;
+    int64_t parallel = DeployRequest::kDefaultParallel;
   };
   auto da = std::make_shared<DeployArgs>();
   auto* deploy = app.add_subcommand("deploy", "deploy an approved release, batch by batch");
@@ -383,30 +179,22 @@ void register_deploy_commands(CLI::App& app, Context& ctx) {
   deploy->add_flag("--dry-run", da->dry_run, "print the plan and the checks; change nothing");
   deploy->add_option("--batches", da->batches,
                      "hosts per batch, e.g. 1,50%,100% (default: beaver.yaml's, else all at once)");
-  deploy->add_option("--parallel", da->parallel, "hosts of a batch deployed at once (default 10)")
-      ->check(CLI::Range(1, 100));
+  deploy->add_option("--parallel", da->parallel,
+                     fmt::format("hosts of a batch deployed at once, 1 to {} (default {})",
+                                 DeployRequest::kMostParallel, DeployRequest::kDefaultParallel));
   add_output_option(*deploy, ctx, {"table", "json"});
   on_release_change(deploy, ctx, [&ctx, da]() -> Result<void> {
-    auto id = parse_release_id(da->id);
+    auto id = parse_id("release", da->id);
     if (!id) return std::unexpected(id.error());
-    if (!da->batches.empty()) BEAVER_TRY(batch_sizes(da->batches, 1));
     DeployRequest request{da->batches.empty() ? std::nullopt : std::optional(da->batches),
                           da->parallel, da->dry_run};
-    if (da->dry_run || ctx.remote()) {
-      auto ops = ctx.ops(Access::write, true);
-      if (!ops) return std::unexpected(ops.error());
-      auto answer = (*ops)->deploy(*id, request);
-      if (!answer) return std::unexpected(answer.error());
-      if (da->dry_run) {
-        print_plan(ctx, *answer);
-        return {};
-      }
-      return follow_deploy(ctx, **ops, *answer);
-    }
-    auto session = ctx.session(Access::write, true);
-    if (!session) return std::unexpected(session.error());
-    auto& [actor, ledger] = *session;
-    return deploy_release(ctx, ledger, actor, *id, request.batches, request.parallel);
+    auto ops = ctx.ops(Access::write, true);
+    if (!ops) return std::unexpected(ops.error());
+    if (!da->dry_run) return deploy_release(ctx, **ops, *id, request);
+    auto plan = (*ops)->deploy(*id, request);
+    if (!plan) return std::unexpected(plan.error());
+    print_plan(ctx, *plan);
+    return {};
   });
 
   auto stop_id = std::make_shared<std::string>();
@@ -420,18 +208,16 @@ void register_deploy_commands(CLI::App& app, Context& ctx) {
       ->required();
   add_output_option(*stop, ctx, {"table", "json"});
   on_run(stop, ctx, [&ctx, stop_id]() -> Result<void> {
-    int64_t id = 0;
-    auto [end, ec] = std::from_chars(stop_id->data(), stop_id->data() + stop_id->size(), id);
-    if (ec != std::errc{} || end != stop_id->data() + stop_id->size() || id <= 0)
-      return fail(ErrorKind::bad_input, "'{}' is not a deploy id (a positive number)", *stop_id);
+    auto id = parse_id("deploy", *stop_id);
+    if (!id) return std::unexpected(id.error());
     auto ops = ctx.ops(Access::write, false);
     if (!ops) return std::unexpected(ops.error());
-    auto d = (*ops)->stop_deploy(id);
+    auto d = (*ops)->stop_deploy(*id);
     if (!d) return std::unexpected(d.error());
     auto release = text_of(*d, "release_id");
     ctx.out.record({fmt::format("deploy {} of release {} ({} {} on {}) asked to stop: it stops at "
                                 "its next step; beaver release show {} tells how it ended",
-                                id, release, text_of(*d, "service"), text_of(*d, "version"),
+                                *id, release, text_of(*d, "service"), text_of(*d, "version"),
                                 text_of(*d, "env"), release)},
                    *d);
     return {};
@@ -455,31 +241,41 @@ void register_deploy_commands(CLI::App& app, Context& ctx) {
   on_release_change(rollback, ctx, [&ctx, ra]() -> Result<void> {
     auto ops = ctx.ops(Access::write, true);
     if (!ops) return std::unexpected(ops.error());
+    // A rollback the policy lets through is deployed at once: here in the foreground, or on the
+    // server, followed from here.
+    DeployProgress progress(DeployProgress::live_terminal());
+    g_stop = false;
+    auto previous = std::signal(SIGINT, on_interrupt);
+    if (!ctx.remote()) {
+      HostAccess* hosts = ctx.host_access();
+      hosts->observer = &progress;
+      hosts->options.stop = &g_stop;
+    }
     auto answer = (*ops)->rollback(
         {ra->service, ra->env, ra->to.empty() ? std::nullopt : std::optional(ra->to)});
+    std::optional<JsonObject> view;
+    std::optional<Result<JsonObject>> ended;  // how its deploy ended, when one started
+    if (answer) {
+      view = (*answer)->getObject("release");
+      if (auto started = (*answer)->getObject("deploy"))
+        ended = ctx.remote() ? follow_started(**ops, started, progress) : started;
+    }
+    std::signal(SIGINT, previous);
+    progress.finish();
     if (!answer) return std::unexpected(answer.error());
-    auto view = (*answer)->getObject("release");
-    auto t = [&view](const char* key) { return text_of(view, key); };
-    if (t("status") != "approved") {
+    auto t = [&view](const char* key) { return text_of(*view, key); };
+    if (!ended) {
       ctx.out.record({fmt::format("release {} submitted: a rollback of {} on {} to {}", t("id"),
                                   t("service"), t("env"), t("version")),
                       fmt::format("  waiting for {}", t("waiting_for")),
                       fmt::format("  then: beaver deploy {}", t("id"))},
-                     view);
+                     *view);
       return {};
     }
     ctx.out.line(fmt::format("release {} approved: a rollback of {} on {} to {}", t("id"),
                              t("service"), t("env"), t("version")));
-    if (ctx.remote()) {
-      auto started = (*answer)->getObject("deploy");
-      if (!started)
-        return fail(ErrorKind::unavailable, "the server started no deploy of release {}", t("id"));
-      return follow_deploy(ctx, **ops, started);
-    }
-    auto session = ctx.session(Access::write, true);
-    if (!session) return std::unexpected(session.error());
-    auto& [actor, ledger] = *session;
-    return deploy_release(ctx, ledger, actor, view->getValue<int64_t>("id"), std::nullopt);
+    if (!*ended) return std::unexpected(ended->error());
+    return print_outcome(ctx, (*view)->getValue<int64_t>("id"), **ended);
   });
 
   struct StatusArgs {

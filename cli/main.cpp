@@ -73,6 +73,18 @@ void hide_passwords(int argc, char** argv) {
   }
 }
 
+// "--category: " when the error is about a field the command that ran takes as that flag.
+std::string flag_of(const CLI::App& app, const std::string& field) {
+  if (field.empty()) return "";
+  std::string flag = "--" + field;
+  std::replace(flag.begin(), flag.end(), '_', '-');
+  const CLI::App* command = &app;
+  while (!command->get_subcommands().empty()) command = command->get_subcommands().front();
+  for (; command != nullptr; command = command->get_parent())
+    if (command->get_option_no_throw(flag) != nullptr) return flag + ": ";
+  return "";
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -133,7 +145,8 @@ int main(int argc, char** argv) {
     if (!ctx.outcome) return 0;
     int code = 0;
     if (!*ctx.outcome) {
-      std::cerr << "beaver: " << one_line(ctx.outcome->error().message) << '\n';
+      std::cerr << "beaver: " << flag_of(app, ctx.outcome->error().field)
+                << one_line(ctx.outcome->error().message) << '\n';
       code = beaver::exit_code(ctx.outcome->error().kind);
     }
     // After the output, so a slow channel never delays what the command printed; also after a

@@ -7,6 +7,7 @@
 #include "command_help.hpp"
 #include "commands.hpp"
 #include "deploy/deploy.hpp"
+#include "model/names.hpp"
 #include "package/archive.hpp"
 #include "package/package_store.hpp"
 #include "paths/paths.hpp"
@@ -14,14 +15,6 @@
 #include "release_text.hpp"
 
 namespace beaver::cli {
-
-Result<int64_t> parse_release_id(const std::string& text) {
-  int64_t id = 0;
-  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), id);
-  if (ec != std::errc{} || end != text.data() + text.size() || id <= 0)
-    return fail(ErrorKind::bad_input, "'{}' is not a release id (a positive number)", text);
-  return id;
-}
 
 namespace {
 
@@ -33,7 +26,7 @@ struct SubmitArgs {
 struct ListArgs {
   std::string service, env, type, status, since, until;
   bool owing_review = false;
-  int64_t limit = 1000;
+  int64_t limit = ReleaseListRequest::kDefaultLimit;
 };
 
 struct ActionArgs {
@@ -44,8 +37,9 @@ std::optional<std::string> optional_arg(const std::string& s) {
   return s.empty() ? std::nullopt : std::optional<std::string>(s);
 }
 
-// Makes sure the server holds the bytes of a package it registered, so its deploys find them. A
-// package it does not know is not sent: the submit is refused as on a local ledger.
+// Makes sure the side that holds the ledger (here, or the server) keeps the bytes of a package it
+// registered, so its deploys find them. A package it does not know is not sent: the submit is
+// refused then.
 Result<void> send_package(Operations& ops, const std::string& sha256, const std::string& file) {
   auto known = ops.show_package(sha256);
   if (!known) {
@@ -61,7 +55,7 @@ Result<void> send_package(Operations& ops, const std::string& sha256, const std:
 // The lambda for approve, reject, cancel and review: parse the id, run, print the outcome.
 auto release_action(Context& ctx, std::shared_ptr<ActionArgs> args, ReleaseAction action) {
   return [&ctx, args, action]() -> Result<void> {
-    auto id = parse_release_id(args->id);
+    auto id = parse_id("release", args->id);
     if (!id) return std::unexpected(id.error());
     auto ops = ctx.ops(Access::write, true);
     if (!ops) return std::unexpected(ops.error());
@@ -119,16 +113,11 @@ void register_release_commands(CLI::App& app, Context& ctx) {
     }
     auto ops = ctx.ops(Access::write, true);
     if (!ops) return std::unexpected(ops.error());
-    if (!sa->package.empty() && ctx.remote())
-      BEAVER_TRY(send_package(**ops, *req.package_sha256, sa->package));
+    // Kept where deploys read it (beside this ledger, or on the server) before the release is
+    // recorded, so that no release names bytes that are not there.
+    if (!sa->package.empty()) BEAVER_TRY(send_package(**ops, *req.package_sha256, sa->package));
     auto view = (*ops)->submit(req);
     if (!view) return std::unexpected(view.error());
-    // Kept beside the ledger, so a deploy finds the very bytes the release names.
-    if (!sa->package.empty() && !ctx.remote()) {
-      auto home = beaver_home();
-      if (!home) return std::unexpected(home.error());
-      BEAVER_TRY(keep_package(*home, sa->package, *req.package_sha256));
-    }
     std::vector<std::string> text{
         fmt::format("release {} {}", text_of(*view, "id"), text_of(*view, "status"))};
     auto more = describe_release(*view);
@@ -144,17 +133,15 @@ void register_release_commands(CLI::App& app, Context& ctx) {
             "beaver release list --owing-review -o csv"});
   list->add_option("--service", la->service, "only this service");
   list->add_option("--env", la->env, "only this environment");
-  list->add_option("--type", la->type, "only this type")
-      ->check(CLI::IsMember({"normal", "emergency", "rollback"}));
-  list->add_option("--status", la->status, "only this status")
-      ->check(CLI::IsMember({"submitted", "approved", "rejected", "cancelled", "deploying",
-                             "deployed", "failed", "rolled_back", "interrupted"}));
+  list->add_option("--type", la->type, "only this type: normal, emergency or rollback");
+  list->add_option("--status", la->status, "only this status: " + all_states_text());
   list->add_option("--since", la->since, "submitted on or after (YYYY-MM-DD or ISO 8601)");
   list->add_option("--until", la->until, "submitted on or before (YYYY-MM-DD or ISO 8601)");
   list->add_flag("--owing-review", la->owing_review,
                  "emergencies whose post-release review is past its deadline");
-  list->add_option("--limit", la->limit, "at most this many (default 1000)")
-      ->check(CLI::Range(int64_t{1}, int64_t{100000}));
+  list->add_option("--limit", la->limit,
+                   fmt::format("at most this many, 1 to {} (default {})",
+                               ReleaseListRequest::kMostLimit, ReleaseListRequest::kDefaultLimit));
   add_output_option(*list, ctx, {"table", "json", "csv"});
   on_run(list, ctx, [&ctx, la]() -> Result<void> {
     ReleaseListRequest q;
@@ -214,7 +201,7 @@ void register_release_commands(CLI::App& app, Context& ctx) {
   show->add_option("ID", *show_id, "release id")->required();
   add_output_option(*show, ctx, {"table", "json"});
   on_run(show, ctx, [&ctx, show_id]() -> Result<void> {
-    auto id = parse_release_id(*show_id);
+    auto id = parse_id("release", *show_id);
     if (!id) return std::unexpected(id.error());
     auto ops = ctx.ops(Access::read, true);
     if (!ops) return std::unexpected(ops.error());

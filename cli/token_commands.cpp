@@ -4,6 +4,7 @@
 
 #include "command_help.hpp"
 #include "commands.hpp"
+#include "model/names.hpp"
 
 namespace beaver::cli {
 namespace {
@@ -76,16 +77,14 @@ void register_token_commands(CLI::App& app, Context& ctx) {
   add_help(*revoke, "", {"beaver token revoke 3"});
   revoke->add_option("ID", *revoke_id, "the token's id (see beaver token list)")->required();
   on_run(revoke, ctx, [&ctx, revoke_id]() -> Result<void> {
-    int64_t id = 0;
-    auto [end, ec] = std::from_chars(revoke_id->data(), revoke_id->data() + revoke_id->size(), id);
-    if (ec != std::errc{} || end != revoke_id->data() + revoke_id->size() || id <= 0)
-      return fail(ErrorKind::bad_input, "'{}' is not a token id (a positive number)", *revoke_id);
+    auto id = parse_id("token", *revoke_id);
+    if (!id) return std::unexpected(id.error());
     auto ops = ctx.ops(Access::write);
     if (!ops) return std::unexpected(ops.error());
-    auto revoked = (*ops)->revoke_token(id);
+    auto revoked = (*ops)->revoke_token(*id);
     if (!revoked) return std::unexpected(revoked.error());
     ctx.out.line(
-        fmt::format("token {} of {} revoked", id, (*revoked)->getValue<std::string>("user")));
+        fmt::format("token {} of {} revoked", *id, (*revoked)->getValue<std::string>("user")));
     return {};
   });
 }

@@ -23,7 +23,10 @@ enum class ErrorKind {
 
 struct Error {
   ErrorKind kind;
-  std::string message;
+  std::string message;  // says what is wrong in the problem's own words, never a front end's
+  // The field of the request at fault ("category"), when one is: each front end names it its
+  // own way (the command line as its flag, the API as the JSON field).
+  std::string field{};
 };
 
 template <class T = void>
@@ -36,6 +39,20 @@ inline std::unexpected<Error> fail(ErrorKind kind, std::string message) {
 template <class... Args>
 std::unexpected<Error> fail(ErrorKind kind, fmt::format_string<Args...> f, Args&&... args) {
   return std::unexpected(Error{kind, fmt::format(f, std::forward<Args>(args)...)});
+}
+
+// Bad input in the request's field `field`.
+template <class... Args>
+std::unexpected<Error> bad_field(std::string field, fmt::format_string<Args...> f, Args&&... args) {
+  return std::unexpected(
+      Error{ErrorKind::bad_input, fmt::format(f, std::forward<Args>(args)...), std::move(field)});
+}
+
+// `result`, its error (if any) said to be about the field `field`.
+template <class T>
+std::expected<T, Error> in_field(std::string field, std::expected<T, Error> result) {
+  if (!result && result.error().field.empty()) result.error().field = std::move(field);
+  return result;
 }
 
 // The process exit code for an error, as the command line contract states.

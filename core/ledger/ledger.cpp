@@ -24,9 +24,9 @@ Result<void> check_new_user(const NewUser& u) {
   BEAVER_TRY(check_name("user", u.name));
   BEAVER_TRY(check_name("team", u.team));
   if (u.roles.empty())
-    return fail(ErrorKind::bad_input, "user {} needs at least one --role ({})", u.name,
-                all_roles_text());
-  if (u.email && !u.email->empty()) BEAVER_TRY(check_email("--email", *u.email));
+    return bad_field("role", "user {} needs at least one role ({})", u.name, all_roles_text());
+  if (u.email && !u.email->empty())
+    BEAVER_TRY(in_field("email", check_email("the e-mail address", *u.email)));
   return {};
 }
 
@@ -314,19 +314,17 @@ Result<ReleaseView> Ledger::submit(const std::string& actor, const SubmitRequest
     return fail(ErrorKind::bad_input, "a rollback is not an emergency release");
   if (req.emergency) {
     if (!req.category)
-      return fail(ErrorKind::bad_input, "an emergency release needs --category ({})",
-                  fmt::join(p.emergency_categories, ", "));
+      return bad_field("category", "an emergency release needs a category ({})",
+                       fmt::join(p.emergency_categories, ", "));
     const auto& cats = p.emergency_categories;
     if (std::find(cats.begin(), cats.end(), *req.category) == cats.end())
-      return fail(ErrorKind::bad_input, "unknown emergency category '{}' (the policy has: {})",
-                  *req.category, fmt::join(cats, ", "));
-    if (!req.reason)
-      return fail(ErrorKind::bad_input, "an emergency release needs --reason saying why");
-    BEAVER_TRY(check_text("reason", *req.reason, kMaxText, false));
+      return bad_field("category", "unknown emergency category '{}' (the policy has: {})",
+                       *req.category, fmt::join(cats, ", "));
+    if (!req.reason) return bad_field("reason", "an emergency release needs a reason saying why");
+    BEAVER_TRY(in_field("reason", check_text("reason", *req.reason, kMaxText, false)));
   } else if (req.category || req.reason) {
-    return fail(ErrorKind::bad_input,
-                "--category and --reason are for emergency releases "
-                "(add --emergency)");
+    return bad_field("emergency",
+                     "a category and a reason are for emergency releases; this one is not one");
   }
   Release r;
   r.service = req.service;
@@ -379,8 +377,8 @@ Result<ReleaseView> Ledger::submit(const std::string& actor, const SubmitRequest
                               window.freeze->reason.empty() ? "freeze" : window.freeze->reason)
                 : fmt::format("{} is outside its release windows", r.env);
         return fail(ErrorKind::refused,
-                    "{} at {}; {}. An urgent change can go the emergency way: --emergency "
-                    "--category CATEGORY --reason TEXT",
+                    "{} at {}; {}. An urgent change can go the emergency way, as an emergency "
+                    "release with a category and a reason",
                     why, format_local(**env, now), when);
       }
     }
@@ -440,7 +438,7 @@ Result<ReleaseView> Ledger::change_release(const std::string& actor, int64_t id,
 
 Result<ReleaseView> Ledger::approve(const std::string& actor, int64_t id,
                                     const std::optional<std::string>& comment) {
-  if (comment) BEAVER_TRY(check_text("comment", *comment, kMaxText, true));
+  if (comment) BEAVER_TRY(in_field("comment", check_text("comment", *comment, kMaxText, true)));
   return change_release(
       actor, id,
       [&](StoreTransaction& tx, const Policy& p, const User& me, Release& r,
@@ -504,7 +502,7 @@ Result<ReleaseView> Ledger::approve(const std::string& actor, int64_t id,
 
 Result<ReleaseView> Ledger::reject(const std::string& actor, int64_t id,
                                    const std::string& comment) {
-  BEAVER_TRY(check_text("a rejection's --comment", comment, kMaxText, false));
+  BEAVER_TRY(in_field("comment", check_text("a rejection's comment", comment, kMaxText, false)));
   return change_release(
       actor, id,
       [&](StoreTransaction& tx, const Policy& p, const User& me, Release& r,
@@ -533,7 +531,7 @@ Result<ReleaseView> Ledger::reject(const std::string& actor, int64_t id,
 
 Result<ReleaseView> Ledger::cancel(const std::string& actor, int64_t id,
                                    const std::optional<std::string>& comment) {
-  if (comment) BEAVER_TRY(check_text("comment", *comment, kMaxText, true));
+  if (comment) BEAVER_TRY(in_field("comment", check_text("comment", *comment, kMaxText, true)));
   return change_release(
       actor, id,
       [&](StoreTransaction&, const Policy&, const User& me, Release& r,
@@ -550,7 +548,7 @@ Result<ReleaseView> Ledger::cancel(const std::string& actor, int64_t id,
 }
 
 Result<ReleaseView> Ledger::review(const std::string& actor, int64_t id, const std::string& notes) {
-  BEAVER_TRY(check_text("--notes", notes, kMaxText, false));
+  BEAVER_TRY(in_field("notes", check_text("the review's notes", notes, kMaxText, false)));
   return change_release(
       actor, id,
       [&](StoreTransaction& tx, const Policy& p, const User& me, Release& r,
@@ -625,8 +623,8 @@ Result<std::vector<Release>> Ledger::list(const std::string& actor, const Releas
   if (q.service) BEAVER_TRY(check_name("service", *q.service));
   if (q.env) BEAVER_TRY(check_name("environment", *q.env));
   if (q.since && q.until && *q.until <= *q.since)
-    return fail(ErrorKind::bad_input, "--until ({}) is not after --since ({})",
-                format_utc(*q.until), format_utc(*q.since));
+    return bad_field("until", "the period's end ({}) is not after its start ({})",
+                     format_utc(*q.until), format_utc(*q.since));
   ReleaseFilter f;
   f.service = q.service;
   f.env = q.env;

@@ -1,5 +1,7 @@
 #include "model/names.hpp"
 
+#include <charconv>
+
 namespace beaver {
 namespace {
 
@@ -128,6 +130,14 @@ Result<void> check_text(std::string_view what, std::string_view value, size_t ma
     if (static_cast<unsigned char>(c) < 0x20 && c != '\n' && c != '\t')
       return fail(ErrorKind::bad_input, "{} holds a control character", what);
   return {};
+}
+
+Result<int64_t> parse_id(std::string_view what, std::string_view text) {
+  int64_t id = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), id);
+  if (ec != std::errc{} || end != text.data() + text.size() || id <= 0)
+    return fail(ErrorKind::bad_input, "'{}' is not a {} id (a positive number)", text, what);
+  return id;
 }
 
 }  // namespace beaver

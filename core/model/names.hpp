@@ -2,6 +2,7 @@
 // Strict patterns for every name that is stored and may later reach a path or a command line:
 // letters, digits, '.', '_' and '-', starting with a letter or digit, bounded length.
 
+#include <cstdint>
 #include <string_view>
 
 #include "error/error.hpp"
@@ -15,6 +16,9 @@ Result<void> check_name(std::string_view what, std::string_view value);
 // !#$%&'*+/=?^_`{|}~- and single dots) and a domain of dot-separated host labels; no display name,
 // quoting, comments, spaces or commas, so it can go into an SMTP command as it is.
 Result<void> check_email(std::string_view what, std::string_view value);
+
+// The id of a record (`what`: "release", "deploy", "token") as typed: a positive decimal number.
+Result<int64_t> parse_id(std::string_view what, std::string_view text);
 
 // A git commit id: 7 to 64 hexadecimal digits.
 Result<void> check_commit(std::string_view value);

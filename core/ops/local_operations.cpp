@@ -43,37 +43,6 @@ Result<JsonObject> json_one(Result<T> item, ToJson to_json) {
   return to_json(*item);
 }
 
-Result<ReleaseQuery> release_query(const ReleaseListRequest& r, const Policy& policy) {
-  ReleaseQuery q;
-  q.service = r.service;
-  q.env = r.env;
-  if (r.type) {
-    q.type = release_type_from_string(*r.type);
-    if (!q.type)
-      return fail(ErrorKind::bad_input, "type '{}' is not normal, emergency or rollback", *r.type);
-  }
-  if (r.status) {
-    q.state = release_state_from_string(*r.status);
-    if (!q.state)
-      return fail(ErrorKind::bad_input, "status '{}' is not a release status", *r.status);
-  }
-  if (r.since) {
-    auto t = parse_day_or_time(*r.since, policy.zone, false);
-    if (!t) return fail(ErrorKind::bad_input, "since: {}", t.error().message);
-    q.since = *t;
-  }
-  if (r.until) {
-    auto t = parse_day_or_time(*r.until, policy.zone, true);
-    if (!t) return fail(ErrorKind::bad_input, "until: {}", t.error().message);
-    q.until = *t;
-  }
-  if (r.limit < 1 || r.limit > 100000)
-    return fail(ErrorKind::bad_input, "limit {} is not between 1 and 100000", r.limit);
-  q.owing_review = r.owing_review;
-  q.limit = r.limit;
-  return q;
-}
-
 class LocalOperations final : public Operations {
  public:
   LocalOperations(Store& store, const Clock& clock, const Policy* policy, std::string actor,
@@ -135,7 +104,7 @@ class LocalOperations final : public Operations {
   }
   Result<JsonArray> list(const ReleaseListRequest& request) override {
     if (policy_ == nullptr) return fail(ErrorKind::internal, "listing releases needs the policy");
-    auto query = release_query(request, *policy_);
+    auto query = read_release_list(request, *policy_);
     if (!query) return std::unexpected(query.error());
     const Policy& policy = *policy_;
     return json_list(ledger_.list(actor_, *query), [&policy](const Release& r) {
@@ -250,17 +219,14 @@ class LocalOperations final : public Operations {
   Result<JsonObject> deploy(int64_t release_id, const DeployRequest& request) override {
     auto hosts = host_access();
     if (!hosts) return std::unexpected(hosts.error());
-    if (request.batches) BEAVER_TRY(batch_sizes(*request.batches, 1));
-    if (request.parallel < 1 || request.parallel > 100)
-      return fail(ErrorKind::bad_input, "parallel {} is not between 1 and 100", request.parallel);
+    BEAVER_TRY(check_deploy_request(request));
     if (!request.dry_run) {
-      if (!(*hosts)->start)
-        return fail(ErrorKind::internal, "this process runs its deploys in the foreground");
-      return (*hosts)->start(actor_, release_id, request);
+      if ((*hosts)->start) return (*hosts)->start(actor_, release_id, request);
+      return deploy_here(**hosts, release_id, request);
     }
     DeployOptions options = (*hosts)->options;
     options.batches = request.batches;
-    options.parallel = request.parallel;
+    options.parallel = static_cast<int>(request.parallel);
     auto plan = plan_deploy(ledger_, actor_, release_id, options);
     if (!plan) return std::unexpected(plan.error());
     auto sha = sha256_file(plan->package_file);
@@ -281,10 +247,11 @@ class LocalOperations final : public Operations {
     auto o = object();
     o->set("release", release_view_json(*view));
     o->set("deploy", Poco::Dynamic::Var());
-    if (view->release.state == ReleaseState::approved && hosts_ != nullptr && hosts_->start) {
-      auto started = hosts_->start(actor_, view->release.id, {});
-      if (!started) return std::unexpected(started.error());
-      o->set("deploy", *started);
+    if (view->release.state == ReleaseState::approved && hosts_ != nullptr) {
+      auto deployed = hosts_->start ? hosts_->start(actor_, view->release.id, {})
+                                    : deploy_here(*hosts_, view->release.id, {});
+      if (!deployed) return std::unexpected(deployed.error());
+      o->set("deploy", *deployed);
     }
     return o;
   }
@@ -334,6 +301,22 @@ class LocalOperations final : public Operations {
   }
 
  private:
+  // The deploy of `release_id` in this process, in the foreground, told to `hosts.observer`:
+  // how it ended (deploy_result_json).
+  Result<JsonObject> deploy_here(const HostAccess& hosts, int64_t release_id,
+                                 const DeployRequest& request) {
+    DeployOptions options = hosts.options;
+    options.batches = request.batches;
+    options.parallel = static_cast<int>(request.parallel);  // checked: 1 to 100
+    auto plan = plan_deploy(ledger_, actor_, release_id, options);
+    if (!plan) return std::unexpected(plan.error());
+    DeployObserver quiet;
+    auto result = run_deploy(ledger_, clock_, actor_, *plan, options,
+                             hosts.observer != nullptr ? *hosts.observer : quiet);
+    if (!result) return std::unexpected(result.error());
+    return deploy_result_json(*result, release_id);
+  }
+
   Result<ReportPeriod> period(const ReportRequest& r) {
     if (policy_ == nullptr) return fail(ErrorKind::internal, "a report needs the policy");
     return report_period(r.since, r.until, policy_->zone, clock_.now());

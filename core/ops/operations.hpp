@@ -17,6 +17,7 @@
 #include "deploy/deploy.hpp"
 #include "error/error.hpp"
 #include "ledger/ledger.hpp"
+#include "ops/requests.hpp"
 
 namespace beaver {
 
@@ -28,22 +29,6 @@ enum class ReleaseAction { approve, reject, cancel, review };
 std::string_view to_string(ReleaseAction a);
 std::optional<ReleaseAction> release_action_from_string(std::string_view text);
 
-// A release listing as a person asks for it: the words and dates as typed, read by the side
-// that holds the policy (dates are days in the policy's time zone).
-struct ReleaseListRequest {
-  std::optional<std::string> service, env, type, status;
-  std::optional<std::string> since, until;  // YYYY-MM-DD or ISO 8601
-  bool owing_review = false;
-  int64_t limit = 1000;
-};
-
-// A report as a person asks for it: the days as typed (read in the policy's zone by the side that
-// holds the policy; the last 30 days by default) and the group's name ("" for none).
-struct ReportRequest {
-  std::optional<std::string> since, until;
-  std::string by;
-};
-
 // The report as text: the terminal's tables, RFC 4180 CSV, or the self-contained HTML page.
 enum class ReportFormat { table, csv, html };
 std::string_view to_string(ReportFormat f);
@@ -51,29 +36,18 @@ std::optional<ReportFormat> report_format_from_string(std::string_view text);
 // The content type each form is served with.
 std::string_view content_type(ReportFormat f);
 
-// A deploy as a person asks for it.
-struct DeployRequest {
-  std::optional<std::string> batches;  // "1,50%,100%"; else beaver.yaml's
-  int parallel = 10;
-  bool dry_run = false;
-};
-
-// A rollback of a service on an environment, to `to` or to the version deployed before.
-struct RollbackRequest {
-  std::string service, env;
-  std::optional<std::string> to;
-};
-
 // How this process reaches hosts and package files, for deploys, status and packages. The
 // command line has it from its environment; the server from its options, with `start` handing
 // deploys to its executor.
 struct HostAccess {
   DeployOptions options;  // home (its packages/), transports
   // Starts the deploy of a release in the background; the plan and its id once it holds the
-  // lease. Empty where deploys run in the foreground (the command line in local mode).
+  // lease. Empty where deploys run in the foreground (the command line in local mode): told to
+  // `observer` as they go, stopped between steps when options.stop is set.
   std::function<Result<JsonObject>(const std::string& actor, int64_t release_id,
                                    const DeployRequest& request)>
       start;
+  DeployObserver* observer = nullptr;  // of a foreground deploy; none: it goes quietly
   // Asks a deploy this process runs in the background to stop between steps; a conflict when it
   // does not run it. Empty where none run in the background.
   std::function<Result<void>(int64_t deploy_id)> stop;
@@ -125,10 +99,11 @@ class Operations {
   virtual Result<JsonArray> list_packages(const std::optional<std::string>& service) = 0;
 
   // Deploys. A dry run answers the plan and changes nothing; otherwise the deploy starts (in the
-  // background: follow it with show_deploy) and the answer holds its id and plan.
+  // background: follow it with show_deploy, see follow_deploy) and the answer holds its id and
+  // plan. Where deploys run in the foreground, the answer is how it ended (deploy_result_json).
   virtual Result<JsonObject> deploy(int64_t release_id, const DeployRequest& request) = 0;
   // Submits a rollback release; when it needs no approval it is deployed at once, as deploy
-  // does: {release, deploy (null when it waits for approval)}.
+  // does: {release, deploy (as deploy answers; null when it waits for approval)}.
   virtual Result<JsonObject> rollback(const RollbackRequest& request) = 0;
   // A deploy with its steps, what happened on each host as it happened (events) and, once
   // ended, each host's outcome.

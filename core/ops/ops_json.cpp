@@ -292,4 +292,23 @@ Poco::JSON::Object::Ptr env_status_json(const EnvStatus& st) {
   return o;
 }
 
+Poco::JSON::Object::Ptr deploy_result_json(const DeployResult& r, int64_t release_id) {
+  Poco::JSON::Object::Ptr o = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
+  o->set("deploy_id", r.deploy_id);
+  o->set("release_id", release_id);
+  o->set("status", r.status);
+  o->set("message", r.message ? Poco::Dynamic::Var(*r.message) : Poco::Dynamic::Var());
+  Poco::JSON::Array::Ptr hosts = new Poco::JSON::Array;
+  for (const auto& h : r.hosts) {
+    Poco::JSON::Object::Ptr j = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
+    j->set("host", h.host);
+    j->set("batch", h.batch + 1);
+    j->set("outcome", h.outcome);
+    j->set("note", h.note);
+    hosts->add(j);
+  }
+  o->set("hosts", hosts);
+  return o;
+}
+
 }  // namespace beaver

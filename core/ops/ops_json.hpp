@@ -46,6 +46,9 @@ Poco::JSON::Object::Ptr deploy_record_json(const DeployRecord& d, const Release&
 Poco::JSON::Object::Ptr deploy_detail_json(const DeployDetail& d);
 // A step as the API shows it (batches from 1), and back.
 DeployStep deploy_step_from_json(const Poco::JSON::Object::Ptr& o);
+// How a deploy of `release_id` ended: {deploy_id, release_id, status, message, hosts: [{host,
+// batch (from 1), outcome, note}]}.
+Poco::JSON::Object::Ptr deploy_result_json(const DeployResult& r, int64_t release_id);
 
 // What `beaver status -o json` prints: {service, env, live_release, live_version, deploy_running,
 // ok, hosts [...]}.

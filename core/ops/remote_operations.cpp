@@ -325,7 +325,8 @@ class RemoteOperations final : public Operations {
 
   // The error an answer of 400 or more stands for: the server's own kind and message.
   Error error_of(const Reply& reply) const {
-    std::string kind, message = fmt::format("{} answered {}", base_.toString(), reply.status);
+    std::string kind, field,
+        message = fmt::format("{} answered {}", base_.toString(), reply.status);
     try {
       auto parsed = Poco::JSON::Parser().parse(reply.body);
       if (parsed.type() == typeid(Poco::JSON::Object::Ptr)) {
@@ -333,12 +334,13 @@ class RemoteOperations final : public Operations {
         if (error) {
           kind = error->optValue<std::string>("kind", "");
           message = error->optValue<std::string>("message", message);
+          field = error->optValue<std::string>("field", "");
         }
       }
     } catch (const Poco::Exception&) {
       message = fmt::format("{} answered {} {}", base_.toString(), reply.status, reply.reason);
     }
-    return Error{kind_from_name(kind, reply.status), message};
+    return Error{kind_from_name(kind, reply.status), message, field};
   }
 
   Result<Poco::Dynamic::Var> call(const std::string& method, const std::string& path,

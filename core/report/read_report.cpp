@@ -27,8 +27,8 @@ class ReportReading final : public BulkReader {
 Result<Report> read_report(Ledger& ledger, const std::string& actor, Timestamp since,
                            Timestamp until, ReportBy by) {
   if (until <= since)
-    return fail(ErrorKind::bad_input, "--until ({}) is not after --since ({})", format_utc(until),
-                format_utc(since));
+    return bad_field("until", "the period's end ({}) is not after its start ({})",
+                     format_utc(until), format_utc(since));
   Report out;
   BEAVER_TRY(ledger.read_as(
       actor, [&](StoreTransaction& tx, const Policy& policy, Timestamp now) -> Result<void> {

@@ -357,10 +357,11 @@ class HistoryWriter {
 Result<SeedSummary> seed_history(Store& store, const Policy& policy, const std::string& actor,
                                  const SeedOptions& o, Timestamp now) {
   if (o.releases < 1 || o.releases > kMaxReleases)
-    return fail(ErrorKind::bad_input, "--releases must be from 1 to {}, not {}", kMaxReleases,
-                o.releases);
+    return bad_field("releases", "the number of releases must be from 1 to {}, not {}",
+                     kMaxReleases, o.releases);
   if (o.teams < 1 || o.teams > kMaxTeams)
-    return fail(ErrorKind::bad_input, "--teams must be from 1 to {}, not {}", kMaxTeams, o.teams);
+    return bad_field("teams", "the number of teams must be from 1 to {}, not {}", kMaxTeams,
+                     o.teams);
   if (o.until <= o.since)
     return fail(ErrorKind::bad_input, "the history must end ({}) after it starts ({})",
                 format_utc(o.until), format_utc(o.since));

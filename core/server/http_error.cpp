@@ -59,6 +59,7 @@ HttpReply error_reply(const Error& error, std::string route) {
   Poco::JSON::Object::Ptr inner = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
   inner->set("kind", std::string(kind_name(error.kind)));
   inner->set("message", error.message);
+  if (!error.field.empty()) inner->set("field", error.field);
   Poco::JSON::Object::Ptr outer = new Poco::JSON::Object;
   outer->set("error", inner);
   HttpReply reply;

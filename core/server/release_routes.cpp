@@ -99,9 +99,7 @@ Result<Answer> deploy(Call& c) {
   r.batches = *batches;
   auto parallel = body->optional_integer("parallel");
   if (!parallel) return std::unexpected(parallel.error());
-  if (*parallel && (**parallel < 1 || **parallel > 100))
-    return fail(ErrorKind::bad_input, "parallel {} is not between 1 and 100", **parallel);
-  r.parallel = static_cast<int>(parallel->value_or(r.parallel));
+  r.parallel = parallel->value_or(r.parallel);
   auto dry_run = body->flag("dry_run");
   if (!dry_run) return std::unexpected(dry_run.error());
   r.dry_run = *dry_run;

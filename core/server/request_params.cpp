@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <charconv>
 
+#include "model/names.hpp"
+
 namespace beaver {
 
 std::vector<std::string> split_path(std::string_view path) {
@@ -18,10 +20,9 @@ std::vector<std::string> split_path(std::string_view path) {
 }
 
 Result<int64_t> id_param(const std::string& text, std::string_view what) {
-  int64_t id = 0;
-  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), id);
-  if (ec != std::errc{} || end != text.data() + text.size() || id <= 0)
-    return fail(ErrorKind::not_found, "no {} '{}' (ids are positive numbers)", what, text);
+  // In a path, what is no id names nothing there is.
+  auto id = parse_id(what, text);
+  if (!id) return fail(ErrorKind::not_found, "no {} '{}' (ids are positive numbers)", what, text);
   return id;
 }
 

@@ -34,12 +34,12 @@ Result<const Pipeline*> detect(const fs::path& dir, const std::vector<Pipeline>&
   for (const auto* p : found) names.push_back(p->name);
   if (found.size() == 1) return found.front();
   if (found.empty())
-    return fail(ErrorKind::bad_input,
-                "{} holds no pom.xml, build.gradle or src/: not a Java project beaver knows "
-                "(name a pipeline with --pipeline)",
-                dir.string());
-  return fail(ErrorKind::bad_input, "{} matches several pipelines ({}): choose one with --pipeline",
-              dir.string(), fmt::join(names, ", "));
+    return bad_field("pipeline",
+                     "{} holds no pom.xml, build.gradle or src/: not a Java project beaver knows "
+                     "(name its pipeline)",
+                     dir.string());
+  return bad_field("pipeline", "{} matches several pipelines ({}): name the one to use",
+                   dir.string(), fmt::join(names, ", "));
 }
 
 }  // namespace
@@ -49,7 +49,9 @@ Result<fs::path> init_service(const fs::path& dir, const InitOptions& options,
   fs::path file = dir / "beaver.yaml";
   std::error_code ec;
   if (fs::exists(file, ec) && !options.force)
-    return fail(ErrorKind::conflict, "{} already exists (--force replaces it)", file.string());
+    return std::unexpected(Error{
+        ErrorKind::conflict,
+        fmt::format("{} already exists; it is replaced only when forced", file.string()), "force"});
   std::string service =
       options.service.value_or(fs::weakly_canonical(fs::absolute(dir)).filename().string());
   BEAVER_TRY(check_name("service", service));

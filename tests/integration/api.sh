@@ -150,6 +150,15 @@ expect_status 400 "an unknown field"
 expect_match "$BODY" "unknown field 'colour'" "names the unknown field"
 http POST /api/v1/releases "${TOKEN[dev]}" '{"service":"pay-api","env":"prod"}'
 expect_status 400 "no version"
+# A rule's error names the request's field, in the API's words, never a command line flag.
+http POST /api/v1/releases "${TOKEN[dev]}" '{"service":"pay-api","env":"prod","version":"2.0.0","emergency":true,"category":"hotfix"}'
+expect_status 400 "an emergency without a reason"
+expect_eq "$(jq -r .error.field <<<"$BODY")" reason "the field at fault"
+expect_eq "$(jq -r .error.message <<<"$BODY")" "an emergency release needs a reason saying why" \
+  "the problem in its own words"
+http POST /api/v1/releases/1/deploy "${TOKEN[dev]}" '{"parallel":0}'
+expect_status 400 "a deploy of no host at a time"
+expect_eq "$(jq -r .error.field <<<"$BODY")" parallel "the field at fault"
 http POST /api/v1/releases "${TOKEN[dev]}" '{"service":"../etc","env":"prod","version":"1"}'
 expect_status 400 "a bad service name"
 http POST /api/v1/releases "${TOKEN[dev]}" "{\"service\":\"pay-api\",\"env\":\"prod\",\"version\":\"2.0.0\",\"reason\":\"$(head -c 5000 /dev/zero | tr '\0' x)\"}"

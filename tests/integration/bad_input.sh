@@ -26,7 +26,13 @@ refused 2 "A subcommand is required" release
 refused 2 "--env is required" release submit hello-service --version 1.0.1 --as bob
 refused 2 "--role: .*" user add eve --team payments --role wizard --as ann
 refused 2 "--comment is required" release reject 1 --as lea
-refused 2 "--status: done not in \\{submitted," release list --status done --as ann
+refused 2 "^beaver: --status: status 'done' is not a release status \\(submitted, approved," \
+  release list --status done --as ann
+refused 2 "^beaver: --type: type 'hotfix' is not normal, emergency or rollback" \
+  release list --type hotfix --as ann
+refused 2 "^beaver: --limit: limit 0 is not between 1 and 100000" release list --limit 0 --as ann
+refused 2 "^beaver: --parallel: parallel 101 is not between 1 and 100" deploy 1 --parallel 101 --as ann
+refused 2 "^beaver: --batches: batches '1,150%'" deploy 1 --batches 1,150% --as ann
 refused 2 "--output: xml not in \\{table,json,csv\\}" release list -o xml --as ann
 refused 2 "'abc' is not a release id" release show abc --as ann
 refused 2 "'-3' is not a release id" release show -3 --as ann
@@ -44,21 +50,21 @@ refused 2 "environment 'staging' is not in policy" \
   release submit hello-service --env staging --version 1.0.1 --as bob
 refused 2 "unknown emergency category 'hotfx' \(the policy has: hotfix, security, data-fix, regulatory\)" \
   release submit hello-service --env prod --version 1.0.1 --emergency --category hotfx --reason x --as bob
-refused 2 "an emergency release needs --reason" \
+refused 2 "^beaver: --reason: an emergency release needs a reason" \
   release submit hello-service --env prod --version 1.0.1 --emergency --category hotfix --as bob
 refused 2 "reason is empty" \
   release submit hello-service --env prod --version 1.0.1 --emergency --category hotfix --reason "  " --as bob
 refused 2 "reason is longer than 4000 bytes" \
   release submit hello-service --env prod --version 1.0.1 --emergency --category hotfix \
   --reason "$(head -c 5000 /dev/zero | tr '\0' x)" --as bob
-refused 2 "--category and --reason are for emergency releases" \
+refused 2 "^beaver: --emergency: a category and a reason are for emergency releases" \
   release submit hello-service --env prod --version 1.0.1 --reason "why not" --as bob
-refused 2 "a rejection's --comment is empty" release reject 1 --comment "" --as lea
-refused 2 "--until \(.*\) is not after --since" \
+refused 2 "^beaver: --comment: a rejection's comment is empty" release reject 1 --comment "" --as lea
+refused 2 "^beaver: --until: the period's end \(.*\) is not after its start" \
   release list --since 2026-11-20 --until 2026-11-10 --as ann
 refused 2 "since: '2026-13-01' is not a date" release list --since 2026-13-01 --as ann
 refused 2 "cannot group a report by 'wek' \\(groups: team, service, env, category, approver, week, weekday, hour\\)" report --by wek --as ann
-refused 2 "--until \(.*\) is not after --since" report --since 2026-11-20 --until 2026-11-10 --as ann
+refused 2 "^beaver: --until: the period's end \(.*\) is not after its start" report --since 2026-11-20 --until 2026-11-10 --as ann
 BEAVER_NOW=tomorrow refused 2 "BEAVER_NOW: 'tomorrow' is not a time in ISO 8601" release list --as ann
 refused 2 "no policy at $WORK/none.yaml" release list --policy "$WORK/none.yaml" --as ann
 

@@ -114,6 +114,9 @@ submit_packaged() {  # version commit-time(UTC) submit-time(Shanghai) [submit op
   file="$WORK/hello-service-$version.tar.gz"
   echo "hello-service $version" >"$file"
   sha=$(sha256sum "$file" | cut -d' ' -f1)
+  # Registered and kept as beaver package would have: not a real archive, so never checked again.
+  mkdir -p "$BEAVER_HOME/packages"
+  cp "$file" "$BEAVER_HOME/packages/$sha.tar.gz"
   sqlite3 "$BEAVER_HOME/beaver.db" "INSERT INTO packages (sha256, service, version, file_name,
       size, git_commit, commit_time, allow_dirty, builder, registered_at, manifest_json)
     VALUES ('$sha', 'hello-service', '$version', 'hello-service-$version.tar.gz', 1, 'abcdef1',
@@ -196,7 +199,7 @@ expect_match "$OUT" "the report is empty" "empty html"
 refused 2 "since: '2026-13-01' is not a date" report --since 2026-13-01 --as ann
 refused 2 "since: 'yesterday' is not a time in ISO 8601" report --since yesterday --as ann
 refused 2 "until: '2026/11/30' is not a date \(YYYY-MM-DD\) or an ISO 8601 time" report --until 2026/11/30 --as ann
-refused 2 "--until \(2026-11-09T16:00:00Z\) is not after --since \(2026-11-19T16:00:00Z\)" report --since 2026-11-20 --until 2026-11-09 --as ann
+refused 2 "--until: the period's end \(2026-11-09T16:00:00Z\) is not after its start \(2026-11-19T16:00:00Z\)" report --since 2026-11-20 --until 2026-11-09 --as ann
 refused 2 "cannot group a report by 'weekday_hour'" report --by weekday_hour --as ann
 refused 2 "--output: pdf not in \{table,json,csv,html\}" report -o pdf --as ann
 
@@ -211,7 +214,7 @@ done <<<"$help"
 
 # beaver dev seed: refused on a ledger with releases, and for a non-admin.
 refused 1 "the ledger already holds releases" dev seed --releases 10 --as ann
-refused 2 "--releases must be from 1 to 10000000, not 0" dev seed --releases 0 --as ann
+refused 2 "--releases: the number of releases must be from 1 to 10000000, not 0" dev seed --releases 0 --as ann
 for n in 1 2; do
   home="$WORK/seed$n"
   BEAVER_HOME=$home "$BEAVER_BIN" user add ann --team platform --role admin --as ann >/dev/null

@@ -1,0 +1,63 @@
+#include "ops/requests.hpp"
+
+#include <fmt/format.h>
+
+#include "deploy/deploy.hpp"
+
+namespace beaver {
+
+Result<ReleaseType> read_release_type(std::string_view text) {
+  auto type = release_type_from_string(text);
+  if (!type) return bad_field("type", "type '{}' is not normal, emergency or rollback", text);
+  return *type;
+}
+
+Result<ReleaseState> read_release_status(std::string_view text) {
+  auto state = release_state_from_string(text);
+  if (!state)
+    return bad_field("status", "status '{}' is not a release status ({})", text,
+                     all_states_text());
+  return *state;
+}
+
+Result<ReleaseQuery> read_release_list(const ReleaseListRequest& r, const Policy& policy) {
+  ReleaseQuery q;
+  q.service = r.service;
+  q.env = r.env;
+  if (r.type) {
+    auto type = read_release_type(*r.type);
+    if (!type) return std::unexpected(type.error());
+    q.type = *type;
+  }
+  if (r.status) {
+    auto state = read_release_status(*r.status);
+    if (!state) return std::unexpected(state.error());
+    q.state = *state;
+  }
+  if (r.since) {
+    auto t = parse_day_or_time(*r.since, policy.zone, false);
+    if (!t) return bad_field("since", "since: {}", t.error().message);
+    q.since = *t;
+  }
+  if (r.until) {
+    auto t = parse_day_or_time(*r.until, policy.zone, true);
+    if (!t) return bad_field("until", "until: {}", t.error().message);
+    q.until = *t;
+  }
+  if (r.limit < 1 || r.limit > ReleaseListRequest::kMostLimit)
+    return bad_field("limit", "limit {} is not between 1 and {}", r.limit,
+                     ReleaseListRequest::kMostLimit);
+  q.owing_review = r.owing_review;
+  q.limit = r.limit;
+  return q;
+}
+
+Result<void> check_deploy_request(const DeployRequest& r) {
+  if (r.batches) BEAVER_TRY(in_field("batches", batch_sizes(*r.batches, 1)));
+  if (r.parallel < 1 || r.parallel > DeployRequest::kMostParallel)
+    return bad_field("parallel", "parallel {} is not between 1 and {}", r.parallel,
+                     DeployRequest::kMostParallel);
+  return {};
+}
+
+}  // namespace beaver

@@ -1,0 +1,64 @@
+#pragma once
+// What a front end asks for, and the one validator of each: the command line, the server and the
+// operations read a request through these, so that a range, a default or a list of values is
+// written once. Errors name the request's field at fault (Error::field), which each front end
+// says its own way: the command line as its flag, the API as the JSON field.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "error/error.hpp"
+#include "ledger/ledger.hpp"
+#include "policy/policy.hpp"
+
+namespace beaver {
+
+// A release listing as a person asks for it: the words and dates as typed, read by the side
+// that holds the policy (dates are days in the policy's time zone).
+struct ReleaseListRequest {
+  static constexpr int64_t kDefaultLimit = 1000;
+  static constexpr int64_t kMostLimit = 100000;
+
+  std::optional<std::string> service, env, type, status;
+  std::optional<std::string> since, until;  // YYYY-MM-DD or ISO 8601
+  bool owing_review = false;
+  int64_t limit = kDefaultLimit;
+};
+
+// The ledger's query for `request`: its type and status among the ledger's, its limit from 1 to
+// kMostLimit, its days read in the policy's time zone (`until` included).
+Result<ReleaseQuery> read_release_list(const ReleaseListRequest& request, const Policy& policy);
+
+// A release type or status as typed ("emergency", "rolled_back").
+Result<ReleaseType> read_release_type(std::string_view text);
+Result<ReleaseState> read_release_status(std::string_view text);
+
+// A report as a person asks for it: the days as typed (read in the policy's zone by the side that
+// holds the policy; the last 30 days by default) and the group's name ("" for none).
+struct ReportRequest {
+  std::optional<std::string> since, until;
+  std::string by;
+};
+
+// A deploy as a person asks for it.
+struct DeployRequest {
+  static constexpr int64_t kDefaultParallel = 10;
+  static constexpr int64_t kMostParallel = 100;
+
+  std::optional<std::string> batches;  // "1,50%,100%"; else beaver.yaml's
+  int64_t parallel = kDefaultParallel;  // hosts of a batch deployed at once
+  bool dry_run = false;
+};
+
+// The batches' form (host counts or shares) and parallel from 1 to kMostParallel.
+Result<void> check_deploy_request(const DeployRequest& request);
+
+// A rollback of a service on an environment, to `to` or to the version deployed before.
+struct RollbackRequest {
+  std::string service, env;
+  std::optional<std::string> to;
+};
+
+}  // namespace beaver
