@@ -138,7 +138,6 @@ class DeployProgress::Drawing {
   std::thread ticker_;
 };
 
-
 DeployProgress::DeployProgress(bool live) : drawing_(std::make_unique<Drawing>(live)) {}
 DeployProgress::~DeployProgress() { finish(); }
 

@@ -21,7 +21,7 @@ void register_dev_commands(CLI::App& app, Context& ctx) {
   auto* seed = dev->add_subcommand("seed", "write a synthetic release history");
   add_help(*seed,
            "Into an empty ledger, as one transaction with one audit entry. The same seed writes "
-           "the same history; the distribution is described in README.md.",
+           "the same history; the distribution is described in docs/reference/cli.md.",
            {"beaver dev seed --releases 100000 --teams 4 --seed 7"});
   seed->add_option("--releases", a->releases, "how many releases (1 to 10,000,000)")->required();
   seed->add_option("--teams", a->teams, "how many teams, 3 services each (1 to 999)");

@@ -62,7 +62,8 @@ Result<JsonObject> follow_deploy(Operations& ops, const JsonObject& started,
       return result;
     }
     if (stop || std::chrono::steady_clock::now() >= deadline)
-      return fail(ErrorKind::refused, "deploy {} goes on on the server{}; follow it with 'beaver "
+      return fail(ErrorKind::refused,
+                  "deploy {} goes on on the server{}; follow it with 'beaver "
                   "release show {}'",
                   deploy_id,
                   stop ? "" : fmt::format(" after {} (BEAVER_DEPLOY_WAIT)", format_duration(wait)),

@@ -15,8 +15,7 @@ Result<ReleaseType> read_release_type(std::string_view text) {
 Result<ReleaseState> read_release_status(std::string_view text) {
   auto state = release_state_from_string(text);
   if (!state)
-    return bad_field("status", "status '{}' is not a release status ({})", text,
-                     all_states_text());
+    return bad_field("status", "status '{}' is not a release status ({})", text, all_states_text());
   return *state;
 }
 

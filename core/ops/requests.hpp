@@ -47,7 +47,7 @@ struct DeployRequest {
   static constexpr int64_t kDefaultParallel = 10;
   static constexpr int64_t kMostParallel = 100;
 
-  std::optional<std::string> batches;  // "1,50%,100%"; else beaver.yaml's
+  std::optional<std::string> batches;   // "1,50%,100%"; else beaver.yaml's
   int64_t parallel = kDefaultParallel;  // hosts of a batch deployed at once
   bool dry_run = false;
 };

@@ -1,6 +1,6 @@
 #pragma once
 // What each report figure counts, in words, defined once: `beaver report --help` prints it and
-// README.md's "Report figures" section holds the same lines (a test checks that they agree).
+// docs/reference/report.md holds the same lines (a test checks that they agree).
 
 #include <string_view>
 
