@@ -163,8 +163,10 @@ Result<Operations*> Context::ops(Access access, bool with_policy) {
       if (!home) return std::unexpected(home.error());
       auto deploying = deploy_options_from_environment(*home, data_dir());
       if (!deploying) return std::unexpected(deploying.error());
-      // No `start`: deploys from this command line run in the foreground (deploy_commands.cpp).
-      hosts_ = HostAccess{*deploying, {}, nullptr, {}};
+      // No `start`: deploys from this command line run in the foreground, in this process
+      // (LocalOperations::deploy), drawn by the deploy command's progress.
+      hosts_ = HostAccess{};
+      hosts_->options = *deploying;
       ops_ = local_operations(*l->store, *l->clock, l->policy, l->actor, &*hosts_);
     }
   }

@@ -3,14 +3,8 @@
 // command follows its record and prints what the foreground run prints.
 
 #include <Poco/JSON/Array.h>
-#include <unistd.h>
 
-#include <charconv>
 #include <csignal>
-#include <iostream>
-#include <map>
-#include <mutex>
-#include <thread>
 
 #include "command_help.hpp"
 #include "commands.hpp"
@@ -19,7 +13,6 @@
 #include "model/names.hpp"
 #include "ops/follow_deploy.hpp"
 #include "ops/ops_json.hpp"
-#include "paths/paths.hpp"
 #include "release_text.hpp"
 
 namespace beaver::cli {
@@ -111,7 +104,9 @@ Result<void> deploy_release(Context& ctx, Operations& ops, int64_t id,
       HostAccess* hosts = ctx.host_access();
       hosts->observer = &progress;
       hosts->options.stop = &g_stop;
-      return ops.deploy(id, request);
+      auto answer = ops.deploy(id, request);
+      hosts->observer = nullptr;
+      return answer;
     }
     auto started = ops.deploy(id, request);
     if (!started) return started;
@@ -253,6 +248,7 @@ void register_deploy_commands(CLI::App& app, Context& ctx) {
     }
     auto answer = (*ops)->rollback(
         {ra->service, ra->env, ra->to.empty() ? std::nullopt : std::optional(ra->to)});
+    if (HostAccess* hosts = ctx.host_access()) hosts->observer = nullptr;
     std::optional<JsonObject> view;
     std::optional<Result<JsonObject>> ended;  // how its deploy ended, when one started
     if (answer) {
@@ -264,7 +260,7 @@ void register_deploy_commands(CLI::App& app, Context& ctx) {
     progress.finish();
     if (!answer) return std::unexpected(answer.error());
     auto t = [&view](const char* key) { return text_of(*view, key); };
-    if (!ended) {
+    if (t("status") != "approved") {
       ctx.out.record({fmt::format("release {} submitted: a rollback of {} on {} to {}", t("id"),
                                   t("service"), t("env"), t("version")),
                       fmt::format("  waiting for {}", t("waiting_for")),
@@ -274,6 +270,12 @@ void register_deploy_commands(CLI::App& app, Context& ctx) {
     }
     ctx.out.line(fmt::format("release {} approved: a rollback of {} on {} to {}", t("id"),
                              t("service"), t("env"), t("version")));
+    if (!ended)
+      return fail(ErrorKind::refused,
+                  "release {} is not deployed: {}; deploy it with 'beaver "
+                  "deploy {}'",
+                  t("id"), optional_of(*answer, "deploy_error").value_or("no deploy started"),
+                  t("id"));
     if (!*ended) return std::unexpected(ended->error());
     return print_outcome(ctx, (*view)->getValue<int64_t>("id"), **ended);
   });

@@ -137,7 +137,7 @@ Result<DeployPlan> plan_deploy(Ledger& ledger, const std::string& actor, int64_t
   const Release& r = plan.release;
   if (!r.package_sha256)
     return fail(ErrorKind::refused,
-                "release {} names no package; only a release submitted with --package FILE is "
+                "release {} names no package; only a release submitted with its package is "
                 "deployed",
                 r.id);
   auto package = ledger.package(actor, *r.package_sha256);

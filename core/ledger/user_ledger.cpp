@@ -37,9 +37,10 @@ std::vector<Role> normalized(std::vector<Role> roles) {
 Result<void> check_first_user(const NewUser& user) {
   BEAVER_TRY(check_new_user(user));
   if (std::find(user.roles.begin(), user.roles.end(), Role::admin) == user.roles.end())
-    return fail(ErrorKind::refused,
-                "the ledger has no users yet: the first user must hold the admin role "
-                "(--role admin)");
+    return std::unexpected(Error{ErrorKind::refused,
+                                 "the ledger has no users yet: the first user must hold the admin "
+                                 "role",
+                                 "role"});
   return {};
 }
 

@@ -188,7 +188,8 @@ class LocalOperations final : public Operations {
     // Refused before the file is kept, so a refusal leaves nothing behind.
     BEAVER_TRY(ledger_.check_can_register(actor_, facts->record.service, facts->team));
     const auto& home = (*hosts)->options.home;
-    auto placed = store_package_file(home, file, sha256);
+    auto placed = (*hosts)->take_files ? store_package_file(home, file, sha256)
+                                       : copy_package_file(home, file, sha256);
     if (!placed) return std::unexpected(placed.error());
     bool registered = false;
     auto record = ledger_.register_package(actor_, facts->record, facts->team, registered);
@@ -250,8 +251,12 @@ class LocalOperations final : public Operations {
     if (view->release.state == ReleaseState::approved && hosts_ != nullptr) {
       auto deployed = hosts_->start ? hosts_->start(actor_, view->release.id, {})
                                     : deploy_here(*hosts_, view->release.id, {});
-      if (!deployed) return std::unexpected(deployed.error());
-      o->set("deploy", *deployed);
+      // The rollback release is recorded either way: the answer says so, and why its deploy
+      // did not start.
+      if (deployed)
+        o->set("deploy", *deployed);
+      else
+        o->set("deploy_error", deployed.error().message);
     }
     return o;
   }

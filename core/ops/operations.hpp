@@ -48,6 +48,9 @@ struct HostAccess {
                                    const DeployRequest& request)>
       start;
   DeployObserver* observer = nullptr;  // of a foreground deploy; none: it goes quietly
+  // Whether put_package may move the files it is given (a server's uploads, which are its own)
+  // rather than copy them (a user's file on the command line stays where it is).
+  bool take_files = false;
   // Asks a deploy this process runs in the background to stop between steps; a conflict when it
   // does not run it. Empty where none run in the background.
   std::function<Result<void>(int64_t deploy_id)> stop;
@@ -103,7 +106,8 @@ class Operations {
   // plan. Where deploys run in the foreground, the answer is how it ended (deploy_result_json).
   virtual Result<JsonObject> deploy(int64_t release_id, const DeployRequest& request) = 0;
   // Submits a rollback release; when it needs no approval it is deployed at once, as deploy
-  // does: {release, deploy (as deploy answers; null when it waits for approval)}.
+  // does: {release, deploy (as deploy answers; null when it waits for approval or could not
+  // start), deploy_error (why it could not start, when it could not)}.
   virtual Result<JsonObject> rollback(const RollbackRequest& request) = 0;
   // A deploy with its steps, what happened on each host as it happened (events) and, once
   // ended, each host's outcome.

@@ -35,12 +35,12 @@ Result<ReleaseQuery> read_release_list(const ReleaseListRequest& r, const Policy
   }
   if (r.since) {
     auto t = parse_day_or_time(*r.since, policy.zone, false);
-    if (!t) return bad_field("since", "since: {}", t.error().message);
+    if (!t) return bad_field("since", "{}", t.error().message);
     q.since = *t;
   }
   if (r.until) {
     auto t = parse_day_or_time(*r.until, policy.zone, true);
-    if (!t) return bad_field("until", "until: {}", t.error().message);
+    if (!t) return bad_field("until", "{}", t.error().message);
     q.until = *t;
   }
   if (r.limit < 1 || r.limit > ReleaseListRequest::kMostLimit)

@@ -109,4 +109,14 @@ Result<bool> store_package_file(const fs::path& home, const fs::path& file,
   return true;
 }
 
+Result<bool> copy_package_file(const fs::path& home, const fs::path& file,
+                               const std::string& sha256) {
+  if (!is_package_name(sha256))
+    return fail(ErrorKind::bad_input, "'{}' is not a package name", sha256);
+  std::error_code ec;
+  if (fs::exists(stored_package(home, sha256), ec)) return false;
+  BEAVER_TRY(keep_package(home, file, sha256));
+  return true;
+}
+
 }  // namespace beaver

@@ -32,5 +32,8 @@ Result<PackageFacts> inspect_package(const std::filesystem::path& file, const st
 // already, and `file` is left as it is).
 Result<bool> store_package_file(const std::filesystem::path& home,
                                 const std::filesystem::path& file, const std::string& sha256);
+// The same, copying `file`, which stays as it is.
+Result<bool> copy_package_file(const std::filesystem::path& home, const std::filesystem::path& file,
+                               const std::string& sha256);
 
 }  // namespace beaver

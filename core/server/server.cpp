@@ -294,6 +294,7 @@ Result<void> serve(const ServeOptions& o, const Policy& policy, const Clock& clo
     return deploy_started_json(started->deploy_id, started->plan, started->recovered);
   };
   hosts.stop = [&deploys](int64_t deploy_id) { return deploys.stop_deploy(deploy_id); };
+  hosts.take_files = true;  // the uploads, written to its own temporary files
 
   // Poco asserts that the pool's floor is not above its ceiling: `--threads 1` is one thread.
   Poco::ThreadPool threads("beaver-http", std::min(2, o.threads), o.threads, 60);

@@ -1,6 +1,6 @@
 #pragma once
 // The column lists the ledger's statements read their rows by, in the order their row readers
-// (sql_transaction.hpp) expect: one definition, as both stores hold the same columns
+// (sql_*.cpp) expect: one definition, as both stores hold the same columns
 // (schemas/migrations/*).
 
 #include <fmt/format.h>

@@ -10,7 +10,7 @@
 //
 // The lock is not held while the commit is flushed to disk, or writers would go one flush at a
 // time. A writer commits without waiting for the flush, which releases the lock, then commits a
-// transaction of its own that does wait (see PgTransaction::commit): the log is written in order,
+// transaction of its own that does wait (see PgSession::commit): the log is written in order,
 // so once the second commit is on disk, so is the first. The waits of many writers are served by
 // one flush, as in any group commit, and a unit of work returns only once its writes are durable. A
 // crash can lose a commit nobody was told of, and with it every later one, which may have read it:
@@ -23,15 +23,11 @@
 
 #include <fmt/format.h>
 
-#include <algorithm>
-#include <cctype>
 #include <condition_variable>
 #include <deque>
 #include <exception>
-#include <map>
 #include <memory>
 #include <mutex>
-#include <set>
 #include <utility>
 
 #include "store/ledger_columns.hpp"

@@ -19,13 +19,18 @@ Database::Database(const std::string& path, int flags) {
   sqlite3_extended_result_codes(db_, 1);
   // The ledger's statements order names COLLATE "C", as PostgreSQL orders them in byte order
   // only so; here it is SQLite's own byte order.
-  sqlite3_create_collation_v2(
+  rc = sqlite3_create_collation_v2(
       db_, "C", SQLITE_UTF8, nullptr,
       [](void*, int n1, const void* a, int n2, const void* b) {
         int c = std::memcmp(a, b, static_cast<size_t>(std::min(n1, n2)));
         return c != 0 ? c : n1 - n2;
       },
       nullptr);
+  if (rc != SQLITE_OK) {
+    sqlite3_close(db_);
+    db_ = nullptr;
+    throw SqliteError(rc, fmt::format("cannot open {}: {}", path, sqlite3_errstr(rc)));
+  }
 }
 
 Database::~Database() {

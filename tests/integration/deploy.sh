@@ -281,8 +281,17 @@ trap cleanup EXIT
 expect_eq "$(curl -s "http://127.0.0.1:${ports[3]}/version" | jq -r .version)" "1.4.4" "1.4.4 live"
 refused 1 "older than release $r7 \(1.4.4\), live on test; an older version goes back only as a rollback" \
   deploy "$r6" --as olga
+# A rollback whose deploy cannot start is recorded all the same, and the command says which
+# release it recorded and how to deploy it once the cause is gone.
+mv "$BEAVER_HOME/packages" "$WORK/packages.aside"
+refused 1 "release [0-9]+ is not deployed: the package of release [0-9]+ .* is not in .*; deploy it with 'beaver deploy [0-9]+'" \
+  rollback hello-service --env test --as olga
+expect_match "$OUT" "release [0-9]+ approved: a rollback of hello-service on test to 1.4.2" \
+  "the rollback release is told"
+mv "$WORK/packages.aside" "$BEAVER_HOME/packages"
 ok rollback hello-service --env test --as olga
 expect_match "$OUT" "a rollback of hello-service on test to 1.4.2" "rollback goes to the version before"
+rb=$(db "SELECT max(id) FROM releases")  # the rollback release
 expect_eq "$(curl -s "http://127.0.0.1:${ports[4]}/version" | jq -r .version)" "1.4.2" "1.4.2 back"
 expect_eq "$(db "SELECT status FROM releases WHERE id = $r7")" "rolled_back" "1.4.4 is rolled back"
 expect_eq "$(db "SELECT type || ' ' || status FROM releases ORDER BY id DESC LIMIT 1")" \
@@ -305,7 +314,7 @@ set +e; wait "$int"; rc=$?; set -e
 expect_eq "$rc" "1" "an interrupted deploy exits 1"
 expect_eq "$(db "SELECT status FROM releases WHERE id = $r8")" "interrupted" "the release is interrupted"
 expect_eq "$(readlink "$H/l1/hello-service/current")" "releases/1.4.4-$r8" "the canary finished"
-expect_eq "$(readlink "$H/s2/hello-service/current")" "releases/1.4.2-$((r7 + 1))" \
+expect_eq "$(readlink "$H/s2/hello-service/current")" "releases/1.4.2-$rb" \
   "the last batch never started"
 run status hello-service --env test --as olga
 expect_eq "$RC" "1" "status: the canary differs from the live release"
@@ -341,7 +350,7 @@ expect_eq "$rc" "1" "a deploy stopped from another process exits 1"
 expect_match "$(cat "$WORK/asked.err")" "stopped by olga between steps" "the deploy says who stopped it"
 expect_eq "$(db "SELECT status || ': ' || message FROM deploys WHERE id = $running")" \
   "interrupted: stopped by olga between steps" "the deploy record says who stopped it"
-expect_eq "$(readlink "$H/s2/hello-service/current")" "releases/1.4.2-$((r7 + 1))" \
+expect_eq "$(readlink "$H/s2/hello-service/current")" "releases/1.4.2-$rb" \
   "the batch after the stop never started"
 for d in "$H"/l1 "$H"/l2 "$H"/l3 "$H"/s1 "$H"/s2; do
   target=$(readlink "$d/hello-service/current")

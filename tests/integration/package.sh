@@ -117,8 +117,14 @@ hs_sha=$(printf '%s' "$OUT" | jq -r .sha256)
 ok release submit hello-service --env test --package dist/hello-service-1.4.2.tar.gz --as bob -o json
 expect_eq "$(printf '%s' "$OUT" | jq -r '[.version, .package_sha256, .commit, .status] | join(" ")')" \
   "1.4.2 $hs_sha $(git rev-parse HEAD) approved" "release linked to the package"
+# A package the ledger knows but this home no longer keeps is kept again before the release is
+# recorded: copied, the user's file left where it is.
+rm "$BEAVER_HOME/packages/$hs_sha.tar.gz"
 ok release submit hello-service --env prod --package dist/hello-service-1.4.2.tar.gz --as bob -o json
 prod_id=$(printf '%s' "$OUT" | jq -r .id)
+[ -f dist/hello-service-1.4.2.tar.gz ] || fail "the submitted package file is gone from dist/"
+expect_eq "$(sha256sum "$BEAVER_HOME/packages/$hs_sha.tar.gz" | cut -d' ' -f1)" "$hs_sha" \
+  "the package is kept again, byte for byte"
 ok release approve "$prod_id" --as dan -o json
 expect_eq "$(printf '%s' "$OUT" | jq -r '.status + " " + (.approvals[0].counts | tostring)')" \
   "approved true" "an approval binds to the release with its package and full commit"
