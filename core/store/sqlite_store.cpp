@@ -111,6 +111,9 @@ class SqliteStore final : public Store {
     // Governance data: an acknowledged write survives power loss.
     db_.exec("PRAGMA synchronous = FULL");
     db_.exec("PRAGMA foreign_keys = ON");
+    // Statement journals (an insert that names its id may need one) stay in memory: in a temporary
+    // file, seeding a history wrote every row to disk a second time.
+    db_.exec("PRAGMA temp_store = MEMORY");
   }
 
   Result<void> migrate(const std::vector<Migration>& migrations) {
