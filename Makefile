@@ -3,7 +3,7 @@ BUILD ?= build
 ASAN_BUILD ?= build-asan
 JOBS ?= $(shell nproc)
 
-.PHONY: all deps build demo test test-sanitize bench bench-deps ci format format-check clean
+.PHONY: all deps build demo test test-sanitize bench bench-deps fuzz ci format format-check clean
 
 all: build
 
@@ -45,6 +45,21 @@ bench-deps:
 	  $$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
 	    --no-upgrade ansible wrk nginx-light; }
 
+# Coverage-guided fuzzing: afl++ (its GCC plugin, with ASan and UBSan) on every target of
+# tests/fuzz for FUZZ_SECONDS each; the findings stay in $(FUZZ_BUILD)/findings.
+FUZZ_BUILD ?= build-fuzz
+FUZZ_SECONDS ?= 120
+fuzz: deps
+	@command -v afl-g++-fast >/dev/null || { \
+	  if [ "$$(id -u)" -eq 0 ]; then sudo=""; else sudo="sudo"; fi; \
+	  $$sudo apt-get update -qq && \
+	  $$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+	    --no-upgrade afl++; }
+	@AFL_USE_ASAN=1 AFL_USE_UBSAN=1 CC=afl-gcc-fast CXX=afl-g++-fast \
+	  cmake -S . -B $(FUZZ_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+	@AFL_USE_ASAN=1 AFL_USE_UBSAN=1 cmake --build $(FUZZ_BUILD) -j $(JOBS) --target beaver_fuzz
+	@tests/fuzz/fuzz.sh $(FUZZ_BUILD)/tests/beaver_fuzz $(FUZZ_SECONDS) $(FUZZ_BUILD)/findings
+
 ci: format-check test test-sanitize
 
 format:
@@ -55,4 +70,4 @@ format-check: deps
 	@clang-format --dry-run --Werror $$(git ls-files '*.cpp' '*.hpp')
 
 clean:
-	rm -rf $(BUILD) $(ASAN_BUILD)
+	rm -rf $(BUILD) $(ASAN_BUILD) $(FUZZ_BUILD)

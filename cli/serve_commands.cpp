@@ -14,6 +14,7 @@ void register_serve_commands(CLI::App& app, Context& ctx) {
   auto o = std::make_shared<ServeOptions>();
   auto max_body_kib = std::make_shared<size_t>(o->max_body / 1024);
   auto max_package_mib = std::make_shared<uint64_t>(o->max_package >> 20);
+  auto max_unpacked_mib = std::make_shared<uint64_t>(o->max_unpacked >> 20);
   auto database_option = std::make_shared<std::string>();
   auto* serve_cmd = app.add_subcommand("serve", "serve the REST API and the web pages");
   add_help(*serve_cmd,
@@ -48,12 +49,18 @@ void register_serve_commands(CLI::App& app, Context& ctx) {
                    "largest package accepted by PUT /api/v1/packages/{sha256}")
       ->capture_default_str()
       ->check(CLI::Range(uint64_t{1}, uint64_t{1} << 20));
+  serve_cmd
+      ->add_option("--max-unpacked-mib", *max_unpacked_mib,
+                   "the most an uploaded package's files may come to, unpacked")
+      ->capture_default_str()
+      ->check(CLI::Range(uint64_t{1}, uint64_t{1} << 20));
   serve_cmd->add_option("--database", *database_option,
                         "the ledger: postgresql://USER[:PASSWORD]@HOST[:PORT]/DB or "
                         "sqlite:///PATH (default: BEAVER_DATABASE, else the SQLite file in "
                         "$BEAVER_HOME)");
   on_run(serve_cmd, ctx,
-         [&ctx, o, max_body_kib, max_package_mib, database_option]() -> Result<void> {
+         [&ctx, o, max_body_kib, max_package_mib, max_unpacked_mib,
+          database_option]() -> Result<void> {
            auto policy = ctx.policy();
            if (!policy) return std::unexpected(policy.error());
            auto clock = ctx.clock();
@@ -63,6 +70,7 @@ void register_serve_commands(CLI::App& app, Context& ctx) {
            ServeOptions options = *o;
            options.max_body = *max_body_kib * 1024;
            options.max_package = *max_package_mib << 20;
+           options.max_unpacked = *max_unpacked_mib << 20;
            auto database = ledger_database(*database_option);
            if (!database) return std::unexpected(database.error());
            options.database = *database;

@@ -1,8 +1,6 @@
 // What a deploy will do: the package file kept for the release, the spec it carries, the hosts of
 // the environment in batches.
 
-#include <stdlib.h>
-
 #include <charconv>
 #include <fstream>
 
@@ -13,34 +11,8 @@
 #include "paths/paths.hpp"
 
 namespace beaver {
-namespace {
 
 namespace fs = std::filesystem;
-
-// The spec a package carries, read as `beaver validate` reads a beaver.yaml.
-Result<ServiceManifest> packaged_spec(const std::string& content, const std::string& label,
-                                      const fs::path& data_dir) {
-  std::string folder = (fs::temp_directory_path() / "beaver-spec-XXXXXX").string();
-  if (mkdtemp(folder.data()) == nullptr)
-    return fail(ErrorKind::internal, "cannot make a temporary folder: {}", strerror(errno));
-  fs::path file = fs::path(folder) / "beaver.yaml";
-  {
-    std::ofstream out(file, std::ios::binary);
-    out << content;
-  }
-  auto m = load_service_manifest(file, data_dir);
-  std::error_code ec;
-  fs::remove_all(folder, ec);
-  if (!m) {
-    std::string message = m.error().message;
-    if (auto at = message.find(file.string()); at != std::string::npos)
-      message.replace(at, file.string().size(), label);
-    return fail(ErrorKind::refused, "{}", message);
-  }
-  return m;
-}
-
-}  // namespace
 
 Result<std::vector<int>> batch_sizes(const std::string& spec, int hosts) {
   auto bad = [&] {
@@ -81,16 +53,20 @@ namespace {
 Result<ServiceManifest> spec_of_package(const fs::path& file, const PackageRecord& package,
                                         int64_t release_id, const DeployOptions& options) {
   std::string spec_text;
-  auto members = read_archive(file, [&](const ArchiveMember& m, const std::string& content) {
-    if (m.path == "beaver.yaml") spec_text = content;
-  });
+  auto members = read_archive(file, package.file_name,
+                              [&](const ArchiveMember& m, const std::string& content) {
+                                if (m.path == "beaver.yaml") spec_text = content;
+                              });
   if (!members)
     return fail(ErrorKind::refused, "release {}: its package is refused: {}", release_id,
                 members.error().message);
   if (spec_text.empty())
     return fail(ErrorKind::refused, "release {}: its package holds no beaver.yaml", release_id);
-  return packaged_spec(spec_text, fmt::format("{} (beaver.yaml)", package.file_name),
-                       options.transport.data_dir);
+  auto spec = parse_service_manifest(std::move(spec_text),
+                                     fmt::format("{} (beaver.yaml)", package.file_name),
+                                     options.transport.data_dir);
+  if (!spec) return fail(ErrorKind::refused, "{}", spec.error().message);
+  return spec;
 }
 
 }  // namespace

@@ -80,6 +80,25 @@ void Ledger::note_policy(StoreTransaction& tx, const std::string& actor) const {
                AuditPayload().set("path", policy_->path).set("sha256", policy_->sha256));
 }
 
+namespace {
+
+// A service's releases come from its own team: another team's developer cannot put a release of
+// it before its approvers. Admins answer for every team; ops roll back whatever runs, which is
+// their job across teams; an environment's `submit` names more teams, or any.
+Result<void> may_submit_for(const EnvironmentPolicy& env, const User& me, const Service& service,
+                            ReleaseType type) {
+  if (me.team == service.team || me.has(Role::admin) || env.submit_any_team) return {};
+  if (type == ReleaseType::rollback && me.has(Role::ops)) return {};
+  const auto& teams = env.submit_teams;
+  if (std::find(teams.begin(), teams.end(), me.team) != teams.end()) return {};
+  return fail(ErrorKind::refused,
+              "{} is of team {}; releases of {} to {} are submitted by team {}{}{} and admins",
+              me.name, me.team, service.name, env.name, service.team, teams.empty() ? "" : ", ",
+              fmt::join(teams, ", "));
+}
+
+}  // namespace
+
 Result<ReleaseView> Ledger::submit(const std::string& actor, const SubmitRequest& req) {
   auto pol = policy();
   if (!pol) return std::unexpected(pol.error());
@@ -133,10 +152,12 @@ Result<ReleaseView> Ledger::submit(const std::string& actor, const SubmitRequest
       return fail(ErrorKind::refused, "only a developer or a leader submits releases; {} is {}",
                   me->name, roles_text(me->roles));
     }
-    if (!tx.find_service(r.service))
+    auto service = tx.find_service(r.service);
+    if (!service)
       return fail(ErrorKind::not_found,
                   "unknown service '{}': register it with 'beaver service add {} --team TEAM'",
                   r.service, r.service);
+    BEAVER_TRY(may_submit_for(**env, *me, *service, r.type));
     if (req.package_sha256) {
       auto package = package_for(tx, req);
       if (!package) return std::unexpected(package.error());

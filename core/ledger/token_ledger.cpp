@@ -11,10 +11,9 @@ namespace {
 std::string token_subject(int64_t id) { return fmt::format("token/{}", id); }
 
 Result<void> check_label(const std::string& label) {
-  if (label.size() > 100) return fail(ErrorKind::bad_input, "a token's label is at most 100 bytes");
-  for (char c : label)
-    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f)
-      return fail(ErrorKind::bad_input, "a token's label holds no control characters");
+  BEAVER_TRY(check_text("a token's label", label, 100, true));
+  if (label.find_first_of("\n\t") != std::string::npos)
+    return fail(ErrorKind::bad_input, "a token's label is one line");
   return {};
 }
 

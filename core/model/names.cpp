@@ -119,16 +119,65 @@ Result<void> check_commit(std::string_view value) {
   return {};
 }
 
+namespace {
+
+// The code point of the well-formed sequence of `n` bytes at `i`.
+char32_t code_point_at(std::string_view s, size_t i, size_t n) {
+  auto byte = [&](size_t k) { return static_cast<unsigned char>(s[i + k]); };
+  if (n == 1) return byte(0);
+  char32_t c = byte(0) & (0x7F >> n);
+  for (size_t k = 1; k < n; ++k) c = (c << 6) | (byte(k) & 0x3F);
+  return c;
+}
+
+// The formatting characters that make text display in another order than it is stored
+// ("Trojan Source"): the embeddings and overrides, and the isolates.
+const char* bidi_control_name(char32_t c) {
+  switch (c) {
+    case 0x202A:
+      return "LEFT-TO-RIGHT EMBEDDING";
+    case 0x202B:
+      return "RIGHT-TO-LEFT EMBEDDING";
+    case 0x202C:
+      return "POP DIRECTIONAL FORMATTING";
+    case 0x202D:
+      return "LEFT-TO-RIGHT OVERRIDE";
+    case 0x202E:
+      return "RIGHT-TO-LEFT OVERRIDE";
+    case 0x2066:
+      return "LEFT-TO-RIGHT ISOLATE";
+    case 0x2067:
+      return "RIGHT-TO-LEFT ISOLATE";
+    case 0x2068:
+      return "FIRST STRONG ISOLATE";
+    case 0x2069:
+      return "POP DIRECTIONAL ISOLATE";
+    default:
+      return nullptr;
+  }
+}
+
+}  // namespace
+
 Result<void> check_text(std::string_view what, std::string_view value, size_t max,
                         bool may_be_empty) {
   bool blank = value.find_first_not_of(" \t\r\n") == std::string_view::npos;
   if (blank && !may_be_empty) return fail(ErrorKind::bad_input, "{} is empty", what);
   if (value.size() > max)
     return fail(ErrorKind::bad_input, "{} is longer than {} bytes", what, max);
-  if (!valid_utf8(value)) return fail(ErrorKind::bad_input, "{} is not valid UTF-8", what);
-  for (char c : value)
-    if (static_cast<unsigned char>(c) < 0x20 && c != '\n' && c != '\t')
-      return fail(ErrorKind::bad_input, "{} holds a control character", what);
+  for (size_t i = 0; i < value.size();) {
+    size_t n = utf8_sequence_at(value, i);
+    if (n == 0) return fail(ErrorKind::bad_input, "{} is not valid UTF-8", what);
+    char32_t c = code_point_at(value, i, n);
+    if ((c < 0x20 && c != '\n' && c != '\t') || (c >= 0x7F && c <= 0x9F))
+      return fail(ErrorKind::bad_input, "{} holds the control character U+{:04X}", what,
+                  static_cast<uint32_t>(c));
+    if (const char* name = bidi_control_name(c))
+      return fail(ErrorKind::bad_input,
+                  "{} holds U+{:04X} {}, which shows text in another order than it is written",
+                  what, static_cast<uint32_t>(c), name);
+    i += n;
+  }
   return {};
 }
 

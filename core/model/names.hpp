@@ -23,8 +23,9 @@ Result<int64_t> parse_id(std::string_view what, std::string_view text);
 // A git commit id: 7 to 64 hexadecimal digits.
 Result<void> check_commit(std::string_view value);
 
-// Free text (reason, comment, notes): not empty unless allowed, at most `max` bytes, valid
-// UTF-8 without control characters other than newline and tab.
+// Free text (reason, comment, notes, labels): not empty unless allowed, at most `max` bytes,
+// valid UTF-8 without control characters (C0 other than newline and tab, DEL, C1) and without
+// the bidirectional embeddings, overrides and isolates; a refusal names the character.
 Result<void> check_text(std::string_view what, std::string_view value, size_t max,
                         bool may_be_empty);
 

@@ -183,7 +183,13 @@ class LocalOperations final : public Operations {
                                  const std::filesystem::path& file) override {
     auto hosts = host_access();
     if (!hosts) return std::unexpected(hosts.error());
-    auto facts = inspect_package(file, sha256);
+    BEAVER_TRY(ledger_.check_can_register(actor_));
+    IntakeOptions intake;
+    // A user's own file is named as they named it; a server's upload file is its own business.
+    if (!(*hosts)->take_files) intake.label = file.filename().string();
+    intake.data_dir = data_dir();
+    intake.max_unpacked = (*hosts)->max_unpacked;
+    auto facts = inspect_package(file, sha256, intake);
     if (!facts) return std::unexpected(facts.error());
     // Refused before the file is kept, so a refusal leaves nothing behind.
     BEAVER_TRY(ledger_.check_can_register(actor_, facts->record.service, facts->team));

@@ -8,7 +8,6 @@
 #include "package/archive.hpp"
 
 #include <fcntl.h>
-#include <openssl/evp.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <zlib.h>
@@ -22,6 +21,8 @@
 #include <stdexcept>
 #include <string_view>
 #include <utility>
+
+#include "digest/sha256.hpp"
 
 namespace beaver {
 namespace {
@@ -50,30 +51,6 @@ class FileDescriptor {
 
  private:
   int fd_;
-};
-
-class Sha256 {
- public:
-  Sha256() : ctx_(EVP_MD_CTX_new()) {
-    if (!ctx_ || EVP_DigestInit_ex(ctx_.get(), EVP_sha256(), nullptr) != 1) {
-      throw std::runtime_error("OpenSSL cannot start a SHA-256");
-    }
-  }
-  void update(const void* data, size_t size) { EVP_DigestUpdate(ctx_.get(), data, size); }
-  std::string hex() {
-    std::array<unsigned char, EVP_MAX_MD_SIZE> digest{};
-    unsigned size = 0;
-    EVP_DigestFinal_ex(ctx_.get(), digest.data(), &size);
-    std::string text;
-    for (unsigned i = 0; i < size; ++i) text += fmt::format("{:02x}", digest[i]);
-    return text;
-  }
-
- private:
-  struct Free {
-    void operator()(EVP_MD_CTX* ctx) const { EVP_MD_CTX_free(ctx); }
-  };
-  std::unique_ptr<EVP_MD_CTX, Free> ctx_;
 };
 
 // Opens a regular source file for reading, giving its size.

@@ -7,6 +7,9 @@
 #include <cstring>
 #include <memory>
 #include <optional>
+#include <set>
+
+#include "digest/sha256.hpp"
 
 namespace beaver {
 namespace {
@@ -20,7 +23,7 @@ using Gz = std::unique_ptr<std::remove_pointer_t<gzFile>, GzCloser>;
 
 class Reader {
  public:
-  Reader(Gz gz, std::string name) : gz_(std::move(gz)), name_(std::move(name)) {}
+  Reader(Gz gz, std::string label) : gz_(std::move(gz)), label_(std::move(label)) {}
 
   // Reads exactly `n` bytes into `out`; false at a clean end of data before any byte.
   Result<bool> read(char* out, size_t n) {
@@ -31,55 +34,42 @@ class Reader {
       if (r < 0) {
         int code = 0;
         const char* why = gzerror(gz_.get(), &code);
-        return fail(ErrorKind::bad_input, "{}: not a readable .tar.gz ({})", name_, why);
+        return fail(ErrorKind::bad_input, "{}: not a readable .tar.gz ({})", label_, why);
       }
       if (r == 0) {
         if (got == 0) return false;
-        return fail(ErrorKind::bad_input, "{}: the archive ends in the middle of a member", name_);
+        return fail(ErrorKind::bad_input, "{}: the archive ends in the middle of a member", label_);
       }
       got += static_cast<size_t>(r);
     }
     return true;
   }
 
-  Result<std::string> read_padded(uint64_t size) {
-    std::string data(size, '\0');
-    if (size > 0) {
-      auto ok = read(data.data(), size);
-      if (!ok) return std::unexpected(ok.error());
-      if (!*ok) return fail(ErrorKind::bad_input, "{}: the archive ends early", name_);
-    }
-    BEAVER_TRY(skip_padding(size));
-    return data;
-  }
-
-  Result<void> skip(uint64_t size) {
+  // A member's data of `size` bytes, passed to `sink` in pieces, then its padding.
+  template <class Sink>
+  Result<void> stream(uint64_t size, Sink&& sink) {
     std::array<char, 65536> buffer{};
-    uint64_t left = size;
-    while (left > 0) {
+    for (uint64_t left = size; left > 0;) {
       size_t n = static_cast<size_t>(std::min<uint64_t>(left, buffer.size()));
       auto ok = read(buffer.data(), n);
       if (!ok) return std::unexpected(ok.error());
-      if (!*ok) return fail(ErrorKind::bad_input, "{}: the archive ends early", name_);
+      if (!*ok) return fail(ErrorKind::bad_input, "{}: the archive ends early", label_);
+      sink(buffer.data(), n);
       left -= n;
     }
-    return skip_padding(size);
-  }
-
-  const std::string& name() const { return name_; }
-
- private:
-  Result<void> skip_padding(uint64_t size) {
     size_t pad = static_cast<size_t>((kBlock - size % kBlock) % kBlock);
-    if (pad == 0) return {};
-    std::array<char, kBlock> buffer{};
-    auto ok = read(buffer.data(), pad);
-    if (!ok) return std::unexpected(ok.error());
+    if (pad > 0) {
+      auto ok = read(buffer.data(), pad);
+      if (!ok) return std::unexpected(ok.error());
+    }
     return {};
   }
 
+  const std::string& label() const { return label_; }
+
+ private:
   Gz gz_;
-  std::string name_;
+  std::string label_;
 };
 
 std::optional<uint64_t> octal(const char* field, size_t width) {
@@ -101,73 +91,122 @@ std::string field_text(const char* field, size_t width) {
   return std::string(field, strnlen(field, width));
 }
 
-// pax extended header records: "LEN key=value\n".
-Result<void> parse_pax(const std::string& data, const std::string& archive,
-                       std::optional<std::string>& path, int64_t& size) {
+std::optional<uint64_t> decimal(std::string_view text) {
+  if (text.empty() || text.size() > 19) return std::nullopt;
+  uint64_t n = 0;
+  for (char c : text) {
+    if (c < '0' || c > '9') return std::nullopt;
+    n = n * 10 + static_cast<uint64_t>(c - '0');
+  }
+  return n;
+}
+
+struct PaxRecords {
+  std::optional<std::string> path;
+  std::optional<uint64_t> size;
+};
+
+// pax extended header records: "LEN key=value\n". Only what beaver writes and GNU tar reads the
+// same way is taken; a sparse file's records (GNU.sparse.*) are refused, since its data would
+// not be what tar extracts.
+Result<PaxRecords> parse_pax(std::string_view data, const std::string& label) {
+  PaxRecords pax;
+  auto bad = [&] { return fail(ErrorKind::bad_input, "{}: a bad pax record; refused", label); };
   size_t at = 0;
   while (at < data.size()) {
     size_t space = data.find(' ', at);
-    if (space == std::string::npos) break;
-    uint64_t len = 0;
-    for (size_t i = at; i < space; ++i) {
-      if (data[i] < '0' || data[i] > '9')
-        return fail(ErrorKind::bad_input, "{}: a bad pax record", archive);
-      len = len * 10 + static_cast<uint64_t>(data[i] - '0');
-    }
-    if (len == 0 || at + len > data.size() || data[at + len - 1] != '\n')
-      return fail(ErrorKind::bad_input, "{}: a bad pax record", archive);
-    std::string record = data.substr(space + 1, at + len - 1 - space - 1);
+    if (space == std::string_view::npos) return bad();
+    auto len = decimal(data.substr(at, space - at));
+    if (!len || *len <= space - at || *len > data.size() - at || data[at + *len - 1] != '\n')
+      return bad();
+    std::string_view record = data.substr(space + 1, at + *len - 1 - space - 1);
     auto eq = record.find('=');
-    if (eq != std::string::npos) {
-      std::string key = record.substr(0, eq), value = record.substr(eq + 1);
-      if (key == "path") path = value;
-      if (key == "size") {  // decimal here, unlike the header's octal fields
-        uint64_t n = 0;
-        for (char c : value) {
-          if (c < '0' || c > '9') return fail(ErrorKind::bad_input, "{}: a bad pax size", archive);
-          n = n * 10 + static_cast<uint64_t>(c - '0');
-        }
-        size = static_cast<int64_t>(n);
-      }
+    if (eq == std::string_view::npos) return bad();
+    std::string_view key = record.substr(0, eq), value = record.substr(eq + 1);
+    if (key == "path") pax.path = std::string(value);
+    if (key == "size") {  // decimal here, unlike the header's octal fields
+      pax.size = decimal(value);
+      if (!pax.size) return fail(ErrorKind::bad_input, "{}: a bad pax size; refused", label);
     }
-    at += len;
+    if (key.starts_with("GNU.sparse."))
+      return fail(ErrorKind::bad_input, "{}: a GNU sparse file; a package holds only plain files",
+                  label);
+    at += *len;
   }
-  return {};
+  return pax;
 }
 
-Result<std::string> checked_path(std::string path, const std::string& archive) {
+Result<std::string> checked_path(std::string path, const std::string& label) {
   while (!path.empty() && path.back() == '/') path.pop_back();
+  for (unsigned char c : path)
+    if (c < 0x20 || c == 0x7f)
+      return fail(ErrorKind::bad_input, "{}: a member's path holds a control character; refused",
+                  label);
   if (path.empty() || path.front() == '/')
     return fail(ErrorKind::bad_input, "{}: member '{}' has an absolute or empty path; refused",
-                archive, path);
+                label, path);
   size_t at = 0;
   while (at <= path.size()) {
     size_t slash = path.find('/', at);
     std::string_view part(path.data() + at,
                           (slash == std::string::npos ? path.size() : slash) - at);
     if (part.empty() || part == "." || part == "..")
-      return fail(ErrorKind::bad_input, "{}: member '{}' would escape its folder; refused", archive,
+      return fail(ErrorKind::bad_input, "{}: member '{}' would escape its folder; refused", label,
                   path);
     if (slash == std::string::npos) break;
     at = slash + 1;
   }
-  for (unsigned char c : path)
-    if (c < 0x20 || c == 0x7f)
-      return fail(ErrorKind::bad_input, "{}: a member's path holds a control character; refused",
-                  archive);
   return path;
+}
+
+const char* refused_kind(char type) {
+  switch (type) {
+    case '1':
+      return "a hard link";
+    case '2':
+      return "a symbolic link";
+    case '3':
+    case '4':
+      return "a device";
+    case '6':
+      return "a FIFO";
+    case 'g':
+      return "a pax global header, which tar would apply to every member after it";
+    case 'S':
+      return "a GNU sparse file";
+    case 'L':
+    case 'K':
+      return "a GNU long name";
+    default:
+      return "of an unknown kind";
+  }
+}
+
+// Plain modes only: a package's files are 0644 or 0755 and the like once unpacked by root.
+Result<void> check_mode(const ArchiveMember& m, const std::string& label) {
+  const char* why = (m.mode & 04000)   ? "setuid"
+                    : (m.mode & 02000) ? "setgid"
+                    : (m.mode & 01000) ? "sticky"
+                    : (m.mode & 00002) ? "writable by anyone"
+                                       : nullptr;
+  if (why == nullptr) return {};
+  return fail(ErrorKind::bad_input, "{}: member '{}' has mode {:04o} ({}); refused", label, m.path,
+              m.mode, why);
 }
 
 }  // namespace
 
 Result<std::vector<ArchiveMember>> read_archive(const std::filesystem::path& file,
-                                                const ArchiveVisitor& visit, uint64_t max_content) {
+                                                const std::string& label,
+                                                const ArchiveVisitor& visit,
+                                                const ArchiveLimits& limits) {
   Gz gz(gzopen(file.c_str(), "rb"));
-  if (!gz) return fail(ErrorKind::bad_input, "cannot open {}: {}", file.string(), strerror(errno));
-  Reader in(std::move(gz), file.string());
+  if (!gz) return fail(ErrorKind::bad_input, "cannot open {}: {}", label, strerror(errno));
+  Reader in(std::move(gz), label);
   std::vector<ArchiveMember> members;
-  std::optional<std::string> pax_path;
-  int64_t pax_size = -1;  // a pax size record's, for the next member; -1: none
+  std::set<std::string, std::less<>> seen;
+  uint64_t unpacked = 0;
+  std::optional<PaxRecords> pax;  // for the next member
   std::array<char, kBlock> h{};
   for (;;) {
     auto ok = in.read(h.data(), kBlock);
@@ -179,55 +218,75 @@ Result<std::vector<ArchiveMember>> read_archive(const std::filesystem::path& fil
       sum += (i >= 148 && i < 156) ? ' ' : static_cast<unsigned char>(h[i]);
     auto stored = octal(&h[148], 8);
     if (!stored || *stored != sum)
-      return fail(ErrorKind::bad_input, "{}: not a tar archive (bad header checksum)", in.name());
-    auto size = octal(&h[124], 12);
+      return fail(ErrorKind::bad_input, "{}: not a tar archive (bad header checksum)", label);
+    auto header_size = octal(&h[124], 12);
     char type = h[156];
-    if (!size && pax_size < 0)
-      return fail(ErrorKind::bad_input, "{}: a member has a bad size", in.name());
-    uint64_t n = pax_size >= 0 ? static_cast<uint64_t>(pax_size) : size.value_or(0);
     if (type == 'x') {
-      auto data = in.read_padded(n);
-      if (!data) return std::unexpected(data.error());
-      BEAVER_TRY(parse_pax(*data, in.name(), pax_path, pax_size));
+      if (pax)
+        return fail(ErrorKind::bad_input, "{}: two pax headers for one member; refused", label);
+      if (!header_size || *header_size > kMaxPaxHeader)
+        return fail(ErrorKind::bad_input,
+                    "{}: a pax header of {} bytes (at most {} KiB are read); refused", label,
+                    header_size ? fmt::format("{}", *header_size) : "unreadable",
+                    kMaxPaxHeader >> 10);
+      std::string data;
+      data.reserve(static_cast<size_t>(*header_size));
+      BEAVER_TRY(in.stream(*header_size, [&](const char* p, size_t n) { data.append(p, n); }));
+      auto records = parse_pax(data, label);
+      if (!records) return std::unexpected(records.error());
+      pax = std::move(*records);
       continue;
     }
     std::string name = field_text(&h[0], 100);
     if (std::memcmp(&h[257], "ustar", 5) == 0 && h[345] != '\0')
       name = field_text(&h[345], 155) + "/" + name;
-    if (pax_path) name = *pax_path;
-    pax_path.reset();
-    pax_size = -1;
-    if (type == 'g') {
-      BEAVER_TRY(in.skip(n));
-      continue;
-    }
+    if (pax && pax->path) name = *pax->path;
+    std::optional<uint64_t> size = pax && pax->size ? pax->size : header_size;
+    pax.reset();
     ArchiveMember m;
     if (type == '0' || type == '\0') {
       m.kind = ArchiveMember::Kind::file;
     } else if (type == '5') {
       m.kind = ArchiveMember::Kind::directory;
     } else {
-      const char* what = type == '1'   ? "a hard link"
-                         : type == '2' ? "a symbolic link"
-                         : type == 'L' ? "a GNU long name"
-                                       : "a device or special file";
       return fail(ErrorKind::bad_input,
-                  "{}: member '{}' is {}; a package holds only files and folders", in.name(), name,
-                  what);
+                  "{}: member '{}' is {}; a package holds only files and folders", label, name,
+                  refused_kind(type));
     }
-    auto path = checked_path(name, in.name());
+    if (!size) return fail(ErrorKind::bad_input, "{}: member '{}' has a bad size", label, name);
+    auto path = checked_path(name, label);
     if (!path) return std::unexpected(path.error());
     m.path = *path;
-    m.size = m.kind == ArchiveMember::Kind::file ? n : 0;
+    if (m.kind == ArchiveMember::Kind::directory && *size != 0)
+      return fail(ErrorKind::bad_input, "{}: folder '{}' declares {} bytes of data; refused", label,
+                  m.path, *size);
+    m.size = *size;
     m.mode = static_cast<unsigned>(octal(&h[100], 8).value_or(0) & 07777);
-    if (m.kind == ArchiveMember::Kind::file && visit && m.size <= max_content) {
-      auto data = in.read_padded(m.size);
-      if (!data) return std::unexpected(data.error());
-      visit(m, *data);
-    } else {
-      if (visit && m.kind == ArchiveMember::Kind::file) visit(m, {});
-      BEAVER_TRY(in.skip(n));
-    }
+    BEAVER_TRY(check_mode(m, label));
+    if (members.size() >= limits.max_members)
+      return fail(ErrorKind::bad_input, "{}: more than {} members; refused", label,
+                  limits.max_members);
+    if (!seen.insert(m.path).second)
+      return fail(ErrorKind::bad_input,
+                  "{}: member '{}' appears twice (tar would keep the last); refused", label,
+                  m.path);
+    if (m.size > limits.max_unpacked - unpacked)
+      return fail(ErrorKind::bad_input,
+                  "{}: unpacks to more than {} MiB (member '{}' is {} bytes); refused", label,
+                  limits.max_unpacked >> 20, m.path, m.size);
+    unpacked += m.size;
+    bool keep = m.kind == ArchiveMember::Kind::file && visit && m.size <= limits.max_content;
+    bool hash = m.kind == ArchiveMember::Kind::file && limits.hash_files;
+    std::string content;
+    std::optional<Sha256> sha;
+    if (hash) sha.emplace();
+    if (keep) content.reserve(static_cast<size_t>(m.size));
+    BEAVER_TRY(in.stream(m.size, [&](const char* p, size_t n) {
+      if (keep) content.append(p, n);
+      if (sha) sha->update(p, n);
+    }));
+    if (sha) m.sha256 = sha->hex();
+    if (m.kind == ArchiveMember::Kind::file && visit) visit(m, content);
     members.push_back(std::move(m));
   }
   return members;
@@ -235,9 +294,10 @@ Result<std::vector<ArchiveMember>> read_archive(const std::filesystem::path& fil
 
 Result<std::string> read_archive_file(const std::filesystem::path& file, const std::string& path) {
   std::optional<std::string> found;
-  auto members = read_archive(file, [&](const ArchiveMember& m, const std::string& content) {
-    if (m.path == path && !found) found = content;
-  });
+  auto members = read_archive(file, file.filename().string(),
+                              [&](const ArchiveMember& m, const std::string& content) {
+                                if (m.path == path && !found) found = content;
+                              });
   if (!members) return std::unexpected(members.error());
   if (!found) return fail(ErrorKind::not_found, "{} holds no {}", file.string(), path);
   return *found;

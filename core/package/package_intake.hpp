@@ -21,11 +21,20 @@ struct PackageFacts {
   std::string team;      // the owning team its MANIFEST.json names
 };
 
+// How a package is taken in: what the refusals call it, where the schemas are, and its limits.
+struct IntakeOptions {
+  std::string label = "the package";  // never a path of the server's own
+  std::filesystem::path data_dir;     // schemas/ and pipelines/, for its beaver.yaml
+  uint64_t max_unpacked = uint64_t{2048} << 20;
+};
+
 // Checks the .tar.gz at `file` that claims to be package `sha256`: its checksum is that name;
-// every member is a file or a folder with a relative path and no ".." part; it holds a
-// MANIFEST.json naming a well-formed service, version, team and commit, and a beaver.yaml.
-// bad_input saying what is wrong otherwise; reads only.
-Result<PackageFacts> inspect_package(const std::filesystem::path& file, const std::string& sha256);
+// every member passes read_archive's checks; it holds a MANIFEST.json naming a well-formed
+// service, version, team and commit, and listing every other file with its size and SHA-256,
+// each true; its beaver.yaml is valid (hosts included) and names the same service and team.
+// bad_input naming the member and the reason otherwise; reads only.
+Result<PackageFacts> inspect_package(const std::filesystem::path& file, const std::string& sha256,
+                                     const IntakeOptions& options);
 
 // Moves (or copies, across file systems) the checked `file` to where deploys read package
 // `sha256` under `home`; true when it was not there yet (false: the same bytes were kept

@@ -56,6 +56,9 @@ struct EnvironmentPolicy {
   std::vector<ApprovalRule> normal;  // empty: approved on submit
   std::vector<ApprovalRule> emergency;
   std::vector<ApprovalRule> rollback;  // defaults to the emergency chain when not given
+  // Who submits besides the service's own team (and admins): these teams, or any team.
+  std::vector<std::string> submit_teams;
+  bool submit_any_team = false;
 
   const std::vector<ApprovalRule>& chain_for(ReleaseType type) const;
 };

@@ -12,6 +12,7 @@
 #include "policy/policy.hpp"
 #include "schema/schema.hpp"
 #include "schema/yaml_document.hpp"
+#include "schema/yaml_file.hpp"
 
 namespace beaver {
 namespace {
@@ -214,6 +215,10 @@ class PolicyBuilder {
       env.rollback = std::move(*r);
     } else {
       env.rollback = env.emergency;
+    }
+    if (const YAML::Node submit = n["submit"]) {
+      env.submit_teams = scalars(submit["teams"]);
+      env.submit_any_team = submit["any_team"] && submit["any_team"].as<bool>();
     }
     return env;
   }

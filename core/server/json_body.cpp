@@ -1,22 +1,17 @@
 #include "server/json_body.hpp"
 
 #include <Poco/JSON/Array.h>
-#include <Poco/JSON/Parser.h>
+
+#include "text/json_parse.hpp"
 
 namespace beaver {
 
 Result<JsonBody> JsonBody::parse(const std::string& text) {
   if (text.find_first_not_of(" \t\r\n") == std::string::npos)
     return JsonBody(new Poco::JSON::Object);
-  Poco::Dynamic::Var parsed;
-  try {
-    parsed = Poco::JSON::Parser().parse(text);
-  } catch (const Poco::Exception& e) {
-    return fail(ErrorKind::bad_input, "the body is not JSON: {}", e.message());
-  }
-  if (parsed.type() != typeid(Poco::JSON::Object::Ptr))
-    return fail(ErrorKind::bad_input, "the body must be a JSON object");
-  return JsonBody(parsed.extract<Poco::JSON::Object::Ptr>());
+  auto object = parse_json_object(text, "the body");
+  if (!object) return std::unexpected(object.error());
+  return JsonBody(*object);
 }
 
 Result<std::optional<Poco::Dynamic::Var>> JsonBody::field(const std::string& key) {

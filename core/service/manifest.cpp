@@ -5,6 +5,7 @@
 #include <charconv>
 
 #include "clock/clock.hpp"
+#include "schema/schema.hpp"
 #include "schema/yaml_file.hpp"
 
 namespace beaver {
@@ -86,14 +87,22 @@ Result<ServiceManifest> load_service_manifest(const fs::path& file, const fs::pa
     return fail(ErrorKind::bad_input,
                 "no {} here: run 'beaver init' in the service's repository root to write one",
                 file.string());
-  auto doc = load_yaml_file(file, "service manifest", data_dir / "schemas" / "service.schema.json");
-  if (!doc) return std::unexpected(doc.error());
-  const YAML::Node& root = doc->root();
-  ServiceManifest m;
-  m.file = file;
   auto content = read_small_file(file, "service manifest", 1 << 20);
   if (!content) return std::unexpected(content.error());
-  m.content = std::move(*content);
+  auto m = parse_service_manifest(std::move(*content), file.string(), data_dir);
+  if (m) m->file = file;
+  return m;
+}
+
+Result<ServiceManifest> parse_service_manifest(std::string content, const std::string& label,
+                                               const fs::path& data_dir) {
+  auto doc = YamlDocument::parse(content, label);
+  if (!doc) return std::unexpected(doc.error());
+  BEAVER_TRY(validate(*doc, data_dir / "schemas" / "service.schema.json"));
+  const YAML::Node& root = doc->root();
+  ServiceManifest m;
+  m.file = label;
+  m.content = std::move(content);
   m.service = root["service"].Scalar();
   m.team = root["team"].Scalar();
   auto pipeline = load_pipeline(root["pipeline"].Scalar(), data_dir);

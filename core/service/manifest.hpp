@@ -59,6 +59,11 @@ struct ServiceManifest {
 Result<ServiceManifest> load_service_manifest(const std::filesystem::path& file,
                                               const std::filesystem::path& data_dir);
 
+// The same for a beaver.yaml's `content` read elsewhere (from a package); errors point at
+// `label`, line and column.
+Result<ServiceManifest> parse_service_manifest(std::string content, const std::string& label,
+                                               const std::filesystem::path& data_dir);
+
 // Parses "local:/path" or "ssh://user@host[:port]/path".
 Result<HostSpec> parse_host_url(const std::string& url);
 

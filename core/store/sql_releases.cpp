@@ -134,6 +134,16 @@ std::map<std::pair<std::string, std::string>, int64_t> SqlTransaction::release_c
   return out;
 }
 
+std::optional<std::pair<Timestamp, Timestamp>> SqlTransaction::submitted_span() {
+  // Two lookups at the ends of the report's index, where one MIN and MAX would read it all.
+  static const SqlText first{"SELECT submitted_at FROM releases ORDER BY submitted_at LIMIT 1"};
+  static const SqlText last{"SELECT submitted_at FROM releases ORDER BY submitted_at DESC LIMIT 1"};
+  auto read = [](const SqlRow& r) { return r.time(0); };
+  auto from = first_row(first, {}, read), to = first_row(last, {}, read);
+  if (!from || !to) return std::nullopt;
+  return std::pair{*from, *to};
+}
+
 std::vector<Release> SqlTransaction::deployed_releases(std::string_view service,
                                                        std::string_view env, int64_t limit) {
   // From the place's releases (releases_by_service_env) to their runs (deploys_by_release):

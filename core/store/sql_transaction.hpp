@@ -73,6 +73,7 @@ class SqlTransaction : public StoreTransaction {
   std::vector<Release> list_releases(const ReleaseFilter& filter) override;
   void update_release(const Release& release) override;
   std::map<std::pair<std::string, std::string>, int64_t> release_counts() override;
+  std::optional<std::pair<Timestamp, Timestamp>> submitted_span() override;
 
   int64_t insert_deploy(const DeployRecord& deploy) override;
   void update_deploy(const DeployRecord& deploy) override;

@@ -92,6 +92,8 @@ class StoreTransaction {
   virtual void update_release(const Release& release) = 0;
   // How many releases there are of each (type, status).
   virtual std::map<std::pair<std::string, std::string>, int64_t> release_counts() = 0;
+  // When the first and the last release were submitted; none in an empty ledger.
+  virtual std::optional<std::pair<Timestamp, Timestamp>> submitted_span() = 0;
 
   virtual int64_t insert_deploy(const DeployRecord& deploy) = 0;  // returns the new id
   virtual void update_deploy(const DeployRecord& deploy) = 0;

@@ -4,8 +4,8 @@
 # and deploys) written by hand as SQL and run by the sqlite3 shell on the same file, with
 # hyperfine, and prints both times and the ratio. The hand SQL is checked to give the same
 # figures as beaver before it is timed.
-# Targets (issue 7): beaver at most 1.3 times the raw SQL, and under one second.
-# The same report is then timed on PostgreSQL (issue 8), when it is installed. Reports by team
+# Targets: beaver at most 1.3 times the raw SQL, and under one second.
+# The same report is then timed on PostgreSQL, when it is installed. Reports by team
 # and by approver, which read more than the releases' own rows, are timed on both stores too
 # (no target of their own).
 # usage: tests/bench/report.sh [path/to/beaver] [releases]   (needs hyperfine, jq, sqlite3)
@@ -129,7 +129,7 @@ SELECT a.approver, count(DISTINCT w.id) FROM w JOIN approvals a ON a.release_id 
   WHERE w.type = 'emergency' GROUP BY a.approver;
 SQL
 
-# The issue's reference point: the raw weekly counts by type alone, one aggregate.
+# The reference point: the raw weekly counts by type alone, one aggregate.
 cat >"$work/counts.sql" <<SQL
 SELECT strftime('%Y', (monday + 3) * 86400, 'unixepoch') || '-W' ||
          printf('%02d', (strftime('%j', (monday + 3) * 86400, 'unixepoch') - 1) / 7 + 1), *
@@ -197,7 +197,7 @@ time_by() {
 time_by team "report --by team, SQLite"
 time_by approver "report --by approver, SQLite"
 
-# Issue 8: the same report on PostgreSQL, the same ledger copied there (`beaver db copy`, which
+# The same report on PostgreSQL, the same ledger copied there (`beaver db copy`, which
 # also VACUUMs and ANALYZEs what it filled), checked to give the same JSON, then timed.
 # Target: under one second. Skipped without PostgreSQL.
 source "$here/../pg/pg_harness.sh"

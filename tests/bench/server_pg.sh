@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Server benchmark on PostgreSQL (issue 8): the ledger of tests/bench/server.sh (100,000 seeded
+# Server benchmark on PostgreSQL: the ledger of tests/bench/server.sh (100,000 seeded
 # releases) served from SQLite by one `beaver serve`, and the same ledger copied (`beaver db
 # copy`) into a real PostgreSQL 15 (tests/pg/pg_harness.sh, fsync on) served by one and then by
 # two `beaver serve` processes at once, all in the same run. Each is loaded by wrk, 2 threads and

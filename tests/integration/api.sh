@@ -298,15 +298,18 @@ expect_status 400 "the audit log with an unknown parameter"
 # escaping its folder when asked); python's tarfile writes "../x" as it is, where tar would not.
 fake_package() {
   python3 - "$@" <<'PY'
-import io, json, sys, tarfile
+import hashlib, io, json, sys, tarfile
 out, version, extra = sys.argv[1], sys.argv[2], sys.argv[3:]
+spec = b"service: pay-api\nteam: pay\npipeline: java-maven\n"
 manifest = {"format": 1, "service": "pay-api", "version": version, "team": "pay",
             "git": {"commit": "abc1234", "branch": "main", "tag": None,
                     "commit_time": "2026-05-01T00:00:00Z", "dirty": False},
-            "build": {"allow_dirty": False}, "files": []}
+            "build": {"allow_dirty": False},
+            "files": [{"path": "beaver.yaml", "sha256": hashlib.sha256(spec).hexdigest(),
+                       "size": len(spec)}]}
 with tarfile.open(out, "w:gz") as t:
     for name, data in [("MANIFEST.json", json.dumps(manifest).encode()),
-                       ("beaver.yaml", b"service: pay-api\n")] + [(e, b"escape\n") for e in extra]:
+                       ("beaver.yaml", spec)] + [(e, b"escape\n") for e in extra]:
         info = tarfile.TarInfo(name)
         info.size, info.mode = len(data), 0o644
         t.addfile(info, io.BytesIO(data))

@@ -2,6 +2,7 @@
 // order of versions, and what may reach a remote shell.
 
 #include <doctest/doctest.h>
+#include <fmt/format.h>
 #include <sys/wait.h>
 
 #include <cstdio>
@@ -39,7 +40,7 @@ TEST_CASE("a package written by beaver reads back member by member, long paths i
   REQUIRE(write_archive(entries, dir.path() / "p.tar.gz", kTime));
   std::map<std::string, std::string> seen;
   auto members =
-      read_archive(dir.path() / "p.tar.gz",
+      read_archive(dir.path() / "p.tar.gz", "p.tar.gz",
                    [&](const ArchiveMember& m, const std::string& c) { seen[m.path] = c; });
   REQUIRE(members);
   CHECK(members->size() == 4);
@@ -57,9 +58,9 @@ TEST_CASE("a member that escapes its folder, a link or a device refuses the whol
   const std::string d = dir.path().string();
   write_file(dir.path() / "src" / "x", "pwned\n");
   struct Case {
-    const char* what;
+    std::string what;
     std::string command;
-    const char* message;
+    std::string message;
   };
   std::vector<Case> cases{
       {"a ../ member", "tar -czf " + d + "/bad.tar.gz -C " + d + "/src --transform 's|^x$|../x|' x",
@@ -81,25 +82,90 @@ TEST_CASE("a member that escapes its folder, a link or a device refuses the whol
        "tar --format=pax -czf " + d + "/bad.tar.gz -C " + d + "/src --transform 's|^x$|" +
            std::string(110, 'b') + "/../../x|' x",
        "would escape its folder"},
+      {"a pax global header, which tar applies to every later member",
+       "tar --format=pax --pax-option='path=../../x' -czf " + d + "/bad.tar.gz -C " + d + "/src x",
+       "a pax global header"},
+      {"a sparse file (GNU format)",
+       "truncate -s 1M " + d + "/src/s && tar --format=gnu -S -czf " + d + "/bad.tar.gz -C " + d +
+           "/src s",
+       "a GNU sparse file"},
+      {"a sparse file (pax format)",
+       "truncate -s 1M " + d + "/src/s && tar --format=pax -S -czf " + d + "/bad.tar.gz -C " + d +
+           "/src s",
+       "sparse"},
+      {"a setuid file",
+       "cp " + d + "/src/x " + d + "/src/su && chmod 4755 " + d + "/src/su && tar -czf " + d +
+           "/bad.tar.gz -C " + d + "/src su",
+       "has mode 4755 (setuid)"},
+      {"a file anyone may write",
+       "cp " + d + "/src/x " + d + "/src/w && chmod 0666 " + d + "/src/w && tar -czf " + d +
+           "/bad.tar.gz -C " + d + "/src w",
+       "writable by anyone"},
+      {"a member given twice",
+       "tar -cf " + d + "/bad.tar -C " + d + "/src x && tar -rf " + d + "/bad.tar -C " + d +
+           "/src x && gzip -f " + d + "/bad.tar",
+       "appears twice"},
   };
   for (const auto& c : cases) {
     CAPTURE(c.what);
     fs::remove(dir.path() / "bad.tar.gz");
     sh(c.command);
-    auto r = read_archive(dir.path() / "bad.tar.gz");
+    auto r = read_archive(dir.path() / "bad.tar.gz", "bad.tar.gz");
     REQUIRE_FALSE(r);
     CHECK(r.error().kind == ErrorKind::bad_input);
-    CHECK(r.error().message.find(c.message) != std::string::npos);
+    CHECK_MESSAGE(r.error().message.find(c.message) != std::string::npos, r.error().message);
   }
+}
+
+TEST_CASE("an archive costs no more than its limits, whatever its headers declare") {
+  TestFolder dir;
+  const std::string d = dir.path().string();
+  write_file(dir.path() / "src" / "a", std::string(3000, 'a'));
+  write_file(dir.path() / "src" / "b", std::string(3000, 'b'));
+  sh("tar -czf " + d + "/two.tar.gz -C " + d + "/src a b");
+  ArchiveLimits limits;
+  limits.max_unpacked = 5000;
+  auto big = read_archive(dir.path() / "two.tar.gz", "two.tar.gz", {}, limits);
+  REQUIRE_FALSE(big);
+  CHECK(big.error().message.find("member 'b' is 3000 bytes") != std::string::npos);
+  limits = {};
+  limits.max_members = 1;
+  auto many = read_archive(dir.path() / "two.tar.gz", "two.tar.gz", {}, limits);
+  REQUIRE_FALSE(many);
+  CHECK(many.error().message == "two.tar.gz: more than 1 members; refused");
+  limits = {};
+  limits.hash_files = true;
+  auto hashed = read_archive(dir.path() / "two.tar.gz", "two.tar.gz", {}, limits);
+  REQUIRE(hashed);
+  CHECK(hashed->at(0).sha256 == sha256_file(dir.path() / "src" / "a").value());
+
+  // A pax header that declares a gigabyte in an archive of a few hundred bytes.
+  std::string header(512, '\0');
+  header.replace(0, 5, "PaxHd");
+  header.replace(100, 7, "0000644");
+  header.replace(124, 11, "10000000000");  // octal: 1 GiB
+  header[156] = 'x';
+  header.replace(257, 6, std::string("ustar\0", 6));
+  header.replace(263, 2, "00");
+  header.replace(148, 8, "        ");
+  unsigned sum = 0;
+  for (unsigned char c : header) sum += c;
+  header.replace(148, 7, fmt::format("{:06o}", sum) + '\0');
+  write_file(dir.path() / "pax.tar", header + std::string(1024, '\0'));
+  sh("gzip -f " + d + "/pax.tar");
+  auto pax = read_archive(dir.path() / "pax.tar.gz", "pax.tar.gz");
+  REQUIRE_FALSE(pax);
+  CHECK(pax.error().message ==
+        "pax.tar.gz: a pax header of 1073741824 bytes (at most 64 KiB are read); refused");
 }
 
 TEST_CASE("a file that is not a .tar.gz is refused, not misread") {
   TestFolder dir;
   write_file(dir.path() / "plain.tar.gz", std::string(1024, 'x'));
-  CHECK_FALSE(read_archive(dir.path() / "plain.tar.gz"));
+  CHECK_FALSE(read_archive(dir.path() / "plain.tar.gz", "plain.tar.gz"));
   sh("printf 'not a tar' | gzip > " + (dir.path() / "short.tar.gz").string());
-  CHECK_FALSE(read_archive(dir.path() / "short.tar.gz"));
-  CHECK_FALSE(read_archive(dir.path() / "missing.tar.gz"));
+  CHECK_FALSE(read_archive(dir.path() / "short.tar.gz", "short.tar.gz"));
+  CHECK_FALSE(read_archive(dir.path() / "missing.tar.gz", "missing.tar.gz"));
 }
 
 TEST_CASE("batches: counts and shares of all hosts, the rest in a last batch") {

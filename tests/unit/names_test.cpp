@@ -37,3 +37,21 @@ TEST_CASE("free text must be non-empty when required, bounded, UTF-8 and free of
   CHECK_FALSE(check_text("reason", "bell\a", 100, false).has_value());
   CHECK_FALSE(check_text("reason", "\xff\xfe", 100, false).has_value());
 }
+
+TEST_CASE("free text names the control or bidirectional character it refuses") {
+  auto refused = [](std::string_view text) {
+    auto r = check_text("reason", text, 100, false);
+    return r ? std::string("accepted") : r.error().message;
+  };
+  CHECK(refused("bell\a") == "reason holds the control character U+0007");
+  CHECK(refused("del\x7f") == "reason holds the control character U+007F");
+  CHECK(refused("c1 \xc2\x85 next line") == "reason holds the control character U+0085");
+  CHECK(refused("carriage\rreturn") == "reason holds the control character U+000D");
+  CHECK(refused("fix \xe2\x80\xae\x74\x78\x74\x2e\x65\x78\x65") ==
+        "reason holds U+202E RIGHT-TO-LEFT OVERRIDE, which shows text in another order than it "
+        "is written");
+  CHECK(refused("\xe2\x81\xa6isolated\xe2\x81\xa9")
+            .starts_with("reason holds U+2066 LEFT-TO-RIGHT ISOLATE"));
+  // Marks that only hint at a direction, and text in any script, are fine.
+  CHECK(refused("\xe2\x80\x8f\xd7\xa9\xd7\x9c\xd7\x95\xd7\x9d, 支付, tab\there") == "accepted");
+}

@@ -193,6 +193,7 @@ TEST_CASE("a channel limited to teams hears only of their releases") {
   test::World w(test::kPolicy + kNotifications);
   auto l = w.ledger();
   REQUIRE(l.add_service("ann", "core-api", "core"));
+  REQUIRE(l.add_user("ann", {"cid", "core", {Role::developer}}));
   SubmitRequest r;
   r.service = "core-api";
   r.env = "prod";
@@ -200,7 +201,7 @@ TEST_CASE("a channel limited to teams hears only of their releases") {
   r.emergency = true;
   r.category = "hotfix";
   r.reason = "down";
-  REQUIRE(l.submit("bob", r));
+  REQUIRE(l.submit("cid", r));
   CHECK(events_of(queued(w)) ==
         std::vector<std::string>{"approval_needed/all-hooks", "approval_needed/core-mail"});
   CHECK(queued(w)[1].target == "smtp://mail.example.com:2525");
