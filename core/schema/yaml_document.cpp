@@ -3,10 +3,14 @@
 #include <Poco/Dynamic/Var.h>
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Object.h>
+#include <yaml-cpp/anchor.h>
+#include <yaml-cpp/eventhandler.h>
 
 #include <algorithm>
 #include <charconv>
 #include <cstdlib>
+#include <optional>
+#include <sstream>
 
 namespace beaver {
 namespace {
@@ -83,6 +87,37 @@ Poco::Dynamic::Var plain_scalar(const std::string& s) {
   return s;
 }
 
+// Where a second document starts, if the text holds one. yaml-cpp's LoadAll() builds every
+// document, and on some malformed text (found by fuzzing) it finds empty ones without end until
+// memory runs out; documents are only counted here, and no further than two.
+class DocumentCounter final : public YAML::EventHandler {
+ public:
+  void OnDocumentStart(const YAML::Mark& mark) override { starts.push_back(mark); }
+  void OnDocumentEnd() override {}
+  void OnNull(const YAML::Mark&, YAML::anchor_t) override {}
+  void OnAlias(const YAML::Mark&, YAML::anchor_t) override {}
+  void OnScalar(const YAML::Mark&, const std::string&, YAML::anchor_t,
+                const std::string&) override {}
+  void OnSequenceStart(const YAML::Mark&, const std::string&, YAML::anchor_t,
+                       YAML::EmitterStyle::value) override {}
+  void OnSequenceEnd() override {}
+  void OnMapStart(const YAML::Mark&, const std::string&, YAML::anchor_t,
+                  YAML::EmitterStyle::value) override {}
+  void OnMapEnd() override {}
+
+  std::vector<YAML::Mark> starts;
+};
+
+std::optional<YAML::Mark> second_document(const std::string& content) {
+  std::istringstream in(content);
+  YAML::Parser parser(in);
+  DocumentCounter counter;
+  for (int documents = 0; documents < 2 && parser.HandleNextDocument(counter); ++documents) {
+  }
+  if (counter.starts.size() < 2) return std::nullopt;
+  return counter.starts[1];
+}
+
 }  // namespace
 
 // Walks the yaml-cpp tree once, building the JSON value and recording every location.
@@ -156,16 +191,16 @@ class YamlDocument::Builder {
 Result<YamlDocument> YamlDocument::parse(std::string content, std::string display_name) {
   YamlDocument doc;
   doc.display_name_ = std::move(display_name);
-  std::vector<YAML::Node> documents;
+  std::optional<YAML::Mark> second;
   try {
-    documents = YAML::LoadAll(content);
+    second = second_document(content);
+    doc.root_ = YAML::Load(content);
   } catch (const YAML::Exception& e) {
     return fail(ErrorKind::bad_input, "{}: {}", doc.where(e.mark), e.msg);
   }
-  if (documents.size() > 1)
-    return std::unexpected(
-        doc.error_at(documents[1], "the file holds more than one YAML document"));
-  doc.root_ = documents.empty() ? YAML::Node(YAML::NodeType::Null) : documents.front();
+  if (second)
+    return fail(ErrorKind::bad_input, "{}: the file holds more than one YAML document",
+                doc.where(*second));
 
   DocumentPath path;
   doc.locations_[encode_path(path)] = {doc.root_, doc.root_.Mark(), std::nullopt};

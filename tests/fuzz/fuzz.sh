@@ -14,7 +14,7 @@ for target in tar policy service json_body database_url; do
   out=$findings/$target
   rm -rf "$out"
   # -m none: the sanitizers reserve far more address space than afl's default limit.
-  afl-fuzz -m none -t 2000 -V "$seconds" -i "$corpus/$target" -o "$out" -- "$fuzzer" "$target" \
+  afl-fuzz -m none -t 2000 -V "$seconds" -i "$corpus/$target" -o "$out" -- "$fuzzer" "$target" @@ \
     >"$out.log" 2>&1 || { echo "$target: afl-fuzz failed, see $out.log"; tail -5 "$out.log"; exit 1; }
   stats=$out/default/fuzzer_stats
   execs=$(awk -F': *' '$1 ~ /execs_done/ {print $2}' "$stats")

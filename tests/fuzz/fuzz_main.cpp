@@ -1,6 +1,7 @@
-// beaver_fuzz TARGET [FILE|FOLDER...]: runs a fuzz target on each file given (a folder: each file
-// in it), as CTest replays the corpus. Built with afl++'s compilers (make fuzz), with no files it
-// reads inputs from afl-fuzz in persistent mode.
+// beaver_fuzz TARGET FILE|FOLDER...: runs a fuzz target on each file given (a folder: each file in
+// it). CTest replays the corpus so; afl-fuzz runs it on one file at a time (`@@`), its fork server
+// sparing the start-up. (afl++'s shared-memory persistent mode needs its compiler plugins, and
+// Debian 12's GCC plugin refuses its own GCC: make fuzz uses afl-g++'s assembler instrumentation.)
 
 #include <cstdio>
 #include <filesystem>
@@ -10,10 +11,6 @@
 #include <vector>
 
 #include "fuzz_targets.hpp"
-
-#ifdef __AFL_FUZZ_TESTCASE_LEN
-__AFL_FUZZ_INIT();
-#endif
 
 namespace {
 
@@ -47,7 +44,7 @@ int run_files(beaver::fuzz::Target target, const std::vector<fs::path>& inputs) 
 
 int main(int argc, char** argv) {
   if (argc < 2) {
-    std::fprintf(stderr, "usage: beaver_fuzz TARGET [FILE|FOLDER...]; targets: %s\n",
+    std::fprintf(stderr, "usage: beaver_fuzz TARGET FILE|FOLDER...; targets: %s\n",
                  std::string(beaver::fuzz::target_names()).c_str());
     return 2;
   }
@@ -57,14 +54,9 @@ int main(int argc, char** argv) {
                  std::string(beaver::fuzz::target_names()).c_str());
     return 2;
   }
-  if (argc > 2) return run_files(target, std::vector<fs::path>(argv + 2, argv + argc));
-#ifdef __AFL_FUZZ_TESTCASE_LEN
-  __AFL_INIT();
-  const unsigned char* buffer = __AFL_FUZZ_TESTCASE_BUF;
-  while (__AFL_LOOP(10000)) target(buffer, static_cast<size_t>(__AFL_FUZZ_TESTCASE_LEN));
-  return 0;
-#else
-  std::fprintf(stderr, "beaver_fuzz: give the inputs (this build is not afl++'s)\n");
-  return 2;
-#endif
+  if (argc < 3) {
+    std::fprintf(stderr, "beaver_fuzz: give the inputs, files or folders\n");
+    return 2;
+  }
+  return run_files(target, std::vector<fs::path>(argv + 2, argv + argc));
 }

@@ -38,8 +38,8 @@ const fs::path& data_dir() {
 // The archive readers take a file: one per process, rewritten for each input, removed at exit.
 const fs::path& scratch_file() {
   struct Scratch {
-    fs::path file = fs::temp_directory_path() /
-                    ("beaver-fuzz-" + std::to_string(::getpid()) + ".tar.gz");
+    fs::path file =
+        fs::temp_directory_path() / ("beaver-fuzz-" + std::to_string(::getpid()) + ".tar.gz");
     ~Scratch() {
       std::error_code ec;
       fs::remove(file, ec);
@@ -58,7 +58,8 @@ void tar(const uint8_t* data, size_t size) {
   ArchiveLimits limits;
   limits.max_unpacked = 64 << 20;
   limits.hash_files = true;
-  (void)read_archive(file, "fuzz", [](const ArchiveMember&, const std::string&) {}, limits);
+  (void)read_archive(
+      file, "fuzz", [](const ArchiveMember&, const std::string&) {}, limits);
   // The whole intake, under the name its bytes give it: MANIFEST.json, beaver.yaml and all.
   IntakeOptions options;
   options.label = "fuzz";
@@ -80,8 +81,7 @@ void json_body(const uint8_t* data, size_t size) {
   auto body = JsonBody::parse(text_of(data, size));
   if (!body) return;
   for (const char* key : {"service", "env", "version", "reason", "comment", "notes", "label"})
-    if (auto v = body->optional_text(key); v && *v)
-      (void)check_text(key, **v, 4000, true);
+    if (auto v = body->optional_text(key); v && *v) (void)check_text(key, **v, 4000, true);
   (void)body->flag("emergency");
   (void)body->optional_integer("parallel");
   (void)body->texts("roles");
@@ -98,9 +98,8 @@ struct Named {
   std::string_view name;
   Target target;
 };
-constexpr std::array kTargets{Named{"tar", tar}, Named{"policy", policy},
-                              Named{"service", service}, Named{"json_body", json_body},
-                              Named{"database_url", database_url}};
+constexpr std::array kTargets{Named{"tar", tar}, Named{"policy", policy}, Named{"service", service},
+                              Named{"json_body", json_body}, Named{"database_url", database_url}};
 
 }  // namespace
 

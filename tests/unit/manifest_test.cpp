@@ -85,6 +85,18 @@ TEST_CASE("bad manifests point at the file, line and column") {
             .starts_with("beaver.yaml:4:15: "));
 }
 
+TEST_CASE("text yaml-cpp would read as documents without end is refused at once") {
+  // Found by fuzzing: yaml-cpp's LoadAll() finds empty documents here until memory runs out.
+  const std::string text(",\xec\0\0wrM] [\n", 11);
+  auto m = parse_service_manifest(text, "beaver.yaml", test::source_dir());
+  REQUIRE_FALSE(m);
+  CHECK(m.error().message == "beaver.yaml:1:1: the file holds more than one YAML document");
+  auto two =
+      parse_service_manifest("service: a\n---\nservice: b\n", "beaver.yaml", test::source_dir());
+  REQUIRE_FALSE(two);
+  CHECK(two.error().message == "beaver.yaml:2:1: the file holds more than one YAML document");
+}
+
 TEST_CASE("init detects the pipeline from the project's files") {
   struct Case {
     std::vector<std::string> files;
