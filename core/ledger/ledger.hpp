@@ -127,6 +127,8 @@ class Ledger {
   // build, so a refusal costs no build.
   Result<void> check_can_register(const std::string& actor, const std::string& service,
                                   const std::string& team);
+  // Only whether `actor` registers packages at all: checked before a package's bytes are read.
+  Result<void> check_can_register(const std::string& actor);
   Result<PackageRecord> register_package(const std::string& actor, PackageRecord package,
                                          const std::string& team, bool& registered);
 

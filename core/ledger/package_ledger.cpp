@@ -8,11 +8,16 @@ namespace beaver {
 
 namespace {
 
-Result<void> may_register(StoreTransaction& tx, const User& me, const std::string& service,
-                          const std::string& team) {
+Result<void> registers_packages(const User& me) {
   if (!me.has(Role::developer) && !me.has(Role::leader))
     return fail(ErrorKind::refused, "only a developer or a leader registers packages; {} is {}",
                 me.name, roles_text(me.roles));
+  return {};
+}
+
+Result<void> may_register(StoreTransaction& tx, const User& me, const std::string& service,
+                          const std::string& team) {
+  BEAVER_TRY(registers_packages(me));
   auto known = tx.find_service(service);
   if (known && known->team != team)
     return fail(ErrorKind::refused,
@@ -31,6 +36,14 @@ Result<void> Ledger::check_can_register(const std::string& actor, const std::str
     auto me = acting_user(tx, actor);
     if (!me) return std::unexpected(me.error());
     return may_register(tx, *me, service, team);
+  });
+}
+
+Result<void> Ledger::check_can_register(const std::string& actor) {
+  return store_.read([&](StoreTransaction& tx) -> Result<void> {
+    auto me = acting_user(tx, actor);
+    if (!me) return std::unexpected(me.error());
+    return registers_packages(*me);
   });
 }
 

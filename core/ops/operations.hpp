@@ -51,6 +51,8 @@ struct HostAccess {
   // Whether put_package may move the files it is given (a server's uploads, which are its own)
   // rather than copy them (a user's file on the command line stays where it is).
   bool take_files = false;
+  // The most a package may unpack to (beaver serve --max-unpacked-mib).
+  uint64_t max_unpacked = uint64_t{2048} << 20;
   // Asks a deploy this process runs in the background to stop between steps; a conflict when it
   // does not run it. Empty where none run in the background.
   std::function<Result<void>(int64_t deploy_id)> stop;

@@ -124,6 +124,19 @@ bool Api::is_upload(const HttpRequest& request) {
          parts[2] == "packages";
 }
 
+std::optional<HttpReply> Api::admit(const HttpRequest& request) {
+  bool api_path = request.path == "/api" || request.path.starts_with("/api/");
+  if (!api_path && request.path != "/metrics") {
+    // Nothing else takes a body: answered as it would be, before a byte of it is read.
+    return handle(request);
+  }
+  auto lease = pool_.borrow(StorePool::Use::read);
+  if (!lease) return error_reply(lease.error(), "unknown");
+  auto user = sign_in(**lease, request);
+  if (!user) return error_reply(user.error(), "unknown");
+  return std::nullopt;
+}
+
 std::optional<HttpReply> Api::admit_upload(const HttpRequest& request) {
   const std::string route = "PUT /api/v1/packages/{sha256}";
   auto lease = pool_.borrow();
@@ -137,6 +150,9 @@ std::optional<HttpReply> Api::admit_upload(const HttpRequest& request) {
                                            "hexadecimal digits)",
                                            name)},
         route);
+  // Who may not register packages sends no byte of one to this server's disk.
+  auto may = Ledger(**lease, clock_, &policy_, notification_outbox()).check_can_register(*user);
+  if (!may) return error_reply(may.error(), route);
   return std::nullopt;
 }
 

@@ -32,8 +32,12 @@ class Api {
 
   // Whether the request is an upload (PUT /api/v1/packages/{sha256}), whose body goes to a file.
   static bool is_upload(const HttpRequest& request);
-  // Checked before an upload's body is read, so a stranger cannot fill the disk: the name and
-  // the caller's token. The error reply, or nothing when the body may come.
+  // Checked before a request's body is read, so a stranger costs no reading: the caller's token
+  // on the API, and on any other path the answer itself (nothing else takes a body). The reply,
+  // or nothing when the body may come.
+  std::optional<HttpReply> admit(const HttpRequest& request);
+  // The same for an upload, so a stranger cannot fill the disk: the name, the caller's token
+  // and whether the caller registers packages at all.
   std::optional<HttpReply> admit_upload(const HttpRequest& request);
 
  private:

@@ -160,6 +160,7 @@ class RequestHandler final : public Poco::Net::HTTPRequestHandler {
       return too_large();
     // Without a length or chunks there is no body; reading would wait for the peer to close.
     if (!req.hasContentLength() && !req.getChunkedTransferEncoding()) return api_.handle(r);
+    if (auto refused = api_.admit(r)) return *refused;
     auto body = read_body(req.stream(), max_body_);
     if (!body) return too_large();
     body_unread_ = false;
@@ -295,6 +296,7 @@ Result<void> serve(const ServeOptions& o, const Policy& policy, const Clock& clo
   };
   hosts.stop = [&deploys](int64_t deploy_id) { return deploys.stop_deploy(deploy_id); };
   hosts.take_files = true;  // the uploads, written to its own temporary files
+  hosts.max_unpacked = o.max_unpacked;
 
   // Poco asserts that the pool's floor is not above its ceiling: `--threads 1` is one thread.
   Poco::ThreadPool threads("beaver-http", std::min(2, o.threads), o.threads, 60);

@@ -33,6 +33,7 @@ struct ServeOptions {
   std::chrono::seconds timeout{10};       // a socket read or write that stalls longer fails
   size_t max_body = 1 << 20;              // a JSON request's body
   uint64_t max_package = 512ull << 20;    // an uploaded package (PUT /api/v1/packages/{sha256})
+  uint64_t max_unpacked = 2048ull << 20;  // what an uploaded package's files come to, unpacked
   DatabaseUrl database;                   // the ledger: a SQLite file or a PostgreSQL database
   std::filesystem::path migrations_root;  // schemas/migrations
   std::filesystem::path web_dir;          // templates/web
