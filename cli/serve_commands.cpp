@@ -28,7 +28,9 @@ void register_serve_commands(CLI::App& app, Context& ctx) {
             "beaver serve --database postgresql://beaver@db.example.com/beaver --threads 32"});
   serve_cmd->add_option("--listen", o->listen, "HOST:PORT to listen on (port 0: a free one)")
       ->capture_default_str();
-  serve_cmd->add_option("--threads", o->threads, "worker threads")
+  serve_cmd
+      ->add_option("--threads", o->threads,
+                   "worker threads: they run whole requests, never wait on a client")
       ->capture_default_str()
       ->check(CLI::Range(1, 512));
   serve_cmd
@@ -39,7 +41,7 @@ void register_serve_commands(CLI::App& app, Context& ctx) {
   serve_cmd
       ->add_option("--max-connections", o->max_connections,
                    "connections open at once; past it the idle one unused longest is closed "
-                   "(0: half the open-file limit, which the server raises to its ceiling)")
+                   "(0: about half the open-file limit, which the server raises to its ceiling)")
       ->capture_default_str()
       ->check(CLI::Range(0, 1 << 24));
   serve_cmd

@@ -43,8 +43,7 @@ ChunkedBody::Step ChunkedBody::line_ended(std::string_view line) {
       auto size = line.substr(0, line.find_first_of("; \t"));
       uint64_t n = 0;
       auto [end, ec] = std::from_chars(size.data(), size.data() + size.size(), n, 16);
-      if (size.empty() || size.size() > 15 || ec != std::errc{} ||
-          end != size.data() + size.size())
+      if (size.empty() || size.size() > 15 || ec != std::errc{} || end != size.data() + size.size())
         return {State::malformed, {}};
       left_ = n;
       part_ = n == 0 ? Part::trailer : Part::data;

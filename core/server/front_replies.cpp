@@ -27,10 +27,10 @@ HttpReply head_refused(const HeadRefusal& refusal) {
 }
 
 HttpReply timed_out() {
-  auto reply = error_reply(
-      {ErrorKind::bad_input, "the request did not arrive in time (beaver serve --header-timeout, "
-                             "--body-min-rate-kib, --body-timeout)"},
-      "timeout");
+  auto reply = error_reply({ErrorKind::bad_input,
+                            "the request did not arrive in time (beaver serve --header-timeout, "
+                            "--body-min-rate-kib, --body-timeout)"},
+                           "timeout");
   reply.status = 408;
   return reply;
 }

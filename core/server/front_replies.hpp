@@ -11,9 +11,9 @@
 namespace beaver {
 
 struct BodyLimits {
-  size_t json = 1 << 20;           // a JSON request's body
-  uint64_t package = 512ull << 20; // an upload's
-  std::filesystem::path uploads;   // where an upload's body is written, beside the packages
+  size_t json = 1 << 20;            // a JSON request's body
+  uint64_t package = 512ull << 20;  // an upload's
+  std::filesystem::path uploads;    // where an upload's body is written, beside the packages
 };
 
 // 413, saying the limit (`upload`: the package's, else a JSON body's).

@@ -123,8 +123,7 @@ HttpConnection::Next HttpConnection::read_head(SteadyTime now) {
   if (!parsed) return fail(head_refused(parsed.error()), now);
   head_ = std::move(*parsed);
   request_start_ = now;
-  keep_alive_ =
-      head_.keep_alive && answered_ + 1 < limits.keep_alive_requests && !stopping_;
+  keep_alive_ = head_.keep_alive && answered_ + 1 < limits.keep_alive_requests && !stopping_;
   body_.clear();
   received_ = 0;
   chunks_ = ChunkedBody();
@@ -251,9 +250,7 @@ HttpConnection::Next HttpConnection::answered(Answer answer, SteadyTime now) {
   return send(std::move(answer), false, now);
 }
 
-HttpConnection::Next HttpConnection::refuse_busy(SteadyTime now) {
-  return fail(busy(), now);
-}
+HttpConnection::Next HttpConnection::refuse_busy(SteadyTime now) { return fail(busy(), now); }
 
 HttpConnection::Next HttpConnection::expired(SteadyTime now) {
   if (phase_ != Phase::head && phase_ != Phase::body) return Next::close;

@@ -23,9 +23,9 @@ struct ConnectionLimits {
   // A request's head must arrive within this of its first byte; a body gets it as a grace
   // period, and an answer to write gets it on top of its size at the minimum rate.
   std::chrono::seconds header_timeout{10};
-  uint64_t min_rate = 64 << 10;          // bytes a second, a body's and an answer's, on average
+  uint64_t min_rate = 64 << 10;            // bytes a second, a body's and an answer's, on average
   std::chrono::seconds body_timeout{600};  // a body's whole time at most, whatever its rate
-  size_t max_head = 64 << 10;            // a request line and headers, at most
+  size_t max_head = 64 << 10;              // a request line and headers, at most
   BodyLimits body;
 };
 
@@ -110,9 +110,9 @@ class HttpConnection {
   Phase phase_ = Phase::idle;
   SteadyTime phase_start_;
   SteadyTime request_start_;
-  std::string in_;  // read and not yet taken
+  std::string in_;      // read and not yet taken
   size_t scanned_ = 0;  // of a head in `in_`, searched for its end
-  std::string out_;  // to send
+  std::string out_;     // to send
   size_t sent_ = 0;
   RequestHead head_;
   bool keep_alive_ = true;  // after the request under way

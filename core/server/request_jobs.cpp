@@ -32,14 +32,15 @@ Admission admit(Api& api, Metrics& metrics, const RequestHead& head, const BodyL
   const std::string route = "PUT /api/v1/packages/{sha256}";
   if (auto refused = api.admit_upload(r)) return refuse(metrics, *refused, head, start);
   if (!head.content_length && !head.chunked)
-    return refuse(metrics,
-                  error_reply({ErrorKind::bad_input, "send the package's .tar.gz as the body"},
-                              route),
-                  head, start);
+    return refuse(
+        metrics,
+        error_reply({ErrorKind::bad_input, "send the package's .tar.gz as the body"}, route), head,
+        start);
   if (head.content_length && *head.content_length > limits.package)
     return refuse(metrics, too_large(true, limits), head, start);
   auto file = UploadFile::create(limits.uploads);
-  if (!file) return refuse(metrics, error_reply({ErrorKind::internal, file.error()}, route), head, start);
+  if (!file)
+    return refuse(metrics, error_reply({ErrorKind::internal, file.error()}, route), head, start);
   return {std::nullopt, std::move(*file)};
 }
 

@@ -29,8 +29,10 @@ struct ServeOptions {
   int threads = 16;
   int queue = 64;  // requests waiting for a worker
   int backlog = 256;
-  std::chrono::seconds keep_alive{5};       // an idle connection is closed after this
-  int keep_alive_requests = 100;            // answers on one connection before it is closed
+  std::chrono::seconds keep_alive{5};  // an idle connection is closed after this
+  // Answers on one connection before it is closed (Apache's default): a busy client reconnects
+  // now and then, and so spreads over the servers behind a balancer.
+  int keep_alive_requests = 100;
   std::chrono::seconds header_timeout{10};  // a request's head, from its first byte
   int body_min_rate_kib = 64;               // a body's (and an answer's) rate, after the above
   std::chrono::seconds body_timeout{600};   // a body's whole time, whatever its rate

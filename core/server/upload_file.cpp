@@ -1,7 +1,7 @@
 #include "server/upload_file.hpp"
 
-#include <fmt/format.h>
 #include <fcntl.h>
+#include <fmt/format.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -15,7 +15,8 @@ std::expected<UploadFile, std::string> UploadFile::create(const std::filesystem:
   std::filesystem::create_directories(folder, ec);
   std::string pattern = (folder / ".upload-XXXXXX").string();
   UniqueFd fd(mkostemp(pattern.data(), O_CLOEXEC));
-  if (!fd) return std::unexpected(fmt::format("cannot write in {}: {}", folder.string(), strerror(errno)));
+  if (!fd)
+    return std::unexpected(fmt::format("cannot write in {}: {}", folder.string(), strerror(errno)));
   return UploadFile(std::move(pattern), std::move(fd));
 }
 

@@ -35,7 +35,8 @@ class UploadFile {
   const std::filesystem::path& path() const { return path_; }
 
  private:
-  UploadFile(std::filesystem::path path, UniqueFd fd) : path_(std::move(path)), fd_(std::move(fd)) {}
+  UploadFile(std::filesystem::path path, UniqueFd fd)
+      : path_(std::move(path)), fd_(std::move(fd)) {}
   void remove();
 
   std::filesystem::path path_;

@@ -10,9 +10,9 @@
 namespace beaver {
 
 struct ReplyFraming {
-  bool http10 = false;      // answered as HTTP/1.0, to a client speaking it
-  bool head = false;        // a HEAD request: the length said, no body sent
-  bool keep_alive = true;   // the connection carries another request after this one
+  bool http10 = false;     // answered as HTTP/1.0, to a client speaking it
+  bool head = false;       // a HEAD request: the length said, no body sent
+  bool keep_alive = true;  // the connection carries another request after this one
 };
 
 std::string wire_reply(const HttpReply& reply, const ReplyFraming& framing);
