@@ -168,16 +168,15 @@ HttpConnection::Next HttpConnection::admitted(Admission admission, SteadyTime no
 HttpConnection::Next HttpConnection::read_body(SteadyTime now) {
   std::string_view input = in_;
   bool whole = false;
-  Next next = Next::wait;
-  bool taken = true;
-  while (taken && !whole) {
+  std::optional<HttpReply> refusal;
+  while (!whole && !refusal) {
     std::string_view data;
     if (head_.chunked) {
       if (input.empty()) break;
       auto step = chunks_.read(input);
       if (step.state == ChunkedBody::State::malformed) {
-        in_.clear();
-        return fail(head_refused({400, "malformed chunked body"}), now);
+        refusal = head_refused({400, "malformed chunked body"});
+        break;
       }
       data = step.data;
       whole = step.state == ChunkedBody::State::done;
@@ -188,38 +187,32 @@ HttpConnection::Next HttpConnection::read_body(SteadyTime now) {
       whole = data.size() == left;
       if (data.empty() && !whole) break;
     }
-    if (!data.empty()) taken = take(data, now, next);
+    if (!data.empty()) refusal = take(data);
+  }
+  if (refusal) {
+    // What is left of the body is read and dropped while the refusal goes out.
+    in_.clear();
+    upload_.reset();
+    return fail(*refusal, now);
   }
   in_.erase(0, in_.size() - input.size());
-  if (!taken) return next;
   return whole ? body_read(now) : Next::wait;
 }
 
-bool HttpConnection::take(std::string_view data, SteadyTime now, Next& next) {
+std::optional<HttpReply> HttpConnection::take(std::string_view data) {
   const auto& limits = context_.limits.body;
   received_ += data.size();
   if (!upload_) {
-    if (received_ > limits.json) {
-      next = fail(too_large(false, limits), now);
-      return false;
-    }
+    if (received_ > limits.json) return too_large(false, limits);
     body_.append(data);
-    return true;
+    return std::nullopt;
   }
-  if (received_ > limits.package) {
-    upload_.reset();
-    next = fail(too_large(true, limits), now);
-    return false;
-  }
+  if (received_ > limits.package) return too_large(true, limits);
   std::string error;
-  if (!upload_->write(data, error)) {
-    upload_.reset();
-    next = fail(error_reply({ErrorKind::internal, fmt::format("cannot keep the upload: {}", error)},
-                            "PUT /api/v1/packages/{sha256}"),
-                now);
-    return false;
-  }
-  return true;
+  if (!upload_->write(data, error))
+    return error_reply({ErrorKind::internal, fmt::format("cannot keep the upload: {}", error)},
+                       "PUT /api/v1/packages/{sha256}");
+  return std::nullopt;
 }
 
 HttpConnection::Next HttpConnection::body_read(SteadyTime now) {

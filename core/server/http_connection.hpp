@@ -92,9 +92,9 @@ class HttpConnection {
   Next advance(SteadyTime now);
   Next read_head(SteadyTime now);
   Next read_body(SteadyTime now);
-  // Takes body bytes; false when they cannot be (over the limit, or the disk failed): `next`
-  // says how the front goes on.
-  bool take(std::string_view data, SteadyTime now, Next& next);
+  // Takes body bytes; the reply refusing them when they cannot be (over the limit, or the disk
+  // failed).
+  std::optional<HttpReply> take(std::string_view data);
   Next body_read(SteadyTime now);
   Next peer_closed();
   // Answers the request under way with a reply made here, then closes.

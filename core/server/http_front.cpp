@@ -202,18 +202,18 @@ void HttpFront::apply(uint64_t id, Next next, SteadyTime now) {
   auto it = connections_.find(id);
   if (it == connections_.end()) return;
   auto& c = *it->second.connection;
-  bool queue_full = workers_.queued() >= options_.queue;
+  auto queue_full = [this] { return workers_.queued() >= options_.queue; };
   switch (next) {
     case Next::close:
       return close(it);
     case Next::admit:
-      if (queue_full) return apply(id, c.refuse_busy(now), now);
+      if (queue_full()) return apply(id, c.refuse_busy(now), now);
       workers_.post([this, id, head = c.head(), start = c.request_start()] {
         complete(id, admit_body(api_, metrics_, head, options_.limits.body, start));
       });
       break;
     case Next::run:
-      if (queue_full) return apply(id, c.refuse_busy(now), now);
+      if (queue_full()) return apply(id, c.refuse_busy(now), now);
       workers_.post([this, id, job = c.take_run()]() mutable {
         complete(id, run_request(api_, metrics_, std::move(job)));
       });

@@ -226,10 +226,10 @@ row "GET /healthz" "$h_rps" "$h_p50" "$h_p90" "$h_p99" "$(ratio "$h_rps" "$n_rps
 row "GET /api/v1/releases/{id}" "$r_rps" "$r_p50" "$r_p90" "$r_p99" "$(ratio "$r_rps" "$n_rps")x nginx" \
   ">= 0.5x: $(verdict "$(ratio "$r_rps" "$n_rps")" 0.5)"
 [ -n "$floor_url" ] && row "" "" "" "" "" "$(ratio "$r_rps" "$f_rps")x the floor" ""
-row "GET /api/v1/releases?limit=50" "$l_rps" "$l_p50" "$l_p90" "$l_p99" \
-  "$(ratio "$l_rps" "$n_rps")x nginx" ""
 row "  its p99 / p50" "" "" "" "" "$(ratio "$r_p99" "$r_p50")x" \
   "<= 10: $(at_most "$(ratio "$r_p99" "$r_p50")" 10)"
+row "GET /api/v1/releases?limit=50" "$l_rps" "$l_p50" "$l_p90" "$l_p99" \
+  "$(ratio "$l_rps" "$n_rps")x nginx" ""
 row "sqlite3 commits ($submitted)" "$commits_per_s" "" "" "" "" ""
 row "POST /api/v1/releases" "$s_rps" "$s_p50" "$s_p90" "$s_p99" \
   "$(ratio "$s_rps" "$commits_per_s")x sqlite3" \

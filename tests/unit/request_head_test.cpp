@@ -61,8 +61,8 @@ TEST_CASE("a body by chunks, and 100-continue, are read from the head") {
   CHECK(head->chunked);
   CHECK(head->expect_continue);
   CHECK(head->has_body());
-  CHECK_FALSE(parse_request_head("PUT /x HTTP/1.0\r\nExpect: 100-continue\r\n\r\n")
-                  ->expect_continue);
+  CHECK_FALSE(
+      parse_request_head("PUT /x HTTP/1.0\r\nExpect: 100-continue\r\n\r\n")->expect_continue);
   CHECK_FALSE(parse_request_head("GET /x HTTP/1.1\r\nContent-Length: 0\r\n\r\n")->has_body());
 }
 
@@ -73,8 +73,7 @@ TEST_CASE("a body's length said twice, both ways, or not as a number is refused"
   CHECK(status_of("POST / HTTP/1.1\r\nContent-Length: -1\r\n\r\n") == "400");
   CHECK(status_of("POST / HTTP/1.1\r\nContent-Length: +1\r\n\r\n") == "400");
   CHECK(status_of("POST / HTTP/1.1\r\nContent-Length: 1x\r\n\r\n") == "400");
-  CHECK(status_of("POST / HTTP/1.1\r\nContent-Length: 99999999999999999999999\r\n\r\n") ==
-        "400");
+  CHECK(status_of("POST / HTTP/1.1\r\nContent-Length: 99999999999999999999999\r\n\r\n") == "400");
   CHECK(status_of("POST / HTTP/1.1\r\nTransfer-Encoding: gzip, chunked\r\n\r\n") == "501");
 }
 
