@@ -239,7 +239,7 @@ RunJob HttpConnection::take_run() {
   return job;
 }
 
-HttpConnection::Next HttpConnection::answered(Answer answer, SteadyTime now) {
+HttpConnection::Next HttpConnection::answered(WireAnswer answer, SteadyTime now) {
   return send(std::move(answer), false, now);
 }
 
@@ -268,7 +268,7 @@ HttpConnection::Next HttpConnection::fail(const HttpReply& reply, SteadyTime now
   return send(front_answer(context_.metrics, reply, framing(), request_start_), linger, now);
 }
 
-HttpConnection::Next HttpConnection::send(Answer answer, bool linger, SteadyTime now) {
+HttpConnection::Next HttpConnection::send(WireAnswer answer, bool linger, SteadyTime now) {
   out_ += answer.bytes;
   close_after_ = answer.close || stopping_;
   linger_ = linger;

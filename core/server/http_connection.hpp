@@ -66,7 +66,7 @@ class HttpConnection {
   // The socket may be written.
   Next writable(SteadyTime now);
   Next admitted(Admission admission, SteadyTime now);
-  Next answered(Answer answer, SteadyTime now);
+  Next answered(WireAnswer answer, SteadyTime now);
   // Instead of admit or run: no worker may take the request (the queue is full).
   Next refuse_busy(SteadyTime now);
   // The deadline passed: a request not read in time is answered 408; the rest is closed.
@@ -99,7 +99,7 @@ class HttpConnection {
   Next peer_closed();
   // Answers the request under way with a reply made here, then closes.
   Next fail(const HttpReply& reply, SteadyTime now, bool linger = true);
-  Next send(Answer answer, bool linger, SteadyTime now);
+  Next send(WireAnswer answer, bool linger, SteadyTime now);
   Next flush(SteadyTime now);
   Next written(SteadyTime now);
   bool reading() const;

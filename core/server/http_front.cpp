@@ -193,7 +193,7 @@ void HttpFront::on_wake(SteadyTime now) {
     auto& c = *it->second.connection;
     Next next = std::holds_alternative<Admission>(result)
                     ? c.admitted(std::move(std::get<Admission>(result)), now)
-                    : c.answered(std::move(std::get<Answer>(result)), now);
+                    : c.answered(std::move(std::get<WireAnswer>(result)), now);
     apply(id, next, now);
   }
 }
@@ -278,7 +278,7 @@ void HttpFront::begin_stop() {
   for (auto id : done) close(connections_.find(id));
 }
 
-void HttpFront::complete(uint64_t id, std::variant<Admission, Answer> result) {
+void HttpFront::complete(uint64_t id, std::variant<Admission, WireAnswer> result) {
   bool first;
   {
     std::lock_guard hold(done_lock_);

@@ -70,7 +70,7 @@ class HttpFront {
   using Entries = std::unordered_map<uint64_t, Entry>;
   struct Completion {
     uint64_t id;
-    std::variant<Admission, Answer> result;
+    std::variant<Admission, WireAnswer> result;
   };
 
   void accept(SteadyTime now);
@@ -87,7 +87,7 @@ class HttpFront {
   int wait_ms() const;
   void begin_stop();
   // From a worker: a request's admission or answer, for the reactor.
-  void complete(uint64_t id, std::variant<Admission, Answer> result);
+  void complete(uint64_t id, std::variant<Admission, WireAnswer> result);
   void wake();
 
   Poco::Net::ServerSocket listener_;

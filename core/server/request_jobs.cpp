@@ -8,8 +8,8 @@
 namespace beaver {
 namespace {
 
-Answer answer(Metrics& metrics, const HttpReply& reply, const ReplyFraming& framing,
-              SteadyTime start) {
+WireAnswer to_wire(Metrics& metrics, const HttpReply& reply, const ReplyFraming& framing,
+                   SteadyTime start) {
   metrics.observe(reply.route.empty() ? "other" : reply.route, reply.status,
                   std::chrono::duration_cast<std::chrono::microseconds>(
                       std::chrono::steady_clock::now() - start));
@@ -19,7 +19,7 @@ Answer answer(Metrics& metrics, const HttpReply& reply, const ReplyFraming& fram
 Admission refuse(Metrics& metrics, const HttpReply& reply, const RequestHead& head,
                  SteadyTime start) {
   ReplyFraming framing{head.http10, head.request.method == "HEAD", false};
-  return {answer(metrics, reply, framing, start), std::nullopt};
+  return {to_wire(metrics, reply, framing, start), std::nullopt};
 }
 
 Admission admit(Api& api, Metrics& metrics, const RequestHead& head, const BodyLimits& limits,
@@ -61,7 +61,7 @@ Admission admit_body(Api& api, Metrics& metrics, const RequestHead& head, const 
   }
 }
 
-Answer run_request(Api& api, Metrics& metrics, RunJob job) {
+WireAnswer run_request(Api& api, Metrics& metrics, RunJob job) {
   HttpRequest& r = job.head.request;
   if (job.upload) r.body_file = job.upload->path();
   HttpReply reply;
@@ -71,12 +71,12 @@ Answer run_request(Api& api, Metrics& metrics, RunJob job) {
   } catch (const std::exception& e) {
     reply = internal_error(e);
   }
-  return answer(metrics, reply, job.framing, job.start);
+  return to_wire(metrics, reply, job.framing, job.start);
 }
 
-Answer front_answer(Metrics& metrics, const HttpReply& reply, const ReplyFraming& framing,
-                    SteadyTime start) {
-  return answer(metrics, reply, framing, start);
+WireAnswer front_answer(Metrics& metrics, const HttpReply& reply, const ReplyFraming& framing,
+                        SteadyTime start) {
+  return to_wire(metrics, reply, framing, start);
 }
 
 }  // namespace beaver

@@ -19,7 +19,7 @@ class Metrics;
 using SteadyTime = std::chrono::steady_clock::time_point;
 
 // An answer ready to send.
-struct Answer {
+struct WireAnswer {
   std::string bytes;
   bool close = false;  // the connection ends once they are sent
 };
@@ -28,7 +28,7 @@ struct Answer {
 // bytes go to), or the answer to send instead, after which the connection closes, the body
 // unread.
 struct Admission {
-  std::optional<Answer> refusal;
+  std::optional<WireAnswer> refusal;
   std::optional<UploadFile> upload;
 };
 
@@ -48,10 +48,10 @@ struct RunJob {
 Admission admit_body(Api& api, Metrics& metrics, const RequestHead& head, const BodyLimits& limits,
                      SteadyTime start);
 
-Answer run_request(Api& api, Metrics& metrics, RunJob job);
+WireAnswer run_request(Api& api, Metrics& metrics, RunJob job);
 
 // The bytes of a reply the front makes itself, counted in the metrics like the API's.
-Answer front_answer(Metrics& metrics, const HttpReply& reply, const ReplyFraming& framing,
-                    SteadyTime start);
+WireAnswer front_answer(Metrics& metrics, const HttpReply& reply, const ReplyFraming& framing,
+                        SteadyTime start);
 
 }  // namespace beaver
