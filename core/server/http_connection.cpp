@@ -269,7 +269,10 @@ HttpConnection::Next HttpConnection::fail(const HttpReply& reply, SteadyTime now
 }
 
 HttpConnection::Next HttpConnection::send(WireAnswer answer, bool linger, SteadyTime now) {
-  out_ += answer.bytes;
+  if (out_.empty())
+    out_ = std::move(answer.bytes);
+  else
+    out_ += answer.bytes;
   close_after_ = answer.close || stopping_;
   linger_ = linger;
   phase_ = Phase::writing;
@@ -292,7 +295,9 @@ HttpConnection::Next HttpConnection::flush(SteadyTime now) {
       return Next::close;
     }
   }
-  out_.clear();
+  // Given back, as the read buffer is between requests: a connection kept alive holds no
+  // memory of its largest answer or body.
+  out_ = std::string();
   sent_ = 0;
   // An interim answer (100 Continue) leaves the connection reading the body.
   return phase_ == Phase::writing ? written(now) : Next::wait;
@@ -310,6 +315,7 @@ HttpConnection::Next HttpConnection::written(SteadyTime now) {
     in_.clear();
   } else {
     phase_ = Phase::idle;
+    if (in_.empty()) in_ = std::string();
   }
   // A request pipelined behind this one may be read already, or be waiting in the socket.
   return readable(now);
