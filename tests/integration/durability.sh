@@ -24,7 +24,7 @@ submitter() {
     n=$((n + 1))
     version="$1.$2.$n"
     rc=0
-    code=$(curl -s -o /dev/null -w '%{http_code}' -X POST -H "Authorization: Bearer $token" \
+    code=$(curl -s --max-time 20 -o /dev/null -w '%{http_code}' -X POST -H "Authorization: Bearer $token" \
       -H 'Content-Type: application/json' \
       --data-binary "{\"service\":\"pay-api\",\"env\":\"test\",\"version\":\"$version\"}" \
       "$URL/api/v1/releases") || rc=$?
@@ -42,7 +42,9 @@ for round in 1 2 3 4 5; do
     pids+=($!)
   done
   # Killed once the clients have had some answers in this round, while they go on sending.
+  deadline=$((SECONDS + 60))
   until [ "$(cat "$ACKS".* 2>/dev/null | grep -c "^$round\.")" -ge 40 ]; do
+    [ "$SECONDS" -lt "$deadline" ] || { fail "round $round: 40 answers took over a minute"; break; }
     kill -0 "$SERVER_PID" || { fail "the server stopped by itself in round $round"; break; }
     kill -0 "${pids[@]}" 2>/dev/null || { fail "the submitters stopped in round $round"; break; }
     sleep 0.02
