@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Server benchmark (issue 6): `beaver serve` on loopback over a ledger of 100,000 releases, loaded
+# Server benchmark: `beaver serve` on loopback over a ledger of 100,000 releases, loaded
 # by wrk, each measure against a baseline in the same run:
 #  1. read: GET /api/v1/releases/{random id} vs nginx serving a static JSON file of the same size
 #     (nginx started here in the foreground with its own config, on a free loopback port).
