@@ -2,7 +2,6 @@
 // the environment in batches.
 
 #include <charconv>
-#include <fstream>
 
 #include "deploy/deploy.hpp"
 #include "package/archive.hpp"

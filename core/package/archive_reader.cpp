@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <array>
+#include <charconv>
 #include <cstring>
 #include <memory>
 #include <optional>
@@ -65,8 +66,6 @@ class Reader {
     return {};
   }
 
-  const std::string& label() const { return label_; }
-
  private:
   Gz gz_;
   std::string label_;
@@ -92,12 +91,9 @@ std::string field_text(const char* field, size_t width) {
 }
 
 std::optional<uint64_t> decimal(std::string_view text) {
-  if (text.empty() || text.size() > 19) return std::nullopt;
   uint64_t n = 0;
-  for (char c : text) {
-    if (c < '0' || c > '9') return std::nullopt;
-    n = n * 10 + static_cast<uint64_t>(c - '0');
-  }
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
+  if (text.empty() || ec != std::errc{} || end != text.data() + text.size()) return std::nullopt;
   return n;
 }
 
