@@ -16,6 +16,9 @@ void register_serve_commands(CLI::App& app, Context& ctx) {
   auto max_package_mib = std::make_shared<uint64_t>(o->max_package >> 20);
   auto max_unpacked_mib = std::make_shared<uint64_t>(o->max_unpacked >> 20);
   auto database_option = std::make_shared<std::string>();
+  auto keep_alive = std::make_shared<int>(static_cast<int>(o->keep_alive.count()));
+  auto header_timeout = std::make_shared<int>(static_cast<int>(o->header_timeout.count()));
+  auto body_timeout = std::make_shared<int>(static_cast<int>(o->body_timeout.count()));
   auto* serve_cmd = app.add_subcommand("serve", "serve the REST API and the web pages");
   add_help(*serve_cmd,
            "Serves the ledger in $BEAVER_HOME (or --database, or BEAVER_DATABASE) under /api/v1, "
@@ -26,12 +29,54 @@ void register_serve_commands(CLI::App& app, Context& ctx) {
             "beaver serve --database postgresql://beaver@db.example.com/beaver --threads 32"});
   serve_cmd->add_option("--listen", o->listen, "HOST:PORT to listen on (port 0: a free one)")
       ->capture_default_str();
-  serve_cmd->add_option("--threads", o->threads, "worker threads")
+  serve_cmd
+      ->add_option("--threads", o->threads,
+                   "worker threads: they run whole requests, never wait on a client")
       ->capture_default_str()
       ->check(CLI::Range(1, 512));
-  serve_cmd->add_option("--queue", o->queue, "connections that may wait for a worker")
+  serve_cmd
+      ->add_option("--queue", o->queue,
+                   "requests read whole that may wait for a worker; one more is answered 503")
       ->capture_default_str()
       ->check(CLI::Range(1, 100000));
+  serve_cmd
+      ->add_option("--max-connections", o->max_connections,
+                   "connections open at once; past it the idle one unused longest is closed "
+                   "(0: about half the open-file limit, which the server raises to its ceiling)")
+      ->capture_default_str()
+      ->check(CLI::Range(0, 1 << 24));
+  serve_cmd
+      ->add_option("--max-connections-per-address", o->max_connections_per_address,
+                   "connections open at once from one client address (an IPv6 /64); more are "
+                   "closed at once")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 1 << 24));
+  serve_cmd->add_option("--keep-alive", *keep_alive, "seconds an idle connection is kept")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 3600));
+  serve_cmd
+      ->add_option("--keep-alive-requests", o->keep_alive_requests,
+                   "answers on one connection before it is closed")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 1000000));
+  serve_cmd
+      ->add_option("--header-timeout", *header_timeout,
+                   "seconds a request's line and headers may take from its first byte; also a "
+                   "body's grace period before its minimum rate applies (408 past it)")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 3600));
+  serve_cmd
+      ->add_option("--body-min-rate-kib", o->body_min_rate_kib,
+                   "KiB a second a body must average after its grace period, and an answer to "
+                   "be read (408 past it)")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 1 << 20));
+  // Under the hour after which a server removes an upload's file it takes for a dead server's.
+  serve_cmd
+      ->add_option("--body-timeout", *body_timeout,
+                   "seconds a body may take at most, whatever its rate (408 past it)")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 3000));
   serve_cmd->add_option("--deploys", o->deploys, "deploys run at once; more are refused")
       ->capture_default_str()
       ->check(CLI::Range(1, 64));
@@ -59,8 +104,8 @@ void register_serve_commands(CLI::App& app, Context& ctx) {
                         "sqlite:///PATH (default: BEAVER_DATABASE, else the SQLite file in "
                         "$BEAVER_HOME)");
   on_run(serve_cmd, ctx,
-         [&ctx, o, max_body_kib, max_package_mib, max_unpacked_mib,
-          database_option]() -> Result<void> {
+         [&ctx, o, max_body_kib, max_package_mib, max_unpacked_mib, database_option, keep_alive,
+          header_timeout, body_timeout]() -> Result<void> {
            auto policy = ctx.policy();
            if (!policy) return std::unexpected(policy.error());
            auto clock = ctx.clock();
@@ -71,6 +116,9 @@ void register_serve_commands(CLI::App& app, Context& ctx) {
            options.max_body = *max_body_kib * 1024;
            options.max_package = *max_package_mib << 20;
            options.max_unpacked = *max_unpacked_mib << 20;
+           options.keep_alive = std::chrono::seconds(*keep_alive);
+           options.header_timeout = std::chrono::seconds(*header_timeout);
+           options.body_timeout = std::chrono::seconds(*body_timeout);
            auto database = ledger_database(*database_option);
            if (!database) return std::unexpected(database.error());
            options.database = *database;

@@ -36,15 +36,19 @@ std::string Metrics::render(const LedgerGauges& ledger, const ServerGauges& serv
   line(out, "# TYPE beaver_approvals_pending gauge");
   line(out, "beaver_approvals_pending {}", ledger.approvals_pending);
   line(out,
-       "# HELP beaver_connections_refused_total Connections refused because the queue was full.");
+       "# HELP beaver_connections_refused_total Connections closed on arrival: over the cap of "
+       "their address or of the server.");
   line(out, "# TYPE beaver_connections_refused_total counter");
   line(out, "beaver_connections_refused_total {}", server.refused_connections);
-  line(out, "# HELP beaver_connections_queued Connections waiting for a worker.");
-  line(out, "# TYPE beaver_connections_queued gauge");
-  line(out, "beaver_connections_queued {}", server.queued_connections);
-  line(out, "# HELP beaver_http_threads Worker threads serving connections.");
+  line(out, "# HELP beaver_connections_open Connections open.");
+  line(out, "# TYPE beaver_connections_open gauge");
+  line(out, "beaver_connections_open {}", server.open_connections);
+  line(out, "# HELP beaver_requests_queued Requests read whole and waiting for a worker.");
+  line(out, "# TYPE beaver_requests_queued gauge");
+  line(out, "beaver_requests_queued {}", server.queued_requests);
+  line(out, "# HELP beaver_http_threads Worker threads running a request.");
   line(out, "# TYPE beaver_http_threads gauge");
-  line(out, "beaver_http_threads {}", server.current_threads);
+  line(out, "beaver_http_threads {}", server.busy_workers);
 
   std::lock_guard hold(lock_);
   line(out, "# HELP beaver_http_requests_total Requests answered, by route and status.");

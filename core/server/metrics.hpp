@@ -1,6 +1,7 @@
 #pragma once
 // What /metrics reports about the server itself, in Prometheus' text format: requests by route
-// and status, their latencies as a histogram, and connections refused under overload. Figures
+// and status, their latencies as a histogram, connections open and refused, requests waiting
+// for a worker. Figures
 // about the ledger are read from the database at scrape time and passed in.
 
 #include <array>
@@ -18,9 +19,10 @@ struct LedgerGauges {
 };
 
 struct ServerGauges {
-  int64_t refused_connections = 0;
-  int64_t queued_connections = 0;
-  int64_t current_threads = 0;
+  int64_t refused_connections = 0;  // closed on arrival: over a cap, or out of descriptors
+  int64_t open_connections = 0;
+  int64_t queued_requests = 0;  // read whole and waiting for a worker
+  int64_t busy_workers = 0;
 };
 
 class Metrics {

@@ -1,9 +1,10 @@
 #pragma once
-// `beaver serve`: the REST API and the web pages on Poco's HTTP server, over the same ledger the
-// command line opens. Bounded everywhere: a fixed pool of workers, an explicit queue (a
-// connection past it is refused at once and counted), short keep-alive and socket timeouts, and
-// header and body size limits. SIGTERM or SIGINT stops it gracefully: no new connections, the
-// requests in flight answered, the database closed.
+// `beaver serve`: the REST API and the web pages over the same ledger the command line opens,
+// behind an event-driven HTTP front (http_front.hpp) that reads whole requests before a worker
+// runs them. Bounded everywhere: a fixed pool of workers, an explicit queue (a request past it is
+// answered 503), connections per client address and overall, a deadline on every request's head,
+// body and answer, and size limits on each. SIGTERM or SIGINT stops it gracefully: no new
+// connections, the requests in flight answered, the database closed.
 
 #include <chrono>
 #include <cstdint>
@@ -26,22 +27,32 @@ int default_db_readers();
 struct ServeOptions {
   std::string listen = "127.0.0.1:8080";  // host:port; port 0 picks a free one
   int threads = 16;
-  int queue = 64;
+  int queue = 64;  // requests waiting for a worker
   int backlog = 256;
-  std::chrono::seconds keep_alive{5};
-  int keep_alive_requests = 100;          // answers on one connection before it is closed
-  std::chrono::seconds timeout{10};       // a socket read or write that stalls longer fails
-  size_t max_body = 1 << 20;              // a JSON request's body
-  uint64_t max_package = 512ull << 20;    // an uploaded package (PUT /api/v1/packages/{sha256})
-  uint64_t max_unpacked = 2048ull << 20;  // what an uploaded package's files come to, unpacked
-  DatabaseUrl database;                   // the ledger: a SQLite file or a PostgreSQL database
-  std::filesystem::path migrations_root;  // schemas/migrations
-  std::filesystem::path web_dir;          // templates/web
-  std::filesystem::path home;             // BEAVER_HOME: its packages/ holds what deploys upload
-  std::filesystem::path data_dir;         // holds templates/deploy-host.sh
-  int deploys = 4;                        // deploys running at once
-  int db_readers = default_db_readers();  // on PostgreSQL, reads at once at most (0: no limit)
+  std::chrono::seconds keep_alive{5};  // an idle connection is closed after this
+  // Answers on one connection before it is closed (Apache's default): a busy client reconnects
+  // now and then, and so spreads over the servers behind a balancer.
+  int keep_alive_requests = 100;
+  std::chrono::seconds header_timeout{10};  // a request's head, from its first byte
+  int body_min_rate_kib = 64;               // a body's (and an answer's) rate, after the above
+  std::chrono::seconds body_timeout{600};   // a body's whole time, whatever its rate
+  int max_connections = 0;                  // open at once; 0: from the open-file limit
+  int max_connections_per_address = 256;    // open at once from one client address
+  size_t max_body = 1 << 20;                // a JSON request's body
+  uint64_t max_package = 512ull << 20;      // an uploaded package (PUT /api/v1/packages/{sha256})
+  uint64_t max_unpacked = 2048ull << 20;    // what an uploaded package's files come to, unpacked
+  DatabaseUrl database;                     // the ledger: a SQLite file or a PostgreSQL database
+  std::filesystem::path migrations_root;    // schemas/migrations
+  std::filesystem::path web_dir;            // templates/web
+  std::filesystem::path home;               // BEAVER_HOME: its packages/ holds what deploys upload
+  std::filesystem::path data_dir;           // holds templates/deploy-host.sh
+  int deploys = 4;                          // deploys running at once
+  int db_readers = default_db_readers();    // on PostgreSQL, reads at once at most (0: no limit)
 };
+
+// Connections open at once by default: what the open-file limit `files` leaves, once the
+// database, deploys and logs have theirs, with one file beside each connection for an upload.
+int default_max_connections(uint64_t files);
 
 // Runs until a SIGTERM or SIGINT. `ready` gets the address it listens on ("127.0.0.1:8080");
 // `log` gets one line per event worth an operator's eye.

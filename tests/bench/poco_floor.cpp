@@ -1,8 +1,8 @@
-// The floor of any server built on Poco's HTTPServer, for tests/bench/server.sh: the same server
-// parameters as `beaver serve` (THREADS workers, a queue of 64, 5 s keep-alive, 10 s timeouts),
-// and a handler that answers every request with the bytes of one file, as nginx serves it.
-// Nothing a request costs beaver (routing, tokens, the ledger, JSON) is done here, so beaver's
-// reads can come no closer to nginx than this does.
+// The floor of any server built on Poco's HTTPServer, for tests/bench/server.sh: as many workers
+// as `beaver serve` (THREADS, each holding a connection for its life), a queue of 64, 5 s
+// keep-alive, 10 s timeouts, and a handler that answers every request with the bytes of one file,
+// as nginx serves it. Nothing a request costs beaver (routing, tokens, the ledger, JSON) is done
+// here: what a thread-per-connection server gives at best, beside beaver's own front.
 // usage: beaver_bench_poco_floor <file> [THREADS]   (prints "listening on
 // http://127.0.0.1:PORT", then serves until SIGTERM or SIGINT; THREADS defaults to 16)
 

@@ -8,21 +8,23 @@
 #     transaction with its audit entry per 201) vs the sqlite3 shell committing as many one-row
 #     transactions, synchronous=FULL in WAL mode.
 # Beside them, two floors that tell where a read's time goes: a bare Poco HTTPServer with beaver's
-# server parameters answering every request with the same bytes (tests/bench/poco_floor.cpp,
-# built as build/tests/beaver_bench_poco_floor), and beaver's own /healthz (routing, metrics and
-# one read of the ledger's last audit entry; no token, no JSON building). Then beaver's peak
+# number of workers answering every request with the same bytes (tests/bench/poco_floor.cpp,
+# built as build/tests/beaver_bench_poco_floor: a thread-per-connection server's floor), and
+# beaver's own /healthz (its HTTP front, routing, metrics and one read of the ledger's last audit
+# entry; no token, no JSON building). Then beaver's peak
 # resident memory (VmHWM). Last, the ledger's side of a read alone, on one thread with no HTTP
 # (tests/bench/release_read_bench.cpp, built as build/tests/beaver_bench_release_read), beside the
 # CPU time a whole read may take on this machine's cores if reads are to reach half of nginx's
 # rate. Prints requests/s and wrk's latency percentiles.
-# Targets: reads >= 1/2 of nginx's requests/s; submissions >= 1/4 of sqlite3's commits/s;
-# peak RSS < 100 MB.
+# Targets: reads >= 1/2 of nginx's requests/s; submissions >= 1/4 of sqlite3's commits/s; the
+# p99 latency of reads and of submissions at most 10 times their p50 (no request waits long for
+# a worker another connection holds); peak RSS < 100 MB.
 # usage: tests/bench/server.sh [path/to/beaver] [releases]   (needs wrk, nginx, sqlite3, curl, jq)
 # BENCH_WRK overrides the load (default "-t2 -c32 -d10s"); BENCH_THREADS the workers of beaver
 # and of the Poco floor (default: beaver's, 16). Poco keeps a worker for each kept-alive
-# connection until it closes (after 100 answers, in both), so a few of wrk's 32 connections may
-# still wait past its 2 s timeout at the floor's rate: the floor's row then says how many, rather
-# than stopping the benchmark.
+# connection until it closes (after 100 answers), so a few of wrk's 32 connections may still wait
+# past its 2 s timeout at the floor's rate: the floor's row then says how many, rather than
+# stopping the benchmark.
 set -euo pipefail
 [ -n "${BENCH_DEBUG:-}" ] && set -x
 BEAVER=$(realpath "${1:-build/beaver}")
@@ -205,7 +207,8 @@ read -r r_rps r_p50 r_p90 r_p99 _ <"$work/read.result"
 read -r l_rps l_p50 l_p90 l_p99 _ <"$work/list.result"
 read -r s_rps s_p50 s_p90 s_p99 _ <"$work/submit.result"
 verdict() { awk -v r="$1" -v t="$2" 'BEGIN { print (r >= t ? "met" : "NOT met") }'; }
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
+at_most() { awk -v r="$1" -v t="$2" 'BEGIN { print (r <= t ? "met" : "NOT met") }'; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "inf" }'; }
 row() { printf '%-28s %9s %8s %8s %8s  %-22s %s\n' "$@"; }
 echo
 echo "beaver serve, $releases releases, wrk $load (latency in ms):"
@@ -223,12 +226,16 @@ row "GET /healthz" "$h_rps" "$h_p50" "$h_p90" "$h_p99" "$(ratio "$h_rps" "$n_rps
 row "GET /api/v1/releases/{id}" "$r_rps" "$r_p50" "$r_p90" "$r_p99" "$(ratio "$r_rps" "$n_rps")x nginx" \
   ">= 0.5x: $(verdict "$(ratio "$r_rps" "$n_rps")" 0.5)"
 [ -n "$floor_url" ] && row "" "" "" "" "" "$(ratio "$r_rps" "$f_rps")x the floor" ""
+row "  its p99 / p50" "" "" "" "" "$(ratio "$r_p99" "$r_p50")x" \
+  "<= 10: $(at_most "$(ratio "$r_p99" "$r_p50")" 10)"
 row "GET /api/v1/releases?limit=50" "$l_rps" "$l_p50" "$l_p90" "$l_p99" \
   "$(ratio "$l_rps" "$n_rps")x nginx" ""
 row "sqlite3 commits ($submitted)" "$commits_per_s" "" "" "" "" ""
 row "POST /api/v1/releases" "$s_rps" "$s_p50" "$s_p90" "$s_p99" \
   "$(ratio "$s_rps" "$commits_per_s")x sqlite3" \
   ">= 0.25x: $(verdict "$(ratio "$s_rps" "$commits_per_s")" 0.25)"
+row "  its p99 / p50" "" "" "" "" "$(ratio "$s_p99" "$s_p50")x" \
+  "<= 10: $(at_most "$(ratio "$s_p99" "$s_p50")" 10)"
 printf '%-28s %6d MB  (%d releases in the ledger at the end)  < 100 MB: %s\n' \
   "beaver peak RSS (VmHWM)" $((hwm_kib / 1024)) $((releases + submitted)) \
   "$([ "$hwm_kib" -lt $((100 * 1024)) ] && echo met || echo "NOT met")"

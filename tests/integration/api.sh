@@ -36,14 +36,14 @@ rm "$BEAVER_HOME/packages/.upload-live01"
 # --- health and sign-in
 http GET /healthz
 expect_status 200 "/healthz needs no token"
-# A connection is closed after 100 answers, so that its worker goes to clients queued behind it:
-# one client asking 250 times in a row connects three times, and every answer is a 200.
+# A kept-alive connection is closed after 100 answers (--keep-alive-requests): one client asking
+# 250 times in a row connects three times, and every answer is a 200.
 urls=()
 for _ in $(seq 250); do urls+=(-o /dev/null "$URL/healthz"); done
 curl -s -w '%{http_code} %{num_connects}\n' "${urls[@]}" >"$WORK/keepalive.txt"
 expect_eq "$(grep -c '^200 ' "$WORK/keepalive.txt")" 250 "every answer on kept-alive connections"
 expect_eq "$(awk '{n += $2} END {print n}' "$WORK/keepalive.txt")" 3 \
-  "a connection serves 100 answers, then hands its worker on"
+  "a connection serves 100 answers, then closes"
 http GET /api/v1/whoami
 expect_status 401 "no token"
 expect_match "$BODY" '"kind":"unauthenticated"' "a JSON error"
