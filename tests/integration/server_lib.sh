@@ -3,6 +3,9 @@
 
 # start_server [ARGS...]: serves $BEAVER_HOME on a free loopback port; sets SERVER_PID and URL.
 start_server() {
+  # Gone before the server starts: a second server's wait would otherwise find the first one's
+  # line until the new process truncates the file.
+  rm -f "$WORK/serve.out"
   "$BEAVER_BIN" serve --listen 127.0.0.1:0 "$@" >"$WORK/serve.out" 2>"$WORK/serve.err" &
   SERVER_PID=$!
   local waited=0
