@@ -64,10 +64,15 @@ ReplyFraming HttpConnection::framing() const {
 }
 
 HttpConnection::Next HttpConnection::readable(SteadyTime now) {
+  may_read_ = true;
+  return resume(now);
+}
+
+HttpConnection::Next HttpConnection::resume(SteadyTime now) {
   auto scratch = context_.scratch;
   for (int reads = 0;;) {
     Next next = advance(now);
-    if (next != Next::wait || !reading()) return next;
+    if (next != Next::wait || !reading() || !may_read_) return next;
     if (++reads > kReadsPerTurn) return Next::again;
     auto n = ::recv(fd_.get(), scratch.data(), scratch.size(), 0);
     if (n > 0) {
@@ -75,6 +80,7 @@ HttpConnection::Next HttpConnection::readable(SteadyTime now) {
     } else if (n == 0) {
       return peer_closed();
     } else if (errno == EAGAIN || errno == EWOULDBLOCK) {
+      may_read_ = false;
       return Next::wait;
     } else if (errno != EINTR) {
       return Next::close;
@@ -162,7 +168,7 @@ HttpConnection::Next HttpConnection::admitted(Admission admission, SteadyTime no
     out_ += kContinue;
     if (flush(now) == Next::close) return Next::close;
   }
-  return readable(now);
+  return resume(now);
 }
 
 HttpConnection::Next HttpConnection::read_body(SteadyTime now) {
@@ -318,7 +324,7 @@ HttpConnection::Next HttpConnection::written(SteadyTime now) {
     if (in_.empty()) in_ = std::string();
   }
   // A request pipelined behind this one may be read already, or be waiting in the socket.
-  return readable(now);
+  return resume(now);
 }
 
 }  // namespace beaver

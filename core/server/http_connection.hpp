@@ -61,7 +61,7 @@ class HttpConnection {
 
   HttpConnection(UniqueFd fd, const ConnectionContext& context, SteadyTime now);
 
-  // The socket may be read (or was closed by the client).
+  // The socket may be read (or was closed by the client): epoll said so.
   Next readable(SteadyTime now);
   // The socket may be written.
   Next writable(SteadyTime now);
@@ -88,6 +88,8 @@ class HttpConnection {
   bool in_flight() const;
 
  private:
+  // Parses what was read, and reads more, as far as the phase allows.
+  Next resume(SteadyTime now);
   // Parses what was read, as far as the phase allows.
   Next advance(SteadyTime now);
   Next read_head(SteadyTime now);
@@ -125,6 +127,9 @@ class HttpConnection {
   bool linger_ = false;
   bool stopping_ = false;
   int answered_ = 0;
+  // Whether the socket may hold bytes not yet read: epoll (edge-triggered) says when bytes come
+  // after a read found none, so until then another read would find none either.
+  bool may_read_ = true;
 };
 
 }  // namespace beaver

@@ -97,6 +97,7 @@ void HttpFront::run() {
       if (it != connections_.end()) apply(id, it->second.connection->readable(now), now);
     }
     expire(std::chrono::steady_clock::now());
+    workers_.post_all(posts_);
   }
 }
 
@@ -202,19 +203,19 @@ void HttpFront::apply(uint64_t id, Next next, SteadyTime now) {
   auto it = connections_.find(id);
   if (it == connections_.end()) return;
   auto& c = *it->second.connection;
-  auto queue_full = [this] { return workers_.queued() >= options_.queue; };
+  auto queue_full = [this] { return workers_.queued() + posts_.size() >= options_.queue; };
   switch (next) {
     case Next::close:
       return close(it);
     case Next::admit:
       if (queue_full()) return apply(id, c.refuse_busy(now), now);
-      workers_.post([this, id, head = c.head(), start = c.request_start()] {
+      posts_.emplace_back([this, id, head = c.head(), start = c.request_start()] {
         complete(id, admit_body(api_, metrics_, head, options_.limits.body, start));
       });
       break;
     case Next::run:
       if (queue_full()) return apply(id, c.refuse_busy(now), now);
-      workers_.post([this, id, job = c.take_run()]() mutable {
+      posts_.emplace_back([this, id, job = c.take_run()]() mutable {
         complete(id, run_request(api_, metrics_, std::move(job)));
       });
       break;

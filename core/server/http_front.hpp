@@ -105,6 +105,9 @@ class HttpFront {
   std::set<std::pair<SteadyTime, uint64_t>> deadlines_;
   std::list<uint64_t> idle_;  // the idle connections, unused longest first
   std::vector<uint64_t> again_;
+  // Jobs of this turn, handed to the workers at its end: a worker woken at once would take the
+  // core from the reactor before it has read the other connections ready.
+  std::vector<std::move_only_function<void()>> posts_;
   uint64_t next_id_ = 2;  // 0 and 1 tag the listener and the eventfd in epoll
   bool stopping_ = false;
   std::atomic<bool> stop_asked_{false};

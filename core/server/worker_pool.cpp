@@ -21,12 +21,14 @@ WorkerPool::~WorkerPool() {
   for (auto& t : threads_) t.join();
 }
 
-void WorkerPool::post(std::move_only_function<void()> job) {
+void WorkerPool::post_all(std::vector<std::move_only_function<void()>>& jobs) {
+  if (jobs.empty()) return;
   {
     std::lock_guard hold(lock_);
-    jobs_.push_back(std::move(job));
+    for (auto& job : jobs) jobs_.push_back(std::move(job));
   }
-  wake_.notify_one();
+  for (size_t i = 0; i < jobs.size(); ++i) wake_.notify_one();
+  jobs.clear();
 }
 
 size_t WorkerPool::queued() const {

@@ -21,7 +21,8 @@ class WorkerPool {
   WorkerPool(const WorkerPool&) = delete;
   WorkerPool& operator=(const WorkerPool&) = delete;
 
-  void post(std::move_only_function<void()> job);
+  // Queues `jobs` in their order (and empties it), then wakes as many workers.
+  void post_all(std::vector<std::move_only_function<void()>>& jobs);
   // Jobs waiting for a worker, and workers running one, now.
   size_t queued() const;
   int busy() const { return busy_.load(std::memory_order_relaxed); }
