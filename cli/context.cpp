@@ -145,6 +145,18 @@ bool Context::remote() const {
   return !options.server.empty() || !env_or("BEAVER_SERVER", "").empty();
 }
 
+std::optional<std::string> Context::release_page(const std::string& id) {
+  std::string base;
+  if (remote()) {
+    base = !options.server.empty() ? options.server : env_or("BEAVER_SERVER", "");
+  } else if (policy_) {
+    base = policy_->notify_base_url;
+  }
+  while (base.ends_with('/')) base.pop_back();
+  if (base.empty() || id.empty()) return std::nullopt;
+  return fmt::format("{}/releases/{}", base, id);
+}
+
 Result<Operations*> Context::ops(Access access, bool with_policy) {
   if (!ops_) {
     if (remote()) {

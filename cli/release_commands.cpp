@@ -25,7 +25,7 @@ struct SubmitArgs {
 
 struct ListArgs {
   std::string service, env, type, status, since, until;
-  bool owing_review = false;
+  bool owing_review = false, live = false;
   int64_t limit = ReleaseListRequest::kDefaultLimit;
 };
 
@@ -62,7 +62,7 @@ auto release_action(Context& ctx, std::shared_ptr<ActionArgs> args, ReleaseActio
     auto text = action == ReleaseAction::review ? args->notes : args->comment;
     auto view = (*ops)->act(*id, action, optional_arg(text));
     if (!view) return std::unexpected(view.error());
-    ctx.out.record(describe_release(*view), *view);
+    ctx.out.record(describe_release(*view, ctx.release_page(text_of(*view, "id"))), *view);
     return {};
   };
 }
@@ -84,7 +84,8 @@ void register_release_commands(CLI::App& app, Context& ctx) {
       {"beaver release submit pay-api --env prod --package dist/pay-api-1.4.2.tar.gz",
        "beaver release submit pay-api --env prod --version 1.4.3 --emergency \\\n"
        "--category hotfix --reason \"card payments declined\""});
-  submit->add_option("SERVICE", sa->request.service, "the service")->required();
+  submit->add_option("SERVICE", sa->request.service,
+                     "the service (else the one --package was made for)");
   submit->add_option("--env", sa->request.env, "the environment")->required();
   submit->add_option("--version", sa->request.version, "the version to release");
   auto* commit =
@@ -97,6 +98,9 @@ void register_release_commands(CLI::App& app, Context& ctx) {
                    "the emergency path: needs --category and --reason, and a leader's approval");
   submit->add_option("--category", sa->category, "the emergency's reason category");
   submit->add_option("--reason", sa->reason, "why this cannot wait");
+  submit->add_flag("--replace", sa->request.replace,
+                   "cancel the open release of the same version on this environment (yours, "
+                   "unless you are an admin) in favour of this one");
   add_output_option(*submit, ctx, {"table", "json"});
   on_release_change(submit, ctx, [&ctx, sa]() -> Result<void> {
     SubmitRequest req = sa->request;
@@ -105,6 +109,9 @@ void register_release_commands(CLI::App& app, Context& ctx) {
     req.reason = optional_arg(sa->reason);
     if (sa->package.empty() && req.version.empty())
       return fail(ErrorKind::bad_input, "a release needs --version VERSION or --package FILE");
+    if (sa->package.empty() && req.service.empty())
+      return fail(ErrorKind::bad_input,
+                  "SERVICE is required (or --package FILE, which names its service)");
     if (!sa->package.empty()) {
       auto sha = sha256_file(sa->package);
       if (!sha) return std::unexpected(sha.error());
@@ -120,7 +127,7 @@ void register_release_commands(CLI::App& app, Context& ctx) {
     if (!view) return std::unexpected(view.error());
     std::vector<std::string> text{
         fmt::format("release {} {}", text_of(*view, "id"), text_of(*view, "status"))};
-    auto more = describe_release(*view);
+    auto more = describe_release(*view, ctx.release_page(text_of(*view, "id")));
     text.insert(text.end(), more.begin(), more.end());
     ctx.out.record(text, *view);
     return {};
@@ -130,7 +137,7 @@ void register_release_commands(CLI::App& app, Context& ctx) {
   auto* list = release->add_subcommand("list", "list releases, newest first");
   add_help(*list, "",
            {"beaver release list --env prod --type emergency --since 2026-11-01",
-            "beaver release list --owing-review -o csv"});
+            "beaver release list --live --env prod"});
   list->add_option("--service", la->service, "only this service");
   list->add_option("--env", la->env, "only this environment");
   list->add_option("--type", la->type, "only this type: normal, emergency or rollback");
@@ -139,6 +146,8 @@ void register_release_commands(CLI::App& app, Context& ctx) {
   list->add_option("--until", la->until, "submitted on or before (YYYY-MM-DD or ISO 8601)");
   list->add_flag("--owing-review", la->owing_review,
                  "emergencies whose post-release review is past its deadline");
+  list->add_flag("--live", la->live,
+                 "what runs on each environment now (releases deployed over are 'replaced')");
   list->add_option("--limit", la->limit,
                    fmt::format("at most this many, 1 to {} (default {})",
                                ReleaseListRequest::kMostLimit, ReleaseListRequest::kDefaultLimit));
@@ -152,6 +161,7 @@ void register_release_commands(CLI::App& app, Context& ctx) {
     q.since = optional_arg(la->since);
     q.until = optional_arg(la->until);
     q.owing_review = la->owing_review;
+    q.live = la->live;
     q.limit = la->limit;
     auto ops = ctx.ops(Access::read, true);
     if (!ops) return std::unexpected(ops.error());
@@ -184,11 +194,15 @@ void register_release_commands(CLI::App& app, Context& ctx) {
     Table t{{"ID", "SERVICE", "ENV", "VERSION", "TYPE", "SUBMITTER", "SUBMITTED", "WAITING FOR",
              "REASON"},
             {}};
+    // The page to open, where beaver knows its web address.
+    bool pages = ctx.release_page("1").has_value();
+    if (pages) t.headers.push_back("PAGE");
     for (size_t i = 0; i < (*views)->size(); ++i) {
       auto v = (*views)->getObject(static_cast<unsigned>(i));
       auto f = [&v](const char* key) { return text_of(v, key); };
       t.rows.push_back({f("id"), f("service"), f("env"), f("version"), f("type"), f("submitter"),
                         f("submitted_at"), f("waiting_for"), f("reason")});
+      if (pages) t.rows.back().push_back(ctx.release_page(f("id")).value_or(""));
     }
     ctx.out.rows(t, *views);
     return {};
@@ -207,7 +221,7 @@ void register_release_commands(CLI::App& app, Context& ctx) {
     if (!ops) return std::unexpected(ops.error());
     auto view = (*ops)->show(*id);
     if (!view) return std::unexpected(view.error());
-    ctx.out.record(describe_release(*view), *view);
+    ctx.out.record(describe_release(*view, ctx.release_page(text_of(*view, "id"))), *view);
     return {};
   });
 

@@ -16,7 +16,8 @@ std::optional<std::string> optional_of(const Poco::JSON::Object::Ptr& o, const s
   return o->get(key).convert<std::string>();
 }
 
-std::vector<std::string> describe_release(const Poco::JSON::Object::Ptr& v) {
+std::vector<std::string> describe_release(const Poco::JSON::Object::Ptr& v,
+                                          const std::optional<std::string>& page) {
   auto t = [&v](const char* key) { return text_of(v, key); };
   auto suffix = [](const std::optional<std::string>& s, const char* format) {
     return s ? fmt::format(fmt::runtime(format), *s) : std::string();
@@ -26,6 +27,7 @@ std::vector<std::string> describe_release(const Poco::JSON::Object::Ptr& v) {
   std::string status = t("status");
   out.push_back(fmt::format("release {}: {} {} to {}, {}, {}", t("id"), t("service"), t("version"),
                             t("env"), type, status));
+  if (page) out.push_back(fmt::format("  page        {}", *page));
   out.push_back(fmt::format("  submitted   {}{} by {} (team {})", t("submitted_at"),
                             suffix(optional_of(v, "submitted_local"), " ({})"), t("submitter"),
                             t("team")));

@@ -15,6 +15,7 @@ std::string text_of(const Poco::JSON::Object::Ptr& o, const std::string& key);
 std::optional<std::string> optional_of(const Poco::JSON::Object::Ptr& o, const std::string& key);
 
 // A release view (GET /api/v1/releases/{id}) as lines.
-std::vector<std::string> describe_release(const Poco::JSON::Object::Ptr& view);
+std::vector<std::string> describe_release(const Poco::JSON::Object::Ptr& view,
+                                          const std::optional<std::string>& page = {});
 
 }  // namespace beaver::cli

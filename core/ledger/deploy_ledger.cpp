@@ -256,14 +256,19 @@ Result<ReleaseView> Ledger::finish_deploy(const std::string& actor, int64_t depl
     if (message) payload.set("message", *message);
     append_audit(tx, now, actor, *to == S::deployed ? "release.deployed" : "release.deploy_ended",
                  release_subject(r.id), payload);
-    // A rollback that landed retires the release it replaced.
-    if (*to == S::deployed && r.type == ReleaseType::rollback && !before.empty() &&
-        before.front().id != r.id && before.front().state == S::deployed) {
+    // The release that ran there before is live no more: rolled back when a rollback landed,
+    // replaced otherwise. So `deployed` always means what runs now.
+    if (*to == S::deployed && !before.empty() && before.front().id != r.id &&
+        before.front().state == S::deployed) {
       Release replaced = before.front();
-      replaced.state = S::rolled_back;
+      bool rolled_back = r.type == ReleaseType::rollback;
+      replaced.state = rolled_back ? S::rolled_back : S::replaced;
       tx.update_release(replaced);
-      append_audit(tx, now, actor, "release.rolled_back", release_subject(replaced.id),
-                   AuditPayload().set("by_release", r.id).set("status", "rolled_back"));
+      append_audit(tx, now, actor, rolled_back ? "release.rolled_back" : "release.replaced",
+                   release_subject(replaced.id),
+                   AuditPayload()
+                       .set("by_release", r.id)
+                       .set("status", std::string(to_string(replaced.state))));
     }
     view = build_release_view(tx, p, r, now);
     ReleaseView deploying;
@@ -334,8 +339,7 @@ Result<LiveState> Ledger::live(const std::string& actor, const std::string& serv
   BEAVER_TRY(store_.read([&](StoreTransaction& tx) -> Result<void> {
     auto me = acting_user(tx, actor);
     if (!me) return std::unexpected(me.error());
-    if (!tx.find_service(service))
-      return fail(ErrorKind::not_found, "unknown service '{}'", service);
+    if (!tx.find_service(service)) return unknown_service(tx, service);
     out.deployed = tx.deployed_releases(service, env, 100);
     if (!out.deployed.empty() && out.deployed.front().package_sha256)
       out.package = tx.find_package(*out.deployed.front().package_sha256);

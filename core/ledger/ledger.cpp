@@ -8,6 +8,7 @@
 #include "model/names.hpp"
 #include "policy/policy_check.hpp"
 #include "policy/release_window.hpp"
+#include "text/nearest.hpp"
 
 namespace beaver {
 namespace {
@@ -20,6 +21,7 @@ Result<PackageRecord> package_for(StoreTransaction& tx, const SubmitRequest& req
   std::string file = req.package_file.value_or("the package");
   auto package = tx.find_package(*req.package_sha256);
   if (package) {
+    if (req.service.empty()) return *package;
     if (package->service != req.service)
       return fail(ErrorKind::refused, "{} is a package of {}, not of {}", file, package->service,
                   req.service);
@@ -31,7 +33,7 @@ Result<PackageRecord> package_for(StoreTransaction& tx, const SubmitRequest& req
   // Not registered: say whether it is a registered package changed since.
   std::string name = std::filesystem::path(file).filename().string();
   std::string prefix = req.service + "-", suffix = ".tar.gz";
-  if (name.starts_with(prefix) && name.ends_with(suffix) &&
+  if (!req.service.empty() && name.starts_with(prefix) && name.ends_with(suffix) &&
       name.size() > prefix.size() + suffix.size()) {
     std::string version = name.substr(prefix.size(), name.size() - prefix.size() - suffix.size());
     if (auto registered = tx.find_package_of(req.service, version))
@@ -45,15 +47,17 @@ Result<PackageRecord> package_for(StoreTransaction& tx, const SubmitRequest& req
               *req.package_sha256);
 }
 
-}  // namespace
-
-std::string release_subject(int64_t id) { return fmt::format("release/{}", id); }
-
-Result<Release> find_release(StoreTransaction& tx, int64_t id) {
-  auto r = tx.find_release(id);
-  if (!r) return fail(ErrorKind::not_found, "no release {}", id);
-  return *r;
+// The refusal of a second open release of the same version on the same place: a leader would
+// find two of them waiting.
+std::unexpected<Error> duplicate(const Release& open) {
+  return fail(ErrorKind::conflict,
+              "release {} already puts {} {} on {} ({} by {}): follow it with 'beaver release "
+              "show {}', or submit with --replace to cancel it in favour of this one",
+              open.id, open.service, open.version, open.env, to_string(open.state), open.submitter,
+              open.id);
 }
+
+}  // namespace
 
 Result<const Policy*> Ledger::policy() const {
   if (policy_ == nullptr) return fail(ErrorKind::bad_input, "this operation needs a policy");
@@ -63,10 +67,9 @@ Result<const Policy*> Ledger::policy() const {
 Result<User> Ledger::acting_user(StoreTransaction& tx, const std::string& actor) const {
   auto user = tx.find_user(actor);
   if (!user)
-    return fail(ErrorKind::unauthenticated,
-                "unknown user '{}': act as a registered user with --as NAME or BEAVER_USER "
-                "(an admin adds users with 'beaver user add')",
-                actor);
+    return unknown_user(tx, actor, ErrorKind::unauthenticated,
+                        "act as a registered user with --as NAME or BEAVER_USER (an admin adds "
+                        "users with 'beaver user add')");
   return *user;
 }
 
@@ -103,7 +106,9 @@ Result<ReleaseView> Ledger::submit(const std::string& actor, const SubmitRequest
   auto pol = policy();
   if (!pol) return std::unexpected(pol.error());
   const Policy& p = **pol;
-  BEAVER_TRY(check_name("service", req.service));
+  if (req.service.empty() && !req.package_sha256)
+    return bad_field("service", "a release needs a service, or a package, which names its own");
+  if (!req.service.empty()) BEAVER_TRY(check_name("service", req.service));
   BEAVER_TRY(check_name("environment", req.env));
   if (!req.package_sha256 || !req.version.empty()) BEAVER_TRY(check_name("version", req.version));
   if (req.commit) BEAVER_TRY(check_commit(*req.commit));
@@ -116,9 +121,11 @@ Result<ReleaseView> Ledger::submit(const std::string& actor, const SubmitRequest
       return bad_field("category", "an emergency release needs a category ({})",
                        fmt::join(p.emergency_categories, ", "));
     const auto& cats = p.emergency_categories;
-    if (std::find(cats.begin(), cats.end(), *req.category) == cats.end())
-      return bad_field("category", "unknown emergency category '{}' (the policy has: {})",
-                       *req.category, fmt::join(cats, ", "));
+    if (std::find(cats.begin(), cats.end(), *req.category) == cats.end()) {
+      std::string near = did_you_mean(nearest_names(*req.category, cats));
+      return bad_field("category", "unknown emergency category '{}' ({}the policy has: {})",
+                       *req.category, near.empty() ? "" : near + " ", fmt::join(cats, ", "));
+    }
     if (!req.reason) return bad_field("reason", "an emergency release needs a reason saying why");
     BEAVER_TRY(in_field("reason", check_text("reason", *req.reason, kMaxText, false)));
   } else if (req.category || req.reason) {
@@ -152,19 +159,28 @@ Result<ReleaseView> Ledger::submit(const std::string& actor, const SubmitRequest
       return fail(ErrorKind::refused, "only a developer or a leader submits releases; {} is {}",
                   me->name, roles_text(me->roles));
     }
-    auto service = tx.find_service(r.service);
-    if (!service)
-      return fail(ErrorKind::not_found,
-                  "unknown service '{}': register it with 'beaver service add {} --team TEAM'",
-                  r.service, r.service);
-    BEAVER_TRY(may_submit_for(**env, *me, *service, r.type));
+    std::optional<PackageRecord> package;
     if (req.package_sha256) {
-      auto package = package_for(tx, req);
-      if (!package) return std::unexpected(package.error());
+      auto found = package_for(tx, req);
+      if (!found) return std::unexpected(found.error());
+      package = *found;
+      r.service = package->service;
+    }
+    auto service = tx.find_service(r.service);
+    if (!service) return std::unexpected(unknown_service(tx, r.service).error());
+    BEAVER_TRY(may_submit_for(**env, *me, *service, r.type));
+    if (package) {
       r.version = package->version;
       r.commit = package->commit;
       r.package_sha256 = package->sha256;
     }
+    // Like for like: a release approved long ago but never deployed does not hold up a rollback
+    // to its version, which restores what ran; a second rollback there would be a duplicate.
+    auto open = tx.open_releases(r.service, r.env, r.version);
+    std::erase_if(open, [&](const Release& o) {
+      return (o.type == ReleaseType::rollback) != (r.type == ReleaseType::rollback);
+    });
+    if (!open.empty() && !req.replace) return std::unexpected(duplicate(open.front()).error());
     // A rollback restores what ran before: it is not held to the release windows.
     if (r.type == ReleaseType::normal) {
       auto window = check_release_window(**env, now);
@@ -202,11 +218,33 @@ Result<ReleaseView> Ledger::submit(const std::string& actor, const SubmitRequest
                      .set("reason", r.reason)
                      .set("status", std::string(to_string(r.state)))
                      .set("policy_sha256", p.sha256));
+    for (const Release& old : open) BEAVER_TRY(replace_open(tx, p, *me, old, r.id, now));
     view = build_release_view(tx, p, r, now);
     announcer_.announce(tx, p, nullptr, view, now);
     return {};
   }));
   return view;
+}
+
+Result<void> Ledger::replace_open(StoreTransaction& tx, const Policy& p, const User& me,
+                                  Release open, int64_t by, Timestamp now) {
+  if (open.submitter != me.name && !me.has(Role::admin))
+    return fail(ErrorKind::refused,
+                "release {} already puts {} {} on {}, and only its submitter ({}) or an admin "
+                "may replace it",
+                open.id, open.service, open.version, open.env, open.submitter);
+  std::optional<ReleaseView> before;
+  if (!p.notify.empty()) before = build_release_view(tx, p, open, now);
+  BEAVER_TRY(transition(open.id, open.state, ReleaseState::cancelled));
+  std::string comment = fmt::format("replaced by release {}", by);
+  open.closed_by = me.name;
+  open.close_comment = comment;
+  open.closed_at = now;
+  tx.update_release(open);
+  append_audit(tx, now, me.name, "release.cancel", release_subject(open.id),
+               AuditPayload().set("comment", comment).set("replaced_by", by));
+  if (before) announcer_.announce(tx, p, &*before, build_release_view(tx, p, open, now), now);
+  return {};
 }
 
 Result<ReleaseView> Ledger::change_release(const std::string& actor, int64_t id,

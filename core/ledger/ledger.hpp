@@ -29,7 +29,7 @@ struct NewUser {
 };
 
 struct SubmitRequest {
-  std::string service;
+  std::string service;  // may be empty with a package: the package's service is used
   std::string env;
   std::string version;  // may be empty with a package: the package's version is used
   std::optional<std::string> commit;
@@ -40,6 +40,9 @@ struct SubmitRequest {
   std::optional<std::string> package_file;    // its name, for messages
   // A rollback: made by Ledger::rollback, which picks the package of an earlier deploy.
   bool rollback = false;
+  // Cancels the open release of the same version on the same environment, which is otherwise
+  // refused as a duplicate, in favour of this one.
+  bool replace = false;
 };
 
 struct ReleaseQuery {
@@ -236,6 +239,11 @@ class Ledger {
   // it, records the policy in force and the audit entry, and returns the release's new view.
   Result<ReleaseView> change_release(const std::string& actor, int64_t id,
                                      const ReleaseChange& change);
+
+  // Cancels `open`, which release `by` replaces (submitted with `replace`), as its submitter or
+  // an admin may.
+  Result<void> replace_open(StoreTransaction& tx, const Policy& p, const User& me, Release open,
+                            int64_t by, Timestamp now);
 
   Result<const Policy*> policy() const;
   Result<User> acting_user(StoreTransaction& tx, const std::string& actor) const;

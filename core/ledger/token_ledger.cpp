@@ -3,6 +3,7 @@
 #include "audit/audit.hpp"
 #include "auth/token.hpp"
 #include "ledger/ledger.hpp"
+#include "ledger/release_lookup.hpp"
 #include "model/names.hpp"
 
 namespace beaver {
@@ -32,7 +33,7 @@ Result<NewToken> Ledger::create_token(const std::string& actor, const std::strin
     if (me->name != user && !me->has(Role::admin))
       return fail(ErrorKind::refused, "only an admin creates tokens for others; {} is {}", me->name,
                   roles_text(me->roles));
-    if (!tx.find_user(user)) return fail(ErrorKind::not_found, "no user {}", user);
+    if (!tx.find_user(user)) return unknown_user(tx, user, ErrorKind::not_found);
     auto now = clock_.now();
     made.record = TokenRecord{0, user, label, token_secret_hash(*secret), actor, now, {}, {}};
     made.record.id = tx.insert_token(made.record);

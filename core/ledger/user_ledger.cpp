@@ -4,6 +4,7 @@
 
 #include "audit/audit.hpp"
 #include "ledger/ledger.hpp"
+#include "ledger/release_lookup.hpp"
 #include "model/names.hpp"
 #include "policy/policy_check.hpp"
 
@@ -84,7 +85,7 @@ Result<User> Ledger::update_user(const std::string& actor, const NewUser& reques
       return fail(ErrorKind::refused, "only an admin changes users; {} is {}", me->name,
                   roles_text(me->roles));
     auto old = tx.find_user(updated.name);
-    if (!old) return fail(ErrorKind::not_found, "no user {}", updated.name);
+    if (!old) return unknown_user(tx, updated.name, ErrorKind::not_found);
     updated.created_at = old->created_at;
     if (!request.email)
       updated.email = old->email;

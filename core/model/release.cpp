@@ -8,8 +8,8 @@ namespace beaver {
 namespace {
 
 constexpr std::array kTypeNames{"normal", "emergency", "rollback"};
-constexpr std::array kStateNames{"submitted", "approved", "rejected",    "cancelled",  "deploying",
-                                 "deployed",  "failed",   "rolled_back", "interrupted"};
+constexpr std::array kStateNames{"submitted", "approved", "rejected",    "cancelled",   "deploying",
+                                 "deployed",  "failed",   "rolled_back", "interrupted", "replaced"};
 
 template <class Enum, size_t N>
 std::optional<Enum> from_names(const std::array<const char*, N>& names, std::string_view s) {
@@ -41,13 +41,14 @@ bool can_transition(ReleaseState from, ReleaseState to) {
     case S::deploying:
       return to == S::deployed || to == S::failed || to == S::rolled_back || to == S::interrupted;
     case S::deployed:
-      return to == S::rolled_back;
+      return to == S::rolled_back || to == S::replaced;
     case S::failed:
     case S::interrupted:
       return to == S::deploying;
     case S::rejected:
     case S::cancelled:
     case S::rolled_back:
+    case S::replaced:
       return false;
   }
   return false;

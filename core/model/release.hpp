@@ -25,6 +25,7 @@ enum class ReleaseState {
   failed,
   rolled_back,
   interrupted,
+  replaced,  // deployed, then another release was deployed over it on the same environment
 };
 
 std::string_view to_string(ReleaseType t);
@@ -37,7 +38,7 @@ std::string all_states_text();
 //   submitted -> approved | rejected | cancelled
 //   approved  -> deploying | cancelled | submitted (its approvals expired)
 //   deploying -> deployed | failed | rolled_back | interrupted
-//   deployed  -> rolled_back
+//   deployed  -> rolled_back | replaced (a later release deployed on its environment)
 //   interrupted | failed -> deploying (tried again)
 bool can_transition(ReleaseState from, ReleaseState to);
 

@@ -85,11 +85,12 @@ class RemoteOperations final : public Operations {
 
   Result<JsonObject> submit(const SubmitRequest& r) override {
     auto body = object();
-    body->set("service", r.service);
+    if (!r.service.empty()) body->set("service", r.service);
     body->set("env", r.env);
     if (!r.version.empty()) body->set("version", r.version);
     set_optional(body, "commit", r.commit);
     if (r.emergency) body->set("emergency", true);
+    if (r.replace) body->set("replace", true);
     set_optional(body, "category", r.category);
     set_optional(body, "reason", r.reason);
     set_optional(body, "package_sha256", r.package_sha256);
@@ -119,6 +120,7 @@ class RemoteOperations final : public Operations {
     add("since", r.since);
     add("until", r.until);
     if (r.owing_review) uri.addQueryParameter("owing_review", "true");
+    if (r.live) uri.addQueryParameter("live", "true");
     uri.addQueryParameter("limit", std::to_string(r.limit));
     return array_of(call(HTTPRequest::HTTP_GET, uri.getPathAndQuery()));
   }

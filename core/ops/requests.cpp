@@ -33,6 +33,12 @@ Result<ReleaseQuery> read_release_list(const ReleaseListRequest& r, const Policy
     if (!state) return std::unexpected(state.error());
     q.state = *state;
   }
+  if (r.live) {
+    // A release deployed over is `replaced`, so the deployed ones are what runs now.
+    if (q.state && *q.state != ReleaseState::deployed)
+      return bad_field("live", "live releases are deployed ones, not {}", to_string(*q.state));
+    q.state = ReleaseState::deployed;
+  }
   if (r.since) {
     auto t = parse_day_or_time(*r.since, policy.zone, false);
     if (!t) return bad_field("since", "{}", t.error().message);

@@ -24,6 +24,7 @@ struct ReleaseListRequest {
   std::optional<std::string> service, env, type, status;
   std::optional<std::string> since, until;  // YYYY-MM-DD or ISO 8601
   bool owing_review = false;
+  bool live = false;  // what runs on each environment now: the releases still deployed
   int64_t limit = kDefaultLimit;
 };
 

@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <array>
 
+#include "text/nearest.hpp"
+
 namespace beaver {
 namespace {
 
@@ -70,10 +72,12 @@ const std::vector<ApprovalRule>& EnvironmentPolicy::chain_for(ReleaseType type) 
 
 Result<const EnvironmentPolicy*> Policy::environment(std::string_view name) const {
   if (auto it = environments.find(name); it != environments.end()) return &it->second;
-  std::string known;
-  for (const auto& [env_name, env] : environments) known += (known.empty() ? "" : ", ") + env_name;
-  return fail(ErrorKind::bad_input, "environment '{}' is not in policy {} (it has: {})", name, path,
-              known.empty() ? "none" : known);
+  std::vector<std::string> known;
+  for (const auto& [env_name, env] : environments) known.push_back(env_name);
+  std::string near = did_you_mean(nearest_names(name, known));
+  return fail(ErrorKind::bad_input, "environment '{}' is not in policy {} ({}it has: {})", name,
+              path, near.empty() ? "" : near + " ",
+              known.empty() ? "none" : fmt::format("{}", fmt::join(known, ", ")));
 }
 
 }  // namespace beaver

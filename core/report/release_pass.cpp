@@ -216,7 +216,7 @@ Scan scan_releases(Source& db, const ReportQuery& q, ReportBy by) {
       if (emergency) ++t.emergency;
       if (type == "rollback") ++t.rollback;
       if (status == "rejected") ++t.rejected;
-      if (status == "deployed") ++t.deployed;
+      if (status == "deployed" || status == "replaced") ++t.deployed;
       if (status == "failed" || status == "rolled_back") ++t.failed;
       if (flags & kAtNight) ++t.at_night;
       if (flags & kAtWeekend) ++t.at_weekend;

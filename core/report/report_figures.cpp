@@ -9,7 +9,7 @@ std::string_view report_figures_help() {
                    releases of that type
   emergency_ratio  emergency / releases (0 for an empty period)
   rejected         releases an approver rejected
-  deployed         releases in the deployed state now
+  deployed         releases deployed and still live, or replaced since by a later one
   failed           releases in the failed or rolled_back state now
   outside_windows  releases of any type submitted while their environment took no normal
                    release: outside all its windows or inside a freeze, as the policy says now

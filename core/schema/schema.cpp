@@ -24,6 +24,8 @@
 #include <valijson/validation_results.hpp>
 #include <valijson/validator.hpp>
 
+#include "text/nearest.hpp"
+
 namespace beaver {
 namespace {
 
@@ -226,31 +228,14 @@ std::string found(const YamlDocument& doc, const DocumentPath& path, bool wrong_
   return "'" + text + "'";
 }
 
-size_t edit_distance(const std::string& a, const std::string& b) {
-  std::vector<size_t> row(b.size() + 1);
-  for (size_t j = 0; j <= b.size(); ++j) row[j] = j;
-  for (size_t i = 1; i <= a.size(); ++i) {
-    size_t diagonal = row[0];
-    row[0] = i;
-    for (size_t j = 1; j <= b.size(); ++j) {
-      size_t above = row[j];
-      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] != b[j - 1] ? 1 : 0)});
-      diagonal = above;
-    }
-  }
-  return row[b.size()];
-}
-
 std::string unknown_key_message(const std::vector<ObjectPtr>& schemas, const std::string& key) {
-  std::string best;
-  size_t best_distance = 3;  // suggest only names within two edits
+  std::vector<std::string> names;
   for (const auto& s : schemas)
     if (ObjectPtr props = s->getObject("properties"))
-      for (const auto& [name, sub] : *props)
-        if (size_t d = edit_distance(key, name); d < best_distance && d < name.size())
-          best = name, best_distance = d;
-  if (best.empty()) return fmt::format("unknown key '{}'", key);
-  return fmt::format("unknown key '{}' (did you mean '{}'?)", key, best);
+      for (const auto& [name, sub] : *props) names.push_back(name);
+  auto near = nearest_names(key, names, 1);
+  if (near.empty()) return fmt::format("unknown key '{}'", key);
+  return fmt::format("unknown key '{}' ({})", key, did_you_mean(near));
 }
 
 struct Finding {

@@ -127,6 +127,8 @@ class HistoryWriter {
   }
 
   SeedSummary finish(const std::string& actor) {
+    // The runs were written as each release was, not in the order they ended.
+    tx_.mark_replaced();
     auto entry = append_audit(tx_, now_, actor, "dev.seed", fmt::format("seed/{}", o_.seed),
                               AuditPayload()
                                   .set("releases", summary_.releases)
@@ -239,7 +241,8 @@ class HistoryWriter {
   // The one deploy run of an approved release, by an ops person of its team, if it ends before
   // `until` (and starts before the approval expires): started 1 to 30 minutes (emergencies and
   // rollbacks) or 5 minutes to 8 hours after the approval, lasting 30 seconds to 30 minutes,
-  // ending deployed (90%), failed (6%) or rolled_back (4%); the release ends in the same state.
+  // ending deployed (90%), failed (6%) or rolled_back (4%); the release ends in the same state
+  // (until a later one replaces it).
   std::optional<DeployRecord> deploy(Release& r, const SeedTeam& team) {
     if (r.state != ReleaseState::approved) return std::nullopt;
     bool urgent = r.type != ReleaseType::normal;

@@ -26,7 +26,8 @@
 //    log-uniformly 1 to 30 minutes (emergencies and rollbacks) or 5 minutes to 8 hours (normal
 //    releases) after its approval, lasting log-uniformly 30 seconds to 30 minutes, ending
 //    deployed (90%), failed (6%) or rolled_back (4%); the release ends in that state (deployed_at
-//    set when deployed). A run that would end at or after `until`, or start after the approval
+//    set when deployed), and a deployed release is then replaced by the next one deployed on its
+//    service and environment. A run that would end at or after `until`, or start after the approval
 //    expired, is not written: the release is still approved. Runs write no steps and hold no
 //    lease, and runs of one service and environment may overlap; a rollback release's run does
 //    not retire the release before it.

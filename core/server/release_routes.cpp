@@ -13,8 +13,8 @@ namespace beaver {
 namespace {
 
 Result<Answer> list_releases(Call& c) {
-  static const std::set<std::string> kKnown = {"service", "env",   "type",  "status",
-                                               "since",   "until", "limit", "owing_review"};
+  static const std::set<std::string> kKnown = {
+      "service", "env", "type", "status", "since", "until", "limit", "owing_review", "live"};
   for (const auto& [key, value] : c.request.query)
     if (!kKnown.contains(key)) return fail(ErrorKind::bad_input, "unknown parameter '{}'", key);
   ReleaseListRequest r;
@@ -28,6 +28,11 @@ Result<Answer> list_releases(Call& c) {
     if (*owing != "true" && *owing != "false")
       return fail(ErrorKind::bad_input, "owing_review is true or false");
     r.owing_review = *owing == "true";
+  }
+  if (auto live = query_param(c.request, "live")) {
+    if (*live != "true" && *live != "false")
+      return fail(ErrorKind::bad_input, "live is true or false");
+    r.live = *live == "true";
   }
   if (auto limit = query_param(c.request, "limit")) {
     auto [end, ec] = std::from_chars(limit->data(), limit->data() + limit->size(), r.limit);
@@ -53,7 +58,9 @@ Result<Answer> submit(Call& c) {
     out = *v;
     return {};
   };
-  BEAVER_TRY(text("service", r.service));
+  std::optional<std::string> service;
+  BEAVER_TRY(optional("service", service));  // a package names its own
+  r.service = service.value_or("");
   BEAVER_TRY(text("env", r.env));
   std::optional<std::string> version;
   BEAVER_TRY(optional("version", version));
@@ -67,6 +74,9 @@ Result<Answer> submit(Call& c) {
   auto emergency = body->flag("emergency");
   if (!emergency) return std::unexpected(emergency.error());
   r.emergency = *emergency;
+  auto replace = body->flag("replace");
+  if (!replace) return std::unexpected(replace.error());
+  r.replace = *replace;
   BEAVER_TRY(body->finish());
   if (r.version.empty() && !r.package_sha256)
     return fail(ErrorKind::bad_input, "a release needs a version or a package_sha256");

@@ -20,8 +20,8 @@ inline std::string owing_review_by_sql(std::string_view r, std::string_view due_
   // has a boolean type, and its migration 0002 defines unixepoch).
   return fmt::format(
       "(CASE WHEN {0}type = 'emergency' AND {0}reviewed_at IS NULL AND {0}status IN ("
-      "'approved', 'deploying', 'deployed', 'failed', 'rolled_back', 'interrupted') AND "
-      "unixepoch(COALESCE({0}deployed_at, {0}approved_at)) < {1} THEN 1 ELSE 0 END)",
+      "'approved', 'deploying', 'deployed', 'replaced', 'failed', 'rolled_back', 'interrupted') "
+      "AND unixepoch(COALESCE({0}deployed_at, {0}approved_at)) < {1} THEN 1 ELSE 0 END)",
       r, due_by);
 }
 

@@ -115,6 +115,25 @@ std::vector<Release> SqlTransaction::list_releases(const ReleaseFilter& f) {
       read_release);
 }
 
+void SqlTransaction::mark_replaced() {
+  static const SqlText sql{
+      "UPDATE releases SET status = 'replaced' WHERE status = 'deployed' AND id NOT IN ("
+      "SELECT d.release_id FROM deploys d WHERE d.id IN (SELECT max(d2.id) FROM deploys d2 "
+      "JOIN releases r2 ON r2.id = d2.release_id WHERE d2.status = 'deployed' "
+      "GROUP BY r2.service, r2.env))"};
+  db_.execute(sql, {});
+}
+
+std::vector<Release> SqlTransaction::open_releases(std::string_view service, std::string_view env,
+                                                   std::string_view version) {
+  // The status condition as index releases_open states it, so both stores use that index.
+  static const SqlText sql{
+      fmt::format("SELECT {} FROM releases WHERE service = ?1 AND env = ?2 AND version = ?3 "
+                  "AND status IN ('submitted', 'approved') ORDER BY id",
+                  kReleaseColumns)};
+  return rows(sql, sql_params(service, env, version), read_release);
+}
+
 void SqlTransaction::update_release(const Release& r) {
   static const SqlText sql{
       "UPDATE releases SET service = ?1, env = ?2, version = ?3, git_commit = ?4, "

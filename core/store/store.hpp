@@ -90,6 +90,12 @@ class StoreTransaction {
   virtual std::optional<Release> find_release(int64_t id) = 0;
   virtual std::vector<Release> list_releases(const ReleaseFilter& filter) = 0;
   virtual void update_release(const Release& release) = 0;
+  // Marks `replaced` every deployed release but the one of its place's last successful deploy:
+  // for a history written without deploying (beaver dev seed).
+  virtual void mark_replaced() = 0;
+  // The open releases (submitted or approved) of `version` of `service` on `env`, oldest first.
+  virtual std::vector<Release> open_releases(std::string_view service, std::string_view env,
+                                             std::string_view version) = 0;
   // How many releases there are of each (type, status).
   virtual std::map<std::pair<std::string, std::string>, int64_t> release_counts() = 0;
   // When the first and the last release were submitted; none in an empty ledger.

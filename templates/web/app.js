@@ -265,7 +265,7 @@ async function renderInbox() {
 // --- the release list
 
 const STATUSES = ['submitted', 'approved', 'rejected', 'cancelled', 'deploying', 'deployed',
-                  'failed', 'rolled_back', 'interrupted'];
+                  'replaced', 'failed', 'rolled_back', 'interrupted'];
 
 function select(id, label, options, value) {
   return [el('label', { for: id, text: label }),

@@ -48,7 +48,7 @@ refused 2 "commit 'xyz' is not a git commit id" \
   release submit hello-service --env prod --version 1.0.1 --commit xyz --as bob
 refused 2 "environment 'staging' is not in policy" \
   release submit hello-service --env staging --version 1.0.1 --as bob
-refused 2 "unknown emergency category 'hotfx' \(the policy has: hotfix, security, data-fix, regulatory\)" \
+refused 2 "unknown emergency category 'hotfx' \(did you mean 'hotfix'\? the policy has: hotfix, security, data-fix, regulatory\)" \
   release submit hello-service --env prod --version 1.0.1 --emergency --category hotfx --reason x --as bob
 refused 2 "^beaver: --reason: an emergency release needs a reason" \
   release submit hello-service --env prod --version 1.0.1 --emergency --category hotfix --as bob

@@ -207,6 +207,14 @@ done
 ok deploy "$r4" --as olga
 expect_match "$ERR" "was interrupted .*its lease is taken over" "the dead deploy's lease is recovered"
 expect_eq "$(db "SELECT status FROM releases WHERE id = $r5")" "interrupted" "the killed deploy's release"
+# What ran before is replaced, its deploys kept; what runs now is the one live release.
+ok release show "$r1" -o json --as olga
+expect_eq "$(printf '%s' "$OUT" | jq -r '[.status, (.deploy | length)] | join(" ")')" "replaced 1" \
+  "the release deployed over is replaced, its deploy kept"
+ok release list --live --env test -o json --as olga
+expect_eq "$(printf '%s' "$OUT" | jq -r '[.[].id] | join(",")')" "$r4" "the live release of test"
+ok status hello-service --env test --as olga
+expect_match "$OUT" "the ledger's live release is $r4 \(1.4.2\)" "status names the live release"
 for i in 0 1 2 3 4; do
   expect_eq "$(curl -s "http://127.0.0.1:${ports[$i]}/health" | jq -r .status)" "UP" \
     "host $((i + 1)) healthy after recovery"
@@ -215,7 +223,7 @@ done
 # An older release cannot overwrite a newer one, except as a rollback.
 ok release submit hello-service --env test --package "$WORK/kept" --as bob -o json
 r6=$(printf '%s' "$OUT" | jq -r .id)
-refused 1 "release $r1 is deployed; only an approved release is deployed" deploy "$r1" --as olga
+refused 1 "release $r1 is replaced; only an approved release is deployed" deploy "$r1" --as olga
 
 # A third version, then a rollback to the one before it.
 sed -i 's|<version>1.4.3</version>|<version>1.4.4</version>|' pom.xml
@@ -223,8 +231,13 @@ sed -i 's|^maintenance=true|maintenance=false|' src/main/conf/application.proper
 sed -i 's|path: /ready,|path: /health,|' beaver.yaml
 commit "1.4.4"
 ok package --as bob -o json
-ok release submit hello-service --env test --package dist/hello-service-1.4.4.tar.gz --as bob -o json
+# The package says which service it is; a SERVICE given must be that one.
+refused 1 "dist/hello-service-1.4.4.tar.gz is a package of hello-service, not of billing" \
+  release submit billing --env test --package dist/hello-service-1.4.4.tar.gz --as bob
+ok release submit --env test --package dist/hello-service-1.4.4.tar.gz --as bob -o json
 r7=$(printf '%s' "$OUT" | jq -r .id)
+expect_eq "$(printf '%s' "$OUT" | jq -r '[.service, .version] | join(" ")')" \
+  "hello-service 1.4.4" "a package alone names its service and version"
 # This one goes through the server: 202 once the deploy holds its lease, the deploy on the
 # server's own executor, its steps on the release's page as they happen.
 source "$SOURCE_DIR/tests/integration/server_lib.sh"
@@ -288,10 +301,12 @@ refused 1 "release [0-9]+ is not deployed: the package of release [0-9]+ .* is n
   rollback hello-service --env test --as olga
 expect_match "$OUT" "release [0-9]+ approved: a rollback of hello-service on test to 1.4.2" \
   "the rollback release is told"
-mv "$WORK/packages.aside" "$BEAVER_HOME/packages"
-ok rollback hello-service --env test --as olga
-expect_match "$OUT" "a rollback of hello-service on test to 1.4.2" "rollback goes to the version before"
 rb=$(db "SELECT max(id) FROM releases")  # the rollback release
+mv "$WORK/packages.aside" "$BEAVER_HOME/packages"
+# Asked again, it is the same rollback: the open one is named, not a second one made.
+refused 1 "release $rb already puts hello-service 1.4.2 on test \(approved by olga\)" \
+  rollback hello-service --env test --as olga
+ok deploy "$rb" --as olga
 expect_eq "$(curl -s "http://127.0.0.1:${ports[4]}/version" | jq -r .version)" "1.4.2" "1.4.2 back"
 expect_eq "$(db "SELECT status FROM releases WHERE id = $r7")" "rolled_back" "1.4.4 is rolled back"
 expect_eq "$(db "SELECT type || ' ' || status FROM releases ORDER BY id DESC LIMIT 1")" \

@@ -7,7 +7,11 @@
 # report in every format; that part is skipped when no JDK is installed.
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/server_lib.sh"
-export BEAVER_POLICY="$(cd "$(dirname "$0")" && pwd)/server_policy.yaml"
+# The local ledger's web address, as the policy says it; through the server, the server's own
+# address is printed instead, which normalise() reads as this one.
+export BEAVER_POLICY=$WORK/server_policy.yaml
+cp "$(dirname "$0")/server_policy.yaml" "$BEAVER_POLICY"
+echo 'notify_base_url: "http://beaver.test"' >>"$BEAVER_POLICY"
 export BEAVER_NOW=2026-06-01T10:00:00Z
 HAVE_JDK=yes
 for tool in java javac jar; do command -v "$tool" >/dev/null || HAVE_JDK=""; done
@@ -188,9 +192,11 @@ deploy_story() {
 }
 
 # What differs between two runs of the same story and is not the command line's doing: the wall
-# clock and the durations of a deploy's steps (printed as they end), and of the build's steps.
+# clock and the durations of a deploy's steps (printed as they end), and of the build's steps;
+# the address of the web pages (the policy's locally, the server's remotely).
 normalise() {
-  sed -E -e 's/^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:]{8}Z (local:)/TIME \1/' \
+  sed -E -e 's|http://127\.0\.0\.1:[0-9]+/releases/|http://beaver.test/releases/|g' \
+    -e 's/^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:]{8}Z (local:)/TIME \1/' \
     -e '/local:/s/[0-9]+\.[0-9]{2}s/N.NNs/g' \
     -e 's/(==> [a-z]+ done in )[0-9.]+s/\1N.Ns/' \
     -e 's/^(  [a-z]+ +)[0-9.]+s(  exit)/\1N.Ns\2/' "$1"

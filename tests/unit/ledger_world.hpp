@@ -125,9 +125,12 @@ struct World {
     return *url;
   }
 
+  // A release of hello to prod: 1.0.0 first, then 1.0.1, ..., as a second open release of one
+  // version is refused.
   int64_t submit(bool emergency = false) {
-    SubmitRequest r{"hello",      "prod", "1.0.0", std::nullopt, emergency, std::nullopt,
-                    std::nullopt, {},     {}};
+    SubmitRequest r{"hello",      "prod",    fmt::format("1.0.{}", submitted++),
+                    std::nullopt, emergency, std::nullopt,
+                    std::nullopt, {},        {}};
     if (emergency) {
       r.category = "hotfix";
       r.reason = "broken";
@@ -136,6 +139,7 @@ struct World {
     REQUIRE_MESSAGE(v.has_value(), v.error().message);
     return v->release.id;
   }
+  int submitted = 0;
 };
 
 }  // namespace beaver::test

@@ -15,11 +15,11 @@ const std::set<std::pair<S, S>> kLegal = {
     {S::approved, S::deploying},    {S::approved, S::cancelled},   {S::approved, S::submitted},
     {S::deploying, S::deployed},    {S::deploying, S::failed},     {S::deploying, S::rolled_back},
     {S::deploying, S::interrupted}, {S::deployed, S::rolled_back}, {S::failed, S::deploying},
-    {S::interrupted, S::deploying},
+    {S::interrupted, S::deploying}, {S::deployed, S::replaced},
 };
 
-const S kAll[] = {S::submitted, S::approved, S::rejected,    S::cancelled,  S::deploying,
-                  S::deployed,  S::failed,   S::rolled_back, S::interrupted};
+const S kAll[] = {S::submitted, S::approved, S::rejected,    S::cancelled,   S::deploying,
+                  S::deployed,  S::failed,   S::rolled_back, S::interrupted, S::replaced};
 
 }  // namespace
 

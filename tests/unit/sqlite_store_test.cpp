@@ -241,3 +241,46 @@ TEST_CASE("users read inside a unit of work that was rolled back are not remembe
   CHECK_FALSE(user_named(**a, "ghost"));
   CHECK(user_named(**a, "real"));
 }
+
+TEST_CASE("a ledger from before 'replaced' keeps its live releases deployed and retires the rest") {
+  test::TestFolder dir;
+  // The ledger as the beaver before it wrote it: migrations 1 to 12 only.
+  auto old = dir.path() / "old-migrations";
+  std::filesystem::create_directories(old);
+  for (const auto& m : std::filesystem::directory_iterator(migrations()))
+    if (m.path().filename().string() < "0013") std::filesystem::copy(m.path(), old);
+  auto file = dir.path() / "beaver.db";
+  REQUIRE(open_sqlite_store(file, old).has_value());
+  // Two places: on prod, 1 then 2 deployed (2 live); on test, 3 deployed, then 4 whose deploy
+  // failed (3 stays live).
+  REQUIRE(test::raw_sql(file, R"(
+    INSERT INTO users VALUES ('ann', 'payments', '2026-11-24T10:00:00Z', NULL);
+    INSERT INTO services VALUES ('hello', 'payments', '2026-11-24T10:00:00Z');
+    INSERT INTO releases (service, env, version, type, status, submitter, submitted_at) VALUES
+      ('hello', 'prod', '1.0', 'normal', 'deployed', 'ann', '2026-11-24T10:00:00Z'),
+      ('hello', 'prod', '1.1', 'normal', 'deployed', 'ann', '2026-11-24T11:00:00Z'),
+      ('hello', 'test', '1.0', 'normal', 'deployed', 'ann', '2026-11-24T10:00:00Z'),
+      ('hello', 'test', '1.1', 'normal', 'failed', 'ann', '2026-11-24T11:00:00Z');
+    INSERT INTO deploys (release_id, actor, status, batches, started_at) VALUES
+      (1, 'ann', 'deployed', '100%', '2026-11-24T10:01:00Z'),
+      (3, 'ann', 'deployed', '100%', '2026-11-24T10:02:00Z'),
+      (2, 'ann', 'deployed', '100%', '2026-11-24T11:01:00Z'),
+      (4, 'ann', 'failed', '100%', '2026-11-24T11:02:00Z');)") == "");
+  auto store = open_sqlite_store(file, migrations());
+  REQUIRE(store.has_value());
+  CHECK(test::sql_value(file,
+                        "SELECT group_concat(s, ', ') FROM (SELECT id || ' ' || status AS s "
+                        "FROM releases ORDER BY id)") ==
+        "1 replaced, 2 deployed, 3 deployed, 4 failed");
+  // The wider rule holds at once, on the connection that migrated and on any other.
+  auto marked = (*store)->write([](StoreTransaction& tx) -> Result<void> {
+    auto r = tx.find_release(3);
+    r->state = ReleaseState::replaced;
+    tx.update_release(*r);
+    return {};
+  });
+  CHECK(marked.has_value());
+  CHECK(test::raw_sql(file, "UPDATE releases SET status = 'replaced' WHERE id = 2") == "");
+  CHECK(test::raw_sql(file, "UPDATE releases SET status = 'gone' WHERE id = 2") != "");
+  CHECK(test::sql_value(file, "PRAGMA integrity_check") == "ok");
+}
