@@ -447,6 +447,16 @@ Result<std::vector<Release>> Ledger::list(const std::string& actor, const Releas
   return out;
 }
 
+Result<std::vector<Release>> Ledger::open_releases(const std::string& actor, int64_t limit) {
+  std::vector<Release> out;
+  BEAVER_TRY(store_.read([&](StoreTransaction& tx) -> Result<void> {
+    BEAVER_TRY(acting_user(tx, actor));
+    out = tx.open_releases(limit);
+    return {};
+  }));
+  return out;
+}
+
 Result<std::vector<ReleaseView>> Ledger::inbox(const std::string& actor) {
   auto pol = policy();
   if (!pol) return std::unexpected(pol.error());

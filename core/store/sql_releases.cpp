@@ -115,6 +115,18 @@ std::vector<Release> SqlTransaction::list_releases(const ReleaseFilter& f) {
       read_release);
 }
 
+std::vector<Release> SqlTransaction::open_releases(int64_t limit) {
+  // The states are written in the statement, not bound, so that both stores see they can start
+  // from releases_by_status; list_releases' optional status cannot, and reads every release. The
+  // ids are picked from that index alone, which holds them, so that only the rows answered are
+  // read: sorting whole rows took twice as long on a million releases.
+  static const SqlText sql{
+      fmt::format("SELECT {} FROM releases WHERE id IN (SELECT id FROM releases WHERE status IN "
+                  "('submitted', 'approved') ORDER BY id DESC LIMIT ?1) ORDER BY id DESC",
+                  kReleaseColumns)};
+  return rows(sql, sql_params(limit), read_release);
+}
+
 void SqlTransaction::update_release(const Release& r) {
   static const SqlText sql{
       "UPDATE releases SET service = ?1, env = ?2, version = ?3, git_commit = ?4, "

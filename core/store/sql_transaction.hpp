@@ -71,6 +71,7 @@ class SqlTransaction : public StoreTransaction {
   int64_t insert_release(const Release& release) override;
   std::optional<Release> find_release(int64_t id) override;
   std::vector<Release> list_releases(const ReleaseFilter& filter) override;
+  std::vector<Release> open_releases(int64_t limit) override;
   void update_release(const Release& release) override;
   std::map<std::pair<std::string, std::string>, int64_t> release_counts() override;
   std::optional<std::pair<Timestamp, Timestamp>> submitted_span() override;
