@@ -464,15 +464,10 @@ Result<std::vector<ReleaseView>> Ledger::inbox(const std::string& actor) {
   BEAVER_TRY(store_.read([&](StoreTransaction& tx) -> Result<void> {
     BEAVER_TRY(acting_user(tx, actor));
     auto now = clock_.now();
-    for (auto state : {ReleaseState::submitted, ReleaseState::approved}) {
-      ReleaseFilter f;
-      f.state = state;
-      f.limit = 100000;
-      for (auto& r : tx.list_releases(f)) {
-        auto view = build_release_view(tx, **pol, std::move(r), now);
-        const auto& who = view.may_approve;
-        if (std::find(who.begin(), who.end(), actor) != who.end()) out.push_back(std::move(view));
-      }
+    for (auto& r : tx.open_releases(100000)) {
+      auto view = build_release_view(tx, **pol, std::move(r), now);
+      const auto& who = view.may_approve;
+      if (std::find(who.begin(), who.end(), actor) != who.end()) out.push_back(std::move(view));
     }
     return {};
   }));
