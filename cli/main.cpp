@@ -10,6 +10,7 @@
 #include "beaver_version.hpp"
 #include "command_words.hpp"
 #include "commands.hpp"
+#include "completion.hpp"
 #include "store/database_url.hpp"
 
 namespace {
@@ -47,10 +48,11 @@ std::string command_words(const CLI::App& cmd) {
 }
 
 void add_output_option(CLI::App& cmd, Context& ctx, std::vector<std::string> allowed) {
-  cmd.add_option_function<std::string>(
-         "-o,--output", [&ctx](const std::string& f) { ctx.out.set_format(parse_format(f)); },
-         "output format")
-      ->check(CLI::IsMember(allowed));
+  ctx.values.one_of(
+      cmd.add_option_function<std::string>(
+          "-o,--output", [&ctx](const std::string& f) { ctx.out.set_format(parse_format(f)); },
+          "output format"),
+      std::move(allowed));
 }
 
 }  // namespace beaver::cli
@@ -111,6 +113,19 @@ int list_subcommands(CLI::App& group) {
   return kUsageError;
 }
 
+// `beaver __complete WORDS...` prints its candidates a line each. Whatever goes wrong, it prints
+// nothing else and exits 0: the shell shows its output as it is, at every Tab.
+int print_completions(CLI::App& app, beaver::cli::Context& ctx, int argc, char** argv) {
+  using namespace beaver::cli;
+  try {
+    auto lines = completion_lines(complete(app, ctx, {argv + 2, argv + argc}));
+    for (const auto& line : lines) ctx.out.line(line);
+    std::cout.flush();
+  } catch (...) {  // NOLINT(bugprone-empty-catch): silence is the promise above
+  }
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -131,11 +146,14 @@ int main(int argc, char** argv) {
     app.set_version_flag("--version", fmt::format("beaver {}", beaver::kVersion));
     app.require_subcommand(1);
     app.fallthrough();
-    app.add_option("--as", ctx.options.as,
-                   "act as this user (local mode; else BEAVER_USER, "
-                   "else the login name)");
-    app.add_option("--policy", ctx.options.policy,
-                   "policy file (else BEAVER_POLICY, else $BEAVER_HOME/policy.yaml)");
+    ctx.values.declare(app.add_option("--as", ctx.options.as,
+                                      "act as this user (local mode; else BEAVER_USER, "
+                                      "else the login name)"),
+                       ValueKind::user);
+    ctx.values.declare(
+        app.add_option("--policy", ctx.options.policy,
+                       "policy file (else BEAVER_POLICY, else $BEAVER_HOME/policy.yaml)"),
+        ValueKind::file);
     app.add_option("--server", ctx.options.server,
                    "send commands to this beaver server (else BEAVER_SERVER; signs in with "
                    "BEAVER_TOKEN)");
@@ -152,6 +170,8 @@ int main(int argc, char** argv) {
     register_token_commands(app, ctx);
     register_notify_commands(app, ctx);
     register_db_commands(app, ctx);
+    register_completion_commands(app, ctx);
+    if (argc >= 2 && argv[1] == kCompleteCommand) return print_completions(app, ctx, argc, argv);
     if (auto unknown = unknown_command(app, argc, argv)) {
       std::cerr << "beaver: " << one_line(unknown->message) << ' ' << see_help(*unknown->under)
                 << '\n';

@@ -107,4 +107,8 @@ expect_match "$ERR" "^  submit +submit a version of a service to an environment$
 run token
 expect_match "$ERR" "^  revoke +revoke a token" "beaver token lists revoke with its description"
 
+# The completion scripts' helper is hidden from the listing people read.
+run --help
+grep -q '__complete' <<<"$OUT" && fail "beaver --help shows the hidden __complete"
+grep -qE '^  completion ' <<<"$OUT" || fail "beaver --help does not list completion"
 finish
