@@ -32,6 +32,7 @@ bench: build bench-deps
 	@tests/bench/package_archive.sh $(BUILD)/tests/beaver_bench_archive
 	@tests/bench/deploy.sh $(BUILD)/beaver
 	@tests/bench/report.sh $(BUILD)/beaver
+	@tests/bench/complete.sh $(BUILD)/beaver
 	@tests/bench/server.sh $(BUILD)/beaver
 	@tests/bench/server_pg.sh $(BUILD)/beaver
 

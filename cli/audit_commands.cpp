@@ -101,7 +101,9 @@ void register_audit_commands(CLI::App& app, Context& ctx) {
            "its hash, so a log cut short is caught; --anchor is checked on the ledger's machine, "
            "not through a server.",
            {"beaver audit verify", "beaver audit verify --anchor audit-anchor.txt"});
-  verify->add_option("--anchor", *anchor, "a head exported earlier with 'beaver audit head'");
+  ctx.values.declare(
+      verify->add_option("--anchor", *anchor, "a head exported earlier with 'beaver audit head'"),
+      ValueKind::file);
   on_run(verify, ctx, [&ctx, anchor]() -> Result<void> {
     auto head = read_anchor(*anchor);
     if (!head) return std::unexpected(head.error());

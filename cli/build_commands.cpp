@@ -61,7 +61,8 @@ void register_build_commands(CLI::App& app, Context& ctx) {
             "beaver init --dir ../hello-service --team payments --pipeline java-gradle"});
   init->add_option("--dir", ia->dir, "the service's repository root (default: here)");
   init->add_option("--service", ia->service, "the service's name (default: the folder's name)");
-  init->add_option("--team", ia->team, "the owning team")->required();
+  ctx.values.declare(init->add_option("--team", ia->team, "the owning team"), ValueKind::team)
+      ->required();
   init->add_option("--pipeline", ia->pipeline,
                    "java-maven, java-gradle or java-jdk (default: "
                    "detected)");
@@ -86,7 +87,8 @@ void register_build_commands(CLI::App& app, Context& ctx) {
   auto* validate =
       app.add_subcommand("validate", "check beaver.yaml against its schema and pipeline");
   add_help(*validate, "", {"beaver validate", "beaver validate ../hello-service/beaver.yaml"});
-  validate->add_option("FILE", *file, "the manifest (default: ./beaver.yaml)");
+  ctx.values.declare(validate->add_option("FILE", *file, "the manifest (default: ./beaver.yaml)"),
+                     ValueKind::file);
   on_run(validate, ctx, [&ctx, file]() -> Result<void> {
     auto m = load_service_manifest(*file, data_dir());
     if (!m) return std::unexpected(m.error());

@@ -32,7 +32,7 @@ bool takes_value(std::string_view option) {
 
 }  // namespace
 
-std::optional<std::string> unknown_command(CLI::App& app, int argc, const char* const* argv) {
+std::optional<UnknownCommand> unknown_command(CLI::App& app, int argc, const char* const* argv) {
   CLI::App* level = &app;
   for (int i = 1; i < argc; ++i) {
     std::string_view word = argv[i];
@@ -64,10 +64,12 @@ std::optional<std::string> unknown_command(CLI::App& app, int argc, const char* 
     }
     std::string where = level == &app ? "" : level->get_name() + " ";
     if (!closest.empty())
-      return fmt::format("unknown command '{}{}' (did you mean '{}{}'?)", where, word, where,
-                         closest);
-    return fmt::format("unknown command '{}{}' (commands: {})", where, word,
-                       fmt::join(names, ", "));
+      return UnknownCommand{
+          fmt::format("unknown command '{}{}' (did you mean '{}{}'?)", where, word, where, closest),
+          level};
+    return UnknownCommand{
+        fmt::format("unknown command '{}{}' (commands: {})", where, word, fmt::join(names, ", ")),
+        level};
   }
   return std::nullopt;
 }

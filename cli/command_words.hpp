@@ -8,8 +8,12 @@
 
 namespace beaver::cli {
 
-// The error for the first command word in `argv` that `app` does not know, if any:
-// "unknown command 'relase' (did you mean 'release'?)".
-std::optional<std::string> unknown_command(CLI::App& app, int argc, const char* const* argv);
+// The first command word in `argv` that `app` does not know: the error, "unknown command
+// 'relase' (did you mean 'release'?)", and the command it was looked for under.
+struct UnknownCommand {
+  std::string message;
+  const CLI::App* under;
+};
+std::optional<UnknownCommand> unknown_command(CLI::App& app, int argc, const char* const* argv);
 
 }  // namespace beaver::cli

@@ -165,7 +165,7 @@ Result<Operations*> Context::ops(Access access, bool with_policy) {
                     "--as picks who acts on a local ledger; on a server you act as your "
                     "token's user (BEAVER_TOKEN)");
       std::string url = !options.server.empty() ? options.server : env_or("BEAVER_SERVER", "");
-      auto remote_ops = remote_operations(url, env_or("BEAVER_TOKEN", ""));
+      auto remote_ops = remote_operations(url, env_or("BEAVER_TOKEN", ""), server_timeout);
       if (!remote_ops) return std::unexpected(remote_ops.error());
       ops_ = std::move(*remote_ops);
     } else {

@@ -2,6 +2,7 @@
 // What every command shares: the global options, the printer, and the ledger opened on demand
 // (so `beaver --help` touches no database and user commands need no policy).
 
+#include <chrono>
 #include <memory>
 #include <optional>
 #include <string>
@@ -14,6 +15,7 @@
 #include "printer.hpp"
 #include "store/database_url.hpp"
 #include "store/store.hpp"
+#include "value_kinds.hpp"
 
 namespace beaver::cli {
 
@@ -37,6 +39,11 @@ class Context {
 
   GlobalOptions options;
   Printer& out;
+  // What each option of the command table takes, for completion.
+  ValueKinds values;
+  // How long a request to a server may wait for it; completion, which a person waits for at
+  // every Tab, asks for less.
+  std::chrono::milliseconds server_timeout = std::chrono::seconds(60);
   // The command chosen, as typed after `beaver` ("dev seed"), for messages.
   std::string command;
 

@@ -170,7 +170,8 @@ void register_deploy_commands(CLI::App& app, Context& ctx) {
            "until it ends (at most BEAVER_DEPLOY_WAIT, 2h by default) and Ctrl-C stops only the "
            "following: beaver deploy-stop DEPLOY stops the deploy itself.",
            {"beaver deploy 42 --dry-run", "beaver deploy 42 --batches 1,50%,100%"});
-  deploy->add_option("ID", da->id, "the release")->required();
+  ctx.values.declare(deploy->add_option("ID", da->id, "the release"), ValueKind::release)
+      ->required();
   deploy->add_flag("--dry-run", da->dry_run, "print the plan and the checks; change nothing");
   deploy->add_option("--batches", da->batches,
                      "hosts per batch, e.g. 1,50%,100% (default: beaver.yaml's, else all at once)");
@@ -229,8 +230,12 @@ void register_deploy_commands(CLI::App& app, Context& ctx) {
            "deployed at once when the policy needs no approval for it.",
            {"beaver rollback hello-service --env prod",
             "beaver rollback hello-service --env prod --to 1.4.1"});
-  rollback->add_option("SERVICE", ra->service, "the service")->required();
-  rollback->add_option("--env", ra->env, "the environment")->required();
+  ctx.values
+      .declare(rollback->add_option("SERVICE", ra->service, "the service"), ValueKind::service)
+      ->required();
+  ctx.values
+      .declare(rollback->add_option("--env", ra->env, "the environment"), ValueKind::environment)
+      ->required();
   rollback->add_option("--to", ra->to, "the version to go back to (one deployed there before)");
   add_output_option(*rollback, ctx, {"table", "json"});
   on_release_change(rollback, ctx, [&ctx, ra]() -> Result<void> {
@@ -290,8 +295,11 @@ void register_deploy_commands(CLI::App& app, Context& ctx) {
       "Each host's version, commit, whether it runs and is healthy, and its drift from the ledger "
       "(changed files, a release never deployed there). Exits 1 when any host drifts or is down.",
       {"beaver status hello-service --env prod"});
-  status->add_option("SERVICE", sa->service, "the service")->required();
-  status->add_option("--env", sa->env, "the environment")->required();
+  ctx.values.declare(status->add_option("SERVICE", sa->service, "the service"), ValueKind::service)
+      ->required();
+  ctx.values
+      .declare(status->add_option("--env", sa->env, "the environment"), ValueKind::environment)
+      ->required();
   add_output_option(*status, ctx, {"table", "json"});
   on_run(status, ctx, [&ctx, sa]() -> Result<void> {
     // Through a server, the hosts are asked from there, as it deploys to them.

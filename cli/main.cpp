@@ -10,6 +10,7 @@
 #include "beaver_version.hpp"
 #include "command_words.hpp"
 #include "commands.hpp"
+#include "completion.hpp"
 #include "store/database_url.hpp"
 
 namespace {
@@ -47,10 +48,11 @@ std::string command_words(const CLI::App& cmd) {
 }
 
 void add_output_option(CLI::App& cmd, Context& ctx, std::vector<std::string> allowed) {
-  cmd.add_option_function<std::string>(
-         "-o,--output", [&ctx](const std::string& f) { ctx.out.set_format(parse_format(f)); },
-         "output format")
-      ->check(CLI::IsMember(allowed));
+  ctx.values.one_of(
+      cmd.add_option_function<std::string>(
+          "-o,--output", [&ctx](const std::string& f) { ctx.out.set_format(parse_format(f)); },
+          "output format"),
+      std::move(allowed));
 }
 
 }  // namespace beaver::cli
@@ -73,16 +75,55 @@ void hide_passwords(int argc, char** argv) {
   }
 }
 
+// The command chosen on the command line, as far as the parser went: `app` when none was.
+CLI::App* chosen_command(CLI::App& app) {
+  CLI::App* command = &app;
+  while (!command->get_subcommands().empty()) command = command->get_subcommands().front();
+  return command;
+}
+
 // "--category: " when the error is about a field the command that ran takes as that flag.
-std::string flag_of(const CLI::App& app, const std::string& field) {
+std::string flag_of(CLI::App& app, const std::string& field) {
   if (field.empty()) return "";
   std::string flag = "--" + field;
   std::replace(flag.begin(), flag.end(), '_', '-');
-  const CLI::App* command = &app;
-  while (!command->get_subcommands().empty()) command = command->get_subcommands().front();
-  for (; command != nullptr; command = command->get_parent())
+  for (const CLI::App* command = chosen_command(app); command != nullptr;
+       command = command->get_parent())
     if (command->get_option_no_throw(flag) != nullptr) return flag + ": ";
   return "";
+}
+
+// "(see 'beaver release submit --help')": the help of the command whose words were wrong.
+std::string see_help(const CLI::App& command) {
+  std::string words =
+      command.get_parent() == nullptr ? "" : beaver::cli::command_words(command) + " ";
+  return fmt::format("(see 'beaver {}--help')", words);
+}
+
+// A group given no subcommand says which it has, a line each, as its --help lists them.
+int list_subcommands(CLI::App& group) {
+  auto subcommands = group.get_subcommands([](CLI::App* s) { return !s->get_group().empty(); });
+  size_t width = 0;
+  for (const auto* s : subcommands) width = std::max(width, s->get_name().size());
+  std::string words =
+      group.get_parent() == nullptr ? "beaver" : "beaver " + beaver::cli::command_words(group);
+  std::cerr << fmt::format("beaver: '{}' needs a command, one of:\n", words);
+  for (const auto* s : subcommands)
+    std::cerr << fmt::format("  {:<{}}  {}\n", s->get_name(), width, s->get_description());
+  return kUsageError;
+}
+
+// `beaver __complete WORDS...` prints its candidates a line each. Whatever goes wrong, it prints
+// nothing else and exits 0: the shell shows its output as it is, at every Tab.
+int print_completions(CLI::App& app, beaver::cli::Context& ctx, int argc, char** argv) {
+  using namespace beaver::cli;
+  try {
+    auto lines = completion_lines(complete(app, ctx, {argv + 2, argv + argc}));
+    for (const auto& line : lines) ctx.out.line(line);
+    std::cout.flush();
+  } catch (...) {  // NOLINT(bugprone-empty-catch): silence is the promise above
+  }
+  return 0;
 }
 
 }  // namespace
@@ -105,11 +146,14 @@ int main(int argc, char** argv) {
     app.set_version_flag("--version", fmt::format("beaver {}", beaver::kVersion));
     app.require_subcommand(1);
     app.fallthrough();
-    app.add_option("--as", ctx.options.as,
-                   "act as this user (local mode; else BEAVER_USER, "
-                   "else the login name)");
-    app.add_option("--policy", ctx.options.policy,
-                   "policy file (else BEAVER_POLICY, else $BEAVER_HOME/policy.yaml)");
+    ctx.values.declare(app.add_option("--as", ctx.options.as,
+                                      "act as this user (local mode; else BEAVER_USER, "
+                                      "else the login name)"),
+                       ValueKind::user);
+    ctx.values.declare(
+        app.add_option("--policy", ctx.options.policy,
+                       "policy file (else BEAVER_POLICY, else $BEAVER_HOME/policy.yaml)"),
+        ValueKind::file);
     app.add_option("--server", ctx.options.server,
                    "send commands to this beaver server (else BEAVER_SERVER; signs in with "
                    "BEAVER_TOKEN)");
@@ -126,8 +170,11 @@ int main(int argc, char** argv) {
     register_token_commands(app, ctx);
     register_notify_commands(app, ctx);
     register_db_commands(app, ctx);
+    register_completion_commands(app, ctx);
+    if (argc >= 2 && argv[1] == kCompleteCommand) return print_completions(app, ctx, argc, argv);
     if (auto unknown = unknown_command(app, argc, argv)) {
-      std::cerr << "beaver: " << one_line(*unknown) << " (see beaver --help)\n";
+      std::cerr << "beaver: " << one_line(unknown->message) << ' ' << see_help(*unknown->under)
+                << '\n';
       return kUsageError;
     }
     try {
@@ -139,7 +186,21 @@ int main(int argc, char** argv) {
     } catch (const CLI::CallForVersion& e) {
       return app.exit(e);
     } catch (const CLI::ParseError& e) {
-      std::cerr << "beaver: " << one_line(e.what()) << " (see beaver --help)\n";
+      // The deepest command parsed is the one whose words were wrong. Words it does not take
+      // are the first thing to say: the parser checks what is missing before what is left over.
+      CLI::App* command = chosen_command(app);
+      auto left_over = app.remaining(true);
+      if (!left_over.empty()) {
+        std::reverse(left_over.begin(), left_over.end());  // ExtrasError names them backwards
+        std::cerr << "beaver: " << one_line(CLI::ExtrasError(left_over).what()) << ' '
+                  << see_help(*command) << '\n';
+        return kUsageError;
+      }
+      bool no_subcommand = dynamic_cast<const CLI::RequiredError*>(&e) != nullptr &&
+                           command->get_subcommands().empty() &&
+                           !command->get_subcommands([](CLI::App*) { return true; }).empty();
+      if (no_subcommand) return list_subcommands(*command);
+      std::cerr << "beaver: " << one_line(e.what()) << ' ' << see_help(*command) << '\n';
       return kUsageError;
     }
     if (!ctx.outcome) return 0;

@@ -91,8 +91,8 @@ void register_notify_commands(CLI::App& app, Context& ctx) {
   auto status = std::make_shared<std::string>();
   auto* list = notify->add_subcommand("list", "notifications newest first, with every attempt");
   add_help(*list, "", {"beaver notify list", "beaver notify list --status failed"});
-  list->add_option("--status", *status, "only pending, sent or failed ones")
-      ->check(CLI::IsMember({"pending", "sent", "failed"}));
+  ctx.values.one_of(list->add_option("--status", *status, "only pending, sent or failed ones"),
+                    {"pending", "sent", "failed"});
   add_output_option(*list, ctx, {"table", "json"});
   on_run(list, ctx, [&ctx, status]() -> Result<void> {
     // The outbox is the server's business there: it sends and retries on its own.

@@ -91,8 +91,11 @@ void register_policy_commands(CLI::App& app, Context& ctx) {
       "Checks FILE against the policy schema and warns about approval rules the registered users "
       "cannot meet. Without FILE, the policy in force is checked; through a server, the server's.",
       {"beaver policy check policy.yaml", "beaver policy check"});
-  check->add_option("FILE", *file,
-                    "policy file (default: the policy in force; through a server, the server's)");
+  ctx.values.declare(
+      check->add_option(
+          "FILE", *file,
+          "policy file (default: the policy in force; through a server, the server's)"),
+      ValueKind::file);
   add_output_option(*check, ctx, {"table", "json"});
   on_run(check, ctx, [&ctx, file]() -> Result<void> {
     auto p = policy_for(ctx, *file);

@@ -84,19 +84,26 @@ void register_release_commands(CLI::App& app, Context& ctx) {
       {"beaver release submit pay-api --env prod --package dist/pay-api-1.4.2.tar.gz",
        "beaver release submit pay-api --env prod --version 1.4.3 --emergency \\\n"
        "--category hotfix --reason \"card payments declined\""});
-  submit->add_option("SERVICE", sa->request.service,
-                     "the service (else the one --package was made for)");
-  submit->add_option("--env", sa->request.env, "the environment")->required();
+  ctx.values.declare(submit->add_option("SERVICE", sa->request.service,
+                                        "the service (else the one --package was made for)"),
+                     ValueKind::service);
+  ctx.values
+      .declare(submit->add_option("--env", sa->request.env, "the environment"),
+               ValueKind::environment)
+      ->required();
   submit->add_option("--version", sa->request.version, "the version to release");
   auto* commit =
       submit->add_option("--commit", sa->commit, "the git commit the version was built from");
   auto* package = submit->add_option("--package", sa->package,
                                      "a package made by 'beaver package' (its version and commit "
                                      "come from the ledger's record of it)");
+  ctx.values.declare(package, ValueKind::file);
   package->excludes(commit);
   submit->add_flag("--emergency", sa->request.emergency,
                    "the emergency path: needs --category and --reason, and a leader's approval");
-  submit->add_option("--category", sa->category, "the emergency's reason category");
+  ctx.values.declare(
+      submit->add_option("--category", sa->category, "the emergency's reason category"),
+      ValueKind::category);
   submit->add_option("--reason", sa->reason, "why this cannot wait");
   submit->add_flag("--replace", sa->request.replace,
                    "cancel the open release of the same version on this environment (yours, "
@@ -138,8 +145,10 @@ void register_release_commands(CLI::App& app, Context& ctx) {
   add_help(*list, "",
            {"beaver release list --env prod --type emergency --since 2026-11-01",
             "beaver release list --live --env prod"});
-  list->add_option("--service", la->service, "only this service");
-  list->add_option("--env", la->env, "only this environment");
+  ctx.values.declare(list->add_option("--service", la->service, "only this service"),
+                     ValueKind::service);
+  ctx.values.declare(list->add_option("--env", la->env, "only this environment"),
+                     ValueKind::environment);
   list->add_option("--type", la->type, "only this type: normal, emergency or rollback");
   list->add_option("--status", la->status, "only this status: " + all_states_text());
   list->add_option("--since", la->since, "submitted on or after (YYYY-MM-DD or ISO 8601)");
@@ -212,7 +221,8 @@ void register_release_commands(CLI::App& app, Context& ctx) {
   auto* show =
       release->add_subcommand("show", "a release with its approvals and what it waits for");
   add_help(*show, "", {"beaver release show 42", "beaver release show 42 -o json"});
-  show->add_option("ID", *show_id, "release id")->required();
+  ctx.values.declare(show->add_option("ID", *show_id, "release id"), ValueKind::release)
+      ->required();
   add_output_option(*show, ctx, {"table", "json"});
   on_run(show, ctx, [&ctx, show_id]() -> Result<void> {
     auto id = parse_id("release", *show_id);
@@ -232,7 +242,8 @@ void register_release_commands(CLI::App& app, Context& ctx) {
            "Nobody approves their own release; each approval counts toward the step of the "
            "policy's approval chain that is open.",
            {"beaver release approve 42 --comment \"checked the migration\""});
-  approve->add_option("ID", approve_args->id, "release id")->required();
+  ctx.values.declare(approve->add_option("ID", approve_args->id, "release id"), ValueKind::release)
+      ->required();
   approve->add_option("--comment", approve_args->comment, "a note kept with the approval");
   add_output_option(*approve, ctx, {"table", "json"});
   on_release_change(approve, ctx, release_action(ctx, approve_args, ReleaseAction::approve));
@@ -241,7 +252,8 @@ void register_release_commands(CLI::App& app, Context& ctx) {
   auto* reject = release->add_subcommand("reject", "reject a release, saying why");
   add_help(*reject, "",
            {"beaver release reject 42 --comment \"no way back from the schema change\""});
-  reject->add_option("ID", reject_args->id, "release id")->required();
+  ctx.values.declare(reject->add_option("ID", reject_args->id, "release id"), ValueKind::release)
+      ->required();
   reject->add_option("--comment", reject_args->comment, "why it is rejected")->required();
   add_output_option(*reject, ctx, {"table", "json"});
   on_release_change(reject, ctx, release_action(ctx, reject_args, ReleaseAction::reject));
@@ -249,7 +261,8 @@ void register_release_commands(CLI::App& app, Context& ctx) {
   auto cancel_args = std::make_shared<ActionArgs>();
   auto* cancel = release->add_subcommand("cancel", "withdraw a release before it is deployed");
   add_help(*cancel, "", {"beaver release cancel 42 --comment \"superseded by 1.4.3\""});
-  cancel->add_option("ID", cancel_args->id, "release id")->required();
+  ctx.values.declare(cancel->add_option("ID", cancel_args->id, "release id"), ValueKind::release)
+      ->required();
   cancel->add_option("--comment", cancel_args->comment, "why it is withdrawn");
   add_output_option(*cancel, ctx, {"table", "json"});
   on_run(cancel, ctx, release_action(ctx, cancel_args, ReleaseAction::cancel));

@@ -16,8 +16,7 @@ void register_report_commands(CLI::App& app, Context& ctx) {
   report->footer(wrapped("The period is the last 30 days unless --since or --until says "
                          "otherwise.") +
                  "\n\n" + std::string(report_figures_help()) + "\n" +
-                 examples_section({"beaver report --by team",
-                                   "beaver report --since 2026-10-01 --until 2026-12-31 --by week",
+                 examples_section({"beaver report --since 2026-10-01 --until 2026-12-31 --by week",
                                    "beaver report -o html > report.html"}));
   report->add_option("--since", a->since, "from this day (YYYY-MM-DD, the policy's time zone)");
   report->add_option("--until", a->until, "to this day, included (YYYY-MM-DD)");

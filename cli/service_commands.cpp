@@ -21,7 +21,8 @@ void register_service_commands(CLI::App& app, Context& ctx) {
   add_help(*add, "beaver package also registers the service named in beaver.yaml.",
            {"beaver service add hello-service --team payments"});
   add->add_option("NAME", args->name, "service name")->required();
-  add->add_option("--team", args->team, "the owning team")->required();
+  ctx.values.declare(add->add_option("--team", args->team, "the owning team"), ValueKind::team)
+      ->required();
   on_run(add, ctx, [&ctx, args]() -> Result<void> {
     auto ops = ctx.ops(Access::write);
     if (!ops) return std::unexpected(ops.error());

@@ -37,7 +37,8 @@ void register_token_commands(CLI::App& app, Context& ctx) {
            "only its hash. Give it to the command line as BEAVER_TOKEN, or paste it on the web "
            "page's sign-in.",
            {"beaver token create alice --label laptop"});
-  create->add_option("USER", ca->user, "whose token")->required();
+  ctx.values.declare(create->add_option("USER", ca->user, "whose token"), ValueKind::user)
+      ->required();
   create->add_option("--label", ca->label, "what it is for, e.g. 'laptop'");
   add_output_option(*create, ctx, {"table", "json"});
   on_run(create, ctx, [&ctx, ca]() -> Result<void> {

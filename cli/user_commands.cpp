@@ -34,12 +34,17 @@ std::string roles_of(const Poco::JSON::Object::Ptr& u) {
   return out;
 }
 
-void add_user_options(CLI::App* cmd, UserArgs& args) {
-  cmd->add_option("NAME", args.name, "user name")->required();
-  cmd->add_option("--team", args.team, "the user's team")->required();
-  cmd->add_option("--role", args.roles, "a role; repeat for several")
-      ->required()
-      ->check(CLI::IsMember({"developer", "leader", "ops", "manager", "admin"}));
+// `name_kind`: an update names a user of the ledger; an addition, a new one.
+void add_user_options(CLI::App* cmd, Context& ctx, UserArgs& args,
+                      std::optional<ValueKind> name_kind) {
+  auto* name = cmd->add_option("NAME", args.name, "user name")->required();
+  if (name_kind) ctx.values.declare(name, *name_kind);
+  ctx.values.declare(cmd->add_option("--team", args.team, "the user's team"), ValueKind::team)
+      ->required();
+  ctx.values
+      .one_of(cmd->add_option("--role", args.roles, "a role; repeat for several"),
+              {"developer", "leader", "ops", "manager", "admin"})
+      ->required();
   args.email_option = cmd->add_option(
       "--email", args.email,
       "the user's e-mail address, for mail to their roles (update: \"\" removes it)");
@@ -59,7 +64,7 @@ void register_user_commands(CLI::App& app, Context& ctx) {
       "users. Repeat --role for several roles. --email is where mail to the user's roles goes.",
       {"beaver user add root --team ops --role admin --as root",
        "beaver user add bob --team pay --role developer --email bob@example.com"});
-  add_user_options(add, *add_args);
+  add_user_options(add, ctx, *add_args, std::nullopt);
   add_output_option(*add, ctx, {"table", "json"});
   on_run(add, ctx, [&ctx, add_args]() -> Result<void> {
     // Refused before a SQLite ledger is created, so a wrong first user leaves no file behind (a
@@ -86,7 +91,7 @@ void register_user_commands(CLI::App& app, Context& ctx) {
            "The team and the roles given replace the user's own; the roles are not added to them. "
            "Without --email the address is kept; --email \"\" removes it.",
            {"beaver user update bob --team pay --role leader"});
-  add_user_options(update, *update_args);
+  add_user_options(update, ctx, *update_args, ValueKind::user);
   add_output_option(*update, ctx, {"table", "json"});
   on_run(update, ctx, [&ctx, update_args]() -> Result<void> {
     auto ops = ctx.ops(Access::write);

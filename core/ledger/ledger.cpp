@@ -176,7 +176,7 @@ Result<ReleaseView> Ledger::submit(const std::string& actor, const SubmitRequest
     }
     // Like for like: a release approved long ago but never deployed does not hold up a rollback
     // to its version, which restores what ran; a second rollback there would be a duplicate.
-    auto open = tx.open_releases(r.service, r.env, r.version);
+    auto open = tx.open_releases_of(r.service, r.env, r.version);
     std::erase_if(open, [&](const Release& o) {
       return (o.type == ReleaseType::rollback) != (r.type == ReleaseType::rollback);
     });
@@ -485,6 +485,16 @@ Result<std::vector<Release>> Ledger::list(const std::string& actor, const Releas
   return out;
 }
 
+Result<std::vector<Release>> Ledger::open_releases(const std::string& actor, int64_t limit) {
+  std::vector<Release> out;
+  BEAVER_TRY(store_.read([&](StoreTransaction& tx) -> Result<void> {
+    BEAVER_TRY(acting_user(tx, actor));
+    out = tx.open_releases(limit);
+    return {};
+  }));
+  return out;
+}
+
 Result<std::vector<ReleaseView>> Ledger::inbox(const std::string& actor) {
   auto pol = policy();
   if (!pol) return std::unexpected(pol.error());
@@ -492,15 +502,10 @@ Result<std::vector<ReleaseView>> Ledger::inbox(const std::string& actor) {
   BEAVER_TRY(store_.read([&](StoreTransaction& tx) -> Result<void> {
     BEAVER_TRY(acting_user(tx, actor));
     auto now = clock_.now();
-    for (auto state : {ReleaseState::submitted, ReleaseState::approved}) {
-      ReleaseFilter f;
-      f.state = state;
-      f.limit = 100000;
-      for (auto& r : tx.list_releases(f)) {
-        auto view = build_release_view(tx, **pol, std::move(r), now);
-        const auto& who = view.may_approve;
-        if (std::find(who.begin(), who.end(), actor) != who.end()) out.push_back(std::move(view));
-      }
+    for (auto& r : tx.open_releases(100000)) {
+      auto view = build_release_view(tx, **pol, std::move(r), now);
+      const auto& who = view.may_approve;
+      if (std::find(who.begin(), who.end(), actor) != who.end()) out.push_back(std::move(view));
     }
     return {};
   }));

@@ -223,6 +223,9 @@ class Ledger {
 
   Result<ReleaseView> show(const std::string& actor, int64_t id);
   Result<std::vector<Release>> list(const std::string& actor, const ReleaseQuery& query);
+  // Releases still in flight (submitted or approved), newest first, at most `limit`; needs no
+  // policy.
+  Result<std::vector<Release>> open_releases(const std::string& actor, int64_t limit);
   // The releases `actor` may approve now (including approved ones whose approval expired),
   // emergencies first, then oldest first.
   Result<std::vector<ReleaseView>> inbox(const std::string& actor);

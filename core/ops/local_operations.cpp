@@ -115,6 +115,10 @@ class LocalOperations final : public Operations {
     });
   }
   Result<JsonArray> inbox() override { return json_list(ledger_.inbox(actor_), release_view_json); }
+  Result<JsonArray> open_releases(int64_t limit) override {
+    BEAVER_TRY(check_release_limit(limit));
+    return json_list(ledger_.open_releases(actor_, limit), release_json);
+  }
 
   Result<JsonObject> report(const ReportRequest& request) override {
     auto by = report_by_from_string(request.by);

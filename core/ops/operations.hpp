@@ -8,6 +8,7 @@
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Object.h>
 
+#include <chrono>
 #include <filesystem>
 #include <functional>
 #include <memory>
@@ -80,6 +81,9 @@ class Operations {
   virtual Result<JsonObject> show(int64_t id) = 0;
   virtual Result<JsonArray> list(const ReleaseListRequest& request) = 0;
   virtual Result<JsonArray> inbox() = 0;
+  // Releases still in flight, submitted or approved, newest first, at most `limit` (1 to
+  // ReleaseListRequest::kMostLimit): what a deploy or an approval may name.
+  virtual Result<JsonArray> open_releases(int64_t limit) = 0;
 
   // The report as `beaver report -o json` prints it (schemas/report.schema.json).
   virtual Result<JsonObject> report(const ReportRequest& request) = 0;
@@ -140,8 +144,11 @@ class Operations {
 std::unique_ptr<Operations> local_operations(Store& store, const Clock& clock, const Policy* policy,
                                              std::string actor, const HostAccess* hosts = nullptr);
 
-// The operations of the beaver server at `url` (http or https), signing in with `token`.
-Result<std::unique_ptr<Operations>> remote_operations(const std::string& url,
-                                                      const std::string& token);
+// The operations of the beaver server at `url` (http or https), signing in with `token`. A
+// request that gets no answer within `timeout` (connecting, sending, or between bytes of the
+// answer) fails as unavailable.
+Result<std::unique_ptr<Operations>> remote_operations(
+    const std::string& url, const std::string& token,
+    std::chrono::milliseconds timeout = std::chrono::seconds(60));
 
 }  // namespace beaver

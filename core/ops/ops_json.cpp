@@ -108,6 +108,7 @@ Poco::JSON::Object::Ptr policy_json(const Policy& p, const std::vector<std::stri
   std::vector<std::string> envs;
   for (const auto& [name, env] : p.environments) envs.push_back(name);
   o->set("environments", strings(envs));
+  o->set("emergency_categories", strings(p.emergency_categories));
   o->set("warnings", strings(warnings));
   o->set("content", p.content);
   return o;

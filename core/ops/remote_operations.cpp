@@ -53,8 +53,8 @@ void set_optional(Poco::JSON::Object::Ptr& o, const std::string& key,
 
 class RemoteOperations final : public Operations {
  public:
-  RemoteOperations(Poco::URI base, std::string token)
-      : base_(std::move(base)), token_(std::move(token)) {}
+  RemoteOperations(Poco::URI base, std::string token, std::chrono::milliseconds timeout)
+      : base_(std::move(base)), token_(std::move(token)), timeout_(timeout) {}
 
   Result<JsonObject> whoami() override {
     return object_of(call(HTTPRequest::HTTP_GET, "/api/v1/whoami"));
@@ -126,6 +126,10 @@ class RemoteOperations final : public Operations {
   }
   Result<JsonArray> inbox() override {
     return array_of(call(HTTPRequest::HTTP_GET, "/api/v1/inbox"));
+  }
+  Result<JsonArray> open_releases(int64_t limit) override {
+    return array_of(
+        call(HTTPRequest::HTTP_GET, fmt::format("/api/v1/releases/open?limit={}", limit)));
   }
 
   Result<JsonObject> report(const ReportRequest& r) override {
@@ -283,7 +287,7 @@ class RemoteOperations final : public Operations {
       } else {
         session = std::make_unique<Poco::Net::HTTPClientSession>(base_.getHost(), base_.getPort());
       }
-      session->setTimeout(Poco::Timespan(60, 0));
+      session->setTimeout(Poco::Timespan(std::chrono::microseconds(timeout_).count()));
       std::string prefix = base_.getPath();
       while (prefix.ends_with('/')) prefix.pop_back();
       HTTPRequest request(method, prefix + path, Poco::Net::HTTPMessage::HTTP_1_1);
@@ -372,12 +376,14 @@ class RemoteOperations final : public Operations {
 
   Poco::URI base_;
   std::string token_;
+  std::chrono::milliseconds timeout_;
 };
 
 }  // namespace
 
 Result<std::unique_ptr<Operations>> remote_operations(const std::string& url,
-                                                      const std::string& token) {
+                                                      const std::string& token,
+                                                      std::chrono::milliseconds timeout) {
   Poco::URI base;
   try {
     base = Poco::URI(url);
@@ -391,7 +397,7 @@ Result<std::unique_ptr<Operations>> remote_operations(const std::string& url,
     return fail(ErrorKind::unauthenticated,
                 "BEAVER_TOKEN is not set: the server needs a token (an admin makes one with "
                 "'beaver token create NAME')");
-  return std::make_unique<RemoteOperations>(std::move(base), token);
+  return std::make_unique<RemoteOperations>(std::move(base), token, timeout);
 }
 
 }  // namespace beaver

@@ -49,12 +49,17 @@ Result<ReleaseQuery> read_release_list(const ReleaseListRequest& r, const Policy
     if (!t) return bad_field("until", "{}", t.error().message);
     q.until = *t;
   }
-  if (r.limit < 1 || r.limit > ReleaseListRequest::kMostLimit)
-    return bad_field("limit", "limit {} is not between 1 and {}", r.limit,
-                     ReleaseListRequest::kMostLimit);
+  BEAVER_TRY(check_release_limit(r.limit));
   q.owing_review = r.owing_review;
   q.limit = r.limit;
   return q;
+}
+
+Result<void> check_release_limit(int64_t limit) {
+  if (limit < 1 || limit > ReleaseListRequest::kMostLimit)
+    return bad_field("limit", "limit {} is not between 1 and {}", limit,
+                     ReleaseListRequest::kMostLimit);
+  return {};
 }
 
 Result<void> check_deploy_request(const DeployRequest& r) {

@@ -32,6 +32,9 @@ struct ReleaseListRequest {
 // kMostLimit, its days read in the policy's time zone (`until` included).
 Result<ReleaseQuery> read_release_list(const ReleaseListRequest& request, const Policy& policy);
 
+// How many releases a listing may answer: 1 to ReleaseListRequest::kMostLimit.
+Result<void> check_release_limit(int64_t limit);
+
 // A release type or status as typed ("emergency", "rolled_back").
 Result<ReleaseType> read_release_type(std::string_view text);
 Result<ReleaseState> read_release_status(std::string_view text);

@@ -12,6 +12,17 @@
 namespace beaver {
 namespace {
 
+// The query's `limit`, a number, else `fallback`; its range is the operations' to check.
+Result<int64_t> limit_param(const Call& c, int64_t fallback) {
+  auto text = query_param(c.request, "limit");
+  if (!text) return fallback;
+  int64_t limit = 0;
+  auto [end, ec] = std::from_chars(text->data(), text->data() + text->size(), limit);
+  if (ec != std::errc{} || end != text->data() + text->size())
+    return fail(ErrorKind::bad_input, "limit '{}' is not a number", *text);
+  return limit;
+}
+
 Result<Answer> list_releases(Call& c) {
   static const std::set<std::string> kKnown = {
       "service", "env", "type", "status", "since", "until", "limit", "owing_review", "live"};
@@ -34,11 +45,9 @@ Result<Answer> list_releases(Call& c) {
       return fail(ErrorKind::bad_input, "live is true or false");
     r.live = *live == "true";
   }
-  if (auto limit = query_param(c.request, "limit")) {
-    auto [end, ec] = std::from_chars(limit->data(), limit->data() + limit->size(), r.limit);
-    if (ec != std::errc{} || end != limit->data() + limit->size())
-      return fail(ErrorKind::bad_input, "limit '{}' is not a number", *limit);
-  }
+  auto limit = limit_param(c, r.limit);
+  if (!limit) return std::unexpected(limit.error());
+  r.limit = *limit;
   return answer(c.ops.list(r));
 }
 
@@ -142,6 +151,13 @@ Result<Answer> rollback(Call& c) {
 void add_release_routes(Routes& r) {
   r.emplace_back("GET /api/v1/releases", list_releases);
   r.emplace_back("POST /api/v1/releases", submit);
+  // Before a release's own route, which would take "open" for an id.
+  r.emplace_back("GET /api/v1/releases/open", [](Call& c) -> Result<Answer> {
+    BEAVER_TRY(only_parameters(c.request, {"limit"}));
+    auto limit = limit_param(c, ReleaseListRequest::kDefaultLimit);
+    if (!limit) return std::unexpected(limit.error());
+    return answer(c.ops.open_releases(*limit));
+  });
   r.emplace_back("GET /api/v1/releases/{id}", [](Call& c) -> Result<Answer> {
     auto id = id_param(c.params[0], "release");
     if (!id) return std::unexpected(id.error());

@@ -72,8 +72,9 @@ class SqlTransaction : public StoreTransaction {
   std::optional<Release> find_release(int64_t id) override;
   std::vector<Release> list_releases(const ReleaseFilter& filter) override;
   void mark_replaced() override;
-  std::vector<Release> open_releases(std::string_view service, std::string_view env,
-                                     std::string_view version) override;
+  std::vector<Release> open_releases_of(std::string_view service, std::string_view env,
+                                        std::string_view version) override;
+  std::vector<Release> open_releases(int64_t limit) override;
   void update_release(const Release& release) override;
   std::map<std::pair<std::string, std::string>, int64_t> release_counts() override;
   std::optional<std::pair<Timestamp, Timestamp>> submitted_span() override;

@@ -89,13 +89,16 @@ class StoreTransaction {
   virtual int64_t insert_release(const Release& release) = 0;  // returns the new id
   virtual std::optional<Release> find_release(int64_t id) = 0;
   virtual std::vector<Release> list_releases(const ReleaseFilter& filter) = 0;
+  // Releases still in flight, submitted or approved, newest first: read through the status
+  // index, so as quick on a million releases as on a hundred.
+  virtual std::vector<Release> open_releases(int64_t limit) = 0;
   virtual void update_release(const Release& release) = 0;
   // Marks `replaced` every deployed release but the one of its place's last successful deploy:
   // for a history written without deploying (beaver dev seed).
   virtual void mark_replaced() = 0;
   // The open releases (submitted or approved) of `version` of `service` on `env`, oldest first.
-  virtual std::vector<Release> open_releases(std::string_view service, std::string_view env,
-                                             std::string_view version) = 0;
+  virtual std::vector<Release> open_releases_of(std::string_view service, std::string_view env,
+                                                std::string_view version) = 0;
   // How many releases there are of each (type, status).
   virtual std::map<std::pair<std::string, std::string>, int64_t> release_counts() = 0;
   // When the first and the last release were submitted; none in an empty ledger.

@@ -22,7 +22,6 @@ before=$(audit_count)
 # Bad usage: exit 2.
 refused 2 "unknown command 'frobnicate' \\(commands: user, service, policy, release, audit, [a-z, -]+\\)" frobnicate
 refused 2 "unknown command 'release aprove' \\(did you mean 'release approve'\\?\\)" release aprove 1 --as lea
-refused 2 "A subcommand is required" release
 refused 2 "--env is required" release submit hello-service --version 1.0.1 --as bob
 refused 2 "--role: .*" user add eve --team payments --role wizard --as ann
 refused 2 "--comment is required" release reject 1 --as lea

@@ -323,3 +323,32 @@ TEST_CASE("a unit of work that throws leaves nothing behind, and the next one ru
                   std::runtime_error);
   next_one_stands_alone(w);
 }
+
+TEST_CASE(
+    "the open releases are the submitted and approved ones, newest first, read without a "
+    "policy") {
+  World w;
+  auto waiting = w.submit();
+  auto approved = w.submit(true);
+  REQUIRE(w.ledger().approve("lea", approved, std::nullopt).has_value());
+  auto cancelled = w.submit();
+  REQUIRE(w.ledger().cancel("bob", cancelled, std::nullopt).has_value());
+  auto deployed = w.submit(true);
+  REQUIRE(w.ledger().approve("lea", deployed, std::nullopt).has_value());
+  REQUIRE(w.store
+              ->write([&](StoreTransaction& tx) -> Result<void> {
+                auto r = tx.find_release(deployed);
+                r->state = ReleaseState::deployed;
+                tx.update_release(*r);
+                return {};
+              })
+              .has_value());
+  Ledger without_policy(*w.store, w.clock, nullptr, notification_outbox());
+  auto open = without_policy.open_releases("bob", 10);
+  REQUIRE_MESSAGE(open.has_value(), open.error().message);
+  std::vector<int64_t> ids;
+  for (const auto& r : *open) ids.push_back(r.id);
+  CHECK(ids == std::vector<int64_t>{approved, waiting});
+  CHECK(without_policy.open_releases("bob", 1)->size() == 1);
+  CHECK_FALSE(without_policy.open_releases("nobody", 10).has_value());
+}

@@ -1,6 +1,6 @@
-#include <doctest/doctest.h>
-
 #include "text/nearest.hpp"
+
+#include <doctest/doctest.h>
 
 using namespace beaver;
 
