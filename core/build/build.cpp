@@ -7,6 +7,7 @@
 #include "git/git.hpp"
 #include "process/process.hpp"
 #include "service/version.hpp"
+#include "text/escape_stripper.hpp"
 
 namespace beaver {
 namespace {
@@ -75,8 +76,12 @@ Result<BuildReport> run_build(const ServiceManifest& m, const fs::path& root,
     if (!argv) return std::unexpected(argv.error());
     observer.step_started(step.name, *argv);
     log << "$ " << fmt::format("{}", fmt::join(*argv, " ")) << '\n';
+    // The log is read in editors and browsers, where colour codes are noise; the terminal keeps
+    // whatever the tool chose to draw.
+    EscapeStripper plain;
     auto result = run_process(*argv, root, [&](std::string_view chunk) {
-      log.write(chunk.data(), static_cast<std::streamsize>(chunk.size()));
+      std::string text = plain.strip(chunk);
+      log.write(text.data(), static_cast<std::streamsize>(text.size()));
       observer.output(chunk);
     });
     log.flush();
