@@ -70,7 +70,8 @@ void check_chain(const std::string& where, const std::vector<ApprovalRule>& chai
     out.push_back(
         fmt::format("{}{}: step {} needs {} distinct {}{}, but {} registered user(s) "
                     "qualify",
-                    where, scope, i + 1, rule.count, to_string(rule.role),
+                    where, scope, i + 1, rule.count,
+                    rule.count == 1 ? to_string(rule.role) : plural(to_string(rule.role)),
                     rule.same_team && team ? fmt::format(" of team {}", *team) : "", n));
   }
   if (short_step) return;
