@@ -85,6 +85,33 @@ TEST_CASE("bad manifests point at the file, line and column") {
             .starts_with("beaver.yaml:4:15: "));
 }
 
+TEST_CASE("a bad character in a host URL is named, at its own line and column") {
+  test::TestFolder dir;
+  const std::string envs = kHead + "environments:\n  prod:\n    hosts:\n";
+  CHECK(error_in(dir, envs + "      - {url: \"local:/tmp/my apps\", port: 18080}\n") ==
+        "beaver.yaml:7:29: 'local:/tmp/my apps': a space is not allowed in the deploy root: each "
+        "folder may hold only letters, digits, '.', '_' and '-'");
+  CHECK(error_in(dir, envs + "      - local:/srv/apps/caf\xc3\xa9\n") ==
+        "beaver.yaml:7:28: 'local:/srv/apps/caf\xc3\xa9': '\xc3\xa9' (U+00E9) is not allowed in "
+        "the deploy root: each folder may hold only letters, digits, '.', '_' and '-'");
+  CHECK(error_in(dir, envs + "      - local:/srv/$HOME\n") ==
+        "beaver.yaml:7:20: 'local:/srv/$HOME': '$' is not allowed in the deploy root: each "
+        "folder may hold only letters, digits, '.', '_' and '-'");
+  CHECK(error_in(dir, kHead + "environments:\n  prod:\n    hosts: [ssh://Deploy@10.0.0.1/opt]\n") ==
+        "beaver.yaml:6:19: 'ssh://Deploy@10.0.0.1/opt': 'D' is not allowed: the user may hold "
+        "only lower-case letters, digits, '_' and '-', and starts with a letter or '_'");
+  CHECK(error_in(dir, envs + "      - \"ssh://deploy@host:80x/opt\"\n") ==
+        "beaver.yaml:7:28: 'ssh://deploy@host:80x/opt': '80x' is not a port (1 to 65535)");
+  // Where the file spells the text otherwise (an escape before the character), the error points
+  // at the text.
+  CHECK(error_in(dir, envs + "      - \"local:/t\\x6Dp/a b\"\n") ==
+        "beaver.yaml:7:9: 'local:/tmp/a b': a space is not allowed in the deploy root: each "
+        "folder may hold only letters, digits, '.', '_' and '-'");
+  CHECK(error_in(dir, envs + "      - local:/srv/../etc\n") ==
+        "beaver.yaml:7:20: 'local:/srv/../etc': the deploy root's folder '..' must start with a "
+        "letter or digit");
+}
+
 TEST_CASE("text yaml-cpp would read as documents without end is refused at once") {
   // Found by fuzzing: yaml-cpp's LoadAll() finds empty documents here until memory runs out.
   const std::string text(",\xec\0\0wrM] [\n", 11);
