@@ -72,13 +72,19 @@ void register_build_commands(CLI::App& app, Context& ctx) {
     o.team = ia->team;
     if (!ia->pipeline.empty()) o.pipeline = ia->pipeline;
     o.force = ia->force;
-    auto file = init_service(ia->dir, o, data_dir());
-    if (!file) return std::unexpected(file.error());
-    auto m = load_service_manifest(*file, data_dir());
+    // The skeleton names the policy's environments when there is one to read; init needs none.
+    if (auto policy = ctx.policy())
+      for (const auto& [name, env] : (*policy)->environments) o.environments.push_back(name);
+    auto made = init_service(ia->dir, o, data_dir());
+    if (!made) return std::unexpected(made.error());
+    auto m = load_service_manifest(made->file, data_dir());
     if (!m) return std::unexpected(m.error());
-    ctx.out.line(fmt::format("wrote {}: service {}, team {}, pipeline {}, version from {}",
-                             file->string(), m->service, m->team, m->pipeline.name,
-                             m->version_source));
+    ctx.out.line(
+        fmt::format("wrote {}: service {}, team {}, pipeline {}, version from {}, {}",
+                    made->file.string(), m->service, m->team, m->pipeline.name, m->version_source,
+                    made->conf.empty()       ? "no conf files"
+                    : made->conf.size() == 1 ? "1 conf file"
+                                             : fmt::format("{} conf files", made->conf.size())));
     return {};
   });
 

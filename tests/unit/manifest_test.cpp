@@ -137,10 +137,94 @@ TEST_CASE("init detects the pipeline from the project's files") {
     auto file =
         init_service(dir.path(), {"hello", "payments", std::nullopt, false}, test::source_dir());
     REQUIRE_MESSAGE(file.has_value(), file.error().message);
-    auto m = load_service_manifest(*file, test::source_dir());
+    auto m = load_service_manifest(file->file, test::source_dir());
     REQUIRE(m.has_value());
     CHECK(m->pipeline.name == c.pipeline);
   }
+}
+
+TEST_CASE("init lists the files of src/main/conf/ and sketches the policy's environments") {
+  test::TestFolder dir;
+  test::write_file(dir.path() / "pom.xml", "");
+  test::write_file(dir.path() / "src/main/conf/application.properties", "greeting=hi\n");
+  test::write_file(dir.path() / "src/main/conf/logging/logback.xml", "<configuration/>\n");
+  test::write_file(dir.path() / "src/main/conf/.application.properties.swp", "");
+  InitOptions options{"hello", "payments", std::nullopt, false, {"prod", "staging"}};
+  auto made = init_service(dir.path(), options, test::source_dir());
+  REQUIRE_MESSAGE(made.has_value(), made.error().message);
+  CHECK(made->conf == std::vector<std::string>{"src/main/conf/application.properties",
+                                               "src/main/conf/logging/logback.xml"});
+  auto m = load_service_manifest(made->file, test::source_dir());
+  REQUIRE_MESSAGE(m.has_value(), m.error().message);
+  CHECK(m->conf == made->conf);
+  CHECK(m->environments.empty());
+  // Uncommented, the skeleton is a valid manifest with one entry per environment.
+  std::string text = m->content, uncommented;
+  for (size_t at = 0; at < text.size();) {
+    size_t end = text.find('\n', at);
+    std::string line = text.substr(at, end - at);
+    if (line.starts_with("# environments:") || line.starts_with("#  ")) line.erase(0, 2);
+    uncommented += line + "\n";
+    at = end + 1;
+  }
+  auto sketched = parse_service_manifest(uncommented, "beaver.yaml", test::source_dir());
+  REQUIRE_MESSAGE(sketched.has_value(), sketched.error().message);
+  REQUIRE(sketched->environments.size() == 2);
+  CHECK(sketched->environments.at("prod").hosts.size() == 2);
+  CHECK(sketched->environments.at("staging").keep == 5);
+  // Without a policy's names: test and prod.
+  auto plain =
+      init_service(dir.path(), {"hello", "payments", std::nullopt, true}, test::source_dir());
+  REQUIRE(plain.has_value());
+  auto again = load_service_manifest(plain->file, test::source_dir());
+  REQUIRE(again.has_value());
+  CHECK(again->content.find("#   test:\n") != std::string::npos);
+  CHECK(again->content.find("#   prod:\n") != std::string::npos);
+}
+
+TEST_CASE("init names a Gradle service and its jar after the project settings.gradle names") {
+  test::TestFolder dir;
+  test::write_file(dir.path() / "build.gradle", "version = '1.0.0'\n");
+  test::write_file(dir.path() / "settings.gradle",
+                   "// the jar's name\nrootProject.name = 'orders'\n");
+  auto made =
+      init_service(dir.path(), {std::nullopt, "payments", std::nullopt, false}, test::source_dir());
+  REQUIRE_MESSAGE(made.has_value(), made.error().message);
+  auto m = load_service_manifest(made->file, test::source_dir());
+  REQUIRE(m.has_value());
+  CHECK(m->service == "orders");
+  CHECK(m->jar == "build/libs/orders-${version}.jar");
+  // Another service name keeps the jar Gradle makes.
+  auto named = init_service(dir.path(), {"order-service", "payments", std::nullopt, true},
+                            test::source_dir());
+  REQUIRE(named.has_value());
+  auto n = load_service_manifest(named->file, test::source_dir());
+  REQUIRE(n.has_value());
+  CHECK(n->service == "order-service");
+  CHECK(n->jar == "build/libs/orders-${version}.jar");
+}
+
+TEST_CASE("init refuses conf files the package could not hold as they are, naming them") {
+  test::TestFolder dir;
+  test::write_file(dir.path() / "pom.xml", "");
+  test::write_file(dir.path() / "src/main/conf/my app.properties", "");
+  auto spaced =
+      init_service(dir.path(), {"hello", "payments", std::nullopt, false}, test::source_dir());
+  REQUIRE_FALSE(spaced.has_value());
+  CHECK(spaced.error().kind == ErrorKind::bad_input);
+  CHECK(spaced.error().message ==
+        "src/main/conf/my app.properties: a space is not allowed in a path of beaver.yaml "
+        "(letters, digits, '.', '_', '*', '/', '+', '@', '-'); rename it");
+  std::filesystem::remove(dir.path() / "src/main/conf/my app.properties");
+  test::write_file(dir.path() / "src/main/conf/a/app.properties", "");
+  test::write_file(dir.path() / "src/main/conf/b/app.properties", "");
+  auto twice =
+      init_service(dir.path(), {"hello", "payments", std::nullopt, false}, test::source_dir());
+  REQUIRE_FALSE(twice.has_value());
+  CHECK(twice.error().message ==
+        "src/main/conf/a/app.properties and src/main/conf/b/app.properties would both be "
+        "conf/app.properties in the package; rename one of them");
+  CHECK_FALSE(std::filesystem::exists(dir.path() / "beaver.yaml"));
 }
 
 TEST_CASE("init refuses an ambiguous or unknown project and an existing manifest") {
