@@ -61,7 +61,8 @@ Result<BuildReport> run_build(const ServiceManifest& m, const fs::path& root,
   StepVariables vars{{"service", {m.service}},
                      {"version", {report.version}},
                      {"source_date", {source_date}},
-                     {"maven_args", maven_args(data_dir)}};
+                     {"maven_args", maven_args(data_dir)},
+                     {"pipelines", {(data_dir / "pipelines").string()}}};
   auto jar = expand_text(m.jar, vars);
   if (!jar) return std::unexpected(jar.error());
   report.jar = root / *jar;

@@ -261,7 +261,8 @@ TEST_CASE("a bad pipeline file is refused with its file, line and column") {
   CHECK(
       p.error().message.ends_with("pipelines/java-ant.yaml:8:10: expected the command as a list "
                                   "of words (never through a shell); ${service}, ${version}, "
-                                  "${source_date} (the commit time) and ${maven_args} are "
+                                  "${source_date} (the commit time), ${maven_args} and "
+                                  "${pipelines} (the folder of the pipeline files) are "
                                   "replaced, got 'ant jar'"));
   test::write_file(data.path() / "pipelines/java-ant.yaml",
                    "name: java-ant\ndescription: Ant\ntools: [ant]\ndetect: [build.xml]\n"
