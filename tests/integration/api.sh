@@ -412,7 +412,7 @@ http POST /api/v1/policy/check "${TOKEN[dev]}" '{"name":"new.yaml","content":"ti
 expect_status 400 "a policy that does not validate"
 expect_match "$BODY" "new.yaml" "the error names the file"
 BEAVER_ENV="BEAVER_SERVER=$URL BEAVER_TOKEN=${TOKEN[dev]}" ok policy check
-expect_match "$OUT" "server_policy.yaml: valid policy" "policy check through the server"
+expect_match "$OUT" "server_policy.yaml: valid; " "policy check through the server"
 BEAVER_ENV="BEAVER_SERVER=$URL BEAVER_TOKEN=${TOKEN[dev]}" ok policy show
 expect_eq "$(tail -n +2 <<<"$OUT")" "$(cat "$BEAVER_POLICY")" "policy show prints the server's policy"
 

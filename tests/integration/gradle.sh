@@ -52,7 +52,7 @@ expect_match "$OUT" "pipeline java-gradle, version from gradle, jar build/libs/h
   "validate"
 
 ok build
-expect_match "$OUT" "built version 1.4.2: build/libs/hello-gradle-1.4.2.jar" "build reads the version from build.gradle"
+expect_match "$OUT" "version 1.4.2 built: build/libs/hello-gradle-1.4.2.jar" "build reads the version from build.gradle"
 expect_match "$ERR" "==> build: gradle --offline --no-daemon" "the step runs without a daemon"
 built=$(sha256sum build/libs/hello-gradle-1.4.2.jar | cut -d' ' -f1)
 [ -s build/test-results/test/TEST-com.example.hello.HelloServerTest.xml ] ||
