@@ -30,7 +30,7 @@ class TerminalBuild final : public BuildObserver {
   void step_finished(const StepReport& r) override {
     std::cerr << fmt::format(
                      "==> {} {} in {:.1f}s\n", r.name,
-                     r.exit_code == 0 ? "done" : fmt::format("FAILED (exit {})", r.exit_code),
+                     r.exit_code == 0 ? "done" : fmt::format("failed (exit {})", r.exit_code),
                      static_cast<double>(r.elapsed.count()) / 1000.0)
               << std::flush;
   }
@@ -40,7 +40,7 @@ void print_summary(Context& ctx, const BuildReport& report, const std::filesyste
   for (const auto& s : report.steps)
     ctx.out.line(fmt::format("  {:<12} {:>6.1f}s  exit {}", s.name,
                              static_cast<double>(s.elapsed.count()) / 1000.0, s.exit_code));
-  ctx.out.line(fmt::format("built version {}: {}", report.version,
+  ctx.out.line(fmt::format("version {} built: {}", report.version,
                            std::filesystem::relative(report.jar, root).string()));
 }
 
@@ -73,13 +73,19 @@ void register_build_commands(CLI::App& app, Context& ctx) {
     o.team = ia->team;
     if (!ia->pipeline.empty()) o.pipeline = ia->pipeline;
     o.force = ia->force;
-    auto file = init_service(ia->dir, o, data_dir());
-    if (!file) return std::unexpected(file.error());
-    auto m = load_service_manifest(*file, data_dir());
+    // The skeleton names the policy's environments when there is one to read; init needs none.
+    if (auto policy = ctx.policy())
+      for (const auto& [name, env] : (*policy)->environments) o.environments.push_back(name);
+    auto made = init_service(ia->dir, o, data_dir());
+    if (!made) return std::unexpected(made.error());
+    auto m = load_service_manifest(made->file, data_dir());
     if (!m) return std::unexpected(m.error());
-    ctx.out.line(fmt::format("wrote {}: service {}, team {}, pipeline {}, version from {}",
-                             file->string(), m->service, m->team, m->pipeline.name,
-                             m->version_source));
+    ctx.out.line(
+        fmt::format("{} written: service {}, team {}, pipeline {}, version from {}, {}",
+                    made->file.string(), m->service, m->team, m->pipeline.name, m->version_source,
+                    made->conf.empty()       ? "no conf files"
+                    : made->conf.size() == 1 ? "1 conf file"
+                                             : fmt::format("{} conf files", made->conf.size())));
     return {};
   });
 

@@ -55,7 +55,7 @@ void register_dev_commands(CLI::App& app, Context& ctx) {
     if (!s) return std::unexpected(s.error());
     std::chrono::duration<double> took = std::chrono::steady_clock::now() - started;
     ctx.out.line(fmt::format(
-        "seeded {} releases (ids {} to {}) with {} packages, {} approvals and {} deploy runs for "
+        "{} releases seeded (ids {} to {}) with {} packages, {} approvals and {} deploy runs for "
         "{} teams, from {} to {}, in {:.1f} s; added {} users and {} services; audit entry {} "
         "records the seed",
         s->releases, s->first_release, s->last_release, s->packages, s->approvals, s->deploys,

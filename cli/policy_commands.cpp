@@ -22,8 +22,8 @@ void print_check(Context& ctx, const Poco::JSON::Object::Ptr& p) {
   if (auto list = p->getArray("environments"))
     for (size_t i = 0; i < list->size(); ++i)
       envs.push_back(list->getElement<std::string>(static_cast<unsigned>(i)));
-  ctx.out.line(fmt::format("{}: valid policy, {} environment(s) ({}), sha256 {}",
-                           text_of(p, "path"), envs.size(), fmt::join(envs, ", "),
+  ctx.out.line(fmt::format("{}: valid; {} environment{} ({}), sha256 {}", text_of(p, "path"),
+                           envs.size(), envs.size() == 1 ? "" : "s", fmt::join(envs, ", "),
                            text_of(p, "sha256")));
   if (auto warnings = p->getArray("warnings"))
     for (size_t i = 0; i < warnings->size(); ++i)

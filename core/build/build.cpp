@@ -7,6 +7,7 @@
 #include "git/git.hpp"
 #include "process/process.hpp"
 #include "service/version.hpp"
+#include "text/escape_stripper.hpp"
 
 namespace beaver {
 namespace {
@@ -60,7 +61,8 @@ Result<BuildReport> run_build(const ServiceManifest& m, const fs::path& root,
   StepVariables vars{{"service", {m.service}},
                      {"version", {report.version}},
                      {"source_date", {source_date}},
-                     {"maven_args", maven_args(data_dir)}};
+                     {"maven_args", maven_args(data_dir)},
+                     {"pipelines", {(data_dir / "pipelines").string()}}};
   auto jar = expand_text(m.jar, vars);
   if (!jar) return std::unexpected(jar.error());
   report.jar = root / *jar;
@@ -75,8 +77,12 @@ Result<BuildReport> run_build(const ServiceManifest& m, const fs::path& root,
     if (!argv) return std::unexpected(argv.error());
     observer.step_started(step.name, *argv);
     log << "$ " << fmt::format("{}", fmt::join(*argv, " ")) << '\n';
+    // The log is read in editors and browsers, where colour codes are noise; the terminal keeps
+    // whatever the tool chose to draw.
+    EscapeStripper plain;
     auto result = run_process(*argv, root, [&](std::string_view chunk) {
-      log.write(chunk.data(), static_cast<std::streamsize>(chunk.size()));
+      std::string text = plain.strip(chunk);
+      log.write(text.data(), static_cast<std::streamsize>(text.size()));
       observer.output(chunk);
     });
     log.flush();

@@ -1,6 +1,7 @@
 #pragma once
 // `beaver build`: runs the service's pipeline steps in its folder, streaming their output to an
-// observer and to dist/build.log, and stops at the first step that fails.
+// observer as it comes and to dist/build.log without terminal escape sequences, and stops at the
+// first step that fails.
 
 #include <chrono>
 #include <filesystem>

@@ -181,6 +181,18 @@ Result<void> check_text(std::string_view what, std::string_view value, size_t ma
   return {};
 }
 
+std::string char_named(std::string_view s, size_t i) {
+  size_t n = utf8_sequence_at(s, i);
+  if (n == 0) return fmt::format("the byte 0x{:02X}", static_cast<unsigned char>(s[i]));
+  char32_t c = code_point_at(s, i, n);
+  if (c == ' ') return "a space";
+  if (c == '\t') return "a tab";
+  if (c < 0x20 || (c >= 0x7F && c <= 0x9F))
+    return fmt::format("the control character U+{:04X}", static_cast<uint32_t>(c));
+  if (n == 1) return fmt::format("'{}'", s[i]);
+  return fmt::format("'{}' (U+{:04X})", s.substr(i, n), static_cast<uint32_t>(c));
+}
+
 Result<int64_t> parse_id(std::string_view what, std::string_view text) {
   int64_t id = 0;
   auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), id);

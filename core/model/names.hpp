@@ -3,6 +3,7 @@
 // letters, digits, '.', '_' and '-', starting with a letter or digit, bounded length.
 
 #include <cstdint>
+#include <string>
 #include <string_view>
 
 #include "error/error.hpp"
@@ -33,6 +34,10 @@ Result<void> check_text(std::string_view what, std::string_view value, size_t ma
 // malformed (overlong, a surrogate, past U+10FFFF, cut short).
 size_t utf8_sequence_at(std::string_view s, size_t i);
 bool valid_utf8(std::string_view s);
+// The character starting at byte `i` of `s` (i < s.size()), named for a message: "'$'",
+// "a space", "a tab", "'é' (U+00E9)", "the control character U+0007", or "the byte 0xE9" where
+// the UTF-8 is malformed.
+std::string char_named(std::string_view s, size_t i);
 // `s` as text any store keeps byte for byte: each malformed UTF-8 byte and each NUL becomes
 // U+FFFD. For bytes from outside (a host's command output, a server's reply) before they are
 // recorded: PostgreSQL refuses malformed UTF-8, and libpq ends a parameter at a NUL.

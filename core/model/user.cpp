@@ -20,6 +20,17 @@ std::string all_roles_text() { return fmt::format("{}", fmt::join(kRoleNames, ",
 
 bool User::has(Role r) const { return std::find(roles.begin(), roles.end(), r) != roles.end(); }
 
+// By the first letter, which is how every role name is said ("an ops", "an admin").
+std::string with_article(std::string_view roles) {
+  bool vowel = !roles.empty() &&
+               std::string_view("aeiouAEIOU").find(roles.front()) != std::string_view::npos;
+  return fmt::format("{} {}", vowel ? "an" : "a", roles);
+}
+
+std::string plural(std::string_view role) {
+  return role == "ops" ? std::string(role) : fmt::format("{}s", role);
+}
+
 std::string roles_text(const std::vector<Role>& roles) {
   std::string out;
   for (Role r : roles) {

@@ -31,6 +31,13 @@ struct User {
 // "developer+leader", for tables and messages.
 std::string roles_text(const std::vector<Role>& roles);
 
+// A role, or roles_text(), with the article a sentence needs before it: "a developer",
+// "a leader", "an ops", "an admin", "an admin+ops". Every message that puts an article before a
+// role name takes it from here.
+std::string with_article(std::string_view roles);
+// A role's name for several people: "developers", "leaders", "ops", "admins".
+std::string plural(std::string_view role);
+
 struct Service {
   std::string name;
   std::string team;

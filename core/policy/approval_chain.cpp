@@ -39,18 +39,19 @@ std::optional<std::string> why_not_eligible(const ApprovalRule& rule, const User
                                             const std::string& submitter) {
   if (user.name == submitter) return fmt::format("{} submitted this release", user.name);
   if (!user.has(rule.role))
-    return fmt::format("{} is not a {} (roles: {})", user.name, to_string(rule.role),
+    return fmt::format("{} is not {} (roles: {})", user.name, with_article(to_string(rule.role)),
                        roles_text(user.roles));
   if (rule.same_team && user.team != service_team)
-    return fmt::format("{} is in team {}; the step wants a {} of team {}", user.name, user.team,
-                       to_string(rule.role), service_team);
+    return fmt::format("{} is in team {}; the step wants {} of team {}", user.name, user.team,
+                       with_article(to_string(rule.role)), service_team);
   return std::nullopt;
 }
 
 std::string describe_need(const StepStatus& step, const std::string& service_team) {
   int n = step.missing();
-  return fmt::format("{} approval{} by {} {}{}", n, n == 1 ? "" : "s", n == 1 ? "a" : "distinct",
-                     to_string(step.rule.role),
+  std::string role(to_string(step.rule.role));
+  return fmt::format("{} approval{} by {}{}", n, n == 1 ? "" : "s",
+                     n == 1 ? with_article(role) : "distinct " + plural(role),
                      step.rule.same_team ? fmt::format(" of team {}", service_team) : "");
 }
 

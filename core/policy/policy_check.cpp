@@ -68,10 +68,12 @@ void check_chain(const std::string& where, const std::vector<ApprovalRule>& chai
     if (n >= rule.count) continue;
     short_step = true;
     out.push_back(
-        fmt::format("{}{}: step {} needs {} distinct {}{}, but {} registered user(s) "
-                    "qualify",
-                    where, scope, i + 1, rule.count, to_string(rule.role),
-                    rule.same_team && team ? fmt::format(" of team {}", *team) : "", n));
+        fmt::format("{}{}: step {} needs {} distinct {}{}, but {} registered user{} "
+                    "qualif{}",
+                    where, scope, i + 1, rule.count,
+                    rule.count == 1 ? to_string(rule.role) : plural(to_string(rule.role)),
+                    rule.same_team && team ? fmt::format(" of team {}", *team) : "", n,
+                    n == 1 ? "" : "s", n == 1 ? "ies" : "y"));
   }
   if (short_step) return;
   if (!ChainMatcher(chain, all, team).satisfiable()) {

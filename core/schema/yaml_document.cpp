@@ -195,6 +195,7 @@ Result<YamlDocument> YamlDocument::parse(std::string content, std::string displa
   try {
     second = second_document(content);
     doc.root_ = YAML::Load(content);
+    doc.content_ = std::move(content);
   } catch (const YAML::Exception& e) {
     return fail(ErrorKind::bad_input, "{}: {}", doc.where(e.mark), e.msg);
   }
@@ -240,6 +241,18 @@ std::string YamlDocument::where(const YAML::Mark& mark) const {
 
 Error YamlDocument::error_at(const YAML::Node& node, std::string message) const {
   return Error{ErrorKind::bad_input, fmt::format("{}: {}", where(node), message)};
+}
+
+Error YamlDocument::error_at(const YAML::Node& node, size_t offset, std::string message) const {
+  YAML::Mark mark = node.Mark();
+  const std::string& text = node.Scalar();
+  if (mark.pos < 0 || offset >= text.size()) return error_at(node, std::move(message));
+  auto start = static_cast<size_t>(mark.pos);
+  if (start < content_.size() && (content_[start] == '"' || content_[start] == '\'')) ++start;
+  // yaml-cpp counts columns in bytes, as the offset is.
+  if (content_.compare(start, offset + 1, text, 0, offset + 1) == 0)
+    mark.column += static_cast<int>(start + offset - static_cast<size_t>(mark.pos));
+  return Error{ErrorKind::bad_input, fmt::format("{}: {}", where(mark), message)};
 }
 
 Error YamlDocument::error_at(const DocumentPath& path, std::string message, bool at_key) const {

@@ -47,6 +47,10 @@ class YamlDocument {
 
   // A bad_input error "NAME:LINE:COL: message", for problems found after schema validation.
   Error error_at(const YAML::Node& node, std::string message) const;
+  // The same at the character `offset` bytes into the text of the scalar `node`, where the file
+  // spells the text as it reads up to there (no escapes or folded lines before it); otherwise at
+  // the scalar.
+  Error error_at(const YAML::Node& node, size_t offset, std::string message) const;
   Error error_at(const DocumentPath& path, std::string message, bool at_key = false) const;
 
  private:
@@ -62,6 +66,7 @@ class YamlDocument {
   std::string where(const YAML::Mark& mark) const;
 
   std::string display_name_;
+  std::string content_;
   YAML::Node root_;
   std::shared_ptr<const Poco::Dynamic::Var> json_;
   std::map<std::string, Location> locations_;  // by encode_path()

@@ -5,6 +5,7 @@
 #include <charconv>
 
 #include "clock/clock.hpp"
+#include "model/names.hpp"
 #include "schema/schema.hpp"
 #include "schema/yaml_file.hpp"
 
@@ -17,68 +18,114 @@ bool allowed(const Pipeline& p, const std::string& field) {
   return std::find(p.overridable.begin(), p.overridable.end(), field) != p.overridable.end();
 }
 
+// The text nodes of the host URLs under environments.*.hosts, wherever the document has that
+// shape (it is not validated yet).
+std::vector<YAML::Node> host_url_nodes(const YAML::Node& root) {
+  // A missing key gives an invalid node, which throws when asked its type.
+  auto map_at = [](const YAML::Node& node, const char* key) {
+    if (!node.IsMap()) return YAML::Node();
+    const YAML::Node child = node[key];
+    return child.IsDefined() ? child : YAML::Node();
+  };
+  std::vector<YAML::Node> out;
+  const YAML::Node envs = map_at(root, "environments");
+  if (!envs.IsMap()) return out;
+  for (const auto& env : envs) {
+    const YAML::Node hosts = map_at(env.second, "hosts");
+    if (!hosts.IsSequence()) continue;
+    for (const auto& h : hosts) {
+      const YAML::Node url = h.IsMap() ? map_at(h, "url") : YAML::Node(h);
+      if (url.IsScalar()) out.push_back(url);
+    }
+  }
+  return out;
+}
+
 }  // namespace
 
-Result<HostSpec> parse_host_url(const std::string& url) {
+std::expected<HostSpec, HostUrlError> read_host_url(std::string_view url) {
+  auto wrong = [](std::optional<size_t> at, std::string message) {
+    return std::unexpected(HostUrlError{std::move(message), at});
+  };
+  // These reach a command line (ssh's) and paths on the host: strict patterns, the same as
+  // schemas/service.schema.json's host_url, checked here to name the character at fault.
+  auto first_bad = [](std::string_view s, auto allowed) {
+    return static_cast<size_t>(std::find_if_not(s.begin(), s.end(), allowed) - s.begin());
+  };
+  auto alnum = [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+  };
   HostSpec h;
   h.url = url;
+  size_t root_at = 0;
   if (url.starts_with("local:")) {
     h.kind = HostSpec::Kind::local;
-    h.root = url.substr(6);
+    root_at = 6;
   } else if (url.starts_with("ssh://")) {
     h.kind = HostSpec::Kind::ssh;
-    std::string rest = url.substr(6);
-    auto at = rest.find('@'), slash = rest.find('/');
-    if (at == std::string::npos || slash == std::string::npos || slash < at)
-      return fail(ErrorKind::bad_input, "'{}' is not ssh://user@host[:port]/path", url);
-    h.user = rest.substr(0, at);
-    std::string host_port = rest.substr(at + 1, slash - at - 1);
-    h.root = rest.substr(slash);
-    if (auto colon = host_port.find(':'); colon != std::string::npos) {
-      std::string port = host_port.substr(colon + 1);
+    size_t at = url.find('@', 6), slash = url.find('/', 6);
+    if (at == std::string_view::npos || slash == std::string_view::npos || slash < at)
+      return wrong(std::nullopt, "not ssh://user@host[:port]/path");
+    std::string_view user = url.substr(6, at - 6);
+    size_t bad = first_bad(user, [](char c) {
+      return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-';
+    });
+    if (user.empty() || bad < user.size() ||
+        !((user[0] >= 'a' && user[0] <= 'z') || user[0] == '_'))
+      return wrong(
+          6 + (bad < user.size() ? bad : 0),
+          fmt::format("{}the user may hold only lower-case letters, digits, '_' and "
+                      "'-', and starts with a letter or '_'",
+                      bad < user.size() ? char_named(user, bad) + " is not allowed: " : ""));
+    std::string_view host = url.substr(at + 1, slash - at - 1);
+    if (auto colon = host.find(':'); colon != std::string_view::npos) {
+      std::string_view port = host.substr(colon + 1);
       auto [end, ec] = std::from_chars(port.data(), port.data() + port.size(), h.ssh_port);
       if (ec != std::errc{} || end != port.data() + port.size() || h.ssh_port < 1 ||
           h.ssh_port > 65535)
-        return fail(ErrorKind::bad_input, "'{}': '{}' is not a port", url, port);
-      host_port.resize(colon);
+        return wrong(at + 2 + colon, fmt::format("'{}' is not a port (1 to 65535)", port));
+      host = host.substr(0, colon);
     }
-    h.host = host_port;
+    bad = first_bad(host, [&](char c) { return alnum(c) || c == '.' || c == '-'; });
+    if (host.empty() || bad < host.size() || !alnum(host[0]))
+      return wrong(
+          at + 1 + (bad < host.size() ? bad : 0),
+          fmt::format("{}the host must be a host name or an IPv4 address (letters, "
+                      "digits, '.' and '-', starting with a letter or digit)",
+                      bad < host.size() ? char_named(host, bad) + " is not allowed: " : ""));
+    h.user = user;
+    h.host = host;
+    root_at = slash;
   } else {
-    return fail(ErrorKind::bad_input, "'{}' is neither local:/path nor ssh://user@host/path", url);
+    return wrong(std::nullopt, "neither local:/path nor ssh://user@host[:port]/path");
   }
-  // These reach a command line (ssh's) and paths on the host: strict patterns, checked here.
-  auto plain = [](std::string_view s, std::string_view extra) {
-    return !s.empty() && std::isalnum(static_cast<unsigned char>(s.front())) &&
-           std::all_of(s.begin(), s.end(), [&](char c) {
-             return std::isalnum(static_cast<unsigned char>(c)) ||
-                    extra.find(c) != std::string_view::npos;
-           });
-  };
-  if (h.kind == HostSpec::Kind::ssh) {
-    if (!plain(h.user, "._-"))
-      return fail(ErrorKind::bad_input,
-                  "'{}': the user may hold only letters, digits, '.', '_', '-'", url);
-    if (!plain(h.host, ".-"))
-      return fail(ErrorKind::bad_input,
-                  "'{}': the host must be a host name or an IPv4 address (letters, digits, '.', "
-                  "'-')",
-                  url);
+  std::string_view root = url.substr(root_at);
+  if (!root.starts_with('/')) return wrong(root_at, "the deploy root must be an absolute path");
+  for (size_t i = 1; i < root.size();) {
+    size_t slash = std::min(root.find('/', i), root.size());
+    std::string_view part = root.substr(i, slash - i);
+    size_t bad =
+        first_bad(part, [&](char c) { return alnum(c) || c == '.' || c == '_' || c == '-'; });
+    if (bad < part.size())
+      return wrong(root_at + i + bad,
+                   fmt::format("{} is not allowed in the deploy root: each folder may hold only "
+                               "letters, digits, '.', '_' and '-'",
+                               char_named(part, bad)));
+    if (!part.empty() && !alnum(part[0]))
+      return wrong(
+          root_at + i,
+          fmt::format("the deploy root's folder '{}' must start with a letter or digit", part));
+    i = slash + 1;
   }
-  if (!h.root.starts_with('/'))
-    return fail(ErrorKind::bad_input, "'{}': the deploy root must be an absolute path", url);
-  for (std::string_view rest = std::string_view(h.root).substr(1); !rest.empty();) {
-    auto slash = rest.find('/');
-    std::string_view part = rest.substr(0, slash);
-    if (!part.empty() && !plain(part, "._+-"))
-      return fail(ErrorKind::bad_input,
-                  "'{}': each folder of the deploy root may hold only letters, digits, '.', '_', "
-                  "'+', '-' and start with a letter or digit",
-                  url);
-    if (slash == std::string_view::npos) break;
-    rest.remove_prefix(slash + 1);
-  }
+  h.root = root;
   while (h.root.size() > 1 && h.root.ends_with('/')) h.root.pop_back();
   return h;
+}
+
+Result<HostSpec> parse_host_url(const std::string& url) {
+  auto h = read_host_url(url);
+  if (!h) return fail(ErrorKind::bad_input, "'{}': {}", url, h.error().message);
+  return *h;
 }
 
 Result<ServiceManifest> load_service_manifest(const fs::path& file, const fs::path& data_dir) {
@@ -98,6 +145,15 @@ Result<ServiceManifest> parse_service_manifest(std::string content, const std::s
                                                const fs::path& data_dir) {
   auto doc = YamlDocument::parse(content, label);
   if (!doc) return std::unexpected(doc.error());
+  // Before the schema, whose pattern can only say that a whole URL is wrong: this names the
+  // character at fault and points at it.
+  for (const auto& url : host_url_nodes(doc->root()))
+    if (auto host = read_host_url(url.Scalar()); !host) {
+      auto message = fmt::format("'{}': {}", url.Scalar(), host.error().message);
+      return std::unexpected(host.error().offset
+                                 ? doc->error_at(url, *host.error().offset, std::move(message))
+                                 : doc->error_at(url, std::move(message)));
+    }
   BEAVER_TRY(validate(*doc, data_dir / "schemas" / "service.schema.json"));
   const YAML::Node& root = doc->root();
   ServiceManifest m;
@@ -152,7 +208,7 @@ Result<ServiceManifest> parse_service_manifest(std::string content, const std::s
       if (spec["keep"]) env.keep = spec["keep"].as<int>();
       for (const auto& h : spec["hosts"]) {
         const YAML::Node url_node = h.IsMap() ? h["url"] : h;
-        auto host = parse_host_url(url_node.Scalar());
+        auto host = read_host_url(url_node.Scalar());
         if (!host) return std::unexpected(doc->error_at(url_node, host.error().message));
         if (h.IsMap() && h["port"]) host->port = h["port"].as<int>();
         env.hosts.push_back(std::move(*host));

@@ -7,6 +7,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "error/error.hpp"
@@ -64,7 +65,20 @@ Result<ServiceManifest> load_service_manifest(const std::filesystem::path& file,
 Result<ServiceManifest> parse_service_manifest(std::string content, const std::string& label,
                                                const std::filesystem::path& data_dir);
 
-// Parses "local:/path" or "ssh://user@host[:port]/path".
+// Why a host URL is refused, and the byte of the URL at fault (the first bad character), unless
+// it is the URL as a whole.
+struct HostUrlError {
+  std::string message;
+  std::optional<size_t> offset;
+};
+
+// Parses "local:/path" or "ssh://user@host[:port]/path" under the strict patterns of
+// schemas/service.schema.json (user: lower-case letters, digits, '_', '-'; host: letters,
+// digits, '.', '-'; each folder of the path: letters, digits, '.', '_', '-', starting with a
+// letter or digit). A refusal names the first character at fault and says where it is.
+std::expected<HostSpec, HostUrlError> read_host_url(std::string_view url);
+
+// The same, the refusal a bad_input error "'URL': what is wrong".
 Result<HostSpec> parse_host_url(const std::string& url);
 
 }  // namespace beaver

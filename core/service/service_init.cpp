@@ -1,6 +1,8 @@
 #include "service/service_init.hpp"
 
+#include <algorithm>
 #include <fstream>
+#include <map>
 
 #include "model/names.hpp"
 #include "pipeline/pipeline.hpp"
@@ -42,20 +44,108 @@ Result<const Pipeline*> detect(const fs::path& dir, const std::vector<Pipeline>&
                    dir.string(), fmt::join(names, ", "));
 }
 
+// The characters schemas/service.schema.json allows in a path of beaver.yaml.
+bool path_char(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+         std::string_view("._*/+@-").find(c) != std::string_view::npos;
+}
+
+// The files under src/main/conf/, sorted, as paths from the service root. Hidden files (an
+// editor's, a .gitkeep) and anything but a regular file are left out.
+Result<std::vector<std::string>> conf_files(const fs::path& dir) {
+  const fs::path conf_dir = dir / "src" / "main" / "conf";
+  std::vector<std::string> found;
+  std::error_code ec;
+  if (!fs::is_directory(conf_dir, ec)) return found;
+  for (auto it = fs::recursive_directory_iterator(conf_dir, ec);
+       !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
+    if (it->path().filename().string().starts_with('.')) {
+      if (it->is_directory(ec)) it.disable_recursion_pending();
+      continue;
+    }
+    if (it->is_regular_file(ec) && !it->is_symlink(ec))
+      found.push_back(fs::relative(it->path(), dir, ec).generic_string());
+  }
+  if (ec) return fail(ErrorKind::bad_input, "cannot list {}: {}", conf_dir.string(), ec.message());
+  std::sort(found.begin(), found.end());
+  std::map<std::string, std::string> by_name;
+  for (const auto& path : found) {
+    if (auto bad = std::find_if_not(path.begin(), path.end(), path_char); bad != path.end())
+      return fail(ErrorKind::bad_input,
+                  "{}: {} is not allowed in a path of beaver.yaml (letters, digits, '.', '_', "
+                  "'*', '/', '+', '@', '-'); rename it",
+                  path, char_named(path, static_cast<size_t>(bad - path.begin())));
+    if (path.size() > 255)
+      return fail(ErrorKind::bad_input,
+                  "{}: longer than the 255 characters of a path of beaver.yaml; move or rename it",
+                  path);
+    // The package puts every conf file in one conf/ folder, by its name alone.
+    auto name = fs::path(path).filename().string();
+    if (auto [it, fresh] = by_name.emplace(name, path); !fresh)
+      return fail(ErrorKind::bad_input,
+                  "{} and {} would both be conf/{} in the package; rename one of them", it->second,
+                  path, name);
+  }
+  return found;
+}
+
+// The name settings.gradle (or .kts) gives the root project, `rootProject.name = 'x'`: Gradle
+// names the jar after it, and the service is usually called the same.
+std::optional<std::string> gradle_project_name(const fs::path& dir) {
+  for (const char* name : {"settings.gradle", "settings.gradle.kts"}) {
+    std::ifstream in(dir / name);
+    std::string line;
+    while (std::getline(in, line)) {
+      auto at = line.find("rootProject.name");
+      if (at == std::string::npos || line.find_first_not_of(" \t") != at) continue;
+      auto open = line.find_first_of("'\"", at);
+      if (open == std::string::npos) continue;
+      auto close = line.find(line[open], open + 1);
+      if (close != std::string::npos) return line.substr(open + 1, close - open - 1);
+    }
+  }
+  return std::nullopt;
+}
+
+// `key: value`, its comment in the column the example manifests use.
+std::string commented(const std::string& setting, std::string_view comment) {
+  return fmt::format("{:<32} # {}\n", setting, comment);
+}
+
+// A commented `environments` to fill in, one entry per environment of the policy.
+std::string environments_skeleton(const std::vector<std::string>& names) {
+  std::string out =
+      "# Where it runs, one entry per environment of the policy: uncomment, and name the hosts.\n"
+      "# A host is \"local:/absolute/path\" (a folder on the machine that deploys) or\n"
+      "# \"ssh://user@host[:port]/absolute/path\"; {url: ..., port: N} when the service listens\n"
+      "# there on another port than health.port.\n"
+      "# environments:\n";
+  bool first = true;
+  for (const auto& env : names) {
+    out += fmt::format("#   {}:\n", env);
+    out += first ? "#     batches: [1, 50%, 100%]      # one host first, then half, then the rest\n"
+                   "#     keep: 5                      # releases kept on each host\n"
+                 : "#     batches: [1, 50%, 100%]\n"
+                   "#     keep: 5\n";
+    out +=
+        "#     hosts:\n"
+        "#       - ssh://deploy@app1.example.com:22/opt/apps\n"
+        "#       - {url: \"local:/srv/apps\", port: 18080}\n";
+    first = false;
+  }
+  return out;
+}
+
 }  // namespace
 
-Result<fs::path> init_service(const fs::path& dir, const InitOptions& options,
-                              const fs::path& data_dir) {
+Result<InitResult> init_service(const fs::path& dir, const InitOptions& options,
+                                const fs::path& data_dir) {
   fs::path file = dir / "beaver.yaml";
   std::error_code ec;
   if (fs::exists(file, ec) && !options.force)
     return std::unexpected(Error{
         ErrorKind::conflict,
         fmt::format("{} already exists; it is replaced only when forced", file.string()), "force"});
-  std::string service =
-      options.service.value_or(fs::weakly_canonical(fs::absolute(dir)).filename().string());
-  BEAVER_TRY(check_name("service", service));
-  BEAVER_TRY(check_name("team", options.team));
   Pipeline pipeline;
   if (options.pipeline) {
     auto p = load_pipeline(*options.pipeline, data_dir);
@@ -68,28 +158,40 @@ Result<fs::path> init_service(const fs::path& dir, const InitOptions& options,
     if (!found) return std::unexpected(found.error());
     pipeline = **found;
   }
+  // A Gradle build names its jar after its project, which may not be the folder's name.
+  std::optional<std::string> project;
+  if (pipeline.version_source == "gradle") project = gradle_project_name(dir);
+  bool project_named = project && check_name("service", *project);
+  std::string service = options.service.value_or(
+      project_named ? *project : fs::weakly_canonical(fs::absolute(dir)).filename().string());
+  BEAVER_TRY(check_name("service", service));
+  BEAVER_TRY(check_name("team", options.team));
+  auto conf = conf_files(dir);
+  if (!conf) return std::unexpected(conf.error());
+  std::string conf_text =
+      conf->empty() ? commented("  conf: []", "files for the package's conf/")
+                    : commented("  conf:", "for the package's conf/, from src/main/conf/");
+  for (const auto& path : *conf) conf_text += fmt::format("    - {}\n", path);
+  std::string jar = expand_text(pipeline.jar, {{"service", {project.value_or(service)}},
+                                               {"version", {"${version}"}}})
+                        .value_or(pipeline.jar);
   std::string text = fmt::format(
       "# The service's manifest for beaver: how it is built, packaged and where it runs.\n"
       "# Check it with `beaver validate`; schemas/service.schema.json describes every key.\n"
       "service: {}\n"
       "team: {}\n"
-      "pipeline: {}          # {}\n"
-      "version: {}                 # pom | gradle | git | a literal like 1.4.2\n"
+      "{}{}"
       "package:\n"
       "  jar: {}\n"
-      "  conf: []                   # configuration files for conf/\n"
+      "{}"
       "jvm_options: [-Xms64m, -Xmx256m]\n"
       "health: {{port: 8080, path: /health, timeout: 30s}}\n"
-      "# environments:\n"
-      "#   prod:\n"
-      "#     batches: [1, 50%, 100%]\n"
-      "#     keep: 5\n"
-      "#     hosts:\n"
-      "#       - ssh://deploy@10.0.0.11:22/opt/apps\n"
-      "#       - {{url: \"local:/srv/apps\", port: 18080}}\n",
-      service, options.team, pipeline.name, pipeline.description, pipeline.version_source,
-      expand_text(pipeline.jar, {{"service", {service}}, {"version", {"${version}"}}})
-          .value_or(pipeline.jar));
+      "{}",
+      service, options.team, commented("pipeline: " + pipeline.name, pipeline.description),
+      commented("version: " + pipeline.version_source, "pom | gradle | git | a literal like 1.4.2"),
+      jar, conf_text,
+      environments_skeleton(options.environments.empty() ? std::vector<std::string>{"test", "prod"}
+                                                         : options.environments));
   // Written beside, checked, then renamed: a manifest that would not validate is never left.
   fs::path draft = dir / ".beaver.yaml.new";
   {
@@ -108,7 +210,7 @@ Result<fs::path> init_service(const fs::path& dir, const InitOptions& options,
     fs::remove(draft, ec);
     return fail(ErrorKind::bad_input, "cannot write {}: {}", file.string(), ec.message());
   }
-  return file;
+  return InitResult{file, std::move(*conf)};
 }
 
 }  // namespace beaver

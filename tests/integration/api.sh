@@ -97,7 +97,7 @@ http POST /api/v1/releases "${TOKEN[dev]}" '{"service":"pay-api","env":"prod","v
 expect_status 201 "submit"
 id=$(jq -r .id <<<"$BODY")
 expect_eq "$(jq -r .status <<<"$BODY")" submitted "a new release waits"
-expect_match "$(jq -r .waiting_for <<<"$BODY")" "2 approvals by distinct leader" "what it waits for"
+expect_match "$(jq -r .waiting_for <<<"$BODY")" "2 approvals by distinct leaders" "what it waits for"
 http GET /api/v1/inbox "${TOKEN[lee]}"
 expect_eq "$(jq -r '.[0].id' <<<"$BODY")" "$id" "the leader's inbox holds it"
 http POST "/api/v1/releases/$id/approve" "${TOKEN[dev]}" '{}'
@@ -412,7 +412,7 @@ http POST /api/v1/policy/check "${TOKEN[dev]}" '{"name":"new.yaml","content":"ti
 expect_status 400 "a policy that does not validate"
 expect_match "$BODY" "new.yaml" "the error names the file"
 BEAVER_ENV="BEAVER_SERVER=$URL BEAVER_TOKEN=${TOKEN[dev]}" ok policy check
-expect_match "$OUT" "server_policy.yaml: valid policy" "policy check through the server"
+expect_match "$OUT" "server_policy.yaml: valid; " "policy check through the server"
 BEAVER_ENV="BEAVER_SERVER=$URL BEAVER_TOKEN=${TOKEN[dev]}" ok policy show
 expect_eq "$(tail -n +2 <<<"$OUT")" "$(cat "$BEAVER_POLICY")" "policy show prints the server's policy"
 

@@ -401,7 +401,8 @@ done
 
 # Names with shell metacharacters never reach a host.
 sed -i "s|local:$H/l1|local:$H/l1;touch\${IFS}$WORK/pwned|" beaver.yaml
-refused 2 "beaver.yaml:[0-9]+:[0-9]+: " validate
+# The error points at the ';' itself: line 14, after '      - {url: "local:' and the path.
+refused 2 "beaver.yaml:14:$((16 + 9 + ${#H})): '.*': ';' is not allowed in the deploy root" validate
 [ ! -e "$WORK/pwned" ] || fail "a host name ran a command"
 git checkout -q beaver.yaml
 

@@ -54,7 +54,7 @@ duplicate|member 'MANIFEST.json' appears twice
 duplicate-key|MANIFEST.json names 'version' twice
 setuid|member 'bin/app' has mode 4755 \(setuid\)
 zip-bomb|unpacks to more than 2 MiB \(member 'lib/zeros.bin' is 3145728 bytes\)
-bad-host|the package: beaver.yaml:7:9: expected a host
+bad-host|the package: beaver.yaml:7:24: 'ssh://deploy@h1;reboot/srv/app': ';' is not allowed: the host must be
 other-service|beaver.yaml names service billing of team pay, MANIFEST.json service pay-api
 EOF
 peak_after=$(peak_kib)

@@ -6,7 +6,7 @@
 # recorded with the error, and `beaver notify send` delivers once it is up. A bad channel,
 # format, URL, SMTP server, event or role is refused with its file:line:column.
 source "$(dirname "$0")/lib.sh"
-RECEIVERS="$(dirname "$0")/notify_receivers.py"
+RECEIVERS="$(dirname "$0")/../../tools/notify_receivers.py"
 pids=()
 stop_receivers() {
   for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done

@@ -114,6 +114,9 @@ rm -rf "$hs/target" "$hs/dist"
 cd "$hs" && git init -q && git add -A && commit "hello-service"
 ok package --as bob -o json
 hs_sha=$(printf '%s' "$OUT" | jq -r .sha256)
+# Maven writes colour codes even in batch mode; the log keeps the text without them.
+expect_match "$(cat dist/build.log)" "BUILD SUCCESS" "Maven's output is in the build log"
+if grep -q $'\x1b' dist/build.log; then RC=0 OUT="" ERR=""; fail "dist/build.log holds escape codes"; fi
 ok release submit hello-service --env test --package dist/hello-service-1.4.2.tar.gz --as bob -o json
 expect_eq "$(printf '%s' "$OUT" | jq -r '[.version, .package_sha256, .commit, .status] | join(" ")')" \
   "1.4.2 $hs_sha $(git rev-parse HEAD) approved" "release linked to the package"

@@ -21,7 +21,7 @@ expect_eq "$(printf '%s' "$OUT" | jq -r '[.[].name] | join(",")')" "ann,bob,dan,
   "users listed"
 ok service add hello-service --team payments --as ann
 ok policy check
-expect_match "$OUT" "valid policy, 2 environment\(s\) \(prod, test\)" "policy check"
+expect_match "$OUT" "valid; 2 environments \(prod, test\)" "policy check"
 
 # A developer submits a normal release inside the window; a peer approves.
 ok release submit hello-service --env prod --version 1.4.2 --commit 3f2a9c1 --as bob

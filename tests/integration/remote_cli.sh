@@ -229,7 +229,7 @@ if ! diff -u "$WORK/local" "$WORK/remote" >"$WORK/diff"; then
 fi
 transcript=$(cat "$WORK/transcript.remote")
 expect_match "$transcript" "release 1: pay-api 1.0.0 to prod, normal, approved" "the story ran"
-expect_match "$transcript" "server_policy.yaml: valid policy, 2 environment\(s\) \(prod, test\)" \
+expect_match "$transcript" "server_policy.yaml: valid; 2 environments \(prod, test\)" \
   "policy check reads the server's policy"
 if [ -n "$HAVE_JDK" ]; then
   expect_eq "$(grep -c "^exit 0$" <<<"$transcript")" 53 "commands that succeed"

@@ -225,7 +225,7 @@ refused 1 "only an admin seeds" dev seed --releases 10 --as eve
 for n in 1 2; do
   BEAVER_ENV="BEAVER_HOME=$WORK/seed$n"
   ok dev seed --releases 3000 --teams 3 --seed 42 --since 2026-01-01 --until 2026-03-31 --as ann
-  expect_match "$OUT" "^seeded 3000 releases \(ids 1 to 3000\)" "seed summary"
+  expect_match "$OUT" "^3000 releases seeded \(ids 1 to 3000\)" "seed summary"
 done
 dump() { sqlite3 "$WORK/seed$1/beaver.db" "SELECT * FROM releases; SELECT * FROM approvals;
   SELECT * FROM deploys; SELECT * FROM packages;" | sha256sum; }

@@ -152,3 +152,25 @@ TEST_CASE("an approval given for another role does not count once the policy cha
   CHECK(s.open_step == 0u);
   CHECK(s.steps[0].approvers.empty());
 }
+
+TEST_CASE("a role named in a sentence gets the article it is said with") {
+  CHECK(with_article("developer") == "a developer");
+  CHECK(with_article("leader") == "a leader");
+  CHECK(with_article("manager") == "a manager");
+  CHECK(with_article("ops") == "an ops");
+  CHECK(with_article("admin") == "an admin");
+  CHECK(with_article(roles_text({Role::ops, Role::admin})) == "an ops+admin");
+  CHECK(plural("developer") == "developers");
+  CHECK(plural("ops") == "ops");
+  auto r = release_by("sam");
+  auto ops = evaluate_chain({{Role::ops, 1, false}}, {});
+  CHECK(describe_need(ops.steps[0], "payments") == "1 approval by an ops");
+  auto step = approval_step_for(r, ops, user("dan", "payments", {Role::developer}), "payments");
+  REQUIRE_FALSE(step.has_value());
+  CHECK(step.error().message ==
+        "dan cannot approve release 42: step 1 needs 1 approval by an ops, and dan is not an ops "
+        "(roles: developer)");
+  auto admins = evaluate_chain({{Role::admin, 2, true}}, {});
+  CHECK(describe_need(admins.steps[0], "payments") ==
+        "2 approvals by distinct admins of team payments");
+}

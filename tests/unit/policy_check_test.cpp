@@ -38,8 +38,8 @@ TEST_CASE("a step with too few qualified people is named") {
   auto w = unmeetable_rules(p, users, kServices);
   REQUIRE(w.size() == 1);
   CHECK(w[0] ==
-        "prod normal for team payments: step 1 needs 2 distinct leader of team payments, but 1 "
-        "registered user(s) qualify");
+        "prod normal for team payments: step 1 needs 2 distinct leaders of team payments, but 1 "
+        "registered user qualifies");
 }
 
 TEST_CASE("two steps that only one person could fill are caught, since one person counts once") {

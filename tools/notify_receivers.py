@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""Local receivers for the notification scenario, recording what beaver sends.
+"""Local receivers of beaver's notifications, recording what it sends, for the notification
+scenario (tests/integration/notify.sh) and the demo (examples/demo.sh).
 
   notify_receivers.py free-port              prints a free loopback port below 32768
   notify_receivers.py http PORT LOG          a webhook receiver: appends {"path", "body"} per POST
@@ -7,11 +8,15 @@
       an SMTP sink: appends {"from", "to", "data", "tls", "user"} per mail. With --tls it offers
       STARTTLS (or, with --implicit, speaks TLS from the first byte); with --auth it accepts
       AUTH PLAIN and AUTH LOGIN with that login only, and refuses mail from anyone not logged in.
+  notify_receivers.py show LOG...            prints the messages of the logs as people read them
 
 Each log line is one JSON object, written before the reply, so a sender that got its reply finds
 it in the log. The servers run until killed.
 """
 import base64
+import email
+import email.header
+import email.policy
 import http.server
 import json
 import random
@@ -175,9 +180,57 @@ def serve_smtp(port, log, cert=None, key=None, implicit=False, login=None):
     socketserver.ThreadingTCPServer(("127.0.0.1", port), Handler).serve_forever()
 
 
+def message_text(body):
+    """The text a chat shows for a webhook body, in any of beaver's formats."""
+    if not isinstance(body, dict):
+        return str(body)
+    markdown = body.get("markdown")
+    if isinstance(markdown, dict):
+        text = markdown.get("content", markdown.get("text", ""))
+        return "\n".join(line for line in text.split("\n") if line).replace("**", "")
+    content = body.get("content")
+    if isinstance(content, dict) and "text" in content:
+        return content["text"]
+    if "text" in body:
+        return body["text"]
+    return json.dumps(body, ensure_ascii=False)
+
+
+def show(logs):
+    """Each recorded message: who got it, then its text, indented."""
+    count = 0
+    for log in logs:
+        try:
+            with open(log, encoding="utf-8") as f:
+                records = [json.loads(line) for line in f if line.strip()]
+        except FileNotFoundError:
+            records = []
+        for record in records:
+            count += 1
+            if "data" in record:
+                mail = email.message_from_string(record["data"], policy=email.policy.default)
+                print(f"mail to {', '.join(record['to'])} (from {record['from']})")
+                print(f"  Subject: {mail['subject']}")
+                part = mail.get_body(preferencelist=("plain",))
+                text = part.get_content() if part else ""
+                # beaver's text repeats the subject as its first line.
+                if text.split("\n", 1)[0] == mail["subject"]:
+                    text = text.split("\n", 1)[1] if "\n" in text else ""
+            else:
+                print(f"webhook POST {record['path']}")
+                text = message_text(record["body"])
+            for line in text.rstrip("\n").split("\n"):
+                print(f"  {line}".rstrip())
+            print()
+    if count == 0:
+        print("(nothing received)")
+
+
 if __name__ == "__main__":
     if sys.argv[1] == "free-port":
         print(free_port())
+    elif sys.argv[1] == "show":
+        show(sys.argv[2:])
     elif sys.argv[1] == "http":
         serve_http(int(sys.argv[2]), sys.argv[3])
     elif sys.argv[1] == "smtp":
@@ -194,4 +247,5 @@ if __name__ == "__main__":
                 raise SystemExit(f"unknown option {flag}")
         serve_smtp(int(sys.argv[2]), sys.argv[3], **options)
     else:
-        raise SystemExit("usage: notify_receivers.py free-port | http PORT LOG | smtp PORT LOG")
+        raise SystemExit("usage: notify_receivers.py free-port | http PORT LOG | smtp PORT LOG"
+                         " | show LOG...")
