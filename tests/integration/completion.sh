@@ -128,46 +128,36 @@ expect_eq "$RC|$ERR" "0|" "__complete with a newline for a word"
 refused 2 "^beaver: no completion script for 'tcsh': the shells are bash, zsh, fish$" completion tcsh
 refused 2 "^beaver: SHELL is required \\(see 'beaver completion --help'\\)$" completion
 
-# The scripts parse in their shells; where a shell is missing, its script is checked as text.
+# The scripts parse and run in their own shells (tools/install-deps installs zsh and fish).
+for shell in zsh fish; do
+  command -v "$shell" >/dev/null || { fail "$shell is not installed (make deps installs it)"; finish; }
+done
 run completion bash
 bash -n <<<"$OUT" || fail "the bash script does not parse"
 grep -q '^complete -F _beaver beaver$' <<<"$OUT" || fail "the bash script registers no _beaver"
 run completion zsh
 zsh_script=$OUT
-if command -v zsh >/dev/null; then
-  zsh -n <<<"$zsh_script" || fail "the zsh script does not parse"
-  defined=$(zsh -fc 'compdef() { print -r -- "compdef $*"; }; source /dev/stdin; whence -w _beaver' \
-    <<<"$zsh_script")
-  expect_eq "$defined" $'compdef _beaver beaver\n_beaver: function' \
-    "the zsh script defines _beaver and registers it"
-else
-  echo "zsh is not installed: its script is checked as text only"
-  grep -q '^#compdef beaver$' <<<"$zsh_script" || fail "the zsh script has no #compdef line"
-  grep -q '^_beaver() {$' <<<"$zsh_script" || fail "the zsh script defines no _beaver"
-fi
+zsh -n <<<"$zsh_script" || fail "the zsh script does not parse"
+defined=$(zsh -fc 'compdef() { print -r -- "compdef $*"; }; source /dev/stdin; whence -w _beaver' \
+  <<<"$zsh_script")
+expect_eq "$defined" $'compdef _beaver beaver\n_beaver: function' \
+  "the zsh script defines _beaver and registers it"
 run completion fish
 fish_script=$OUT
-if command -v fish >/dev/null; then
-  fish -n <<<"$fish_script" || fail "the fish script does not parse"
-  printf '%s\n' "$fish_script" >"$WORK/beaver.fish"
-  # fish_complete LINE: what fish offers at the end of `beaver LINE`, without descriptions.
-  fish_complete() {
-    fish --no-config -c "source $WORK/beaver.fish; complete -C 'beaver $1'" | cut -f1 |
-      LC_ALL=C sort
-  }
-  expect_eq "$(fish_complete "rel")" "release" "fish: beaver rel<Tab>"
-  expect_eq "$(fish_complete "release submit --pa")" "--package" "fish: --pa<Tab>"
-  expect_eq "$(fish_complete "release submit s --env ")" $'prod\ntest' "fish: --env <Tab>"
-  expect_eq "$(fish_complete "deploy ")" "$open_ids" "fish: beaver deploy <Tab>"
-  fish --no-config -c "source $WORK/beaver.fish; complete -C 'beaver rel'" |
-    grep -qx $'release\tsubmit, approve and follow releases' ||
-    fail "fish shows no description beside release"
-else
-  echo "fish is not installed: its script is checked as text only"
-  grep -q '^function __beaver_complete$' <<<"$fish_script" ||
-    fail "the fish script defines no __beaver_complete"
-  grep -q '^complete -c beaver ' <<<"$fish_script" || fail "the fish script registers nothing"
-fi
+fish -n <<<"$fish_script" || fail "the fish script does not parse"
+printf '%s\n' "$fish_script" >"$WORK/beaver.fish"
+# fish_complete LINE: what fish offers at the end of `beaver LINE`, without descriptions.
+fish_complete() {
+  fish --no-config -c "source $WORK/beaver.fish; complete -C 'beaver $1'" | cut -f1 |
+    LC_ALL=C sort
+}
+expect_eq "$(fish_complete "rel")" "release" "fish: beaver rel<Tab>"
+expect_eq "$(fish_complete "release submit --pa")" "--package" "fish: --pa<Tab>"
+expect_eq "$(fish_complete "release submit s --env ")" $'prod\ntest' "fish: --env <Tab>"
+expect_eq "$(fish_complete "deploy ")" "$open_ids" "fish: beaver deploy <Tab>"
+fish --no-config -c "source $WORK/beaver.fish; complete -C 'beaver rel'" |
+  grep -qx $'release\tsubmit, approve and follow releases' ||
+  fail "fish shows no description beside release"
 
 # Remote mode: the same candidates from a server of the same ledger (its policy, its services, its
 # open releases), with BEAVER_SERVER or with --server typed on the line.
