@@ -146,6 +146,12 @@ bool Context::remote() const {
 }
 
 std::optional<std::string> Context::release_page(const std::string& id) {
+  auto base = web_address();
+  if (!base || id.empty()) return std::nullopt;
+  return fmt::format("{}/releases/{}", *base, id);
+}
+
+std::optional<std::string> Context::web_address() {
   std::string base;
   if (remote()) {
     base = !options.server.empty() ? options.server : env_or("BEAVER_SERVER", "");
@@ -153,8 +159,8 @@ std::optional<std::string> Context::release_page(const std::string& id) {
     base = policy_->notify_base_url;
   }
   while (base.ends_with('/')) base.pop_back();
-  if (base.empty() || id.empty()) return std::nullopt;
-  return fmt::format("{}/releases/{}", base, id);
+  if (base.empty()) return std::nullopt;
+  return base;
 }
 
 Result<Operations*> Context::ops(Access access, bool with_policy) {

@@ -74,6 +74,8 @@ class Context {
   // The web page of release `id`, the link a developer pastes into chat: on the server the
   // commands go to, else under the policy's notify_base_url; none when neither is known.
   std::optional<std::string> release_page(const std::string& id);
+  // The address those pages are under, when known.
+  std::optional<std::string> web_address();
   // How the local operations reach hosts, once ops() made them (null through a server): a
   // command that deploys in the foreground gives it its progress and its Ctrl-C flag.
   HostAccess* host_access() { return hosts_ ? &*hosts_ : nullptr; }

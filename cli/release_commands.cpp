@@ -204,7 +204,7 @@ void register_release_commands(CLI::App& app, Context& ctx) {
              "REASON"},
             {}};
     // The page to open, where beaver knows its web address.
-    bool pages = ctx.release_page("1").has_value();
+    bool pages = ctx.web_address().has_value();
     if (pages) t.headers.push_back("PAGE");
     for (size_t i = 0; i < (*views)->size(); ++i) {
       auto v = (*views)->getObject(static_cast<unsigned>(i));

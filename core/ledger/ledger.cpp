@@ -167,7 +167,7 @@ Result<ReleaseView> Ledger::submit(const std::string& actor, const SubmitRequest
       r.service = package->service;
     }
     auto service = tx.find_service(r.service);
-    if (!service) return std::unexpected(unknown_service(tx, r.service).error());
+    if (!service) return unknown_service(tx, r.service);
     BEAVER_TRY(may_submit_for(**env, *me, *service, r.type));
     if (package) {
       r.version = package->version;
@@ -180,7 +180,7 @@ Result<ReleaseView> Ledger::submit(const std::string& actor, const SubmitRequest
     std::erase_if(open, [&](const Release& o) {
       return (o.type == ReleaseType::rollback) != (r.type == ReleaseType::rollback);
     });
-    if (!open.empty() && !req.replace) return std::unexpected(duplicate(open.front()).error());
+    if (!open.empty() && !req.replace) return duplicate(open.front());
     // A rollback restores what ran before: it is not held to the release windows.
     if (r.type == ReleaseType::normal) {
       auto window = check_release_window(**env, now);
