@@ -18,6 +18,8 @@ void register_serve_commands(CLI::App& app, Context& ctx) {
   auto database_option = std::make_shared<std::string>();
   auto keep_alive = std::make_shared<int>(static_cast<int>(o->keep_alive.count()));
   auto header_timeout = std::make_shared<int>(static_cast<int>(o->header_timeout.count()));
+  auto session_idle = std::make_shared<int>(static_cast<int>(o->sessions.idle.count()));
+  auto session_lifetime = std::make_shared<int>(static_cast<int>(o->sessions.absolute.count()));
   auto body_timeout = std::make_shared<int>(static_cast<int>(o->body_timeout.count()));
   auto* serve_cmd = app.add_subcommand("serve", "serve the REST API and the web pages");
   add_help(*serve_cmd,
@@ -31,7 +33,14 @@ void register_serve_commands(CLI::App& app, Context& ctx) {
       ->capture_default_str();
   serve_cmd
       ->add_option("--threads", o->threads,
-                   "worker threads: they run whole requests, never wait on a client")
+                   "worker threads for quick requests; they run whole requests, never wait on a "
+                   "client (0: the cores on SQLite, 16 on PostgreSQL)")
+      ->capture_default_str()
+      ->check(CLI::Range(0, 512));
+  serve_cmd
+      ->add_option("--long-threads", o->long_threads,
+                   "worker threads for requests that may take seconds: reports, audit log, "
+                   "package uploads, hosts' status")
       ->capture_default_str()
       ->check(CLI::Range(1, 512));
   serve_cmd
@@ -99,13 +108,31 @@ void register_serve_commands(CLI::App& app, Context& ctx) {
                    "the most an uploaded package's files may come to, unpacked")
       ->capture_default_str()
       ->check(CLI::Range(uint64_t{1}, uint64_t{1} << 20));
+  serve_cmd
+      ->add_option("--session-idle", *session_idle,
+                   "seconds a person's sign-in on the web pages lasts without a request")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 30 * 86400));
+  serve_cmd
+      ->add_option("--session-lifetime", *session_lifetime,
+                   "seconds a person's sign-in on the web pages lasts at most")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 30 * 86400));
+  serve_cmd->add_option("--ldap-url", o->directory.url,
+                        "an LDAP directory where people's passwords are checked when the ledger "
+                        "has none for them: ldap://HOST[:PORT] or ldaps://HOST[:PORT]");
+  serve_cmd->add_option("--ldap-user-dn", o->directory.user_dn,
+                        "the DN a person binds as, {user} standing for their name, e.g. "
+                        "uid={user},ou=people,dc=example,dc=org");
+  serve_cmd->add_flag("--ldap-starttls", o->directory.start_tls,
+                      "StartTLS on an ldap:// URL before a password is sent");
   serve_cmd->add_option("--database", *database_option,
                         "the ledger: postgresql://USER[:PASSWORD]@HOST[:PORT]/DB or "
                         "sqlite:///PATH (default: BEAVER_DATABASE, else the SQLite file in "
                         "$BEAVER_HOME)");
   on_run(serve_cmd, ctx,
          [&ctx, o, max_body_kib, max_package_mib, max_unpacked_mib, database_option, keep_alive,
-          header_timeout, body_timeout]() -> Result<void> {
+          header_timeout, body_timeout, session_idle, session_lifetime]() -> Result<void> {
            auto policy = ctx.policy();
            if (!policy) return std::unexpected(policy.error());
            auto clock = ctx.clock();
@@ -119,6 +146,10 @@ void register_serve_commands(CLI::App& app, Context& ctx) {
            options.keep_alive = std::chrono::seconds(*keep_alive);
            options.header_timeout = std::chrono::seconds(*header_timeout);
            options.body_timeout = std::chrono::seconds(*body_timeout);
+           options.sessions.idle = std::chrono::seconds(*session_idle);
+           options.sessions.absolute = std::chrono::seconds(*session_lifetime);
+           if (options.directory.configured() || !options.directory.user_dn.empty())
+             BEAVER_TRY(check_directory(options.directory));
            auto database = ledger_database(*database_option);
            if (!database) return std::unexpected(database.error());
            options.database = *database;

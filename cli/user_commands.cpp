@@ -1,10 +1,11 @@
-// beaver user add | update | list.
+// beaver user add | update | passwd | list.
 
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Object.h>
 
 #include "command_help.hpp"
 #include "commands.hpp"
+#include "password_input.hpp"
 #include "paths/paths.hpp"
 #include "release_text.hpp"
 
@@ -101,6 +102,37 @@ void register_user_commands(CLI::App& app, Context& ctx) {
     ctx.out.record({fmt::format("user {} updated (team {}, {})", text_of(*u, "name"),
                                 text_of(*u, "team"), roles_of(*u))},
                    *u);
+    return {};
+  });
+
+  struct PasswdArgs {
+    std::string name;
+    bool from_stdin = false;
+  };
+  auto passwd_args = std::make_shared<PasswdArgs>();
+  auto* passwd = user->add_subcommand("passwd", "set a password for the web pages");
+  add_help(*passwd,
+           "Everyone sets their own password; an admin anyone's. Asks for it twice on the "
+           "terminal, without echo; --password-stdin reads "
+           "one line of standard input instead, for scripts. It is kept only as an argon2id "
+           "hash, and a new one ends the user's sign-ins on the web pages. The command line "
+           "keeps using tokens.",
+           {"beaver user passwd lea", "beaver user passwd lea --password-stdin <lea.password"});
+  ctx.values.declare(passwd->add_option("NAME", passwd_args->name, "user name")->required(),
+                     ValueKind::user);
+  passwd->add_flag("--password-stdin", passwd_args->from_stdin,
+                   "read the password from the first line of standard input");
+  add_output_option(*passwd, ctx, {"table", "json"});
+  on_run(passwd, ctx, [&ctx, passwd_args]() -> Result<void> {
+    auto password = read_new_password(passwd_args->name, passwd_args->from_stdin);
+    if (!password) return std::unexpected(password.error());
+    auto ops = ctx.ops(Access::write);
+    if (!ops) return std::unexpected(ops.error());
+    auto done = (*ops)->set_password(passwd_args->name, *password);
+    if (!done) return std::unexpected(done.error());
+    ctx.out.record({fmt::format("password of {} set; their sign-ins on the web pages ended",
+                                passwd_args->name)},
+                   *done);
     return {};
   });
 

@@ -22,6 +22,9 @@ std::string token_text(int64_t id, const std::string& secret);
 // The parts of a token, or unauthenticated when it is not one of ours.
 Result<TokenParts> parse_token(std::string_view text);
 std::string token_secret_hash(const std::string& secret);
+// A browser session's cookie value, "bvs_<id>_<secret>": made and checked as a token is.
+std::string session_text(int64_t id, const std::string& secret);
+Result<TokenParts> parse_session(std::string_view text);
 // Whether two digests are equal, in time that does not depend on where they differ.
 bool same_digest(const std::string& a, const std::string& b);
 

@@ -3,12 +3,14 @@
 // transaction that applies the policy's rules and appends to the audit log. The command line and
 // the server both call these; neither holds a rule of its own.
 
+#include <chrono>
 #include <functional>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "audit/audit.hpp"
+#include "auth/ldap_directory.hpp"
 #include "clock/clock.hpp"
 #include "error/error.hpp"
 #include "ledger/release_announcer.hpp"
@@ -93,6 +95,25 @@ struct DeployDetail {
 struct NewToken {
   TokenRecord record;
   std::string text;
+};
+
+// A browser's sign-in as made: its record and, this once, its cookie's value.
+struct NewSession {
+  SessionRecord record;
+  std::string cookie;
+};
+
+// How long a browser's sign-in lasts: ended after `idle` without a request, and after
+// `absolute` whatever its use.
+struct SessionLimits {
+  std::chrono::seconds idle{std::chrono::hours(1)};
+  std::chrono::seconds absolute{std::chrono::hours(12)};
+};
+
+// Who a session cookie stands for.
+struct SessionUser {
+  User user;
+  SessionRecord session;
 };
 
 // The rule for the first user of an empty ledger (well-named, and an admin, who can then add the
@@ -215,6 +236,22 @@ class Ledger {
   Result<TokenRecord> revoke_token(const std::string& actor, int64_t id);
   // The user a token stands for: unauthenticated when it is unknown, revoked or malformed.
   Result<User> authenticate(std::string_view token);
+
+  // People's passwords and browser sessions. A user sets their own password, an admin anyone's;
+  // a new password ends the user's sessions.
+  Result<void> set_password(const std::string& actor, const std::string& user,
+                            const std::string& password);
+  // Signs `user` in from `client` when `password` is theirs: a new session. The password is the
+  // one set in the ledger, or without one, where `directory` is given, the directory's. One
+  // refusal for every failure (unknown user, no password, wrong password); each is audited. The
+  // user must be in the ledger, which keeps their team and roles.
+  Result<NewSession> start_session(const std::string& user, const std::string& password,
+                                   const std::string& client,
+                                   const LdapDirectory* directory = nullptr);
+  // The user a session cookie stands for, while its session lasts; marks it used.
+  Result<SessionUser> session_user(std::string_view cookie, const SessionLimits& limits);
+  // Ends the session of `cookie` (signing out); a conflict when it has already ended.
+  Result<void> end_session(std::string_view cookie);
 
   // The audit log, oldest first: the whole of it, or the entries about `subject` only
   // (e.g. "release/42").

@@ -65,6 +65,12 @@ class LocalOperations final : public Operations {
   Result<JsonObject> add_user(const NewUser& user) override {
     return json_one(ledger_.add_user(actor_, user), user_json);
   }
+  Result<JsonObject> set_password(const std::string& user, const std::string& password) override {
+    BEAVER_TRY(ledger_.set_password(actor_, user, password));
+    auto done = object();
+    done->set("user", user);
+    return done;
+  }
   Result<JsonObject> update_user(const NewUser& user) override {
     return json_one(ledger_.update_user(actor_, user), user_json);
   }

@@ -69,6 +69,8 @@ class Operations {
   virtual Result<JsonObject> add_user(const NewUser& user) = 0;
   virtual Result<JsonObject> update_user(const NewUser& user) = 0;
   virtual Result<JsonArray> list_users() = 0;
+  // Sets a user's password for the web pages (their own, or an admin anyone's): {user}.
+  virtual Result<JsonObject> set_password(const std::string& user, const std::string& password) = 0;
 
   virtual Result<JsonObject> add_service(const std::string& name, const std::string& team) = 0;
   virtual Result<JsonArray> list_services() = 0;

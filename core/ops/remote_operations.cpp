@@ -69,6 +69,12 @@ class RemoteOperations final : public Operations {
     return object_of(
         call(HTTPRequest::HTTP_PUT, "/api/v1/users/" + escape(user.name), user_body(user)));
   }
+  Result<JsonObject> set_password(const std::string& user, const std::string& password) override {
+    auto body = object();
+    body->set("password", password);
+    return object_of(
+        call(HTTPRequest::HTTP_PUT, "/api/v1/users/" + escape(user) + "/password", body));
+  }
   Result<JsonArray> list_users() override {
     return array_of(call(HTTPRequest::HTTP_GET, "/api/v1/users"));
   }

@@ -2,6 +2,7 @@
 
 #include <fmt/core.h>
 
+#include "auth/token.hpp"
 #include "notify/notify_queue.hpp"
 #include "ops/json_text.hpp"
 #include "package/package_intake.hpp"
@@ -9,6 +10,7 @@
 #include "server/monitoring.hpp"
 #include "server/request_params.hpp"
 #include "server/routes.hpp"
+#include "server/session_cookie.hpp"
 #include "server/web_pages.hpp"
 
 namespace beaver {
@@ -22,7 +24,7 @@ struct Api::Route {
 
 Api::Api(StorePool& pool, const Clock& clock, const Policy& policy, Metrics& metrics,
          std::function<ServerGauges()> server_gauges, std::filesystem::path web_dir,
-         std::function<void()> changed, const HostAccess* hosts)
+         std::function<void()> changed, const HostAccess* hosts, SessionOptions sessions)
     : pool_(pool),
       clock_(clock),
       policy_(policy),
@@ -30,7 +32,8 @@ Api::Api(StorePool& pool, const Clock& clock, const Policy& policy, Metrics& met
       server_gauges_(std::move(server_gauges)),
       web_dir_(std::move(web_dir)),
       changed_(std::move(changed)),
-      hosts_(hosts) {
+      hosts_(hosts),
+      sessions_(sessions) {
   for (auto& [pattern, run] : api_routes()) {
     auto space = pattern.find(' ');
     routes_.push_back(
@@ -53,6 +56,7 @@ HttpReply Api::handle(const HttpRequest& request) {
 }
 
 HttpReply Api::api(const HttpRequest& request) {
+  if (request.path == kSessionPath) return session(request);
   auto parts = split_path(request.path);
   const Route* match = nullptr;
   bool path_known = false;
@@ -124,12 +128,22 @@ bool Api::is_upload(const HttpRequest& request) {
          parts[2] == "packages";
 }
 
+bool Api::is_long(const HttpRequest& request) {
+  if (is_upload(request)) return true;
+  if (request.method != "GET" && request.method != "HEAD") return false;
+  const auto& path = request.path;
+  return path == "/api/v1/report" || path == "/api/v1/report/charts" || path == "/api/v1/status" ||
+         path == "/api/v1/audit" || path == "/api/v1/audit/verify";
+}
+
 std::optional<HttpReply> Api::admit(const HttpRequest& request) {
   bool api_path = request.path == "/api" || request.path.starts_with("/api/");
   if (!api_path && request.path != "/metrics") {
     // Nothing else takes a body: answered as it would be, before a byte of it is read.
     return handle(request);
   }
+  // Signing in is what a stranger may do: its body is small, and read without a token.
+  if (request.path == kSessionPath && request.method == "POST") return std::nullopt;
   auto lease = pool_.borrow(StorePool::Use::read);
   if (!lease) return error_reply(lease.error(), "unknown");
   auto user = sign_in(**lease, request);
@@ -158,6 +172,19 @@ std::optional<HttpReply> Api::admit_upload(const HttpRequest& request) {
 
 Result<std::string> Api::sign_in(Store& store, const HttpRequest& request) {
   constexpr std::string_view kBearer = "Bearer ";
+  if (request.authorization.empty()) {
+    if (auto cookie = session_cookie(request.cookie)) {
+      auto found = Ledger(store, clock_, &policy_, notification_outbox())
+                       .session_user(*cookie, sessions_.limits);
+      if (!found) return std::unexpected(found.error());
+      bool changes = request.method != "GET" && request.method != "HEAD";
+      if (changes && !same_digest(request.csrf, found->session.csrf))
+        return fail(ErrorKind::refused,
+                    "a change made with the session cookie needs its X-CSRF-Token header (GET "
+                    "/api/v1/session gives it)");
+      return found->user.name;
+    }
+  }
   if (!request.authorization.starts_with(kBearer))
     return fail(ErrorKind::unauthenticated,
                 "sign in: send 'Authorization: Bearer TOKEN' (beaver token create)");

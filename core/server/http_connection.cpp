@@ -25,8 +25,13 @@ std::chrono::steady_clock::duration at_rate(uint64_t bytes, uint64_t rate) {
 
 }  // namespace
 
-HttpConnection::HttpConnection(UniqueFd fd, const ConnectionContext& context, SteadyTime now)
-    : fd_(std::move(fd)), context_(context), phase_start_(now), request_start_(now) {}
+HttpConnection::HttpConnection(UniqueFd fd, std::string client, const ConnectionContext& context,
+                               SteadyTime now)
+    : fd_(std::move(fd)),
+      client_(std::move(client)),
+      context_(context),
+      phase_start_(now),
+      request_start_(now) {}
 
 SteadyTime HttpConnection::deadline() const {
   const auto& l = context_.limits;
@@ -128,6 +133,7 @@ HttpConnection::Next HttpConnection::read_head(SteadyTime now) {
   in_.erase(0, *end);
   if (!parsed) return fail(head_refused(parsed.error()), now);
   head_ = std::move(*parsed);
+  head_.request.client = client_;
   request_start_ = now;
   keep_alive_ = head_.keep_alive && answered_ + 1 < limits.keep_alive_requests && !stopping_;
   body_.clear();

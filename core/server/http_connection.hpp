@@ -59,7 +59,8 @@ class HttpConnection {
     close,
   };
 
-  HttpConnection(UniqueFd fd, const ConnectionContext& context, SteadyTime now);
+  // `client`: the address its requests are counted against (HttpRequest::client).
+  HttpConnection(UniqueFd fd, std::string client, const ConnectionContext& context, SteadyTime now);
 
   // The socket may be read (or was closed by the client): epoll said so.
   Next readable(SteadyTime now);
@@ -108,6 +109,7 @@ class HttpConnection {
   ReplyFraming framing() const;
 
   UniqueFd fd_;
+  std::string client_;
   const ConnectionContext& context_;
   Phase phase_ = Phase::idle;
   SteadyTime phase_start_;

@@ -12,6 +12,8 @@
 #include <cstring>
 #include <system_error>
 
+#include "server/api.hpp"
+
 namespace beaver {
 namespace {
 
@@ -58,7 +60,8 @@ HttpFront::HttpFront(Poco::Net::ServerSocket listener, Api& api, Metrics& metric
       epoll_(checked(epoll_create1(EPOLL_CLOEXEC), "epoll_create1")),
       wake_(checked(eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC), "eventfd")),
       spare_(::open("/dev/null", O_RDONLY | O_CLOEXEC)),
-      workers_(options_.threads) {
+      workers_(options_.threads),
+      long_workers_(options_.long_threads) {
   listener_.setBlocking(false);
   epoll_event listen{EPOLLIN, {.u64 = kListenerTag}};
   epoll_event woken{EPOLLIN, {.u64 = kWakeTag}};
@@ -73,8 +76,8 @@ ServerGauges HttpFront::gauges() const {
   ServerGauges g;
   g.refused_connections = refused_.load(std::memory_order_relaxed);
   g.open_connections = open_.load(std::memory_order_relaxed);
-  g.queued_requests = static_cast<int64_t>(workers_.queued());
-  g.busy_workers = workers_.busy();
+  g.queued_requests = static_cast<int64_t>(workers_.queued() + long_workers_.queued());
+  g.busy_workers = workers_.busy() + long_workers_.busy();
   return g;
 }
 
@@ -98,6 +101,7 @@ void HttpFront::run() {
     }
     expire(std::chrono::steady_clock::now());
     workers_.post_all(posts_);
+    long_workers_.post_all(long_posts_);
   }
 }
 
@@ -155,7 +159,7 @@ void HttpFront::open(UniqueFd fd, const std::string& address, SteadyTime now) {
   ++per_address_[address];
   open_.fetch_add(1, std::memory_order_relaxed);
   Entry entry;
-  entry.connection = std::make_unique<HttpConnection>(std::move(fd), context_, now);
+  entry.connection = std::make_unique<HttpConnection>(std::move(fd), address, context_, now);
   entry.address = address;
   auto [it, _] = connections_.emplace(id, std::move(entry));
   sync(id, it->second);
@@ -203,22 +207,28 @@ void HttpFront::apply(uint64_t id, Next next, SteadyTime now) {
   auto it = connections_.find(id);
   if (it == connections_.end()) return;
   auto& c = *it->second.connection;
-  auto queue_full = [this] { return workers_.queued() + posts_.size() >= options_.queue; };
+  auto queue_full = [this](const WorkerPool& lane, const auto& posts) {
+    return lane.queued() + posts.size() >= options_.queue;
+  };
   switch (next) {
     case Next::close:
       return close(it);
     case Next::admit:
-      if (queue_full()) return apply(id, c.refuse_busy(now), now);
+      if (queue_full(workers_, posts_)) return apply(id, c.refuse_busy(now), now);
       posts_.emplace_back([this, id, head = c.head(), start = c.request_start()] {
         complete(id, admit_body(api_, metrics_, head, options_.limits.body, start));
       });
       break;
-    case Next::run:
-      if (queue_full()) return apply(id, c.refuse_busy(now), now);
-      posts_.emplace_back([this, id, job = c.take_run()]() mutable {
+    case Next::run: {
+      bool long_lane = Api::is_long(c.head().request);
+      auto& posts = long_lane ? long_posts_ : posts_;
+      if (queue_full(long_lane ? long_workers_ : workers_, posts))
+        return apply(id, c.refuse_busy(now), now);
+      posts.emplace_back([this, id, job = c.take_run()]() mutable {
         complete(id, run_request(api_, metrics_, std::move(job)));
       });
       break;
+    }
     case Next::again:
       again_.push_back(id);
       break;

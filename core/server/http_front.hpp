@@ -28,8 +28,11 @@ namespace beaver {
 class Api;
 
 struct FrontOptions {
-  int threads = 16;
-  size_t queue = 64;  // requests waiting for a worker; one more is answered 503
+  int threads = 2;  // workers for the requests the ledger answers at once
+  // Workers for the requests that may take seconds (Api::is_long): apart, so that a few reports
+  // or package uploads never leave a quick read waiting for a worker.
+  int long_threads = 4;
+  size_t queue = 64;  // requests waiting for a worker, in each lane; one more is answered 503
   // Connections open at once: past it the idle one unused longest is closed for the newcomer,
   // and without one the newcomer is.
   size_t max_connections = 1024;
@@ -108,6 +111,7 @@ class HttpFront {
   // Jobs of this turn, handed to the workers at its end: a worker woken at once would take the
   // core from the reactor before it has read the other connections ready.
   std::vector<std::move_only_function<void()>> posts_;
+  std::vector<std::move_only_function<void()>> long_posts_;
   uint64_t next_id_ = 2;  // 0 and 1 tag the listener and the eventfd in epoll
   bool stopping_ = false;
   std::atomic<bool> stop_asked_{false};
@@ -119,8 +123,9 @@ class HttpFront {
   std::atomic<int64_t> refused_{0};
   std::atomic<int64_t> in_flight_{0};
 
-  // Last: its threads stop first, before what their jobs use.
+  // Last: their threads stop first, before what their jobs use.
   WorkerPool workers_;
+  WorkerPool long_workers_;
 };
 
 }  // namespace beaver

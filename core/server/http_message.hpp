@@ -15,6 +15,11 @@ struct HttpRequest {
   std::string path;
   std::map<std::string, std::string> query;
   std::string authorization;  // the Authorization header, as sent
+  std::string cookie;         // the Cookie header, as sent
+  std::string csrf;           // the X-CSRF-Token header, as sent
+  // The client's address as the server counts connections (an IPv6 client's /64); empty where
+  // no socket is behind the request.
+  std::string client;
   std::string body;
   // An upload's body, streamed to this file instead (see Api::admit_upload).
   std::filesystem::path body_file;

@@ -76,6 +76,8 @@ std::expected<RequestHead, HeadRefusal> parse_request_head(std::string_view text
     return refuse(400, "malformed request URI");
   }
   r.authorization = parsed.get("Authorization", "");
+  r.cookie = parsed.get("Cookie", "");
+  r.csrf = parsed.get("X-CSRF-Token", "");
 
   int lengths = 0, codings = 0;
   std::string connection;

@@ -73,6 +73,14 @@ Routes api_routes() {
     if (!user) return std::unexpected(user.error());
     return answer(c.ops.update_user(*user));
   });
+  r.emplace_back("PUT /api/v1/users/{name}/password", [](Call& c) -> Result<Answer> {
+    auto body = JsonBody::parse(c.request.body);
+    if (!body) return std::unexpected(body.error());
+    auto password = body->text("password");
+    if (!password) return std::unexpected(password.error());
+    BEAVER_TRY(body->finish());
+    return answer(c.ops.set_password(c.params[0], *password));
+  });
   r.emplace_back("GET /api/v1/services", [](Call& c) { return answer(c.ops.list_services()); });
   r.emplace_back("POST /api/v1/services", [](Call& c) -> Result<Answer> {
     auto body = JsonBody::parse(c.request.body);
@@ -142,7 +150,9 @@ Routes api_routes() {
 }
 
 std::vector<std::string> api_route_patterns() {
-  std::vector<std::string> out = {"GET /healthz", "GET /metrics"};
+  // Signing in and out (session_routes.cpp) are answered before a caller is known.
+  std::vector<std::string> out = {"GET /healthz", "GET /metrics", "POST /api/v1/session",
+                                  "GET /api/v1/session", "DELETE /api/v1/session"};
   for (const auto& [pattern, run] : api_routes()) out.push_back(pattern);
   return out;
 }

@@ -40,6 +40,11 @@ int default_db_readers() {
   return static_cast<int>(std::clamp(2 * std::thread::hardware_concurrency(), 2u, 64u));
 }
 
+int default_threads(DatabaseUrl::Kind database) {
+  if (database == DatabaseUrl::Kind::postgresql) return 16;
+  return static_cast<int>(std::clamp(std::thread::hardware_concurrency(), 2u, 64u));
+}
+
 int default_max_connections(uint64_t files) {
   constexpr uint64_t kReserved = 256;
   if (files <= kReserved + 32) return 16;
@@ -68,7 +73,8 @@ Result<void> serve(const ServeOptions& o, const Policy& policy, const Clock& clo
 
   uint64_t files = raise_open_files();
   FrontOptions front_options;
-  front_options.threads = o.threads;
+  front_options.threads = o.threads > 0 ? o.threads : default_threads(o.database.kind);
+  front_options.long_threads = o.long_threads;
   front_options.queue = static_cast<size_t>(o.queue);
   front_options.max_connections = static_cast<size_t>(
       o.max_connections > 0 ? o.max_connections : default_max_connections(files));
@@ -115,7 +121,8 @@ Result<void> serve(const ServeOptions& o, const Policy& policy, const Clock& clo
   std::unique_ptr<HttpFront> front;
   Api api(
       pool, clock, policy, metrics, [&front] { return front ? front->gauges() : ServerGauges{}; },
-      o.web_dir, [&notifier] { notifier.wake(); }, &hosts);
+      o.web_dir, [&notifier] { notifier.wake(); }, &hosts,
+      SessionOptions{o.sessions, policy.notify_base_url.starts_with("https://"), o.directory});
   try {
     front = std::make_unique<HttpFront>(socket, api, metrics, std::move(front_options));
   } catch (const std::system_error& e) {

@@ -14,6 +14,7 @@
 
 #include "clock/clock.hpp"
 #include "error/error.hpp"
+#include "ledger/ledger.hpp"
 #include "policy/policy.hpp"
 #include "store/database_url.hpp"
 
@@ -24,10 +25,17 @@ namespace beaver {
 // one, less for two; 2 left one server short of work).
 int default_db_readers();
 
+// Workers for the requests the ledger answers at once, when --threads is 0. On SQLite, the cores:
+// its reads are CPU work and its writes take turns, so a worker more only waits for one. On
+// PostgreSQL, 16: each request waits on the database's round trips, and writers that wait
+// together share a commit.
+int default_threads(DatabaseUrl::Kind database);
+
 struct ServeOptions {
   std::string listen = "127.0.0.1:8080";  // host:port; port 0 picks a free one
-  int threads = 16;
-  int queue = 64;  // requests waiting for a worker
+  int threads = 0;                        // workers for quick requests; 0: default_threads()
+  int long_threads = 4;  // workers for requests that may take seconds (reports, uploads, status)
+  int queue = 64;        // requests waiting for a worker, in each lane
   int backlog = 256;
   std::chrono::seconds keep_alive{5};  // an idle connection is closed after this
   // Answers on one connection before it is closed (Apache's default): a busy client reconnects
@@ -48,6 +56,8 @@ struct ServeOptions {
   std::filesystem::path data_dir;           // holds templates/deploy-host.sh
   int deploys = 4;                          // deploys running at once
   int db_readers = default_db_readers();    // on PostgreSQL, reads at once at most (0: no limit)
+  SessionLimits sessions;                   // people's sign-ins on the web pages
+  LdapDirectory directory;  // where their passwords are checked, if not in the ledger
 };
 
 // Connections open at once by default: what the open-file limit `files` leaves, once the

@@ -38,6 +38,9 @@ inline constexpr std::string_view kAuditColumns =
 inline constexpr std::string_view kTokenColumns =
     "id, \"user\", label, secret_hash, created_by, created_at, revoked_by, revoked_at";
 
+inline constexpr std::string_view kSessionColumns =
+    "id, \"user\", secret_hash, csrf, client, created_at, seen_at, ended_at";
+
 inline constexpr std::string_view kLeaseColumns =
     "service, env, deploy_id, actor, machine, pid, pid_start, acquired_at, expires_at, "
     "stop_requested_by";

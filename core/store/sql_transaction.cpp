@@ -18,6 +18,11 @@ TokenRecord read_token(const SqlRow& r) {
                      r.text(4),    r.time(5), r.optional_text(6), r.optional_time(7)};
 }
 
+SessionRecord read_session(const SqlRow& r) {
+  return SessionRecord{r.integer(0), r.text(1), r.text(2), r.text(3),
+                       r.text(4),    r.time(5), r.time(6), r.optional_time(7)};
+}
+
 // The time stays text: verification hashes what is stored, so any edit to it shows.
 AuditEntry read_audit(const SqlRow& r) {
   return AuditEntry{r.integer(0), r.text(1), r.text(2), r.text(3),
@@ -146,6 +151,49 @@ std::vector<TokenRecord> SqlTransaction::list_tokens() {
 void SqlTransaction::revoke_token(int64_t id, const std::string& by, Timestamp at) {
   static const SqlText sql{"UPDATE tokens SET revoked_by = ?2, revoked_at = ?3 WHERE id = ?1"};
   db_.execute(sql, sql_params(id, by, at));
+}
+
+std::optional<std::string> SqlTransaction::password_hash(std::string_view user) {
+  static const SqlText sql{"SELECT hash FROM passwords WHERE \"user\" = ?1"};
+  return first_row(sql, sql_params(user), [](const SqlRow& r) { return r.text(0); });
+}
+
+void SqlTransaction::put_password(const std::string& user, const std::string& hash,
+                                  const std::string& set_by, Timestamp at) {
+  static const SqlText sql{
+      "INSERT INTO passwords (\"user\", hash, set_by, set_at) VALUES (?1, ?2, ?3, ?4) "
+      "ON CONFLICT (\"user\") DO UPDATE SET hash = excluded.hash, set_by = excluded.set_by, "
+      "set_at = excluded.set_at"};
+  db_.execute(sql, sql_params(user, hash, set_by, at));
+}
+
+int64_t SqlTransaction::insert_session(const SessionRecord& s) {
+  static const SqlText sql{
+      "INSERT INTO sessions (\"user\", secret_hash, csrf, client, created_at, seen_at) VALUES "
+      "(?1, ?2, ?3, ?4, ?5, ?6) RETURNING id"};
+  return db_.insert(sql,
+                    sql_params(s.user, s.secret_hash, s.csrf, s.client, s.created_at, s.seen_at));
+}
+
+std::optional<SessionRecord> SqlTransaction::find_session(int64_t id) {
+  static const SqlText sql{fmt::format("SELECT {} FROM sessions WHERE id = ?1", kSessionColumns)};
+  return first_row(sql, sql_params(id), read_session);
+}
+
+void SqlTransaction::touch_session(int64_t id, Timestamp at) {
+  static const SqlText sql{"UPDATE sessions SET seen_at = ?2 WHERE id = ?1"};
+  db_.execute(sql, sql_params(id, at));
+}
+
+void SqlTransaction::end_session(int64_t id, Timestamp at) {
+  static const SqlText sql{"UPDATE sessions SET ended_at = ?2 WHERE id = ?1 AND ended_at IS NULL"};
+  db_.execute(sql, sql_params(id, at));
+}
+
+void SqlTransaction::end_sessions_of(std::string_view user, Timestamp at) {
+  static const SqlText sql{
+      "UPDATE sessions SET ended_at = ?2 WHERE \"user\" = ?1 AND ended_at IS NULL"};
+  db_.execute(sql, sql_params(user, at));
 }
 
 std::optional<AuditEntry> SqlTransaction::last_audit_entry() {

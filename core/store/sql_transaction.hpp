@@ -102,6 +102,14 @@ class SqlTransaction : public StoreTransaction {
   std::optional<TokenRecord> find_token(int64_t id) override;
   std::vector<TokenRecord> list_tokens() override;
   void revoke_token(int64_t id, const std::string& by, Timestamp at) override;
+  std::optional<std::string> password_hash(std::string_view user) override;
+  void put_password(const std::string& user, const std::string& hash, const std::string& set_by,
+                    Timestamp at) override;
+  int64_t insert_session(const SessionRecord& session) override;
+  std::optional<SessionRecord> find_session(int64_t id) override;
+  void touch_session(int64_t id, Timestamp at) override;
+  void end_session(int64_t id, Timestamp at) override;
+  void end_sessions_of(std::string_view user, Timestamp at) override;
 
   int64_t insert_notification(const Notification& n) override;
   std::vector<Notification> due_notifications(Timestamp now, int64_t limit) override;

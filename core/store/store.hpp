@@ -18,6 +18,7 @@
 #include "model/notification.hpp"
 #include "model/package_record.hpp"
 #include "model/release.hpp"
+#include "model/session_record.hpp"
 #include "model/token_record.hpp"
 #include "model/user.hpp"
 
@@ -130,6 +131,17 @@ class StoreTransaction {
   virtual std::optional<TokenRecord> find_token(int64_t id) = 0;
   virtual std::vector<TokenRecord> list_tokens() = 0;  // oldest first
   virtual void revoke_token(int64_t id, const std::string& by, Timestamp at) = 0;
+
+  // A user's password hash (argon2id, PHC string), if one was set.
+  virtual std::optional<std::string> password_hash(std::string_view user) = 0;
+  virtual void put_password(const std::string& user, const std::string& hash,
+                            const std::string& set_by, Timestamp at) = 0;  // inserts or replaces
+  virtual int64_t insert_session(const SessionRecord& session) = 0;        // returns the new id
+  virtual std::optional<SessionRecord> find_session(int64_t id) = 0;
+  virtual void touch_session(int64_t id, Timestamp at) = 0;  // its seen_at
+  virtual void end_session(int64_t id, Timestamp at) = 0;
+  // Ends every open session of `user`: a new password ends the old sign-ins.
+  virtual void end_sessions_of(std::string_view user, Timestamp at) = 0;
 
   virtual int64_t insert_notification(const Notification& n) = 0;  // returns the new id
   // Pending notifications whose next attempt is due at `now`, oldest first.

@@ -1,10 +1,11 @@
-// beaver's web pages: sign in with a token, the approvals inbox, the release list and pages, and
+// beaver's web pages: sign in with a password, the approvals inbox, the release list and pages, and
 // the dashboard. Plain ES2020, no framework and no build step. Every text from the ledger goes
 // through textContent; only the server's own SVG charts are parsed as markup.
 'use strict';
 
-const TOKEN_KEY = 'beaver.token';
-const state = { user: null, refresh: null };
+// The session is an HttpOnly cookie the server sets; the pages keep only its CSRF token, which
+// every change sends back, and ask the server for it again in each new tab.
+const state = { user: null, csrf: null, refresh: null };
 const REFRESH_MS = 2000;  // a release page while one of its deploys runs
 
 // --- small DOM helpers
@@ -55,9 +56,8 @@ function link(href, text) {
 
 async function api(method, path, body) {
   const headers = { Accept: 'application/json' };
-  const token = sessionStorage.getItem(TOKEN_KEY);
-  if (token) headers.Authorization = 'Bearer ' + token;
-  const init = { method, headers };
+  if (method !== 'GET' && state.csrf) headers['X-CSRF-Token'] = state.csrf;
+  const init = { method, headers, credentials: 'same-origin' };
   if (body !== undefined) {
     headers['Content-Type'] = 'application/json';
     init.body = JSON.stringify(body);
@@ -99,11 +99,32 @@ function mayDeploy() {
   return state.user && (state.user.roles.includes('ops') || state.user.roles.includes('admin'));
 }
 
-function signOut(message) {
-  sessionStorage.removeItem(TOKEN_KEY);
+// The page asked for, to come back to after signing in: only a path of this site.
+function nextPath() {
+  const next = new URLSearchParams(location.search).get('next') || '';
+  return /^\/(?![\/\\])/.test(next) && !next.startsWith('/signin') ? next : '/';
+}
+
+function toSignin(message) {
   state.user = null;
+  state.csrf = null;
+  const here = location.pathname + location.search;
+  if (location.pathname !== '/signin')
+    history.replaceState(null, '', '/signin' + (here === '/' ? '' : '?next=' + encodeURIComponent(here)));
+  renderSignin();
+  if (message) say(message, 'error');
+}
+
+async function signOut() {
+  try {
+    await api('DELETE', '/api/v1/session');
+  } catch (err) {
+    if (err.status !== 401) return sayError(err);
+  }
   history.replaceState(null, '', '/signin');
-  route().then(() => { if (message) say(message, 'error'); });
+  toSignin();
+  say('You are signed out.', 'ok');
+  document.getElementById('who').textContent = '';
 }
 
 async function route() {
@@ -111,18 +132,17 @@ async function route() {
   say('');
   const path = location.pathname.replace(/\/+$/, '') || '/';
   const nav = document.getElementById('nav');
-  if (!sessionStorage.getItem(TOKEN_KEY)) {
-    nav.hidden = true;
-    if (path !== '/signin') history.replaceState(null, '', '/signin');
-    renderSignin();
-    return;
-  }
-  try {
-    if (!state.user) state.user = await api('GET', '/api/v1/whoami');
-  } catch (err) {
-    if (err.status === 401) return signOut('Your token is no longer accepted: ' + err.message);
-    show();
-    return sayError(err);
+  if (!state.user) {
+    try {
+      const session = await api('GET', '/api/v1/session');
+      state.user = session.user;
+      state.csrf = session.csrf;
+    } catch (err) {
+      nav.hidden = true;
+      if (err.status === 401) return toSignin();
+      show();
+      return sayError(err);
+    }
   }
   nav.hidden = false;
   document.getElementById('who').textContent =
@@ -130,7 +150,8 @@ async function route() {
   for (const a of nav.querySelectorAll('a[data-nav]'))
     a.classList.toggle('current', path.startsWith(a.getAttribute('href')));
   if (path === '/' || path === '/signin') {
-    history.replaceState(null, '', isLeader() ? '/inbox' : '/releases');
+    const next = path === '/signin' ? nextPath() : '/';
+    history.replaceState(null, '', next !== '/' ? next : isLeader() ? '/inbox' : '/releases');
     return route();
   }
   let m;
@@ -141,7 +162,7 @@ async function route() {
     else if (path === '/dashboard') await renderDashboard();
     else show(el('h1', { text: 'No such page' }), el('p', {}, link('/inbox', 'Go to the inbox')));
   } catch (err) {
-    if (err.status === 401) return signOut('Your token is no longer accepted: ' + err.message);
+    if (err.status === 401) return toSignin('Your sign-in has ended: ' + err.message);
     sayError(err);
   }
   document.getElementById('app').focus({ preventScroll: true });
@@ -150,79 +171,99 @@ async function route() {
 // --- sign in
 
 function renderSignin() {
-  const input = el('input', {
-    id: 'token', name: 'token', type: 'password', autocomplete: 'off', required: true,
-    spellcheck: 'false', placeholder: 'bvr_…',
+  document.getElementById('nav').hidden = true;
+  const user = el('input', {
+    id: 'user', name: 'username', type: 'text', autocomplete: 'username', required: true,
+    spellcheck: 'false', autocapitalize: 'none',
   });
+  const password = el('input', {
+    id: 'password', name: 'password', type: 'password', autocomplete: 'current-password',
+    required: true,
+  });
+  const button = el('button', { type: 'submit', class: 'primary', text: 'Sign in' });
   const form = el('form', { class: 'signin card', onsubmit: async (ev) => {
     ev.preventDefault();
-    const token = input.value.trim();
-    if (!token) return say('Paste your token first.', 'error');
-    sessionStorage.setItem(TOKEN_KEY, token);
+    button.disabled = true;
     try {
-      state.user = await api('GET', '/api/v1/whoami');
+      const session = await api('POST', '/api/v1/session',
+                                { user: user.value.trim(), password: password.value });
+      state.user = session.user;
+      state.csrf = session.csrf;
     } catch (err) {
-      sessionStorage.removeItem(TOKEN_KEY);
-      state.user = null;
+      button.disabled = false;
+      password.value = '';
+      password.focus();
       return say('Sign-in failed: ' + err.message, 'error');
     }
-    navigate('/');
+    const next = nextPath();
+    history.replaceState(null, '', next !== '/' ? next : isLeader() ? '/inbox' : '/releases');
+    route();
   } },
-  el('label', { for: 'token', text: 'API token' }), input,
-  el('p', { class: 'hint', text: 'An admin makes one with: beaver token create YOUR-NAME' }),
-  el('button', { type: 'submit', class: 'primary', text: 'Sign in' }));
+  el('label', { for: 'user', text: 'User' }), user,
+  el('label', { for: 'password', text: 'Password' }), password,
+  el('p', { class: 'hint', text: 'An admin sets a first password with: beaver user passwd YOUR-NAME' }),
+  button);
   show(el('h1', { text: 'Sign in' }), form);
-  input.focus();
+  user.focus();
 }
 
 // --- actions on a release
 
-// Approve and Reject buttons; Reject asks for a comment first. `done(view)` runs after success.
+// Approve and Reject buttons. Neither acts on one tap: each opens a form that repeats what is
+// being decided, Approve with an optional comment, Reject with a required one. `done(view)` runs
+// after success.
 function actionButtons(release, done) {
   const box = el('div', { class: 'actions' });
   const label = `${release.service} ${release.version} to ${release.env}`;
-  const approve = el('button', {
-    type: 'button', class: 'primary approve', 'aria-label': `Approve release ${release.id}: ${label}`,
-    text: 'Approve',
-    onclick: async () => {
-      approve.disabled = reject.disabled = true;
+  const what = `${release.type} release #${release.id}: ${label}`;
+  const forms = [];
+  // decision(action, ...): the form confirming `action`, and the button that opens it.
+  const decision = (action, buttonClass, confirmText, commentLabel, required) => {
+    const commentId = `${action}-comment-${release.id}`;
+    const comment = el('textarea', { id: commentId, rows: 2, required });
+    const submit = el('button', { type: 'submit', class: buttonClass, text: confirmText });
+    const form = el('form', { class: `${action}-form decision`, hidden: true, onsubmit: async (ev) => {
+      ev.preventDefault();
+      const text = comment.value.trim();
+      if (required && !text) return say('Say why you reject it.', 'error');
+      submit.disabled = true;
       try {
-        const view = await api('POST', `/api/v1/releases/${release.id}/approve`, {});
-        say(`Release #${view.id} (${label}): your approval is recorded; it is now ${view.status}.`,
-            'ok');
+        const view = await api('POST', `/api/v1/releases/${release.id}/${action}`,
+                               text ? { comment: text } : {});
+        say(action === 'approve' ?
+          `Release #${view.id} (${label}): your approval is recorded; it is now ${view.status}.` :
+          `Release #${view.id} (${label}) is now ${view.status}.`, 'ok');
         await done(view);
       } catch (err) {
-        approve.disabled = reject.disabled = false;
+        submit.disabled = false;
         sayError(err);
       }
-    },
-  });
-  const reject = el('button', {
-    type: 'button', class: 'danger reject', 'aria-label': `Reject release ${release.id}: ${label}`,
-    text: 'Reject', 'aria-expanded': 'false',
-    onclick: () => {
-      form.hidden = !form.hidden;
-      reject.setAttribute('aria-expanded', String(!form.hidden));
-      if (!form.hidden) comment.focus();
-    },
-  });
-  const commentId = `reject-comment-${release.id}`;
-  const comment = el('textarea', { id: commentId, rows: 2, required: true });
-  const form = el('form', { class: 'reject-form', hidden: true, onsubmit: async (ev) => {
-    ev.preventDefault();
-    if (!comment.value.trim()) return say('Say why you reject it.', 'error');
-    try {
-      const view = await api('POST', `/api/v1/releases/${release.id}/reject`,
-                             { comment: comment.value.trim() });
-      say(`Release #${view.id} (${label}) is now ${view.status}.`, 'ok');
-      await done(view);
-    } catch (err) {
-      sayError(err);
+    } },
+    el('p', { class: 'confirm', text: `You ${action}: ${what}` }),
+    el('label', { for: commentId, text: commentLabel }), comment,
+    el('div', { class: 'buttons' }, submit,
+       el('button', { type: 'button', text: 'Cancel', onclick: () => open(null) })));
+    const button = el('button', {
+      type: 'button', class: `${buttonClass} ${action}`, 'aria-expanded': 'false',
+      'aria-label': `${action === 'approve' ? 'Approve' : 'Reject'} release ${release.id}: ${label}`,
+      text: action === 'approve' ? 'Approve' : 'Reject',
+      onclick: () => open(form.hidden ? form : null),
+    });
+    forms.push({ form, button, comment });
+    return { form, button };
+  };
+  // Shows `form` (or none), the others hidden.
+  const open = (form) => {
+    for (const f of forms) {
+      f.form.hidden = f.form !== form;
+      f.button.setAttribute('aria-expanded', String(f.form === form));
+      if (f.form === form) f.comment.focus();
     }
-  } },
-  el('label', { for: commentId, text: 'Why reject it? (required)' }), comment,
-  el('button', { type: 'submit', class: 'danger', text: 'Confirm reject' }));
-  box.append(el('div', { class: 'buttons' }, approve, reject), form);
+  };
+  const approve = decision('approve', 'primary', 'Confirm approval', 'Comment (optional)', false);
+  const reject = decision('reject', 'danger', 'Confirm reject', 'Why reject it? (required)', true);
+  box.append(el('div', { class: 'buttons' }, approve.button, reject.button), approve.form,
+             reject.form);
   return box;
 }
 

@@ -7,8 +7,8 @@
 #  3. submit: POST /api/v1/releases to an env needing no approval, each a new version (one durable
 #     transaction with its audit entry per 201) vs the sqlite3 shell committing as many one-row
 #     transactions, synchronous=FULL in WAL mode.
-# Beside them, two floors that tell where a read's time goes: a bare Poco HTTPServer with beaver's
-# number of workers answering every request with the same bytes (tests/bench/poco_floor.cpp,
+# Beside them, two floors that tell where a read's time goes: a bare Poco HTTPServer with 16
+# workers answering every request with the same bytes (tests/bench/poco_floor.cpp,
 # built as build/tests/beaver_bench_poco_floor: a thread-per-connection server's floor), and
 # beaver's own /healthz (its HTTP front, routing, metrics and one read of the ledger's last audit
 # entry; no token, no JSON building). Then beaver's peak
@@ -20,8 +20,9 @@
 # p99 latency of reads and of submissions at most 10 times their p50 (no request waits long for
 # a worker another connection holds); peak RSS < 100 MB.
 # usage: tests/bench/server.sh [path/to/beaver] [releases]   (needs wrk, nginx, sqlite3, curl, jq)
-# BENCH_WRK overrides the load (default "-t2 -c32 -d10s"); BENCH_THREADS the workers of beaver
-# and of the Poco floor (default: beaver's, 16). Poco keeps a worker for each kept-alive
+# BENCH_WRK overrides the load (default "-t2 -c32 -d10s"); BENCH_THREADS beaver's --threads
+# (default: beaver's own, the cores on SQLite); BENCH_FLOOR_THREADS the Poco floor's workers
+# (default 16). Poco keeps a worker for each kept-alive
 # connection until it closes (after 100 answers), so a few of wrk's 32 connections may still wait
 # past its 2 s timeout at the floor's rate: the floor's row then says how many, rather than
 # stopping the benchmark.
@@ -60,8 +61,8 @@ free_port() {  # a port nothing listens on now (the kernel's pick)
 
 # beaver serve, on a port of its own choosing; its URL from its first line.
 serve_args=(serve --listen 127.0.0.1:0)
-threads=${BENCH_THREADS:-16}
-serve_args+=(--threads "$threads")
+[ -n "${BENCH_THREADS:-}" ] && serve_args+=(--threads "$BENCH_THREADS")
+floor_threads=${BENCH_FLOOR_THREADS:-16}
 "$BEAVER" "${serve_args[@]}" >"$work/serve.out" 2>"$work/serve.err" &
 server_pid=$!
 for _ in $(seq 400); do
@@ -147,7 +148,7 @@ LUA
 # The Poco floor, serving the same bytes, when it was built.
 floor_url=""
 if [ -x "$floor" ]; then
-  "$floor" "$work/www/release.json" "$threads" >"$work/floor.out" &
+  "$floor" "$work/www/release.json" "$floor_threads" >"$work/floor.out" &
   floor_pid=$!
   for _ in $(seq 400); do
     grep -q 'listening on' "$work/floor.out" 2>/dev/null && break

@@ -3,7 +3,7 @@
 // tests/integration/browser.sh, which makes the deploy (run by a process on another machine, as
 // its lease says) and then checks the ledger.
 //
-// Environment: BEAVER_URL, BEAVER_TOKEN (the ops user's token), RELEASE_ID, DEPLOY_ID,
+// Environment: BEAVER_URL, BEAVER_USER and BEAVER_PASSWORD (the ops user's), RELEASE_ID, DEPLOY_ID,
 // STEP_SCRIPT and END_SCRIPT (what the deploying process records once asked to stop: a step,
 // then its end; the first prints what its lease says, kept in ASKED_BY_FILE),
 // BEAVER_SCREENSHOT_DIR, CHROMIUM (default /usr/bin/chromium).
@@ -18,7 +18,8 @@ const need = (name) => {
   return v;
 };
 const url = need('BEAVER_URL');
-const token = need('BEAVER_TOKEN');
+const user = need('BEAVER_USER');
+const password = need('BEAVER_PASSWORD');
 const id = need('RELEASE_ID');
 const deploy = need('DEPLOY_ID');
 const stepScript = need('STEP_SCRIPT');
@@ -48,13 +49,17 @@ try {
   page.setDefaultTimeout(timeout);
   const pageErrors = [];
   page.on('pageerror', (e) => pageErrors.push(e.message));
-  page.on('console', (m) => { if (m.type() === 'error') pageErrors.push(m.text()); });
+  // Asking who is signed in before signing in logs "Failed to load resource" (a 401).
+  page.on('console', (m) => {
+    if (m.type() === 'error' && !m.text().includes('Failed to load resource'))
+      pageErrors.push(m.text());
+  });
 
-  await page.goto(`${url}/signin`);
-  await page.getByLabel('API token').fill(token);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.waitForURL('**/releases');
   await page.goto(`${url}/releases/${id}`);
+  await page.getByLabel('User').fill(user);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.waitForURL(`**/releases/${id}`);
   await page.getByRole('heading', { name: `Deploy #${deploy} by olga: running` }).waitFor();
   check((await page.locator('p.waiting').innerText()).includes(
     `Deploy #${deploy} by olga is running: 1 step so far, the last upload on ssh://app-1.internal`),

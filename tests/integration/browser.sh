@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# The web pages in a real browser (Debian's chromium, driven by playwright-core): a leader signs
-# in at phone size, approves a pending emergency with a click, and the ledger holds the approval.
-# A wrong token shows an error on the sign-in page. Then someone in ops stops that release's
+# The web pages in a real browser (Debian's chromium, driven by playwright-core): a leader opens a
+# release's link while signed out, signs in with a password at phone size and lands on it,
+# approves the pending emergency with a click, and the ledger holds the approval; a wrong password
+# shows an error on the sign-in page, a second tab is signed in too, and signing out ends the
+# session. Then someone in ops stops that release's
 # deploy, run from another machine, with a click on its page, which follows the deploy to its
 # end. The screenshots land in $BEAVER_SCREENSHOT_DIR. Skipped (77) when chromium, node or npm is missing.
 source "$(dirname "$0")/lib.sh"
@@ -41,12 +43,11 @@ ok release submit pay-api --env prod --version 2.4.1 --commit 9f8e7d6 --emergenc
   --reason "$reason" --as dev -o json
 id=$(jq -r .id <<<"$OUT")
 ok release submit pay-api --env prod --version 2.5.0 --as dev
-ok token create lee --label browser --as admin
-lee_token=$OUT
+ok user passwd lee --password-stdin --as admin <<<"lee's long password"
 
 start_server
 set +e
-BEAVER_URL=$URL BEAVER_TOKEN=$lee_token RELEASE_ID=$id RELEASE_REASON=$reason \
+BEAVER_URL=$URL BEAVER_USER=lee BEAVER_PASSWORD="lee's long password" RELEASE_ID=$id RELEASE_REASON=$reason \
   RELEASE_SUBMITTER=dev BEAVER_SCREENSHOT_DIR=$BEAVER_SCREENSHOT_DIR CHROMIUM=$CHROMIUM \
   node "$modules/approve_emergency.mjs" >"$WORK/node.out" 2>&1
 node_rc=$?
@@ -54,8 +55,8 @@ set -e
 cat "$WORK/node.out"
 [ "$node_rc" -eq 0 ] || { RC=$node_rc OUT="" ERR=""; fail "the browser scenario"; }
 
-expect_eq "$(ledger_sql "SELECT approver FROM approvals WHERE release_id = $id")" lee \
-  "the ledger holds lee's approval"
+expect_eq "$(ledger_sql "SELECT approver, comment FROM approvals WHERE release_id = $id")" \
+  "lee|checked the fix with the payments team" "the ledger holds lee's approval and comment"
 expect_eq "$(ledger_sql "SELECT status FROM releases WHERE id = $id")" approved \
   "the emergency is approved"
 [ -s "$BEAVER_SCREENSHOT_DIR/inbox.png" ] || fail "no inbox screenshot in $BEAVER_SCREENSHOT_DIR"
@@ -93,10 +94,9 @@ ledger_script "$WORK/end.sh" "UPDATE deploys SET status = 'interrupted',
     WHERE id = $deploy" \
   "UPDATE releases SET status = 'interrupted' WHERE id = $id" \
   "DELETE FROM deploy_leases WHERE deploy_id = $deploy"
-ok token create olga --label browser --as admin
-olga_token=$OUT
+ok user passwd olga --password-stdin --as admin <<<"olga's long password"
 node_rc=0
-BEAVER_URL=$URL BEAVER_TOKEN=$olga_token RELEASE_ID=$id DEPLOY_ID=$deploy \
+BEAVER_URL=$URL BEAVER_USER=olga BEAVER_PASSWORD="olga's long password" RELEASE_ID=$id DEPLOY_ID=$deploy \
   STEP_SCRIPT=$WORK/step.sh END_SCRIPT=$WORK/end.sh ASKED_BY_FILE=$WORK/asked-by \
   BEAVER_SCREENSHOT_DIR=$BEAVER_SCREENSHOT_DIR CHROMIUM=$CHROMIUM \
   node "$modules/stop_deploy.mjs" >"$WORK/node.out" 2>&1 || node_rc=$?

@@ -122,6 +122,11 @@ audit_count() {
   ledger_sql 'SELECT count(*) FROM audit'
 }
 
+# The number of audit entries of ACTION ("session.start").
+audit_count_of() {
+  ledger_sql "SELECT count(*) FROM audit WHERE action = '$1'"
+}
+
 finish() {
   if [ "$failures" -gt 0 ]; then
     echo "$failures check(s) failed" >&2
