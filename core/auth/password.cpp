@@ -49,9 +49,9 @@ Result<std::string> hash_password(std::string_view password) {
   }
   std::vector<char> encoded(
       argon2_encodedlen(kPasses, kMemoryKib, kLanes, kSaltBytes, kHashBytes, Argon2_id));
-  int rc =
-      argon2id_hash_encoded(kPasses, kMemoryKib, kLanes, password.data(), password.size(),
-                            salt.data(), salt.size(), kHashBytes, encoded.data(), encoded.size());
+  int rc = argon2id_hash_encoded(kPasses, kMemoryKib, kLanes, password.data(), password.size(),
+                                 salt.data(), salt.size(), kHashBytes, encoded.data(),
+                                 encoded.size());
   if (rc != ARGON2_OK)
     return fail(ErrorKind::internal, "cannot hash the password: {}", argon2_error_message(rc));
   return std::string(encoded.data());

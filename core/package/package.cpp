@@ -114,16 +114,6 @@ std::string manifest_json(const ServiceManifest& m, const BuildReport& build, co
   git_json->set("describe", git.describe);
   git_json->set("commit_time", format_utc(git.commit_time));
   git_json->set("dirty", !git.dirty.empty());
-  Poco::JSON::Array::Ptr history_json = new Poco::JSON::Array;
-  for (const auto& c : git.history) {
-    Object::Ptr j = new Object(Poco::JSON_PRESERVE_KEY_ORDER);
-    j->set("commit", c.commit);
-    j->set("subject", c.subject);
-    j->set("author", c.author);
-    j->set("time", format_utc(c.time));
-    history_json->add(j);
-  }
-  git_json->set("history", history_json);
   Object::Ptr build_json = new Object(Poco::JSON_PRESERVE_KEY_ORDER);
   build_json->set("time", format_utc(built));
   build_json->set("builder", options.builder);
