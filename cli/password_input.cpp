@@ -48,7 +48,8 @@ Result<std::string> read_new_password(const std::string& user, bool from_stdin) 
   if (!first) return fail(ErrorKind::bad_input, "no password given");
   auto again = read_hidden("The same password again: ");
   if (!again) return fail(ErrorKind::bad_input, "no password given");
-  if (*first != *again) return fail(ErrorKind::bad_input, "the two passwords differ; nothing changed");
+  if (*first != *again)
+    return fail(ErrorKind::bad_input, "the two passwords differ; nothing changed");
   return *first;
 }
 

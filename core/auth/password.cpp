@@ -1,13 +1,11 @@
 #include "auth/password.hpp"
 
 #include <argon2.h>
-#include <sys/random.h>
 
 #include <array>
-#include <cerrno>
-#include <cstring>
 #include <vector>
 
+#include "auth/token.hpp"
 #include "model/names.hpp"
 
 namespace beaver {
@@ -40,18 +38,12 @@ Result<void> check_password(std::string_view password) {
 Result<std::string> hash_password(std::string_view password) {
   BEAVER_TRY(check_password(password));
   std::array<unsigned char, kSaltBytes> salt{};
-  size_t got = 0;
-  while (got < salt.size()) {
-    ssize_t n = getrandom(salt.data() + got, salt.size() - got, 0);
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) return fail(ErrorKind::internal, "no random bytes: {}", std::strerror(errno));
-    got += static_cast<size_t>(n);
-  }
+  BEAVER_TRY(fill_random(salt.data(), salt.size()));
   std::vector<char> encoded(
       argon2_encodedlen(kPasses, kMemoryKib, kLanes, kSaltBytes, kHashBytes, Argon2_id));
-  int rc = argon2id_hash_encoded(kPasses, kMemoryKib, kLanes, password.data(), password.size(),
-                                 salt.data(), salt.size(), kHashBytes, encoded.data(),
-                                 encoded.size());
+  int rc =
+      argon2id_hash_encoded(kPasses, kMemoryKib, kLanes, password.data(), password.size(),
+                            salt.data(), salt.size(), kHashBytes, encoded.data(), encoded.size());
   if (rc != ARGON2_OK)
     return fail(ErrorKind::internal, "cannot hash the password: {}", argon2_error_message(rc));
   return std::string(encoded.data());

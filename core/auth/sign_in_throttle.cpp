@@ -11,8 +11,8 @@ constexpr size_t kMostCounts = 100'000;
 
 }  // namespace
 
-std::chrono::seconds SignInThrottle::wait_of(const Counts& counts, const std::string& key,
-                                             int free, Clock::time_point now) {
+std::chrono::seconds SignInThrottle::wait_of(const Counts& counts, const std::string& key, int free,
+                                             Clock::time_point now) {
   auto it = counts.find(key);
   if (it == counts.end() || it->second.count < free) return std::chrono::seconds(0);
   if (now - it->second.last >= kLongestWait) return std::chrono::seconds(0);

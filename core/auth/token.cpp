@@ -35,15 +35,20 @@ std::optional<TokenParts> parse_parts(std::string_view text, std::string_view pr
 
 }  // namespace
 
-Result<std::string> new_token_secret() {
-  std::array<unsigned char, kSecretBytes> bytes{};
+Result<void> fill_random(unsigned char* data, size_t size) {
   size_t got = 0;
-  while (got < bytes.size()) {
-    ssize_t n = getrandom(bytes.data() + got, bytes.size() - got, 0);
+  while (got < size) {
+    ssize_t n = getrandom(data + got, size - got, 0);
     if (n < 0 && errno == EINTR) continue;
     if (n < 0) return fail(ErrorKind::internal, "no random bytes: {}", std::strerror(errno));
     got += static_cast<size_t>(n);
   }
+  return {};
+}
+
+Result<std::string> new_token_secret() {
+  std::array<unsigned char, kSecretBytes> bytes{};
+  BEAVER_TRY(fill_random(bytes.data(), bytes.size()));
   std::string hex;
   for (unsigned char b : bytes) hex += fmt::format("{:02x}", b);
   return hex;

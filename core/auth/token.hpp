@@ -3,6 +3,7 @@
 // comparing secrets; the secret (256 random bits, hex) is checked against its stored SHA-256 in
 // constant time. A secret that strong needs no slow hash: nobody can guess one from its digest.
 
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -16,6 +17,8 @@ struct TokenParts {
   std::string secret;
 };
 
+// Fills `size` bytes at `data` from the kernel's random source.
+Result<void> fill_random(unsigned char* data, size_t size);
 // A fresh secret from the kernel's random source.
 Result<std::string> new_token_secret();
 std::string token_text(int64_t id, const std::string& secret);

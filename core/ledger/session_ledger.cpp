@@ -49,9 +49,7 @@ Result<void> Ledger::set_password(const std::string& actor, const std::string& u
 Result<NewSession> Ledger::start_session(const std::string& user, const std::string& password,
                                          const std::string& client,
                                          const LdapDirectory* directory) {
-  auto refused = [] {
-    return fail(ErrorKind::unauthenticated, "unknown user or wrong password");
-  };
+  auto refused = [] { return fail(ErrorKind::unauthenticated, "unknown user or wrong password"); };
   if (!check_name("user", user) || password.empty() || password.size() > 1024) return refused();
   bool known = false;
   std::optional<std::string> hash;
@@ -76,14 +74,16 @@ Result<NewSession> Ledger::start_session(const std::string& user, const std::str
   BEAVER_TRY(store_.write([&](StoreTransaction& tx) -> Result<void> {
     auto now = clock_.now();
     if (!matches) {
-      append_audit(tx, now, user, "session.refused", fmt::format("user/{}", user),
-                   AuditPayload().set("client", client).set("by", by_directory ? "directory" : "password"));
+      append_audit(
+          tx, now, user, "session.refused", fmt::format("user/{}", user),
+          AuditPayload().set("client", client).set("by", by_directory ? "directory" : "password"));
       return {};
     }
     made.record = SessionRecord{0, user, token_secret_hash(*secret), *csrf, client, now, now, {}};
     made.record.id = tx.insert_session(made.record);
-    append_audit(tx, now, user, "session.start", session_subject(made.record.id),
-                 AuditPayload().set("client", client).set("by", by_directory ? "directory" : "password"));
+    append_audit(
+        tx, now, user, "session.start", session_subject(made.record.id),
+        AuditPayload().set("client", client).set("by", by_directory ? "directory" : "password"));
     return {};
   }));
   if (!matches) return refused();
@@ -97,7 +97,9 @@ Result<SessionUser> Ledger::session_user(std::string_view cookie, const SessionL
   SessionUser found;
   auto now = clock_.now();
   BEAVER_TRY(store_.read([&](StoreTransaction& tx) -> Result<void> {
-    auto ended = [] { return fail(ErrorKind::unauthenticated, "your session has ended: sign in again"); };
+    auto ended = [] {
+      return fail(ErrorKind::unauthenticated, "your session has ended: sign in again");
+    };
     auto session = tx.find_session(parts->id);
     if (!session || !same_digest(session->secret_hash, token_secret_hash(parts->secret)))
       return ended();

@@ -28,10 +28,9 @@ HttpReply Api::session(const HttpRequest& request) {
   bool reads = request.method == "GET" || request.method == "HEAD";
   std::string route = fmt::format("{} {}", reads ? "GET" : request.method, kSessionPath);
   if (!reads && request.method != "DELETE") {
-    auto reply = error_reply(
-        {ErrorKind::bad_input, fmt::format("{} is not allowed on {}", request.method,
-                                           request.path)},
-        "unknown");
+    auto reply = error_reply({ErrorKind::bad_input,
+                              fmt::format("{} is not allowed on {}", request.method, request.path)},
+                             "unknown");
     reply.status = 405;
     return reply;
   }
@@ -45,9 +44,9 @@ HttpReply Api::session(const HttpRequest& request) {
   if (!found) return error_reply(found.error(), route);
   if (!reads) {
     if (!same_digest(request.csrf, found->session.csrf))
-      return error_reply({ErrorKind::refused,
-                          "signing out with the session cookie needs its X-CSRF-Token header"},
-                         route);
+      return error_reply(
+          {ErrorKind::refused, "signing out with the session cookie needs its X-CSRF-Token header"},
+          route);
     auto ended = ledger.end_session(*cookie);
     if (!ended) return error_reply(ended.error(), route);
     JsonObject body = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
@@ -76,10 +75,10 @@ HttpReply Api::start_session(const HttpRequest& request) {
 
   auto now = SignInThrottle::Clock::now();
   if (auto wait = throttle_.wait(*user, request.client, now); wait.count() > 0) {
-    auto reply = error_reply(
-        {ErrorKind::refused,
-         fmt::format("too many failed sign-ins: try again in {} s", wait.count())},
-        route);
+    auto reply =
+        error_reply({ErrorKind::refused,
+                     fmt::format("too many failed sign-ins: try again in {} s", wait.count())},
+                    route);
     reply.status = 429;
     reply.headers.emplace_back("Retry-After", std::to_string(wait.count()));
     return reply;

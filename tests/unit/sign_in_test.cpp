@@ -126,7 +126,8 @@ TEST_CASE("the session cookie is read from a Cookie header among others") {
   CHECK_FALSE(session_cookie("").has_value());
   CHECK(set_session_cookie("v", 60s, true) ==
         "beaver_session=v; Path=/; Max-Age=60; HttpOnly; SameSite=Lax; Secure");
-  CHECK(clear_session_cookie(false) == "beaver_session=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax");
+  CHECK(clear_session_cookie(false) ==
+        "beaver_session=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax");
 }
 
 }  // namespace
