@@ -52,9 +52,12 @@ std::vector<std::string> describe_release(const Poco::JSON::Object::Ptr& v,
     std::vector<std::string> may;
     if (auto list = v->getArray("may_approve"))
       for (const auto& name : *list) may.push_back(name.convert<std::string>());
-    out.push_back(
-        fmt::format("  may approve {}", may.empty() ? "nobody registered (see beaver policy check)"
-                                                    : fmt::format("{}", fmt::join(may, ", "))));
+    if (auto nobody = optional_of(v, "nobody_can_approve")) {
+      out.push_back("  may approve nobody");
+      out.push_back(fmt::format("  stuck       {}", *nobody));
+    } else {
+      out.push_back(fmt::format("  may approve {}", fmt::join(may, ", ")));
+    }
   }
   if (auto by = optional_of(v, "closed_by"))
     out.push_back(fmt::format("  {} by {} at {}{}",

@@ -377,6 +377,7 @@ async function renderRelease(id) {
     badges(r),
   ];
   if (r.waiting_for) parts.push(el('p', { class: 'waiting', text: `Waiting for ${r.waiting_for}` }));
+  if (r.nobody_can_approve) parts.push(el('p', { class: 'message error stuck', text: r.nobody_can_approve.replace(/^n/, 'N') }));
   // A running deploy first: what it has done so far, and its Stop button for who may deploy.
   for (const d of r.deploy.filter((x) => x.status === 'running')) {
     const last = d.steps[d.steps.length - 1];
