@@ -75,10 +75,11 @@ std::vector<std::string> describe_release(const Poco::JSON::Object::Ptr& v,
   if (auto deploys = v->getArray("deploy")) {
     for (size_t i = 0; i < deploys->size(); ++i) {
       auto d = deploys->getObject(static_cast<unsigned>(i));
-      out.push_back(fmt::format("  deploy {}    by {} at {}, batches {}: {}{}", text_of(d, "id"),
-                                text_of(d, "actor"), text_of(d, "started_at"),
-                                text_of(d, "batches"), text_of(d, "status"),
-                                suffix(optional_of(d, "message"), " ({})")));
+      bool repair = d->optValue<bool>("repair", false);
+      out.push_back(fmt::format("  {} {}    by {} at {}, batches {}: {}{}",
+                                repair ? "repair" : "deploy", text_of(d, "id"), text_of(d, "actor"),
+                                text_of(d, "started_at"), text_of(d, "batches"),
+                                text_of(d, "status"), suffix(optional_of(d, "message"), " ({})")));
       auto steps = d->getArray("steps");
       for (size_t j = 0; steps && j < steps->size(); ++j) {
         auto st = steps->getObject(static_cast<unsigned>(j));

@@ -173,6 +173,7 @@ Poco::JSON::Object::Ptr release_view_json(const ReleaseView& v) {
     j->set("actor", d.record.actor);
     j->set("status", d.record.status);
     j->set("batches", d.record.batches);
+    j->set("repair", d.record.repair());
     j->set("started_at", format_utc(d.record.started_at));
     j->set("finished_at", optional_time(d.record.finished_at));
     j->set("message", optional_var(d.record.message));

@@ -428,7 +428,7 @@ async function renderRelease(id) {
   if (r.deploy.length === 0) parts.push(el('p', { class: 'empty', text: 'Not deployed yet.' }));
   for (const d of r.deploy) {
     parts.push(el('h3', { id: `deploy-${d.id}`,
-                          text: `Deploy #${d.id} by ${d.actor}: ${d.status}` }));
+                          text: `${d.repair ? 'Repair' : 'Deploy'} #${d.id} by ${d.actor}: ${d.status}` }));
     if (d.message) parts.push(el('p', { text: d.message }));
     parts.push(simpleTable(`Steps of deploy #${d.id}`,
       ['Host', 'Batch', 'Step', 'Status', 'Started', 'Took', 'Output'],
