@@ -102,6 +102,12 @@ Result<std::string> Context::policy_path() const {
   return (*home / "policy.yaml").string();
 }
 
+bool Context::has_policy() const {
+  auto path = policy_path();
+  std::error_code ec;
+  return path && std::filesystem::exists(*path, ec);
+}
+
 Result<const Policy*> Context::policy() {
   if (!policy_) {
     auto path = policy_path();

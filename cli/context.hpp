@@ -59,6 +59,8 @@ class Context {
   // The policy file's path: --policy, else BEAVER_POLICY, else $BEAVER_HOME/policy.yaml.
   Result<std::string> policy_path() const;
   Result<const Policy*> policy();
+  // Whether a policy file is where policy_path() says (in remote mode: the server's is in force).
+  bool has_policy() const;
   // Who acts, and the ledger with the store open (and the policy loaded when `with_policy`).
   struct Session {
     std::string actor;

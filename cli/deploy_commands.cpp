@@ -3,8 +3,10 @@
 // command follows its record and prints what the foreground run prints.
 
 #include <Poco/JSON/Array.h>
+#include <unistd.h>
 
 #include <csignal>
+#include <iostream>
 
 #include "command_help.hpp"
 #include "commands.hpp"
@@ -67,9 +69,14 @@ Result<void> print_outcome(Context& ctx, int64_t release_id, const Poco::JSON::O
 // A dry run's plan and notes (deploy_plan_json with notes).
 void print_plan(Context& ctx, const Poco::JSON::Object::Ptr& plan) {
   auto t = [&plan](const char* key) { return text_of(plan, key); };
+  int64_t pause = plan->optValue<int64_t>("pause_s", 0);
+  bool repair = plan->optValue<bool>("repair", false);
   std::vector<std::string> text{
-      fmt::format("dry run: release {} ({} {}) to {}, batches {}; nothing is changed", t("release"),
-                  t("service"), t("version"), t("env"), t("batches_spec"))};
+      fmt::format("dry run: {} {} ({} {}) {} {}, {}{}; nothing is changed",
+                  repair ? "repair of release" : "release", t("release"), t("service"),
+                  t("version"), repair ? "on" : "to", t("env"),
+                  repair ? "the hosts that drift" : "batches " + t("batches_spec"),
+                  pause > 0 && !repair ? fmt::format(", a pause of {}s between them", pause) : "")};
   if (auto notes = plan->getArray("notes"))
     for (size_t i = 0; i < notes->size(); ++i)
       text.push_back("  note: " + notes->getElement<std::string>(static_cast<unsigned>(i)));
@@ -118,6 +125,33 @@ Result<void> deploy_release(Context& ctx, Operations& ops, int64_t id,
   return print_outcome(ctx, id, *ended);
 }
 
+// On a terminal, a deploy to an environment whose policy wants it confirmed (`confirm`, prod and
+// production by default) asks first; anything but yes refuses it, and nothing changes. Scripts,
+// whose stdin is no terminal, deploy as asked.
+Result<void> confirm_deploy(Context& ctx, Operations& ops, int64_t id,
+                            const DeployRequest& request) {
+  if (isatty(STDIN_FILENO) == 0) return {};
+  auto release = ops.show(id);
+  if (!release) return std::unexpected(release.error());
+  // A release the deploy will refuse (not approved, deployed already) is not worth a question.
+  std::string status = text_of(*release, "status");
+  if (!request.repair && status != "approved" && status != "failed" && status != "interrupted")
+    return {};
+  auto policy = ops.policy();
+  if (!policy) return std::unexpected(policy.error());
+  std::string env = text_of(*release, "env");
+  bool wanted = false;
+  if (auto list = (*policy)->getArray("confirm_environments"))
+    for (const auto& name : *list) wanted = wanted || name.convert<std::string>() == env;
+  if (!wanted) return {};
+  std::string what =
+      fmt::format("{} release {} ({} {}) on {}", request.repair ? "repair with" : "deploy", id,
+                  text_of(*release, "service"), text_of(*release, "version"), env);
+  if (ctx.out.confirm(fmt::format("beaver: {}?", what), std::cin)) return {};
+  return fail(ErrorKind::refused, "{}: not confirmed; nothing changed (--yes skips the question)",
+              what);
+}
+
 // What `beaver status` prints (env_status_json); drift or a host down is an error.
 Result<void> print_status(Context& ctx, const Poco::JSON::Object::Ptr& st) {
   Table t{{"HOST", "RELEASE", "VERSION", "COMMIT", "RUNNING", "HEALTHY", "DRIFT"}, {}};
@@ -148,9 +182,13 @@ Result<void> print_status(Context& ctx, const Poco::JSON::Object::Ptr& st) {
                            text_of(st, "live_version"),
                            running ? fmt::format("; deploy {} is running", *running) : ""));
   ctx.out.rows(t, st);
-  if (!st->getValue<bool>("ok"))
-    return fail(ErrorKind::refused, "{} on {}: {} of {} hosts drift or are down",
-                text_of(st, "service"), text_of(st, "env"), bad, count);
+  if (!st->getValue<bool>("ok")) {
+    auto repair = optional_of(st, "repair");
+    return fail(
+        ErrorKind::refused, "{} on {}: {} of {} hosts drift or are down{}", text_of(st, "service"),
+        text_of(st, "env"), bad, count,
+        repair ? fmt::format("; to put the live release back where it drifts: {}", *repair) : "");
+  }
   return {};
 }
 
@@ -160,19 +198,29 @@ void register_deploy_commands(CLI::App& app, Context& ctx) {
   struct DeployArgs {
     std::string id, batches;
     bool dry_run = false;
+    bool repair = false;
+    bool yes = false;
     int64_t parallel = DeployRequest::kDefaultParallel;
   };
   auto da = std::make_shared<DeployArgs>();
   auto* deploy = app.add_subcommand("deploy", "deploy an approved release, batch by batch");
-  add_help(*deploy,
-           "Puts an approved release on every host of its environment, batch by batch.\n\nThrough "
-           "a server (--server, BEAVER_SERVER) the deploy runs there; this command follows it "
-           "until it ends (at most BEAVER_DEPLOY_WAIT, 2h by default) and Ctrl-C stops only the "
-           "following: beaver deploy-stop DEPLOY stops the deploy itself.",
-           {"beaver deploy 42 --dry-run", "beaver deploy 42 --batches 1,50%,100%"});
+  add_help(
+      *deploy,
+      "Puts an approved release on every host of its environment, batch by batch.\n\nThrough "
+      "a server (--server, BEAVER_SERVER) the deploy runs there; this command follows it "
+      "until it ends (at most BEAVER_DEPLOY_WAIT, 2h by default) and Ctrl-C stops only the "
+      "following: beaver deploy-stop DEPLOY stops the deploy itself.\n\nWith --repair, ID is the "
+      "release live on its environment: its package goes back on the hosts whose status shows "
+      "drift (edited or missing files, another release, nothing), recorded as a repair run "
+      "of that release (ops or an admin).",
+      {"beaver deploy 42 --dry-run --batches 1,50%,100%", "beaver deploy 42 --repair"});
   ctx.values.declare(deploy->add_option("ID", da->id, "the release"), ValueKind::release)
       ->required();
   deploy->add_flag("--dry-run", da->dry_run, "print the plan and the checks; change nothing");
+  deploy->add_flag("--yes,-y", da->yes,
+                   "deploy without asking, on a terminal, where the policy wants it confirmed");
+  deploy->add_flag("--repair", da->repair,
+                   "put the live release ID back on the hosts that drift (see beaver status)");
   deploy->add_option("--batches", da->batches,
                      "hosts per batch, e.g. 1,50%,100% (default: beaver.yaml's, else all at once)");
   deploy->add_option("--parallel", da->parallel,
@@ -183,10 +231,13 @@ void register_deploy_commands(CLI::App& app, Context& ctx) {
     auto id = parse_id("release", da->id);
     if (!id) return std::unexpected(id.error());
     DeployRequest request{da->batches.empty() ? std::nullopt : std::optional(da->batches),
-                          da->parallel, da->dry_run};
+                          da->parallel, da->dry_run, da->repair};
     auto ops = ctx.ops(Access::write, true);
     if (!ops) return std::unexpected(ops.error());
-    if (!da->dry_run) return deploy_release(ctx, **ops, *id, request);
+    if (!da->dry_run) {
+      if (!da->yes) BEAVER_TRY(confirm_deploy(ctx, **ops, *id, request));
+      return deploy_release(ctx, **ops, *id, request);
+    }
     auto plan = (*ops)->deploy(*id, request);
     if (!plan) return std::unexpected(plan.error());
     print_plan(ctx, *plan);

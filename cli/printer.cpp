@@ -3,6 +3,7 @@
 #include <Poco/JSON/Stringifier.h>
 #include <unistd.h>
 
+#include <istream>
 #include <ostream>
 #include <sstream>
 
@@ -47,6 +48,16 @@ void Printer::text(std::string_view text) {
 }
 
 void Printer::warn(std::string_view text) { err_ << "beaver: warning: " << text << '\n'; }
+
+bool Printer::confirm(std::string_view question, std::istream& in) {
+  err_ << question << " [y/N] " << std::flush;
+  std::string answer;
+  if (!std::getline(in, answer)) {
+    err_ << '\n';
+    return false;
+  }
+  return answer == "y" || answer == "Y" || answer == "yes" || answer == "YES";
+}
 
 Format parse_format(const std::string& text) {
   if (text == "json") return Format::json;

@@ -36,6 +36,8 @@ class Printer {
   void text(std::string_view text);
   // A warning for people, on stderr.
   void warn(std::string_view text);
+  // Asks `question` on stderr and reads the answer from `in`: whether it is y or yes.
+  bool confirm(std::string_view question, std::istream& in);
 
  private:
   void write_json(const Poco::Dynamic::Var& json);

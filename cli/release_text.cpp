@@ -52,9 +52,12 @@ std::vector<std::string> describe_release(const Poco::JSON::Object::Ptr& v,
     std::vector<std::string> may;
     if (auto list = v->getArray("may_approve"))
       for (const auto& name : *list) may.push_back(name.convert<std::string>());
-    out.push_back(
-        fmt::format("  may approve {}", may.empty() ? "nobody registered (see beaver policy check)"
-                                                    : fmt::format("{}", fmt::join(may, ", "))));
+    if (auto nobody = optional_of(v, "nobody_can_approve")) {
+      out.push_back("  may approve nobody");
+      out.push_back(fmt::format("  stuck       {}", *nobody));
+    } else {
+      out.push_back(fmt::format("  may approve {}", fmt::join(may, ", ")));
+    }
   }
   if (auto by = optional_of(v, "closed_by"))
     out.push_back(fmt::format("  {} by {} at {}{}",
@@ -72,10 +75,11 @@ std::vector<std::string> describe_release(const Poco::JSON::Object::Ptr& v,
   if (auto deploys = v->getArray("deploy")) {
     for (size_t i = 0; i < deploys->size(); ++i) {
       auto d = deploys->getObject(static_cast<unsigned>(i));
-      out.push_back(fmt::format("  deploy {}    by {} at {}, batches {}: {}{}", text_of(d, "id"),
-                                text_of(d, "actor"), text_of(d, "started_at"),
-                                text_of(d, "batches"), text_of(d, "status"),
-                                suffix(optional_of(d, "message"), " ({})")));
+      bool repair = d->optValue<bool>("repair", false);
+      out.push_back(fmt::format("  {} {}    by {} at {}, batches {}: {}{}",
+                                repair ? "repair" : "deploy", text_of(d, "id"), text_of(d, "actor"),
+                                text_of(d, "started_at"), text_of(d, "batches"),
+                                text_of(d, "status"), suffix(optional_of(d, "message"), " ({})")));
       auto steps = d->getArray("steps");
       for (size_t j = 0; steps && j < steps->size(); ++j) {
         auto st = steps->getObject(static_cast<unsigned>(j));

@@ -95,7 +95,9 @@ void register_user_commands(CLI::App& app, Context& ctx) {
   add_user_options(update, ctx, *update_args, ValueKind::user);
   add_output_option(*update, ctx, {"table", "json"});
   on_run(update, ctx, [&ctx, update_args]() -> Result<void> {
-    auto ops = ctx.ops(Access::write);
+    // Checked against the policy in force, where there is one: a change of roles must not leave
+    // a release that nobody can approve.
+    auto ops = ctx.ops(Access::write, !ctx.remote() && ctx.has_policy());
     if (!ops) return std::unexpected(ops.error());
     auto u = (*ops)->update_user(to_new_user(*update_args));
     if (!u) return std::unexpected(u.error());

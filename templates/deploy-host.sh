@@ -13,15 +13,22 @@
 #   receive DIR NAME            stdin -> DIR/.beaver/incoming/NAME (written whole, then renamed)
 #   verify DIR NAME SHA256      the upload's checksum is SHA256, else it is removed
 #   unpack DIR NAME RELEASE     the upload, checked member by member, into releases/RELEASE/
+#   replace DIR NAME RELEASE    the same over releases/RELEASE, the current one, stopped: a repair
+#                               (its logs/ kept)
 #   current DIR                 prints the release current points at, or nothing
 #   stop DIR SERVICE            stops the release current points at (nothing running is fine)
 #   switch DIR RELEASE          points current at releases/RELEASE atomically (rename of a symlink)
 #   unlink DIR                  removes current (a first release that failed: nothing to go back to)
-#   start DIR SERVICE PORT      starts current's launcher with SERVER_PORT=PORT
+#   start DIR SERVICE PORT [RELEASE_ID ENV]
+#                               starts current's launcher with SERVER_PORT=PORT; with the release
+#                               and environment, first writes current/conf/env (read by the
+#                               launcher and the systemd unit) and DIR/SERVICE.service, the
+#                               package's unit pointed at DIR/current
 #   status DIR SERVICE          the launcher's status (exit 0 running, 3 not running)
 #   prune DIR KEEP              keeps the KEEP newest releases, never the current one
 #   inspect DIR                 current, then "sha256  path" for every file of that release
-#                               (logs/ and run/ are the service's own, not the package's)
+#                               (logs/ and run/ are the service's own, conf/env the deploy's, not
+#                               the package's)
 #
 # Exit codes: 0 done, 1 failed (one line on stderr says why), 2 bad usage, 3 status: not running.
 # POSIX sh and coreutils (sha256sum, mv -T) and tar: what a Linux server has.
@@ -65,6 +72,57 @@ current_release() {
   printf '%s\n' "${target#releases/}"
 }
 
+# unpack_staging NAME RELEASE: the upload NAME, checked member by member, unpacked into
+# $staging (releases/.RELEASE.unpacking). beaver checked these bytes before sending them and the
+# checksum matched; checked again here, since this script may be run by hand: files and folders
+# only, nothing that escapes.
+unpack_staging() {
+  upload=$incoming/$1
+  [ -f "$upload" ] || die "no upload $1"
+  tar -tvzf "$upload" >"$upload.list" || die "$1 is not a readable .tar.gz"
+  while IFS= read -r line; do
+    case "$line" in
+      -* | d*) ;;
+      *) rm -f "$upload.list"; die "$1 holds a member that is neither a file nor a folder: $line" ;;
+    esac
+  done <"$upload.list"
+  tar -tzf "$upload" >"$upload.list"
+  while IFS= read -r name; do
+    case "/$name/" in
+      //* | */../* | */./*) rm -f "$upload.list"; die "$1 holds a member that escapes its folder: $name" ;;
+    esac
+  done <"$upload.list"
+  rm -f "$upload.list"
+  mkdir -p "$dir/releases"
+  staging=$dir/releases/.$2.unpacking
+  rm -rf "$staging"
+  mkdir "$staging"
+  tar -xzf "$upload" -C "$staging" --no-same-owner || { rm -rf "$staging"; die "cannot unpack $1"; }
+}
+
+# write_facts SERVICE PORT RELEASE_ID ENV: how the current release is started here, for whoever
+# starts it next (the launcher by hand, systemd): current/conf/env, one VAR=value per line as
+# systemd's EnvironmentFile reads it; and the package's unit with its root filled in, which goes
+# through current and so stays valid from one release to the next. Both written whole, then
+# renamed. beaver's status leaves conf/env out of the package's files.
+write_facts() {
+  conf=$dir/current/conf
+  mkdir -p "$conf" || die "cannot create $conf"
+  {
+    echo "# How beaver's deploy started this release here; the launcher and the systemd unit read it."
+    echo "SERVER_PORT=$2"
+    echo "BEAVER_SERVICE=$1"
+    echo "BEAVER_RELEASE=$3"
+    echo "BEAVER_ENV=$4"
+  } >"$conf/env.tmp" && mv -f "$conf/env.tmp" "$conf/env" || die "cannot write $conf/env"
+  unit=$dir/current/systemd/$1.service
+  if [ -f "$unit" ]; then
+    # $dir holds only letters, digits and . _ + / - (checked above): safe in a sed replacement.
+    sed -e "s|@ROOT@|$dir/current|g" "$unit" >"$dir/.$1.service.tmp" &&
+      mv -f "$dir/.$1.service.tmp" "$dir/$1.service" || die "cannot write $dir/$1.service"
+  fi
+}
+
 case "$op" in
   receive)
     [ $# -eq 1 ] || usage "receive DIR NAME"
@@ -89,35 +147,32 @@ case "$op" in
     [ $# -eq 2 ] || usage "unpack DIR NAME RELEASE"
     check_name upload "$1"
     check_name release "$2"
-    upload=$incoming/$1
-    [ -f "$upload" ] || die "no upload $1"
-    # beaver checked these bytes before sending them and the checksum matched; checked again
-    # here, since this script may be run by hand: files and folders only, nothing that escapes.
-    tar -tvzf "$upload" >"$upload.list" || die "$1 is not a readable .tar.gz"
-    while IFS= read -r line; do
-      case "$line" in
-        -* | d*) ;;
-        *) rm -f "$upload.list"; die "$1 holds a member that is neither a file nor a folder: $line" ;;
-      esac
-    done <"$upload.list"
-    tar -tzf "$upload" >"$upload.list"
-    while IFS= read -r name; do
-      case "/$name/" in
-        //* | */../* | */./*) rm -f "$upload.list"; die "$1 holds a member that escapes its folder: $name" ;;
-      esac
-    done <"$upload.list"
-    rm -f "$upload.list"
     # A folder of this name left by an earlier attempt is replaced, unless it runs.
     [ "$(current_release)" != "$2" ] || die "releases/$2 is the current release; it is not replaced while it runs"
-    mkdir -p "$dir/releases"
-    staging=$dir/releases/.$2.unpacking
-    rm -rf "$staging"
-    mkdir "$staging"
-    tar -xzf "$upload" -C "$staging" --no-same-owner || { rm -rf "$staging"; die "cannot unpack $1"; }
+    unpack_staging "$1" "$2"
     rm -rf "$dir/releases/$2"
     mv "$staging" "$dir/releases/$2"
-    rm -f "$upload"
+    rm -f "$incoming/$1"
     echo "unpacked into releases/$2"
+    ;;
+  replace)
+    [ $# -eq 2 ] || usage "replace DIR NAME RELEASE"
+    check_name upload "$1"
+    check_name release "$2"
+    [ "$(current_release)" = "$2" ] || die "releases/$2 is not the current release: nothing to replace"
+    unpack_staging "$1" "$2"
+    # The service's own logs stay with the release; what else differs from the package goes.
+    old=$dir/releases/.$2.replaced
+    rm -rf "$old"
+    mv "$dir/releases/$2" "$old"
+    if [ -d "$old/logs" ]; then
+      rm -rf "$staging/logs"
+      mv "$old/logs" "$staging/logs"
+    fi
+    mv "$staging" "$dir/releases/$2"
+    rm -rf "$old"
+    rm -f "$incoming/$1"
+    echo "releases/$2 replaced by the package's files"
     ;;
   current)
     [ $# -eq 0 ] || usage "current DIR"
@@ -148,10 +203,15 @@ case "$op" in
     echo "current removed"
     ;;
   start)
-    [ $# -eq 2 ] || usage "start DIR SERVICE PORT"
+    [ $# -eq 2 ] || [ $# -eq 4 ] || usage "start DIR SERVICE PORT [RELEASE_ID ENV]"
     check_name service "$1"
     case "$2" in '' | *[!0-9]*) usage "bad port '$2'" ;; esac
     [ -x "$dir/current/bin/$1" ] || die "no launcher current/bin/$1"
+    if [ $# -eq 4 ]; then
+      case "$3" in '' | *[!0-9]*) usage "bad release id '$3'" ;; esac
+      check_name environment "$4"
+      write_facts "$1" "$2" "$3" "$4"
+    fi
     # beaver checks health itself, so the launcher need not watch the start for a second.
     SERVER_PORT=$2 START_CHECK=0 "$dir/current/bin/$1" start
     ;;
@@ -185,7 +245,7 @@ case "$op" in
     [ -n "$current" ] || exit 0
     [ -d "$dir/releases/$current" ] || die "current points at releases/$current, which is missing"
     cd "$dir/releases/$current"
-    find . -type f ! -path './logs/*' ! -path './run/*' -exec sha256sum {} +
+    find . -type f ! -path './logs/*' ! -path './run/*' ! -path './conf/env' -exec sha256sum {} +
     ;;
   *)
     usage "unknown operation '$op'"

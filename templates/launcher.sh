@@ -16,8 +16,13 @@
 # are skipped; leading and trailing blanks are trimmed. `beaver package` writes the file from
 # beaver.yaml's jvm_options; it may be absent.
 #
+# conf/env, written by beaver's deploy on each host, holds how it started this release there
+# (SERVER_PORT, BEAVER_SERVICE, BEAVER_RELEASE, BEAVER_ENV), one VAR=value per line as systemd's
+# EnvironmentFile reads it. `start` and `run` export what it says over the environment, so a start
+# by hand, or by systemd, comes up as the deploy started it. Blank lines and '#' lines are skipped.
+#
 # Environment:
-#   SERVER_PORT   passed through to the service (beaver sets it to the host's port)
+#   SERVER_PORT   passed through to the service (conf/env sets it to the host's port)
 #   JAVA_HOME     the JDK or JRE to use; else `java` on PATH
 #   STOP_TIMEOUT  seconds `stop` waits after SIGTERM before SIGKILL (default 30)
 #   START_CHECK   seconds `start` watches the JVM for an early exit (default 1; 0 when the caller
@@ -154,6 +159,24 @@ launch() {
   STARTED_PID=$!
 }
 
+# Exports conf/env's settings; a line that is not VAR=value is named and skipped.
+load_facts() {
+  [ -f "$ROOT/conf/env" ] || return 0
+  while IFS= read -r line || [ -n "$line" ]; do
+    case "$line" in
+      '' | '#'*) continue ;;
+    esac
+    key=${line%%=*}
+    case "$key" in
+      "$line" | '' | [0-9]* | *[!A-Za-z0-9_]*)
+        echo "$SERVICE: conf/env: skipping '$line' (not VAR=value)" >&2
+        continue
+        ;;
+    esac
+    export "$line"
+  done <"$ROOT/conf/env"
+}
+
 write_pid_file() {
   mkdir -p "$ROOT/run" || die "cannot create $ROOT/run"
   # Written whole and renamed, so a reader never sees half a pid.
@@ -174,6 +197,7 @@ do_start() {
     rm -f "$PID_FILE"
   fi
   find_java
+  load_facts
   mkdir -p "$ROOT/logs" || die "cannot create $ROOT/logs"
   launch background
   write_pid_file "$STARTED_PID"
@@ -251,6 +275,7 @@ do_run() {
     die "already running (pid $pid)"
   fi
   find_java
+  load_facts
   mkdir -p "$ROOT/logs" || die "cannot create $ROOT/logs"
   write_pid_file "$$"
   launch exec

@@ -20,9 +20,11 @@ namespace beaver {
 
 struct DeployOptions {
   std::optional<std::string> batches;  // "1,50%,100%"; else beaver.yaml's; else all at once
-  int parallel = 10;                   // hosts deployed at the same time within a batch
-  std::chrono::seconds lease{60};      // renewed every third of it while the deploy runs
-  std::filesystem::path home;          // BEAVER_HOME, whose packages/ holds the package files
+  // Plans a repair: the live release back on the hosts that drift, in one batch.
+  bool repair = false;
+  int parallel = 10;               // hosts deployed at the same time within a batch
+  std::chrono::seconds lease{60};  // renewed every third of it while the deploy runs
+  std::filesystem::path home;      // BEAVER_HOME, whose packages/ holds the package files
   TransportOptions transport;
   const std::atomic<bool>* stop = nullptr;  // set (by Ctrl-C) to stop between steps
   // Who set `stop`, for the deploy's message when no user asked through the ledger.
@@ -49,7 +51,11 @@ struct DeployPlan {
   std::vector<std::vector<PlannedHost>> batches;
   std::string batches_text;
   int keep = 5;
-  std::string release_dir;  // releases/<this> on each host: "<version>-<release id>"
+  std::chrono::seconds pause{0};  // between batches (beaver.yaml's)
+  std::string release_dir;        // releases/<this> on each host: "<version>-<release id>"
+  // A repair (batches_text is DeployRecord::kRepair): the hosts are those that drift; one that
+  // runs the release gets its files back in place, and a failed host is not switched back.
+  bool repair = false;
 };
 
 // Told of a deploy's progress, from several threads (one per host), never at the same time.
@@ -84,7 +90,8 @@ struct DeployResult {
 Result<std::vector<int>> batch_sizes(const std::string& spec, int hosts);
 
 // Reads what a deploy of `release_id` would do, checking the package file and the deploy spec it
-// carries; changes nothing.
+// carries; changes nothing. With options.repair, what a repair would: the hosts whose status
+// shows drift (see status.hpp), refused when the release is not live there or none drifts.
 Result<DeployPlan> plan_deploy(Ledger& ledger, const std::string& actor, int64_t release_id,
                                const DeployOptions& options);
 

@@ -4,6 +4,7 @@
 #include <charconv>
 
 #include "deploy/deploy.hpp"
+#include "deploy/status.hpp"
 #include "package/archive.hpp"
 #include "package/archive_reader.hpp"
 #include "package/package_store.hpp"
@@ -139,6 +140,7 @@ Result<DeployPlan> plan_deploy(Ledger& ledger, const std::string& actor, int64_t
                 r.env, r.env);
   const EnvironmentSpec& e = env->second;
   plan.keep = e.keep;
+  plan.pause = e.pause;
   plan.release_dir = fmt::format("{}-{}", r.version, r.id);
   if (options.batches)
     plan.batches_text = *options.batches;
@@ -155,6 +157,7 @@ Result<DeployPlan> plan_deploy(Ledger& ledger, const std::string& actor, int64_t
           {e.hosts[next], e.hosts[next].port.value_or(plan.spec.health.port), static_cast<int>(b)});
     plan.batches.push_back(std::move(batch));
   }
+  if (options.repair) return repair_plan(ledger, actor, std::move(plan), options);
   return plan;
 }
 

@@ -3,6 +3,8 @@
 
 #include <unistd.h>
 
+#include <algorithm>
+#include <charconv>
 #include <condition_variable>
 #include <map>
 #include <mutex>
@@ -189,6 +191,21 @@ class Runner {
     return found.value_or(target(h));
   }
 
+  // The arguments of the host's `start` that runs release `release_dir` on `port`: the host writes
+  // them down (conf/env), so whoever starts it next starts it the same way.
+  std::vector<std::string> start_args(const std::string& release_dir, int port) const {
+    std::vector<std::string> args{plan_.release.service, std::to_string(port)};
+    auto dash = release_dir.rfind('-');
+    int64_t id = 0;
+    const char* end = release_dir.data() + release_dir.size();
+    if (dash != std::string::npos) {
+      auto [at, ec] = std::from_chars(release_dir.data() + dash + 1, end, id);
+      if (ec == std::errc{} && at == end && id > 0)
+        args.insert(args.end(), {std::to_string(id), plan_.release.env});
+    }
+    return args;
+  }
+
   Result<HostReply> health(HostRun& h, const HealthTarget& t) {
     return step(h, "health", [&]() -> Result<HostReply> {
       auto r = check_health(h.transport->address(), t.port, t.path, t.timeout, [&] {
@@ -225,7 +242,7 @@ class Runner {
     HealthTarget earlier = earlier_target(h);
     bool back = ok(step(h, "start",
                         [&] {
-                          return h.transport->run("start", {svc, std::to_string(earlier.port)}, {},
+                          return h.transport->run("start", start_args(h.previous, earlier.port), {},
                                                   std::chrono::minutes(2));
                         })) &&
                 ok(health(h, earlier));
@@ -259,7 +276,11 @@ class Runner {
     h.previous = current->output;
     while (!h.previous.empty() && (h.previous.back() == '\n' || h.previous.back() == '\r'))
       h.previous.pop_back();
-    if (h.previous == dir) {
+    // A repair of a host that runs the release but drifted: its files replaced by the
+    // package's, the service stopped meanwhile. What drifted is not kept, so a failure there
+    // leaves the host failed rather than switched back.
+    bool in_place = plan_.repair && h.previous == dir;
+    if (h.previous == dir && !in_place) {
       // An earlier attempt got this host there already.
       if (ok(health(h, target(h)))) {
         h.outcome.outcome = "unchanged";
@@ -268,10 +289,10 @@ class Runner {
       }
       return fail_with(dir + " is current there but not healthy");
     }
-    for (auto [name, op, args] : {std::tuple<const char*, const char*, std::vector<std::string>>{
-                                      "upload", "receive", {upload}},
-                                  {"verify", "verify", {upload, plan_.package.sha256}},
-                                  {"unpack", "unpack", {upload, dir}}}) {
+    std::vector<std::tuple<const char*, const char*, std::vector<std::string>>> staging{
+        {"upload", "receive", {upload}}, {"verify", "verify", {upload, plan_.package.sha256}}};
+    if (!in_place) staging.push_back({"unpack", "unpack", {upload, dir}});
+    for (const auto& [name, op, args] : staging) {
       if (stop_requested()) {
         h.outcome.outcome = "not_started";
         h.outcome.note = "stopped before the switch; still on " +
@@ -287,28 +308,76 @@ class Runner {
                       [&] { return h.transport->run("stop", {svc}, {}, std::chrono::minutes(2)); });
         !ok(r))
       return fail_with(fmt::format("stop: {}", why(r)));
-    if (auto r = step(h, "switch", [&] { return h.transport->run("switch", {dir}); }); !ok(r)) {
-      fail_with(fmt::format("switch: {}", why(r)));
-      restore(h);
+    const char* change = in_place ? "replace" : "switch";
+    std::vector<std::string> change_args{dir};
+    if (in_place) change_args.insert(change_args.begin(), upload);
+    if (auto r = step(h, change, [&] { return h.transport->run(change, change_args); }); !ok(r)) {
+      fail_with(fmt::format("{}: {}", change, why(r)));
+      if (!in_place) restore(h);
       h.outcome.outcome = "failed";
       return;
     }
-    h.switched = true;
+    h.switched = !in_place;
     auto started = step(h, "start", [&] {
-      return h.transport->run("start", {svc, std::to_string(h.planned.port)}, {},
+      return h.transport->run("start", start_args(plan_.release_dir, h.planned.port), {},
                               std::chrono::minutes(2));
     });
     auto healthy = ok(started) ? health(h, target(h)) : started;
     if (!ok(healthy)) {
       std::string note = fmt::format("{}: {}", ok(started) ? "health" : "start", why(healthy));
+      if (in_place) return fail_with(note);
       restore(h);
       h.outcome.outcome = "failed";
       h.outcome.note = note + (h.switched ? "; could not switch back" : "; switched back");
       return;
     }
-    step(h, "prune", [&] { return h.transport->run("prune", {std::to_string(plan_.keep)}); });
+    if (!in_place)
+      step(h, "prune", [&] { return h.transport->run("prune", {std::to_string(plan_.keep)}); });
     h.outcome.outcome = "deployed";
-    h.outcome.note = "on " + dir;
+    h.outcome.note = in_place ? "repaired: " + dir + " as packaged" : "on " + dir;
+  }
+
+  // The plan's pause before batch `next` (counted from 0): the hosts moved so far are checked
+  // until it ends, and must answer every time. One that does not fails as if its own deploy had,
+  // and is switched back; false then. A stop asked meanwhile ends the pause at once.
+  bool hold(const std::vector<HostRun*>& moved, size_t next) {
+    using Steady = std::chrono::steady_clock;
+    note(fmt::format("pausing {} before batch {}: the {} host{} moved so far must stay healthy",
+                     format_duration(plan_.pause), next + 1, moved.size(),
+                     moved.size() == 1 ? "" : "s"));
+    const auto every =
+        std::clamp<milliseconds>(std::chrono::duration_cast<milliseconds>(plan_.pause) / 10,
+                                 milliseconds(500), milliseconds(10000));
+    const auto end = Steady::now() + plan_.pause;
+    int rounds = 0;
+    for (;;) {
+      ++rounds;
+      for (auto* h : moved) {
+        HealthTarget t = target(*h);
+        auto r = check_health(h->transport->address(), t.port, t.path, std::chrono::seconds(2));
+        if (r.healthy) continue;
+        std::string why = fmt::format("GET http://{}:{}{}: {} during the pause before batch {}",
+                                      h->transport->address(), t.port, t.path, r.last, next + 1);
+        step(*h, "pause", [&]() -> Result<HostReply> { return HostReply{1, why, r.elapsed}; });
+        restore(*h);
+        h->outcome.outcome = "failed";
+        h->outcome.note = "unhealthy during the pause: " + r.last +
+                          (h->switched ? "; could not switch back" : "; switched back");
+        host_finished(*h);
+        return false;
+      }
+      if (Steady::now() >= end || stop_requested()) break;
+      auto wake = std::min(end, Steady::now() + every);
+      while (Steady::now() < wake && !stop_requested())
+        std::this_thread::sleep_for(
+            std::min<Steady::duration>(milliseconds(100), wake - Steady::now()));
+    }
+    for (auto* h : moved)
+      step(*h, "pause", [&]() -> Result<HostReply> {
+        return HostReply{0, fmt::format("healthy through the pause before batch {} ({} check{})",
+                                        next + 1, rounds, rounds == 1 ? "" : "s")};
+      });
+    return true;
   }
 
   // Runs `work` on each host, at most options_.parallel at a time.
@@ -371,6 +440,15 @@ class Runner {
       // Before each batch the lease is read as well: a stop asked before a batch starts always
       // keeps it from starting, however short the one before.
       if (!failed && !interrupted && !asked_to_stop_) look_for_stop_request();
+      if (plan_.pause.count() > 0 && &batch != &plan_.batches.front() && !failed && !interrupted &&
+          !stop_requested()) {
+        std::vector<HostRun*> moved;
+        for (auto& h : all)
+          if (h->outcome.outcome == "deployed" || h->outcome.outcome == "unchanged")
+            moved.push_back(h.get());
+        if (!moved.empty() && !hold(moved, static_cast<size_t>(&batch - &plan_.batches.front())))
+          failed = true;
+      }
       if (failed || interrupted || stop_requested()) {
         interrupted = interrupted || (!failed && stop_requested());
         continue;
@@ -386,7 +464,8 @@ class Runner {
       if (!failed && stop_requested()) interrupted = true;
     }
     bool restored_all = true;
-    if (failed) {
+    // A repair moves hosts back to the live release: nothing to switch back to.
+    if (failed && !plan_.repair) {
       // A bad version never stays up: every host this deploy moved goes back.
       std::vector<HostRun*> moved;
       for (auto& h : all)
@@ -407,7 +486,7 @@ class Runner {
     for (const auto& h : result.hosts)
       if (h.outcome == "failed") problems.push_back(fmt::format("{}: {}", h.host, h.note));
     if (failed) {
-      result.status = restored_all ? "rolled_back" : "failed";
+      result.status = restored_all && !plan_.repair ? "rolled_back" : "failed";
       result.message = fmt::format("{}", fmt::join(problems, "; "));
     } else if (interrupted) {
       result.status = "interrupted";

@@ -39,4 +39,14 @@ struct EnvStatus {
 Result<EnvStatus> env_status(Ledger& ledger, const std::string& actor, const std::string& service,
                              const std::string& env, const DeployOptions& options);
 
+// The command that puts the live release back on the hosts that drift, when some do and can be
+// reached: "beaver deploy 42 --repair".
+std::optional<std::string> repair_command(const EnvStatus& status);
+
+// `plan` (of a whole environment) narrowed to a repair: the hosts that drift, as status finds
+// them now, in one batch. A conflict when the release is not the live one there; refused when no
+// reachable host drifts.
+Result<DeployPlan> repair_plan(Ledger& ledger, const std::string& actor, DeployPlan plan,
+                               const DeployOptions& options);
+
 }  // namespace beaver

@@ -60,6 +60,41 @@ std::string recover(StoreTransaction& tx, const DeployLease& l, const std::strin
   return line;
 }
 
+// The package `claim` is about to upload, which must be the one recorded for `r`.
+Result<PackageRecord> claimed_package(StoreTransaction& tx, const Release& r,
+                                      const DeployClaim& claim) {
+  if (!r.package_sha256)
+    return fail(ErrorKind::refused,
+                "release {} names no package; only a release submitted with --package FILE is "
+                "deployed",
+                r.id);
+  if (claim.package_sha256 != *r.package_sha256)
+    return fail(ErrorKind::refused,
+                "the package file for release {} has sha256 {}, but the ledger recorded {}: it "
+                "changed after packaging; refused",
+                r.id, claim.package_sha256, *r.package_sha256);
+  auto package = tx.find_package(*r.package_sha256);
+  if (!package)
+    return fail(ErrorKind::internal, "release {} names package {}, which the ledger lacks", r.id,
+                *r.package_sha256);
+  return *package;
+}
+
+// A repair puts back what runs: only the release live on its environment.
+Result<PackageRecord> repair_checks(StoreTransaction& tx, const Release& r,
+                                    const DeployClaim& claim) {
+  auto live = tx.deployed_releases(r.service, r.env, 1);
+  if (live.empty() || live.front().id != r.id)
+    return fail(ErrorKind::conflict,
+                "release {} is {}, not the release live on {}{}: a repair puts the live release "
+                "back on the hosts that drift",
+                r.id, to_string(r.state), r.env,
+                live.empty() ? std::string()
+                             : fmt::format(" (that is release {}, {})", live.front().id,
+                                           live.front().version));
+  return claimed_package(tx, r, claim);
+}
+
 // What must hold for `r` to be deployed now, whoever holds the lease; returns its package.
 Result<PackageRecord> deploy_checks(StoreTransaction& tx, const Policy& p, const Release& r,
                                     const DeployClaim& claim, Timestamp now) {
@@ -77,20 +112,8 @@ Result<PackageRecord> deploy_checks(StoreTransaction& tx, const Policy& p, const
                 "the approval of release {} expired (approvals hold {} before a deploy); "
                 "approve it again",
                 r.id, format_duration(p.approval_expires));
-  if (!r.package_sha256)
-    return fail(ErrorKind::refused,
-                "release {} names no package; only a release submitted with --package FILE is "
-                "deployed",
-                r.id);
-  if (claim.package_sha256 != *r.package_sha256)
-    return fail(ErrorKind::refused,
-                "the package file for release {} has sha256 {}, but the ledger recorded {}: it "
-                "changed after packaging; refused",
-                r.id, claim.package_sha256, *r.package_sha256);
-  auto package = tx.find_package(*r.package_sha256);
-  if (!package)
-    return fail(ErrorKind::internal, "release {} names package {}, which the ledger lacks", r.id,
-                *r.package_sha256);
+  auto package = claimed_package(tx, r, claim);
+  if (!package) return std::unexpected(package.error());
   auto live = tx.deployed_releases(r.service, r.env, 1);
   if (!live.empty() && live.front().id != r.id && r.type != ReleaseType::rollback) {
     const Release& l = live.front();
@@ -127,16 +150,19 @@ Result<DeployStarted> Ledger::start_deploy(const std::string& actor, int64_t rel
       out.recovered.push_back(recover(tx, *l, *gone, actor, now));
       if (auto again = tx.find_release(release_id)) r = *again;
     }
-    auto package = deploy_checks(tx, p, r, claim, now);
+    bool repair = claim.batches == DeployRecord::kRepair;
+    auto package = repair ? repair_checks(tx, r, claim) : deploy_checks(tx, p, r, claim, now);
     if (!package) return std::unexpected(package.error());
-    using S = ReleaseState;
-    BEAVER_TRY(transition(r.id, r.state, S::deploying));
-    tx.update_release(r);
+    if (!repair) {
+      BEAVER_TRY(transition(r.id, r.state, ReleaseState::deploying));
+      tx.update_release(r);
+    }
     DeployRecord d{0, r.id, actor, "running", claim.batches, now, std::nullopt, std::nullopt};
     d.id = tx.insert_deploy(d);
     tx.put_lease(DeployLease{r.service, r.env, d.id, actor, claim.machine, claim.pid,
                              claim.pid_start, now, now + claim.lease, std::nullopt});
-    append_audit(tx, now, actor, "release.deploy", release_subject(r.id),
+    append_audit(tx, now, actor, repair ? "release.repair" : "release.deploy",
+                 release_subject(r.id),
                  AuditPayload()
                      .set("deploy", d.id)
                      .set("package_sha256", *r.package_sha256)
@@ -168,7 +194,9 @@ Result<std::vector<std::string>> Ledger::check_deploy(const std::string& actor, 
       notes.push_back(fmt::format("deploy {} holds the lease but {}: it would be taken over",
                                   l->deploy_id, *gone));
     }
-    auto package = deploy_checks(tx, **pol, *r, claim, now);
+    auto package = claim.batches == DeployRecord::kRepair
+                       ? repair_checks(tx, *r, claim)
+                       : deploy_checks(tx, **pol, *r, claim, now);
     if (!package) return std::unexpected(package.error());
     return {};
   }));
@@ -247,6 +275,16 @@ Result<ReleaseView> Ledger::finish_deploy(const std::string& actor, int64_t depl
     d->message = message;
     tx.update_deploy(*d);
     for (const auto& outcome : outcomes) tx.insert_deploy_event(outcome);
+    if (d->repair()) {
+      // The release stays live, whatever became of the hosts it was put back on.
+      tx.delete_lease(r.service, r.env, deploy_id);
+      AuditPayload payload;
+      payload.set("deploy", deploy_id).set("repair", status);
+      if (message) payload.set("message", *message);
+      append_audit(tx, now, actor, "release.repaired", release_subject(r.id), payload);
+      view = build_release_view(tx, p, r, now);
+      return {};
+    }
     BEAVER_TRY(transition(r.id, r.state, *to));
     if (*to == S::deployed) r.deployed_at = now;
     tx.update_release(r);

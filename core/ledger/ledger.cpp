@@ -8,6 +8,7 @@
 #include "model/names.hpp"
 #include "policy/policy_check.hpp"
 #include "policy/release_window.hpp"
+#include "policy/submit_rights.hpp"
 #include "text/nearest.hpp"
 
 namespace beaver {
@@ -83,25 +84,6 @@ void Ledger::note_policy(StoreTransaction& tx, const std::string& actor) const {
                AuditPayload().set("path", policy_->path).set("sha256", policy_->sha256));
 }
 
-namespace {
-
-// A service's releases come from its own team: another team's developer cannot put a release of
-// it before its approvers. Admins answer for every team; ops roll back whatever runs, which is
-// their job across teams; an environment's `submit` names more teams, or any.
-Result<void> may_submit_for(const EnvironmentPolicy& env, const User& me, const Service& service,
-                            ReleaseType type) {
-  if (me.team == service.team || me.has(Role::admin) || env.submit_any_team) return {};
-  if (type == ReleaseType::rollback && me.has(Role::ops)) return {};
-  const auto& teams = env.submit_teams;
-  if (std::find(teams.begin(), teams.end(), me.team) != teams.end()) return {};
-  return fail(ErrorKind::refused,
-              "{} is of team {}; releases of {} to {} are submitted by team {}{}{} and admins",
-              me.name, me.team, service.name, env.name, service.team, teams.empty() ? "" : ", ",
-              fmt::join(teams, ", "));
-}
-
-}  // namespace
-
 Result<ReleaseView> Ledger::submit(const std::string& actor, const SubmitRequest& req) {
   auto pol = policy();
   if (!pol) return std::unexpected(pol.error());
@@ -151,14 +133,7 @@ Result<ReleaseView> Ledger::submit(const std::string& actor, const SubmitRequest
     r.submitted_at = now;
     auto me = acting_user(tx, actor);
     if (!me) return std::unexpected(me.error());
-    if (req.rollback) {
-      if (!me->has(Role::developer) && !me->has(Role::leader) && !me->has(Role::ops))
-        return fail(ErrorKind::refused, "only a developer, a leader or ops roll back; {} is {}",
-                    me->name, roles_text(me->roles));
-    } else if (!me->has(Role::developer) && !me->has(Role::leader)) {
-      return fail(ErrorKind::refused, "only a developer or a leader submits releases; {} is {}",
-                  me->name, roles_text(me->roles));
-    }
+    BEAVER_TRY(may_submit_type(*me, r.type));
     std::optional<PackageRecord> package;
     if (req.package_sha256) {
       auto found = package_for(tx, req);

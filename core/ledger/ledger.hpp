@@ -131,7 +131,8 @@ class Ledger {
   // admin.
   Result<User> add_user(const std::string& actor, const NewUser& user);
   // Replaces a user's team and roles, and their e-mail address when the request has one (admin
-  // only); the last admin keeps the admin role.
+  // only); the last admin keeps the admin role. With a policy, a change that would leave someone's
+  // release with nobody to approve it (policy_check's newly_stuck) is refused.
   Result<User> update_user(const std::string& actor, const NewUser& user);
   Result<std::vector<User>> list_users(const std::string& actor);
 

@@ -63,12 +63,18 @@ ReleaseView build_release_view(StoreTransaction& tx, const Policy& policy, Relea
   if (waiting && v.chain.open_step) {
     const auto& step = v.chain.steps[*v.chain.open_step];
     auto team = step.rule.same_team ? std::optional<std::string_view>(v.team) : std::nullopt;
-    for (const auto& user : tx.users_with_role(step.rule.role, team)) {
-      bool already = std::any_of(live.begin(), live.end(),
-                                 [&](const Approval& a) { return a.approver == user.name; });
+    std::vector<std::string> approved;
+    for (const auto& a : live) approved.push_back(a.approver);
+    auto holders = tx.users_with_role(step.rule.role, team);
+    for (const auto& user : holders) {
+      bool already = std::find(approved.begin(), approved.end(), user.name) != approved.end();
       if (!already && !why_not_eligible(step.rule, user, v.team, release.submitter))
         v.may_approve.push_back(user.name);
     }
+    if (v.may_approve.empty())
+      v.nobody_can_approve = beaver::nobody_can_approve(
+          step, *v.chain.open_step, holders, v.team, release.submitter, approved,
+          fmt::format("{} {}", release.env, to_string(release.type)));
   }
   v.review_due = review_due(release, policy);
   v.owing_review = v.review_due && !release.reviewed_at && now > *v.review_due;
@@ -155,6 +161,9 @@ Poco::JSON::Object::Ptr release_view_json(const ReleaseView& v) {
   auto waiting = v.waiting_for();
   o->set("waiting_for", waiting.empty() ? Poco::Dynamic::Var() : Poco::Dynamic::Var(waiting));
   o->set("may_approve", string_array(v.may_approve));
+  o->set("nobody_can_approve", v.nobody_can_approve.empty()
+                                   ? Poco::Dynamic::Var()
+                                   : Poco::Dynamic::Var(v.nobody_can_approve));
   o->set("review_due", optional_time(v.review_due));
   o->set("owing_review", v.owing_review);
   Poco::JSON::Array::Ptr deploys = new Poco::JSON::Array;
@@ -164,6 +173,7 @@ Poco::JSON::Object::Ptr release_view_json(const ReleaseView& v) {
     j->set("actor", d.record.actor);
     j->set("status", d.record.status);
     j->set("batches", d.record.batches);
+    j->set("repair", d.record.repair());
     j->set("started_at", format_utc(d.record.started_at));
     j->set("finished_at", optional_time(d.record.finished_at));
     j->set("message", optional_var(d.record.message));

@@ -30,7 +30,9 @@ struct ReleaseView {
   ChainStatus chain;                     // over the approvals that count
   bool approval_expired = false;         // approved, but the approvals no longer hold
   std::vector<std::string> may_approve;  // who may give the next approval now
-  std::optional<Timestamp> review_due;   // emergencies once approved
+  // When it waits and nobody may give the next approval: why, and what would unblock it.
+  std::string nobody_can_approve;
+  std::optional<Timestamp> review_due;  // emergencies once approved
   bool owing_review = false;
   std::vector<DeployView> deploys;  // oldest first
 

@@ -99,6 +99,17 @@ Result<User> Ledger::update_user(const std::string& actor, const NewUser& reques
         return fail(ErrorKind::refused, "{} is the last admin and keeps the admin role",
                     updated.name);
     }
+    if (policy_ != nullptr) {
+      auto before = tx.list_users();
+      auto after = before;
+      for (auto& u : after)
+        if (u.name == updated.name) u = updated;
+      if (auto stuck = newly_stuck(*policy_, before, after, tx.list_services()))
+        return fail(ErrorKind::refused,
+                    "{} as {} of team {} would leave a release nobody can approve ({}): give the "
+                    "role to another user first, or change the policy",
+                    updated.name, roles_text(updated.roles), updated.team, stuck->message);
+    }
     tx.update_user(updated);
     AuditPayload payload;
     payload.set("team", updated.team)

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "clock/clock.hpp"
 
@@ -20,6 +21,11 @@ struct DeployRecord {
   Timestamp started_at{};
   std::optional<Timestamp> finished_at;
   std::optional<std::string> message;  // why it failed or stopped
+
+  // A repair puts the live release's package back on the hosts that drifted from it, which is
+  // its plan: its `batches` say so. It leaves the release's state as it is.
+  static constexpr std::string_view kRepair = "repair";
+  bool repair() const { return batches == kRepair; }
 };
 
 // One step on one host of a deploy.

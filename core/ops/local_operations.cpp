@@ -244,12 +244,14 @@ class LocalOperations final : public Operations {
     DeployOptions options = (*hosts)->options;
     options.batches = request.batches;
     options.parallel = static_cast<int>(request.parallel);
+    options.repair = request.repair;
     auto plan = plan_deploy(ledger_, actor_, release_id, options);
     if (!plan) return std::unexpected(plan.error());
     auto sha = sha256_file(plan->package_file);
     if (!sha) return std::unexpected(sha.error());
     DeployClaim claim;
     claim.package_sha256 = *sha;
+    claim.batches = plan->batches_text;
     auto notes = ledger_.check_deploy(actor_, release_id, claim);
     if (!notes) return std::unexpected(notes.error());
     auto o = deploy_plan_json(*plan);
@@ -329,6 +331,7 @@ class LocalOperations final : public Operations {
     DeployOptions options = hosts.options;
     options.batches = request.batches;
     options.parallel = static_cast<int>(request.parallel);  // checked: 1 to 100
+    options.repair = request.repair;
     auto plan = plan_deploy(ledger_, actor_, release_id, options);
     if (!plan) return std::unexpected(plan.error());
     DeployObserver quiet;

@@ -108,6 +108,10 @@ Poco::JSON::Object::Ptr policy_json(const Policy& p, const std::vector<std::stri
   std::vector<std::string> envs;
   for (const auto& [name, env] : p.environments) envs.push_back(name);
   o->set("environments", strings(envs));
+  std::vector<std::string> confirm;
+  for (const auto& [name, env] : p.environments)
+    if (env.confirm) confirm.push_back(name);
+  o->set("confirm_environments", strings(confirm));
   o->set("emergency_categories", strings(p.emergency_categories));
   o->set("warnings", strings(warnings));
   o->set("content", p.content);
@@ -139,6 +143,8 @@ Poco::JSON::Object::Ptr deploy_plan_json(const DeployPlan& plan) {
   o->set("version", plan.release.version);
   o->set("env", plan.release.env);
   o->set("batches_spec", plan.batches_text);
+  o->set("pause_s", static_cast<int64_t>(plan.pause.count()));
+  o->set("repair", plan.repair);
   Poco::JSON::Array::Ptr batches = new Poco::JSON::Array;
   Poco::JSON::Array::Ptr hosts = new Poco::JSON::Array;
   for (const auto& batch : plan.batches) {
@@ -189,6 +195,8 @@ DeployPlan deploy_plan_from_json(const Poco::JSON::Object::Ptr& o) {
   plan.package.file_name = text_or(o, "package_file");
   plan.release_dir = text_or(o, "release_dir");
   plan.keep = o->optValue<int>("keep", 0);
+  plan.pause = std::chrono::seconds(o->optValue<int64_t>("pause_s", 0));
+  plan.repair = o->optValue<bool>("repair", false);
   if (auto health = o->getObject("health")) {
     plan.spec.health.path = text_or(health, "path");
     plan.spec.health.timeout = std::chrono::seconds(health->optValue<int64_t>("timeout_s", 0));
@@ -289,6 +297,8 @@ Poco::JSON::Object::Ptr env_status_json(const EnvStatus& st) {
   o->set("deploy_running",
          st.lease ? Poco::Dynamic::Var(st.lease->deploy_id) : Poco::Dynamic::Var());
   o->set("ok", st.ok());
+  auto repair = repair_command(st);
+  o->set("repair", repair ? Poco::Dynamic::Var(*repair) : Poco::Dynamic::Var());
   o->set("hosts", hosts);
   return o;
 }

@@ -180,6 +180,7 @@ class RemoteOperations final : public Operations {
     set_optional(body, "batches", r.batches);
     if (r.parallel != DeployRequest{}.parallel) body->set("parallel", r.parallel);
     if (r.dry_run) body->set("dry_run", true);
+    if (r.repair) body->set("repair", true);
     return object_of(
         call(HTTPRequest::HTTP_POST, fmt::format("/api/v1/releases/{}/deploy", release_id), body));
   }

@@ -63,6 +63,9 @@ Result<void> check_release_limit(int64_t limit) {
 }
 
 Result<void> check_deploy_request(const DeployRequest& r) {
+  if (r.batches && r.repair)
+    return bad_field("batches",
+                     "a repair puts every drifted host back in one batch; batches are for deploys");
   if (r.batches) BEAVER_TRY(in_field("batches", batch_sizes(*r.batches, 1)));
   if (r.parallel < 1 || r.parallel > DeployRequest::kMostParallel)
     return bad_field("parallel", "parallel {} is not between 1 and {}", r.parallel,

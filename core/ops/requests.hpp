@@ -54,9 +54,12 @@ struct DeployRequest {
   std::optional<std::string> batches;   // "1,50%,100%"; else beaver.yaml's
   int64_t parallel = kDefaultParallel;  // hosts of a batch deployed at once
   bool dry_run = false;
+  // Puts the live release's package back on the hosts whose status shows drift, in one batch.
+  bool repair = false;
 };
 
-// The batches' form (host counts or shares) and parallel from 1 to kMostParallel.
+// The batches' form (host counts or shares) and parallel from 1 to kMostParallel; no batches
+// for a repair.
 Result<void> check_deploy_request(const DeployRequest& request);
 
 // A rollback of a service on an environment, to `to` or to the version deployed before.

@@ -55,6 +55,30 @@ std::string describe_need(const StepStatus& step, const std::string& service_tea
                      step.rule.same_team ? fmt::format(" of team {}", service_team) : "");
 }
 
+std::string nobody_can_approve(const StepStatus& step, size_t index,
+                               const std::vector<User>& holders, const std::string& service_team,
+                               const std::string& submitter,
+                               const std::vector<std::string>& approved, const std::string& chain) {
+  std::string role(to_string(step.rule.role));
+  std::string of_team = step.rule.same_team ? fmt::format(" of team {}", service_team) : "";
+  std::vector<std::string> out;
+  for (const auto& u : holders) {
+    if (u.name == submitter)
+      out.push_back(fmt::format("{} submitted the release", u.name));
+    else if (std::find(approved.begin(), approved.end(), u.name) != approved.end())
+      out.push_back(fmt::format("{} approved it already and counts once", u.name));
+  }
+  std::string why = out.empty()
+                        ? fmt::format("no registered user is {}{}", with_article(role), of_team)
+                        : fmt::format("{}", fmt::join(out, "; "));
+  return fmt::format(
+      "nobody can approve step {}: it needs {}, and {}. To unblock it, an admin gives the {} role "
+      "to another user{} ('beaver user update NAME --team {} --role {}' with the user's other "
+      "roles), or the policy's {} chain asks for less",
+      index + 1, describe_need(step, service_team), why, role, of_team,
+      step.rule.same_team ? service_team : "TEAM", role, chain);
+}
+
 Result<size_t> approval_step_for(const Release& release, const ChainStatus& status,
                                  const User& approver, const std::string& service_team) {
   if (approver.name == release.submitter)

@@ -49,4 +49,15 @@ Result<size_t> approval_step_for(const Release& release, const ChainStatus& stat
 // "1 approval by a leader of team payments": what a step still needs.
 std::string describe_need(const StepStatus& step, const std::string& service_team);
 
+// Why nobody may give the open step `index` of a release of `service_team` submitted by
+// `submitter`, where `holders` hold the step's role (of the team, when the step names it) and
+// `approved` have approved the release already, and what would unblock it: "nobody can approve
+// step 1: it needs 1 approval by an ops, and olga submitted the release. To unblock it, an admin
+// gives the ops role to another user ... or the policy's prod rollback chain asks for less".
+// `chain` names the chain ("prod rollback").
+std::string nobody_can_approve(const StepStatus& step, size_t index,
+                               const std::vector<User>& holders, const std::string& service_team,
+                               const std::string& submitter,
+                               const std::vector<std::string>& approved, const std::string& chain);
+
 }  // namespace beaver

@@ -59,6 +59,8 @@ struct EnvironmentPolicy {
   // Who submits besides the service's own team (and admins): these teams, or any team.
   std::vector<std::string> submit_teams;
   bool submit_any_team = false;
+  // A deploy here started on a terminal asks first (`confirm`; by default for prod, production).
+  bool confirm = false;
 
   const std::vector<ApprovalRule>& chain_for(ReleaseType type) const;
 };

@@ -220,6 +220,7 @@ class PolicyBuilder {
       env.submit_teams = scalars(submit["teams"]);
       env.submit_any_team = submit["any_team"] && submit["any_team"].as<bool>();
     }
+    env.confirm = n["confirm"] ? n["confirm"].as<bool>() : name == "prod" || name == "production";
     return env;
   }
 

@@ -66,7 +66,8 @@ void DeployExecutor::reap() {
 }
 
 Result<Started> DeployExecutor::start(const std::string& actor, int64_t release_id,
-                                      const std::optional<std::string>& batches, int parallel) {
+                                      const std::optional<std::string>& batches, int parallel,
+                                      bool repair) {
   auto started = std::make_shared<std::promise<Result<Started>>>();
   auto outcome = started->get_future();
   {
@@ -82,6 +83,7 @@ Result<Started> DeployExecutor::start(const std::string& actor, int64_t release_
     DeployOptions options = base_;
     options.batches = batches;
     options.parallel = parallel;
+    options.repair = repair;
     options.stop = &job->stop;
     // A stop asked through the API is named on the lease; one with no name there is the server's.
     options.stopped_by = "the server stopping (SIGTERM or SIGINT)";

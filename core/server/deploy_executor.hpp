@@ -39,7 +39,8 @@ class DeployExecutor {
   // Starts the deploy of `release_id` as `actor`, once it holds the lease, or says why not (the
   // ledger's refusal, or unavailable when every slot is taken).
   Result<Started> start(const std::string& actor, int64_t release_id,
-                        const std::optional<std::string>& batches, int parallel);
+                        const std::optional<std::string>& batches, int parallel,
+                        bool repair = false);
   // What deploys here read: the packages' home and the transports.
   const DeployOptions& options() const { return base_; }
   // Asks the running deploy `deploy_id` to stop between steps, as Ctrl-C does; a conflict when

@@ -122,6 +122,9 @@ Result<Answer> deploy(Call& c) {
   auto dry_run = body->flag("dry_run");
   if (!dry_run) return std::unexpected(dry_run.error());
   r.dry_run = *dry_run;
+  auto repair = body->flag("repair");
+  if (!repair) return std::unexpected(repair.error());
+  r.repair = *repair;
   BEAVER_TRY(body->finish());
   return answer(c.ops.deploy(*id, r), r.dry_run ? 200 : 202);
 }

@@ -206,6 +206,15 @@ Result<ServiceManifest> parse_service_manifest(std::string content, const std::s
       const YAML::Node spec = item.second;
       for (const auto& b : spec["batches"]) env.batches.push_back(b.Scalar());
       if (spec["keep"]) env.keep = spec["keep"].as<int>();
+      if (const YAML::Node pause = spec["pause"]) {
+        auto d = parse_duration(pause.Scalar());
+        if (!d) return std::unexpected(doc->error_at(pause, d.error().message));
+        // The lease is held through the pause: an hour is as long as a deploy should wait.
+        if (*d > std::chrono::hours(1))
+          return std::unexpected(
+              doc->error_at(pause, fmt::format("pause {} is longer than 1h", pause.Scalar())));
+        env.pause = *d;
+      }
       for (const auto& h : spec["hosts"]) {
         const YAML::Node url_node = h.IsMap() ? h["url"] : h;
         auto host = read_host_url(url_node.Scalar());

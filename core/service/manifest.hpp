@@ -29,6 +29,8 @@ struct HostSpec {
 struct EnvironmentSpec {
   std::string name;
   std::vector<std::string> batches;  // "1", "50%", ...; empty: all hosts at once
+  // Between batches: the hosts moved so far must stay healthy this long before the next starts.
+  std::chrono::seconds pause{0};
   int keep = 5;
   std::vector<HostSpec> hosts;
 };

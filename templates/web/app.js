@@ -418,6 +418,7 @@ async function renderRelease(id) {
     badges(r),
   ];
   if (r.waiting_for) parts.push(el('p', { class: 'waiting', text: `Waiting for ${r.waiting_for}` }));
+  if (r.nobody_can_approve) parts.push(el('p', { class: 'message error stuck', text: r.nobody_can_approve.replace(/^n/, 'N') }));
   // A running deploy first: what it has done so far, and its Stop button for who may deploy.
   for (const d of r.deploy.filter((x) => x.status === 'running')) {
     const last = d.steps[d.steps.length - 1];
@@ -468,7 +469,7 @@ async function renderRelease(id) {
   if (r.deploy.length === 0) parts.push(el('p', { class: 'empty', text: 'Not deployed yet.' }));
   for (const d of r.deploy) {
     parts.push(el('h3', { id: `deploy-${d.id}`,
-                          text: `Deploy #${d.id} by ${d.actor}: ${d.status}` }));
+                          text: `${d.repair ? 'Repair' : 'Deploy'} #${d.id} by ${d.actor}: ${d.status}` }));
     if (d.message) parts.push(el('p', { text: d.message }));
     parts.push(simpleTable(`Steps of deploy #${d.id}`,
       ['Host', 'Batch', 'Step', 'Status', 'Started', 'Took', 'Output'],

@@ -29,6 +29,7 @@ set -euo pipefail
 beaver_bin=$(realpath "${1:-build/beaver}")
 here=$(cd "$(dirname "$0")" && pwd)
 source_dir=$(dirname "$(dirname "$here")")
+source "$source_dir/tests/integration/hosts_lib.sh"
 runs=${BENCH_RUNS:-5}
 for tool in java mvn curl jq git /usr/sbin/sshd ssh ssh-keygen ansible-playbook; do
   command -v "$tool" >/dev/null || { echo "deploy bench: $tool is not installed" >&2; exit 1; }
@@ -62,50 +63,19 @@ cleanup() {
     [ -x "$launcher" ] && STOP_TIMEOUT=10 "$launcher" stop >/dev/null 2>&1
   done
   close_ansible_connections
-  [ -s "$S/sshd.pid" ] && kill "$(cat "$S/sshd.pid")"
+  stop_sshd "$S"
   if [ -n "${KEEP_WORK:-}" ]; then echo "kept $work"; else rm -rf "$work"; fi
 }
 trap cleanup EXIT
 
 # 10 + 10 + 1 service ports, one for the floor, one for sshd.
-ports=()
-p=$((20000 + RANDOM % 12000))
-while [ "${#ports[@]}" -lt 23 ]; do
-  (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null || ports+=("$p")
-  p=$((p + 1))
-done
+free_ports 23
 floor_port=${ports[21]} ssh_port=${ports[22]}
 
 # A real sshd on loopback, with keys made here (../../shared/notes/test-sshd.md, as deploy.sh).
-ssh-keygen -q -t ed25519 -N '' -f "$S/host_key"
-ssh-keygen -q -t ed25519 -N '' -f "$S/client_key"
-cp "$S/client_key.pub" "$S/authorized_keys" && chmod 600 "$S/authorized_keys"
-cat >"$S/sshd_config" <<CONF
-Port $ssh_port
-ListenAddress 127.0.0.1
-HostKey $S/host_key
-AuthorizedKeysFile $S/authorized_keys
-PidFile $S/sshd.pid
-StrictModes no
-UsePAM no
-PasswordAuthentication no
-KbdInteractiveAuthentication no
-MaxSessions 30
-MaxStartups 30
-Subsystem sftp internal-sftp
-CONF
-[ "${BENCH_SSH_HOME:-}" = login ] || echo "SetEnv HOME=$S/home" >>"$S/sshd_config"
-cat >"$S/ssh_config" <<CONF
-Host *
-  IdentityFile $S/client_key
-  IdentitiesOnly yes
-  StrictHostKeyChecking no
-  UserKnownHostsFile $S/known_hosts
-  LogLevel ERROR
-CONF
-/usr/sbin/sshd -f "$S/sshd_config" -E "$S/sshd.log"
-for _ in $(seq 50); do [ -s "$S/sshd.pid" ] && break; sleep 0.1; done
-export BEAVER_SSH_CONFIG=$S/ssh_config
+extra=("MaxSessions 30" "MaxStartups 30" "Subsystem sftp internal-sftp")
+[ "${BENCH_SSH_HOME:-}" = login ] || extra+=("SetEnv HOME=$S/home")
+start_sshd "$S" "$ssh_port" "${extra[@]}"
 probe=(ssh -F "$S/ssh_config" -o BatchMode=yes -o ControlMaster=auto -o "ControlPath=$A/cp/probe"
   -o ControlPersist=60 -p "$ssh_port" "$me@127.0.0.1")
 "${probe[@]}" true
@@ -137,19 +107,9 @@ b user add olga --team platform --role ops --as ann >/dev/null
 # hello-service packaged once (Maven, offline, as the integration tests do), its beaver.yaml
 # holding the three host lists.
 hs=$work/hello-service
-cp -r "$source_dir/examples/hello-service" "$hs"
-rm -rf "$hs/target" "$hs/dist"
+hello_repo "$source_dir" "$hs" 30s
 {
   cat <<YAML
-service: hello-service
-team: payments
-pipeline: java-maven
-version: pom
-package:
-  jar: target/hello-service.jar
-  conf: [src/main/conf/application.properties]
-jvm_options: [-Xms32m, -Xmx128m]
-health: {port: 8080, path: /health, timeout: 30s}
 environments:
   local10:
     keep: 2
@@ -162,8 +122,8 @@ YAML
   done
   printf '  one:\n    keep: 2\n    hosts:\n'
   echo "      - {url: \"local:$H/one\", port: ${ports[20]}}"
-} >"$hs/beaver.yaml"
-(cd "$hs" && git init -q && git add -A && git -c user.email=ci@example.com -c user.name=ci commit -qm 1.4.2)
+} >>"$hs/beaver.yaml"
+(cd "$hs" && commit_all 1.4.2)
 (cd "$hs" && b package --as bob -o json) >"$work/package.json" 2>"$work/package.log" || {
   tail -n 30 "$work/package.log" >&2
   echo "deploy bench: beaver package failed" >&2

@@ -5,84 +5,34 @@
 # held, older release, a package escaping its folder), a deploy killed with SIGKILL whose lease is
 # recovered, a rollback, and status catching a file edited on a host.
 source "$(dirname "$0")/lib.sh"
+source "$(dirname "$0")/hosts_lib.sh"
 SOURCE_DIR=$(cd "$(dirname "$0")/../.." && pwd)
 export BEAVER_POLICY="$(cd "$(dirname "$0")" && pwd)/policy.yaml" BEAVER_NOW=2026-11-24T10:30:00+08:00
 for tool in java mvn curl /usr/sbin/sshd ssh ssh-keygen; do
   command -v "$tool" >/dev/null || { echo "SKIP: $tool is not installed"; exit 77; }
 done
-commit() { git -c user.email=ci@example.com -c user.name=ci commit -qam "$1"; }
 db() { sqlite3 "$BEAVER_HOME/beaver.db" "$1"; }
 
-# Six free ports: the five hosts' services and sshd; below 32768, where Linux picks the ports of
-# outgoing connections, so none of those can take one meanwhile.
-ports=()
-p=$((20000 + RANDOM % 12000))
-while [ "${#ports[@]}" -lt 6 ]; do
-  (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null || ports+=("$p")
-  p=$((p + 1))
-done
+# Six free ports: the five hosts' services and sshd; and a real sshd on loopback.
+free_ports 6
 H=$WORK/hosts
 mkdir -p "$H"
-
-# A real sshd on loopback, with keys made here (../shared/notes/test-sshd.md).
 S=$WORK/sshd
-mkdir -p "$S" /run/sshd
-ssh-keygen -q -t ed25519 -N '' -f "$S/host_key"
-ssh-keygen -q -t ed25519 -N '' -f "$S/client_key"
-cp "$S/client_key.pub" "$S/authorized_keys" && chmod 600 "$S/authorized_keys"
-cat >"$S/sshd_config" <<CONF
-Port ${ports[5]}
-ListenAddress 127.0.0.1
-HostKey $S/host_key
-AuthorizedKeysFile $S/authorized_keys
-PidFile $S/sshd.pid
-StrictModes no
-UsePAM no
-PasswordAuthentication no
-KbdInteractiveAuthentication no
-CONF
-cat >"$S/ssh_config" <<CONF
-Host *
-  IdentityFile $S/client_key
-  IdentitiesOnly yes
-  StrictHostKeyChecking no
-  UserKnownHostsFile $S/known_hosts
-  LogLevel ERROR
-CONF
-/usr/sbin/sshd -f "$S/sshd_config" -E "$S/sshd.log"
-for _ in $(seq 50); do [ -s "$S/sshd.pid" ] && break; sleep 0.1; done
-export BEAVER_SSH_CONFIG=$S/ssh_config
-me=$(id -un)
+start_sshd "$S" "${ports[5]}"
 
 cleanup() {
-  for d in "$H"/*/hello-service; do
-    [ -n "${KEEP_WORK:-}" ] && break
-    [ -x "$d/current/bin/hello-service" ] && "$d/current/bin/hello-service" stop >/dev/null 2>&1
-  done
-  [ -s "$S/sshd.pid" ] && kill "$(cat "$S/sshd.pid")" 2>/dev/null
+  [ -n "${KEEP_WORK:-}" ] || stop_services "$H"
+  stop_sshd "$S"
   [ -n "${KEEP_WORK:-}" ] || rm -rf "$WORK"
 }
 trap cleanup EXIT
 
-ok user add ann --team platform --role admin --as ann
-ok user add bob --team payments --role developer --as ann
-ok user add dan --team payments --role developer --as ann
-ok user add olga --team platform --role ops --as ann
+deploy_people
 
 # hello-service with five hosts for the test environment: three local, two over ssh.
 hs=$WORK/hello-service
-cp -r "$SOURCE_DIR/examples/hello-service" "$hs"
-rm -rf "$hs/target" "$hs/dist"
-cat >"$hs/beaver.yaml" <<YAML
-service: hello-service
-team: payments
-pipeline: java-maven
-version: pom
-package:
-  jar: target/hello-service.jar
-  conf: [src/main/conf/application.properties]
-jvm_options: [-Xms32m, -Xmx128m]
-health: {port: 8080, path: /health, timeout: 20s}
+hello_repo "$SOURCE_DIR" "$hs"
+cat >>"$hs/beaver.yaml" <<YAML
 environments:
   test:
     keep: 2
@@ -96,7 +46,7 @@ environments:
     hosts:
       - {url: "local:$H/p1", port: ${ports[0]}}
 YAML
-cd "$hs" && git init -q && git add -A && git -c user.email=ci@example.com -c user.name=ci commit -qm "1.4.2"
+cd "$hs" && commit_all "1.4.2"
 ok package --as bob -o json
 sha1=$(printf '%s' "$OUT" | jq -r .sha256)
 ok release submit hello-service --env test --package dist/hello-service-1.4.2.tar.gz --as bob -o json
@@ -147,7 +97,7 @@ cp "$WORK/conf.orig" "$conf"
 sed -i 's|<version>1.4.2</version>|<version>1.4.3</version>|' pom.xml
 sed -i 's|^maintenance=false|maintenance=true|' src/main/conf/application.properties
 sed -i 's|path: /health,|path: /ready,|' beaver.yaml
-commit "1.4.3"
+commit_all "1.4.3"
 ok package --as bob -o json
 ok release submit hello-service --env test --package dist/hello-service-1.4.3.tar.gz --as bob -o json
 r2=$(printf '%s' "$OUT" | jq -r .id)
@@ -229,7 +179,7 @@ refused 1 "release $r1 is replaced; only an approved release is deployed" deploy
 sed -i 's|<version>1.4.3</version>|<version>1.4.4</version>|' pom.xml
 sed -i 's|^maintenance=true|maintenance=false|' src/main/conf/application.properties
 sed -i 's|path: /ready,|path: /health,|' beaver.yaml
-commit "1.4.4"
+commit_all "1.4.4"
 ok package --as bob -o json
 # The package says which service it is; a SERVICE given must be that one.
 refused 1 "dist/hello-service-1.4.4.tar.gz is a package of hello-service, not of billing" \

@@ -274,3 +274,20 @@ TEST_CASE("a bad pipeline file is refused with its file, line and column") {
   REQUIRE_FALSE(unknown.has_value());
   CHECK(unknown.error().message == "unknown pipeline 'java-maven' (known: java-ant)");
 }
+
+TEST_CASE("a pause between batches is read, and a bad or overlong one is pointed at") {
+  test::TestFolder dir;
+  const std::string hosts = "    hosts: [\"local:/srv/a\", \"local:/srv/b\"]\n";
+  test::write_file(dir.path() / "beaver.yaml",
+                   kHead + "environments:\n  prod:\n    pause: 5m\n" + hosts + "  test:\n" + hosts);
+  auto m = load_service_manifest(dir.path() / "beaver.yaml", test::source_dir());
+  REQUIRE(m.has_value());
+  CHECK(m->environments.at("prod").pause == std::chrono::minutes(5));
+  CHECK(m->environments.at("test").pause == std::chrono::seconds(0));
+  CHECK(error_in(dir, kHead + "environments:\n  prod:\n    pause: 2h\n" + hosts) ==
+        "beaver.yaml:6:12: pause 2h is longer than 1h");
+  CHECK(error_in(dir, kHead + "environments:\n  prod:\n    pause: 5 minutes\n" + hosts)
+            .starts_with("beaver.yaml:6:12: "));
+  CHECK(error_in(dir, kHead + "environments:\n  prod:\n    pause: 0s\n" + hosts)
+            .starts_with("beaver.yaml:6:12: "));
+}

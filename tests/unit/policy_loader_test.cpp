@@ -325,3 +325,21 @@ TEST_CASE("the same content always gives the same digest") {
   CHECK(a->sha256 == b->sha256);
   CHECK(a->path == "a.yaml");
 }
+
+TEST_CASE("prod and production ask before a deploy unless the policy says otherwise") {
+  TestFolder folder;
+  const std::string chains =
+      "    normal: {approvals: []}\n"
+      "    emergency: {approvals: []}\n";
+  auto p = load_text(folder, "environments:\n  prod:\n" + chains + "  production:\n" + chains +
+                                 "    confirm: false\n  staging:\n" + chains +
+                                 "    confirm: true\n  test:\n" + chains);
+  REQUIRE_MESSAGE(p.has_value(), p.error().message);
+  CHECK(p->environment("prod").value()->confirm);
+  CHECK_FALSE(p->environment("production").value()->confirm);
+  CHECK(p->environment("staging").value()->confirm);
+  CHECK_FALSE(p->environment("test").value()->confirm);
+  CHECK(error_of(folder, load_text(folder, "environments:\n  prod:\n" + chains +
+                                               "    confirm: sometimes\n"))
+            .starts_with("policy.yaml:5:14: "));
+}
