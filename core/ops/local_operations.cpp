@@ -125,20 +125,27 @@ class LocalOperations final : public Operations {
     if (!by) return std::unexpected(by.error());
     auto p = period(request);
     if (!p) return std::unexpected(p.error());
-    return json_one(read_report(ledger_, actor_, p->since, p->until, *by), report_json);
+    auto scope = report_scope(request);
+    if (!scope) return std::unexpected(scope.error());
+    return json_one(read_report(ledger_, actor_, p->since, p->until, *by, *scope), report_json);
   }
   Result<JsonObject> report_charts(const ReportRequest& request) override {
     auto p = period(request);
     if (!p) return std::unexpected(p.error());
-    auto whole = read_report(ledger_, actor_, p->since, p->until, ReportBy::none);
+    auto scope = report_scope(request);
+    if (!scope) return std::unexpected(scope.error());
+    auto whole = read_report(ledger_, actor_, p->since, p->until, ReportBy::none, *scope);
     if (!whole) return std::unexpected(whole.error());
-    auto charts = read_report_charts(ledger_, actor_, p->since, p->until);
+    auto charts = read_report_charts(ledger_, actor_, p->since, p->until, *scope);
     if (!charts) return std::unexpected(charts.error());
-    auto svgs = report_chart_svgs(*whole, *charts);
+    auto words = ReportWords::read(data_dir() / "templates/web/report-text.json");
+    if (!words) return std::unexpected(words.error());
+    auto svgs = report_chart_svgs(*whole, *charts, *words);
     JsonObject o = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
     o->set("weeks", svgs.weeks);
     o->set("ratio", svgs.ratio);
     o->set("reasons", svgs.reasons);
+    o->set("approvers", svgs.approvers);
     o->set("heat", svgs.heat);
     return o;
   }
@@ -148,19 +155,22 @@ class LocalOperations final : public Operations {
     if (!by) return std::unexpected(by.error());
     auto p = period(request);
     if (!p) return std::unexpected(p.error());
-    auto r = read_report(ledger_, actor_, p->since, p->until, *by);
+    auto scope = report_scope(request);
+    if (!scope) return std::unexpected(scope.error());
+    auto r = read_report(ledger_, actor_, p->since, p->until, *by, *scope);
     if (!r) return std::unexpected(r.error());
     switch (format) {
       case ReportFormat::table:
         return report_terminal_text(*r);
       case ReportFormat::csv: {
         auto t = report_csv_table(*r);
-        return csv_text({std::move(t.headers), std::move(t.rows)});
+        auto text = csv_text({std::move(t.headers), std::move(t.rows)});
+        return request.bom ? with_byte_order_mark(text) : text;
       }
       case ReportFormat::html: {
-        auto charts = read_report_charts(ledger_, actor_, p->since, p->until);
+        auto charts = read_report_charts(ledger_, actor_, p->since, p->until, *scope);
         if (!charts) return std::unexpected(charts.error());
-        return report_html(data_dir() / "templates/report.html", *r, *charts);
+        return report_html(data_dir() / "templates", *r, *charts);
       }
     }
     return fail(ErrorKind::internal, "unknown report format");
@@ -330,6 +340,16 @@ class LocalOperations final : public Operations {
                              hosts.observer != nullptr ? *hosts.observer : quiet);
     if (!result) return std::unexpected(result.error());
     return deploy_result_json(*result, release_id);
+  }
+
+  Result<ReportScope> report_scope(const ReportRequest& r) {
+    ReportScope scope{r.team, r.service, r.env};
+    if (scope.empty()) return scope;
+    if (policy_ == nullptr) return fail(ErrorKind::internal, "a report needs the policy");
+    auto services = ledger_.list_services(actor_);
+    if (!services) return std::unexpected(services.error());
+    BEAVER_TRY(check_scope_names(r.team, r.service, r.env, *services, *policy_));
+    return scope;
   }
 
   Result<ReportPeriod> period(const ReportRequest& r) {

@@ -238,7 +238,11 @@ class RemoteOperations final : public Operations {
     Poco::URI uri(path);
     if (r.since) uri.addQueryParameter("since", *r.since);
     if (r.until) uri.addQueryParameter("until", *r.until);
+    if (r.team) uri.addQueryParameter("team", *r.team);
+    if (r.service) uri.addQueryParameter("service", *r.service);
+    if (r.env) uri.addQueryParameter("env", *r.env);
     if (by && !r.by.empty()) uri.addQueryParameter("by", r.by);
+    if (by && r.bom) uri.addQueryParameter("bom", "true");
     return uri.getPathAndQuery();
   }
 

@@ -8,6 +8,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "error/error.hpp"
 #include "ledger/ledger.hpp"
@@ -44,7 +45,17 @@ Result<ReleaseState> read_release_status(std::string_view text);
 struct ReportRequest {
   std::optional<std::string> since, until;
   std::string by;
+  std::optional<std::string> team, service, env;  // only the releases of these
+  bool bom = false;  // CSV: starts with the byte-order mark (with_byte_order_mark)
 };
+
+// The names a listing or a report is narrowed to, each one the ledger or the policy knows: a team
+// that has a service, a registered service, an environment of the policy. A name it does not know
+// is bad input naming the field and the nearest known names ("did you mean 'payments'?").
+Result<void> check_scope_names(const std::optional<std::string>& team,
+                               const std::optional<std::string>& service,
+                               const std::optional<std::string>& env,
+                               const std::vector<Service>& services, const Policy& policy);
 
 // A deploy as a person asks for it.
 struct DeployRequest {
