@@ -103,16 +103,24 @@ class LocalOperations final : public Operations {
     return json_one(ledger_.show(actor_, id), release_view_json);
   }
   Result<JsonArray> list(const ReleaseListRequest& request) override {
-    if (policy_ == nullptr) return fail(ErrorKind::internal, "listing releases needs the policy");
-    auto query = read_release_list(request, *policy_);
+    auto query = list_query(request);
     if (!query) return std::unexpected(query.error());
-    const Policy& policy = *policy_;
-    return json_list(ledger_.list(actor_, *query), [&policy](const Release& r) {
-      auto o = release_json(r);
-      auto due = review_due(r, policy);
-      o->set("review_due", due ? Poco::Dynamic::Var(format_utc(*due)) : Poco::Dynamic::Var());
-      return o;
-    });
+    return json_list(ledger_.list(actor_, *query),
+                     [this](const Release& r) { return listed_json(r); });
+  }
+  Result<JsonObject> list_page(const ReleaseListRequest& request) override {
+    auto query = list_query(request);
+    if (!query) return std::unexpected(query.error());
+    auto page = ledger_.list_page(actor_, *query);
+    if (!page) return std::unexpected(page.error());
+    JsonArray releases = new Poco::JSON::Array;
+    for (const auto& r : page->releases) releases->add(listed_json(r));
+    JsonObject o = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
+    o->set("releases", releases);
+    o->set("total", page->total);
+    o->set("offset", query->offset);
+    o->set("limit", query->limit);
+    return o;
   }
   Result<JsonArray> inbox() override { return json_list(ledger_.inbox(actor_), release_view_json); }
   Result<JsonArray> open_releases(int64_t limit) override {
@@ -340,6 +348,31 @@ class LocalOperations final : public Operations {
                              hosts.observer != nullptr ? *hosts.observer : quiet);
     if (!result) return std::unexpected(result.error());
     return deploy_result_json(*result, release_id);
+  }
+
+  // A listing's query, its team and submitter names checked against the ledger's.
+  Result<ReleaseQuery> list_query(const ReleaseListRequest& request) {
+    if (policy_ == nullptr) return fail(ErrorKind::internal, "listing releases needs the policy");
+    auto query = read_release_list(request, *policy_);
+    if (!query) return std::unexpected(query.error());
+    if (request.team) {
+      auto services = ledger_.list_services(actor_);
+      if (!services) return std::unexpected(services.error());
+      BEAVER_TRY(check_scope_names(request.team, {}, {}, *services, *policy_));
+    }
+    if (request.submitter) {
+      auto users = ledger_.list_users(actor_);
+      if (!users) return std::unexpected(users.error());
+      BEAVER_TRY(check_submitter_name(request.submitter, *users));
+    }
+    return query;
+  }
+  // A release as a listing shows it: with when its review is due.
+  JsonObject listed_json(const Release& r) const {
+    auto o = release_json(r);
+    auto due = review_due(r, *policy_);
+    o->set("review_due", due ? Poco::Dynamic::Var(format_utc(*due)) : Poco::Dynamic::Var());
+    return o;
   }
 
   Result<ReportScope> report_scope(const ReportRequest& r) {

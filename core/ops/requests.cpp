@@ -53,8 +53,20 @@ Result<ReleaseQuery> read_release_list(const ReleaseListRequest& r, const Policy
     q.until = *t;
   }
   BEAVER_TRY(check_release_limit(r.limit));
+  if (r.offset < 0) return bad_field("offset", "offset {} is negative", r.offset);
+  if (r.q) {
+    if (r.q->size() > kMostSearchText)
+      return bad_field("q", "the search text is {} bytes long; at most {}", r.q->size(),
+                       kMostSearchText);
+    if (r.q->find_first_not_of(" \t") == std::string::npos)
+      return bad_field("q", "the search text is blank");
+  }
   q.owing_review = r.owing_review;
+  q.team = r.team;
+  q.submitter = r.submitter;
+  q.text = r.q;
   q.limit = r.limit;
+  q.offset = r.offset;
   return q;
 }
 
@@ -76,6 +88,14 @@ Result<void> known_name(const std::string& field, std::string_view what, const s
 }
 
 }  // namespace
+
+Result<void> check_submitter_name(const std::optional<std::string>& submitter,
+                                  const std::vector<User>& users) {
+  if (!submitter) return {};
+  std::vector<std::string> names;
+  for (const auto& u : users) names.push_back(u.name);
+  return known_name("submitter", "user", *submitter, names);
+}
 
 Result<void> check_scope_names(const std::optional<std::string>& team,
                                const std::optional<std::string>& service,

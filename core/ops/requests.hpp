@@ -26,11 +26,18 @@ struct ReleaseListRequest {
   std::optional<std::string> since, until;  // YYYY-MM-DD or ISO 8601
   bool owing_review = false;
   bool live = false;  // what runs on each environment now: the releases still deployed
+  std::optional<std::string> team, submitter;
+  std::optional<std::string> q;  // text in the reason, the version or the submitter
   int64_t limit = kDefaultLimit;
+  int64_t offset = 0;  // the newest this many left out: where a page starts
 };
 
+// The longest text a listing searches for.
+inline constexpr size_t kMostSearchText = 200;
+
 // The ledger's query for `request`: its type and status among the ledger's, its limit from 1 to
-// kMostLimit, its days read in the policy's time zone (`until` included).
+// kMostLimit, its offset not negative, its search text at most kMostSearchText bytes and not
+// blank, its days read in the policy's time zone (`until` included).
 Result<ReleaseQuery> read_release_list(const ReleaseListRequest& request, const Policy& policy);
 
 // How many releases a listing may answer: 1 to ReleaseListRequest::kMostLimit.
@@ -48,6 +55,10 @@ struct ReportRequest {
   std::optional<std::string> team, service, env;  // only the releases of these
   bool bom = false;  // CSV: starts with the byte-order mark (with_byte_order_mark)
 };
+
+// The submitter a listing is narrowed to, a registered user; else bad input naming the nearest.
+Result<void> check_submitter_name(const std::optional<std::string>& submitter,
+                                  const std::vector<User>& users);
 
 // The names a listing or a report is narrowed to, each one the ledger or the policy knows: a team
 // that has a service, a registered service, an environment of the policy. A name it does not know

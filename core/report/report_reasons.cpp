@@ -52,8 +52,19 @@ bool is_space(char32_t cp) {
 
 bool ends_a_sentence(char32_t cp) {
   switch (cp) {
-    case '.': case ',': case ';': case ':': case '!': case '?':
-    case U'。': case U'，': case U'、': case U'；': case U'：': case U'！': case U'？':
+    case '.':
+    case ',':
+    case ';':
+    case ':':
+    case '!':
+    case '?':
+    case U'。':
+    case U'，':
+    case U'、':
+    case U'；':
+    case U'：':
+    case U'！':
+    case U'？':
     case U'…':
       return true;
     default:
@@ -98,8 +109,7 @@ std::string cleaned(std::string_view text, bool fold) {
 std::string normalized_reason(std::string_view text) { return cleaned(text, true); }
 
 template <class Source>
-std::map<std::string, std::vector<ReasonCount>> read_top_reasons(Source& db,
-                                                                 const ReportQuery& q) {
+std::map<std::string, std::vector<ReasonCount>> read_top_reasons(Source& db, const ReportQuery& q) {
   std::vector<RowParam> params{format_utc(q.since), format_utc(q.until)};
   auto scope = scope_sql(q.scope, "r.service", "r.env", params);
   auto rows = db.rows(fmt::format("SELECT COALESCE(r.category, '-'), r.reason FROM releases r "

@@ -74,8 +74,8 @@ std::string ReportWords::band_definition() const {
   return f != bands_.end() ? f->second : std::string();
 }
 
-std::string ReportWords::text(std::string_view key,
-                              const std::vector<std::pair<std::string, std::string>>& values) const {
+std::string ReportWords::text(
+    std::string_view key, const std::vector<std::pair<std::string, std::string>>& values) const {
   std::string out = found(text_, key);
   for (const auto& [name, value] : values) {
     std::string place = "{" + name + "}";

@@ -279,28 +279,39 @@ function textInput(id, label, value, type = 'text') {
           el('input', { id, name: id, type, value: value || '' })];
 }
 
+const PAGE_SIZE = 50;
+const LIST_FILTERS = ['q', 'team', 'service', 'env', 'type', 'status', 'submitter', 'since',
+                      'until', 'owing_review'];
+
+// The release list a page at a time: "1–50 of 1,234" with the previous and next pages.
 async function renderReleases() {
   const params = new URLSearchParams(location.search);
   const form = el('form', { class: 'filters card', onsubmit: (ev) => {
     ev.preventDefault();
     const q = new URLSearchParams();
     for (const [k, v] of new FormData(form)) if (v) q.set(k, v);
+    if (params.get('owing_review')) q.set('owing_review', params.get('owing_review'));
     navigate('/releases' + (q.toString() ? '?' + q : ''));
   } },
   el('div', { class: 'grid' },
+     el('div', {}, textInput('q', 'Search reason, version, submitter', params.get('q'), 'search')),
+     el('div', {}, textInput('team', 'Team', params.get('team'))),
      el('div', {}, textInput('service', 'Service', params.get('service'))),
      el('div', {}, textInput('env', 'Environment', params.get('env'))),
      el('div', {}, select('type', 'Type', ['normal', 'emergency', 'rollback'], params.get('type'))),
      el('div', {}, select('status', 'Status', STATUSES, params.get('status'))),
+     el('div', {}, textInput('submitter', 'Submitter', params.get('submitter'))),
      el('div', {}, textInput('since', 'Submitted since', params.get('since'), 'date')),
      el('div', {}, textInput('until', 'Until (included)', params.get('until'), 'date'))),
   el('button', { type: 'submit', class: 'primary', text: 'Filter' }));
   const query = new URLSearchParams();
-  for (const k of ['service', 'env', 'type', 'status', 'since', 'until', 'owing_review'])
-    if (params.get(k)) query.set(k, params.get(k));
-  query.set('limit', '200');
+  for (const k of LIST_FILTERS) if (params.get(k)) query.set(k, params.get(k));
+  const offset = Math.max(0, Number.parseInt(params.get('offset') || '0', 10) || 0);
+  query.set('offset', String(offset));
+  query.set('limit', String(PAGE_SIZE));
   show(el('h1', { text: 'Releases' }), form, el('p', { class: 'hint', text: 'Loading…' }));
-  const list = await api('GET', '/api/v1/releases?' + query);
+  const page = await api('GET', '/api/v1/releases/page?' + query);
+  const list = page.releases;
   const headers = ['Release', 'Service', 'Env', 'Version', 'Type', 'Status', 'Submitter',
                    'Submitted'];
   const table = el('table', { class: 'list' },
@@ -315,7 +326,19 @@ async function renderReleases() {
          el('span', { class: `badge status-${r.status}`, text: r.status })),
       el('td', { 'data-label': 'Submitter', text: r.submitter }),
       el('td', { 'data-label': 'Submitted', text: when(r.submitted_at) })))));
-  show(el('h1', { text: 'Releases' }), form,
+  const count = new Intl.NumberFormat();
+  const pageAt = (at) => {
+    const q = new URLSearchParams(params);
+    if (at > 0) q.set('offset', String(at)); else q.delete('offset');
+    return '/releases' + (q.toString() ? '?' + q : '');
+  };
+  const paging = el('nav', { class: 'paging', 'aria-label': 'Pages of releases' },
+    offset > 0 ? link(pageAt(Math.max(0, offset - PAGE_SIZE)), '← Previous') : null,
+    el('span', { class: 'range', text: list.length
+      ? `${count.format(offset + 1)}–${count.format(offset + list.length)} of ${count.format(page.total)}`
+      : `none of ${count.format(page.total)}` }),
+    offset + list.length < page.total ? link(pageAt(offset + PAGE_SIZE), 'Next →') : null);
+  show(el('h1', { text: 'Releases' }), form, paging,
        list.length ? table : el('p', { class: 'empty', text: 'No release matches.' }));
 }
 
@@ -590,11 +613,10 @@ async function renderDashboard() {
     show(...parts);
     return;
   }
-  // The release list behind a tile: the same period, service and environment, and the tile's
-  // own filter (the list takes no team).
+  // The release list behind a tile: the same period and scope, and the tile's own filter.
   const listOf = (extra) => {
     const q = new URLSearchParams();
-    for (const k of ['since', 'until', 'service', 'env']) if (params.get(k)) q.set(k, params.get(k));
+    for (const k of ['since', 'until', ...SCOPE]) if (params.get(k)) q.set(k, params.get(k));
     for (const [k, v] of Object.entries(extra)) q.set(k, v);
     return '/releases' + (q.toString() ? '?' + q : '');
   };

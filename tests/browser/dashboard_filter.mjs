@@ -70,7 +70,11 @@ try {
     await page.waitForURL(/\/releases\?/);
     await page.locator('table.list tbody tr').first().waitFor();
     const rows = await page.locator('table.list tbody tr').count();
-    check(rows >= Number(teamEmergencies), `${name}: the tile opened the emergencies (${rows} rows)`);
+    check(rows === Number(teamEmergencies),
+          `${name}: the tile opened ${team}'s emergencies (${rows} rows)`);
+    const range = await page.locator('.paging .range').innerText();
+    check(range === `1–${teamEmergencies} of ${teamEmergencies}`, `${name}: the list says '${range}'`);
+    check(new URL(page.url()).searchParams.get('team') === team, `${name}: the list keeps the team`);
     check(pageErrors.length === 0, `${name}: no script errors: ${pageErrors.join('; ')}`);
     await context.close();
   }

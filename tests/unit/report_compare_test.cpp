@@ -56,7 +56,8 @@ TEST_CASE("each headline figure is compared with the period of the same length b
   CHECK(compared(r, "owing_review") == std::vector<std::string>{"2", "0", "+2", ""});
   CHECK(compared(r, "approval_wait_median") == std::vector<std::string>{"15m00s", "-", "-", ""});
   // No deploy ran in either period: none per day is the low band, and no lead time has none.
-  CHECK(compared(r, "deployment_frequency") == std::vector<std::string>{"0.00", "0.00", "0", "low"});
+  CHECK(compared(r, "deployment_frequency") ==
+        std::vector<std::string>{"0.00", "0.00", "0", "low"});
   CHECK(compared(r, "lead_time_median") == std::vector<std::string>{"-", "-", "-", ""});
 
   auto json = report_json(r);
@@ -117,7 +118,7 @@ TEST_CASE("a report narrowed to a team, a service or an environment counts only 
   CHECK(payments.totals.releases == 7);
   CHECK(payments.groups.size() == 2);
   auto test_env = scoped(h, {std::nullopt, std::nullopt, "test"});
-  CHECK(test_env.totals.releases == 1);           // R4
+  CHECK(test_env.totals.releases == 1);            // R4
   CHECK(test_env.previous->totals.releases == 1);  // October's
   CHECK(compared(test_env, "releases") == std::vector<std::string>{"1", "1", "0", ""});
   auto hello_prod = scoped(h, {std::nullopt, "hello", "prod"});
@@ -131,7 +132,7 @@ TEST_CASE("a report narrowed to a team, a service or an environment counts only 
   CHECK(charts->team_weeks[0].first == "payments");
   auto one_team = read_report_charts(h.l, "ann", h.since, h.until, {"core", {}, {}});
   REQUIRE(one_team.has_value());
-  CHECK(one_team->weeks.size() == 1);  // R6's week
+  CHECK(one_team->weeks.size() == 1);   // R6's week
   CHECK(one_team->team_weeks.empty());  // its own line would repeat the whole's
 }
 
@@ -182,16 +183,17 @@ TEST_CASE("reasons are grouped by their normalized whole text, Chinese and full-
   for (const char* reason : {"修复登录超时。", "修复登录超时", " 修复登录超时 ！", "Fix  the DB.",
                              "fix the db", "ＦＩＸ ＴＨＥ ＤＢ", "回滚"}) {
     h.at("2026-11-26T10:00:00Z");
-    SubmitRequest s{"hello", "prod", fmt::format("9.0.{}", n++), std::nullopt, true, "data-fix",
-                    reason, {}, {}};
+    SubmitRequest s{"hello",      "prod", fmt::format("9.0.{}", n++),
+                    std::nullopt, true,   "data-fix",
+                    reason,       {},     {}};
     auto v = h.l.submit("bob", s);
     REQUIRE_MESSAGE(v.has_value(), v.error().message);
   }
   h.at("2026-11-26T11:00:00Z");
   auto again = h.report(ReportBy::none);
   CHECK(again.emergency_reasons.at("data-fix") ==
-        std::vector<ReasonCount>{{"Fix the DB.", 3}, {"修复登录超时。", 3}, {"urgent", 1},
-                                 {"回滚", 1}});
+        std::vector<ReasonCount>{
+            {"Fix the DB.", 3}, {"修复登录超时。", 3}, {"urgent", 1}, {"回滚", 1}});
   auto json = report_json(again);
   auto top = json->getObject("emergency_reasons")->getArray("data-fix")->getObject(1);
   CHECK(top->getValue<std::string>("reason") == "修复登录超时。");
@@ -204,8 +206,8 @@ TEST_CASE("the emergency ratio's axis is scaled to the data, not 0 to 100 %") {
   CHECK(ratio_axis_top(0.6) == 0.6);
   CHECK(ratio_axis_top(0.61) == 0.8);
   CHECK(ratio_axis_top(1.0) == 1.0);
-  auto svg = ratio_lines_chart("ratio", {"W1", "W2"},
-                               {{"all", "#e15759", {0.15, 0.1}}, {"core", "#4e79a7", {0.12, 0.05}}});
+  auto svg = ratio_lines_chart(
+      "ratio", {"W1", "W2"}, {{"all", "#e15759", {0.15, 0.1}}, {"core", "#4e79a7", {0.12, 0.05}}});
   CHECK(svg.find(">20%<") != std::string::npos);
   CHECK(svg.find(">10%<") != std::string::npos);
   CHECK(svg.find(">100%<") == std::string::npos);
