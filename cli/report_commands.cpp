@@ -10,7 +10,7 @@ namespace beaver::cli {
 void register_report_commands(CLI::App& app, Context& ctx) {
   struct Args {
     std::string since, until, by, team, service, env;
-    bool bom = false;
+    bool bom = false, why = false;
   };
   auto a = std::make_shared<Args>();
   auto* report = app.add_subcommand("report", "release figures for a period, whole or by group");
@@ -29,6 +29,9 @@ void register_report_commands(CLI::App& app, Context& ctx) {
   report->add_option("--team", a->team, "only the releases of this team's services");
   report->add_option("--service", a->service, "only this service's releases");
   report->add_option("--env", a->env, "only the releases to this environment");
+  report->add_flag("--why-emergencies", a->why,
+                   "instead of the figures, each team's share of emergencies against the "
+                   "median, ranked, with what they were (-o table or json)");
   report->add_flag("--bom", a->bom,
                    "with -o csv: start with the UTF-8 byte-order mark, so Excel reads the text "
                    "right");
@@ -42,8 +45,8 @@ void register_report_commands(CLI::App& app, Context& ctx) {
     if (a->bom && ctx.out.format() != Format::csv) return bad_field("bom", "goes with -o csv only");
     auto ops = ctx.ops(Access::read, true);
     if (!ops) return std::unexpected(ops.error());
-    ReportRequest request{optional(a->since),   optional(a->until), a->by, optional(a->team),
-                          optional(a->service), optional(a->env),   a->bom};
+    ReportRequest request{optional(a->since),   optional(a->until), a->by,  optional(a->team),
+                          optional(a->service), optional(a->env),   a->bom, a->why};
     if (ctx.out.format() == Format::json) {
       auto json = (*ops)->report(request);
       if (!json) return std::unexpected(json.error());

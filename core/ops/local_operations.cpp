@@ -17,6 +17,7 @@
 #include "report/report_period.hpp"
 #include "report/report_rows.hpp"
 #include "report/report_text.hpp"
+#include "report/why_emergencies.hpp"
 #include "text/text_table.hpp"
 
 namespace beaver {
@@ -129,6 +130,11 @@ class LocalOperations final : public Operations {
   }
 
   Result<JsonObject> report(const ReportRequest& request) override {
+    if (request.why_emergencies) {
+      auto why = read_why(request);
+      if (!why) return std::unexpected(why.error());
+      return why_emergencies_json(*why);
+    }
     auto by = report_by_from_string(request.by);
     if (!by) return std::unexpected(by.error());
     auto p = period(request);
@@ -159,6 +165,14 @@ class LocalOperations final : public Operations {
   }
 
   Result<std::string> report_text(const ReportRequest& request, ReportFormat format) override {
+    if (request.why_emergencies) {
+      if (format != ReportFormat::table)
+        return bad_field("why_emergencies", "is shown as a table or as JSON, not as {}",
+                         to_string(format));
+      auto why = read_why(request);
+      if (!why) return std::unexpected(why.error());
+      return why_emergencies_text(*why);
+    }
     auto by = report_by_from_string(request.by);
     if (!by) return std::unexpected(by.error());
     auto p = period(request);
@@ -373,6 +387,17 @@ class LocalOperations final : public Operations {
     auto due = review_due(r, *policy_);
     o->set("review_due", due ? Poco::Dynamic::Var(format_utc(*due)) : Poco::Dynamic::Var());
     return o;
+  }
+
+  // Why emergencies come, over every team: a grouping or a scope is refused.
+  Result<WhyEmergencies> read_why(const ReportRequest& r) {
+    if (!r.by.empty() || r.team || r.service || r.env)
+      return bad_field("why_emergencies",
+                       "covers every team: it takes no --by, --team, "
+                       "--service or --env");
+    auto p = period(r);
+    if (!p) return std::unexpected(p.error());
+    return read_why_emergencies(ledger_, actor_, p->since, p->until);
   }
 
   Result<ReportScope> report_scope(const ReportRequest& r) {

@@ -254,6 +254,7 @@ class RemoteOperations final : public Operations {
     if (r.env) uri.addQueryParameter("env", *r.env);
     if (by && !r.by.empty()) uri.addQueryParameter("by", r.by);
     if (by && r.bom) uri.addQueryParameter("bom", "true");
+    if (by && r.why_emergencies) uri.addQueryParameter("why_emergencies", "true");
     return uri.getPathAndQuery();
   }
 

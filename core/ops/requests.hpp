@@ -54,6 +54,9 @@ struct ReportRequest {
   std::string by;
   std::optional<std::string> team, service, env;  // only the releases of these
   bool bom = false;  // CSV: starts with the byte-order mark (with_byte_order_mark)
+  // Instead of the figures, why emergencies come (why_emergencies.hpp): JSON or the table only,
+  // over every team.
+  bool why_emergencies = false;
 };
 
 // The submitter a listing is narrowed to, a registered user; else bad input naming the nearest.

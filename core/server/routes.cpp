@@ -31,7 +31,7 @@ Result<NewUser> new_user(JsonBody& body, std::string name) {
 Result<ReportRequest> report_request(const HttpRequest& request, bool by) {
   for (const auto& [key, value] : request.query)
     if (key != "since" && key != "until" && key != "team" && key != "service" && key != "env" &&
-        ((key != "by" && key != "format" && key != "bom") || !by))
+        ((key != "by" && key != "format" && key != "bom" && key != "why_emergencies") || !by))
       return fail(ErrorKind::bad_input, "unknown parameter '{}'", key);
   ReportRequest r;
   r.since = query_param(request, "since");
@@ -48,6 +48,10 @@ Result<ReportRequest> report_request(const HttpRequest& request, bool by) {
   if (bom != "true" && bom != "false")
     return bad_field("bom", "bom '{}' is not true or false", bom);
   r.bom = bom == "true";
+  auto why = query_param(request, "why_emergencies").value_or("false");
+  if (why != "true" && why != "false")
+    return bad_field("why_emergencies", "why_emergencies '{}' is not true or false", why);
+  r.why_emergencies = why == "true";
   return r;
 }
 

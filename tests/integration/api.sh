@@ -310,6 +310,12 @@ expect_eq "$(head -c 3 "$WORK/bom.csv" | od -An -tx1 | tr -d ' ')" "efbbbf" "the
 cmp -s <(tail -c +4 "$WORK/bom.csv") "$WORK/report.csv" || fail "the CSV with a BOM is the CSV after it"
 http GET "/api/v1/report?$span&format=csv&bom=yes" "${TOKEN[dev]}"
 expect_status 400 "bom is true or false"
+http GET "/api/v1/report?$span&why_emergencies=true" "${TOKEN[dev]}"
+expect_status 200 "why emergencies"
+expect_eq "$(jq -c '[.teams[] | [.team, .emergencies, .from_median]]' <<<"$BODY")" '[["pay",1,0]]' \
+  "why emergencies over the one team"
+http GET "/api/v1/report?$span&why_emergencies=true&team=pay" "${TOKEN[dev]}"
+expect_status 400 "why emergencies covers every team"
 
 # --- the audit entries of one release
 http GET "/api/v1/audit?subject=release/$eid" "${TOKEN[dev]}"

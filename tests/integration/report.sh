@@ -269,6 +269,20 @@ PY
 )
 expect_eq "$bom" "3 (total) 0.5 '\ufeffenv'" "csv with a BOM read back"
 
+# Why emergencies: one team here, so it is the median; of its two emergencies (2 and 3) both
+# came outside the windows, one at night, and one review (2's) is overdue. The two weeks
+# before hold no release.
+ok report "${period[@]}" --why-emergencies -o json --as ann
+expect_eq "$(jq -c '[.median_ratio, (.teams | map([.team, .releases, .emergencies, .from_median, .previous_ratio, .categories, .outside_windows, .at_night, .failed, .owing_review]))]' <<<"$OUT")" \
+  '[0.5,[["payments",4,2,0,null,{"hotfix":1,"security":1},2,1,0,1]]]' "why emergencies, json"
+ok report "${period[@]}" --why-emergencies --as ann
+expect_match "$OUT" "^payments: 2 of 4 releases were emergencies \(50%, \+0 points from the median; no release the period before\)$" \
+  "why emergencies, table"
+expect_match "$OUT" "^  outside the windows 2 \(100%\), at night 1 \(50%\), failed or rolled back 0 \(0%\), reviews overdue 1 \(50%\)$" \
+  "why emergencies: their shares"
+refused 2 "--why-emergencies: covers every team" report --why-emergencies --by team --as ann
+refused 2 "--why-emergencies: is shown as a table or as JSON, not as csv" report --why-emergencies -o csv --as ann
+
 # Every figure the help defines is defined in the report reference too, word for word.
 ok report --help
 help=$(printf '%s\n' "$OUT" | sed -n '/^Figures/,/^Examples:$/{/^Examples:$/d;p}')

@@ -13,6 +13,7 @@
 #include "report/report_reasons.hpp"
 #include "report/report_rows.hpp"
 #include "report/svg_chart.hpp"
+#include "report/why_emergencies.hpp"
 #include "report_history.hpp"
 #include "test_folder.hpp"
 
@@ -248,4 +249,50 @@ TEST_CASE("the HTML page speaks plainly: labels, definitions a tap away, changes
   CHECK(page->find("class=\"legend\">payments<") != std::string::npos);
   CHECK(page->find("<pre>") == std::string::npos);  // the glossary is no dump of --help
   CHECK(page->find("<summary>What the figures count</summary>") != std::string::npos);
+}
+
+TEST_CASE("why emergencies: teams ranked by how far their share is from the median") {
+  History h;
+  // A third team, front, with one normal release and no emergency.
+  REQUIRE(h.l.add_service("ann", "web", "front").has_value());
+  REQUIRE(h.l.add_user("ann", {"fran", "front", {Role::developer}}).has_value());
+  h.at("2026-11-25T10:00:00Z");
+  REQUIRE(h.l.submit("fran", {"web", "test", "0.1.0", std::nullopt, false, {}, {}, {}, {}}));
+  auto why = read_why_emergencies(h.l, "ann", h.since, h.until);
+  REQUIRE_MESSAGE(why.has_value(), why.error().message);
+  // Shares: core 1/1, front 0/1, payments 4/7; their median is payments' 4/7.
+  CHECK(why->median_ratio == doctest::Approx(4.0 / 7));
+  std::vector<std::string> ranked;
+  for (const auto& t : why->teams) ranked.push_back(t.team);
+  CHECK(ranked == std::vector<std::string>{"front", "core", "payments"});  // 4/7, 3/7, 0 away
+  const auto& front = why->teams[0];
+  CHECK(front.from_median == doctest::Approx(-4.0 / 7));
+  CHECK_FALSE(front.previous_ratio.has_value());
+  const auto& core = why->teams[1];
+  CHECK(core.emergencies == 1);
+  CHECK(core.categories == std::map<std::string, int64_t>{{"hotfix", 1}});
+  CHECK(core.outside_windows == 0);  // R6, Monday 09:30: inside the window
+  CHECK(core.owing_review == 0);     // reviewed
+  const auto& payments = why->teams[2];
+  CHECK(payments.releases == 7);
+  CHECK(payments.emergencies == 4);  // R2, R3, R7, R8
+  CHECK(payments.categories ==
+        std::map<std::string, int64_t>{{"data-fix", 1}, {"hotfix", 2}, {"security", 1}});
+  CHECK(payments.outside_windows == 3);  // R2 (Saturday), R3 (03:00), R8 (the freeze)
+  CHECK(payments.at_night == 2);         // R2, R3
+  CHECK(payments.failed == 0);
+  CHECK(payments.owing_review == 2);      // R2, R7
+  CHECK(payments.previous_ratio == 0.0);  // October's one normal release
+  CHECK(payments.reasons.at("hotfix") == std::vector<ReasonCount>{{"urgent", 2}});
+
+  auto json = why_emergencies_json(*why);
+  CHECK(json->getArray("teams")->getObject(0)->getValue<std::string>("team") == "front");
+  auto text = why_emergencies_text(*why);
+  CHECK(text.find("the teams' median share of emergencies is 57%") != std::string::npos);
+  CHECK(text.find("front: 0 of 1 releases were emergencies (0%, -57 points from the median; no "
+                  "release the period before)") != std::string::npos);
+  CHECK(text.find("payments: 4 of 7 releases were emergencies (57%, +0 points from the median; "
+                  "0% the period before)") != std::string::npos);
+  CHECK(text.find("  outside the windows 3 (75%), at night 2 (50%), failed or rolled back 0 (0%), "
+                  "reviews overdue 2 (50%)") != std::string::npos);
 }
