@@ -24,9 +24,10 @@ struct SubmitArgs {
 };
 
 struct ListArgs {
-  std::string service, env, type, status, since, until;
+  std::string service, env, type, status, since, until, team, submitter, search;
   bool owing_review = false, live = false;
   int64_t limit = ReleaseListRequest::kDefaultLimit;
+  int64_t offset = 0;
 };
 
 struct ActionArgs {
@@ -144,7 +145,7 @@ void register_release_commands(CLI::App& app, Context& ctx) {
   auto* list = release->add_subcommand("list", "list releases, newest first");
   add_help(*list, "",
            {"beaver release list --env prod --type emergency --since 2026-11-01",
-            "beaver release list --live --env prod"});
+            "beaver release list --team payments --submitter bob --search timeout --offset 50"});
   ctx.values.declare(list->add_option("--service", la->service, "only this service"),
                      ValueKind::service);
   ctx.values.declare(list->add_option("--env", la->env, "only this environment"),
@@ -157,9 +158,14 @@ void register_release_commands(CLI::App& app, Context& ctx) {
                  "emergencies whose post-release review is past its deadline");
   list->add_flag("--live", la->live,
                  "what runs on each environment now (releases deployed over are 'replaced')");
+  list->add_option("--team", la->team, "only the releases of this team's services");
+  list->add_option("--submitter", la->submitter, "only the releases this person submitted");
+  list->add_option("--search", la->search,
+                   "only those whose reason, version or submitter holds this text (any case)");
   list->add_option("--limit", la->limit,
                    fmt::format("at most this many, 1 to {} (default {})",
                                ReleaseListRequest::kMostLimit, ReleaseListRequest::kDefaultLimit));
+  list->add_option("--offset", la->offset, "leave out the newest this many (the next page)");
   add_output_option(*list, ctx, {"table", "json", "csv"});
   on_run(list, ctx, [&ctx, la]() -> Result<void> {
     ReleaseListRequest q;
@@ -171,11 +177,17 @@ void register_release_commands(CLI::App& app, Context& ctx) {
     q.until = optional_arg(la->until);
     q.owing_review = la->owing_review;
     q.live = la->live;
+    q.team = optional_arg(la->team);
+    q.submitter = optional_arg(la->submitter);
+    q.q = optional_arg(la->search);
     q.limit = la->limit;
+    q.offset = la->offset;
     auto ops = ctx.ops(Access::read, true);
     if (!ops) return std::unexpected(ops.error());
-    auto releases = (*ops)->list(q);
-    if (!releases) return std::unexpected(releases.error());
+    auto page = (*ops)->list_page(q);
+    if (!page) return std::unexpected(page.error());
+    auto releases = std::optional<JsonArray>((*page)->getArray("releases"));
+    auto total = (*page)->getValue<int64_t>("total");
     Table t{{"ID", "SERVICE", "ENV", "VERSION", "TYPE", "STATUS", "SUBMITTER", "SUBMITTED",
              "REVIEW DUE"},
             {}};
@@ -189,6 +201,11 @@ void register_release_commands(CLI::App& app, Context& ctx) {
                             : optional_of(r, "review_due").value_or("-")});
     }
     ctx.out.rows(t, *releases);
+    auto shown = static_cast<int64_t>((*releases)->size());
+    if (la->offset > 0 || la->offset + shown < total)
+      ctx.out.line(shown == 0
+                       ? fmt::format("none of {} (--offset {})", total, la->offset)
+                       : fmt::format("{}-{} of {}", la->offset + 1, la->offset + shown, total));
     return {};
   });
 

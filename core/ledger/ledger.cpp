@@ -432,6 +432,16 @@ Result<ReleaseView> Ledger::show(const std::string& actor, int64_t id) {
 }
 
 Result<std::vector<Release>> Ledger::list(const std::string& actor, const ReleaseQuery& q) {
+  auto page = read_list(actor, q, false);
+  if (!page) return std::unexpected(page.error());
+  return std::move(page->releases);
+}
+
+Result<ReleasePage> Ledger::list_page(const std::string& actor, const ReleaseQuery& q) {
+  return read_list(actor, q, true);
+}
+
+Result<ReleasePage> Ledger::read_list(const std::string& actor, const ReleaseQuery& q, bool count) {
   auto pol = policy();
   if (!pol) return std::unexpected(pol.error());
   if (q.service) BEAVER_TRY(check_name("service", *q.service));
@@ -446,15 +456,20 @@ Result<std::vector<Release>> Ledger::list(const std::string& actor, const Releas
   f.state = q.state;
   f.submitted_from = q.since;
   f.submitted_until = q.until;
+  f.team = q.team;
+  f.submitter = q.submitter;
+  f.text = q.text;
   f.limit = q.limit;
+  f.offset = q.offset;
   if (q.owing_review) {
     f.review_due_before = clock_.now();
     f.review_deadline = (*pol)->review_deadline;
   }
-  std::vector<Release> out;
+  ReleasePage out;
   BEAVER_TRY(store_.read([&](StoreTransaction& tx) -> Result<void> {
     BEAVER_TRY(acting_user(tx, actor));
-    out = tx.list_releases(f);
+    out.releases = tx.list_releases(f);
+    if (count) out.total = tx.count_releases(f);
     return {};
   }));
   return out;

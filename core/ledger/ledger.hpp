@@ -55,7 +55,16 @@ struct ReleaseQuery {
   std::optional<Timestamp> since;  // submitted at or after
   std::optional<Timestamp> until;  // submitted before
   bool owing_review = false;
+  std::optional<std::string> team, submitter;
+  std::optional<std::string> text;  // in the reason, the version or the submitter
   int64_t limit = 1000;
+  int64_t offset = 0;  // the newest this many left out
+};
+
+// A page of a release listing: its releases, newest first, and how many match in all.
+struct ReleasePage {
+  std::vector<Release> releases;
+  int64_t total = 0;
 };
 
 // What a deploy claims when it starts: the checksum of the package file it is about to upload,
@@ -261,6 +270,9 @@ class Ledger {
 
   Result<ReleaseView> show(const std::string& actor, int64_t id);
   Result<std::vector<Release>> list(const std::string& actor, const ReleaseQuery& query);
+  // The same page of the listing, with the number of releases the query matches (counted in
+  // the same snapshot).
+  Result<ReleasePage> list_page(const std::string& actor, const ReleaseQuery& query);
   // Releases still in flight (submitted or approved), newest first, at most `limit`; needs no
   // policy.
   Result<std::vector<Release>> open_releases(const std::string& actor, int64_t limit);
@@ -269,6 +281,9 @@ class Ledger {
   Result<std::vector<ReleaseView>> inbox(const std::string& actor);
 
  private:
+  // A page of the listing, and how many match in all when `count`.
+  Result<ReleasePage> read_list(const std::string& actor, const ReleaseQuery& query, bool count);
+
   // What a change to a release leaves in the audit log.
   struct ReleaseChanged {
     std::string action;

@@ -17,6 +17,7 @@
 #include "report/report_period.hpp"
 #include "report/report_rows.hpp"
 #include "report/report_text.hpp"
+#include "report/why_emergencies.hpp"
 #include "text/text_table.hpp"
 
 namespace beaver {
@@ -109,16 +110,24 @@ class LocalOperations final : public Operations {
     return json_one(ledger_.show(actor_, id), release_view_json);
   }
   Result<JsonArray> list(const ReleaseListRequest& request) override {
-    if (policy_ == nullptr) return fail(ErrorKind::internal, "listing releases needs the policy");
-    auto query = read_release_list(request, *policy_);
+    auto query = list_query(request);
     if (!query) return std::unexpected(query.error());
-    const Policy& policy = *policy_;
-    return json_list(ledger_.list(actor_, *query), [&policy](const Release& r) {
-      auto o = release_json(r);
-      auto due = review_due(r, policy);
-      o->set("review_due", due ? Poco::Dynamic::Var(format_utc(*due)) : Poco::Dynamic::Var());
-      return o;
-    });
+    return json_list(ledger_.list(actor_, *query),
+                     [this](const Release& r) { return listed_json(r); });
+  }
+  Result<JsonObject> list_page(const ReleaseListRequest& request) override {
+    auto query = list_query(request);
+    if (!query) return std::unexpected(query.error());
+    auto page = ledger_.list_page(actor_, *query);
+    if (!page) return std::unexpected(page.error());
+    JsonArray releases = new Poco::JSON::Array;
+    for (const auto& r : page->releases) releases->add(listed_json(r));
+    JsonObject o = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
+    o->set("releases", releases);
+    o->set("total", page->total);
+    o->set("offset", query->offset);
+    o->set("limit", query->limit);
+    return o;
   }
   Result<JsonArray> inbox() override { return json_list(ledger_.inbox(actor_), release_view_json); }
   Result<JsonArray> open_releases(int64_t limit) override {
@@ -127,46 +136,69 @@ class LocalOperations final : public Operations {
   }
 
   Result<JsonObject> report(const ReportRequest& request) override {
+    if (request.why_emergencies) {
+      auto why = read_why(request);
+      if (!why) return std::unexpected(why.error());
+      return why_emergencies_json(*why);
+    }
     auto by = report_by_from_string(request.by);
     if (!by) return std::unexpected(by.error());
     auto p = period(request);
     if (!p) return std::unexpected(p.error());
-    return json_one(read_report(ledger_, actor_, p->since, p->until, *by), report_json);
+    auto scope = report_scope(request);
+    if (!scope) return std::unexpected(scope.error());
+    return json_one(read_report(ledger_, actor_, p->since, p->until, *by, *scope), report_json);
   }
   Result<JsonObject> report_charts(const ReportRequest& request) override {
     auto p = period(request);
     if (!p) return std::unexpected(p.error());
-    auto whole = read_report(ledger_, actor_, p->since, p->until, ReportBy::none);
+    auto scope = report_scope(request);
+    if (!scope) return std::unexpected(scope.error());
+    auto whole = read_report(ledger_, actor_, p->since, p->until, ReportBy::none, *scope);
     if (!whole) return std::unexpected(whole.error());
-    auto charts = read_report_charts(ledger_, actor_, p->since, p->until);
+    auto charts = read_report_charts(ledger_, actor_, p->since, p->until, *scope);
     if (!charts) return std::unexpected(charts.error());
-    auto svgs = report_chart_svgs(*whole, *charts);
+    auto words = ReportWords::read(data_dir() / "templates/web/report-text.json");
+    if (!words) return std::unexpected(words.error());
+    auto svgs = report_chart_svgs(*whole, *charts, *words);
     JsonObject o = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
     o->set("weeks", svgs.weeks);
     o->set("ratio", svgs.ratio);
     o->set("reasons", svgs.reasons);
+    o->set("approvers", svgs.approvers);
     o->set("heat", svgs.heat);
     return o;
   }
 
   Result<std::string> report_text(const ReportRequest& request, ReportFormat format) override {
+    if (request.why_emergencies) {
+      if (format != ReportFormat::table)
+        return bad_field("why_emergencies", "is shown as a table or as JSON, not as {}",
+                         to_string(format));
+      auto why = read_why(request);
+      if (!why) return std::unexpected(why.error());
+      return why_emergencies_text(*why);
+    }
     auto by = report_by_from_string(request.by);
     if (!by) return std::unexpected(by.error());
     auto p = period(request);
     if (!p) return std::unexpected(p.error());
-    auto r = read_report(ledger_, actor_, p->since, p->until, *by);
+    auto scope = report_scope(request);
+    if (!scope) return std::unexpected(scope.error());
+    auto r = read_report(ledger_, actor_, p->since, p->until, *by, *scope);
     if (!r) return std::unexpected(r.error());
     switch (format) {
       case ReportFormat::table:
         return report_terminal_text(*r);
       case ReportFormat::csv: {
         auto t = report_csv_table(*r);
-        return csv_text({std::move(t.headers), std::move(t.rows)});
+        auto text = csv_text({std::move(t.headers), std::move(t.rows)});
+        return request.bom ? with_byte_order_mark(text) : text;
       }
       case ReportFormat::html: {
-        auto charts = read_report_charts(ledger_, actor_, p->since, p->until);
+        auto charts = read_report_charts(ledger_, actor_, p->since, p->until, *scope);
         if (!charts) return std::unexpected(charts.error());
-        return report_html(data_dir() / "templates/report.html", *r, *charts);
+        return report_html(data_dir() / "templates", *r, *charts);
       }
     }
     return fail(ErrorKind::internal, "unknown report format");
@@ -339,6 +371,52 @@ class LocalOperations final : public Operations {
                              hosts.observer != nullptr ? *hosts.observer : quiet);
     if (!result) return std::unexpected(result.error());
     return deploy_result_json(*result, release_id);
+  }
+
+  // A listing's query, its team and submitter names checked against the ledger's.
+  Result<ReleaseQuery> list_query(const ReleaseListRequest& request) {
+    if (policy_ == nullptr) return fail(ErrorKind::internal, "listing releases needs the policy");
+    auto query = read_release_list(request, *policy_);
+    if (!query) return std::unexpected(query.error());
+    if (request.team) {
+      auto services = ledger_.list_services(actor_);
+      if (!services) return std::unexpected(services.error());
+      BEAVER_TRY(check_scope_names(request.team, {}, {}, *services, *policy_));
+    }
+    if (request.submitter) {
+      auto users = ledger_.list_users(actor_);
+      if (!users) return std::unexpected(users.error());
+      BEAVER_TRY(check_submitter_name(request.submitter, *users));
+    }
+    return query;
+  }
+  // A release as a listing shows it: with when its review is due.
+  JsonObject listed_json(const Release& r) const {
+    auto o = release_json(r);
+    auto due = review_due(r, *policy_);
+    o->set("review_due", due ? Poco::Dynamic::Var(format_utc(*due)) : Poco::Dynamic::Var());
+    return o;
+  }
+
+  // Why emergencies come, over every team: a grouping or a scope is refused.
+  Result<WhyEmergencies> read_why(const ReportRequest& r) {
+    if (!r.by.empty() || r.team || r.service || r.env)
+      return bad_field("why_emergencies",
+                       "covers every team: it takes no --by, --team, "
+                       "--service or --env");
+    auto p = period(r);
+    if (!p) return std::unexpected(p.error());
+    return read_why_emergencies(ledger_, actor_, p->since, p->until);
+  }
+
+  Result<ReportScope> report_scope(const ReportRequest& r) {
+    ReportScope scope{r.team, r.service, r.env};
+    if (scope.empty()) return scope;
+    if (policy_ == nullptr) return fail(ErrorKind::internal, "a report needs the policy");
+    auto services = ledger_.list_services(actor_);
+    if (!services) return std::unexpected(services.error());
+    BEAVER_TRY(check_scope_names(r.team, r.service, r.env, *services, *policy_));
+    return scope;
   }
 
   Result<ReportPeriod> period(const ReportRequest& r) {

@@ -82,6 +82,9 @@ class Operations {
                                  const std::optional<std::string>& text) = 0;
   virtual Result<JsonObject> show(int64_t id) = 0;
   virtual Result<JsonArray> list(const ReleaseListRequest& request) = 0;
+  // The same listing a page at a time: {releases, total, offset, limit}, total counting every
+  // release that matches.
+  virtual Result<JsonObject> list_page(const ReleaseListRequest& request) = 0;
   virtual Result<JsonArray> inbox() = 0;
   // Releases still in flight, submitted or approved, newest first, at most `limit` (1 to
   // ReleaseListRequest::kMostLimit): what a deploy or an approval may name.

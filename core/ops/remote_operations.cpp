@@ -115,20 +115,10 @@ class RemoteOperations final : public Operations {
     return object_of(call(HTTPRequest::HTTP_GET, fmt::format("/api/v1/releases/{}", id)));
   }
   Result<JsonArray> list(const ReleaseListRequest& r) override {
-    Poco::URI uri("/api/v1/releases");
-    auto add = [&uri](const char* key, const std::optional<std::string>& v) {
-      if (v) uri.addQueryParameter(key, *v);
-    };
-    add("service", r.service);
-    add("env", r.env);
-    add("type", r.type);
-    add("status", r.status);
-    add("since", r.since);
-    add("until", r.until);
-    if (r.owing_review) uri.addQueryParameter("owing_review", "true");
-    if (r.live) uri.addQueryParameter("live", "true");
-    uri.addQueryParameter("limit", std::to_string(r.limit));
-    return array_of(call(HTTPRequest::HTTP_GET, uri.getPathAndQuery()));
+    return array_of(call(HTTPRequest::HTTP_GET, list_path("/api/v1/releases", r)));
+  }
+  Result<JsonObject> list_page(const ReleaseListRequest& r) override {
+    return object_of(call(HTTPRequest::HTTP_GET, list_path("/api/v1/releases/page", r)));
   }
   Result<JsonArray> inbox() override {
     return array_of(call(HTTPRequest::HTTP_GET, "/api/v1/inbox"));
@@ -241,11 +231,37 @@ class RemoteOperations final : public Operations {
     return out;
   }
 
+  static std::string list_path(const std::string& path, const ReleaseListRequest& r) {
+    Poco::URI uri(path);
+    auto add = [&uri](const char* key, const std::optional<std::string>& v) {
+      if (v) uri.addQueryParameter(key, *v);
+    };
+    add("service", r.service);
+    add("env", r.env);
+    add("type", r.type);
+    add("status", r.status);
+    add("since", r.since);
+    add("until", r.until);
+    add("team", r.team);
+    add("submitter", r.submitter);
+    add("q", r.q);
+    if (r.owing_review) uri.addQueryParameter("owing_review", "true");
+    if (r.live) uri.addQueryParameter("live", "true");
+    uri.addQueryParameter("limit", std::to_string(r.limit));
+    if (r.offset != 0) uri.addQueryParameter("offset", std::to_string(r.offset));
+    return uri.getPathAndQuery();
+  }
+
   static std::string report_path(const std::string& path, const ReportRequest& r, bool by) {
     Poco::URI uri(path);
     if (r.since) uri.addQueryParameter("since", *r.since);
     if (r.until) uri.addQueryParameter("until", *r.until);
+    if (r.team) uri.addQueryParameter("team", *r.team);
+    if (r.service) uri.addQueryParameter("service", *r.service);
+    if (r.env) uri.addQueryParameter("env", *r.env);
     if (by && !r.by.empty()) uri.addQueryParameter("by", r.by);
+    if (by && r.bom) uri.addQueryParameter("bom", "true");
+    if (by && r.why_emergencies) uri.addQueryParameter("why_emergencies", "true");
     return uri.getPathAndQuery();
   }
 

@@ -2,7 +2,10 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include "deploy/deploy.hpp"
+#include "text/nearest.hpp"
 
 namespace beaver {
 
@@ -50,8 +53,20 @@ Result<ReleaseQuery> read_release_list(const ReleaseListRequest& r, const Policy
     q.until = *t;
   }
   BEAVER_TRY(check_release_limit(r.limit));
+  if (r.offset < 0) return bad_field("offset", "offset {} is negative", r.offset);
+  if (r.q) {
+    if (r.q->size() > kMostSearchText)
+      return bad_field("q", "the search text is {} bytes long; at most {}", r.q->size(),
+                       kMostSearchText);
+    if (r.q->find_first_not_of(" \t") == std::string::npos)
+      return bad_field("q", "the search text is blank");
+  }
   q.owing_review = r.owing_review;
+  q.team = r.team;
+  q.submitter = r.submitter;
+  q.text = r.q;
   q.limit = r.limit;
+  q.offset = r.offset;
   return q;
 }
 
@@ -59,6 +74,42 @@ Result<void> check_release_limit(int64_t limit) {
   if (limit < 1 || limit > ReleaseListRequest::kMostLimit)
     return bad_field("limit", "limit {} is not between 1 and {}", limit,
                      ReleaseListRequest::kMostLimit);
+  return {};
+}
+
+namespace {
+
+// bad_input for `field` unless `name` is one of `known`.
+Result<void> known_name(const std::string& field, std::string_view what, const std::string& name,
+                        const std::vector<std::string>& known) {
+  if (std::find(known.begin(), known.end(), name) != known.end()) return {};
+  auto near = did_you_mean(nearest_names(name, known));
+  return bad_field(field, "no {} '{}'{}", what, name, near.empty() ? "" : " (" + near + ")");
+}
+
+}  // namespace
+
+Result<void> check_submitter_name(const std::optional<std::string>& submitter,
+                                  const std::vector<User>& users) {
+  if (!submitter) return {};
+  std::vector<std::string> names;
+  for (const auto& u : users) names.push_back(u.name);
+  return known_name("submitter", "user", *submitter, names);
+}
+
+Result<void> check_scope_names(const std::optional<std::string>& team,
+                               const std::optional<std::string>& service,
+                               const std::optional<std::string>& env,
+                               const std::vector<Service>& services, const Policy& policy) {
+  std::vector<std::string> teams, names, envs;
+  for (const auto& s : services) {
+    names.push_back(s.name);
+    if (std::find(teams.begin(), teams.end(), s.team) == teams.end()) teams.push_back(s.team);
+  }
+  for (const auto& [name, e] : policy.environments) envs.push_back(name);
+  if (team) BEAVER_TRY(known_name("team", "team with a service named", *team, teams));
+  if (service) BEAVER_TRY(known_name("service", "service", *service, names));
+  if (env) BEAVER_TRY(known_name("env", "environment in the policy named", *env, envs));
   return {};
 }
 

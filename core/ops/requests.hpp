@@ -8,6 +8,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "error/error.hpp"
 #include "ledger/ledger.hpp"
@@ -25,11 +26,18 @@ struct ReleaseListRequest {
   std::optional<std::string> since, until;  // YYYY-MM-DD or ISO 8601
   bool owing_review = false;
   bool live = false;  // what runs on each environment now: the releases still deployed
+  std::optional<std::string> team, submitter;
+  std::optional<std::string> q;  // text in the reason, the version or the submitter
   int64_t limit = kDefaultLimit;
+  int64_t offset = 0;  // the newest this many left out: where a page starts
 };
 
+// The longest text a listing searches for.
+inline constexpr size_t kMostSearchText = 200;
+
 // The ledger's query for `request`: its type and status among the ledger's, its limit from 1 to
-// kMostLimit, its days read in the policy's time zone (`until` included).
+// kMostLimit, its offset not negative, its search text at most kMostSearchText bytes and not
+// blank, its days read in the policy's time zone (`until` included).
 Result<ReleaseQuery> read_release_list(const ReleaseListRequest& request, const Policy& policy);
 
 // How many releases a listing may answer: 1 to ReleaseListRequest::kMostLimit.
@@ -44,7 +52,24 @@ Result<ReleaseState> read_release_status(std::string_view text);
 struct ReportRequest {
   std::optional<std::string> since, until;
   std::string by;
+  std::optional<std::string> team, service, env;  // only the releases of these
+  bool bom = false;  // CSV: starts with the byte-order mark (with_byte_order_mark)
+  // Instead of the figures, why emergencies come (why_emergencies.hpp): JSON or the table only,
+  // over every team.
+  bool why_emergencies = false;
 };
+
+// The submitter a listing is narrowed to, a registered user; else bad input naming the nearest.
+Result<void> check_submitter_name(const std::optional<std::string>& submitter,
+                                  const std::vector<User>& users);
+
+// The names a listing or a report is narrowed to, each one the ledger or the policy knows: a team
+// that has a service, a registered service, an environment of the policy. A name it does not know
+// is bad input naming the field and the nearest known names ("did you mean 'payments'?").
+Result<void> check_scope_names(const std::optional<std::string>& team,
+                               const std::optional<std::string>& service,
+                               const std::optional<std::string>& env,
+                               const std::vector<Service>& services, const Policy& policy);
 
 // A deploy as a person asks for it.
 struct DeployRequest {

@@ -35,6 +35,7 @@ ReportGrouping deploy_grouping(ReportBy by) {
       return {"COALESCE(r.category, '-')", "JOIN releases r ON r.id = d.release_id"};
     case ReportBy::approver:
       return {"d.release_id", "", ReportGrouping::KeyOf::release};
+    case ReportBy::month:
     case ReportBy::week:
     case ReportBy::weekday:
     case ReportBy::hour:
@@ -51,13 +52,16 @@ ReportGrouping deploy_grouping(ReportBy by) {
 // sorting. One row per run:
 //   0 id, 1 status, 2 started_at, 3 finished_at, 4 service, 5 env, 6 release type,
 //   7 release rolled back since, 8 the package's commit time, 9 the group key.
-std::string runs_sql(const ReportGrouping& g, const char* no_index, bool bounded) {
+// `scope` adds the clauses of scope_sql(): the runs of other places are left out whole, so the
+// figures of those kept are as they would be unscoped.
+std::string runs_sql(const ReportGrouping& g, const char* no_index, bool bounded,
+                     std::string_view scope) {
   return fmt::format(
       "SELECT d.id, d.status, d.started_at, d.finished_at, d.service, d.env, d.release_type, "
       "d.release_rolled_back, d.commit_time, {} FROM deploys d {} "
-      "WHERE d.finished_at >= ?1 {}AND {}d.status IN ('deployed', 'failed', 'rolled_back') "
+      "WHERE d.finished_at >= ?1 {}AND {}d.status IN ('deployed', 'failed', 'rolled_back'){} "
       "ORDER BY d.finished_at, d.id",
-      g.key, g.join, bounded ? "AND d.finished_at < ?2 " : "", no_index);
+      g.key, g.join, bounded ? "AND d.finished_at < ?2 " : "", no_index, scope);
 }
 
 // A group's deploy figures while the pass runs, with the values it will rank. Tally 0 is the
@@ -141,7 +145,8 @@ class DeployPass {
   bool read_span(Source& db, Timestamp from, std::optional<Timestamp> to) {
     std::vector<RowParam> params{format_utc(from)};
     if (to) params.emplace_back(format_utc(*to));
-    auto rows = db.rows(runs_sql(grouping_, Source::kNoIndex, to.has_value()), params);
+    auto scope = scope_sql(q_.scope, "d.service", "d.env", params);
+    auto rows = db.rows(runs_sql(grouping_, Source::kNoIndex, to.has_value(), scope), params);
     auto& s = *rows;
     bool local = is_local_time(by_), grouped = by_ != ReportBy::none;
     Run run;

@@ -1,6 +1,7 @@
 #include "report/pass_parts.hpp"
 
 #include <date/date.h>
+#include <fmt/format.h>
 
 #include <algorithm>
 
@@ -109,6 +110,20 @@ Percentiles nearest_rank(std::vector<int64_t>& values) {
   auto p90 = values.begin() + ((9 * n + 9) / 10 - 1);
   std::nth_element(median, p90, values.end());  // every value from the median on is not smaller
   out.p90 = *p90;
+  return out;
+}
+
+std::string scope_sql(const ReportScope& scope, std::string_view service, std::string_view env,
+                      std::vector<RowParam>& params) {
+  std::string out;
+  auto add = [&](std::string_view clause, const std::string& value) {
+    params.emplace_back(value);
+    out += fmt::format(" AND {}", fmt::format(fmt::runtime(clause), params.size()));
+  };
+  if (scope.team)
+    add(fmt::format("{} IN (SELECT name FROM services WHERE team = ?{{}})", service), *scope.team);
+  if (scope.service) add(fmt::format("{} = ?{{}}", service), *scope.service);
+  if (scope.env) add(fmt::format("{} = ?{{}}", env), *scope.env);
   return out;
 }
 

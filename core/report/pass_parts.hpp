@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "report/report.hpp"
+#include "store/row_source.hpp"
 
 namespace beaver {
 
@@ -175,6 +176,12 @@ class ReleaseApprovers {
   std::vector<std::optional<size_t>> group_;  // of each person, once met
   size_t from_ = 0;  // where the last search ended: rows come mostly in release order
 };
+
+// " AND ..." clauses keeping only the rows of `scope`'s releases, where `service` and `env` name
+// the row's columns; their values are appended to `params`, numbered after those already there.
+// Empty for an empty scope. The SQL is fixed text; only the values come from the caller.
+std::string scope_sql(const ReportScope& scope, std::string_view service, std::string_view env,
+                      std::vector<RowParam>& params);
 
 // The nearest-rank median (rank ceil(n/2)) and 90th percentile (rank ceil(0.9 n)) of `values`,
 // which it reorders; both absent when there are none.

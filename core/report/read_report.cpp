@@ -1,25 +1,36 @@
 #include "report/read_report.hpp"
 
 #include "report/report_passes.hpp"
+#include "report/report_reasons.hpp"
 #include "report/submit_clock.hpp"
 
 namespace beaver {
 namespace {
 
-// The report's passes on whichever connection the store hands over.
+// The report's passes on whichever connection the store hands over; with `reasons`, the
+// emergencies' top reasons too.
 class ReportReading final : public BulkReader {
  public:
-  explicit ReportReading(const ReportQuery& query) : query_(query) {}
+  ReportReading(const ReportQuery& query, bool reasons) : query_(query), reasons_(reasons) {}
   void read(sqlite::Database& db, const OpenSqliteReader& open_reader) override {
     report = compute_report(db, query_, open_reader);
+    if (reasons_) {
+      SqliteRowSource source(db);
+      report.emergency_reasons = read_top_reasons(source, query_);
+    }
   }
   void read(pg::Connection& c, const OpenPgReader& open_reader) override {
     report = compute_report(c, query_, open_reader);
+    if (reasons_) {
+      PgRowSource source(c);
+      report.emergency_reasons = read_top_reasons(source, query_);
+    }
   }
   Report report;
 
  private:
   const ReportQuery& query_;
+  bool reasons_;
 };
 
 // The longest period a report reads. Its cost grows with the period's days (each day holds the
@@ -31,6 +42,9 @@ std::chrono::days longest_period(ReportBy by) {
   using std::chrono::days;
   constexpr days kYear{366};
   switch (by) {
+    // By month the marks are those of the other groupings, a few a day; ten years are 120 rows
+    // and a chart of them still labels each year, as the bound by week keeps its chart readable.
+    case ReportBy::month:
     case ReportBy::week:
     case ReportBy::hour:
     case ReportBy::weekday_hour:
@@ -76,38 +90,83 @@ Result<void> bound_period(StoreTransaction& tx, const Policy& policy, ReportBy b
   return {};
 }
 
+// The report of [since, until) grouped `by` this, read in `tx`; with `full`, the previous period
+// and the top reasons too.
+Result<Report> read_in(StoreTransaction& tx, const Policy& policy, Timestamp now, Timestamp since,
+                       Timestamp until, ReportBy by, const ReportScope& scope, bool full) {
+  BEAVER_TRY(bound_period(tx, policy, by, now, since, until));
+  PolicySubmitClock clock(policy, by);
+  ReportQuery q{since, until, by, &clock, now, policy.review_deadline, scope};
+  ReportReading reading(q, full);
+  tx.read_in_bulk(reading);
+  Report out = std::move(reading.report);
+  if (!full) return out;
+  auto before =
+      read_in(tx, policy, now, since - (until - since), since, ReportBy::none, scope, false);
+  if (before)  // else it reaches beyond what a report may read: there is no comparison
+    out.previous = PeriodFigures{before->since, before->until, before->totals, before->deploys};
+  return out;
+}
+
 }  // namespace
 
 Result<Report> read_report(Ledger& ledger, const std::string& actor, Timestamp since,
-                           Timestamp until, ReportBy by) {
+                           Timestamp until, ReportBy by, const ReportScope& scope) {
   if (until <= since)
     return bad_field("until", "the period's end ({}) is not after its start ({})",
                      format_utc(until), format_utc(since));
   Report out;
   BEAVER_TRY(ledger.read_as(
       actor, [&](StoreTransaction& tx, const Policy& policy, Timestamp now) -> Result<void> {
-        BEAVER_TRY(bound_period(tx, policy, by, now, since, until));
-        PolicySubmitClock clock(policy, by);
-        ReportQuery q{since, until, by, &clock, now, policy.review_deadline};
-        ReportReading reading(q);
-        tx.read_in_bulk(reading);
-        out = std::move(reading.report);
+        auto r = read_in(tx, policy, now, since, until, by, scope, true);
+        if (!r) return std::unexpected(r.error());
+        out = std::move(*r);
         return {};
       }));
   return out;
 }
 
 Result<ReportCharts> read_report_charts(Ledger& ledger, const std::string& actor, Timestamp since,
-                                        Timestamp until) {
-  auto weeks = read_report(ledger, actor, since, until, ReportBy::week);
-  if (!weeks) return std::unexpected(weeks.error());
-  auto cells = read_report(ledger, actor, since, until, ReportBy::weekday_hour);
-  if (!cells) return std::unexpected(cells.error());
+                                        Timestamp until, const ReportScope& scope) {
+  if (until <= since)
+    return bad_field("until", "the period's end ({}) is not after its start ({})",
+                     format_utc(until), format_utc(since));
   ReportCharts out;
-  out.weeks = std::move(weeks->groups);
-  for (const auto& g : cells->groups)
-    out.weekday_hour[static_cast<size_t>(g.local_key / 24)][static_cast<size_t>(g.local_key % 24)] =
-        g.totals.releases;
+  BEAVER_TRY(ledger.read_as(
+      actor, [&](StoreTransaction& tx, const Policy& policy, Timestamp now) -> Result<void> {
+        auto part = [&](ReportBy by, const ReportScope& s) {
+          return read_in(tx, policy, now, since, until, by, s, false);
+        };
+        auto weeks = part(ReportBy::week, scope);
+        if (!weeks) return std::unexpected(weeks.error());
+        out.weeks = std::move(weeks->groups);
+        auto cells = part(ReportBy::weekday_hour, scope);
+        if (!cells) return std::unexpected(cells.error());
+        for (const auto& g : cells->groups)
+          out.weekday_hour[static_cast<size_t>(g.local_key / 24)]
+                          [static_cast<size_t>(g.local_key % 24)] = g.totals.releases;
+        // A line per team: the teams with the most releases, drawn in the order of their names;
+        // none when the report is one team's already.
+        if (scope.team) return {};
+        auto teams = part(ReportBy::team, scope);
+        if (!teams) return std::unexpected(teams.error());
+        auto groups = std::move(teams->groups);
+        std::erase_if(groups, [](const ReportGroup& g) { return g.totals.releases == 0; });
+        std::stable_sort(groups.begin(), groups.end(), [](const auto& a, const auto& b) {
+          return a.totals.releases > b.totals.releases;
+        });
+        if (groups.size() > ReportCharts::kTrendTeams) groups.resize(ReportCharts::kTrendTeams);
+        std::sort(groups.begin(), groups.end(),
+                  [](const auto& a, const auto& b) { return a.key < b.key; });
+        for (const auto& g : groups) {
+          ReportScope team = scope;
+          team.team = g.key;
+          auto team_weeks = part(ReportBy::week, team);
+          if (!team_weeks) return std::unexpected(team_weeks.error());
+          out.team_weeks.emplace_back(g.key, std::move(team_weeks->groups));
+        }
+        return {};
+      }));
   return out;
 }
 

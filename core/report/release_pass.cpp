@@ -23,6 +23,7 @@ ReportGrouping report_grouping(ReportBy by) {
       return {"COALESCE(r.category, '-')", ""};
     case ReportBy::approver:
       return {"NULL", "", ReportGrouping::KeyOf::release};  // the release's id is column 7
+    case ReportBy::month:
     case ReportBy::week:
     case ReportBy::weekday:
     case ReportBy::hour:
@@ -44,14 +45,15 @@ using sqlite::Statement;
 // the table itself is never read:
 //   0 type, 1 status, 2 env, 3 category, 4 submitted_at, 5 approved_at,
 //   6 owing a review, its review due before ?3 (seconds since the epoch), 7 id, 8 the group key.
-std::string scan_sql(const ReportGrouping& g) {
+// `scope` adds the clauses of scope_sql().
+std::string scan_sql(const ReportGrouping& g, std::string_view scope) {
   return fmt::format(
       "SELECT r.type, r.status, r.env, CASE WHEN r.type = 'emergency' THEN r.category END, "
       "r.submitted_at, r.approved_at, {}, r.id, {} "
       "FROM releases r {} "
-      "WHERE r.submitted_at >= ?1 AND r.submitted_at < ?2 AND r.status != 'cancelled' "
+      "WHERE r.submitted_at >= ?1 AND r.submitted_at < ?2 AND r.status != 'cancelled'{} "
       "ORDER BY r.submitted_at",
-      owing_review_by_sql("r.", "?3"), g.key, g.join);
+      owing_review_by_sql("r.", "?3"), g.key, g.join, scope);
 }
 
 // `to` - `from` in seconds, both as stored (0 for a time beaver did not write).
@@ -179,8 +181,9 @@ Scan scan_releases(Source& db, const ReportQuery& q, ReportBy by) {
                                    "SELECT min(id + 0), max(id + 0) FROM releases WHERE "
                                    "submitted_at >= ?1 AND submitted_at < ?2",
                                    q));
-  auto rows =
-      db.rows(scan_sql(grouping), {format_utc(q.since), format_utc(q.until), due_by_seconds(q)});
+  std::vector<RowParam> params{format_utc(q.since), format_utc(q.until), due_by_seconds(q)};
+  auto scope = scope_sql(q.scope, "r.service", "r.env", params);
+  auto rows = db.rows(scan_sql(grouping, scope), params);
   auto& s = *rows;
   SegmentCells cells(q);
   Scan out;
@@ -262,6 +265,7 @@ Report release_figures(Source& db, const ReportQuery& q) {
   out.since = q.since;
   out.until = q.until;
   out.by = q.by;
+  out.scope = q.scope;
   auto scan = scan_releases(db, q, q.by);
   size_t whole = scan.overlapping ? 1 : scan.groups.size();  // groups whose sum is the period
   std::vector<int64_t> waits;

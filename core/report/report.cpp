@@ -8,8 +8,8 @@ namespace {
 // The groups offered on the command line, in the order the help lists them.
 constexpr std::pair<std::string_view, ReportBy> kGroups[] = {
     {"team", ReportBy::team},         {"service", ReportBy::service},   {"env", ReportBy::env},
-    {"category", ReportBy::category}, {"approver", ReportBy::approver}, {"week", ReportBy::week},
-    {"weekday", ReportBy::weekday},   {"hour", ReportBy::hour},
+    {"category", ReportBy::category}, {"approver", ReportBy::approver}, {"month", ReportBy::month},
+    {"week", ReportBy::week},         {"weekday", ReportBy::weekday},   {"hour", ReportBy::hour},
 };
 
 }  // namespace
@@ -46,8 +46,8 @@ std::string_view to_string(ReportBy by) {
 }
 
 bool is_local_time(ReportBy by) {
-  return by == ReportBy::week || by == ReportBy::weekday || by == ReportBy::hour ||
-         by == ReportBy::weekday_hour;
+  return by == ReportBy::month || by == ReportBy::week || by == ReportBy::weekday ||
+         by == ReportBy::hour || by == ReportBy::weekday_hour;
 }
 
 bool groups_deploys(ReportBy by) { return by != ReportBy::none && by != ReportBy::weekday_hour; }

@@ -90,7 +90,8 @@ struct ReportTotals {
 struct ReportGroup {
   std::string key;
   ReportTotals totals;
-  // For local-time groups, the key as a number: week: the day number (days since 1970-01-01) of
+  // For local-time groups, the key as a number: month: the day number (days since 1970-01-01) of
+  // its first day; week: the day number (days since 1970-01-01) of
   // its Monday; weekday: 1 (Monday) .. 7; hour: 0..23; weekday_hour: (weekday - 1) * 24 + hour.
   int64_t local_key = 0;
   // The deploy figures of the group's deploy runs (a group may hold deploys and no release
@@ -100,10 +101,10 @@ struct ReportGroup {
   std::optional<DeployFigures> deploys;
 };
 
-// The groups a report can be split by. week (ISO 8601, "2026-W48"), weekday ("1 mon".."7 sun")
-// and hour ("00".."23") are read on the policy's clock. approver groups overlap: a release
-// approved by two people counts in both groups. weekday_hour ("1 mon 00") feeds the heat map and
-// is not offered on the command line.
+// The groups a report can be split by. month ("2026-11"), week (ISO 8601, "2026-W48"), weekday
+// ("1 mon".."7 sun") and hour ("00".."23") are read on the policy's clock. approver groups overlap:
+// a release approved by two people counts in both groups. weekday_hour ("1 mon 00") feeds the heat
+// map and is not offered on the command line.
 enum class ReportBy {
   none,
   team,
@@ -111,6 +112,7 @@ enum class ReportBy {
   env,
   category,
   approver,
+  month,
   week,
   weekday,
   hour,
@@ -121,6 +123,30 @@ Result<ReportBy> report_by_from_string(const std::string& text);
 std::string_view to_string(ReportBy by);
 bool is_local_time(ReportBy by);
 
+// The releases a report reads: those of one team, service or environment, or every one. A
+// release's team is its service's; deploy runs count as their release's service and environment.
+struct ReportScope {
+  std::optional<std::string> team, service, env;
+  bool operator==(const ReportScope&) const = default;
+  bool empty() const { return !team && !service && !env; }
+};
+
+// The headline figures of a period: what a report compares with the period before it.
+struct PeriodFigures {
+  Timestamp since{};
+  Timestamp until{};
+  ReportTotals totals;
+  DeployFigures deploys;
+};
+
+// A reason people wrote for their emergencies, as the report groups them (report_reasons.hpp):
+// the text first written of those that read the same once normalized, and how many wrote it.
+struct ReasonCount {
+  std::string reason;
+  int64_t count = 0;
+  bool operator==(const ReasonCount&) const = default;
+};
+
 struct Report {
   Timestamp since{};
   Timestamp until{};
@@ -130,6 +156,14 @@ struct Report {
   std::map<std::string, int64_t> emergency_by_category;  // category -> count
   std::map<std::string, int64_t> emergency_by_approver;  // approver -> emergencies approved
   DeployFigures deploys;  // deploy duration and the DORA keys of the whole period
+  ReportScope scope;
+  // The period of the same length just before this one, whole (read_report fills it; absent
+  // when that period would reach beyond what a report may read).
+  std::optional<PeriodFigures> previous;
+  // Per category, the reasons most often written, most frequent first (ties by text), at most
+  // kTopReasons of them.
+  std::map<std::string, std::vector<ReasonCount>> emergency_reasons;
+  static constexpr size_t kTopReasons = 5;
 };
 
 // Whether a report split `by` this gives each group its deploy figures: every grouping the
@@ -139,6 +173,10 @@ bool groups_deploys(ReportBy by);
 // What the HTML page draws besides the report's own table.
 struct ReportCharts {
   std::vector<ReportGroup> weeks;  // weeks with releases, oldest first (local_key set)
+  // The same per team, for the teams with the most releases (at most kTrendTeams), by name;
+  // none when the charts are one team's.
+  std::vector<std::pair<std::string, std::vector<ReportGroup>>> team_weeks;
+  static constexpr size_t kTrendTeams = 8;
   std::array<std::array<int64_t, 24>, 7> weekday_hour{};  // releases; [0] is Monday
 };
 
@@ -173,6 +211,7 @@ struct ReportQuery {
   const SubmitTimeReader* clock = nullptr;  // required
   Timestamp now{};                          // "owing a review" is judged at this time
   std::chrono::seconds review_deadline{0};
+  ReportScope scope;  // the releases and deploy runs read
 };
 
 }  // namespace beaver

@@ -31,7 +31,8 @@ running or interrupted count nowhere):
                    median and p90, nearest rank as for the wait
   deploys          runs that ended deployed (successful deploys)
   deployment_frequency  deploys / days covered: the days of the period; for a group by week,
-                   the days of that week in the period; by weekday, the days of the period
+                   the days of that week in the period (of that month, by month); by
+                   weekday, the days of the period
                    that are that weekday; by hour, the times that hour comes in the period
                    (once a day); part of a day counts as a fraction
   lead_time        commit time in the package's manifest to the successful run's finish,
@@ -47,15 +48,24 @@ running or interrupted count nowhere):
 Deploy figures per group: a run counts in its release's group by team, service, env and
 category ("-" for a release that is no emergency); by approver, once in the group of each
 person who approved its release (runs of releases approved on submit are in no group); by
-week, weekday and hour, in the group of the local time it ended (read as submit times are).
+month, week, weekday and hour, in the group of the local time it ended (read as submit times
+are).
 A run's duration, lead time and failed change count in the run's own group, even when what
 made its change fail comes in a later group; a failure's time to restore (or its still_open)
 counts in the failure's group, though the deploy that restored it may come in a later one.
 Clocks: night, weekends and windows are read in the environment's time zone (the policy's
 timezone unless the environment sets its own; services have no time zone of their own).
-Weeks, weekdays and hours (--by) are read in the policy's timezone, for submit times and deploy
-ends alike: ISO 8601 weeks, Monday to Sunday ("2026-W48"), weekdays "1 mon" to "7 sun", hours
-"00" to "23".
+Months, weeks, weekdays and hours (--by) are read in the policy's timezone, for submit times and
+deploy ends alike: months "2026-11", ISO 8601 weeks, Monday to Sunday ("2026-W48"), weekdays
+"1 mon" to "7 sun", hours "00" to "23".
+Against the period before: each headline figure beside its value over the period of the same
+length that ends where this one starts (previous in JSON), and its change.
+DORA bands: elite, high, medium or low for deployment_frequency (at least 1 a day, 1 a week,
+1 in 30 days), lead_time median (under 24 h, 7 days, 30 days), change_failure_rate (at most
+5 %, 10 %, 15 %) and time_to_restore (under 1 h, 24 h, 7 days), after the clusters of the 2023
+Accelerate State of DevOps report; below the medium line is low.
+--team, --service, --env: only the releases of that team's services, that service or that
+environment, and only the deploy runs of those services and environments.
 --by approver: a release counts once for each person who approved it; releases nobody
 approved are in no group; the total row still holds every release.
 )";

@@ -2,6 +2,8 @@
 
 #include <Poco/JSON/Array.h>
 
+#include "report/dora_bands.hpp"
+
 namespace beaver {
 namespace {
 
@@ -68,6 +70,16 @@ Object::Ptr dora_json(const DeployFigures& f) {
   o->set("failures", f.failures);
   o->set("restored", f.time_to_restore.n);
   o->set("still_open", f.still_open);
+  auto bands = dora_bands(f);
+  Object::Ptr b = new Object(Poco::JSON_PRESERVE_KEY_ORDER);
+  auto band = [](const std::optional<DoraBand>& x) {
+    return x ? Poco::Dynamic::Var(std::string(to_string(*x))) : Poco::Dynamic::Var();
+  };
+  b->set("deployment_frequency", band(bands.deployment_frequency));
+  b->set("lead_time", band(bands.lead_time));
+  b->set("change_failure_rate", band(bands.change_failure_rate));
+  b->set("time_to_restore", band(bands.time_to_restore));
+  o->set("bands", b);
   return o;
 }
 
@@ -89,7 +101,27 @@ Object::Ptr report_json(const Report& r) {
   o->set("since", format_utc(r.since));
   o->set("until", format_utc(r.until));
   o->set("by", std::string(to_string(r.by)));
+  Object::Ptr scope = new Object(Poco::JSON_PRESERVE_KEY_ORDER);
+  auto text = [](const std::optional<std::string>& x) {
+    return x ? Poco::Dynamic::Var(*x) : Poco::Dynamic::Var();
+  };
+  scope->set("team", text(r.scope.team));
+  scope->set("service", text(r.scope.service));
+  scope->set("env", text(r.scope.env));
+  o->set("scope", scope);
   o->set("totals", totals_json(r.totals));
+  if (r.previous) {
+    o->set("previous", totals_json(r.previous->totals));
+    Object::Ptr period = new Object(Poco::JSON_PRESERVE_KEY_ORDER);
+    period->set("since", format_utc(r.previous->since));
+    period->set("until", format_utc(r.previous->until));
+    o->set("previous_period", period);
+    o->set("previous_dora", dora_json(r.previous->deploys));
+  } else {
+    o->set("previous", Poco::Dynamic::Var());
+    o->set("previous_period", Poco::Dynamic::Var());
+    o->set("previous_dora", Poco::Dynamic::Var());
+  }
   Poco::JSON::Array::Ptr groups = new Poco::JSON::Array;
   for (const auto& g : r.groups) {
     Object::Ptr j = new Object(Poco::JSON_PRESERVE_KEY_ORDER);
@@ -101,6 +133,18 @@ Object::Ptr report_json(const Report& r) {
   o->set("groups", groups);
   o->set("emergency_by_category", counts_json(r.emergency_by_category));
   o->set("emergency_by_approver", counts_json(r.emergency_by_approver));
+  Object::Ptr reasons = new Object(Poco::JSON_PRESERVE_KEY_ORDER);
+  for (const auto& [category, top] : r.emergency_reasons) {
+    Poco::JSON::Array::Ptr list = new Poco::JSON::Array;
+    for (const auto& reason : top) {
+      Object::Ptr j = new Object(Poco::JSON_PRESERVE_KEY_ORDER);
+      j->set("reason", reason.reason);
+      j->set("count", reason.count);
+      list->add(j);
+    }
+    reasons->set(category, list);
+  }
+  o->set("emergency_reasons", reasons);
   set_deploy_figures(*o, r.deploys);
   return o;
 }

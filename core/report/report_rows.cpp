@@ -4,6 +4,9 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cmath>
+
+#include "report/dora_bands.hpp"
 
 namespace beaver {
 namespace {
@@ -45,9 +48,7 @@ void for_each_row(const Report& r, Row row) {
   row(std::string(kTotalRowKey), r.totals, &r.deploys);
 }
 
-std::string number_text(const std::optional<double>& x) {
-  return x ? fmt::format("{}", *x) : std::string();
-}
+std::string number_text(const std::optional<double>& x) { return x ? rounded(*x) : std::string(); }
 
 std::optional<double> hours(const std::optional<int64_t>& seconds) {
   if (!seconds) return std::nullopt;
@@ -72,6 +73,15 @@ std::vector<std::string> deploy_cells(const DeployFigures* f) {
 }
 
 }  // namespace
+
+std::string rounded(double x, int decimals) {
+  std::string out = fmt::format("{:.{}f}", x, decimals);
+  if (out.find('.') != std::string::npos) {
+    while (out.back() == '0') out.pop_back();
+    if (out.back() == '.') out.pop_back();
+  }
+  return out == "-0" ? "0" : out;
+}
 
 std::string wait_text(int64_t s) {
   if (s < 60) return fmt::format("{}s", s);
@@ -109,14 +119,14 @@ ReportTable report_csv_table(const Report& r) {
                  "still_open",
                  "deploy_duration_median_seconds",
                  "deploy_duration_p90_seconds"},
+                {},
                 {}};
   for_each_row(r, [&](const std::string& key, const ReportTotals& x, const DeployFigures* f) {
     t.rows.push_back(
         {key, std::to_string(x.releases), std::to_string(x.normal), std::to_string(x.emergency),
-         std::to_string(x.rollback), fmt::format("{}", x.emergency_ratio()),
-         std::to_string(x.rejected), std::to_string(x.deployed), std::to_string(x.failed),
-         std::to_string(x.outside_windows), std::to_string(x.at_night),
-         std::to_string(x.at_weekend), std::to_string(x.owing_review),
+         std::to_string(x.rollback), rounded(x.emergency_ratio()), std::to_string(x.rejected),
+         std::to_string(x.deployed), std::to_string(x.failed), std::to_string(x.outside_windows),
+         std::to_string(x.at_night), std::to_string(x.at_weekend), std::to_string(x.owing_review),
          std::to_string(x.approval_wait.approved), optional_text(x.approval_wait.median_seconds),
          optional_text(x.approval_wait.p90_seconds)});
     auto cells = deploy_cells(f);
@@ -129,13 +139,31 @@ std::vector<ReportTable> report_terminal_tables(const Report& r, size_t key_widt
   std::string key = upper(key_header(r.by));
   ReportTable counts{{key, "RELEASES", "NORMAL", "EMERGENCY", "ROLLBACK", "RATIO", "REJECTED",
                       "DEPLOYED", "FAILED"},
+                     {},
                      {}};
   ReportTable timing{
       {key, "OUT-WINDOW", "NIGHT", "WEEKEND", "OWE-REVIEW", "APPROVED", "WAIT-MED", "WAIT-P90"},
+      {},
       {}};
   ReportTable deploys{{key, "DEPLOYS", "DAILY", "LEAD-MED", "LEAD-P90", "CFR", "RESTORE", "OPEN",
                        "DUR-MED", "DUR-P90"},
+                      {},
                       {}};
+  counts.keys = {"",         "releases", "normal", "emergency", "rollback", "emergency_ratio",
+                 "rejected", "deployed", "failed"};
+  timing.keys = {
+      "",         "outside_windows",      "at_night",         "at_weekend", "owing_review",
+      "approved", "approval_wait_median", "approval_wait_p90"};
+  deploys.keys = {"",
+                  "deploys",
+                  "deployment_frequency",
+                  "lead_time_median",
+                  "lead_time_p90",
+                  "change_failure_rate",
+                  "time_to_restore",
+                  "still_open",
+                  "deploy_duration_median",
+                  "deploy_duration_p90"};
   auto wait = [](const std::optional<int64_t>& s) { return s ? wait_text(*s) : "-"; };
   auto fixed = [](const std::optional<double>& x) {
     return x ? fmt::format("{:.2f}", *x) : std::string("-");
@@ -159,6 +187,114 @@ std::vector<ReportTable> report_terminal_tables(const Report& r, size_t key_widt
                               wait(f->duration.p90)});
   });
   return {counts, timing, deploys};
+}
+
+namespace {
+
+// How a headline figure reads and changes.
+enum class Kind { count, fraction, seconds };
+
+struct Headline {
+  const char* key;
+  Kind kind;
+  std::optional<double> now, before;
+  std::optional<DoraBand> band;
+};
+
+std::optional<double> seconds_of(const std::optional<int64_t>& s) {
+  return s ? std::optional<double>(static_cast<double>(*s)) : std::nullopt;
+}
+
+std::vector<Headline> headlines(const Report& r) {
+  static const PeriodFigures kNone;
+  const auto& p = r.previous ? *r.previous : kNone;
+  const auto& now = r.totals;
+  const auto& before = p.totals;
+  const auto& d = r.deploys;
+  const auto& e = p.deploys;
+  auto count = [](int64_t n) { return std::optional<double>(static_cast<double>(n)); };
+  return {
+      {"releases", Kind::count, count(now.releases), count(before.releases), {}},
+      {"normal", Kind::count, count(now.normal), count(before.normal), {}},
+      {"emergency", Kind::count, count(now.emergency), count(before.emergency), {}},
+      {"rollback", Kind::count, count(now.rollback), count(before.rollback), {}},
+      {"emergency_ratio", Kind::fraction, now.emergency_ratio(), before.emergency_ratio(), {}},
+      {"rejected", Kind::count, count(now.rejected), count(before.rejected), {}},
+      {"failed", Kind::count, count(now.failed), count(before.failed), {}},
+      {"outside_windows",
+       Kind::count,
+       count(now.outside_windows),
+       count(before.outside_windows),
+       {}},
+      {"at_night", Kind::count, count(now.at_night), count(before.at_night), {}},
+      {"at_weekend", Kind::count, count(now.at_weekend), count(before.at_weekend), {}},
+      {"owing_review", Kind::count, count(now.owing_review), count(before.owing_review), {}},
+      {"approval_wait_median",
+       Kind::seconds,
+       seconds_of(now.approval_wait.median_seconds),
+       seconds_of(before.approval_wait.median_seconds),
+       {}},
+      {"deploys", Kind::count, count(d.deployed), count(e.deployed), {}},
+      {"deployment_frequency", Kind::fraction, d.deployment_frequency(), e.deployment_frequency(),
+       deployment_frequency_band(d.deployment_frequency())},
+      {"lead_time_median", Kind::seconds, seconds_of(d.lead_time.median),
+       seconds_of(e.lead_time.median), lead_time_band(d.lead_time.median)},
+      {"change_failure_rate", Kind::fraction, d.change_failure_rate(), e.change_failure_rate(),
+       change_failure_rate_band(d.change_failure_rate())},
+      {"time_to_restore", Kind::seconds, seconds_of(d.time_to_restore.median),
+       seconds_of(e.time_to_restore.median), time_to_restore_band(d.time_to_restore.median)},
+      {"still_open", Kind::count, count(d.still_open), count(e.still_open), {}},
+  };
+}
+
+std::string value_text(Kind kind, const std::optional<double>& x) {
+  if (!x) return "-";
+  switch (kind) {
+    case Kind::count:
+      return fmt::format("{}", std::llround(*x));
+    case Kind::fraction:
+      return fmt::format("{:.2f}", *x);
+    case Kind::seconds:
+      return wait_text(std::llround(*x));
+  }
+  return "-";
+}
+
+std::string change_text(Kind kind, const std::optional<double>& now,
+                        const std::optional<double>& before) {
+  if (!now || !before) return "-";
+  double change = *now - *before;
+  const char* sign = change > 0 ? "+" : change < 0 ? "-" : "";
+  switch (kind) {
+    case Kind::count: {
+      auto n = std::llabs(std::llround(change));
+      if (n == 0) return "0";
+      if (*before <= 0) return fmt::format("{}{}", sign, n);
+      return fmt::format("{}{} ({}{:.0f}%)", sign, n, sign, std::abs(change) / *before * 100);
+    }
+    case Kind::fraction: {
+      auto text = fmt::format("{:.2f}", std::abs(change));
+      return text == "0.00" ? "0" : sign + text;
+    }
+    case Kind::seconds: {
+      auto s = std::llabs(std::llround(change));
+      return s == 0 ? "0" : sign + wait_text(s);
+    }
+  }
+  return "-";
+}
+
+}  // namespace
+
+ReportTable report_comparison_table(const Report& r) {
+  ReportTable t{{"FIGURE", "NOW", "BEFORE", "CHANGE", "DORA BAND"}, {}, {}};
+  bool compared = r.previous.has_value();
+  for (const auto& h : headlines(r))
+    t.rows.push_back({h.key, value_text(h.kind, h.now),
+                      compared ? value_text(h.kind, h.before) : "-",
+                      compared ? change_text(h.kind, h.now, h.before) : "-",
+                      h.band ? std::string(to_string(*h.band)) : std::string()});
+  return t;
 }
 
 }  // namespace beaver

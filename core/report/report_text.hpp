@@ -8,8 +8,12 @@
 
 namespace beaver {
 
-// The period's title line, the tables of report_terminal_tables, and the emergencies by
-// category and by approver; one line saying so when nothing happened in the period.
+// The period's title line, the tables of report_terminal_tables, the comparison with the period
+// before (report_comparison_table), the emergencies by category and by approver and their most
+// written reasons; one line saying so when nothing happened in the period.
 std::string report_terminal_text(const Report& report);
+
+// ", team payments, environment prod": what a report was narrowed to, for its title line.
+std::string scope_text(const ReportScope& scope);
 
 }  // namespace beaver

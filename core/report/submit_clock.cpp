@@ -104,6 +104,11 @@ int64_t PolicySubmitClock::cell(std::string_view env, Timestamp submitted) const
     int64_t hour = (policy_local - policy_day * kMinutesPerDay) / 60;
     int64_t weekday = iso_weekday(policy_day);
     switch (by_) {
+      case ReportBy::month: {
+        date::year_month_day ymd{date::sys_days{date::days{policy_day}}};
+        key = date::sys_days{ymd.year() / ymd.month() / 1}.time_since_epoch().count();
+        break;
+      }
       case ReportBy::week:
         key = policy_day - (weekday - 1);
         break;
@@ -123,6 +128,11 @@ int64_t PolicySubmitClock::cell(std::string_view env, Timestamp submitted) const
 
 std::string PolicySubmitClock::key_text(int64_t key) const {
   switch (by_) {
+    case ReportBy::month: {
+      date::year_month_day ymd{date::sys_days{date::days{key}}};
+      return fmt::format("{}-{:02}", static_cast<int>(ymd.year()),
+                         static_cast<unsigned>(ymd.month()));
+    }
     case ReportBy::week:
       return iso_week_text(key);
     case ReportBy::weekday:

@@ -101,32 +101,69 @@ std::string stacked_bar_chart(std::string_view title, const std::vector<std::str
   return out + "</svg>\n";
 }
 
-std::string ratio_line_chart(std::string_view title, const std::vector<std::string>& labels,
-                             const std::vector<double>& values) {
-  const int height = 240, plot_h = height - kTop - kBottom + 24, plot_w = kWidth - kLeft - kRight;
+double ratio_axis_top(double largest) {
+  for (double top : {0.02, 0.05, 0.1, 0.2, 0.25, 0.4, 0.5, 0.6, 0.8})
+    if (largest <= top + 1e-12) return top;
+  return 1.0;
+}
+
+std::string ratio_lines_chart(std::string_view title, const std::vector<std::string>& labels,
+                              const std::vector<ChartSeries>& series) {
+  const int legend = series.size() > 1 ? 18 * static_cast<int>((series.size() + 3) / 4) : 0;
+  const int height = 240 + legend, plot_h = 240 - kTop - kBottom + 24,
+            plot_w = kWidth - kLeft - kRight;
+  double largest = 0;
+  for (const auto& s : series)
+    for (double v : s.values)
+      if (!std::isnan(v)) largest = std::max(largest, v);
+  double top = ratio_axis_top(largest);
   std::string out = open_svg(title, kWidth, height);
-  for (int pct : {0, 50, 100}) {
-    double y = kTop + plot_h * (1 - pct / 100.0);
+  for (double share : {0.0, 0.5, 1.0}) {
+    double y = kTop + plot_h * (1 - share);
     out += fmt::format(
         "<line x1=\"{0}\" y1=\"{1:.1f}\" x2=\"{2}\" y2=\"{1:.1f}\" class=\"grid\"/>"
         "<text x=\"{3}\" y=\"{4:.1f}\" class=\"axis\" text-anchor=\"end\">{5}%</text>\n",
-        kLeft, y, kLeft + plot_w, kLeft - 4, y + 4, pct);
+        kLeft, y, kLeft + plot_w, kLeft - 4, y + 4, number(top * share * 100));
   }
   double slot = labels.empty() ? plot_w : static_cast<double>(plot_w) / labels.size();
-  std::string points;
-  for (size_t i = 0; i < values.size() && i < labels.size(); ++i) {
-    double x = kLeft + slot * (i + 0.5), y = kTop + plot_h * (1 - std::clamp(values[i], 0.0, 1.0));
-    points += fmt::format("{}{:.1f},{:.1f}", points.empty() ? "" : " ", x, y);
-    out += fmt::format(
-        "<circle cx=\"{:.1f}\" cy=\"{:.1f}\" r=\"3\" class=\"point\"><title>{}: {:.1f}%</title>"
-        "</circle>\n",
-        x, y, html_escape(labels[i]), values[i] * 100);
+  for (size_t i = 0; i < labels.size(); ++i)
     if (shows_label(i, labels.size(), 12))
       out += fmt::format(
-          "<text x=\"{:.1f}\" y=\"{}\" class=\"axis\" text-anchor=\"middle\">{}</text>\n", x,
-          kTop + plot_h + 16, html_escape(labels[i]));
+          "<text x=\"{:.1f}\" y=\"{}\" class=\"axis\" text-anchor=\"middle\">{}</text>\n",
+          kLeft + slot * (i + 0.5), kTop + plot_h + 16, html_escape(labels[i]));
+  for (size_t k = 0; k < series.size(); ++k) {
+    const auto& s = series[k];
+    std::string points;
+    auto flush = [&] {
+      if (!points.empty())
+        out += fmt::format(
+            "<polyline points=\"{}\" fill=\"none\" stroke=\"{}\" stroke-width=\"{}\"/>\n", points,
+            s.color, k == 0 ? 3 : 1.5);
+      points.clear();
+    };
+    for (size_t i = 0; i < s.values.size() && i < labels.size(); ++i) {
+      double v = s.values[i];
+      if (std::isnan(v)) {
+        flush();
+        continue;
+      }
+      double x = kLeft + slot * (i + 0.5), y = kTop + plot_h * (1 - std::clamp(v / top, 0.0, 1.0));
+      points += fmt::format("{}{:.1f},{:.1f}", points.empty() ? "" : " ", x, y);
+      out += fmt::format(
+          "<circle cx=\"{:.1f}\" cy=\"{:.1f}\" r=\"{}\" fill=\"{}\"><title>{} {}: {:.1f}%</title>"
+          "</circle>\n",
+          x, y, k == 0 ? 3 : 2, s.color, html_escape(s.name), html_escape(labels[i]), v * 100);
+    }
+    flush();
   }
-  if (!points.empty()) out += fmt::format("<polyline points=\"{}\" class=\"line\"/>\n", points);
+  if (series.size() > 1)
+    for (size_t k = 0; k < series.size(); ++k) {
+      int x = kLeft + static_cast<int>(k % 4) * 170, y = 238 + 18 * static_cast<int>(k / 4);
+      out += fmt::format(
+          "<rect x=\"{0}\" y=\"{1}\" width=\"10\" height=\"10\" fill=\"{2}\"/>"
+          "<text x=\"{3}\" y=\"{4}\" class=\"legend\">{5}</text>\n",
+          x, y - 9, series[k].color, x + 14, y, html_escape(series[k].name));
+    }
   return out + "</svg>\n";
 }
 

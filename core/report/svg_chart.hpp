@@ -21,9 +21,16 @@ struct ChartSeries {
 std::string stacked_bar_chart(std::string_view title, const std::vector<std::string>& labels,
                               const std::vector<ChartSeries>& series);
 
-// A line through `values` (one per label) on a 0..1 axis shown as percentages.
-std::string ratio_line_chart(std::string_view title, const std::vector<std::string>& labels,
-                             const std::vector<double>& values);
+// The top of an axis of ratios up to `largest`: the smallest of 2, 5, 10, 20, 25, 40, 50, 60,
+// 80 and 100 % not below it, so that 15 % fills most of the chart rather than lying flat on a
+// 0..100 % axis.
+double ratio_axis_top(double largest);
+
+// A line through each series' values (fractions, one per label; a value that is NaN leaves a gap)
+// on an axis from 0 to ratio_axis_top() of the largest, in percent, with a legend when there is
+// more than one series. The first series is drawn thicker: the whole, the others its parts.
+std::string ratio_lines_chart(std::string_view title, const std::vector<std::string>& labels,
+                              const std::vector<ChartSeries>& series);
 
 // One horizontal bar per label.
 std::string bar_chart(std::string_view title, const std::vector<std::string>& labels,

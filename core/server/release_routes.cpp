@@ -12,29 +12,42 @@
 namespace beaver {
 namespace {
 
-// The query's `limit`, a number, else `fallback`; its range is the operations' to check.
-Result<int64_t> limit_param(const Call& c, int64_t fallback) {
-  auto text = query_param(c.request, "limit");
+// The query's number `key` (limit, offset), else `fallback`; its range is the operations' to check.
+Result<int64_t> number_param(const Call& c, const char* key, int64_t fallback) {
+  auto text = query_param(c.request, key);
   if (!text) return fallback;
-  int64_t limit = 0;
-  auto [end, ec] = std::from_chars(text->data(), text->data() + text->size(), limit);
+  int64_t n = 0;
+  auto [end, ec] = std::from_chars(text->data(), text->data() + text->size(), n);
   if (ec != std::errc{} || end != text->data() + text->size())
-    return fail(ErrorKind::bad_input, "limit '{}' is not a number", *text);
-  return limit;
+    return bad_field(key, "{} '{}' is not a number", key, *text);
+  return n;
 }
 
-Result<Answer> list_releases(Call& c) {
+Result<int64_t> limit_param(const Call& c, int64_t fallback) {
+  return number_param(c, "limit", fallback);
+}
+
+// A listing's parameters, the same for the whole list and for a page of it.
+Result<ReleaseListRequest> list_request(const Call& c) {
   static const std::set<std::string> kKnown = {
-      "service", "env", "type", "status", "since", "until", "limit", "owing_review", "live"};
+      "service", "env",  "type",      "status", "since",        "until", "limit",
+      "offset",  "team", "submitter", "q",      "owing_review", "live"};
   for (const auto& [key, value] : c.request.query)
     if (!kKnown.contains(key)) return fail(ErrorKind::bad_input, "unknown parameter '{}'", key);
   ReleaseListRequest r;
+  auto named = [&](const char* key) {
+    auto v = query_param(c.request, key);
+    return v && !v->empty() ? v : std::nullopt;
+  };
   r.service = query_param(c.request, "service");
   r.env = query_param(c.request, "env");
   r.type = query_param(c.request, "type");
   r.status = query_param(c.request, "status");
   r.since = query_param(c.request, "since");
   r.until = query_param(c.request, "until");
+  r.team = named("team");
+  r.submitter = named("submitter");
+  r.q = named("q");
   if (auto owing = query_param(c.request, "owing_review")) {
     if (*owing != "true" && *owing != "false")
       return fail(ErrorKind::bad_input, "owing_review is true or false");
@@ -48,7 +61,22 @@ Result<Answer> list_releases(Call& c) {
   auto limit = limit_param(c, r.limit);
   if (!limit) return std::unexpected(limit.error());
   r.limit = *limit;
-  return answer(c.ops.list(r));
+  auto offset = number_param(c, "offset", 0);
+  if (!offset) return std::unexpected(offset.error());
+  r.offset = *offset;
+  return r;
+}
+
+Result<Answer> list_releases(Call& c) {
+  auto r = list_request(c);
+  if (!r) return std::unexpected(r.error());
+  return answer(c.ops.list(*r));
+}
+
+Result<Answer> list_page(Call& c) {
+  auto r = list_request(c);
+  if (!r) return std::unexpected(r.error());
+  return answer(c.ops.list_page(*r));
 }
 
 Result<Answer> submit(Call& c) {
@@ -153,6 +181,7 @@ Result<Answer> rollback(Call& c) {
 
 void add_release_routes(Routes& r) {
   r.emplace_back("GET /api/v1/releases", list_releases);
+  r.emplace_back("GET /api/v1/releases/page", list_page);
   r.emplace_back("POST /api/v1/releases", submit);
   // Before a release's own route, which would take "open" for an id.
   r.emplace_back("GET /api/v1/releases/open", [](Call& c) -> Result<Answer> {

@@ -26,15 +26,32 @@ Result<NewUser> new_user(JsonBody& body, std::string name) {
   return user;
 }
 
-// The report's parameters: since, until and (when `by` is taken) by and format; no other.
+// The report's parameters: since, until, team, service, env and (when `by` is taken) by, format
+// and bom; no other.
 Result<ReportRequest> report_request(const HttpRequest& request, bool by) {
   for (const auto& [key, value] : request.query)
-    if (key != "since" && key != "until" && ((key != "by" && key != "format") || !by))
+    if (key != "since" && key != "until" && key != "team" && key != "service" && key != "env" &&
+        ((key != "by" && key != "format" && key != "bom" && key != "why_emergencies") || !by))
       return fail(ErrorKind::bad_input, "unknown parameter '{}'", key);
   ReportRequest r;
   r.since = query_param(request, "since");
   r.until = query_param(request, "until");
   r.by = query_param(request, "by").value_or("");
+  auto named = [&](const char* key) {
+    auto v = query_param(request, key);
+    return v && !v->empty() ? v : std::nullopt;
+  };
+  r.team = named("team");
+  r.service = named("service");
+  r.env = named("env");
+  auto bom = query_param(request, "bom").value_or("false");
+  if (bom != "true" && bom != "false")
+    return bad_field("bom", "bom '{}' is not true or false", bom);
+  r.bom = bom == "true";
+  auto why = query_param(request, "why_emergencies").value_or("false");
+  if (why != "true" && why != "false")
+    return bad_field("why_emergencies", "why_emergencies '{}' is not true or false", why);
+  r.why_emergencies = why == "true";
   return r;
 }
 

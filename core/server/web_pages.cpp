@@ -24,6 +24,7 @@ HttpReply web_page(const HttpRequest& request, const std::filesystem::path& web_
   static const std::map<std::string, std::pair<std::string, std::string>> kFiles = {
       {"/web/app.js", {"app.js", "text/javascript; charset=utf-8"}},
       {"/web/style.css", {"style.css", "text/css; charset=utf-8"}},
+      {"/web/report-text.json", {"report-text.json", "application/json; charset=utf-8"}},
   };
   std::string file = "index.html";
   std::string type = "text/html; charset=utf-8";

@@ -95,24 +95,70 @@ std::optional<Release> SqlTransaction::find_release(int64_t id) {
   return first_row(sql, sql_params(id), read_release);
 }
 
+namespace {
+
+// A LIKE pattern finding `text` anywhere, lower-cased as SQL's lower() does ASCII letters, with
+// its own %, _ and \ read as themselves (the statement says ESCAPE '\').
+std::string contains_pattern(std::string_view text) {
+  std::string out = "%";
+  for (char c : text) {
+    if (c == '%' || c == '_' || c == '\\') out += '\\';
+    out += (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+  }
+  return out + "%";
+}
+
+// " WHERE ..." with the conditions `f` sets, their values appended to `params` (?1 first), or ""
+// for none. Only the conditions set are written, each a plain comparison, so that each store can
+// start from the index that suits them (a place's, a state's, a submitter's, the submit times').
+// The text is fixed here; only values come from the caller.
+std::string release_conditions(const ReleaseFilter& f, SqlParams& params) {
+  std::vector<std::string> parts;
+  auto add = [&](std::string_view clause, SqlValue value) {
+    params.push_back(std::move(value));
+    parts.push_back(fmt::format(fmt::runtime(clause), params.size()));
+  };
+  if (f.service) add("service = ?{}", *f.service);
+  if (f.env) add("env = ?{}", *f.env);
+  if (f.team) add("service IN (SELECT name FROM services WHERE team = ?{})", *f.team);
+  if (f.type) add("type = ?{}", std::string(to_string(*f.type)));
+  if (f.state) add("status = ?{}", std::string(to_string(*f.state)));
+  if (f.submitter) add("submitter = ?{}", *f.submitter);
+  if (f.submitted_from) add("submitted_at >= ?{}", format_utc(*f.submitted_from));
+  if (f.submitted_until) add("submitted_at < ?{}", format_utc(*f.submitted_until));
+  if (f.text)
+    add("(lower(reason) LIKE ?{0} ESCAPE '\\' OR lower(version) LIKE ?{0} "
+        "ESCAPE '\\' OR lower(submitter) LIKE ?{0} ESCAPE '\\')",
+        contains_pattern(*f.text));
+  if (f.review_due_before) {
+    params.push_back(format_utc(*f.review_due_before));
+    params.push_back(static_cast<int64_t>(f.review_deadline.count()));
+    parts.push_back(
+        fmt::format("{} = 1", owing_review_sql("", fmt::format("?{}", params.size() - 1),
+                                               fmt::format("CAST(?{} AS BIGINT)", params.size()))));
+  }
+  std::string out;
+  for (const auto& p : parts) out += (out.empty() ? " WHERE " : " AND ") + p;
+  return out;
+}
+
+}  // namespace
+
 std::vector<Release> SqlTransaction::list_releases(const ReleaseFilter& f) {
-  // Every filter is a bound parameter; an absent one is NULL and matches everything.
-  static const SqlText sql{fmt::format(
-      "SELECT {} FROM releases WHERE (CAST(?1 AS TEXT) IS NULL OR service = ?1) "
-      "AND (CAST(?2 AS TEXT) IS NULL OR env = ?2) AND (CAST(?3 AS TEXT) IS NULL OR type = ?3) "
-      "AND (CAST(?4 AS TEXT) IS NULL OR status = ?4) "
-      "AND (CAST(?5 AS TEXT) IS NULL OR submitted_at >= ?5) "
-      "AND (CAST(?6 AS TEXT) IS NULL OR submitted_at < ?6) "
-      "AND (CAST(?7 AS TEXT) IS NULL OR {} = 1) ORDER BY id DESC LIMIT ?9",
-      kReleaseColumns, owing_review_sql("", "?7", "CAST(?8 AS BIGINT)"))};
-  std::optional<std::string> type, state;
-  if (f.type) type = std::string(to_string(*f.type));
-  if (f.state) state = std::string(to_string(*f.state));
-  return rows(
-      sql,
-      sql_params(f.service, f.env, type, state, f.submitted_from, f.submitted_until,
-                 f.review_due_before, static_cast<int64_t>(f.review_deadline.count()), f.limit),
-      read_release);
+  SqlParams params;
+  auto where = release_conditions(f, params);
+  params.emplace_back(f.limit);
+  params.emplace_back(f.offset);
+  SqlText sql{fmt::format("SELECT {} FROM releases{} ORDER BY id DESC LIMIT ?{} OFFSET ?{}",
+                          kReleaseColumns, where, params.size() - 1, params.size())};
+  return rows(sql, params, read_release);
+}
+
+int64_t SqlTransaction::count_releases(const ReleaseFilter& f) {
+  SqlParams params;
+  auto where = release_conditions(f, params);
+  SqlText sql{fmt::format("SELECT count(*) FROM releases{}", where)};
+  return first_row(sql, params, [](const SqlRow& r) { return r.integer(0); }).value_or(0);
 }
 
 void SqlTransaction::mark_replaced() {

@@ -71,6 +71,7 @@ class SqlTransaction : public StoreTransaction {
   int64_t insert_release(const Release& release) override;
   std::optional<Release> find_release(int64_t id) override;
   std::vector<Release> list_releases(const ReleaseFilter& filter) override;
+  int64_t count_releases(const ReleaseFilter& filter) override;
   void mark_replaced() override;
   std::vector<Release> open_releases_of(std::string_view service, std::string_view env,
                                         std::string_view version) override;

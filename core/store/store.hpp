@@ -36,7 +36,13 @@ struct ReleaseFilter {
   // Emergencies past approval or deploy with no review, whose review was due before this time.
   std::optional<Timestamp> review_due_before;
   std::chrono::seconds review_deadline{0};  // used with review_due_before
+  std::optional<std::string> team;          // releases of this team's services
+  std::optional<std::string> submitter;     // releases this person submitted
+  // Text found in the reason, the version or the submitter, ASCII letters in any case; % and _
+  // are plain characters here.
+  std::optional<std::string> text;
   int64_t limit = 1000;
+  int64_t offset = 0;  // the newest this many that match are left out
 };
 
 // A release's approvals, and its deploy runs with their steps: what its page shows.
@@ -89,7 +95,10 @@ class StoreTransaction {
 
   virtual int64_t insert_release(const Release& release) = 0;  // returns the new id
   virtual std::optional<Release> find_release(int64_t id) = 0;
+  // Releases newest first (by id), `filter.offset` of them left out, at most `filter.limit`.
   virtual std::vector<Release> list_releases(const ReleaseFilter& filter) = 0;
+  // How many releases `filter` matches, whatever its limit and offset.
+  virtual int64_t count_releases(const ReleaseFilter& filter) = 0;
   // Releases still in flight, submitted or approved, newest first: read through the status
   // index, so as quick on a million releases as on a hundred.
   virtual std::vector<Release> open_releases(int64_t limit) = 0;

@@ -62,4 +62,6 @@ std::string csv_text(const TextTable& t) {
   return out;
 }
 
+std::string with_byte_order_mark(const std::string& csv) { return "\xEF\xBB\xBF" + csv; }
+
 }  // namespace beaver

@@ -20,4 +20,8 @@ std::string aligned_text(const TextTable& table);
 // RFC 4180: a header row, CRLF line ends, fields with a comma, quote or line end quoted.
 std::string csv_text(const TextTable& table);
 
+// `csv` after the UTF-8 byte-order mark, which Excel needs to read a CSV file as UTF-8 rather
+// than in the system's code page (GBK on a Chinese Windows, which garbles Chinese text).
+std::string with_byte_order_mark(const std::string& csv);
+
 }  // namespace beaver

@@ -320,28 +320,39 @@ function textInput(id, label, value, type = 'text') {
           el('input', { id, name: id, type, value: value || '' })];
 }
 
+const PAGE_SIZE = 50;
+const LIST_FILTERS = ['q', 'team', 'service', 'env', 'type', 'status', 'submitter', 'since',
+                      'until', 'owing_review'];
+
+// The release list a page at a time: "1–50 of 1,234" with the previous and next pages.
 async function renderReleases() {
   const params = new URLSearchParams(location.search);
   const form = el('form', { class: 'filters card', onsubmit: (ev) => {
     ev.preventDefault();
     const q = new URLSearchParams();
     for (const [k, v] of new FormData(form)) if (v) q.set(k, v);
+    if (params.get('owing_review')) q.set('owing_review', params.get('owing_review'));
     navigate('/releases' + (q.toString() ? '?' + q : ''));
   } },
   el('div', { class: 'grid' },
+     el('div', {}, textInput('q', 'Search reason, version, submitter', params.get('q'), 'search')),
+     el('div', {}, textInput('team', 'Team', params.get('team'))),
      el('div', {}, textInput('service', 'Service', params.get('service'))),
      el('div', {}, textInput('env', 'Environment', params.get('env'))),
      el('div', {}, select('type', 'Type', ['normal', 'emergency', 'rollback'], params.get('type'))),
      el('div', {}, select('status', 'Status', STATUSES, params.get('status'))),
+     el('div', {}, textInput('submitter', 'Submitter', params.get('submitter'))),
      el('div', {}, textInput('since', 'Submitted since', params.get('since'), 'date')),
      el('div', {}, textInput('until', 'Until (included)', params.get('until'), 'date'))),
   el('button', { type: 'submit', class: 'primary', text: 'Filter' }));
   const query = new URLSearchParams();
-  for (const k of ['service', 'env', 'type', 'status', 'since', 'until'])
-    if (params.get(k)) query.set(k, params.get(k));
-  query.set('limit', '200');
+  for (const k of LIST_FILTERS) if (params.get(k)) query.set(k, params.get(k));
+  const offset = Math.max(0, Number.parseInt(params.get('offset') || '0', 10) || 0);
+  query.set('offset', String(offset));
+  query.set('limit', String(PAGE_SIZE));
   show(el('h1', { text: 'Releases' }), form, el('p', { class: 'hint', text: 'Loading…' }));
-  const list = await api('GET', '/api/v1/releases?' + query);
+  const page = await api('GET', '/api/v1/releases/page?' + query);
+  const list = page.releases;
   const headers = ['Release', 'Service', 'Env', 'Version', 'Type', 'Status', 'Submitter',
                    'Submitted'];
   const table = el('table', { class: 'list' },
@@ -356,7 +367,19 @@ async function renderReleases() {
          el('span', { class: `badge status-${r.status}`, text: r.status })),
       el('td', { 'data-label': 'Submitter', text: r.submitter }),
       el('td', { 'data-label': 'Submitted', text: when(r.submitted_at) })))));
-  show(el('h1', { text: 'Releases' }), form,
+  const count = new Intl.NumberFormat();
+  const pageAt = (at) => {
+    const q = new URLSearchParams(params);
+    if (at > 0) q.set('offset', String(at)); else q.delete('offset');
+    return '/releases' + (q.toString() ? '?' + q : '');
+  };
+  const paging = el('nav', { class: 'paging', 'aria-label': 'Pages of releases' },
+    offset > 0 ? link(pageAt(Math.max(0, offset - PAGE_SIZE)), '← Previous') : null,
+    el('span', { class: 'range', text: list.length
+      ? `${count.format(offset + 1)}–${count.format(offset + list.length)} of ${count.format(page.total)}`
+      : `none of ${count.format(page.total)}` }),
+    offset + list.length < page.total ? link(pageAt(offset + PAGE_SIZE), 'Next →') : null);
+  show(el('h1', { text: 'Releases' }), form, paging,
        list.length ? table : el('p', { class: 'empty', text: 'No release matches.' }));
 }
 
@@ -485,6 +508,33 @@ async function renderRelease(id) {
 
 // --- the dashboard
 
+// The report's words (templates/web/report-text.json): each figure's plain label and definition,
+// the DORA bands and the dashboard's sentences, the same the HTML report uses.
+let reportWords = null;
+async function loadReportWords() {
+  if (reportWords) return reportWords;
+  const res = await fetch('/web/report-text.json');
+  if (!res.ok) throw new Error(`The report's words could not be read (${res.status})`);
+  reportWords = await res.json();
+  return reportWords;
+}
+
+function words(key, values = {}) {
+  let text = (reportWords && reportWords.text[key]) || key;
+  for (const [name, value] of Object.entries(values)) text = text.split(`{${name}}`).join(value);
+  return text;
+}
+
+function figureLabel(key) {
+  const f = reportWords && reportWords.figures[key];
+  return f ? f.label : key;
+}
+
+function figureDefinition(key) {
+  const f = reportWords && reportWords.figures[key];
+  return f ? f.definition : '';
+}
+
 // The server's SVG chart text as a node: parsed, never run (no script executes in a parsed
 // document, and the page's Content-Security-Policy allows none inline anyway).
 function chartNode(svgText) {
@@ -495,9 +545,24 @@ function chartNode(svgText) {
   return document.importNode(svg, true);
 }
 
-function figure(name, value) {
-  return el('div', { class: 'figure' }, el('span', { class: 'value', text: String(value) }),
-            el('span', { class: 'name', text: name }));
+// A tile: the figure, its change against the period before, its DORA band, a link to the
+// releases behind it when the release list can show them, and its definition a tap away.
+function figure(key, value, { change, band, href } = {}) {
+  const body = [el('span', { class: 'value', text: String(value) }),
+                el('span', { class: 'name', text: figureLabel(key) })];
+  const tile = el('div', { class: 'figure', 'data-figure': key },
+    href ? el('a', { href, 'data-nav': true, title: words('releases_behind') }, body) : body);
+  if (change) tile.append(el('span', { class: 'change', text: words('versus', { change }) }));
+  if (band) {
+    tile.append(el('span', { class: `band band-${band}`, title: reportWords.bands.definition,
+                             text: `DORA: ${reportWords.bands[band] || band}` }));
+  }
+  const definition = figureDefinition(key);
+  if (definition) {
+    tile.append(el('details', { class: 'definition' },
+                   el('summary', { text: words('what_it_counts') }), el('p', { text: definition })));
+  }
+  return tile;
 }
 
 function duration(seconds) {
@@ -511,8 +576,30 @@ function number(x, digits = 2) {
   return x === null || x === undefined ? '–' : Number(x).toFixed(digits);
 }
 
+// "+12 (+5%)", "-0.03", "+1.5 h": the change of a figure; null when either side has none.
+function change(now, before, kind) {
+  if (now === null || now === undefined || before === null || before === undefined) return null;
+  const d = now - before;
+  const sign = d > 0 ? '+' : d < 0 ? '−' : '';
+  if (kind === 'count') {
+    if (d === 0) return '0';
+    return before > 0 ? `${sign}${Math.abs(d)} (${sign}${Math.round(Math.abs(d) / before * 100)}%)`
+                      : `${sign}${Math.abs(d)}`;
+  }
+  if (kind === 'seconds') return d === 0 ? '0' : sign + duration(Math.abs(d));
+  if (kind === 'percent') return Math.round(Math.abs(d) * 100) === 0 ? '0' : `${sign}${Math.round(Math.abs(d) * 100)} pts`;
+  return Math.abs(d) < 0.005 ? '0' : sign + Math.abs(d).toFixed(2);
+}
+
+const SCOPE = ['team', 'service', 'env'];
+
 async function renderDashboard() {
+  await loadReportWords();
   const params = new URLSearchParams(location.search);
+  const [services, policy] = await Promise.all([api('GET', '/api/v1/services'),
+                                                api('GET', '/api/v1/policy')]);
+  const teams = [...new Set(services.map((s) => s.team))].sort();
+  const envs = [...(policy.environments || [])].sort();
   const form = el('form', { class: 'filters card', onsubmit: (ev) => {
     ev.preventDefault();
     const q = new URLSearchParams();
@@ -520,42 +607,109 @@ async function renderDashboard() {
     navigate('/dashboard' + (q.toString() ? '?' + q : ''));
   } },
   el('div', { class: 'grid' },
-     el('div', {}, textInput('since', 'From', params.get('since'), 'date')),
-     el('div', {}, textInput('until', 'To (included)', params.get('until'), 'date'))),
-  el('button', { type: 'submit', class: 'primary', text: 'Show' }));
+     el('div', {}, textInput('since', words('from'), params.get('since'), 'date')),
+     el('div', {}, textInput('until', words('to_included'), params.get('until'), 'date')),
+     el('div', {}, select('team', words('team'), teams, params.get('team'))),
+     el('div', {}, select('service', words('service'), services.map((s) => s.name).sort(),
+                          params.get('service'))),
+     el('div', {}, select('env', words('env'), envs, params.get('env')))),
+  el('button', { type: 'submit', class: 'primary', text: words('show') }));
+  for (const option of form.querySelectorAll('option[value=""]')) option.textContent = words('any');
   const query = new URLSearchParams();
-  for (const k of ['since', 'until']) if (params.get(k)) query.set(k, params.get(k));
-  show(el('h1', { text: 'Dashboard' }), form, el('p', { class: 'hint', text: 'Loading…' }));
+  for (const k of ['since', 'until', ...SCOPE]) if (params.get(k)) query.set(k, params.get(k));
+  show(el('h1', { text: words('dashboard') }), form, el('p', { class: 'hint', text: words('loading') }));
   const [report, charts] = await Promise.all([api('GET', '/api/v1/report?' + query),
                                               api('GET', '/api/v1/report/charts?' + query)]);
   const t = report.totals;
+  const p = report.previous || null;
   const dora = report.dora || {};
-  const parts = [el('h1', { text: 'Dashboard' }), form,
-    el('p', { class: 'hint', text: `Releases submitted from ${when(report.since)} to ${when(report.until)}.` })];
+  const pd = report.previous_dora || null;
+  const bands = dora.bands || {};
+  const download = el('button', { type: 'button', class: 'download', text: words('download_csv'),
+    onclick: async () => {
+      const csvQuery = new URLSearchParams(query);
+      csvQuery.set('format', 'csv');
+      csvQuery.set('bom', 'true');
+      try {
+        const res = await fetch('/api/v1/report?' + csvQuery,
+          { headers: { Authorization: 'Bearer ' + sessionStorage.getItem(TOKEN_KEY) } });
+        if (!res.ok) throw new Error(`The server answered ${res.status} ${res.statusText}`);
+        const url = URL.createObjectURL(await res.blob());
+        const a = el('a', { href: url, download: 'beaver-report.csv' });
+        document.body.append(a);
+        a.click();
+        a.remove();
+        URL.revokeObjectURL(url);
+      } catch (err) {
+        sayError(err);
+      }
+    } });
+  const scope = SCOPE.filter((k) => report.scope && report.scope[k])
+    .map((k) => `${words(k)}: ${report.scope[k]}`).join(' · ');
+  const parts = [el('h1', { text: words('dashboard') }), form,
+    el('p', { class: 'hint', text: words('period', { since: report.since, until: report.until }) +
+                                   (scope ? ` ${scope}.` : '') }),
+    el('div', { class: 'buttons' }, download)];
   if (t.releases === 0 && !dora.deploys_ended) {
-    parts.push(el('p', { class: 'empty',
-      text: 'No releases were submitted and no deploys ended in this period: the report is empty.' }));
+    parts.push(el('p', { class: 'empty', text: words('empty') }));
     show(...parts);
     return;
   }
-  parts.push(el('section', { class: 'figures', 'aria-label': 'Release figures' },
-    figure('releases', t.releases), figure('normal', t.normal),
-    figure('emergency', t.emergency), figure('rollback', t.rollback),
-    figure('emergency ratio', `${(t.emergency_ratio * 100).toFixed(0)} %`),
-    figure('rejected', t.rejected), figure('deployed', t.deployed), figure('failed', t.failed),
-    figure('outside windows', t.outside_windows), figure('at night', t.at_night),
-    figure('at weekend', t.at_weekend), figure('owing review', t.owing_review),
-    figure('approval wait median', duration(t.approval_wait.median_seconds)),
-    figure('approval wait p90', duration(t.approval_wait.p90_seconds))));
-  parts.push(el('h2', { text: 'Deploys' }), el('section', { class: 'figures', 'aria-label': 'Deploy figures' },
-    figure('deploys', dora.deploys ?? 0),
-    figure('per day', number(dora.deployment_frequency)),
-    figure('lead time median (h)', number(dora.lead_time_hours && dora.lead_time_hours.median, 1)),
-    figure('change failure rate', number(dora.change_failure_rate)),
-    figure('time to restore (h)', number(dora.time_to_restore_hours, 1)),
-    figure('failures still open', dora.still_open ?? 0)));
-  parts.push(el('h2', { text: 'Charts' }), el('div', { class: 'charts' },
-    ['weeks', 'ratio', 'reasons', 'heat'].map((k) => el('figure', { class: 'chart' }, chartNode(charts[k])))));
+  // The release list behind a tile: the same period and scope, and the tile's own filter.
+  const listOf = (extra) => {
+    const q = new URLSearchParams();
+    for (const k of ['since', 'until', ...SCOPE]) if (params.get(k)) q.set(k, params.get(k));
+    for (const [k, v] of Object.entries(extra)) q.set(k, v);
+    return '/releases' + (q.toString() ? '?' + q : '');
+  };
+  const count = (key, value, before, extra) =>
+    figure(key, value, { change: p ? change(value, before, 'count') : null,
+                         href: extra ? listOf(extra) : undefined });
+  parts.push(el('section', { class: 'figures', 'aria-label': words('headline') },
+    count('releases', t.releases, p && p.releases, {}),
+    count('normal', t.normal, p && p.normal, { type: 'normal' }),
+    count('emergency', t.emergency, p && p.emergency, { type: 'emergency' }),
+    count('rollback', t.rollback, p && p.rollback, { type: 'rollback' }),
+    figure('emergency_ratio', `${(t.emergency_ratio * 100).toFixed(0)} %`,
+           { change: p ? change(t.emergency_ratio, p.emergency_ratio, 'percent') : null,
+             href: listOf({ type: 'emergency' }) }),
+    count('rejected', t.rejected, p && p.rejected, { status: 'rejected' }),
+    count('deployed', t.deployed, p && p.deployed, { status: 'deployed' }),
+    count('failed', t.failed, p && p.failed, { status: 'failed' }),
+    count('outside_windows', t.outside_windows, p && p.outside_windows),
+    count('at_night', t.at_night, p && p.at_night),
+    count('at_weekend', t.at_weekend, p && p.at_weekend),
+    count('owing_review', t.owing_review, p && p.owing_review, { owing_review: 'true' }),
+    figure('approval_wait_median', duration(t.approval_wait.median_seconds),
+           { change: p ? change(t.approval_wait.median_seconds, p.approval_wait.median_seconds, 'seconds') : null }),
+    figure('approval_wait_p90', duration(t.approval_wait.p90_seconds))));
+  const hours = (x) => (x === null || x === undefined ? null : x * 3600);
+  parts.push(el('h2', { text: words('deploy_figures') }), el('section', { class: 'figures', 'aria-label': words('deploy_figures') },
+    figure('deploys', dora.deploys ?? 0, { change: pd ? change(dora.deploys, pd.deploys, 'count') : null }),
+    figure('deployment_frequency', number(dora.deployment_frequency),
+           { change: pd ? change(dora.deployment_frequency, pd.deployment_frequency, 'number') : null,
+             band: bands.deployment_frequency }),
+    figure('lead_time_median', duration(hours(dora.lead_time_hours && dora.lead_time_hours.median)),
+           { change: pd ? change(hours(dora.lead_time_hours && dora.lead_time_hours.median),
+                                 hours(pd.lead_time_hours && pd.lead_time_hours.median), 'seconds') : null,
+             band: bands.lead_time }),
+    figure('change_failure_rate', number(dora.change_failure_rate),
+           { change: pd ? change(dora.change_failure_rate, pd.change_failure_rate, 'number') : null,
+             band: bands.change_failure_rate }),
+    figure('time_to_restore', duration(hours(dora.time_to_restore_hours)),
+           { change: pd ? change(hours(dora.time_to_restore_hours), hours(pd.time_to_restore_hours), 'seconds') : null,
+             band: bands.time_to_restore }),
+    figure('still_open', dora.still_open ?? 0)));
+  const reasons = Object.entries(report.emergency_reasons || {});
+  if (reasons.length) {
+    parts.push(el('h2', { text: words('reasons') }), el('p', { class: 'hint', text: words('reasons_note') }));
+    for (const [category, top] of reasons)
+      parts.push(el('h3', { text: category }),
+                 simpleTable(category, [words('reason'), words('count')],
+                             top.map((r) => [r.reason, String(r.count)])));
+  }
+  parts.push(el('h2', { text: words('charts') }), el('div', { class: 'charts' },
+    ['weeks', 'ratio', 'reasons', 'approvers', 'heat'].map((k) => el('figure', { class: 'chart' }, chartNode(charts[k])))));
   show(...parts);
 }
 

@@ -126,10 +126,10 @@ try {
   check((await rows.first().innerText()).includes('approved'), 'the list shows it approved');
   await page.screenshot({ path: join(shots, 'releases.png'), fullPage: true });
 
-  // The dashboard draws the report's four charts.
+  // The dashboard draws the report's five charts.
   await page.goto(`${url}/dashboard`);
   await page.locator('figure.chart svg').nth(3).waitFor();
-  check(await page.locator('figure.chart svg').count() === 4, 'the dashboard shows four charts');
+  check(await page.locator('figure.chart svg').count() === 5, 'the dashboard shows five charts');
   await page.screenshot({ path: join(shots, 'dashboard.png'), fullPage: true });
 
   // A second tab is signed in as well.

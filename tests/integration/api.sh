@@ -277,12 +277,45 @@ http GET "/api/v1/report"
 expect_status 401 "the report needs a token"
 http GET "/api/v1/report/charts?$span" "${TOKEN[dev]}"
 expect_status 200 "the report's charts"
-for chart in weeks ratio reasons heat; do
+for chart in weeks ratio reasons approvers heat; do
   expect_match "$(jq -r ".$chart" <<<"$BODY")" '^<svg class="chart"' "the $chart chart is SVG"
 done
 expect_match "$(jq -r .reasons <<<"$BODY")" 'hotfix' "the reasons chart names the emergency's category"
 http GET "/api/v1/report/charts?by=env" "${TOKEN[dev]}"
 expect_status 400 "the charts take no grouping"
+
+# A manager's questions: by month, the period before, a team, what people wrote, CSV for Excel.
+http GET "/api/v1/report?$span&by=month&team=pay" "${TOKEN[dev]}"
+expect_status 200 "the report by month for a team"
+expect_eq "$(jq -c '[.by, .scope.team, (.groups | length > 0), (.groups[0].key | test("^[0-9]{4}-[0-9]{2}$"))]' <<<"$BODY")" \
+  '["month","pay",true,true]' "months named YYYY-MM, the team in scope"
+http GET "/api/v1/report?$span&team=pay" "${TOKEN[dev]}"
+expect_eq "$(jq -c '[.previous_period.until, .previous.releases, .totals.emergency]' <<<"$BODY")" \
+  '["1999-12-31T16:00:00Z",0,1]' "the period before ends where this one starts, and is empty"
+expect_eq "$(jq -c '.emergency_reasons' <<<"$BODY")" '{"hotfix":[{"reason":"card declines","count":1}]}' \
+  "the reason written, under its category"
+expect_match "$(jq -r '.dora.bands.deployment_frequency' <<<"$BODY")" '^(elite|high|medium|low)$' "a DORA band"
+http GET "/api/v1/report?$span&team=ops" "${TOKEN[dev]}"
+expect_status 400 "a team without a service"
+http GET "/api/v1/report?$span&team=paj" "${TOKEN[dev]}"
+expect_status 400 "a mistyped team"
+expect_eq "$(jq -r '[.error.field, .error.message] | join("|")' <<<"$BODY")" \
+  "team|no team with a service named 'paj' (did you mean 'pay'?)" "the nearest team is suggested"
+http GET "/api/v1/report/charts?$span&env=prd" "${TOKEN[dev]}"
+expect_status 400 "the charts for a mistyped environment"
+expect_match "$BODY" "did you mean 'prod'" "the nearest environment is suggested"
+curl -s -o "$WORK/bom.csv" -H "Authorization: Bearer ${TOKEN[dev]}" \
+  "$URL/api/v1/report?$span&by=env&format=csv&bom=true"
+expect_eq "$(head -c 3 "$WORK/bom.csv" | od -An -tx1 | tr -d ' ')" "efbbbf" "the CSV starts with the byte-order mark"
+cmp -s <(tail -c +4 "$WORK/bom.csv") "$WORK/report.csv" || fail "the CSV with a BOM is the CSV after it"
+http GET "/api/v1/report?$span&format=csv&bom=yes" "${TOKEN[dev]}"
+expect_status 400 "bom is true or false"
+http GET "/api/v1/report?$span&why_emergencies=true" "${TOKEN[dev]}"
+expect_status 200 "why emergencies"
+expect_eq "$(jq -c '[.teams[] | [.team, .emergencies, .from_median]]' <<<"$BODY")" '[["pay",1,0]]' \
+  "why emergencies over the one team"
+http GET "/api/v1/report?$span&why_emergencies=true&team=pay" "${TOKEN[dev]}"
+expect_status 400 "why emergencies covers every team"
 
 # --- the audit entries of one release
 http GET "/api/v1/audit?subject=release/$eid" "${TOKEN[dev]}"

@@ -62,7 +62,7 @@ refused 2 "^beaver: --comment: a rejection's comment is empty" release reject 1 
 refused 2 "^beaver: --until: the period's end \(.*\) is not after its start" \
   release list --since 2026-11-20 --until 2026-11-10 --as ann
 refused 2 "since: '2026-13-01' is not a date" release list --since 2026-13-01 --as ann
-refused 2 "cannot group a report by 'wek' \\(groups: team, service, env, category, approver, week, weekday, hour\\)" report --by wek --as ann
+refused 2 "cannot group a report by 'wek' \\(groups: team, service, env, category, approver, month, week, weekday, hour\\)" report --by wek --as ann
 refused 2 "^beaver: --until: the period's end \(.*\) is not after its start" report --since 2026-11-20 --until 2026-11-10 --as ann
 BEAVER_NOW=tomorrow refused 2 "BEAVER_NOW: 'tomorrow' is not a time in ISO 8601" release list --as ann
 refused 2 "no policy at $WORK/none.yaml" release list --policy "$WORK/none.yaml" --as ann

@@ -5,7 +5,8 @@
 # shows an error on the sign-in page, a second tab is signed in too, and signing out ends the
 # session. Then someone in ops stops that release's
 # deploy, run from another machine, with a click on its page, which follows the deploy to its
-# end. The screenshots land in $BEAVER_SCREENSHOT_DIR. Skipped (77) when chromium, node or npm is missing.
+# end. A manager narrows the dashboard to a team on a phone and a desktop. The screenshots land in
+# $BEAVER_SCREENSHOT_DIR. Skipped (77) when chromium, node or npm is missing.
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/server_lib.sh"
 export BEAVER_POLICY="$(dirname "$0")/server_policy.yaml"
@@ -21,7 +22,8 @@ done
 # playwright-core goes into the build folder, not the source tree; npm ci only when the lock changed.
 modules="$BEAVER_BUILD_DIR/browser"
 mkdir -p "$modules"
-cp "$browser_src/approve_emergency.mjs" "$browser_src/stop_deploy.mjs" "$modules/"
+cp "$browser_src/approve_emergency.mjs" "$browser_src/stop_deploy.mjs" \
+  "$browser_src/dashboard_filter.mjs" "$browser_src/harness.mjs" "$modules/"
 if ! cmp -s "$browser_src/package-lock.json" "$modules/package-lock.json" ||
   [ ! -f "$modules/node_modules/playwright-core/package.json" ]; then
   cp "$browser_src/package.json" "$browser_src/package-lock.json" "$modules/"
@@ -108,5 +110,18 @@ expect_eq "$(ledger_sql "SELECT actor FROM audit WHERE action = 'release.deploy_
   "the stop clicked is in the audit log"
 expect_eq "$(ledger_sql "SELECT status FROM releases WHERE id = $id")" interrupted \
   "the release ended interrupted"
+
+# The dashboard narrowed to a team, at phone and desktop size: another team's release first, so
+# that the filter has something to leave out. pay: the emergency and 2.5.0; ops: 1.0.0.
+ok user add oda --team ops --role developer --as admin
+ok service add ops-tool --team ops --as admin
+ok release submit ops-tool --env test --version 1.0.0 --as oda
+node_rc=0
+BEAVER_URL=$URL BEAVER_TOKEN=$lee_token TEAM=pay ALL_RELEASES=3 TEAM_RELEASES=2 TEAM_EMERGENCIES=1 \
+  BEAVER_SCREENSHOT_DIR=$BEAVER_SCREENSHOT_DIR CHROMIUM=$CHROMIUM \
+  node "$modules/dashboard_filter.mjs" >"$WORK/node.out" 2>&1 || node_rc=$?
+cat "$WORK/node.out"
+[ "$node_rc" -eq 0 ] || { RC=$node_rc OUT="" ERR=""; fail "the dashboard in a browser"; }
+[ -s "$BEAVER_SCREENSHOT_DIR/dashboard-phone.png" ] || fail "no dashboard screenshot"
 stop_server
 finish

@@ -78,9 +78,9 @@ longest=$(printf '%s\n' "$OUT" | awk '{ if (length($0) > m) m = length($0) } END
 # HTML: one self-contained page with the four charts and nothing fetched from elsewhere.
 ok report "${period[@]}" --by category -o html --as ann
 cp "$WORK/out" "$WORK/report.html"
-expect_eq "$(grep -o '<svg' "$WORK/report.html" | wc -l | tr -d ' ')" "4" "four SVG charts"
-for title in "Releases per week, by type" "Emergency ratio per week" "Emergencies by reason" \
-  "Releases by weekday and hour"; do
+expect_eq "$(grep -o '<svg' "$WORK/report.html" | wc -l | tr -d ' ')" "5" "five SVG charts"
+for title in "Releases per week, by type" "Share of emergencies per week, by team" \
+  "Emergencies by reason category" "Emergencies by approver" "Releases by weekday and hour"; do
   grep -q "<title>$title" "$WORK/report.html" || fail "no chart '$title'"
 done
 for outside in 'http://' 'https://' 'src=' '<script' '@import' 'url(' '<link'; do
@@ -168,9 +168,9 @@ for r in rows:
           r['still_open'], r['deploy_duration_median_seconds'], r['deploy_duration_p90_seconds'])
 PY
 )
-expect_eq "$csv" "2026-W49 1 0.14285714285714285 3.5 3.5 0 1 0 '' 0 0 600 600
-2026-W50 2 0.2857142857142857 1.05 2.0833333333333335 0.6666666666666666 3 2 '9.916666666666666' 1 0 300 900
-(total) 3 0.21428571428571427 2.0833333333333335 3.5 0.5 4 2 '9.916666666666666' 1 0 300 900" "csv deploys by week"
+expect_eq "$csv" "2026-W49 1 0.1429 3.5 3.5 0 1 0 '' 0 0 600 600
+2026-W50 2 0.2857 1.05 2.0833 0.6667 3 2 '9.9167' 1 0 300 900
+(total) 3 0.2143 2.0833 3.5 0.5 4 2 '9.9167' 1 0 300 900" "csv deploys by week, fractions rounded"
 
 # The terminal: the deploy table has a row for each week, and every line fits 100 columns.
 ok report "${december[@]}" --by week --as ann
@@ -202,6 +202,86 @@ refused 2 "until: '2026/11/30' is not a date \(YYYY-MM-DD\) or an ISO 8601 time"
 refused 2 "--until: the period's end \(2026-11-09T16:00:00Z\) is not after its start \(2026-11-19T16:00:00Z\)" report --since 2026-11-20 --until 2026-11-09 --as ann
 refused 2 "cannot group a report by 'weekday_hour'" report --by weekday_hour --as ann
 refused 2 "--output: pdf not in \{table,json,csv,html\}" report -o pdf --as ann
+
+# What a manager reads. Three days, Mon 11-23 to Wed 11-25, hold 1 (normal, Tue 11:00) and 3
+# (emergency, Wed 09:00, rejected, outside windows); the three days before, Fri 11-20 to Sun
+# 11-22, hold 2 (emergency, Sat 23:30: night, weekend, outside windows) and 4 (normal to test,
+# Sunday: weekend). 5 was cancelled.
+three=(--since 2026-11-23 --until 2026-11-25)
+ok report "${three[@]}" -o json --as ann
+expect_eq "$(jq -c '[.previous_period.since, .previous_period.until]' <<<"$OUT")" \
+  '["2026-11-19T16:00:00Z","2026-11-22T16:00:00Z"]' "the period before, of the same length"
+expect_eq "$(jq -c '[.totals, .previous] | map([.releases, .emergency, .rejected, .outside_windows, .at_night, .at_weekend])' <<<"$OUT")" \
+  '[[2,1,1,1,0,0],[2,1,0,1,1,2]]' "json: now and before"
+expect_eq "$(jq -c '.previous | keys' <<<"$OUT")" "$(jq -c '.totals | keys' <<<"$OUT")" "previous has the keys of totals"
+ok report "${three[@]}" --as ann
+expect_match "$OUT" "against the period before, from 2026-11-19T16:00:00Z to 2026-11-22T16:00:00Z" "table: the period before"
+expect_match "$OUT" "releases +2 +2 +0" "table: releases unchanged"
+expect_match "$OUT" "rejected +1 +0 +\+1" "table: one more rejected"
+expect_match "$OUT" "at_weekend +0 +2 +-2 \(-100%\)" "table: weekends down"
+expect_match "$OUT" 'most written reasons \(security\): "leak" 1' "table: the reason written"
+ok report "${three[@]}" -o html --as ann
+expect_match "$OUT" "<td>0</td><td>2</td><td>-2 \(-100%\)</td>" "html: the change beside the figure"
+expect_match "$OUT" "<summary>Submitted at the weekend</summary>" "html: plain labels, defined a tap away"
+! grep -q "OUT-WINDOW" <<<"$OUT" || fail "the HTML page shows a CLI abbreviation"
+
+# By month, on the policy's clock: November's four releases and December's four.
+ok report --since 2026-10-01 --until 2026-12-31 --by month -o json --as ann
+expect_eq "$(jq -c '[.groups[] | [.key, .totals.releases, .dora.deploys_ended]]' <<<"$OUT")" \
+  '[["2026-11",4,0],["2026-12",4,4]]' "json by month"
+ok report --since 2026-10-01 --until 2026-12-31 --by month --as ann
+expect_match "$OUT" "^MONTH +RELEASES" "table by month"
+
+# The DORA bands of December's deploys: 3 in 14 days is more than one a week (high), a median
+# lead time of 2h05m is under a day (elite), 2 failed changes of 4 runs is above 15 % (low), and
+# restoring in 9h55m is under a day (high).
+ok report "${december[@]}" -o json --as ann
+expect_eq "$(jq -c '.dora.bands | [.deployment_frequency, .lead_time, .change_failure_rate, .time_to_restore]' <<<"$OUT")" \
+  '["high","elite","low","high"]' "DORA bands"
+
+# A team, a service, an environment; names nobody has are refused with the nearest one.
+ok report "${period[@]}" --env test -o json --as ann
+expect_eq "$(jq -c '[.scope.env, .totals.releases, .totals.normal]' <<<"$OUT")" '["test",1,1]' "only the test environment"
+ok report "${period[@]}" --team payments --as ann
+expect_match "$OUT" "^releases submitted from .*, team payments" "the title names the team"
+before=$(audit_count)
+refused 2 "--team: no team with a service named 'paymnets' \(did you mean 'payments'\?\)" report --team paymnets --as ann
+refused 2 "--env: no environment in the policy named 'prd' \(did you mean 'prod'\?\)" report --env prd --as ann
+refused 2 "--service: no service 'hello'" report --service hello --as ann
+refused 2 "--bom: goes with -o csv only" report --bom --as ann
+expect_eq "$(audit_count)" "$before" "refused reports change nothing"
+
+# CSV for Excel: the byte-order mark first, then the very same CSV; both read back by a parser.
+ok report "${period[@]}" --by env -o csv --bom --as ann
+cp "$WORK/out" "$WORK/bom.csv"
+bom=$(python3 - "$WORK/bom.csv" "$WORK/report.csv" <<'PY'
+import csv, io, sys
+raw = open(sys.argv[1], 'rb').read()
+plain = open(sys.argv[2], 'rb').read()
+assert raw.startswith(b'\xef\xbb\xbf') and not plain.startswith(b'\xef\xbb\xbf')
+assert raw[3:] == plain, 'the same CSV after the mark'
+with_bom = list(csv.DictReader(io.StringIO(raw.decode('utf-8-sig'), newline='')))
+without = list(csv.DictReader(io.StringIO(plain.decode('utf-8'), newline='')))
+assert with_bom == without
+naive = next(csv.reader(io.StringIO(raw.decode('utf-8'), newline='')))
+print(len(with_bom), with_bom[-1]['env'], with_bom[-1]['emergency_ratio'], repr(naive[0]))
+PY
+)
+expect_eq "$bom" "3 (total) 0.5 '\ufeffenv'" "csv with a BOM read back"
+
+# Why emergencies: one team here, so it is the median; of its two emergencies (2 and 3) both
+# came outside the windows, one at night, and one review (2's) is overdue. The two weeks
+# before hold no release.
+ok report "${period[@]}" --why-emergencies -o json --as ann
+expect_eq "$(jq -c '[.median_ratio, (.teams | map([.team, .releases, .emergencies, .from_median, .previous_ratio, .categories, .outside_windows, .at_night, .failed, .owing_review]))]' <<<"$OUT")" \
+  '[0.5,[["payments",4,2,0,null,{"hotfix":1,"security":1},2,1,0,1]]]' "why emergencies, json"
+ok report "${period[@]}" --why-emergencies --as ann
+expect_match "$OUT" "^payments: 2 of 4 releases were emergencies \(50%, \+0 points from the median; no release the period before\)$" \
+  "why emergencies, table"
+expect_match "$OUT" "^  outside the windows 2 \(100%\), at night 1 \(50%\), failed or rolled back 0 \(0%\), reviews overdue 1 \(50%\)$" \
+  "why emergencies: their shares"
+refused 2 "--why-emergencies: covers every team" report --why-emergencies --by team --as ann
+refused 2 "--why-emergencies: is shown as a table or as JSON, not as csv" report --why-emergencies -o csv --as ann
 
 # Every figure the help defines is defined in the report reference too, word for word.
 ok report --help

@@ -312,9 +312,9 @@ TEST_CASE("the DORA keys in JSON, CSV and the terminal table") {
   const auto& total = csv.rows.back();
   CHECK(total[column("deploys")] == "6");
   CHECK(total[column("deployment_frequency")] == "0.2");
-  CHECK(total[column("lead_time_median_hours")] == fmt::format("{}", 32580.0 / 3600));
-  CHECK(total[column("change_failure_rate")] == fmt::format("{}", 5.0 / 9));
-  CHECK(total[column("time_to_restore_median_hours")] == fmt::format("{}", 13920.0 / 3600));
+  CHECK(total[column("lead_time_median_hours")] == "9.05");          // 32580 s
+  CHECK(total[column("change_failure_rate")] == "0.5556");           // 5 / 9
+  CHECK(total[column("time_to_restore_median_hours")] == "3.8667");  // 13920 s
   CHECK(total[column("deploy_duration_median_seconds")] == "240");
   CHECK(total[column("deploy_duration_p90_seconds")] == "1800");
 
@@ -347,13 +347,23 @@ TEST_CASE("reports with deploy figures match schemas/report.schema.json, empty o
   }
 }
 
-TEST_CASE("the HTML page shows the DORA keys in a block of their own") {
+TEST_CASE("the HTML page shows the DORA keys with their bands, and a scope keeps its runs") {
   DeployHistory h;
-  auto page = report_html(test::source_dir() / "templates/report.html", h.report(ReportBy::none),
-                          ReportCharts{});
+  auto page =
+      report_html(test::source_dir() / "templates", h.report(ReportBy::none), ReportCharts{});
   REQUIRE(page.has_value());
-  CHECK(page->find("<div class=\"dora\">") != std::string::npos);
-  CHECK(page->find("<td>change_failure_rate</td><td>0.56 (5 of 9)</td>") != std::string::npos);
-  CHECK(page->find("<td>lead_time median</td><td>9h03m</td>") != std::string::npos);
+  // 5 failed changes of 9 runs is the low band; a median lead time of 9h03m is elite.
+  CHECK(page->find("<details><summary>Change failure rate</summary>") != std::string::npos);
+  CHECK(page->find("<td>0.56</td><td>-</td><td>-</td><td><span class=\"band band-low\"") !=
+        std::string::npos);
+  CHECK(page->find("<td>9h03m</td><td>-</td><td>-</td><td><span class=\"band band-elite\"") !=
+        std::string::npos);
   CHECK(page->find("http") == std::string::npos);
+  // Of the nine runs, D8 and D9 are core-api's and the other seven hello's.
+  for (auto [service, ended] : {std::pair{"core-api", 2}, std::pair{"hello", 7}}) {
+    auto r = read_report(h.l, "ann", h.since, h.until, ReportBy::none,
+                         {std::nullopt, service, std::nullopt});
+    REQUIRE(r.has_value());
+    CHECK(r->deploys.ended == ended);
+  }
 }

@@ -41,7 +41,7 @@ TEST_CASE("text put into a place of the template is not read for places again") 
   CHECK(page.substr(page.size() - 2) == "||");
 }
 
-TEST_CASE("the page draws four charts, filling weeks without releases") {
+TEST_CASE("the page draws five charts, filling weeks without releases") {
   Report r = sample();
   ReportCharts c;
   ReportTotals t;
@@ -49,24 +49,26 @@ TEST_CASE("the page draws four charts, filling weeks without releases") {
   c.weeks.push_back({"2026-W45", t, 20759, std::nullopt});  // Monday 2026-11-02
   c.weeks.push_back({"2026-W47", t, 20759 + 14, std::nullopt});
   c.weekday_hour[5][23] = 4;
-  auto page = report_html(test::source_dir() / "templates/report.html", r, c);
+  auto page = report_html(test::source_dir() / "templates", r, c);
   REQUIRE(page.has_value());
   size_t charts = 0;
   for (size_t at = page->find("<svg"); at != std::string::npos; at = page->find("<svg", at + 1))
     ++charts;
-  CHECK(charts == 4);
+  CHECK(charts == 5);
   // Three weeks on the axis: the one between has no releases but still shows.
   CHECK(page->find("2026-W46") != std::string::npos);
   CHECK(page->find("Sat 23: 4") != std::string::npos);
   for (const char* outside : {"http://", "https://", "src=", "<script", "@import", "url("})
     CHECK_MESSAGE(page->find(outside) == std::string::npos, outside);
-  CHECK_FALSE(report_html(test::source_dir() / "templates/none.html", r, c).has_value());
+  CHECK_FALSE(report_html(test::source_dir() / "none", r, c).has_value());
 }
 
 TEST_CASE("the dashboard's charts are the HTML page's charts") {
   auto charts = report_chart_svgs(sample(), {});
-  auto page = render_report_html("{{chart_weeks}}|{{chart_ratio}}|{{chart_reasons}}|{{chart_heat}}",
-                                 sample(), {});
-  CHECK(page == charts.weeks + "|" + charts.ratio + "|" + charts.reasons + "|" + charts.heat);
+  auto page = render_report_html(
+      "{{chart_weeks}}|{{chart_ratio}}|{{chart_reasons}}|{{chart_approvers}}|{{chart_heat}}",
+      sample(), {});
+  CHECK(page == charts.weeks + "|" + charts.ratio + "|" + charts.reasons + "|" + charts.approvers +
+                    "|" + charts.heat);
   CHECK(charts.reasons.find("&quot;hot&quot; &amp; &lt;fix&gt;") != std::string::npos);
 }

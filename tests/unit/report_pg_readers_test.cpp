@@ -32,7 +32,7 @@ TEST_CASE("on PostgreSQL, deploy runs read on a second connection in the first's
         ReportBy::approver, ReportBy::week, ReportBy::weekday, ReportBy::hour}) {
     CAPTURE(to_string(by));
     PolicySubmitClock clock(w.policy, by);
-    ReportQuery q{since, until, by, &clock, until, std::chrono::hours{48}};
+    ReportQuery q{since, until, by, &clock, until, std::chrono::hours{48}, {}};
     auto one = compute_report(c, q);
     auto two = compute_report(c, q, open_reader);
     CHECK(one.deploys.ended > 1000);
@@ -43,7 +43,7 @@ TEST_CASE("on PostgreSQL, deploy runs read on a second connection in the first's
   // A run of release 1 that ended in the period, committed by another connection after this
   // transaction's snapshot was taken: the second connection, in that snapshot, does not see it.
   PolicySubmitClock clock(w.policy, ReportBy::week);
-  ReportQuery q{since, until, ReportBy::week, &clock, until, std::chrono::hours{48}};
+  ReportQuery q{since, until, ReportBy::week, &clock, until, std::chrono::hours{48}, {}};
   auto before = compute_report(c, q);
   pg::Connection(url.conninfo, url.shown)
       .exec(

@@ -35,7 +35,7 @@ TEST_CASE("deploy runs read on a second connection give the figures read on one,
         ReportBy::approver, ReportBy::week, ReportBy::weekday, ReportBy::hour}) {
     CAPTURE(to_string(by));
     PolicySubmitClock clock(l.w.policy, by);
-    ReportQuery q{l.since, l.until, by, &clock, l.until, std::chrono::hours{48}};
+    ReportQuery q{l.since, l.until, by, &clock, l.until, std::chrono::hours{48}, {}};
     auto one = compute_report(*db, q);
     auto two = compute_report(*db, q, [&] { return l.open(); });
     CHECK(one.deploys.ended > 1000);
@@ -47,7 +47,7 @@ TEST_CASE("deploy runs read on a second connection give the figures read on one,
 TEST_CASE("a deploy run recorded between the two connections' reads is not counted") {
   SeededLedger l;
   PolicySubmitClock clock(l.w.policy, ReportBy::week);
-  ReportQuery q{l.since, l.until, ReportBy::week, &clock, l.until, std::chrono::hours{48}};
+  ReportQuery q{l.since, l.until, ReportBy::week, &clock, l.until, std::chrono::hours{48}, {}};
   auto db = l.open();
   db->exec("BEGIN");
   auto before = compute_report(*db, q);
