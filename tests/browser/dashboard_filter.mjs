@@ -3,7 +3,7 @@
 // it, the charts are there, and the page never scrolls sideways. Run by
 // tests/integration/browser.sh, which starts `beaver serve` with two teams' releases.
 //
-// Environment: BEAVER_URL, BEAVER_TOKEN (a user's token), TEAM (the team to pick), ALL_RELEASES
+// Environment: BEAVER_URL, BEAVER_USER and BEAVER_PASSWORD (a user's), TEAM (the team to pick), ALL_RELEASES
 // and TEAM_RELEASES (the releases tile's value before and after), TEAM_EMERGENCIES,
 // BEAVER_SCREENSHOT_DIR, CHROMIUM (default /usr/bin/chromium).
 import { mkdirSync } from 'node:fs';
@@ -11,7 +11,8 @@ import { join } from 'node:path';
 import { checks, launch, need } from './harness.mjs';
 
 const url = need('BEAVER_URL');
-const token = need('BEAVER_TOKEN');
+const user = need('BEAVER_USER');
+const password = need('BEAVER_PASSWORD');
 const team = need('TEAM');
 const all = need('ALL_RELEASES');
 const teamReleases = need('TEAM_RELEASES');
@@ -30,12 +31,20 @@ try {
     page.setDefaultTimeout(15000);
     const pageErrors = [];
     page.on('pageerror', (e) => pageErrors.push(e.message));
-    page.on('console', (m) => { if (m.type() === 'error') pageErrors.push(m.text()); });
+    // Asking who is signed in before signing in logs "Failed to load resource" (a 401); after
+    // sign-in, every error counts.
+    let signedIn = false;
+    page.on('console', (m) => {
+      if (m.type() === 'error' && (signedIn || !m.text().includes('Failed to load resource')))
+        pageErrors.push(m.text());
+    });
 
     await page.goto(`${url}/signin`);
-    await page.getByLabel('API token').fill(token);
+    await page.getByLabel('User').fill(user);
+    await page.getByLabel('Password').fill(password);
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.waitForURL(/\/(inbox|releases)/);
+    signedIn = true;
     await page.goto(`${url}/dashboard`);
     const releases = page.locator('.figure[data-figure="releases"] .value');
     await releases.waitFor();

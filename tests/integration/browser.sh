@@ -117,7 +117,7 @@ ok user add oda --team ops --role developer --as admin
 ok service add ops-tool --team ops --as admin
 ok release submit ops-tool --env test --version 1.0.0 --as oda
 node_rc=0
-BEAVER_URL=$URL BEAVER_TOKEN=$lee_token TEAM=pay ALL_RELEASES=3 TEAM_RELEASES=2 TEAM_EMERGENCIES=1 \
+BEAVER_URL=$URL BEAVER_USER=lee BEAVER_PASSWORD="lee's long password" TEAM=pay ALL_RELEASES=3 TEAM_RELEASES=2 TEAM_EMERGENCIES=1 \
   BEAVER_SCREENSHOT_DIR=$BEAVER_SCREENSHOT_DIR CHROMIUM=$CHROMIUM \
   node "$modules/dashboard_filter.mjs" >"$WORK/node.out" 2>&1 || node_rc=$?
 cat "$WORK/node.out"
