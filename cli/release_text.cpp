@@ -16,6 +16,56 @@ std::optional<std::string> optional_of(const Poco::JSON::Object::Ptr& o, const s
   return o->get(key).convert<std::string>();
 }
 
+namespace {
+
+// What runs on the release's environment now, and the commits and files between it and this
+// release: the lines an approver reads before approving.
+void describe_context(const Poco::JSON::Object::Ptr& v, std::vector<std::string>& out) {
+  constexpr size_t kCommitsShown = 20;
+  auto live = v->has("live") && !v->isNull("live") ? v->getObject("live") : nullptr;
+  if (!live) {
+    if (v->has("live")) out.push_back("  live        nothing deployed there yet");
+    return;
+  }
+  if (text_of(live, "release") == text_of(v, "id")) return;
+  auto when = optional_of(live, "deployed_at");
+  out.push_back(
+      fmt::format("  live        {} (release {}){}{}", text_of(live, "version"),
+                  text_of(live, "release"), when ? ", deployed " + *when : "",
+                  optional_of(live, "deployed_by") ? " by " + text_of(live, "deployed_by") : ""));
+  auto changes = v->has("changes") && !v->isNull("changes") ? v->getObject("changes") : nullptr;
+  if (!changes) return;
+  auto commits = changes->getArray("commits");
+  size_t n = commits ? commits->size() : 0;
+  bool back = text_of(changes, "direction") == "back";
+  bool complete = changes->optValue<bool>("complete", false);
+  if (n == 0 && !complete)
+    out.push_back("  changes     commits unknown (no package history reaches the live commit)");
+  else
+    out.push_back(fmt::format("  changes     {}{} commit{} {} {}", complete ? "" : "at least ", n,
+                              n == 1 ? "" : "s", back ? "taken back from" : "since",
+                              text_of(live, "version")));
+  for (size_t i = 0; i < n && i < kCommitsShown; ++i) {
+    auto c = commits->getObject(static_cast<unsigned>(i));
+    out.push_back(fmt::format("                {} {} ({}, {})", text_of(c, "commit").substr(0, 7),
+                              text_of(c, "subject"), text_of(c, "author"), text_of(c, "time")));
+  }
+  if (n > kCommitsShown)
+    out.push_back(fmt::format("                ... {} more", n - kCommitsShown));
+  auto files = changes->isNull("files") ? nullptr : changes->getArray("files");
+  if (!files) return;
+  std::vector<std::string> listed;
+  for (size_t i = 0; i < files->size(); ++i) {
+    auto f = files->getObject(static_cast<unsigned>(i));
+    listed.push_back(fmt::format("{} {}", text_of(f, "change"), text_of(f, "path")));
+  }
+  out.push_back(fmt::format("  files       {}", listed.empty()
+                                                    ? "the same files as the live package"
+                                                    : fmt::format("{}", fmt::join(listed, ", "))));
+}
+
+}  // namespace
+
 std::vector<std::string> describe_release(const Poco::JSON::Object::Ptr& v,
                                           const std::optional<std::string>& page) {
   auto t = [&v](const char* key) { return text_of(v, key); };
@@ -35,6 +85,7 @@ std::vector<std::string> describe_release(const Poco::JSON::Object::Ptr& v,
   if (auto p = optional_of(v, "package_sha256"))
     out.push_back(fmt::format("  package     sha256 {}", *p));
   if (auto r = optional_of(v, "reason")) out.push_back(fmt::format("  reason      {}", *r));
+  describe_context(v, out);
   if (auto approvals = v->getArray("approvals")) {
     for (size_t i = 0; i < approvals->size(); ++i) {
       auto a = approvals->getObject(static_cast<unsigned>(i));

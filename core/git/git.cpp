@@ -19,6 +19,7 @@ using Reference = Owned<git_reference, git_reference_free>;
 using Commit = Owned<git_commit, git_commit_free>;
 using StatusList = Owned<git_status_list, git_status_list_free>;
 using Describe = Owned<git_describe_result, git_describe_result_free>;
+using Revwalk = Owned<git_revwalk, git_revwalk_free>;
 
 // libgit2 wants one init per process before any call.
 struct Library {
@@ -46,6 +47,37 @@ std::optional<std::string> describe(git_repository* repo, bool exact_tag) {
   if (git_describe_format(&buf, result.get(), &fmt_opts) != 0) return std::nullopt;
   std::string out(buf.ptr, buf.size);
   git_buf_dispose(&buf);
+  return out;
+}
+
+// The commit's first line, as `git log --format=%s` shows it.
+std::string subject_of(const git_commit* commit) {
+  const char* summary = git_commit_summary(const_cast<git_commit*>(commit));
+  return summary != nullptr ? summary : "";
+}
+
+Result<std::vector<CommitSummary>> first_parent_history(git_repository* repo, const git_oid& head) {
+  git_revwalk* raw = nullptr;
+  if (git_revwalk_new(&raw, repo) != 0)
+    return fail(ErrorKind::internal, "cannot walk the history: {}", last_error());
+  Revwalk walk(raw);
+  git_revwalk_sorting(walk.get(), GIT_SORT_TOPOLOGICAL);
+  git_revwalk_simplify_first_parent(walk.get());
+  if (git_revwalk_push(walk.get(), &head) != 0)
+    return fail(ErrorKind::internal, "cannot walk the history: {}", last_error());
+  std::vector<CommitSummary> out;
+  git_oid id;
+  while (out.size() < kHistoryLimit && git_revwalk_next(&id, walk.get()) == 0) {
+    git_commit* raw_commit = nullptr;
+    if (git_commit_lookup(&raw_commit, repo, &id) != 0)
+      return fail(ErrorKind::internal, "cannot read commit {}: {}", git_oid_tostr_s(&id),
+                  last_error());
+    Commit commit(raw_commit);
+    const git_signature* author = git_commit_author(commit.get());
+    out.push_back({git_oid_tostr_s(&id), subject_of(commit.get()),
+                   author != nullptr && author->name != nullptr ? author->name : "",
+                   Timestamp{std::chrono::seconds{git_commit_time(commit.get())}}});
+  }
   return out;
 }
 
@@ -96,6 +128,9 @@ Result<GitFacts> read_git_facts(const std::filesystem::path& dir) {
   }
   f.tag = describe(repo.get(), true);
   f.describe = describe(repo.get(), false).value_or(f.commit.substr(0, 7));
+  auto history = first_parent_history(repo.get(), head);
+  if (!history) return std::unexpected(history.error());
+  f.history = std::move(*history);
   git_status_options opts = GIT_STATUS_OPTIONS_INIT;
   opts.show = GIT_STATUS_SHOW_INDEX_AND_WORKDIR;
   opts.flags = GIT_STATUS_OPT_INCLUDE_UNTRACKED | GIT_STATUS_OPT_RECURSE_UNTRACKED_DIRS;

@@ -12,6 +12,17 @@
 
 namespace beaver {
 
+// One commit of a package's history, as MANIFEST.json records it.
+struct CommitSummary {
+  std::string commit;   // full hex id
+  std::string subject;  // the message's first line
+  std::string author;   // the author's name
+  Timestamp time{};     // the commit time
+};
+
+// The most commits a package's history records.
+inline constexpr size_t kHistoryLimit = 500;
+
 struct GitFacts {
   std::filesystem::path workdir;  // the repository's work tree (dirty paths are relative to it)
   std::string commit;             // full hex id of HEAD
@@ -20,6 +31,9 @@ struct GitFacts {
   std::optional<std::string> tag;     // a tag pointing exactly at HEAD
   std::string describe;               // `git describe --tags --always`
   std::vector<std::string> dirty;     // changed or untracked paths (not ignored ones)
+  // HEAD and the commits before it along first parents (a merge counts as one change), newest
+  // first, at most kHistoryLimit: what a release of this package brings beside an older one.
+  std::vector<CommitSummary> history;
 };
 
 // Whether `file` is in the commit as it is on disk: tracked, unchanged, not ignored.

@@ -426,6 +426,7 @@ Result<ReleaseView> Ledger::show(const std::string& actor, int64_t id) {
     auto found = find_release(tx, id);
     if (!found) return std::unexpected(found.error());
     view = build_release_view(tx, **pol, *found, clock_.now());
+    view.context = read_release_context(tx, view.release);
     return {};
   }));
   return view;

@@ -184,6 +184,7 @@ Poco::JSON::Object::Ptr release_view_json(const ReleaseView& v) {
     deploys->add(j);
   }
   o->set("deploy", deploys);
+  if (v.context) set_context_json(*o, *v.context);
   return o;
 }
 

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "ledger/release_context.hpp"
 #include "model/release.hpp"
 #include "policy/approval_chain.hpp"
 #include "policy/policy.hpp"
@@ -35,6 +36,8 @@ struct ReleaseView {
   std::optional<Timestamp> review_due;  // emergencies once approved
   bool owing_review = false;
   std::vector<DeployView> deploys;  // oldest first
+  // What runs on its environment and what it changes: read for one release shown, not for lists.
+  std::optional<ReleaseContext> context;
 
   // "step 2 of 2: 1 approval by a leader of team payments", or empty when nothing is awaited.
   std::string waiting_for() const;

@@ -10,6 +10,7 @@
 #include <cstdlib>
 #include <sstream>
 
+#include "git/commit_json.hpp"
 #include "git/git.hpp"
 #include "package/jar.hpp"
 #include "process/process.hpp"
@@ -114,6 +115,7 @@ std::string manifest_json(const ServiceManifest& m, const BuildReport& build, co
   git_json->set("describe", git.describe);
   git_json->set("commit_time", format_utc(git.commit_time));
   git_json->set("dirty", !git.dirty.empty());
+  git_json->set("history", commits_json(git.history));
   Object::Ptr build_json = new Object(Poco::JSON_PRESERVE_KEY_ORDER);
   build_json->set("time", format_utc(built));
   build_json->set("builder", options.builder);

@@ -122,12 +122,12 @@ std::string why_emergencies_text(const WhyEmergencies& w) {
       format_utc(w.since), format_utc(w.until), percent(w.median_ratio));
   if (w.teams.empty()) return out + "no team submitted a release in the period\n";
   for (const auto& t : w.teams) {
-    out += fmt::format("\n{}: {} of {} releases were emergencies ({}, {:+.0f} points from the "
-                       "median",
-                       t.team, t.emergencies, t.releases, percent(t.ratio), t.from_median * 100);
-    out += t.previous_ratio
-               ? fmt::format("; {} the period before)\n", percent(*t.previous_ratio))
-               : std::string("; no release the period before)\n");
+    out += fmt::format(
+        "\n{}: {} of {} releases were emergencies ({}, {:+.0f} points from the "
+        "median",
+        t.team, t.emergencies, t.releases, percent(t.ratio), t.from_median * 100);
+    out += t.previous_ratio ? fmt::format("; {} the period before)\n", percent(*t.previous_ratio))
+                            : std::string("; no release the period before)\n");
     if (t.emergencies == 0) continue;
     std::string categories;
     for (const auto& [k, n] : t.categories)

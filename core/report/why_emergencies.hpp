@@ -22,8 +22,8 @@ struct TeamEmergencies {
   std::string team;
   int64_t releases = 0;
   int64_t emergencies = 0;
-  double ratio = 0;                     // emergencies / releases
-  double from_median = 0;               // ratio - the company's median
+  double ratio = 0;                      // emergencies / releases
+  double from_median = 0;                // ratio - the company's median
   std::optional<double> previous_ratio;  // over the period before; absent when it had no release
   std::map<std::string, int64_t> categories;
   std::map<std::string, std::vector<ReasonCount>> reasons;  // per category, as Report has them

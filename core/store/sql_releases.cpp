@@ -236,6 +236,16 @@ std::vector<Release> SqlTransaction::deployed_releases(std::string_view service,
   return rows(sql, sql_params(service, env, limit), read_release);
 }
 
+std::optional<Release> SqlTransaction::live_release(std::string_view service,
+                                                    std::string_view env) {
+  // The status as index releases_live states it; a deploy leaves one such release a place.
+  static const SqlText sql{
+      fmt::format("SELECT {} FROM releases WHERE service = ?1 AND env = ?2 "
+                  "AND status = 'deployed' ORDER BY id DESC LIMIT 1",
+                  kReleaseColumns)};
+  return first_row(sql, sql_params(service, env), read_release);
+}
+
 const SqlText& SqlTransaction::approvals_of_sql() {
   static const SqlText sql{
       fmt::format("SELECT {} FROM approvals WHERE release_id = ?1 ORDER BY id", kApprovalColumns)};

@@ -88,6 +88,7 @@ class SqlTransaction : public StoreTransaction {
   std::vector<DeployStep> deploy_steps(int64_t deploy_id) override;
   std::vector<Release> deployed_releases(std::string_view service, std::string_view env,
                                          int64_t limit) override;
+  std::optional<Release> live_release(std::string_view service, std::string_view env) override;
   bool host_received(std::string_view host, int64_t release_id) override;
   void insert_deploy_event(const DeployEvent& event) override;
   std::vector<DeployEvent> deploy_events(int64_t deploy_id) override;

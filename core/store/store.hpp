@@ -123,6 +123,8 @@ class StoreTransaction {
   // Releases of `service` on `env` whose deploy succeeded, newest deploy first, each once.
   virtual std::vector<Release> deployed_releases(std::string_view service, std::string_view env,
                                                  int64_t limit) = 0;
+  // The release whose status is 'deployed' on `service` and `env`: what runs there now.
+  virtual std::optional<Release> live_release(std::string_view service, std::string_view env) = 0;
   // Whether a deploy of `release_id` switched `host` to it.
   virtual bool host_received(std::string_view host, int64_t release_id) = 0;
   virtual void insert_deploy_event(const DeployEvent& event) = 0;

@@ -432,6 +432,38 @@ function followRelease(id) {
   }, REFRESH_MS);
 }
 
+// What runs on the release's environment now, and the commits and files this release changes
+// against it: what an approver looks at before deciding.
+function whatChanges(r) {
+  if (!r.live) return [el('p', { class: 'live', text: `Nothing is deployed to ${r.env} yet.` })];
+  if (r.live.release === r.id) return [];
+  const live = r.live;
+  const out = [el('p', { class: 'live' }, `Live on ${r.env} now: `,
+    link(`/releases/${live.release}`, `${live.version} (#${live.release})`),
+    live.deployed_at ? `, deployed ${when(live.deployed_at)}` : '',
+    live.deployed_by ? ` by ${live.deployed_by}` : '', '.')];
+  const c = r.changes;
+  if (!c) return out;
+  const n = c.commits.length;
+  const section = el('section', { class: 'changes card', 'aria-label': 'What changes' });
+  section.append(el('h2', { text: 'What changes' }), el('p', {
+    text: n === 0 && !c.complete ? 'The commits in between are unknown: no package history reaches the live commit.' :
+      `${c.complete ? '' : 'At least '}${n} commit${n === 1 ? '' : 's'} ` +
+      (c.direction === 'back' ? `taken back from ${live.version}.` : `since ${live.version}.`),
+  }));
+  if (n > 0)
+    section.append(el('ul', { class: 'commits' }, c.commits.map((k) => el('li', {},
+      el('code', { text: k.commit.slice(0, 7) }), ' ', k.subject,
+      el('span', { class: 'hint', text: ` ${k.author}, ${when(k.time)}` })))));
+  if (c.files)
+    section.append(c.files.length === 0 ? el('p', { text: 'The same files as the live package.' }) :
+      el('ul', { class: 'files' }, c.files.map((f) => el('li', {},
+        el('span', { class: `badge change-${f.change}`, text: f.change }), ' ',
+        el('code', { text: f.path })))));
+  out.push(section);
+  return out;
+}
+
 async function renderRelease(id) {
   const [r, audit] = await Promise.all([
     api('GET', `/api/v1/releases/${id}`),
@@ -457,6 +489,7 @@ async function renderRelease(id) {
                            text: `${d.stop_requested_by} asked it to stop: it stops at its next step.` }));
     else if (mayDeploy()) parts.push(stopButton(d, id));
   }
+  parts.push(...whatChanges(r));
   if (state.user && r.may_approve.includes(state.user.name))
     parts.push(actionButtons(r, () => renderRelease(id)));
   parts.push(el('dl', { class: 'details card' },

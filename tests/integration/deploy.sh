@@ -101,6 +101,18 @@ commit_all "1.4.3"
 ok package --as bob -o json
 ok release submit hello-service --env test --package dist/hello-service-1.4.3.tar.gz --as bob -o json
 r2=$(printf '%s' "$OUT" | jq -r .id)
+# What an approver reads: what runs there now, the commits and the files that change.
+ok release show "$r2" -o json --as olga
+expect_eq "$(jq -r '"\(.live.release) \(.live.version) \(.live.deployed_by)"' <<<"$OUT")" \
+  "$r1 1.4.2 olga" "the release names what runs on test now"
+expect_eq "$(jq -r '.changes | "\(.direction) \(.complete) \([.commits[].subject] | join(","))"' \
+  <<<"$OUT")" "forward true 1.4.3" "and the one commit it brings"
+expect_eq "$(jq -r '[.changes.files[] | select(.change == "changed") | .path] |
+  map(select(. == "beaver.yaml" or . == "conf/application.properties")) | join(" ")' <<<"$OUT")" \
+  "beaver.yaml conf/application.properties" "and the files that differ"
+ok release show "$r2" --as olga
+expect_match "$OUT" "  live        1\.4\.2 \(release $r1\), deployed .* by olga" "release show: live"
+expect_match "$OUT" "  changes     1 commit since 1\.4\.2" "release show: changes"
 BEAVER_ENV="" run deploy "$r2" --batches 1,100% --as olga
 [ "$RC" -eq 1 ] || fail "a failed health check fails the deploy"
 expect_match "$ERR" "ended rolled_back" "the release is rolled back"

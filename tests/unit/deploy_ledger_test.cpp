@@ -37,19 +37,21 @@ struct DeployWorld : test::World {
     REQUIRE(ledger().add_user("ann", {"olga", "platform", {Role::ops}}));
   }
 
-  // A package of `version` and an approved release of it on prod.
-  int64_t approved(const std::string& version) {
+  // A package of `version` (built from `commit`, with its manifest) and an approved release of
+  // it on prod.
+  int64_t approved(const std::string& version, const std::string& commit = "abcdef1",
+                   const std::string& manifest = "{}") {
     PackageRecord p;
     p.sha256 = fmt::format("{:0>64}", ++packages);
     p.service = "hello";
     p.version = version;
     p.file_name = "hello-" + version + ".tar.gz";
     p.size = 1;
-    p.commit = "abcdef1";
+    p.commit = commit;
     p.commit_time = now;
     p.builder = "bob";
     p.registered_at = now;
-    p.manifest_json = "{}";
+    p.manifest_json = manifest;
     bool registered = false;
     auto l = ledger();
     REQUIRE(l.register_package("bob", p, "payments", registered));
@@ -57,6 +59,7 @@ struct DeployWorld : test::World {
     r.service = "hello";
     r.env = "prod";
     r.package_sha256 = p.sha256;
+    r.commit = commit;
     auto v = l.submit("bob", r);
     REQUIRE_MESSAGE(v, v.error().message);
     auto a = l.approve("dan", v->release.id, std::nullopt);
@@ -422,6 +425,86 @@ TEST_CASE("a stop is refused for a deploy whose process is gone, and changes not
   CHECK(expired.error().message.find("no longer runs: its lease expired at") != std::string::npos);
   CHECK_FALSE(l.deploy_stop_request(s->deploy.id, "hello", "prod")->has_value());
   CHECK(stops(l) == 0);
+}
+
+namespace {
+
+// A commit id made of one repeated hex digit, and a manifest with a history (newest first) and
+// files (path, content digest).
+std::string commit_of(char digit) { return std::string(40, digit); }
+
+std::string manifest_with(const std::string& history,
+                          std::vector<std::pair<std::string, char>> files) {
+  std::string commits, listed;
+  for (char c : history)
+    commits += fmt::format(
+        "{}{{\"commit\":\"{}\",\"subject\":\"change {}\\u001b[31m\","
+        "\"author\":\"bob\",\"time\":\"2026-11-2{}T10:00:00Z\"}}",
+        commits.empty() ? "" : ",", commit_of(c), c, c);
+  for (const auto& [path, digit] : files)
+    listed += fmt::format("{}{{\"path\":\"{}\",\"sha256\":\"{}\",\"size\":1}}",
+                          listed.empty() ? "" : ",", path, std::string(64, digit));
+  return fmt::format("{{\"git\":{{\"history\":[{}]}},\"files\":[{}]}}", commits, listed);
+}
+
+}  // namespace
+
+TEST_CASE("a release shows what runs on its environment and the commits and files it changes") {
+  DeployWorld w;
+  auto l = w.ledger();
+  auto first = w.approved("1.0.0", commit_of('1'),
+                          manifest_with("10", {{"app.jar", 'a'}, {"conf/app.properties", 'c'}}));
+  auto nothing_live = l.show("ann", first);
+  REQUIRE(nothing_live);
+  REQUIRE(nothing_live->context);
+  CHECK_FALSE(nothing_live->context->live);
+  w.now += std::chrono::minutes(5);
+  w.deployed(first);
+
+  auto next = w.approved(
+      "1.1.0", commit_of('3'),
+      manifest_with("3210",
+                    {{"app.jar", 'b'}, {"conf/app.properties", 'c'}, {"lib/new.jar", 'n'}}));
+  auto v = l.show("ann", next);
+  REQUIRE(v);
+  REQUIRE(v->context->live);
+  CHECK(v->context->live->release.id == first);
+  REQUIRE(v->context->live->deploy);
+  CHECK(v->context->live->deploy->actor == "olga");
+  REQUIRE(v->context->changes);
+  const auto& c = *v->context->changes;
+  CHECK(c.direction == "forward");
+  CHECK(c.complete);
+  REQUIRE(c.commits.size() == 2);
+  CHECK(c.commits[0].commit == commit_of('3'));
+  CHECK(c.commits[1].commit == commit_of('2'));
+  CHECK(c.commits[0].subject == "change 3 [31m");  // no escape reaches a terminal
+  REQUIRE(c.files_known);
+  REQUIRE(c.files.size() == 2);
+  CHECK((c.files[0].path == "app.jar" && c.files[0].change == "changed"));
+  CHECK((c.files[1].path == "lib/new.jar" && c.files[1].change == "added"));
+
+  // An older commit than the live one: the commits it takes back, from the live history.
+  auto older = w.approved("0.9.0", commit_of('0'), manifest_with("0", {{"app.jar", 'z'}}));
+  auto back = l.show("ann", older);
+  REQUIRE(back);
+  CHECK(back->context->changes->direction == "back");
+  REQUIRE(back->context->changes->commits.size() == 1);
+  CHECK(back->context->changes->commits[0].commit == commit_of('1'));
+  CHECK(back->context->changes->files.size() == 2);  // app.jar changed, conf removed
+
+  // A package whose history does not reach the live commit: what it has, marked incomplete.
+  auto unrelated = w.approved("2.0.0", commit_of('9'), manifest_with("98", {}));
+  auto far = l.show("ann", unrelated);
+  REQUIRE(far);
+  CHECK_FALSE(far->context->changes->complete);
+  CHECK(far->context->changes->commits.size() == 2);
+
+  // The live release itself has nothing to compare; lists and the inbox read no context.
+  CHECK_FALSE(l.show("ann", first)->context->changes);
+  auto inbox = l.inbox("lea");
+  REQUIRE(inbox);
+  for (const auto& view : *inbox) CHECK_FALSE(view.context);
 }
 
 }  // namespace beaver
