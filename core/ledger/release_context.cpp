@@ -23,9 +23,8 @@ struct ManifestView {
   std::map<std::string, std::string> files;  // path -> sha256
 };
 
-std::optional<ManifestView> manifest_view(StoreTransaction& tx, const Release& r) {
-  if (!r.package_sha256) return std::nullopt;
-  auto package = tx.find_package(*r.package_sha256);
+std::optional<ManifestView> parse_manifest_view(StoreTransaction& tx, const std::string& sha256) {
+  auto package = tx.find_package(sha256);
   if (!package) return std::nullopt;
   ManifestView view;
   try {
@@ -52,6 +51,11 @@ std::optional<ManifestView> manifest_view(StoreTransaction& tx, const Release& r
   return view;
 }
 
+std::optional<ManifestView> manifest_view(StoreTransaction& tx, const Release& r) {
+  if (!r.package_sha256) return std::nullopt;
+  return parse_manifest_view(tx, *r.package_sha256);
+}
+
 // Where `commit` (full, or the prefix a release was submitted with) is in `history`.
 std::optional<size_t> position(const std::vector<CommitSummary>& history,
                                const std::optional<std::string>& commit) {
@@ -73,6 +77,14 @@ ReleaseContext read_release_context(StoreTransaction& tx, const Release& release
   out.live = std::move(live);
   const Release& now = out.live->release;
   if (now.id == release.id) return out;
+  // What a release would change is asked only while it may still be deployed; for one that
+  // ended (replaced, rejected, rolled back...) it would be a comparison nobody acts on, and
+  // reading two manifests is most of a read's cost.
+  using S = ReleaseState;
+  S state = release.state;
+  if (state != S::submitted && state != S::approved && state != S::deploying &&
+      state != S::failed && state != S::interrupted)
+    return out;
 
   ReleaseChanges changes;
   auto mine = manifest_view(tx, release);

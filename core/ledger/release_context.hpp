@@ -38,7 +38,9 @@ struct ReleaseChanges {
 
 struct ReleaseContext {
   std::optional<LiveRelease> live;
-  std::optional<ReleaseChanges> changes;  // none when nothing else is live, or this one is
+  // None when nothing else is live, when this one is, or when this one may no longer be deployed
+  // (it was replaced, rejected, cancelled or rolled back).
+  std::optional<ReleaseChanges> changes;
 };
 
 // Reads the release's context inside `tx`.
