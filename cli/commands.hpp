@@ -8,6 +8,8 @@
 namespace beaver::cli {
 
 void register_user_commands(CLI::App& app, Context& ctx);
+// Under `user`: delegate, delegations, undelegate.
+void register_delegation_commands(CLI::App& user, Context& ctx);
 void register_service_commands(CLI::App& app, Context& ctx);
 void register_policy_commands(CLI::App& app, Context& ctx);
 void register_release_commands(CLI::App& app, Context& ctx);

@@ -8,6 +8,7 @@
 #include "commands.hpp"
 #include "ops/ops_json.hpp"
 #include "paths/paths.hpp"
+#include "policy/policy_check.hpp"
 #include "release_text.hpp"
 
 namespace beaver::cli {
@@ -59,6 +60,8 @@ Result<Poco::JSON::Object::Ptr> local_policy(Context& ctx) {
     auto found = session->ledger.policy_warnings(**p);
     if (!found) return std::unexpected(found.error());
     warnings = std::move(*found);
+  } else {
+    warnings = unlinked_channels(**p);
   }
   return policy_json(**p, warnings);
 }

@@ -89,10 +89,11 @@ std::vector<std::string> describe_release(const Poco::JSON::Object::Ptr& v,
   if (auto approvals = v->getArray("approvals")) {
     for (size_t i = 0; i < approvals->size(); ++i) {
       auto a = approvals->getObject(static_cast<unsigned>(i));
-      out.push_back(fmt::format(
-          "  approval    step {}: {} as {} at {}{}{}", text_of(a, "step"), text_of(a, "approver"),
-          text_of(a, "role"), text_of(a, "approved_at"), suffix(optional_of(a, "comment"), ": {}"),
-          a->getValue<bool>("counts") ? "" : " (no longer counts)"));
+      out.push_back(fmt::format("  approval    step {}: {}{} as {} at {}{}{}", text_of(a, "step"),
+                                text_of(a, "approver"), suffix(optional_of(a, "for"), " for {}"),
+                                text_of(a, "role"), text_of(a, "approved_at"),
+                                suffix(optional_of(a, "comment"), ": {}"),
+                                a->getValue<bool>("counts") ? "" : " (no longer counts)"));
     }
   }
   if (auto a = optional_of(v, "approved_at")) out.push_back(fmt::format("  approved    {}", *a));
@@ -107,7 +108,13 @@ std::vector<std::string> describe_release(const Poco::JSON::Object::Ptr& v,
       out.push_back("  may approve nobody");
       out.push_back(fmt::format("  stuck       {}", *nobody));
     } else {
-      out.push_back(fmt::format("  may approve {}", fmt::join(may, ", ")));
+      std::vector<std::string> stand_ins;
+      if (auto list = v->getArray("stand_ins"))
+        for (const auto& s : *list) stand_ins.push_back(s.convert<std::string>());
+      out.push_back(fmt::format("  may approve {}{}", fmt::join(may, ", "),
+                                stand_ins.empty()
+                                    ? std::string()
+                                    : fmt::format(" (stand-ins: {})", fmt::join(stand_ins, ", "))));
     }
   }
   if (auto by = optional_of(v, "closed_by"))

@@ -1,4 +1,4 @@
-// beaver user add | update | passwd | list.
+// beaver user add | update | passwd | list (and delegate | delegations | undelegate).
 
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Object.h>
@@ -18,11 +18,13 @@ struct UserArgs {
   std::vector<std::string> roles;
   std::string email;
   CLI::Option* email_option = nullptr;  // given or not: an update without it keeps the address
+  std::vector<std::string> im;
 };
 
 NewUser to_new_user(const UserArgs& a) {
   NewUser u{a.name, a.team, {}};
   if (a.email_option != nullptr && a.email_option->count() > 0) u.email = a.email;
+  u.im = a.im;
   for (const auto& r : a.roles) u.roles.push_back(*role_from_string(r));
   return u;
 }
@@ -35,20 +37,26 @@ std::string roles_of(const Poco::JSON::Object::Ptr& u) {
   return out;
 }
 
-// `name_kind`: an update names a user of the ledger; an addition, a new one.
+// `name_kind`: an update names a user of the ledger, and keeps what it does not give; an
+// addition names a new one, with its team and roles.
 void add_user_options(CLI::App* cmd, Context& ctx, UserArgs& args,
                       std::optional<ValueKind> name_kind) {
+  bool adding = !name_kind;
   auto* name = cmd->add_option("NAME", args.name, "user name")->required();
   if (name_kind) ctx.values.declare(name, *name_kind);
   ctx.values.declare(cmd->add_option("--team", args.team, "the user's team"), ValueKind::team)
-      ->required();
+      ->required(adding);
   ctx.values
       .one_of(cmd->add_option("--role", args.roles, "a role; repeat for several"),
               {"developer", "leader", "ops", "manager", "admin"})
-      ->required();
+      ->required(adding);
   args.email_option = cmd->add_option(
       "--email", args.email,
       "the user's e-mail address, for mail to their roles (update: \"\" removes it)");
+  cmd->add_option("--im", args.im,
+                  "KIND:ID, where chat messages @-mention the user: wecom:USERID, "
+                  "dingtalk:MOBILE, feishu:OPEN_ID or slack:MEMBER_ID; repeat for several "
+                  "(update: KIND: removes one)");
 }
 
 }  // namespace
@@ -87,11 +95,14 @@ void register_user_commands(CLI::App& app, Context& ctx) {
   });
 
   auto update_args = std::make_shared<UserArgs>();
-  auto* update = user->add_subcommand("update", "replace a user's team and roles (an admin)");
+  auto* update = user->add_subcommand("update", "change a user (team, roles, mail, chat ids)");
   add_help(*update,
-           "The team and the roles given replace the user's own; the roles are not added to them. "
-           "Without --email the address is kept; --email \"\" removes it.",
-           {"beaver user update bob --team pay --role leader"});
+           "What is given replaces the user's own, and what is not given is kept: the roles "
+           "given replace theirs, they are not added to them. --email \"\" removes the address. "
+           "Each --im sets the id of its kind of chat, and --im KIND: removes it. Messages about "
+           "a release @-mention in chat those who may act on it by these ids.",
+           {"beaver user update bob --team pay --role leader",
+            "beaver user update lea --im wecom:lea.wang --im dingtalk:13800138000"});
   add_user_options(update, ctx, *update_args, ValueKind::user);
   add_output_option(*update, ctx, {"table", "json"});
   on_run(update, ctx, [&ctx, update_args]() -> Result<void> {
@@ -146,16 +157,20 @@ void register_user_commands(CLI::App& app, Context& ctx) {
     if (!ops) return std::unexpected(ops.error());
     auto users = (*ops)->list_users();
     if (!users) return std::unexpected(users.error());
-    Table t{{"NAME", "TEAM", "ROLES", "EMAIL", "CREATED"}, {}};
+    Table t{{"NAME", "TEAM", "ROLES", "EMAIL", "CHAT", "CREATED"}, {}};
     for (size_t i = 0; i < (*users)->size(); ++i) {
       auto u = (*users)->getObject(static_cast<unsigned>(i));
       std::string email = optional_of(u, "email").value_or("-");
-      t.rows.push_back(
-          {text_of(u, "name"), text_of(u, "team"), roles_of(u), email, text_of(u, "created_at")});
+      std::string im;
+      if (auto ids = u->getArray("im"))
+        for (const auto& id : *ids) im += (im.empty() ? "" : " ") + id.convert<std::string>();
+      t.rows.push_back({text_of(u, "name"), text_of(u, "team"), roles_of(u), email,
+                        im.empty() ? "-" : im, text_of(u, "created_at")});
     }
     ctx.out.rows(t, *users);
     return {};
   });
+  register_delegation_commands(*user, ctx);
 }
 
 }  // namespace beaver::cli

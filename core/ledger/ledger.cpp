@@ -290,7 +290,38 @@ Result<ReleaseView> Ledger::approve(const std::string& actor, int64_t id,
                   .set("note", "the approvals already given meet the policy now in force")
                   .set("status", std::string(to_string(r.state)))};
         }
+        // One person counts once: someone who approved, in their own right or as a stand-in,
+        // approves no more.
+        for (size_t i = 0; i < current.approvals.size(); ++i)
+          if (current.counts[i] && current.approvals[i].approver == me.name)
+            return fail(ErrorKind::refused,
+                        "{} already approved release {} ({}); one person "
+                        "counts once",
+                        me.name, r.id, current.approvals[i].approver_text());
         auto step = approval_step_for(r, current.chain, me, current.team);
+        std::optional<std::string> for_user;
+        // Not in their own right: as a stand-in for someone who could, while a delegation holds,
+        // and never for their own release.
+        if (!step && me.name != r.submitter) {
+          // Why not for the first one they stand in for: "lea already approved ...".
+          std::optional<std::pair<std::string, Error>> as_stand_in;
+          for (const auto& d : tx.standing_delegations()) {
+            if (!d.holds(now) || d.delegate != me.name) continue;
+            auto principal = tx.find_user(d.user);
+            if (!principal) continue;
+            auto as = approval_step_for(r, current.chain, *principal, current.team);
+            if (as) {
+              step = as;
+              for_user = d.user;
+              break;
+            }
+            if (!as_stand_in) as_stand_in = {d.user, as.error()};
+          }
+          if (!step && as_stand_in)
+            return fail(as_stand_in->second.kind, "{}; nor for {}, whom {} stands in for: {}",
+                        step.error().message, as_stand_in->first, me.name,
+                        as_stand_in->second.message);
+        }
         if (!step) return std::unexpected(step.error());
         Approval a{r.id,
                    me.name,
@@ -298,7 +329,8 @@ Result<ReleaseView> Ledger::approve(const std::string& actor, int64_t id,
                    std::string(to_string(current.chain.steps[*step].rule.role)),
                    approval_binding(r),
                    comment,
-                   now};
+                   now,
+                   for_user};
         tx.insert_approval(a);
         if (build_release_view(tx, p, r, now).chain.complete()) {
           BEAVER_TRY(transition(r.id, r.state, ReleaseState::approved));
@@ -308,6 +340,7 @@ Result<ReleaseView> Ledger::approve(const std::string& actor, int64_t id,
                               AuditPayload()
                                   .set("step", static_cast<int64_t>(*step + 1))
                                   .set("role", a.role)
+                                  .set("for", a.for_user)
                                   .set("comment", comment)
                                   .set("binding", a.binding)
                                   .set("status", std::string(to_string(r.state)))};

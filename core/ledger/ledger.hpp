@@ -28,6 +28,9 @@ struct NewUser {
   std::vector<Role> roles;
   // Adding: the user's address, if any. Updating: absent keeps the address, empty removes it.
   std::optional<std::string> email{};
+  // Chat ids as "KIND:ID" (see parse_im). Adding: the user's. Updating: each sets its kind's id,
+  // "KIND:" removes it, and the kinds not named are kept.
+  std::vector<std::string> im{};
 };
 
 struct SubmitRequest {
@@ -237,6 +240,19 @@ class Ledger {
   // unknown user is refused, and nothing is read.
   using BulkRead = std::function<Result<void>(StoreTransaction&, const Policy&, Timestamp now)>;
   Result<void> read_as(const std::string& actor, const BulkRead& read);
+
+  // Stand-ins. `user` (or an admin for them) lets `delegate` give the approvals `user` could
+  // give until `until` (at most 90 days ahead); never an approval of the delegate's own release,
+  // and the approval counts as `user`'s. The user, the delegate or an admin revokes it. The
+  // list: those that hold now, or with `all` every one, newest first; of `user` (as user or
+  // delegate) when given.
+  Result<Delegation> delegate(const std::string& actor, const std::string& user,
+                              const std::string& delegate, Timestamp until,
+                              const std::optional<std::string>& reason);
+  Result<Delegation> revoke_delegation(const std::string& actor, int64_t id);
+  Result<std::vector<Delegation>> list_delegations(const std::string& actor,
+                                                   const std::optional<std::string>& user,
+                                                   bool all);
 
   // API tokens. Anyone creates and revokes their own; an admin anyone's. A token is shown only
   // when created; the ledger keeps its hash.

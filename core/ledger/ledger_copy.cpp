@@ -19,15 +19,28 @@ namespace {
 
 // Every table of the ledger, parents before children (PostgreSQL checks foreign keys row by row).
 // users_version is not copied: the target's own triggers count the users it receives.
-constexpr const char* kTables[] = {
-    "users",         "user_roles",    "services", "policies",      "packages",
-    "releases",      "approvals",     "audit",    "deploys",       "deploy_steps",
-    "deploy_events", "deploy_leases", "tokens",   "notifications", "notification_attempts"};
+constexpr const char* kTables[] = {"users",
+                                   "user_roles",
+                                   "passwords",
+                                   "delegations",
+                                   "services",
+                                   "policies",
+                                   "packages",
+                                   "releases",
+                                   "approvals",
+                                   "audit",
+                                   "deploys",
+                                   "deploy_steps",
+                                   "deploy_events",
+                                   "deploy_leases",
+                                   "tokens",
+                                   "notifications",
+                                   "notification_attempts"};
 
 // The tables whose ids PostgreSQL generates: after a copy their sequences start past the copy.
-constexpr const char* kIdentityTables[] = {"releases", "approvals",     "packages",
-                                           "deploys",  "deploy_steps",  "deploy_events",
-                                           "tokens",   "notifications", "notification_attempts"};
+constexpr const char* kIdentityTables[] = {
+    "releases",     "approvals",     "delegations", "packages",      "deploys",
+    "deploy_steps", "deploy_events", "tokens",      "notifications", "notification_attempts"};
 
 using Row = std::vector<std::optional<std::string>>;
 

@@ -63,14 +63,28 @@ ReleaseView build_release_view(StoreTransaction& tx, const Policy& policy, Relea
   if (waiting && v.chain.open_step) {
     const auto& step = v.chain.steps[*v.chain.open_step];
     auto team = step.rule.same_team ? std::optional<std::string_view>(v.team) : std::nullopt;
-    std::vector<std::string> approved;
-    for (const auto& a : live) approved.push_back(a.approver);
-    auto holders = tx.users_with_role(step.rule.role, team);
-    for (const auto& user : holders) {
-      bool already = std::find(approved.begin(), approved.end(), user.name) != approved.end();
-      if (!already && !why_not_eligible(step.rule, user, v.team, release.submitter))
-        v.may_approve.push_back(user.name);
+    std::vector<std::string> approved;  // the people counted, and those who gave approvals
+    for (const auto& a : live) {
+      approved.push_back(a.principal());
+      if (a.for_user) approved.push_back(a.approver);
     }
+    auto is_in = [](const std::vector<std::string>& names, const std::string& name) {
+      return std::find(names.begin(), names.end(), name) != names.end();
+    };
+    auto holders = tx.users_with_role(step.rule.role, team);
+    std::vector<std::string> eligible;
+    for (const auto& user : holders)
+      if (!is_in(approved, user.name) &&
+          !why_not_eligible(step.rule, user, v.team, release.submitter))
+        eligible.push_back(user.name);
+    v.may_approve = eligible;
+    // Their stand-ins too, while a delegation holds: never for the stand-in's own release.
+    for (const auto& d : tx.standing_delegations())
+      if (d.holds(now) && is_in(eligible, d.user) && d.delegate != release.submitter &&
+          !is_in(approved, d.delegate) && !is_in(v.may_approve, d.delegate)) {
+        v.may_approve.push_back(d.delegate);
+        v.stand_ins.push_back(fmt::format("{} for {}", d.delegate, d.user));
+      }
     if (v.may_approve.empty())
       v.nobody_can_approve = beaver::nobody_can_approve(
           step, *v.chain.open_step, holders, v.team, release.submitter, approved,
@@ -138,6 +152,7 @@ Poco::JSON::Object::Ptr release_view_json(const ReleaseView& v) {
     const auto& a = v.approvals[i];
     Poco::JSON::Object::Ptr j = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
     j->set("approver", a.approver);
+    j->set("for", optional_var(a.for_user));
     j->set("step", a.step + 1);
     j->set("role", a.role);
     j->set("comment", optional_var(a.comment));
@@ -161,6 +176,7 @@ Poco::JSON::Object::Ptr release_view_json(const ReleaseView& v) {
   auto waiting = v.waiting_for();
   o->set("waiting_for", waiting.empty() ? Poco::Dynamic::Var() : Poco::Dynamic::Var(waiting));
   o->set("may_approve", string_array(v.may_approve));
+  o->set("stand_ins", string_array(v.stand_ins));
   o->set("nobody_can_approve", v.nobody_can_approve.empty()
                                    ? Poco::Dynamic::Var()
                                    : Poco::Dynamic::Var(v.nobody_can_approve));

@@ -30,7 +30,8 @@ struct ReleaseView {
   std::vector<bool> counts;              // per approval: does it still count (bound and unexpired)
   ChainStatus chain;                     // over the approvals that count
   bool approval_expired = false;         // approved, but the approvals no longer hold
-  std::vector<std::string> may_approve;  // who may give the next approval now
+  std::vector<std::string> may_approve;  // who may give the next approval now, stand-ins included
+  std::vector<std::string> stand_ins;    // of those, the stand-ins: "leo for lea"
   // When it waits and nobody may give the next approval: why, and what would unblock it.
   std::string nobody_can_approve;
   std::optional<Timestamp> review_due;  // emergencies once approved

@@ -17,6 +17,18 @@ std::vector<std::string> role_names(const std::vector<Role>& roles) {
   return out;
 }
 
+// `ids` with `entries` applied: each sets its kind's id, or with no id removes it.
+Result<std::vector<ImId>> with_im(std::vector<ImId> ids, const std::vector<std::string>& entries) {
+  for (const auto& entry : entries) {
+    auto parsed = in_field("im", parse_im(entry));
+    if (!parsed) return std::unexpected(parsed.error());
+    std::erase_if(ids, [&](const ImId& i) { return i.kind == parsed->kind; });
+    if (!parsed->id.empty()) ids.push_back(*parsed);
+  }
+  std::sort(ids.begin(), ids.end(), [](const ImId& a, const ImId& b) { return a.kind < b.kind; });
+  return ids;
+}
+
 Result<void> check_new_user(const NewUser& u) {
   BEAVER_TRY(check_name("user", u.name));
   BEAVER_TRY(check_name("team", u.team));
@@ -24,6 +36,7 @@ Result<void> check_new_user(const NewUser& u) {
     return bad_field("role", "user {} needs at least one role ({})", u.name, all_roles_text());
   if (u.email && !u.email->empty())
     BEAVER_TRY(in_field("email", check_email("the e-mail address", *u.email)));
+  BEAVER_TRY(with_im({}, u.im));
   return {};
 }
 
@@ -49,6 +62,7 @@ Result<User> Ledger::add_user(const std::string& actor, const NewUser& request) 
   BEAVER_TRY(check_new_user(request));
   User user{request.name, request.team, normalized(request.roles), {}, request.email};
   if (user.email && user.email->empty()) user.email.reset();
+  user.im = *with_im({}, request.im);
   BEAVER_TRY(store_.write([&](StoreTransaction& tx) -> Result<void> {
     // The clock is read inside the transaction, so audit times follow the audit sequence.
     user.created_at = clock_.now();
@@ -68,6 +82,7 @@ Result<User> Ledger::add_user(const std::string& actor, const NewUser& request) 
     AuditPayload payload;
     payload.set("team", user.team).set("roles", role_names(user.roles));
     if (user.email) payload.set("email", *user.email);
+    if (!user.im.empty()) payload.set("im", im_text(user.im));
     append_audit(tx, user.created_at, first ? user.name : actor, "user.add", "user/" + user.name,
                  payload);
     return {};
@@ -76,7 +91,10 @@ Result<User> Ledger::add_user(const std::string& actor, const NewUser& request) 
 }
 
 Result<User> Ledger::update_user(const std::string& actor, const NewUser& request) {
-  BEAVER_TRY(check_new_user(request));
+  if (request.team.empty() && request.roles.empty() && !request.email && request.im.empty())
+    return fail(ErrorKind::bad_input,
+                "nothing to change for user {}: give --team, --role, --email or --im",
+                request.name);
   User updated{request.name, request.team, normalized(request.roles), {}};
   BEAVER_TRY(store_.write([&](StoreTransaction& tx) -> Result<void> {
     auto me = acting_user(tx, actor);
@@ -86,11 +104,17 @@ Result<User> Ledger::update_user(const std::string& actor, const NewUser& reques
                   roles_text(me->roles));
     auto old = tx.find_user(updated.name);
     if (!old) return unknown_user(tx, updated.name, ErrorKind::not_found);
+    // What is not given is kept.
+    NewUser checked = request;
+    if (checked.team.empty()) checked.team = updated.team = old->team;
+    if (checked.roles.empty()) checked.roles = updated.roles = old->roles;
+    BEAVER_TRY(check_new_user(checked));
     updated.created_at = old->created_at;
     if (!request.email)
       updated.email = old->email;
     else if (!request.email->empty())
       updated.email = request.email;
+    updated.im = *with_im(old->im, request.im);
     if (old->has(Role::admin) && !updated.has(Role::admin)) {
       auto users = tx.list_users();
       auto admins = std::count_if(users.begin(), users.end(),
@@ -120,6 +144,8 @@ Result<User> Ledger::update_user(const std::string& actor, const NewUser& reques
     // they were.
     if (updated.email != old->email)
       payload.set("email", updated.email).set("previous_email", old->email);
+    if (updated.im != old->im)
+      payload.set("im", im_text(updated.im)).set("previous_im", im_text(old->im));
     append_audit(tx, clock_.now(), actor, "user.update", "user/" + updated.name, payload);
     return {};
   }));
@@ -173,7 +199,9 @@ Result<std::vector<std::string>> Ledger::policy_warnings(const Policy& policy) {
   std::vector<std::string> warnings;
   BEAVER_TRY(store_.read([&](StoreTransaction& tx) -> Result<void> {
     auto users = tx.list_users();
-    warnings = unmeetable_rules(policy, users, tx.list_services());
+    warnings = unlinked_channels(policy);
+    for (auto& w : unmeetable_rules(policy, users, tx.list_services()))
+      warnings.push_back(std::move(w));
     for (auto& w : unreachable_channels(policy, users)) warnings.push_back(std::move(w));
     return {};
   }));

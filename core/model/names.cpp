@@ -110,6 +110,24 @@ Result<void> check_email(std::string_view what, std::string_view value) {
   return {};
 }
 
+Result<ImId> parse_im(std::string_view entry) {
+  auto colon = entry.find(':');
+  auto kind = entry.substr(0, colon);
+  if (colon == std::string_view::npos || !is_im_kind(kind))
+    return fail(ErrorKind::bad_input, "chat id '{}' is not KIND:ID with a kind of {}", entry,
+                all_im_kinds_text());
+  auto id = entry.substr(colon + 1);
+  bool ok = id.size() <= 64;
+  for (char c : id)
+    ok = ok && (is_alnum(c) || std::string_view("._-+@").find(c) != std::string_view::npos);
+  if (!ok)
+    return fail(ErrorKind::bad_input,
+                "chat id '{}' may hold only 1 to 64 letters, digits, '.', '_', '-', '+' and '@' "
+                "after '{}:'",
+                entry, kind);
+  return ImId{std::string(kind), std::string(id)};
+}
+
 Result<void> check_commit(std::string_view value) {
   bool hex = value.size() >= 7 && value.size() <= 64;
   for (char c : value) hex = hex && ((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'));

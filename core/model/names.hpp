@@ -7,6 +7,7 @@
 #include <string_view>
 
 #include "error/error.hpp"
+#include "model/user.hpp"
 
 namespace beaver {
 
@@ -17,6 +18,9 @@ Result<void> check_name(std::string_view what, std::string_view value);
 // !#$%&'*+/=?^_`{|}~- and single dots) and a domain of dot-separated host labels; no display name,
 // quoting, comments, spaces or commas, so it can go into an SMTP command as it is.
 Result<void> check_email(std::string_view what, std::string_view value);
+// "KIND:ID", a user's id in chat: a kind of all_im_kinds_text() and 1 to 64 letters, digits and
+// '.', '_', '-', '+', '@'. "KIND:" (no id) is read too, and means none.
+Result<ImId> parse_im(std::string_view entry);
 
 // The id of a record (`what`: "release", "deploy", "token") as typed: a positive decimal number.
 Result<int64_t> parse_id(std::string_view what, std::string_view text);

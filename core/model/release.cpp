@@ -1,10 +1,16 @@
 #include "model/release.hpp"
 
 #include <Poco/SHA2Engine.h>
+#include <fmt/format.h>
 
 #include <array>
 
 namespace beaver {
+
+std::string Approval::approver_text() const {
+  return for_user ? fmt::format("{} for {}", approver, *for_user) : approver;
+}
+
 namespace {
 
 constexpr std::array kTypeNames{"normal", "emergency", "rollback"};

@@ -85,6 +85,12 @@ struct Approval {
   std::string binding;  // approval_binding() of the release when given
   std::optional<std::string> comment;
   Timestamp approved_at{};
+  // Given by `approver` as a stand-in for this user (a delegation); the approval counts as theirs.
+  std::optional<std::string> for_user{};
+
+  const std::string& principal() const { return for_user ? *for_user : approver; }
+  // "leo for lea", or "lea".
+  std::string approver_text() const;
 };
 
 }  // namespace beaver

@@ -4,6 +4,7 @@
 #include <Poco/JSON/Object.h>
 #include <Poco/JSON/Stringifier.h>
 
+#include <algorithm>
 #include <sstream>
 
 namespace beaver {
@@ -62,24 +63,159 @@ Object::Ptr generic_body(const NotifyMessage& m) {
   return body;
 }
 
-// WeCom and DingTalk render markdown, where a single newline does not break a line.
-std::string markdown(const NotifyMessage& m) {
-  std::string out = "**" + m.title + "**";
+// Text written by people (a reason, a comment) reaches chat markup that mentions with "<@id>"
+// (WeCom, Slack) or "<at id=...>" (Feishu): a zero-width space after each '<' keeps such text
+// from mentioning anyone, and shows the same.
+std::string inert(const std::string& text) {
+  std::string out;
+  for (char c : text) {
+    out += c;
+    if (c == '<') out += "\u200b";
+  }
+  return out;
+}
+
+// The mentions of `m` in chat of `kind`, as that chat writes them; users without an id there are
+// left out.
+std::vector<std::string> mention_ids(const NotifyMessage& m, std::string_view kind) {
+  std::vector<std::string> out;
+  for (const auto& u : m.mentioned)
+    if (auto id = u.im_id(kind)) out.push_back(*id);
+  return out;
+}
+
+std::string mentions(const std::vector<std::string>& ids, std::string_view before,
+                     std::string_view after) {
+  std::string out;
+  for (const auto& id : ids)
+    out += fmt::format("{}{}{}{}", out.empty() ? "" : " ", before, id, after);
+  return out;
+}
+
+// The message's lines after the title, which each chat writes as its heading.
+std::vector<std::string> body_lines(const NotifyMessage& m) {
+  std::vector<std::string> out;
   std::istringstream lines(m.text);
   std::string line;
-  std::getline(lines, line);  // the title, already written
-  while (std::getline(lines, line)) out += "\n\n" + line;
+  std::getline(lines, line);  // the title
+  while (std::getline(lines, line))
+    if (line != m.url) out.push_back(inert(line));
   return out;
+}
+
+// WeCom and DingTalk render markdown, where a single newline does not break a line. The link is
+// a "Review" link at the end, then the mentions.
+std::string markdown(const NotifyMessage& m, const std::string& mention_line) {
+  std::string out = "**" + inert(m.title) + "**";
+  for (const auto& line : body_lines(m)) out += "\n\n" + line;
+  if (!m.url.empty()) out += fmt::format("\n\n[Review]({})", m.url);
+  if (!mention_line.empty()) out += "\n\n" + mention_line;
+  return out;
+}
+
+Object::Ptr plain_text(const std::string& text) {
+  Object::Ptr o = ordered();
+  o->set("tag", "plain_text");
+  o->set("content", text);
+  return o;
+}
+
+// Feishu's interactive card: the title as its header (red for an emergency), the lines and the
+// mentions, and a "Review" button that opens the release's page.
+Object::Ptr feishu_card(const NotifyMessage& m) {
+  std::string text;
+  for (const auto& line : body_lines(m)) text += (text.empty() ? "" : "\n") + line;
+  auto ids = mention_ids(m, "feishu");
+  if (!ids.empty()) text += "\n" + mentions(ids, "<at id=", "></at>");
+  Object::Ptr header = ordered();
+  header->set("title", plain_text(m.title));
+  header->set("template", m.view.release.type == ReleaseType::emergency ? "red" : "blue");
+  Object::Ptr lark_md = ordered();
+  lark_md->set("tag", "lark_md");
+  lark_md->set("content", text);
+  Object::Ptr div = ordered();
+  div->set("tag", "div");
+  div->set("text", lark_md);
+  Poco::JSON::Array::Ptr elements = new Poco::JSON::Array;
+  elements->add(div);
+  if (!m.url.empty()) {
+    Object::Ptr button = ordered();
+    button->set("tag", "button");
+    button->set("text", plain_text("Review"));
+    button->set("type", "primary");
+    button->set("url", m.url);
+    Poco::JSON::Array::Ptr actions = new Poco::JSON::Array;
+    actions->add(button);
+    Object::Ptr action = ordered();
+    action->set("tag", "action");
+    action->set("actions", actions);
+    elements->add(action);
+  }
+  Object::Ptr config = ordered();
+  config->set("wide_screen_mode", true);
+  Object::Ptr card = ordered();
+  card->set("config", config);
+  card->set("header", header);
+  card->set("elements", elements);
+  return card;
+}
+
+// Slack: the text for notifications and clients without blocks, and blocks with a "Review"
+// button.
+Object::Ptr slack_body(const NotifyMessage& m) {
+  std::string text = inert(m.text);
+  auto ids = mention_ids(m, "slack");
+  if (!ids.empty()) text += "\n" + mentions(ids, "<@", ">");
+  Object::Ptr body = ordered();
+  body->set("text", text);
+  if (m.url.empty()) return body;
+  Object::Ptr mrkdwn = ordered();
+  mrkdwn->set("type", "mrkdwn");
+  mrkdwn->set("text", text);
+  Object::Ptr section = ordered();
+  section->set("type", "section");
+  section->set("text", mrkdwn);
+  Object::Ptr label = ordered();
+  label->set("type", "plain_text");
+  label->set("text", "Review");
+  Object::Ptr button = ordered();
+  button->set("type", "button");
+  button->set("text", label);
+  button->set("url", m.url);
+  Poco::JSON::Array::Ptr elements = new Poco::JSON::Array;
+  elements->add(button);
+  Object::Ptr actions = ordered();
+  actions->set("type", "actions");
+  actions->set("elements", elements);
+  Poco::JSON::Array::Ptr blocks = new Poco::JSON::Array;
+  blocks->add(section);
+  blocks->add(actions);
+  body->set("blocks", blocks);
+  return body;
 }
 
 }  // namespace
 
+std::vector<User> addressees(NotifyEvent event, const ReleaseView& view,
+                             const std::vector<User>& users) {
+  std::vector<User> out;
+  for (const auto& u : users) {
+    bool wanted = event == NotifyEvent::approval_needed
+                      ? std::find(view.may_approve.begin(), view.may_approve.end(), u.name) !=
+                            view.may_approve.end()
+                      : u.name == view.release.submitter;
+    if (wanted) out.push_back(u);
+  }
+  return out;
+}
+
 NotifyMessage compose_message(NotifyEvent event, const ReleaseView& view,
-                              const std::string& base_url) {
+                              const std::string& base_url, std::vector<User> mentioned) {
   const Release& r = view.release;
   NotifyMessage m;
   m.event = event;
   m.view = view;
+  m.mentioned = std::move(mentioned);
   if (!base_url.empty()) m.url = fmt::format("{}/releases/{}", base_url, r.id);
   bool emergency = r.type == ReleaseType::emergency;
   m.title = fmt::format("{}{}: {} {} to {} (release {})", emergency ? "[EMERGENCY] " : "",
@@ -131,30 +267,34 @@ std::string render_body(const NotifyMessage& m, const NotifyChannel& channel,
     case ChannelType::webhook:
       return compact(generic_body(m));
     case ChannelType::slack:
-      body->set("text", m.text);
-      break;
+      return compact(slack_body(m));
     case ChannelType::wecom: {
       Object::Ptr content = ordered();
-      content->set("content", markdown(m));
+      content->set("content", markdown(m, mentions(mention_ids(m, "wecom"), "<@", ">")));
       body->set("msgtype", "markdown");
       body->set("markdown", content);
       break;
     }
     case ChannelType::dingtalk: {
+      // DingTalk mentions whom `at` names, where the text writes "@mobile".
+      auto mobiles = mention_ids(m, "dingtalk");
       Object::Ptr content = ordered();
       content->set("title", m.title);
-      content->set("text", markdown(m));
+      content->set("text", markdown(m, mentions(mobiles, "@", "")));
       body->set("msgtype", "markdown");
       body->set("markdown", content);
+      Poco::JSON::Array::Ptr at_mobiles = new Poco::JSON::Array;
+      for (const auto& mobile : mobiles) at_mobiles->add(mobile);
+      Object::Ptr at = ordered();
+      at->set("atMobiles", at_mobiles);
+      at->set("isAtAll", false);
+      body->set("at", at);
       break;
     }
-    case ChannelType::feishu: {
-      Object::Ptr content = ordered();
-      content->set("text", m.text);
-      body->set("msg_type", "text");
-      body->set("content", content);
+    case ChannelType::feishu:
+      body->set("msg_type", "interactive");
+      body->set("card", feishu_card(m));
       break;
-    }
     case ChannelType::email: {
       Poco::JSON::Array::Ptr to = new Poco::JSON::Array;
       for (const auto& address : mail_to) to->add(address);

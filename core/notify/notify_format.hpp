@@ -16,12 +16,20 @@ struct NotifyMessage {
   std::string text;   // the title, then one line per detail
   std::string url;    // {base_url}/releases/{id}, empty without a base_url
   ReleaseView view;
+  // Who the message is for, @-mentioned in chat by their ids there: those who may approve the
+  // open step, or for an outcome the submitter.
+  std::vector<User> mentioned;
 };
 
 // Says what happened to the release in `view`: its service, version, environment, type (with the
 // emergency's category and reason), submitter, who may approve now, and the link.
 NotifyMessage compose_message(NotifyEvent event, const ReleaseView& view,
-                              const std::string& base_url);
+                              const std::string& base_url, std::vector<User> mentioned = {});
+
+// The users a message about `event` is for: who may approve the open step for approval_needed,
+// else the submitter (when registered). In `users`' order.
+std::vector<User> addressees(NotifyEvent event, const ReleaseView& view,
+                             const std::vector<User>& users);
 
 // The body stored with a notification and sent as it is: the JSON of a POST for the webhook
 // types, and for email a JSON object {"from", "to", "subject", "text"} with `mail_to` as "to".

@@ -8,26 +8,24 @@ namespace beaver {
 namespace {
 
 // An email channel's addresses, each once: its roles' holders' (in the order of their names),
-// then its own. A role's holders are those of the service's team, and for approval_needed also
-// those who may approve the open step, whatever their team: mail goes to the people concerned,
-// not to every leader of the company. `users` is read on first use, so a policy without roles
-// costs no read.
-std::vector<std::string> mail_recipients(StoreTransaction& tx, const NotifyChannel& channel,
-                                         NotifyEvent event, const ReleaseView& view,
-                                         std::optional<std::vector<User>>& users) {
+// then its own. Mail goes only to those who may act on it: for approval_needed, the holders who
+// may approve the open step, whatever their team; for an outcome, the holders in the service's
+// team and the submitter. Not to every leader of the company, and a step waiting for a developer
+// mails no leader.
+std::vector<std::string> mail_recipients(const NotifyChannel& channel, NotifyEvent event,
+                                         const ReleaseView& view, const std::vector<User>& users) {
   std::vector<std::string> out;
   auto add = [&out](const std::string& address) {
     if (std::find(out.begin(), out.end(), address) == out.end()) out.push_back(address);
   };
   if (!channel.to_roles.empty()) {
-    if (!users) users = tx.list_users();
-    for (const auto& u : *users) {
+    for (const auto& u : users) {
       bool holds = std::any_of(channel.to_roles.begin(), channel.to_roles.end(),
                                [&u](Role r) { return u.has(r); });
-      bool concerned = u.team == view.team ||
-                       (event == NotifyEvent::approval_needed &&
-                        std::find(view.may_approve.begin(), view.may_approve.end(), u.name) !=
-                            view.may_approve.end());
+      bool concerned = event == NotifyEvent::approval_needed
+                           ? std::find(view.may_approve.begin(), view.may_approve.end(), u.name) !=
+                                 view.may_approve.end()
+                           : u.team == view.team || u.name == view.release.submitter;
       if (holds && concerned && u.email) add(*u.email);
     }
   }
@@ -61,15 +59,22 @@ int queue_notifications(StoreTransaction& tx, const Policy& policy, NotifyEvent 
                         const ReleaseView& view, Timestamp now) {
   int queued = 0;
   std::optional<NotifyMessage> message;
+  // Read on first use, so that a policy without channels for the event costs no read.
   std::optional<std::vector<User>> users;
+  auto all_users = [&]() -> const std::vector<User>& {
+    if (!users) users = tx.list_users();
+    return *users;
+  };
   for (const auto& channel : policy.notify) {
     if (!channel.wants(event, view.team)) continue;
     std::vector<std::string> mail_to;
     if (channel.type == ChannelType::email) {
-      mail_to = mail_recipients(tx, channel, event, view, users);
+      mail_to = mail_recipients(channel, event, view, all_users());
       if (mail_to.empty()) continue;
     }
-    if (!message) message = compose_message(event, view, policy.notify_base_url);
+    if (!message)
+      message = compose_message(event, view, policy.notify_base_url,
+                                addressees(event, view, all_users()));
     Notification n;
     n.event = std::string(to_string(event));
     n.release_id = view.release.id;

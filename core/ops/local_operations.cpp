@@ -348,6 +348,17 @@ class LocalOperations final : public Operations {
     o->set("text", made->text);
     return o;
   }
+  Result<JsonObject> delegate(const DelegateRequest& r) override {
+    auto until = parse_day_or_time(r.until, policy_ ? policy_->zone : nullptr, true);
+    if (!until) return bad_field("until", "{}", until.error().message);
+    return json_one(ledger_.delegate(actor_, r.user, r.to, *until, r.reason), delegation_json);
+  }
+  Result<JsonArray> list_delegations(const std::optional<std::string>& user, bool all) override {
+    return json_list(ledger_.list_delegations(actor_, user, all), delegation_json);
+  }
+  Result<JsonObject> revoke_delegation(int64_t id) override {
+    return json_one(ledger_.revoke_delegation(actor_, id), delegation_json);
+  }
   Result<JsonArray> list_tokens() override {
     return json_list(ledger_.list_tokens(actor_), token_json);
   }

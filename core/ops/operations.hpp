@@ -59,6 +59,13 @@ struct HostAccess {
   std::function<Result<void>(int64_t deploy_id)> stop;
 };
 
+struct DelegateRequest {
+  std::string user;  // who is away
+  std::string to;    // the stand-in
+  std::string until;
+  std::optional<std::string> reason;
+};
+
 class Operations {
  public:
   virtual ~Operations() = default;
@@ -71,6 +78,12 @@ class Operations {
   virtual Result<JsonArray> list_users() = 0;
   // Sets a user's password for the web pages (their own, or an admin anyone's): {user}.
   virtual Result<JsonObject> set_password(const std::string& user, const std::string& password) = 0;
+
+  // Stand-ins (Ledger::delegate): `until` is a day (its end, in the policy's zone) or an ISO
+  // 8601 time. Each answers a delegation's JSON, the list an array of them.
+  virtual Result<JsonObject> delegate(const DelegateRequest& request) = 0;
+  virtual Result<JsonArray> list_delegations(const std::optional<std::string>& user, bool all) = 0;
+  virtual Result<JsonObject> revoke_delegation(int64_t id) = 0;
 
   virtual Result<JsonObject> add_service(const std::string& name, const std::string& team) = 0;
   virtual Result<JsonArray> list_services() = 0;

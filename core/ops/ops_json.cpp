@@ -49,6 +49,9 @@ Poco::JSON::Object::Ptr user_json(const User& u) {
   for (Role r : u.roles) roles->add(std::string(to_string(r)));
   o->set("roles", roles);
   o->set("email", u.email ? Poco::Dynamic::Var(*u.email) : Poco::Dynamic::Var());
+  Poco::JSON::Array::Ptr im = new Poco::JSON::Array;
+  for (const auto& i : u.im) im->add(i.kind + ":" + i.id);
+  o->set("im", im);
   o->set("created_at", format_utc(u.created_at));
   return o;
 }
@@ -71,6 +74,21 @@ Poco::JSON::Object::Ptr token_json(const TokenRecord& t) {
   o->set("revoked_by", or_null(t.revoked_by));
   o->set("revoked_at",
          t.revoked_at ? Poco::Dynamic::Var(format_utc(*t.revoked_at)) : Poco::Dynamic::Var());
+  return o;
+}
+
+Poco::JSON::Object::Ptr delegation_json(const Delegation& d) {
+  auto o = object();
+  o->set("id", d.id);
+  o->set("user", d.user);
+  o->set("delegate", d.delegate);
+  o->set("until", format_utc(d.until));
+  o->set("reason", or_null(d.reason));
+  o->set("created_by", d.created_by);
+  o->set("created_at", format_utc(d.created_at));
+  o->set("revoked_by", or_null(d.revoked_by));
+  o->set("revoked_at",
+         d.revoked_at ? Poco::Dynamic::Var(format_utc(*d.revoked_at)) : Poco::Dynamic::Var());
   return o;
 }
 

@@ -20,6 +20,8 @@ namespace beaver {
 Poco::JSON::Object::Ptr user_json(const User& u);
 Poco::JSON::Object::Ptr service_json(const Service& s);
 Poco::JSON::Object::Ptr token_json(const TokenRecord& t);
+// {id, user, delegate, until, reason, created_by, created_at, revoked_by, revoked_at}
+Poco::JSON::Object::Ptr delegation_json(const Delegation& d);
 Poco::JSON::Object::Ptr audit_entry_json(const AuditEntry& e);
 Poco::JSON::Object::Ptr audit_verdict_json(const AuditVerdict& v);
 

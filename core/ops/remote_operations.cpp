@@ -217,6 +217,23 @@ class RemoteOperations final : public Operations {
     if (!label.empty()) body->set("label", label);
     return object_of(call(HTTPRequest::HTTP_POST, "/api/v1/tokens", body));
   }
+  Result<JsonObject> delegate(const DelegateRequest& r) override {
+    auto body = object();
+    body->set("user", r.user);
+    body->set("to", r.to);
+    body->set("until", r.until);
+    if (r.reason) body->set("reason", *r.reason);
+    return object_of(call(HTTPRequest::HTTP_POST, "/api/v1/delegations", body));
+  }
+  Result<JsonArray> list_delegations(const std::optional<std::string>& user, bool all) override {
+    Poco::URI uri("/api/v1/delegations");
+    if (user) uri.addQueryParameter("user", *user);
+    if (all) uri.addQueryParameter("all", "true");
+    return array_of(call(HTTPRequest::HTTP_GET, uri.getPathAndQuery()));
+  }
+  Result<JsonObject> revoke_delegation(int64_t id) override {
+    return object_of(call(HTTPRequest::HTTP_DELETE, fmt::format("/api/v1/delegations/{}", id)));
+  }
   Result<JsonArray> list_tokens() override {
     return array_of(call(HTTPRequest::HTTP_GET, "/api/v1/tokens"));
   }
@@ -272,6 +289,11 @@ class RemoteOperations final : public Operations {
     for (Role r : user.roles) roles->add(std::string(to_string(r)));
     body->set("roles", roles);
     if (user.email) body->set("email", *user.email);
+    if (!user.im.empty()) {
+      Poco::JSON::Array::Ptr im = new Poco::JSON::Array;
+      for (const auto& entry : user.im) im->add(entry);
+      body->set("im", im);
+    }
     return body;
   }
 

@@ -23,8 +23,9 @@ ChainStatus evaluate_chain(const std::vector<ApprovalRule>& chain,
     auto& who = step.approvers;
     // An approval given for another role (the policy changed since) does not count.
     if (a.role != to_string(step.rule.role)) continue;
-    if (!step.complete() && std::find(who.begin(), who.end(), a.approver) == who.end())
-      who.push_back(a.approver);
+    // A stand-in's approval counts as the approval of the person it was given for.
+    if (!step.complete() && std::find(who.begin(), who.end(), a.principal()) == who.end())
+      who.push_back(a.principal());
   }
   for (size_t i = 0; i < status.steps.size(); ++i)
     if (!status.steps[i].complete()) {

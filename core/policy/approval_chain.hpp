@@ -14,7 +14,8 @@ namespace beaver {
 
 struct StepStatus {
   ApprovalRule rule;
-  std::vector<std::string> approvers;  // who counted toward this step, in order
+  // Who counted toward this step, in order: for a stand-in's approval, whom it was given for.
+  std::vector<std::string> approvers;
   bool complete() const { return static_cast<int>(approvers.size()) >= rule.count; }
   int missing() const { return rule.count - static_cast<int>(approvers.size()); }
 };

@@ -235,6 +235,14 @@ std::optional<StuckChain> newly_stuck(const Policy& policy, const std::vector<Us
   return std::nullopt;
 }
 
+std::vector<std::string> unlinked_channels(const Policy& policy) {
+  if (policy.notify.empty() || !policy.notify_base_url.empty()) return {};
+  return {fmt::format(
+      "notify_base_url is not set: the messages of its {} channel{} link to no release page, and "
+      "chat cards have no Review button (set it to the server's address, as people open it)",
+      policy.notify.size(), policy.notify.size() == 1 ? "" : "s")};
+}
+
 std::vector<std::string> unreachable_channels(const Policy& policy,
                                               const std::vector<User>& users) {
   std::vector<std::string> out;

@@ -43,4 +43,8 @@ std::optional<StuckChain> newly_stuck(const Policy& policy, const std::vector<Us
 // holding one of its `to_roles` has an e-mail address. Such a channel queues nothing.
 std::vector<std::string> unreachable_channels(const Policy& policy, const std::vector<User>& users);
 
+// A line when the policy has channels and no notify_base_url: its messages then carry no link to
+// the release's page, and chat cards no Review button.
+std::vector<std::string> unlinked_channels(const Policy& policy);
+
 }  // namespace beaver

@@ -24,14 +24,14 @@ Result<std::optional<std::string>> JsonBody::optional_text(const std::string& ke
   auto v = field(key);
   if (!v) return std::unexpected(v.error());
   if (!*v) return std::optional<std::string>{};
-  if (!(*v)->isString()) return fail(ErrorKind::bad_input, "field '{}' must be a string", key);
+  if (!(*v)->isString()) return bad_field(key, "field '{}' must be a string", key);
   return std::optional<std::string>{(*v)->extract<std::string>()};
 }
 
 Result<std::string> JsonBody::text(const std::string& key) {
   auto v = optional_text(key);
   if (!v) return std::unexpected(v.error());
-  if (!*v) return fail(ErrorKind::bad_input, "field '{}' is required", key);
+  if (!*v) return bad_field(key, "field '{}' is required", key);
   return **v;
 }
 
@@ -39,8 +39,7 @@ Result<bool> JsonBody::flag(const std::string& key) {
   auto v = field(key);
   if (!v) return std::unexpected(v.error());
   if (!*v) return false;
-  if ((*v)->type() != typeid(bool))
-    return fail(ErrorKind::bad_input, "field '{}' must be true or false", key);
+  if ((*v)->type() != typeid(bool)) return bad_field(key, "field '{}' must be true or false", key);
   return (*v)->extract<bool>();
 }
 
@@ -48,21 +47,26 @@ Result<std::optional<int64_t>> JsonBody::optional_integer(const std::string& key
   auto v = field(key);
   if (!v) return std::unexpected(v.error());
   if (!*v) return std::optional<int64_t>{};
-  if (!(*v)->isInteger())
-    return fail(ErrorKind::bad_input, "field '{}' must be a whole number", key);
+  if (!(*v)->isInteger()) return bad_field(key, "field '{}' must be a whole number", key);
   return std::optional<int64_t>{(*v)->convert<int64_t>()};
+}
+
+Result<std::vector<std::string>> JsonBody::optional_texts(const std::string& key) {
+  auto v = field(key);
+  if (!v) return std::unexpected(v.error());
+  if (!*v) return std::vector<std::string>{};
+  return texts(key);
 }
 
 Result<std::vector<std::string>> JsonBody::texts(const std::string& key) {
   auto v = field(key);
   if (!v) return std::unexpected(v.error());
-  if (!*v) return fail(ErrorKind::bad_input, "field '{}' is required", key);
+  if (!*v) return bad_field(key, "field '{}' is required", key);
   if ((*v)->type() != typeid(Poco::JSON::Array::Ptr))
-    return fail(ErrorKind::bad_input, "field '{}' must be an array of strings", key);
+    return bad_field(key, "field '{}' must be an array of strings", key);
   std::vector<std::string> out;
   for (const auto& item : *(*v)->extract<Poco::JSON::Array::Ptr>()) {
-    if (!item.isString())
-      return fail(ErrorKind::bad_input, "field '{}' must be an array of strings", key);
+    if (!item.isString()) return bad_field(key, "field '{}' must be an array of strings", key);
     out.push_back(item.extract<std::string>());
   }
   return out;

@@ -23,6 +23,7 @@ class JsonBody {
   Result<bool> flag(const std::string& key);  // absent reads as false
   Result<std::optional<int64_t>> optional_integer(const std::string& key);
   Result<std::vector<std::string>> texts(const std::string& key);  // required array of strings
+  Result<std::vector<std::string>> optional_texts(const std::string& key);  // absent: none
   // bad_input naming the first field that no call above asked for.
   Result<void> finish() const;
 

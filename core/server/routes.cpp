@@ -9,14 +9,17 @@
 namespace beaver {
 namespace {
 
+// Adding, team and roles are required (the ledger says so); updating, what is absent is kept.
 Result<NewUser> new_user(JsonBody& body, std::string name) {
-  auto team = body.text("team");
+  auto team = body.optional_text("team");
   if (!team) return std::unexpected(team.error());
-  auto roles = body.texts("roles");
+  auto roles = body.optional_texts("roles");
   if (!roles) return std::unexpected(roles.error());
   auto email = body.optional_text("email");
   if (!email) return std::unexpected(email.error());
-  NewUser user{std::move(name), *team, {}, *email};
+  auto im = body.optional_texts("im");
+  if (!im) return std::unexpected(im.error());
+  NewUser user{std::move(name), team->value_or(""), {}, *email, *im};
   for (const auto& r : *roles) {
     auto role = role_from_string(r);
     if (!role) return fail(ErrorKind::bad_input, "'{}' is not a role", r);
@@ -147,6 +150,32 @@ Routes api_routes() {
     return answer(c.ops.audit_log(query_param(c.request, "subject")));
   });
   r.emplace_back("GET /api/v1/audit/verify", [](Call& c) { return answer(c.ops.audit_verify()); });
+  r.emplace_back("GET /api/v1/delegations", [](Call& c) -> Result<Answer> {
+    BEAVER_TRY(only_parameters(c.request, {"user", "all"}));
+    auto all = query_param(c.request, "all").value_or("false");
+    if (all != "true" && all != "false")
+      return bad_field("all", "all '{}' is not true or false", all);
+    return answer(c.ops.list_delegations(query_param(c.request, "user"), all == "true"));
+  });
+  r.emplace_back("POST /api/v1/delegations", [](Call& c) -> Result<Answer> {
+    auto body = JsonBody::parse(c.request.body);
+    if (!body) return std::unexpected(body.error());
+    auto user = body->text("user");
+    if (!user) return std::unexpected(user.error());
+    auto to = body->text("to");
+    if (!to) return std::unexpected(to.error());
+    auto until = body->text("until");
+    if (!until) return std::unexpected(until.error());
+    auto reason = body->optional_text("reason");
+    if (!reason) return std::unexpected(reason.error());
+    BEAVER_TRY(body->finish());
+    return answer(c.ops.delegate({*user, *to, *until, *reason}), 201);
+  });
+  r.emplace_back("DELETE /api/v1/delegations/{id}", [](Call& c) -> Result<Answer> {
+    auto id = id_param(c.params[0], "delegation");
+    if (!id) return std::unexpected(id.error());
+    return answer(c.ops.revoke_delegation(*id));
+  });
   r.emplace_back("GET /api/v1/tokens", [](Call& c) { return answer(c.ops.list_tokens()); });
   r.emplace_back("POST /api/v1/tokens", [](Call& c) -> Result<Answer> {
     auto body = JsonBody::parse(c.request.body);

@@ -30,7 +30,10 @@ inline constexpr std::string_view kStepColumns =
     "deploy_id, host, batch, step, status, started_at, elapsed_ms, output";
 
 inline constexpr std::string_view kApprovalColumns =
-    "release_id, approver, step, role, binding, comment, approved_at";
+    "release_id, approver, step, role, binding, comment, approved_at, for_user";
+
+inline constexpr std::string_view kDelegationColumns =
+    "id, \"user\", delegate, until, reason, created_by, created_at, revoked_by, revoked_at";
 
 inline constexpr std::string_view kAuditColumns =
     "seq, at, actor, action, subject, payload, prev_hash, hash";

@@ -253,17 +253,17 @@ const SqlText& SqlTransaction::approvals_of_sql() {
 }
 
 Approval SqlTransaction::read_approval(const SqlRow& r) {
-  return Approval{r.integer(0), r.text(1), static_cast<int>(r.integer(2)),
-                  r.text(3),    r.text(4), r.optional_text(5),
-                  r.time(6)};
+  return Approval{r.integer(0), r.text(1),         static_cast<int>(r.integer(2)),
+                  r.text(3),    r.text(4),         r.optional_text(5),
+                  r.time(6),    r.optional_text(7)};
 }
 
 void SqlTransaction::insert_approval(const Approval& a) {
   static const SqlText sql{fmt::format("INSERT INTO approvals ({}) VALUES ({})", kApprovalColumns,
-                                       numbered_parameters(7))};
+                                       numbered_parameters(8))};
   facts_.without_approvals.erase(a.release_id);
   db_.execute(sql, sql_params(a.release_id, a.approver, a.step, a.role, a.binding, a.comment,
-                              a.approved_at));
+                              a.approved_at, a.for_user));
 }
 
 std::vector<Approval> SqlTransaction::approvals_of(int64_t release_id) {

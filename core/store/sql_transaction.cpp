@@ -11,6 +11,18 @@
 namespace beaver {
 namespace {
 
+// A user's chat ids as one column, NULL for none.
+std::optional<std::string> im_column(const User& u) {
+  if (u.im.empty()) return std::nullopt;
+  return im_text(u.im);
+}
+
+Delegation read_delegation(const SqlRow& r) {
+  return Delegation{r.integer(0), r.text(1),          r.text(2),
+                    r.time(3),    r.optional_text(4), r.text(5),
+                    r.time(6),    r.optional_text(7), r.optional_time(8)};
+}
+
 Service read_service(const SqlRow& r) { return Service{r.text(0), r.text(1), r.time(2)}; }
 
 TokenRecord read_token(const SqlRow& r) {
@@ -52,16 +64,24 @@ const UserDirectory& SqlTransaction::directory() {
   if (version == users_.version && version != -1) return users_;
   // In byte order on both stores, as UserDirectory::find searches them.
   static const SqlText all{
-      "SELECT u.name, u.team, u.created_at, u.email, r.role FROM users u LEFT JOIN user_roles r "
-      "ON r.\"user\" = u.name ORDER BY u.name COLLATE \"C\""};
+      "SELECT u.name, u.team, u.created_at, u.email, u.im, r.role FROM users u LEFT JOIN "
+      "user_roles r ON r.\"user\" = u.name ORDER BY u.name COLLATE \"C\""};
   std::vector<User> users;
   db_.query(all, {}, [&](const SqlRow& r) {
     if (users.empty() || users.back().name != r.view(0))
-      users.push_back(User{r.text(0), r.text(1), {}, r.time(2), r.optional_text(3)});
-    if (!r.is_null(4))
-      if (auto role = role_from_string(r.view(4))) users.back().roles.push_back(*role);
+      users.push_back(User{r.text(0),
+                           r.text(1),
+                           {},
+                           r.time(2),
+                           r.optional_text(3),
+                           im_from_text(r.optional_text(4).value_or(""))});
+    if (!r.is_null(5))
+      if (auto role = role_from_string(r.view(5))) users.back().roles.push_back(*role);
   });
   for (auto& u : users) std::sort(u.roles.begin(), u.roles.end());
+  static const SqlText standing{fmt::format(
+      "SELECT {} FROM delegations WHERE revoked_at IS NULL ORDER BY id", kDelegationColumns)};
+  users_.delegations = rows(standing, {}, read_delegation);
   users_.users = std::move(users);
   users_.version = version;
   return users_;
@@ -80,17 +100,17 @@ std::vector<User> SqlTransaction::users_with_role(Role role, std::optional<std::
 
 void SqlTransaction::insert_user(const User& u) {
   static const SqlText sql{
-      "INSERT INTO users (name, team, created_at, email) VALUES (?1, ?2, ?3, ?4)"};
+      "INSERT INTO users (name, team, created_at, email, im) VALUES (?1, ?2, ?3, ?4, ?5)"};
   facts_.users_version.reset();
-  db_.execute(sql, sql_params(u.name, u.team, u.created_at, u.email));
+  db_.execute(sql, sql_params(u.name, u.team, u.created_at, u.email, im_column(u)));
   write_roles(u);
 }
 
 void SqlTransaction::update_user(const User& u) {
-  static const SqlText update{"UPDATE users SET team = ?2, email = ?3 WHERE name = ?1"};
+  static const SqlText update{"UPDATE users SET team = ?2, email = ?3, im = ?4 WHERE name = ?1"};
   static const SqlText forget_roles{"DELETE FROM user_roles WHERE \"user\" = ?1"};
   facts_.users_version.reset();
-  db_.execute(update, sql_params(u.name, u.team, u.email));
+  db_.execute(update, sql_params(u.name, u.team, u.email, im_column(u)));
   db_.execute(forget_roles, sql_params(u.name));
   write_roles(u);
 }
@@ -129,6 +149,35 @@ void SqlTransaction::keep_policy(const std::string& sha256, const std::string& p
       "INSERT INTO policies (sha256, path, content, first_seen) VALUES (?1, ?2, ?3, ?4) "
       "ON CONFLICT (sha256) DO NOTHING"};
   db_.execute(sql, sql_params(sha256, path, content, seen_at));
+}
+
+std::vector<Delegation> SqlTransaction::standing_delegations() { return directory().delegations; }
+
+int64_t SqlTransaction::insert_delegation(const Delegation& d) {
+  static const SqlText sql{
+      "INSERT INTO delegations (\"user\", delegate, until, reason, created_by, created_at) "
+      "VALUES (?1, ?2, ?3, ?4, ?5, ?6) RETURNING id"};
+  facts_.users_version.reset();
+  return db_.insert(sql,
+                    sql_params(d.user, d.delegate, d.until, d.reason, d.created_by, d.created_at));
+}
+
+std::optional<Delegation> SqlTransaction::find_delegation(int64_t id) {
+  static const SqlText sql{
+      fmt::format("SELECT {} FROM delegations WHERE id = ?1", kDelegationColumns)};
+  return first_row(sql, sql_params(id), read_delegation);
+}
+
+std::vector<Delegation> SqlTransaction::list_delegations(int64_t limit) {
+  static const SqlText sql{
+      fmt::format("SELECT {} FROM delegations ORDER BY id DESC LIMIT ?1", kDelegationColumns)};
+  return rows(sql, sql_params(limit), read_delegation);
+}
+
+void SqlTransaction::revoke_delegation(int64_t id, const std::string& by, Timestamp at) {
+  static const SqlText sql{"UPDATE delegations SET revoked_by = ?2, revoked_at = ?3 WHERE id = ?1"};
+  facts_.users_version.reset();
+  db_.execute(sql, sql_params(id, by, at));
 }
 
 int64_t SqlTransaction::insert_token(const TokenRecord& t) {

@@ -100,6 +100,11 @@ class SqlTransaction : public StoreTransaction {
   void put_lease(const DeployLease& lease) override;
   void delete_lease(std::string_view service, std::string_view env, int64_t deploy_id) override;
 
+  std::vector<Delegation> standing_delegations() override;
+  int64_t insert_delegation(const Delegation& d) override;
+  std::optional<Delegation> find_delegation(int64_t id) override;
+  std::vector<Delegation> list_delegations(int64_t limit) override;
+  void revoke_delegation(int64_t id, const std::string& by, Timestamp at) override;
   int64_t insert_token(const TokenRecord& token) override;
   std::optional<TokenRecord> find_token(int64_t id) override;
   std::vector<TokenRecord> list_tokens() override;

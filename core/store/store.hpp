@@ -14,6 +14,7 @@
 
 #include "error/error.hpp"
 #include "model/audit_entry.hpp"
+#include "model/delegation.hpp"
 #include "model/deploy_record.hpp"
 #include "model/notification.hpp"
 #include "model/package_record.hpp"
@@ -137,6 +138,14 @@ class StoreTransaction {
   virtual std::optional<DeployLease> find_lease(std::string_view service, std::string_view env) = 0;
   virtual void put_lease(const DeployLease& lease) = 0;  // inserts or replaces
   virtual void delete_lease(std::string_view service, std::string_view env, int64_t deploy_id) = 0;
+
+  // Delegations not revoked, which may have ended (see Delegation::holds), by id; read from the
+  // connection's memory of the users.
+  virtual std::vector<Delegation> standing_delegations() = 0;
+  virtual int64_t insert_delegation(const Delegation& d) = 0;  // returns the new id
+  virtual std::optional<Delegation> find_delegation(int64_t id) = 0;
+  virtual std::vector<Delegation> list_delegations(int64_t limit) = 0;  // newest first
+  virtual void revoke_delegation(int64_t id, const std::string& by, Timestamp at) = 0;
 
   virtual int64_t insert_token(const TokenRecord& token) = 0;  // returns the new id
   virtual std::optional<TokenRecord> find_token(int64_t id) = 0;

@@ -9,6 +9,7 @@
 #include <string_view>
 #include <vector>
 
+#include "model/delegation.hpp"
 #include "model/user.hpp"
 
 namespace beaver {
@@ -24,8 +25,9 @@ struct UserDirectory {
     }
   };
 
-  int64_t version = -1;     // -1: nothing read yet
-  std::vector<User> users;  // by name
+  int64_t version = -1;                 // -1: nothing read yet
+  std::vector<User> users;              // by name
+  std::vector<Delegation> delegations;  // not revoked, by id
 
   const User* find(std::string_view name) const {
     auto it = std::lower_bound(users.begin(), users.end(), name,

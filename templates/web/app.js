@@ -514,7 +514,7 @@ async function renderRelease(id) {
          s.complete ? ' ✓' : ''))));
   if (r.approvals.length === 0) parts.push(el('p', { class: 'empty', text: 'No approval yet.' }));
   else parts.push(simpleTable('Approvals', ['Approver', 'Step', 'Role', 'Comment', 'When', 'Counts'],
-    r.approvals.map((a) => [a.approver, String(a.step), a.role, a.comment, when(a.approved_at),
+    r.approvals.map((a) => [a.for ? `${a.approver} for ${a.for}` : a.approver, String(a.step), a.role, a.comment, when(a.approved_at),
                             a.counts ? 'yes' : 'no'])));
 
   parts.push(el('h2', { text: 'Audit entries' }));

@@ -89,6 +89,20 @@ expect_status 400 "an unknown field"
 BEAVER_ENV="BEAVER_SERVER=$URL BEAVER_TOKEN=${TOKEN[root]}" \
   ok user update ops1 --team ops --role ops --email o.ps@example.com -o json
 expect_eq "$(jq -r .email <<<"$OUT")" "o.ps@example.com" "the remote CLI sends the address"
+# Chat ids: an update with only them keeps the rest; a bad one is a 400 naming the field.
+http PUT /api/v1/users/ops1 "${TOKEN[root]}" '{"im":["wecom:ops.one","feishu:ou_1"]}'
+expect_status 200 "an update of chat ids alone"
+expect_eq "$(jq -r '[.team, (.roles | join("+")), .email, (.im | join(" "))] | join("|")' <<<"$BODY")" \
+  "ops|ops|o.ps@example.com|feishu:ou_1 wecom:ops.one" "chat ids set, the rest kept"
+http PUT /api/v1/users/ops1 "${TOKEN[root]}" '{"im":["wecom:a b"]}'
+expect_status 400 "a chat id with a space"
+expect_eq "$(jq -r .error.field <<<"$BODY")" "im" "the error names the field"
+http PUT /api/v1/users/ops1 "${TOKEN[root]}" '{"im":"wecom:x"}'
+expect_status 400 "chat ids not as an array"
+BEAVER_ENV="BEAVER_SERVER=$URL BEAVER_TOKEN=${TOKEN[root]}" \
+  ok user update ops1 --im feishu: --im dingtalk:13800138000 -o json
+expect_eq "$(jq -r '.im | join(" ")' <<<"$OUT")" "dingtalk:13800138000 wecom:ops.one" \
+  "the remote CLI sends chat ids, and KIND: removes one"
 BEAVER_ENV="BEAVER_SERVER=$URL BEAVER_TOKEN=${TOKEN[root]}" ok user list
 expect_match "$OUT" "ops1 +ops +ops +o\.ps@example\.com" "user list shows it"
 

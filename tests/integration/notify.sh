@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Notifications against local receivers: a webhook receiver that records each POST body in the
 # generic, Slack, WeCom, DingTalk and Feishu formats, and an SMTP sink. Each of approval_needed,
-# approved and rejected reaches all six; mail goes to the addresses of the users holding the
-# channel's `to_roles` and to its `to`; a receiver that is down fails no release, its attempt is
+# approved and rejected reaches all six; chat messages carry a Review link or button and
+# @-mention by their chat ids who may act; mail goes to the addresses of those holding the
+# channel's `to_roles` who may act on it, and to its `to`; a receiver that is down fails no release, its attempt is
 # recorded with the error, and `beaver notify send` delivers once it is up. A bad channel,
 # format, URL, SMTP server, event or role is refused with its file:line:column.
 source "$(dirname "$0")/lib.sh"
@@ -87,9 +88,23 @@ ok user list -o json --as ann
 expect_eq "$(jq -r '[.[] | "\(.name)=\(.email)"] | join(" ")' <<<"$OUT")" \
   "ann=null bob=null dan=null lea=lea@example.com leo=null olga=null" "addresses in the user list"
 ok user update leo --team core --role leader --email leo@example.com --as ann
+# Chat ids, where messages @-mention who may act: only what is given changes.
+ok user update dan --im wecom:dan.wu --im dingtalk:13900000001 --im feishu:ou_dan \
+  --im slack:U0DAN --as ann
+ok user list -o json --as ann
+expect_eq "$(jq -r '.[] | select(.name == "dan") | [.team, (.roles | join("+")), (.im | join(" "))]
+  | join("|")' <<<"$OUT")" "payments|developer|dingtalk:13900000001 feishu:ou_dan slack:U0DAN wecom:dan.wu" \
+  "dan's chat ids, his team and role kept"
+refused 2 "chat id 'msn:dan' is not KIND:ID" user update dan --im msn:dan --as ann
+refused 2 "chat id 'wecom:<@all>' may hold only" user update dan --im 'wecom:<@all>' --as ann
+refused 2 "nothing to change for user dan" user update dan --as ann
+ok user list --as ann
+expect_match "$OUT" "dan +payments +developer +- +dingtalk:13900000001 feishu:ou_dan" \
+  "the table shows chat ids"
 ok service add hello-service --team payments --as ann
 ok policy check
 expect_match "$ERR" "notify channel ops-mail has no recipients" "policy check warns of a channel that reaches nobody"
+case "$ERR" in *notify_base_url*) fail "a policy with a base URL gets no warning about it" ;; esac
 
 # body_of PATH N: the JSON body of the N-th POST to PATH (from 1).
 body_of() { jq -c --arg p "$1" 'select(.path == $p) | .body' "$HOOKS" | sed -n "${2}p"; }
@@ -110,21 +125,37 @@ expect_eq "$(jq -r '[.event, .release.id, .release.service, .release.env, .relea
   "generic body"
 expect_match "$(jq -r .text <<<"$b")" "May approve: dan" "generic text says who may approve"
 expect_eq "$(jq -r '.may_approve | join(",")' <<<"$b")" "dan" "generic may_approve"
-expect_eq "$(jq -r '.text | split("\n")[0]' <<<"$(body_of /slack 1)")" "$title" "slack text"
-expect_eq "$(jq -r '.msgtype' <<<"$(body_of '/wecom?key=k1' 1)")" "markdown" "wecom msgtype"
-expect_match "$(jq -r '.markdown.content' <<<"$(body_of '/wecom?key=k1' 1)")" "^\*\*$title_re\*\*" \
-  "wecom content"
-expect_eq "$(jq -r '[.msgtype, .markdown.title] | join("|")' <<<"$(body_of /dingtalk 1)")" \
+link="https://beaver.example.com/releases/1"
+b=$(body_of /slack 1)
+expect_eq "$(jq -r '.text | split("\n")[0]' <<<"$b")" "$title" "slack text"
+expect_match "$(jq -r .text <<<"$b")" "<@U0DAN>$" "slack mentions dan"
+expect_eq "$(jq -r '.blocks[1].elements[0] | [.text.text, .url] | join(" ")' <<<"$b")" \
+  "Review $link" "slack's Review button"
+b=$(body_of '/wecom?key=k1' 1)
+expect_eq "$(jq -r '.msgtype' <<<"$b")" "markdown" "wecom msgtype"
+expect_match "$(jq -r '.markdown.content' <<<"$b")" "^\*\*$title_re\*\*" "wecom content"
+expect_match "$(jq -r '.markdown.content' <<<"$b")" "\[Review\]\($link\)" "wecom's Review link"
+expect_match "$(jq -r '.markdown.content' <<<"$b")" "<@dan.wu>$" "wecom mentions dan"
+b=$(body_of /dingtalk 1)
+expect_eq "$(jq -r '[.msgtype, .markdown.title] | join("|")' <<<"$b")" \
   "markdown|$title" "dingtalk title"
-expect_match "$(jq -r '.markdown.text' <<<"$(body_of /dingtalk 1)")" "Submitted by: bob" \
-  "dingtalk text"
-expect_eq "$(jq -r '[.msg_type, (.content.text | split("\n")[0])] | join("|")' \
-  <<<"$(body_of /feishu 1)")" "text|$title" "feishu body"
+expect_match "$(jq -r '.markdown.text' <<<"$b")" "Submitted by: bob" "dingtalk text"
+expect_match "$(jq -r '.markdown.text' <<<"$b")" "\[Review\]\($link\)" "dingtalk's Review link"
+expect_eq "$(jq -r '[(.at.atMobiles | join(",")), .at.isAtAll] | join(" ")' <<<"$b")" \
+  "13900000001 false" "dingtalk mentions dan's mobile, not everyone"
+b=$(body_of /feishu 1)
+expect_eq "$(jq -r '[.msg_type, .card.header.title.content] | join("|")' <<<"$b")" \
+  "interactive|$title" "feishu card"
+expect_match "$(jq -r '.card.elements[0].text.content' <<<"$b")" "<at id=ou_dan></at>$" \
+  "feishu mentions dan"
+expect_eq "$(jq -r '.card.elements[1].actions[0] | [.text.content, .url] | join(" ")' <<<"$b")" \
+  "Review $link" "feishu's Review button"
 expect_eq "$(jq -r .content_type "$HOOKS" | sort -u)" "application/json; charset=utf-8" \
   "content type"
 m=$(mail_of 1)
+# The step waits for a developer: its mail goes to no leader, only to the channel's own address.
 expect_eq "$(jq -r '[.from, (.to | join(","))] | join(" ")' <<<"$m")" \
-  "beaver@example.com lea@example.com,ops@example.com" "mail envelope"
+  "beaver@example.com ops@example.com" "mail envelope"
 expect_match "$(jq -r .data <<<"$m")" "Subject: $title_re" "mail subject"
 expect_match "$(jq -r .data <<<"$m")" "May approve: dan" "mail body"
 
@@ -135,7 +166,10 @@ wait_until "2 mails arrived" has_lines "$MAILS" 2
 expect_eq "$(jq -r '[.event, .release.state] | join(" ")' <<<"$(body_of /generic 2)")" \
   "approved approved" "generic approved"
 expect_match "$(jq -r .text <<<"$(body_of /slack 2)")" "^Approved: hello-service 1.4.2" "slack approved"
-expect_match "$(jq -r .content.text <<<"$(body_of /feishu 2)")" "Approved by: dan" "feishu approved"
+expect_match "$(jq -r '.card.elements[0].text.content' <<<"$(body_of /feishu 2)")" \
+  "Approved by: dan" "feishu approved"
+expect_eq "$(jq -r '.markdown.content | test("<@")' <<<"$(body_of '/wecom?key=k1' 2)")" false \
+  "an outcome mentions the submitter only, who has no chat id"
 expect_match "$(jq -r .data <<<"$(mail_of 2)")" "Subject: Approved: hello-service 1.4.2" \
   "mail approved"
 
@@ -166,9 +200,9 @@ expect_eq "$(jq '[.[] | select(.attempts == 1 and .attempt_log[0].ok)] | length'
 ok notify list --as ann
 expect_match "$OUT" "rejected +2 +email-6 +email +sent" "table lists the mail"
 
-# to_roles reach the holders in the service's team, and for approval_needed whoever may approve
-# the open step: leo (core) got none of the payments mails above, but any leader may approve a
-# staging release, so he gets that one.
+# to_roles reach, for approval_needed, the holders who may approve the open step, and for an
+# outcome those in the service's team: leo (core) got none of the payments mails above, but any
+# leader may approve a staging release, so he gets that one.
 ok release submit hello-service --env staging --version 1.4.3 --as bob
 wait_until "5 mails arrived" has_lines "$MAILS" 5
 expect_eq "$(mail_of 5 | jq -r '.to | join(",")')" \
@@ -181,6 +215,9 @@ $envs
 notify:
   - {name: later, channel: webhook, url: "http://127.0.0.1:$DOWN_PORT/later", events: [approval_needed]}
 YAML
+ok policy check "$WORK/policy-later.yaml"
+expect_match "$ERR" "notify_base_url is not set: the messages of its 1 channel link to no release page" \
+  "policy check warns of channels without a base URL"
 export BEAVER_POLICY="$WORK/policy-later.yaml"
 ok release submit hello-service --env prod --version 1.4.4 --as bob
 expect_eq "$(printf '%s\n' "$OUT" | head -1)" "release 4 submitted" "submit with a channel down"

@@ -142,6 +142,46 @@ TEST_CASE("an emergency owes its review after the deadline until it is written")
   CHECK(again.error().kind == ErrorKind::conflict);
 }
 
+TEST_CASE("a stand-in approves for someone away, counted as theirs, while the delegation holds") {
+  World w;
+  auto l = w.ledger();
+  auto d = l.delegate("lea", "lea", "leo", w.now + std::chrono::hours(24), "on leave");
+  REQUIRE_MESSAGE(d.has_value(), d.error().message);
+  int64_t id = w.submit(true);  // an emergency: a leader of payments; leo is in core
+  auto shown = l.show("ann", id);
+  REQUIRE(shown);
+  CHECK(shown->may_approve == std::vector<std::string>{"lea", "leo"});
+  CHECK(shown->stand_ins == std::vector<std::string>{"leo for lea"});
+  auto v = l.approve("leo", id, std::nullopt);
+  REQUIRE_MESSAGE(v.has_value(), v.error().message);
+  CHECK(v->release.state == ReleaseState::approved);
+  REQUIRE(v->approvals.size() == 1);
+  CHECK(v->approvals[0].approver_text() == "leo for lea");
+  CHECK(v->chain.steps[0].approvers == std::vector<std::string>{"lea"});
+
+  // One person counts once, in their own right or as a stand-in.
+  REQUIRE(l.delegate("ann", "dan", "dora", w.now + std::chrono::hours(24), std::nullopt));
+  int64_t normal = w.submit();
+  REQUIRE(l.approve("dora", normal, std::nullopt));
+  auto twice = l.approve("dora", normal, std::nullopt);
+  REQUIRE_FALSE(twice.has_value());
+  CHECK(twice.error().message.find("dora already approved") != std::string::npos);
+  REQUIRE(l.approve("dan", normal, std::nullopt));
+
+  // Ended: leo approves nothing for lea any more.
+  w.now += std::chrono::hours(25);
+  int64_t later = w.submit(true);
+  CHECK(l.show("ann", later)->may_approve == std::vector<std::string>{"lea"});
+  CHECK_FALSE(l.approve("leo", later, std::nullopt).has_value());
+  // A new one, revoked: the same.
+  auto again = l.delegate("ann", "lea", "leo", w.now + std::chrono::hours(1), std::nullopt);
+  REQUIRE(again);
+  REQUIRE(l.revoke_delegation("leo", again->id));
+  CHECK_FALSE(l.approve("leo", later, std::nullopt).has_value());
+  CHECK(l.list_delegations("bob", std::nullopt, false)->empty());
+  CHECK(l.list_delegations("bob", std::string("lea"), true)->size() == 2);
+}
+
 TEST_CASE("the last admin keeps the admin role") {
   World w;
   auto l = w.ledger();
@@ -179,6 +219,39 @@ TEST_CASE("a user's e-mail address is checked, kept by an update without one, an
     CHECK(r.error().kind == ErrorKind::bad_input);
     CHECK(r.error().message.find("is not an e-mail address") != std::string::npos);
   }
+}
+
+TEST_CASE(
+    "chat ids are checked, set and removed one kind at a time, and an update keeps the rest") {
+  World w;
+  auto l = w.ledger();
+  auto user = [&](const std::string& name) {
+    auto users = l.list_users("ann");
+    return *std::find_if(users->begin(), users->end(),
+                         [&](const User& u) { return u.name == name; });
+  };
+  REQUIRE(l.add_user("ann", {"eve", "core", {Role::leader}, std::nullopt, {"wecom:eve.li"}}));
+  CHECK(user("eve").im == std::vector<ImId>{{"wecom", "eve.li"}});
+  // Only chat ids given: the team, roles and the other kind are kept; kinds come out sorted.
+  REQUIRE(l.update_user("ann", {"eve", "", {}, std::nullopt, {"dingtalk:13800138000"}}));
+  auto eve = user("eve");
+  CHECK(eve.team == "core");
+  CHECK(eve.roles == std::vector<Role>{Role::leader});
+  CHECK(eve.im == std::vector<ImId>{{"dingtalk", "13800138000"}, {"wecom", "eve.li"}});
+  CHECK(eve.im_id("wecom") == "eve.li");
+  REQUIRE(l.update_user("ann", {"eve", "", {}, std::nullopt, {"wecom:"}}));
+  CHECK(user("eve").im == std::vector<ImId>{{"dingtalk", "13800138000"}});
+  for (const char* bad :
+       {"wecom", "msn:eve", "wecom:eve li", "wecom:<@all>", "feishu:a;b", "slack:U1\nU2"}) {
+    auto r = l.update_user("ann", {"eve", "", {}, std::nullopt, {bad}});
+    REQUIRE_FALSE(r.has_value());
+    CHECK(r.error().kind == ErrorKind::bad_input);
+    CHECK(r.error().message.find("chat id") != std::string::npos);
+  }
+  CHECK(user("eve").im == std::vector<ImId>{{"dingtalk", "13800138000"}});
+  auto nothing = l.update_user("ann", {"eve", "", {}});
+  REQUIRE_FALSE(nothing.has_value());
+  CHECK(nothing.error().message.starts_with("nothing to change for user eve"));
 }
 
 TEST_CASE("a release whose approvals meet a loosened policy is approved, not stranded") {

@@ -135,8 +135,98 @@ TEST_CASE("slack, wecom, dingtalk and feishu get the shapes their webhooks take"
         std::string::npos);
 
   auto feishu = parse(render_body(m, channel(ChannelType::feishu)));
-  CHECK(feishu->getValue<std::string>("msg_type") == "text");
-  CHECK(feishu->getObject("content")->getValue<std::string>("text") == m.text);
+  CHECK(feishu->getValue<std::string>("msg_type") == "interactive");
+  auto card = feishu->getObject("card");
+  REQUIRE(card);
+  CHECK(card->getObject("header")->getObject("title")->getValue<std::string>("content") == m.title);
+  CHECK(card->getObject("header")->getValue<std::string>("template") == "red");
+  // Without a base URL there is nothing to open: no button, and no "Review" link.
+  CHECK(card->getArray("elements")->size() == 1);
+  CHECK(wecom->getObject("markdown")->getValue<std::string>("content").find("Review") ==
+        std::string::npos);
+}
+
+// lea may approve; her ids in each chat.
+std::vector<User> lea_in_chat() {
+  User lea{"lea", "payments", {Role::leader}};
+  lea.im = {
+      {"dingtalk", "13800138000"}, {"feishu", "ou_lea"}, {"slack", "U0LEA"}, {"wecom", "lea.wang"}};
+  return {lea, User{"bob", "payments", {Role::developer}}};
+}
+
+TEST_CASE("chat messages open the release with a Review button and mention who may act") {
+  auto users = lea_in_chat();
+  auto view = emergency_view();
+  auto m = compose_message(NotifyEvent::approval_needed, view, "https://b.example.com",
+                           addressees(NotifyEvent::approval_needed, view, users));
+  REQUIRE(m.mentioned.size() == 1);
+  CHECK(m.mentioned[0].name == "lea");
+
+  auto wecom = parse(render_body(m, channel(ChannelType::wecom)))->getObject("markdown");
+  auto content = wecom->getValue<std::string>("content");
+  CHECK(content.find("[Review](https://b.example.com/releases/42)") != std::string::npos);
+  CHECK(content.ends_with("<@lea.wang>"));
+
+  auto ding = parse(render_body(m, channel(ChannelType::dingtalk)));
+  CHECK(ding->getObject("markdown")
+            ->getValue<std::string>("text")
+            .find("[Review](https://b.example.com/releases/42)") != std::string::npos);
+  CHECK(ding->getObject("markdown")->getValue<std::string>("text").ends_with("@13800138000"));
+  CHECK(ding->getObject("at")->getArray("atMobiles")->getElement<std::string>(0) == "13800138000");
+  CHECK_FALSE(ding->getObject("at")->getValue<bool>("isAtAll"));
+
+  auto card = parse(render_body(m, channel(ChannelType::feishu)))->getObject("card");
+  auto elements = card->getArray("elements");
+  REQUIRE(elements->size() == 2);
+  CHECK(elements->getObject(0)->getObject("text")->getValue<std::string>("content").ends_with(
+      "<at id=ou_lea></at>"));
+  auto button = elements->getObject(1)->getArray("actions")->getObject(0);
+  CHECK(button->getObject("text")->getValue<std::string>("content") == "Review");
+  CHECK(button->getValue<std::string>("url") == "https://b.example.com/releases/42");
+
+  auto slack = parse(render_body(m, channel(ChannelType::slack)));
+  CHECK(slack->getValue<std::string>("text").ends_with("<@U0LEA>"));
+  auto slack_button = slack->getArray("blocks")->getObject(1)->getArray("elements")->getObject(0);
+  CHECK(slack_button->getValue<std::string>("url") == "https://b.example.com/releases/42");
+
+  // An outcome is for the submitter, who has no chat ids: nobody is mentioned.
+  auto outcome = addressees(NotifyEvent::rejected, view, users);
+  REQUIRE(outcome.size() == 1);
+  CHECK(outcome[0].name == "bob");
+  auto rejected = compose_message(NotifyEvent::rejected, view, "https://b.example.com", outcome);
+  CHECK(parse(render_body(rejected, channel(ChannelType::wecom)))
+            ->getObject("markdown")
+            ->getValue<std::string>("content")
+            .find("<@") == std::string::npos);
+}
+
+TEST_CASE("text people wrote mentions nobody in chat") {
+  auto view = emergency_view();
+  view.release.reason = "ping <@all> and <at id=all></at>";
+  auto m = compose_message(NotifyEvent::approval_needed, view, "");
+  auto wecom = parse(render_body(m, channel(ChannelType::wecom)))
+                   ->getObject("markdown")
+                   ->getValue<std::string>("content");
+  CHECK(wecom.find("<@all>") == std::string::npos);
+  CHECK(wecom.find("<\u200b@all>") != std::string::npos);
+  auto feishu = parse(render_body(m, channel(ChannelType::feishu)))
+                    ->getObject("card")
+                    ->getArray("elements")
+                    ->getObject(0)
+                    ->getObject("text")
+                    ->getValue<std::string>("content");
+  CHECK(feishu.find("<at id=all>") == std::string::npos);
+}
+
+TEST_CASE("policy check warns of channels whose messages can link to nothing") {
+  Policy p;
+  CHECK(unlinked_channels(p).empty());  // no channels
+  p.notify.push_back(channel(ChannelType::wecom));
+  auto warnings = unlinked_channels(p);
+  REQUIRE(warnings.size() == 1);
+  CHECK(warnings[0].starts_with("notify_base_url is not set"));
+  p.notify_base_url = "https://beaver.example.com";
+  CHECK(unlinked_channels(p).empty());
 }
 
 TEST_CASE("an email carries its addresses, a subject and a plain text body") {
@@ -221,7 +311,7 @@ TEST_CASE("mail to roles goes to the addresses of their holders, and to the chan
         std::vector<std::string>{"notify channel email-2 has no recipients: no registered ops has "
                                  "an e-mail address (beaver user update NAME ... --email "
                                  "ADDRESS)"});
-  w.submit();
+  w.submit(true);  // an emergency: the open step waits for a leader
   auto ns = queued(w);
   // email-2 reaches nobody, so it queued nothing.
   REQUIRE(events_of(ns) == std::vector<std::string>{"approval_needed/email-1"});
@@ -230,6 +320,20 @@ TEST_CASE("mail to roles goes to the addresses of their holders, and to the chan
   REQUIRE(to->size() == 2);
   CHECK(to->getElement<std::string>(0) == "lea@example.com");
   CHECK(to->getElement<std::string>(1) == "releases@example.com");
+  // A step waiting for developers mails only those who may approve it: no leader.
+  test::World devs(std::string(test::kPolicy) + R"(notify:
+  - {channel: email, smtp: "127.0.0.1:2525", from: beaver@example.com,
+     to_roles: [developer, leader], events: [approval_needed]}
+)");
+  auto d = devs.ledger();
+  REQUIRE(d.update_user("ann", {"lea", "", {}, "lea@example.com"}));
+  REQUIRE(d.update_user("ann", {"dan", "", {}, "dan@example.com"}));
+  devs.submit();
+  auto dev_mail = queued(devs);
+  REQUIRE(dev_mail.size() == 1);
+  auto dev_to = parse(dev_mail[0].body)->getArray("to");
+  REQUIRE(dev_to->size() == 1);
+  CHECK(dev_to->getElement<std::string>(0) == "dan@example.com");
   REQUIRE(l.update_user("ann", {"olga", "platform", {Role::ops}, "olga@example.com"}));
   CHECK(unreachable_channels(w.policy, *l.list_users("ann")).empty());
 }
