@@ -474,6 +474,12 @@ async function renderRelease(id) {
   ];
   if (r.waiting_for) parts.push(el('p', { class: 'waiting', text: `Waiting for ${r.waiting_for}` }));
   if (r.nobody_can_approve) parts.push(el('p', { class: 'message error stuck', text: r.nobody_can_approve.replace(/^n/, 'N') }));
+  else if (r.waiting_for && r.may_approve.length) {
+    // A stand-in shows as "leo for lea": whose approval it gives.
+    const standIn = (name) => (r.stand_ins || []).find((s) => s.startsWith(`${name} for `));
+    parts.push(el('p', { class: 'may-approve',
+                         text: `May approve: ${r.may_approve.map((n) => standIn(n) || n).join(', ')}` }));
+  }
   // A running deploy first: what it has done so far, and its Stop button for who may deploy.
   for (const d of r.deploy.filter((x) => x.status === 'running')) {
     const last = d.steps[d.steps.length - 1];

@@ -23,7 +23,8 @@ done
 modules="$BEAVER_BUILD_DIR/browser"
 mkdir -p "$modules"
 cp "$browser_src/approve_emergency.mjs" "$browser_src/stop_deploy.mjs" \
-  "$browser_src/dashboard_filter.mjs" "$browser_src/harness.mjs" "$modules/"
+  "$browser_src/dashboard_filter.mjs" "$browser_src/stand_in.mjs" "$browser_src/harness.mjs" \
+  "$modules/"
 if ! cmp -s "$browser_src/package-lock.json" "$modules/package-lock.json" ||
   [ ! -f "$modules/node_modules/playwright-core/package.json" ]; then
   cp "$browser_src/package.json" "$browser_src/package-lock.json" "$modules/"
@@ -123,5 +124,21 @@ BEAVER_URL=$URL BEAVER_USER=lee BEAVER_PASSWORD="lee's long password" TEAM=pay A
 cat "$WORK/node.out"
 [ "$node_rc" -eq 0 ] || { RC=$node_rc OUT="" ERR=""; fail "the dashboard in a browser"; }
 [ -s "$BEAVER_SCREENSHOT_DIR/dashboard-phone.png" ] || fail "no dashboard screenshot"
+
+# A stand-in: lee is away and lets leo, a leader of another team, approve for him.
+ok user add leo --team core --role leader --as admin
+ok user passwd leo --password-stdin --as admin <<<"leo's long password"
+ok user delegate lee --to leo --until "$(date -u -d '+30 days' +%F)" --reason "on leave" --as lee
+ok release submit pay-api --env prod --version 2.5.1 --emergency --category hotfix \
+  --reason "refunds stuck" --as dev -o json
+stand_in_id=$(jq -r .id <<<"$OUT")
+node_rc=0
+BEAVER_URL=$URL BEAVER_USER=leo BEAVER_PASSWORD="leo's long password" ABSENT=lee \
+  RELEASE_ID=$stand_in_id BEAVER_SCREENSHOT_DIR=$BEAVER_SCREENSHOT_DIR CHROMIUM=$CHROMIUM \
+  node "$modules/stand_in.mjs" >"$WORK/node.out" 2>&1 || node_rc=$?
+cat "$WORK/node.out"
+[ "$node_rc" -eq 0 ] || { RC=$node_rc OUT="" ERR=""; fail "the stand-in in a browser"; }
+expect_eq "$(ledger_sql "SELECT approver, for_user FROM approvals WHERE release_id = $stand_in_id")" \
+  "leo|lee" "the ledger holds leo's approval for lee"
 stop_server
 finish
