@@ -22,6 +22,10 @@ std::string headline(NotifyEvent event) {
       return "Rejected";
     case NotifyEvent::deploy_failed:
       return "Deploy failed";
+    case NotifyEvent::deployed:
+      return "Deployed";
+    case NotifyEvent::rolled_back:
+      return "Rolled back";
   }
   return "Release";
 }
@@ -238,7 +242,7 @@ NotifyMessage compose_message(NotifyEvent event, const ReleaseView& view,
       std::vector<std::string> approvers;
       for (size_t i = 0; i < view.approvals.size(); ++i)
         if (i < view.counts.size() && view.counts[i])
-          approvers.push_back(view.approvals[i].approver);
+          approvers.push_back(view.approvals[i].approver_text());
       if (!approvers.empty())
         lines.push_back(fmt::format("Approved by: {}", fmt::join(approvers, ", ")));
       break;
@@ -252,6 +256,14 @@ NotifyMessage compose_message(NotifyEvent event, const ReleaseView& view,
         const DeployRecord& d = view.deploys.back().record;
         lines.push_back(fmt::format("Deploy {} ended {}{}", d.id, d.status,
                                     d.message ? ": " + *d.message : ""));
+      }
+      break;
+    case NotifyEvent::deployed:
+    case NotifyEvent::rolled_back:
+      if (!view.deploys.empty()) {
+        const DeployRecord& d = view.deploys.back().record;
+        lines.push_back(
+            fmt::format("Deployed by: {} (deploy {}, batches {})", d.actor, d.id, d.batches));
       }
       break;
   }

@@ -52,6 +52,10 @@ std::optional<NotifyEvent> event_of_change(const ReleaseView* before, const Rele
   if (to == S::rejected && from != S::rejected) return NotifyEvent::rejected;
   if ((to == S::failed || to == S::rolled_back) && from == S::deploying)
     return NotifyEvent::deploy_failed;
+  // A repair leaves its release deployed: what runs there did not change, so nothing is said.
+  if (to == S::deployed && from == S::deploying)
+    return after.release.type == ReleaseType::rollback ? NotifyEvent::rolled_back
+                                                       : NotifyEvent::deployed;
   return std::nullopt;
 }
 

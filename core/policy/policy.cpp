@@ -10,8 +10,8 @@
 namespace beaver {
 namespace {
 
-constexpr std::array<std::string_view, 4> kEvents{"approval_needed", "approved", "rejected",
-                                                  "deploy_failed"};
+constexpr std::array<std::string_view, 6> kEvents{"approval_needed", "approved", "rejected",
+                                                  "deploy_failed",   "deployed", "rolled_back"};
 constexpr std::array<std::string_view, 6> kChannelTypes{"webhook", "wecom", "dingtalk",
                                                         "feishu",  "slack", "email"};
 

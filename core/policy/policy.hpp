@@ -66,7 +66,15 @@ struct EnvironmentPolicy {
 };
 
 // What a notification announces about a release, named as in policy.yaml.
-enum class NotifyEvent { approval_needed, approved, rejected, deploy_failed };
+// deployed: a release now runs on its environment; rolled_back: a rollback now runs there.
+enum class NotifyEvent {
+  approval_needed,
+  approved,
+  rejected,
+  deploy_failed,
+  deployed,
+  rolled_back
+};
 std::string_view to_string(NotifyEvent e);
 std::optional<NotifyEvent> notify_event_from_string(std::string_view text);
 

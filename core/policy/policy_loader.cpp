@@ -280,7 +280,8 @@ class PolicyBuilder {
               notify_event_from_string(e.Scalar()).value_or(NotifyEvent::approved));
       } else {
         channel.events = {NotifyEvent::approval_needed, NotifyEvent::approved,
-                          NotifyEvent::rejected, NotifyEvent::deploy_failed};
+                          NotifyEvent::rejected,        NotifyEvent::deploy_failed,
+                          NotifyEvent::deployed,        NotifyEvent::rolled_back};
       }
       for (const auto& t : c["teams"]) channel.teams.push_back(t.Scalar());
       out.push_back(std::move(channel));

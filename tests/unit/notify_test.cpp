@@ -338,14 +338,11 @@ TEST_CASE("mail to roles goes to the addresses of their holders, and to the chan
   CHECK(unreachable_channels(w.policy, *l.list_users("ann")).empty());
 }
 
-TEST_CASE("a failed deploy is announced to the channels that want it") {
-  test::World w(R"(timezone: UTC
-environments:
-  prod:
-    normal: {approvals: [{role: developer}]}
-    emergency: {approvals: [{role: leader}]}
-)" + kNotifications);
-  auto l = w.ledger();
+namespace {
+
+// A world whose prod wants one developer, and a deploy of an approved release of it by olga
+// (ops), running: the deploy's id.
+int64_t running_deploy(test::World& w, Ledger& l) {
   REQUIRE(l.add_user("ann", {"olga", "platform", {Role::ops}}));
   PackageRecord p;
   p.sha256 = std::string(64, 'a');
@@ -373,7 +370,23 @@ environments:
   c.pid_start = process_start_time(c.pid);
   auto d = l.start_deploy("olga", v->release.id, c);
   REQUIRE_MESSAGE(d, d.error().message);
-  REQUIRE(l.finish_deploy("olga", d->deploy.id, "rolled_back", "health check failed on h1"));
+  return d->deploy.id;
+}
+
+const std::string kOneDeveloper = R"(timezone: UTC
+environments:
+  prod:
+    normal: {approvals: [{role: developer}]}
+    emergency: {approvals: [{role: leader}]}
+)";
+
+}  // namespace
+
+TEST_CASE("a failed deploy is announced to the channels that want it") {
+  test::World w(kOneDeveloper + kNotifications);
+  auto l = w.ledger();
+  auto deploy = running_deploy(w, l);
+  REQUIRE(l.finish_deploy("olga", deploy, "rolled_back", "health check failed on h1"));
   auto ns = queued(w);
   // The email channel is for team core only.
   CHECK(events_of(ns) == std::vector<std::string>{"approval_needed/all-hooks", "approved/all-hooks",
@@ -383,6 +396,30 @@ environments:
   CHECK(parse(ns[3].body)
             ->getValue<std::string>("text")
             .find("ended rolled_back: health check failed on h1") != std::string::npos);
+}
+
+TEST_CASE("a deploy that succeeded is announced; a rollback that did, as rolled back") {
+  test::World w(kOneDeveloper + kNotifications);
+  auto l = w.ledger();
+  auto deploy = running_deploy(w, l);
+  REQUIRE(l.finish_deploy("olga", deploy, "deployed", std::nullopt));
+  auto ns = queued(w);
+  // ops-chat takes deploy_failed alone.
+  CHECK(events_of(ns) == std::vector<std::string>{"approval_needed/all-hooks", "approved/all-hooks",
+                                                  "deployed/all-hooks"});
+  auto body = parse(ns.back().body);
+  CHECK(body->getValue<std::string>("title") == "Deployed: hello 1.0.0 to prod (release 1)");
+  CHECK(body->getValue<std::string>("text").find("Deployed by: olga (deploy 1") !=
+        std::string::npos);
+
+  ReleaseView before = emergency_view(), after = emergency_view();
+  before.release.type = after.release.type = ReleaseType::rollback;
+  before.release.state = ReleaseState::deploying;
+  after.release.state = ReleaseState::deployed;
+  CHECK(event_of_change(&before, after) == NotifyEvent::rolled_back);
+  // A repair leaves its release deployed: nothing to say.
+  before.release.state = ReleaseState::deployed;
+  CHECK_FALSE(event_of_change(&before, after).has_value());
 }
 
 namespace {
@@ -554,7 +591,7 @@ TEST_CASE("the policy's channels are read with their defaults") {
   const auto& n = p->notify;
   REQUIRE(n.size() == 3);
   CHECK(n[0].type == ChannelType::webhook);  // the generic format
-  CHECK(n[0].events.size() == 4);
+  CHECK(n[0].events.size() == 6);
   CHECK(n[0].teams.empty());
   CHECK(n[1].type == ChannelType::slack);
   CHECK(n[1].events == std::vector<NotifyEvent>{NotifyEvent::deploy_failed});
