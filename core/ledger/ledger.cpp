@@ -295,9 +295,11 @@ Result<ReleaseView> Ledger::approve(const std::string& actor, int64_t id,
         for (size_t i = 0; i < current.approvals.size(); ++i)
           if (current.counts[i] && current.approvals[i].approver == me.name)
             return fail(ErrorKind::refused,
-                        "{} already approved release {} ({}); one person "
-                        "counts once",
-                        me.name, r.id, current.approvals[i].approver_text());
+                        "{} already approved release {} (step {}{}); one person counts once",
+                        me.name, r.id, current.approvals[i].step + 1,
+                        current.approvals[i].for_user
+                            ? fmt::format(", for {}", *current.approvals[i].for_user)
+                            : std::string());
         auto step = approval_step_for(r, current.chain, me, current.team);
         std::optional<std::string> for_user;
         // Not in their own right: as a stand-in for someone who could, while a delegation holds,
