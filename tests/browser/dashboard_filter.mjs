@@ -8,7 +8,7 @@
 // BEAVER_SCREENSHOT_DIR, CHROMIUM (default /usr/bin/chromium).
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { checks, launch, need } from './harness.mjs';
+import { checks, launch, need, signIn, watchErrors } from './harness.mjs';
 
 const url = need('BEAVER_URL');
 const user = need('BEAVER_USER');
@@ -29,22 +29,12 @@ try {
     const context = await browser.newContext({ viewport, isMobile: mobile, hasTouch: mobile });
     const page = await context.newPage();
     page.setDefaultTimeout(15000);
-    const pageErrors = [];
-    page.on('pageerror', (e) => pageErrors.push(e.message));
-    // Asking who is signed in before signing in logs "Failed to load resource" (a 401); after
-    // sign-in, every error counts.
-    let signedIn = false;
-    page.on('console', (m) => {
-      if (m.type() === 'error' && (signedIn || !m.text().includes('Failed to load resource')))
-        pageErrors.push(m.text());
-    });
+    const { errors: pageErrors, signedIn } = watchErrors(page);
 
     await page.goto(`${url}/signin`);
-    await page.getByLabel('User').fill(user);
-    await page.getByLabel('Password').fill(password);
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await signIn(page, user, password);
     await page.waitForURL(/\/(inbox|releases)/);
-    signedIn = true;
+    signedIn();
     await page.goto(`${url}/dashboard`);
     const releases = page.locator('.figure[data-figure="releases"] .value');
     await releases.waitFor();

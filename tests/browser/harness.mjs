@@ -29,3 +29,24 @@ export function launch() {
     args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'],
   });
 }
+
+// The script errors of `page`: uncaught exceptions, and errors logged to the console. Asking who
+// is signed in before signing in logs "Failed to load resource" (a 401), which counts only after
+// signedIn() is called. errors is the list.
+export function watchErrors(page) {
+  const errors = [];
+  let signed = false;
+  page.on('pageerror', (e) => errors.push(e.message));
+  page.on('console', (m) => {
+    if (m.type() === 'error' && (signed || !m.text().includes('Failed to load resource')))
+      errors.push(m.text());
+  });
+  return { errors, signedIn: () => { signed = true; } };
+}
+
+// Fills in the sign-in page `page` shows now, and signs in.
+export async function signIn(page, user, password) {
+  await page.getByLabel('User').fill(user);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+}

@@ -7,7 +7,7 @@
 // stands in for), RELEASE_ID, BEAVER_SCREENSHOT_DIR, CHROMIUM (default /usr/bin/chromium).
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { checks, launch, need } from './harness.mjs';
+import { checks, launch, need, signIn, watchErrors } from './harness.mjs';
 
 const url = need('BEAVER_URL');
 const user = need('BEAVER_USER');
@@ -25,23 +25,13 @@ try {
   });
   const page = await context.newPage();
   page.setDefaultTimeout(15000);
-  const pageErrors = [];
-  page.on('pageerror', (e) => pageErrors.push(e.message));
-  // Asking who is signed in before signing in logs "Failed to load resource" (a 401); after
-  // sign-in, every error counts.
-  let signedIn = false;
-  page.on('console', (m) => {
-    if (m.type() === 'error' && (signedIn || !m.text().includes('Failed to load resource')))
-      pageErrors.push(m.text());
-  });
+  const { errors: pageErrors, signedIn } = watchErrors(page);
 
   await page.goto(`${url}/releases/${id}`);
   await page.waitForURL('**/signin?next=*');
-  await page.getByLabel('User').fill(user);
-  await page.getByLabel('Password').fill(password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
+  await signIn(page, user, password);
   await page.waitForURL(`**/releases/${id}`);
-  signedIn = true;
+  signedIn();
   const may = page.locator('p.may-approve');
   await may.waitFor();
   const mayText = await may.innerText();
