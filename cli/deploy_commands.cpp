@@ -73,8 +73,9 @@ void print_plan(Context& ctx, const Poco::JSON::Object::Ptr& plan) {
   bool repair = plan->optValue<bool>("repair", false);
   std::vector<std::string> text{
       fmt::format("dry run: {} {} ({} {}) {} {}, {}{}; nothing is changed",
-                  repair ? "repair of release" : "release", t("release"), t("service"),
-                  t("version"), repair ? "on" : "to", t("env"),
+                  repair ? "repair of release"
+                         : (plan->isNull("break_glass") ? "release" : "break glass: release"),
+                  t("release"), t("service"), t("version"), repair ? "on" : "to", t("env"),
                   repair ? "the hosts that drift" : "batches " + t("batches_spec"),
                   pause > 0 && !repair ? fmt::format(", a pause of {}s between them", pause) : "")};
   if (auto notes = plan->getArray("notes"))
@@ -135,7 +136,9 @@ Result<void> confirm_deploy(Context& ctx, Operations& ops, int64_t id,
   if (!release) return std::unexpected(release.error());
   // A release the deploy will refuse (not approved, deployed already) is not worth a question.
   std::string status = text_of(*release, "status");
-  if (!request.repair && status != "approved" && status != "failed" && status != "interrupted")
+  bool glass = request.break_glass && status == "submitted";
+  if (!request.repair && !glass && status != "approved" && status != "failed" &&
+      status != "interrupted")
     return {};
   auto policy = ops.policy();
   if (!policy) return std::unexpected(policy.error());
@@ -144,9 +147,11 @@ Result<void> confirm_deploy(Context& ctx, Operations& ops, int64_t id,
   if (auto list = (*policy)->getArray("confirm_environments"))
     for (const auto& name : *list) wanted = wanted || name.convert<std::string>() == env;
   if (!wanted) return {};
-  std::string what =
-      fmt::format("{} release {} ({} {}) on {}", request.repair ? "repair with" : "deploy", id,
-                  text_of(*release, "service"), text_of(*release, "version"), env);
+  std::string what = fmt::format(
+      "{} release {} ({} {}) on {}",
+      request.repair ? "repair with"
+                     : (glass ? "break glass: deploy, before its approvals," : "deploy"),
+      id, text_of(*release, "service"), text_of(*release, "version"), env);
   if (ctx.out.confirm(fmt::format("beaver: {}?", what), std::cin)) return {};
   return fail(ErrorKind::refused, "{}: not confirmed; nothing changed (--yes skips the question)",
               what);
@@ -199,6 +204,8 @@ void register_deploy_commands(CLI::App& app, Context& ctx) {
     std::string id, batches;
     bool dry_run = false;
     bool repair = false;
+    bool break_glass = false;
+    std::string reason;
     bool yes = false;
     int64_t parallel = DeployRequest::kDefaultParallel;
   };
@@ -212,8 +219,12 @@ void register_deploy_commands(CLI::App& app, Context& ctx) {
       "following: beaver deploy-stop DEPLOY stops the deploy itself.\n\nWith --repair, ID is the "
       "release live on its environment: its package goes back on the hosts whose status shows "
       "drift (edited or missing files, another release, nothing), recorded as a repair run "
-      "of that release (ops or an admin).",
-      {"beaver deploy 42 --dry-run --batches 1,50%,100%", "beaver deploy 42 --repair"});
+      "of that release (ops or an admin).\n\nWith --break-glass, ID is a submitted emergency "
+      "deployed before its approvals, where the policy allows it (emergency: break_glass): "
+      "they stay owed, and its approvers are reminded until they are given within "
+      "sign_within. A team with an overdue one breaks no glass again.",
+      {"beaver deploy 42 --dry-run --batches 1,50%,100%",
+       "beaver deploy 43 --break-glass --reason 'payments down since 02:10'"});
   ctx.values.declare(deploy->add_option("ID", da->id, "the release"), ValueKind::release)
       ->required();
   deploy->add_flag("--dry-run", da->dry_run, "print the plan and the checks; change nothing");
@@ -221,6 +232,9 @@ void register_deploy_commands(CLI::App& app, Context& ctx) {
                    "deploy without asking, on a terminal, where the policy wants it confirmed");
   deploy->add_flag("--repair", da->repair,
                    "put the live release ID back on the hosts that drift (see beaver status)");
+  deploy->add_flag("--break-glass", da->break_glass,
+                   "deploy the submitted emergency ID before its approvals (needs --reason)");
+  deploy->add_option("--reason", da->reason, "why the glass is broken (with --break-glass)");
   deploy->add_option("--batches", da->batches,
                      "hosts per batch, e.g. 1,50%,100% (default: beaver.yaml's, else all at once)");
   deploy->add_option("--parallel", da->parallel,
@@ -230,8 +244,13 @@ void register_deploy_commands(CLI::App& app, Context& ctx) {
   on_release_change(deploy, ctx, [&ctx, da]() -> Result<void> {
     auto id = parse_id("release", da->id);
     if (!id) return std::unexpected(id.error());
+    if (da->break_glass && da->reason.empty())
+      return fail(ErrorKind::bad_input, "--break-glass needs --reason TEXT: why it cannot wait");
+    if (!da->break_glass && !da->reason.empty())
+      return fail(ErrorKind::bad_input, "--reason goes with --break-glass");
     DeployRequest request{da->batches.empty() ? std::nullopt : std::optional(da->batches),
-                          da->parallel, da->dry_run, da->repair};
+                          da->parallel, da->dry_run, da->repair,
+                          da->break_glass ? std::optional(da->reason) : std::nullopt};
     auto ops = ctx.ops(Access::write, true);
     if (!ops) return std::unexpected(ops.error());
     if (!da->dry_run) {

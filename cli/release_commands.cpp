@@ -25,7 +25,7 @@ struct SubmitArgs {
 
 struct ListArgs {
   std::string service, env, type, status, since, until, team, submitter, search;
-  bool owing_review = false, live = false;
+  bool owing_review = false, owing_signature = false, live = false;
   int64_t limit = ReleaseListRequest::kDefaultLimit;
   int64_t offset = 0;
 };
@@ -156,6 +156,8 @@ void register_release_commands(CLI::App& app, Context& ctx) {
   list->add_option("--until", la->until, "submitted on or before (YYYY-MM-DD or ISO 8601)");
   list->add_flag("--owing-review", la->owing_review,
                  "emergencies whose post-release review is past its deadline");
+  list->add_flag("--owing-signature", la->owing_signature,
+                 "emergencies deployed by break glass whose approvals are still owed");
   list->add_flag("--live", la->live,
                  "what runs on each environment now (releases deployed over are 'replaced')");
   list->add_option("--team", la->team, "only the releases of this team's services");
@@ -176,6 +178,7 @@ void register_release_commands(CLI::App& app, Context& ctx) {
     q.since = optional_arg(la->since);
     q.until = optional_arg(la->until);
     q.owing_review = la->owing_review;
+    q.owing_signature = la->owing_signature;
     q.live = la->live;
     q.team = optional_arg(la->team);
     q.submitter = optional_arg(la->submitter);

@@ -4,6 +4,8 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include <algorithm>
+
 namespace beaver::cli {
 
 std::string text_of(const Poco::JSON::Object::Ptr& o, const std::string& key) {
@@ -62,6 +64,30 @@ void describe_context(const Poco::JSON::Object::Ptr& v, std::vector<std::string>
   out.push_back(fmt::format("  files       {}", listed.empty()
                                                     ? "the same files as the live package"
                                                     : fmt::format("{}", fmt::join(listed, ", "))));
+  // The configuration files' diffs, each shortened to what a terminal shows at once; the page
+  // and -o json have them whole.
+  constexpr size_t kDiffLinesShown = 40;
+  for (size_t i = 0; i < files->size(); ++i) {
+    auto f = files->getObject(static_cast<unsigned>(i));
+    auto diff = optional_of(f, "diff");
+    if (!diff || diff->empty()) continue;
+    out.push_back(fmt::format("  diff        {}", text_of(f, "path")));
+    size_t shown = 0, from = 0;
+    while (from < diff->size()) {
+      size_t end = diff->find('\n', from);
+      if (end == std::string::npos) end = diff->size();
+      if (shown++ == kDiffLinesShown) {
+        size_t rest = static_cast<size_t>(
+            std::count(diff->begin() + static_cast<long>(from), diff->end(), '\n'));
+        out.push_back(
+            fmt::format("                ... {} more lines (beaver release show {} -o json)", rest,
+                        text_of(v, "id")));
+        break;
+      }
+      out.push_back("                " + diff->substr(from, end - from));
+      from = end + 1;
+    }
+  }
 }
 
 }  // namespace
@@ -86,6 +112,19 @@ std::vector<std::string> describe_release(const Poco::JSON::Object::Ptr& v,
     out.push_back(fmt::format("  package     sha256 {}", *p));
   if (auto r = optional_of(v, "reason")) out.push_back(fmt::format("  reason      {}", *r));
   describe_context(v, out);
+  if (v->has("break_glass") && !v->isNull("break_glass")) {
+    auto g = v->getObject("break_glass");
+    out.push_back(fmt::format("  break glass by {} at {}: {}", text_of(g, "by"), text_of(g, "at"),
+                              text_of(g, "reason")));
+    if (auto signed_at = optional_of(g, "signed_at"))
+      out.push_back(fmt::format("  signed      {}{}", *signed_at,
+                                g->optValue<bool>("signed_late", false)
+                                    ? fmt::format(", late (owed by {})", text_of(g, "sign_by"))
+                                    : ""));
+    else
+      out.push_back(fmt::format("  owed by     {}{}", text_of(g, "sign_by"),
+                                g->optValue<bool>("overdue", false) ? ", OVERDUE" : ""));
+  }
   if (auto approvals = v->getArray("approvals")) {
     for (size_t i = 0; i < approvals->size(); ++i) {
       auto a = approvals->getObject(static_cast<unsigned>(i));

@@ -22,9 +22,10 @@ struct DeployOptions {
   std::optional<std::string> batches;  // "1,50%,100%"; else beaver.yaml's; else all at once
   // Plans a repair: the live release back on the hosts that drift, in one batch.
   bool repair = false;
-  int parallel = 10;               // hosts deployed at the same time within a batch
-  std::chrono::seconds lease{60};  // renewed every third of it while the deploy runs
-  std::filesystem::path home;      // BEAVER_HOME, whose packages/ holds the package files
+  std::optional<std::string> break_glass;  // the reason, when deploying before the approvals
+  int parallel = 10;                       // hosts deployed at the same time within a batch
+  std::chrono::seconds lease{60};          // renewed every third of it while the deploy runs
+  std::filesystem::path home;              // BEAVER_HOME, whose packages/ holds the package files
   TransportOptions transport;
   const std::atomic<bool>* stop = nullptr;  // set (by Ctrl-C) to stop between steps
   // Who set `stop`, for the deploy's message when no user asked through the ledger.
@@ -56,6 +57,7 @@ struct DeployPlan {
   // A repair (batches_text is DeployRecord::kRepair): the hosts are those that drift; one that
   // runs the release gets its files back in place, and a failed host is not switched back.
   bool repair = false;
+  std::optional<std::string> break_glass;  // deployed before its approvals, for this reason
 };
 
 // Told of a deploy's progress, from several threads (one per host), never at the same time.

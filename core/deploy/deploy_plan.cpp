@@ -158,6 +158,7 @@ Result<DeployPlan> plan_deploy(Ledger& ledger, const std::string& actor, int64_t
     plan.batches.push_back(std::move(batch));
   }
   if (options.repair) return repair_plan(ledger, actor, std::move(plan), options);
+  plan.break_glass = options.break_glass;
   return plan;
 }
 

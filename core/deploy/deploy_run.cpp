@@ -592,6 +592,7 @@ Result<DeployResult> run_deploy(Ledger& ledger, const Clock& clock, const std::s
   claim.pid = getpid();
   claim.pid_start = process_start_time(claim.pid);
   claim.lease = options.lease;
+  claim.break_glass = plan.break_glass;
   auto started = ledger.start_deploy(actor, plan.release.id, claim);
   if (!started) return std::unexpected(started.error());
   for (const auto& line : started->recovered) observer.note(line);

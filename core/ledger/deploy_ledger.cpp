@@ -95,19 +95,84 @@ Result<PackageRecord> repair_checks(StoreTransaction& tx, const Release& r,
   return claimed_package(tx, r, claim);
 }
 
-// What must hold for `r` to be deployed now, whoever holds the lease; returns its package.
+// "ops or leaders": who may break glass.
+std::string glass_breakers(const std::vector<Role>& roles) {
+  std::vector<std::string> names;
+  for (Role role : roles) names.push_back(plural(to_string(role)));
+  return fmt::format("{}", fmt::join(names, " or "));
+}
+
+// Where the policy lets an emergency on `env` break glass, the words that say how.
+std::string break_glass_hint(const Policy& p, const Release& r) {
+  auto env = p.environments.find(r.env);
+  if (r.type != ReleaseType::emergency || env == p.environments.end() || !env->second.break_glass)
+    return {};
+  return fmt::format(
+      " (an emergency here may break glass, by {}: beaver deploy {} --break-glass "
+      "--reason TEXT)",
+      glass_breakers(env->second.break_glass->roles), r.id);
+}
+
+// Breaking the glass on `r`: a submitted emergency, where its environment's policy lets one of
+// `me`'s roles, and while its team owes no overdue signature. Returns the record to keep.
+Result<BreakGlass> break_glass_checks(StoreTransaction& tx, const Policy& p, const User& me,
+                                      const Release& r, const std::string& reason, Timestamp now) {
+  BEAVER_TRY(in_field("reason", check_text("a break glass's reason", reason, 4000, false)));
+  if (r.type != ReleaseType::emergency)
+    return fail(ErrorKind::refused,
+                "release {} is a {} release; only an emergency is deployed by break glass", r.id,
+                to_string(r.type));
+  if (r.state == ReleaseState::approved)
+    return fail(ErrorKind::refused,
+                "release {} is approved already; deploy it without --break-glass", r.id);
+  if (r.state != ReleaseState::submitted) {
+    if (tx.find_break_glass(r.id))
+      return fail(ErrorKind::conflict,
+                  "release {} is {}; its glass is broken already, so it is deployed again "
+                  "without --break-glass",
+                  r.id, to_string(r.state));
+    return fail(ErrorKind::conflict,
+                "release {} is {}; only a submitted emergency is deployed by break glass", r.id,
+                to_string(r.state));
+  }
+  auto env = p.environment(r.env);
+  if (!env) return std::unexpected(env.error());
+  const auto& rule = (*env)->break_glass;
+  if (!rule)
+    return fail(ErrorKind::refused,
+                "the policy lets nobody break glass on {}: its emergency chain has no break_glass",
+                r.env);
+  if (std::none_of(rule->roles.begin(), rule->roles.end(), [&](Role role) { return me.has(role); }))
+    return fail(ErrorKind::refused, "{} may not break glass on {}: only {} may, and {} is {}",
+                me.name, r.env, glass_breakers(rule->roles), me.name, roles_text(me.roles));
+  auto service = tx.find_service(r.service);
+  std::string team = service ? service->team : "";
+  if (auto owed = tx.overdue_break_glass(team, now))
+    return fail(ErrorKind::refused,
+                "team {} owes the approvals of release {}, deployed by break glass by {} on {} and "
+                "due by {}; the team breaks no glass again until they are given",
+                team, owed->release_id, owed->actor, format_utc(owed->at),
+                format_utc(owed->sign_by));
+  return BreakGlass{r.id, team, me.name, reason, now, now + rule->sign_within, std::nullopt};
+}
+
+// What must hold for `r` to be deployed now, whoever holds the lease; returns its package. With
+// `glass`, the release is deployed before its approvals (break_glass_checks has passed).
 Result<PackageRecord> deploy_checks(StoreTransaction& tx, const Policy& p, const Release& r,
-                                    const DeployClaim& claim, Timestamp now) {
+                                    const DeployClaim& claim, Timestamp now, bool glass) {
   using S = ReleaseState;
-  if (r.state == S::submitted)
-    return fail(ErrorKind::refused, "release {} is not approved yet; it cannot be deployed", r.id);
-  if (r.state != S::approved && r.state != S::failed && r.state != S::interrupted)
+  if (r.state == S::submitted && !glass)
+    return fail(ErrorKind::refused, "release {} is not approved yet; it cannot be deployed{}", r.id,
+                break_glass_hint(p, r));
+  if (!glass && r.state != S::approved && r.state != S::failed && r.state != S::interrupted)
     return fail(ErrorKind::conflict, "release {} is {}; only an approved release is deployed", r.id,
                 to_string(r.state));
-  // A failed or interrupted release is tried again on the approvals it had, while they hold.
+  // A failed or interrupted release is tried again on the approvals it had, while they hold, or
+  // on its broken glass while its approvals are owed.
   Release as_approved = r;
   as_approved.state = S::approved;
-  if (build_release_view(tx, p, as_approved, now).approval_expired)
+  auto view = build_release_view(tx, p, as_approved, now);
+  if (!glass && view.approval_expired && !view.owes_signature)
     return fail(ErrorKind::refused,
                 "the approval of release {} expired (approvals hold {} before a deploy); "
                 "approve it again",
@@ -151,11 +216,30 @@ Result<DeployStarted> Ledger::start_deploy(const std::string& actor, int64_t rel
       if (auto again = tx.find_release(release_id)) r = *again;
     }
     bool repair = claim.batches == DeployRecord::kRepair;
-    auto package = repair ? repair_checks(tx, r, claim) : deploy_checks(tx, p, r, claim, now);
+    std::optional<BreakGlass> glass;
+    if (claim.break_glass && !repair) {
+      auto checked = break_glass_checks(tx, p, *me, r, *claim.break_glass, now);
+      if (!checked) return std::unexpected(checked.error());
+      glass = *checked;
+    }
+    std::optional<ReleaseView> before;
+    if (glass) before = build_release_view(tx, p, r, now);
+    auto package = repair ? repair_checks(tx, r, claim)
+                          : deploy_checks(tx, p, r, claim, now, glass.has_value());
     if (!package) return std::unexpected(package.error());
     if (!repair) {
       BEAVER_TRY(transition(r.id, r.state, ReleaseState::deploying));
       tx.update_release(r);
+    }
+    if (glass) {
+      tx.insert_break_glass(*glass);
+      append_audit(tx, now, actor, "release.break_glass", release_subject(r.id),
+                   AuditPayload()
+                       .set("reason", glass->reason)
+                       .set("team", glass->team)
+                       .set("sign_by", format_utc(glass->sign_by)));
+      // Its approvers hear that they owe them, now and later.
+      announcer_.announce(tx, p, &*before, build_release_view(tx, p, r, now), now);
     }
     DeployRecord d{0, r.id, actor, "running", claim.batches, now, std::nullopt, std::nullopt};
     d.id = tx.insert_deploy(d);
@@ -194,9 +278,15 @@ Result<std::vector<std::string>> Ledger::check_deploy(const std::string& actor, 
       notes.push_back(fmt::format("deploy {} holds the lease but {}: it would be taken over",
                                   l->deploy_id, *gone));
     }
+    std::optional<BreakGlass> glass;
+    if (claim.break_glass && claim.batches != DeployRecord::kRepair) {
+      auto checked = break_glass_checks(tx, **pol, *me, *r, *claim.break_glass, now);
+      if (!checked) return std::unexpected(checked.error());
+      glass = *checked;
+    }
     auto package = claim.batches == DeployRecord::kRepair
                        ? repair_checks(tx, *r, claim)
-                       : deploy_checks(tx, **pol, *r, claim, now);
+                       : deploy_checks(tx, **pol, *r, claim, now, glass.has_value());
     if (!package) return std::unexpected(package.error());
     return {};
   }));
@@ -309,7 +399,8 @@ Result<ReleaseView> Ledger::finish_deploy(const std::string& actor, int64_t depl
                        .set("status", std::string(to_string(replaced.state))));
     }
     view = build_release_view(tx, p, r, now);
-    ReleaseView deploying;
+    // Only the state changed: what it waits for (a broken glass's approvals) is as it was.
+    ReleaseView deploying = view;
     deploying.release = *found;
     announcer_.announce(tx, p, &deploying, view, now);
     return {};

@@ -16,6 +16,17 @@ namespace {
 
 constexpr size_t kMaxText = 4000;
 
+// The last approval `r`'s chain needed is given: it becomes approved, or when its glass was
+// broken (it ran before them), it is signed, late or not, and stays as it is.
+Result<void> complete_chain(StoreTransaction& tx, Release& r, bool owes_signature, Timestamp now) {
+  r.approved_at = now;
+  if (owes_signature) {
+    tx.sign_break_glass(r.id, now);
+    return {};
+  }
+  return transition(r.id, r.state, ReleaseState::approved);
+}
+
 // The registered package a submit names by its file's checksum, with a message for each way a
 // file can fail to be one.
 Result<PackageRecord> package_for(StoreTransaction& tx, const SubmitRequest& req) {
@@ -265,9 +276,11 @@ Result<ReleaseView> Ledger::approve(const std::string& actor, int64_t id,
           tx.update_release(r);
           append_audit(tx, now, me.name, "release.approval_expired", release_subject(r.id),
                        AuditPayload().set("expires_after", format_duration(p.approval_expires)));
-        } else if (r.state != ReleaseState::submitted) {
-          return fail(ErrorKind::conflict, "release {} is {}; only a submitted release is approved",
-                      r.id, to_string(r.state));
+        } else if (r.state != ReleaseState::submitted && !current.owes_signature) {
+          return fail(ErrorKind::conflict,
+                      "release {} is {}; only a submitted release is approved{}", r.id,
+                      to_string(r.state),
+                      current.break_glass ? " (its break glass approvals are all given)" : "");
         }
         if (auto env = p.environment(r.env); !env)
           return fail(ErrorKind::refused,
@@ -282,8 +295,7 @@ Result<ReleaseView> Ledger::approve(const std::string& actor, int64_t id,
               });
           if (!eligible)
             return fail(ErrorKind::refused, "{} may not approve release {}", me.name, r.id);
-          BEAVER_TRY(transition(r.id, r.state, ReleaseState::approved));
-          r.approved_at = now;
+          BEAVER_TRY(complete_chain(tx, r, current.owes_signature, now));
           return ReleaseChanged{
               "release.approve",
               AuditPayload()
@@ -334,10 +346,8 @@ Result<ReleaseView> Ledger::approve(const std::string& actor, int64_t id,
                    now,
                    for_user};
         tx.insert_approval(a);
-        if (build_release_view(tx, p, r, now).chain.complete()) {
-          BEAVER_TRY(transition(r.id, r.state, ReleaseState::approved));
-          r.approved_at = now;
-        }
+        if (build_release_view(tx, p, r, now).chain.complete())
+          BEAVER_TRY(complete_chain(tx, r, current.owes_signature, now));
         return ReleaseChanged{"release.approve",
                               AuditPayload()
                                   .set("step", static_cast<int64_t>(*step + 1))
@@ -361,6 +371,11 @@ Result<ReleaseView> Ledger::reject(const std::string& actor, int64_t id,
                       "{} submitted release {} and cannot reject it (cancel it instead)", me.name,
                       r.id);
         auto current = build_release_view(tx, p, r, now);
+        if (current.break_glass)
+          return fail(ErrorKind::conflict,
+                      "release {} was deployed by break glass, before its approvals: they are "
+                      "given, not refused; to undo it, roll it back (beaver rollback {} --env {})",
+                      r.id, r.service, r.env);
         // Whoever could approve some step of the chain may reject.
         bool may = std::any_of(current.chain.steps.begin(), current.chain.steps.end(),
                                [&](const StepStatus& s) {
@@ -495,6 +510,7 @@ Result<ReleasePage> Ledger::read_list(const std::string& actor, const ReleaseQue
   f.team = q.team;
   f.submitter = q.submitter;
   f.text = q.text;
+  f.owing_signature = q.owing_signature;
   f.limit = q.limit;
   f.offset = q.offset;
   if (q.owing_review) {
@@ -528,7 +544,12 @@ Result<std::vector<ReleaseView>> Ledger::inbox(const std::string& actor) {
   BEAVER_TRY(store_.read([&](StoreTransaction& tx) -> Result<void> {
     BEAVER_TRY(acting_user(tx, actor));
     auto now = clock_.now();
-    for (auto& r : tx.open_releases(100000)) {
+    ReleaseFilter owed;
+    owed.owing_signature = true;
+    owed.limit = 100000;
+    auto releases = tx.open_releases(100000);
+    for (auto& r : tx.list_releases(owed)) releases.push_back(std::move(r));
+    for (auto& r : releases) {
       auto view = build_release_view(tx, **pol, std::move(r), now);
       const auto& who = view.may_approve;
       if (std::find(who.begin(), who.end(), actor) != who.end()) out.push_back(std::move(view));

@@ -58,6 +58,7 @@ struct ReleaseQuery {
   std::optional<Timestamp> since;  // submitted at or after
   std::optional<Timestamp> until;  // submitted before
   bool owing_review = false;
+  bool owing_signature = false;  // deployed by break glass, its approvals still owed
   std::optional<std::string> team, submitter;
   std::optional<std::string> text;  // in the reason, the version or the submitter
   int64_t limit = 1000;
@@ -79,6 +80,9 @@ struct DeployClaim {
   int64_t pid = 0;
   std::string pid_start;
   std::chrono::seconds lease{60};
+  // Breaking the glass, for this reason: a submitted emergency deployed before its approvals,
+  // where its environment's policy allows it.
+  std::optional<std::string> break_glass{};
 };
 
 struct DeployStarted {

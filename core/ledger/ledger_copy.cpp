@@ -19,23 +19,12 @@ namespace {
 
 // Every table of the ledger, parents before children (PostgreSQL checks foreign keys row by row).
 // users_version is not copied: the target's own triggers count the users it receives.
-constexpr const char* kTables[] = {"users",
-                                   "user_roles",
-                                   "passwords",
-                                   "delegations",
-                                   "services",
-                                   "policies",
-                                   "packages",
-                                   "releases",
-                                   "approvals",
-                                   "audit",
-                                   "deploys",
-                                   "deploy_steps",
-                                   "deploy_events",
-                                   "deploy_leases",
-                                   "tokens",
-                                   "notifications",
-                                   "notification_attempts"};
+constexpr const char* kTables[] = {"users",        "user_roles",    "passwords",
+                                   "delegations",  "services",      "policies",
+                                   "packages",     "releases",      "approvals",
+                                   "break_glass",  "audit",         "deploys",
+                                   "deploy_steps", "deploy_events", "deploy_leases",
+                                   "tokens",       "notifications", "notification_attempts"};
 
 // The tables whose ids PostgreSQL generates: after a copy their sequences start past the copy.
 constexpr const char* kIdentityTables[] = {

@@ -6,6 +6,7 @@
 #include <map>
 
 #include "git/commit_json.hpp"
+#include "text/text_diff.hpp"
 
 namespace beaver {
 namespace {
@@ -18,9 +19,17 @@ std::string printable(std::string text) {
   return text;
 }
 
+// A diff of text people wrote: its lines keep their tabs, nothing else that steers a terminal.
+std::string printable_diff(std::string diff) {
+  for (auto& c : diff)
+    if ((static_cast<unsigned char>(c) < 0x20 && c != '\n' && c != '\t') || c == 0x7f) c = ' ';
+  return diff;
+}
+
 struct ManifestView {
   std::vector<CommitSummary> history;
-  std::map<std::string, std::string> files;  // path -> sha256
+  std::map<std::string, std::string> files;   // path -> sha256
+  std::map<std::string, std::string> config;  // path -> text, for configuration files
 };
 
 std::optional<ManifestView> parse_manifest_view(StoreTransaction& tx, const std::string& sha256) {
@@ -34,6 +43,10 @@ std::optional<ManifestView> parse_manifest_view(StoreTransaction& tx, const std:
       for (size_t i = 0; i < files->size(); ++i)
         if (auto f = files->getObject(static_cast<unsigned>(i)))
           view.files[f->optValue<std::string>("path", "")] = f->optValue<std::string>("sha256", "");
+    if (auto config = root->getArray("config"))
+      for (size_t i = 0; i < config->size(); ++i)
+        if (auto c = config->getObject(static_cast<unsigned>(i)))
+          view.config[c->optValue<std::string>("path", "")] = c->optValue<std::string>("text", "");
     auto git = root->getObject("git");
     auto history = git ? git->getArray("history") : nullptr;
     for (size_t i = 0; history && i < history->size() && i < kHistoryLimit; ++i) {
@@ -105,12 +118,21 @@ ReleaseContext read_release_context(StoreTransaction& tx, const Release& release
   }
   if (mine && theirs) {
     changes.files_known = true;
+    auto text_of = [](const ManifestView& m, const std::string& path) {
+      auto it = m.config.find(path);
+      return it == m.config.end() ? nullptr : &it->second;
+    };
     for (const auto& [path, sha] : mine->files) {
       auto it = theirs->files.find(path);
-      if (it == theirs->files.end())
+      const std::string* after = text_of(*mine, path);
+      if (it == theirs->files.end()) {
         changes.files.push_back({path, "added"});
-      else if (it->second != sha)
+        if (after) changes.files.back().diff = printable_diff(text_diff("", *after));
+      } else if (it->second != sha) {
         changes.files.push_back({path, "changed"});
+        if (const std::string* before = text_of(*theirs, path); before && after)
+          changes.files.back().diff = printable_diff(text_diff(*before, *after));
+      }
     }
     for (const auto& [path, sha] : theirs->files)
       if (!mine->files.contains(path)) changes.files.push_back({path, "removed"});
@@ -152,6 +174,7 @@ void set_context_json(Poco::JSON::Object& into, const ReleaseContext& c) {
       Object::Ptr j = new Object(Poco::JSON_PRESERVE_KEY_ORDER);
       j->set("path", f.path);
       j->set("change", f.change);
+      j->set("diff", f.diff ? Poco::Dynamic::Var(*f.diff) : Poco::Dynamic::Var());
       files->add(j);
     }
     changes->set("files", files);

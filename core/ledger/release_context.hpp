@@ -1,7 +1,8 @@
 #pragma once
 // What an approver needs beside a release: what runs on its environment now, and what this
 // release changes against it: the commits between the two (from the history its package
-// records) and the files that differ (from the two packages' manifests).
+// records) and the files that differ (from the two packages' manifests), with the text diff of
+// the configuration files.
 
 #include <Poco/JSON/Object.h>
 
@@ -23,6 +24,9 @@ struct LiveRelease {
 struct FileChange {
   std::string path;
   std::string change;  // added | removed | changed
+  // A configuration file's text diff (text_diff), when both packages record its text (or this
+  // one, for a file it adds).
+  std::optional<std::string> diff{};
 };
 
 struct ReleaseChanges {

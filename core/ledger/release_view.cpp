@@ -32,9 +32,12 @@ std::optional<Timestamp> review_due(const Release& r, const Policy& policy) {
   return *from + policy.review_deadline;
 }
 
+bool ReleaseView::waiting() const {
+  return release.state == ReleaseState::submitted || approval_expired || owes_signature;
+}
+
 std::string ReleaseView::waiting_for() const {
-  if (release.state != ReleaseState::submitted && !approval_expired) return {};
-  if (!chain.open_step) return {};
+  if (!waiting() || !chain.open_step) return {};
   size_t i = *chain.open_step;
   return fmt::format("step {} of {}: {}", i + 1, chain.steps.size(),
                      describe_need(chain.steps[i], team));
@@ -59,8 +62,10 @@ ReleaseView build_release_view(StoreTransaction& tx, const Policy& policy, Relea
   if (env) v.submitted_local = format_local(*env, release.submitted_at);
   v.chain = evaluate_chain(env ? env->chain_for(release.type) : kNone, live);
   v.approval_expired = release.state == ReleaseState::approved && !v.chain.complete();
-  bool waiting = release.state == ReleaseState::submitted || v.approval_expired;
-  if (waiting && v.chain.open_step) {
+  if (release.type == ReleaseType::emergency) v.break_glass = tx.find_break_glass(release.id);
+  v.owes_signature = v.break_glass && v.break_glass->owing();
+  v.signature_overdue = v.break_glass && v.break_glass->overdue(now);
+  if (v.waiting() && v.chain.open_step) {
     const auto& step = v.chain.steps[*v.chain.open_step];
     auto team = step.rule.same_team ? std::optional<std::string_view>(v.team) : std::nullopt;
     std::vector<std::string> approved;  // the people counted, and those who gave approvals
@@ -180,6 +185,21 @@ Poco::JSON::Object::Ptr release_view_json(const ReleaseView& v) {
   o->set("nobody_can_approve", v.nobody_can_approve.empty()
                                    ? Poco::Dynamic::Var()
                                    : Poco::Dynamic::Var(v.nobody_can_approve));
+  if (v.break_glass) {
+    const BreakGlass& b = *v.break_glass;
+    Poco::JSON::Object::Ptr j = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
+    j->set("by", b.actor);
+    j->set("reason", b.reason);
+    j->set("at", format_utc(b.at));
+    j->set("sign_by", format_utc(b.sign_by));
+    j->set("signed_at", optional_time(b.signed_at));
+    j->set("signed_late", b.signed_late());
+    j->set("overdue", v.signature_overdue);
+    o->set("break_glass", j);
+  } else {
+    o->set("break_glass", Poco::Dynamic::Var());
+  }
+  o->set("owes_signature", v.owes_signature);
   o->set("review_due", optional_time(v.review_due));
   o->set("owing_review", v.owing_review);
   Poco::JSON::Array::Ptr deploys = new Poco::JSON::Array;

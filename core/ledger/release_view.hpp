@@ -24,12 +24,17 @@ struct DeployView {
 
 struct ReleaseView {
   Release release;
-  std::string team;                      // the service's team
-  std::string submitted_local;           // the submit time in the environment's zone, or empty
-  std::vector<Approval> approvals;       // every approval given, oldest first
-  std::vector<bool> counts;              // per approval: does it still count (bound and unexpired)
-  ChainStatus chain;                     // over the approvals that count
-  bool approval_expired = false;         // approved, but the approvals no longer hold
+  std::string team;                 // the service's team
+  std::string submitted_local;      // the submit time in the environment's zone, or empty
+  std::vector<Approval> approvals;  // every approval given, oldest first
+  std::vector<bool> counts;         // per approval: does it still count (bound and unexpired)
+  ChainStatus chain;                // over the approvals that count
+  bool approval_expired = false;    // approved, but the approvals no longer hold
+  // An emergency deployed before its approvals, and whether they are still owed (its chain is
+  // waited for whatever its state).
+  std::optional<BreakGlass> break_glass;
+  bool owes_signature = false;
+  bool signature_overdue = false;        // owed past its deadline
   std::vector<std::string> may_approve;  // who may give the next approval now, stand-ins included
   std::vector<std::string> stand_ins;    // of those, the stand-ins: "leo for lea"
   // When it waits and nobody may give the next approval: why, and what would unblock it.
@@ -42,6 +47,8 @@ struct ReleaseView {
 
   // "step 2 of 2: 1 approval by a leader of team payments", or empty when nothing is awaited.
   std::string waiting_for() const;
+  // Whether its approval chain is waited for: submitted, approved but expired, or owed.
+  bool waiting() const;
 };
 
 // When an emergency's post-release review is due: the review deadline after its deploy, or after

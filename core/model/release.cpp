@@ -41,7 +41,7 @@ bool can_transition(ReleaseState from, ReleaseState to) {
   using S = ReleaseState;
   switch (from) {
     case S::submitted:
-      return to == S::approved || to == S::rejected || to == S::cancelled;
+      return to == S::approved || to == S::rejected || to == S::cancelled || to == S::deploying;
     case S::approved:
       return to == S::deploying || to == S::cancelled || to == S::submitted;
     case S::deploying:

@@ -35,7 +35,7 @@ std::optional<ReleaseState> release_state_from_string(std::string_view s);
 std::string all_states_text();
 
 // True when the lifecycle allows going from `from` to `to`:
-//   submitted -> approved | rejected | cancelled
+//   submitted -> approved | rejected | cancelled | deploying (an emergency breaking glass)
 //   approved  -> deploying | cancelled | submitted (its approvals expired)
 //   deploying -> deployed | failed | rolled_back | interrupted
 //   deployed  -> rolled_back | replaced (a later release deployed on its environment)

@@ -26,6 +26,10 @@ std::string headline(NotifyEvent event) {
       return "Deployed";
     case NotifyEvent::rolled_back:
       return "Rolled back";
+    case NotifyEvent::signature_owed:
+      return "Approvals owed";
+    case NotifyEvent::signature_overdue:
+      return "Approvals overdue";
   }
   return "Release";
 }
@@ -61,7 +65,8 @@ Object::Ptr generic_body(const NotifyMessage& m) {
   body->set("text", m.text);
   body->set("url", m.url.empty() ? Poco::Dynamic::Var() : Poco::Dynamic::Var(m.url));
   Poco::JSON::Array::Ptr who = new Poco::JSON::Array;
-  if (m.event == NotifyEvent::approval_needed)
+  if (m.event == NotifyEvent::approval_needed || m.event == NotifyEvent::signature_owed ||
+      m.event == NotifyEvent::signature_overdue)
     for (const auto& name : m.view.may_approve) who->add(name);
   body->set("may_approve", who);
   return body;
@@ -204,10 +209,13 @@ std::vector<User> addressees(NotifyEvent event, const ReleaseView& view,
                              const std::vector<User>& users) {
   std::vector<User> out;
   for (const auto& u : users) {
-    bool wanted = event == NotifyEvent::approval_needed
-                      ? std::find(view.may_approve.begin(), view.may_approve.end(), u.name) !=
-                            view.may_approve.end()
-                      : u.name == view.release.submitter;
+    bool may_approve = std::find(view.may_approve.begin(), view.may_approve.end(), u.name) !=
+                       view.may_approve.end();
+    bool wanted = u.name == view.release.submitter;
+    if (event == NotifyEvent::approval_needed || event == NotifyEvent::signature_owed)
+      wanted = may_approve;
+    else if (event == NotifyEvent::signature_overdue)
+      wanted = may_approve || u.has(Role::admin) || u.has(Role::manager);
     if (wanted) out.push_back(u);
   }
   return out;
@@ -265,6 +273,19 @@ NotifyMessage compose_message(NotifyEvent event, const ReleaseView& view,
         lines.push_back(
             fmt::format("Deployed by: {} (deploy {}, batches {})", d.actor, d.id, d.batches));
       }
+      break;
+    case NotifyEvent::signature_owed:
+    case NotifyEvent::signature_overdue:
+      if (view.break_glass) {
+        const BreakGlass& b = *view.break_glass;
+        lines.push_back(fmt::format("Deployed by break glass: {} at {}: {}", b.actor,
+                                    format_utc(b.at), b.reason));
+        lines.push_back(fmt::format(
+            "Approvals {}: {}", event == NotifyEvent::signature_owed ? "owed by" : "overdue since",
+            format_utc(b.sign_by)));
+      }
+      lines.push_back(fmt::format("Waiting for: {}", view.waiting_for()));
+      lines.push_back(fmt::format("May approve: {}", joined(view.may_approve)));
       break;
   }
   if (!m.url.empty()) lines.push_back(m.url);

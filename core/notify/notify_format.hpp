@@ -26,8 +26,9 @@ struct NotifyMessage {
 NotifyMessage compose_message(NotifyEvent event, const ReleaseView& view,
                               const std::string& base_url, std::vector<User> mentioned = {});
 
-// The users a message about `event` is for: who may approve the open step for approval_needed,
-// else the submitter (when registered). In `users`' order.
+// The users a message about `event` is for: who may approve the open step for approval_needed
+// and signature_owed, and admins and managers too for signature_overdue; else the submitter (when
+// registered). In `users`' order.
 std::vector<User> addressees(NotifyEvent event, const ReleaseView& view,
                              const std::vector<User>& users);
 

@@ -7,11 +7,26 @@
 namespace beaver {
 namespace {
 
+// Whether mail about `event` is for `u`: for approval_needed and signature_owed, whether they may
+// approve the open step, whatever their team; for signature_overdue, also whether they are an
+// admin or a manager; for an outcome, whether they are in the service's team or submitted it.
+bool concerned(NotifyEvent event, const ReleaseView& view, const User& u) {
+  bool may_approve =
+      std::find(view.may_approve.begin(), view.may_approve.end(), u.name) != view.may_approve.end();
+  switch (event) {
+    case NotifyEvent::approval_needed:
+    case NotifyEvent::signature_owed:
+      return may_approve;
+    case NotifyEvent::signature_overdue:
+      return may_approve || u.has(Role::admin) || u.has(Role::manager);
+    default:
+      return u.team == view.team || u.name == view.release.submitter;
+  }
+}
+
 // An email channel's addresses, each once: its roles' holders' (in the order of their names),
-// then its own. Mail goes only to those who may act on it: for approval_needed, the holders who
-// may approve the open step, whatever their team; for an outcome, the holders in the service's
-// team and the submitter. Not to every leader of the company, and a step waiting for a developer
-// mails no leader.
+// then its own. Mail goes only to those who may act on it (concerned): not to every leader of the
+// company, and a step waiting for a developer mails no leader.
 std::vector<std::string> mail_recipients(const NotifyChannel& channel, NotifyEvent event,
                                          const ReleaseView& view, const std::vector<User>& users) {
   std::vector<std::string> out;
@@ -22,11 +37,7 @@ std::vector<std::string> mail_recipients(const NotifyChannel& channel, NotifyEve
     for (const auto& u : users) {
       bool holds = std::any_of(channel.to_roles.begin(), channel.to_roles.end(),
                                [&u](Role r) { return u.has(r); });
-      bool concerned = event == NotifyEvent::approval_needed
-                           ? std::find(view.may_approve.begin(), view.may_approve.end(), u.name) !=
-                                 view.may_approve.end()
-                           : u.team == view.team || u.name == view.release.submitter;
-      if (holds && concerned && u.email) add(*u.email);
+      if (holds && concerned(event, view, u) && u.email) add(*u.email);
     }
   }
   for (const auto& address : channel.to) add(address);
@@ -60,7 +71,7 @@ std::optional<NotifyEvent> event_of_change(const ReleaseView* before, const Rele
 }
 
 int queue_notifications(StoreTransaction& tx, const Policy& policy, NotifyEvent event,
-                        const ReleaseView& view, Timestamp now) {
+                        const ReleaseView& view, Timestamp now, std::optional<Timestamp> due) {
   int queued = 0;
   std::optional<NotifyMessage> message;
   // Read on first use, so that a policy without channels for the event costs no read.
@@ -86,7 +97,7 @@ int queue_notifications(StoreTransaction& tx, const Policy& policy, NotifyEvent 
     n.channel_type = std::string(to_string(channel.type));
     n.target = channel.smtp ? channel.smtp->target() : channel.url;
     n.body = render_body(*message, channel, mail_to);
-    n.next_attempt_at = now;
+    n.next_attempt_at = due.value_or(now);
     n.created_at = now;
     tx.insert_notification(n);
     ++queued;
@@ -94,10 +105,37 @@ int queue_notifications(StoreTransaction& tx, const Policy& policy, NotifyEvent 
   return queued;
 }
 
+int queue_signature_reminders(StoreTransaction& tx, const Policy& policy, const ReleaseView* before,
+                              const ReleaseView& after, Timestamp now) {
+  bool was_owed = before && before->owes_signature;
+  if (!was_owed && !after.owes_signature) return 0;
+  const Release& r = after.release;
+  auto cancel_pending = [&] {
+    for (auto event : {NotifyEvent::signature_owed, NotifyEvent::signature_overdue})
+      tx.cancel_notifications(r.id, to_string(event));
+  };
+  if (!after.owes_signature) {
+    cancel_pending();
+    return queue_notifications(tx, policy, NotifyEvent::approved, after, now);
+  }
+  // Owed still: nothing to say unless the glass was just broken or the chain moved on a step.
+  if (was_owed && before->chain.open_step == after.chain.open_step) return 0;
+  if (was_owed) cancel_pending();
+  const BreakGlass& glass = *after.break_glass;
+  int queued = queue_notifications(tx, policy, NotifyEvent::signature_owed, after, now);
+  Timestamp half = glass.at + (glass.sign_by - glass.at) / 2;
+  if (half > now)
+    queued += queue_notifications(tx, policy, NotifyEvent::signature_owed, after, now, half);
+  queued += queue_notifications(tx, policy, NotifyEvent::signature_overdue, after, now,
+                                std::max(now, glass.sign_by));
+  return queued;
+}
+
 int queue_change_notifications(StoreTransaction& tx, const Policy& policy,
                                const ReleaseView* before, const ReleaseView& after, Timestamp now) {
   auto event = event_of_change(before, after);
-  return event ? queue_notifications(tx, policy, *event, after, now) : 0;
+  int queued = event ? queue_notifications(tx, policy, *event, after, now) : 0;
+  return queued + queue_signature_reminders(tx, policy, before, after, now);
 }
 
 namespace {

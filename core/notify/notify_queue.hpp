@@ -19,15 +19,26 @@ namespace beaver {
 std::optional<NotifyEvent> event_of_change(const ReleaseView* before, const ReleaseView& after);
 
 // Queues, in `tx`, one pending notification per channel of `policy` that wants `event` for the
-// release's team, with its body rendered now. An email channel's recipients are resolved now
-// too: the addresses of the users holding one of its `to_roles` (whatever their team), then its
-// `to`; a channel with no recipient queues nothing. Returns how many were queued.
+// release's team, with its body rendered now, to be sent from `due` (now when not given). An
+// email channel's recipients are resolved now too: the addresses of the users holding one of its
+// `to_roles` (whatever their team), then its `to`; a channel with no recipient queues nothing.
+// Returns how many were queued.
 int queue_notifications(StoreTransaction& tx, const Policy& policy, NotifyEvent event,
-                        const ReleaseView& view, Timestamp now);
+                        const ReleaseView& view, Timestamp now,
+                        std::optional<Timestamp> due = std::nullopt);
 
-// event_of_change, then queue_notifications when there is an event.
+// event_of_change, then queue_notifications when there is an event; and for an emergency
+// deployed by break glass, its reminders (queue_signature_reminders).
 int queue_change_notifications(StoreTransaction& tx, const Policy& policy,
                                const ReleaseView* before, const ReleaseView& after, Timestamp now);
+
+// The reminders of a broken glass's owed approvals. When the glass is broken: signature_owed now
+// and at half its time, and signature_overdue at its deadline. When a step of its chain is
+// completed: the reminders still ahead again, for the next step's approvers, and signature_owed
+// now to them. When the chain is complete: the reminders still pending are cancelled, and
+// `approved` is announced.
+int queue_signature_reminders(StoreTransaction& tx, const Policy& policy, const ReleaseView* before,
+                              const ReleaseView& after, Timestamp now);
 
 // The outbox as the ledger's announcer: queue_change_notifications for every change. The one
 // every Ledger that serves people is given.

@@ -277,6 +277,7 @@ class LocalOperations final : public Operations {
     options.batches = request.batches;
     options.parallel = static_cast<int>(request.parallel);
     options.repair = request.repair;
+    options.break_glass = request.break_glass;
     auto plan = plan_deploy(ledger_, actor_, release_id, options);
     if (!plan) return std::unexpected(plan.error());
     auto sha = sha256_file(plan->package_file);
@@ -284,6 +285,7 @@ class LocalOperations final : public Operations {
     DeployClaim claim;
     claim.package_sha256 = *sha;
     claim.batches = plan->batches_text;
+    claim.break_glass = plan->break_glass;
     auto notes = ledger_.check_deploy(actor_, release_id, claim);
     if (!notes) return std::unexpected(notes.error());
     auto o = deploy_plan_json(*plan);
@@ -375,6 +377,7 @@ class LocalOperations final : public Operations {
     options.batches = request.batches;
     options.parallel = static_cast<int>(request.parallel);  // checked: 1 to 100
     options.repair = request.repair;
+    options.break_glass = request.break_glass;
     auto plan = plan_deploy(ledger_, actor_, release_id, options);
     if (!plan) return std::unexpected(plan.error());
     DeployObserver quiet;

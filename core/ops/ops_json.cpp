@@ -163,6 +163,8 @@ Poco::JSON::Object::Ptr deploy_plan_json(const DeployPlan& plan) {
   o->set("batches_spec", plan.batches_text);
   o->set("pause_s", static_cast<int64_t>(plan.pause.count()));
   o->set("repair", plan.repair);
+  o->set("break_glass",
+         plan.break_glass ? Poco::Dynamic::Var(*plan.break_glass) : Poco::Dynamic::Var());
   Poco::JSON::Array::Ptr batches = new Poco::JSON::Array;
   Poco::JSON::Array::Ptr hosts = new Poco::JSON::Array;
   for (const auto& batch : plan.batches) {
@@ -215,6 +217,8 @@ DeployPlan deploy_plan_from_json(const Poco::JSON::Object::Ptr& o) {
   plan.keep = o->optValue<int>("keep", 0);
   plan.pause = std::chrono::seconds(o->optValue<int64_t>("pause_s", 0));
   plan.repair = o->optValue<bool>("repair", false);
+  if (o->has("break_glass") && !o->isNull("break_glass"))
+    plan.break_glass = o->getValue<std::string>("break_glass");
   if (auto health = o->getObject("health")) {
     plan.spec.health.path = text_or(health, "path");
     plan.spec.health.timeout = std::chrono::seconds(health->optValue<int64_t>("timeout_s", 0));

@@ -171,6 +171,7 @@ class RemoteOperations final : public Operations {
     if (r.parallel != DeployRequest{}.parallel) body->set("parallel", r.parallel);
     if (r.dry_run) body->set("dry_run", true);
     if (r.repair) body->set("repair", true);
+    if (r.break_glass) body->set("break_glass", *r.break_glass);
     return object_of(
         call(HTTPRequest::HTTP_POST, fmt::format("/api/v1/releases/{}/deploy", release_id), body));
   }
@@ -263,6 +264,7 @@ class RemoteOperations final : public Operations {
     add("submitter", r.submitter);
     add("q", r.q);
     if (r.owing_review) uri.addQueryParameter("owing_review", "true");
+    if (r.owing_signature) uri.addQueryParameter("owing_signature", "true");
     if (r.live) uri.addQueryParameter("live", "true");
     uri.addQueryParameter("limit", std::to_string(r.limit));
     if (r.offset != 0) uri.addQueryParameter("offset", std::to_string(r.offset));

@@ -62,6 +62,7 @@ Result<ReleaseQuery> read_release_list(const ReleaseListRequest& r, const Policy
       return bad_field("q", "the search text is blank");
   }
   q.owing_review = r.owing_review;
+  q.owing_signature = r.owing_signature;
   q.team = r.team;
   q.submitter = r.submitter;
   q.text = r.q;
@@ -114,6 +115,9 @@ Result<void> check_scope_names(const std::optional<std::string>& team,
 }
 
 Result<void> check_deploy_request(const DeployRequest& r) {
+  if (r.break_glass && r.repair)
+    return bad_field("break_glass",
+                     "a repair puts the live release back; break glass deploys a new emergency");
   if (r.batches && r.repair)
     return bad_field("batches",
                      "a repair puts every drifted host back in one batch; batches are for deploys");

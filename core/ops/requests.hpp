@@ -25,7 +25,8 @@ struct ReleaseListRequest {
   std::optional<std::string> service, env, type, status;
   std::optional<std::string> since, until;  // YYYY-MM-DD or ISO 8601
   bool owing_review = false;
-  bool live = false;  // what runs on each environment now: the releases still deployed
+  bool owing_signature = false;  // deployed by break glass, approvals still owed
+  bool live = false;             // what runs on each environment now: the releases still deployed
   std::optional<std::string> team, submitter;
   std::optional<std::string> q;  // text in the reason, the version or the submitter
   int64_t limit = kDefaultLimit;
@@ -81,6 +82,8 @@ struct DeployRequest {
   bool dry_run = false;
   // Puts the live release's package back on the hosts whose status shows drift, in one batch.
   bool repair = false;
+  // Deploys a submitted emergency before its approvals, for this reason (break glass).
+  std::optional<std::string> break_glass{};
 };
 
 // The batches' form (host counts or shares) and parallel from 1 to kMostParallel; no batches

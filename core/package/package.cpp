@@ -12,6 +12,7 @@
 
 #include "git/commit_json.hpp"
 #include "git/git.hpp"
+#include "package/config_text.hpp"
 #include "package/jar.hpp"
 #include "process/process.hpp"
 #include "schema/yaml_file.hpp"
@@ -106,7 +107,7 @@ Poco::Dynamic::Var optional(const std::optional<std::string>& s) {
 std::string manifest_json(const ServiceManifest& m, const BuildReport& build, const GitFacts& git,
                           const std::string& main_class, const std::string& main_jar,
                           const PackageOptions& options, Timestamp built,
-                          std::vector<ArchivedFile> files) {
+                          std::vector<ArchivedFile> files, const std::vector<ConfigText>& config) {
   using Poco::JSON::Object;
   Object::Ptr git_json = new Object(Poco::JSON_PRESERVE_KEY_ORDER);
   git_json->set("commit", git.commit);
@@ -142,6 +143,14 @@ std::string manifest_json(const ServiceManifest& m, const BuildReport& build, co
   root->set("git", git_json);
   root->set("build", build_json);
   root->set("files", files_json);
+  Poco::JSON::Array::Ptr config_json = new Poco::JSON::Array;
+  for (const auto& c : config) {
+    Object::Ptr j = new Object(Poco::JSON_PRESERVE_KEY_ORDER);
+    j->set("path", c.path);
+    j->set("text", c.text);
+    config_json->add(j);
+  }
+  root->set("config", config_json);
   std::ostringstream out;
   Poco::JSON::Stringifier::stringify(root, out, 2);
   return out.str() + "\n";
@@ -229,8 +238,10 @@ Result<BuiltPackage> make_package(const ServiceManifest& m, const fs::path& root
 
   auto files = hash_entries(entries);
   if (!files) return std::unexpected(files.error());
+  auto config = config_texts(entries);
+  if (!config) return std::unexpected(config.error());
   std::string manifest =
-      manifest_json(m, *build, *git, *main_class, main_jar, options, *built_at, *files);
+      manifest_json(m, *build, *git, *main_class, main_jar, options, *built_at, *files, *config);
   entries.push_back({Kind::file, "MANIFEST.json", {}, manifest, 0644, true});
   fs::path out = root / "dist" / fmt::format("{}-{}.tar.gz", m.service, build->version);
   auto archive = write_archive(entries, out, git->commit_time);

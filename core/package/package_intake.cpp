@@ -6,9 +6,11 @@
 #include <map>
 #include <optional>
 
+#include "digest/sha256.hpp"
 #include "model/names.hpp"
 #include "package/archive.hpp"
 #include "package/archive_reader.hpp"
+#include "package/config_text.hpp"
 #include "package/package_store.hpp"
 #include "service/manifest.hpp"
 #include "text/json_parse.hpp"
@@ -119,6 +121,26 @@ Result<void> check_listed_files(const Poco::JSON::Object::Ptr& root,
       return fail(ErrorKind::bad_input,
                   "{}: MANIFEST.json lists '{}', which the package does not hold; refused", label,
                   path);
+  // The configuration texts shown to approvers are those of the files the hosts get.
+  try {
+    auto config = root->getArray("config");
+    for (size_t i = 0; config && i < config->size(); ++i) {
+      auto c = config->getObject(static_cast<unsigned>(i));
+      if (!c || !c->has("path") || !c->get("path").isString() || !c->has("text") ||
+          !c->get("text").isString())
+        return bad(fmt::format("config[{}] needs a path and a text", i));
+      auto path = c->getValue<std::string>("path");
+      auto text = c->getValue<std::string>("text");
+      auto it = listed.find(path);
+      if (!is_config_path(path) || it == listed.end())
+        return bad(
+            fmt::format("config[{}] names '{}', not a configuration file it lists", i, path));
+      if (text.size() > kMostConfigFile || sha256_hex(text) != it->second.sha256)
+        return bad(fmt::format("config[{}] is not the text of '{}'", i, path));
+    }
+  } catch (const Poco::Exception& e) {
+    return bad(e.displayText());
+  }
   return {};
 }
 

@@ -61,19 +61,30 @@ struct EnvironmentPolicy {
   bool submit_any_team = false;
   // A deploy here started on a terminal asks first (`confirm`; by default for prod, production).
   bool confirm = false;
+  // Who may deploy a submitted emergency here before its approvals (`emergency: break_glass`),
+  // and how long its approvers then have to give them.
+  struct BreakGlassRule {
+    std::vector<Role> roles;
+    std::chrono::seconds sign_within{2 * 3600};
+  };
+  std::optional<BreakGlassRule> break_glass;
 
   const std::vector<ApprovalRule>& chain_for(ReleaseType type) const;
 };
 
 // What a notification announces about a release, named as in policy.yaml.
 // deployed: a release now runs on its environment; rolled_back: a rollback now runs there.
+// signature_owed: an emergency deployed by break glass still needs its approvals (when the glass
+// is broken, and at half its time); signature_overdue: its time to sign has run out.
 enum class NotifyEvent {
   approval_needed,
   approved,
   rejected,
   deploy_failed,
   deployed,
-  rolled_back
+  rolled_back,
+  signature_owed,
+  signature_overdue
 };
 std::string_view to_string(NotifyEvent e);
 std::optional<NotifyEvent> notify_event_from_string(std::string_view text);

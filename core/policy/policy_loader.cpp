@@ -207,6 +207,17 @@ class PolicyBuilder {
     auto emergency = chain(n["emergency"]);
     BEAVER_TRY(emergency);
     env.emergency = std::move(*emergency);
+    if (const YAML::Node glass = n["emergency"]["break_glass"]) {
+      EnvironmentPolicy::BreakGlassRule rule;
+      for (const auto& r : glass["roles"])
+        rule.roles.push_back(role_from_string(r.Scalar()).value_or(Role::admin));
+      if (const YAML::Node within = glass["sign_within"]) {
+        auto d = parse_duration(within.Scalar());
+        if (!d) return std::unexpected(doc_.error_at(within, d.error().message));
+        rule.sign_within = *d;
+      }
+      env.break_glass = std::move(rule);
+    }
     // A rollback undoes a change under time pressure, so by default it needs what an emergency
     // needs; deciding it here keeps chain_for() a plain lookup.
     if (const YAML::Node rollback = n["rollback"]) {
@@ -281,7 +292,8 @@ class PolicyBuilder {
       } else {
         channel.events = {NotifyEvent::approval_needed, NotifyEvent::approved,
                           NotifyEvent::rejected,        NotifyEvent::deploy_failed,
-                          NotifyEvent::deployed,        NotifyEvent::rolled_back};
+                          NotifyEvent::deployed,        NotifyEvent::rolled_back,
+                          NotifyEvent::signature_owed,  NotifyEvent::signature_overdue};
       }
       for (const auto& t : c["teams"]) channel.teams.push_back(t.Scalar());
       out.push_back(std::move(channel));

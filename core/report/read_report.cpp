@@ -101,6 +101,24 @@ Result<Report> read_in(StoreTransaction& tx, const Policy& policy, Timestamp now
   tx.read_in_bulk(reading);
   Report out = std::move(reading.report);
   if (!full) return out;
+  ReleaseFilter glass;
+  glass.submitted_from = since;
+  glass.submitted_until = until;
+  glass.team = scope.team;
+  glass.service = scope.service;
+  glass.env = scope.env;
+  for (const auto& b : tx.break_glass_of(glass)) {
+    auto& f = out.break_glass;
+    ++f.deploys;
+    if (b.signed_late())
+      ++f.signed_late;
+    else if (b.signed_at)
+      ++f.signed_in_time;
+    else if (b.overdue(now))
+      ++f.never_signed;
+    else
+      ++f.owing;
+  }
   auto before =
       read_in(tx, policy, now, since - (until - since), since, ReportBy::none, scope, false);
   if (before)  // else it reaches beyond what a report may read: there is no comparison

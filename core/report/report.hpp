@@ -147,6 +147,18 @@ struct ReasonCount {
   bool operator==(const ReasonCount&) const = default;
 };
 
+// Emergencies of the period deployed by break glass (before their approvals), and how their
+// owed approvals went: given by the deadline, given after it, still owed before it, or owed past
+// it and not given (never signed, so far).
+struct BreakGlassFigures {
+  int64_t deploys = 0;
+  int64_t signed_in_time = 0;
+  int64_t signed_late = 0;
+  int64_t owing = 0;
+  int64_t never_signed = 0;
+  bool operator==(const BreakGlassFigures&) const = default;
+};
+
 struct Report {
   Timestamp since{};
   Timestamp until{};
@@ -164,6 +176,7 @@ struct Report {
   // kTopReasons of them.
   std::map<std::string, std::vector<ReasonCount>> emergency_reasons;
   static constexpr size_t kTopReasons = 5;
+  BreakGlassFigures break_glass;  // of the releases submitted in the period
 };
 
 // Whether a report split `by` this gives each group its deploy figures: every grouping the

@@ -170,6 +170,23 @@ std::string approvers_block(const Report& r, const ReportWords& words) {
   return out + "</table>\n";
 }
 
+// The emergencies deployed by break glass, and how their owed approvals went; nothing when there
+// were none.
+std::string break_glass_block(const Report& r, const ReportWords& words) {
+  const auto& g = r.break_glass;
+  if (g.deploys == 0) return {};
+  std::string out = fmt::format(
+      "<h2>{}</h2>\n<p class=\"note\">{}</p>\n<table class=\"break-glass\">\n",
+      html_escape(words.text("break_glass")), html_escape(words.text("break_glass_note")));
+  for (const auto& [key, n] : {std::pair{"break_glass_deploys", g.deploys},
+                               std::pair{"break_glass_signed_in_time", g.signed_in_time},
+                               std::pair{"break_glass_signed_late", g.signed_late},
+                               std::pair{"break_glass_owing", g.owing},
+                               std::pair{"break_glass_never_signed", g.never_signed}})
+    out += fmt::format("<tr><th>{}</th><td>{}</td></tr>\n", html_escape(words.text(key)), n);
+  return out + "</table>\n";
+}
+
 // Every figure's label and definition, and what the bands mean.
 std::string glossary(const ReportWords& words) {
   std::string out = fmt::format("<details class=\"glossary\"><summary>{}</summary>\n<dl>\n",
@@ -224,6 +241,7 @@ std::string render_report_html(std::string_view page, const Report& r, const Rep
   }
   places["reasons"] = reasons_block(r, words);
   places["approvers"] = approvers_block(r, words);
+  places["break_glass"] = break_glass_block(r, words);
   places["charts_title"] = html_escape(words.text("charts"));
   auto charts = report_chart_svgs(r, c, words);
   places["chart_weeks"] = std::move(charts.weeks);

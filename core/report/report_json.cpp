@@ -145,6 +145,13 @@ Object::Ptr report_json(const Report& r) {
     reasons->set(category, list);
   }
   o->set("emergency_reasons", reasons);
+  Object::Ptr glass = new Object(Poco::JSON_PRESERVE_KEY_ORDER);
+  glass->set("deploys", r.break_glass.deploys);
+  glass->set("signed_in_time", r.break_glass.signed_in_time);
+  glass->set("signed_late", r.break_glass.signed_late);
+  glass->set("owing", r.break_glass.owing);
+  glass->set("never_signed", r.break_glass.never_signed);
+  o->set("break_glass", glass);
   set_deploy_figures(*o, r.deploys);
   return o;
 }

@@ -90,6 +90,11 @@ std::string report_terminal_text(const Report& r) {
         std::pair{"emergencies by approver", &r.emergency_by_approver}})
     if (!counts->empty())
       for (const auto& l : counts_lines(what, {counts->begin(), counts->end()})) out += l + "\n";
+  if (const auto& g = r.break_glass; g.deploys > 0)
+    out += fmt::format(
+        "deployed by break glass: {} (approvals given in time {}, late {}, still owed {}, never "
+        "given by their deadline {})\n",
+        g.deploys, g.signed_in_time, g.signed_late, g.owing, g.never_signed);
   for (const auto& [category, top] : r.emergency_reasons) {
     std::vector<std::pair<std::string, int64_t>> quoted;
     for (const auto& reason : top)

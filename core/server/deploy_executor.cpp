@@ -67,7 +67,7 @@ void DeployExecutor::reap() {
 
 Result<Started> DeployExecutor::start(const std::string& actor, int64_t release_id,
                                       const std::optional<std::string>& batches, int parallel,
-                                      bool repair) {
+                                      bool repair, const std::optional<std::string>& break_glass) {
   auto started = std::make_shared<std::promise<Result<Started>>>();
   auto outcome = started->get_future();
   {
@@ -84,6 +84,7 @@ Result<Started> DeployExecutor::start(const std::string& actor, int64_t release_
     options.batches = batches;
     options.parallel = parallel;
     options.repair = repair;
+    options.break_glass = break_glass;
     options.stop = &job->stop;
     // A stop asked through the API is named on the lease; one with no name there is the server's.
     options.stopped_by = "the server stopping (SIGTERM or SIGINT)";

@@ -40,7 +40,8 @@ class DeployExecutor {
   // ledger's refusal, or unavailable when every slot is taken).
   Result<Started> start(const std::string& actor, int64_t release_id,
                         const std::optional<std::string>& batches, int parallel,
-                        bool repair = false);
+                        bool repair = false,
+                        const std::optional<std::string>& break_glass = std::nullopt);
   // What deploys here read: the packages' home and the transports.
   const DeployOptions& options() const { return base_; }
   // Asks the running deploy `deploy_id` to stop between steps, as Ctrl-C does; a conflict when

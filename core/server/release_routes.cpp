@@ -30,8 +30,8 @@ Result<int64_t> limit_param(const Call& c, int64_t fallback) {
 // A listing's parameters, the same for the whole list and for a page of it.
 Result<ReleaseListRequest> list_request(const Call& c) {
   static const std::set<std::string> kKnown = {
-      "service", "env",  "type",      "status", "since",        "until", "limit",
-      "offset",  "team", "submitter", "q",      "owing_review", "live"};
+      "service", "env",  "type",      "status", "since",        "until",           "limit",
+      "offset",  "team", "submitter", "q",      "owing_review", "owing_signature", "live"};
   for (const auto& [key, value] : c.request.query)
     if (!kKnown.contains(key)) return fail(ErrorKind::bad_input, "unknown parameter '{}'", key);
   ReleaseListRequest r;
@@ -52,6 +52,11 @@ Result<ReleaseListRequest> list_request(const Call& c) {
     if (*owing != "true" && *owing != "false")
       return fail(ErrorKind::bad_input, "owing_review is true or false");
     r.owing_review = *owing == "true";
+  }
+  if (auto owing = query_param(c.request, "owing_signature")) {
+    if (*owing != "true" && *owing != "false")
+      return fail(ErrorKind::bad_input, "owing_signature is true or false");
+    r.owing_signature = *owing == "true";
   }
   if (auto live = query_param(c.request, "live")) {
     if (*live != "true" && *live != "false")
@@ -153,6 +158,9 @@ Result<Answer> deploy(Call& c) {
   auto repair = body->flag("repair");
   if (!repair) return std::unexpected(repair.error());
   r.repair = *repair;
+  auto glass = body->optional_text("break_glass");
+  if (!glass) return std::unexpected(glass.error());
+  r.break_glass = *glass;
   BEAVER_TRY(body->finish());
   return answer(c.ops.deploy(*id, r), r.dry_run ? 200 : 202);
 }

@@ -109,8 +109,8 @@ Result<void> serve(const ServeOptions& o, const Policy& policy, const Clock& clo
   hosts.options = *deploy_options;
   hosts.start = [&deploys](const std::string& actor, int64_t release_id,
                            const DeployRequest& r) -> Result<JsonObject> {
-    auto started =
-        deploys.start(actor, release_id, r.batches, static_cast<int>(r.parallel), r.repair);
+    auto started = deploys.start(actor, release_id, r.batches, static_cast<int>(r.parallel),
+                                 r.repair, r.break_glass);
     if (!started) return std::unexpected(started.error());
     return deploy_started_json(started->deploy_id, started->plan, started->recovered);
   };

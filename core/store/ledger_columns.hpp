@@ -35,6 +35,9 @@ inline constexpr std::string_view kApprovalColumns =
 inline constexpr std::string_view kDelegationColumns =
     "id, \"user\", delegate, until, reason, created_by, created_at, revoked_by, revoked_at";
 
+inline constexpr std::string_view kBreakGlassColumns =
+    "release_id, team, actor, reason, at, sign_by, signed_at";
+
 inline constexpr std::string_view kAuditColumns =
     "seq, at, actor, action, subject, payload, prev_hash, hash";
 

@@ -62,6 +62,13 @@ void SqlTransaction::update_notification(const Notification& n) {
               sql_params(n.id, n.status, n.attempts, n.next_attempt_at, n.sent_at, n.last_error));
 }
 
+void SqlTransaction::cancel_notifications(int64_t release_id, std::string_view event) {
+  static const SqlText sql{
+      "UPDATE notifications SET status = 'cancelled' WHERE release_id = ?1 AND event = ?2 AND "
+      "status = 'pending'"};
+  db_.execute(sql, sql_params(release_id, event));
+}
+
 void SqlTransaction::insert_notification_attempt(const NotificationAttempt& a) {
   static const SqlText sql{
       "INSERT INTO notification_attempts (notification_id, attempt, at, ok, detail) VALUES (?1, "

@@ -130,6 +130,8 @@ std::string release_conditions(const ReleaseFilter& f, SqlParams& params) {
     add("(lower(reason) LIKE ?{0} ESCAPE '\\' OR lower(version) LIKE ?{0} "
         "ESCAPE '\\' OR lower(submitter) LIKE ?{0} ESCAPE '\\')",
         contains_pattern(*f.text));
+  if (f.owing_signature)
+    parts.push_back("id IN (SELECT release_id FROM break_glass WHERE signed_at IS NULL)");
   if (f.review_due_before) {
     params.push_back(format_utc(*f.review_due_before));
     params.push_back(static_cast<int64_t>(f.review_deadline.count()));
@@ -159,6 +161,16 @@ int64_t SqlTransaction::count_releases(const ReleaseFilter& f) {
   auto where = release_conditions(f, params);
   SqlText sql{fmt::format("SELECT count(*) FROM releases{}", where)};
   return first_row(sql, params, [](const SqlRow& r) { return r.integer(0); }).value_or(0);
+}
+
+std::vector<BreakGlass> SqlTransaction::break_glass_of(const ReleaseFilter& f) {
+  SqlParams params;
+  auto where = release_conditions(f, params);
+  SqlText sql{fmt::format(
+      "SELECT {} FROM break_glass WHERE release_id IN (SELECT id FROM releases{}) ORDER BY "
+      "release_id",
+      kBreakGlassColumns, where)};
+  return rows(sql, params, read_break_glass);
 }
 
 void SqlTransaction::mark_replaced() {

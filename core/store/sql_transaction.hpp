@@ -105,6 +105,11 @@ class SqlTransaction : public StoreTransaction {
   std::optional<Delegation> find_delegation(int64_t id) override;
   std::vector<Delegation> list_delegations(int64_t limit) override;
   void revoke_delegation(int64_t id, const std::string& by, Timestamp at) override;
+  void insert_break_glass(const BreakGlass& b) override;
+  std::optional<BreakGlass> find_break_glass(int64_t release_id) override;
+  void sign_break_glass(int64_t release_id, Timestamp at) override;
+  std::optional<BreakGlass> overdue_break_glass(std::string_view team, Timestamp now) override;
+  std::vector<BreakGlass> break_glass_of(const ReleaseFilter& filter) override;
   int64_t insert_token(const TokenRecord& token) override;
   std::optional<TokenRecord> find_token(int64_t id) override;
   std::vector<TokenRecord> list_tokens() override;
@@ -123,6 +128,7 @@ class SqlTransaction : public StoreTransaction {
   std::vector<Notification> list_notifications(const std::optional<std::string>& status,
                                                int64_t limit) override;
   void update_notification(const Notification& n) override;
+  void cancel_notifications(int64_t release_id, std::string_view event) override;
   void insert_notification_attempt(const NotificationAttempt& a) override;
   std::vector<NotificationAttempt> notification_attempts(int64_t notification_id) override;
 
@@ -140,6 +146,7 @@ class SqlTransaction : public StoreTransaction {
   static const SqlText& deploys_of_sql();        // ?1 the release
   static const SqlText& steps_of_release_sql();  // ?1 the release, in run then step order
   static Approval read_approval(const SqlRow& row);
+  static BreakGlass read_break_glass(const SqlRow& row);
   static DeployRecord read_deploy(const SqlRow& row);
   static DeployStep read_step(const SqlRow& row);
 

@@ -14,6 +14,7 @@
 
 #include "error/error.hpp"
 #include "model/audit_entry.hpp"
+#include "model/break_glass.hpp"
 #include "model/delegation.hpp"
 #include "model/deploy_record.hpp"
 #include "model/notification.hpp"
@@ -42,6 +43,7 @@ struct ReleaseFilter {
   // Text found in the reason, the version or the submitter, ASCII letters in any case; % and _
   // are plain characters here.
   std::optional<std::string> text;
+  bool owing_signature = false;  // deployed by break glass, its approvals still owed
   int64_t limit = 1000;
   int64_t offset = 0;  // the newest this many that match are left out
 };
@@ -147,6 +149,14 @@ class StoreTransaction {
   virtual std::vector<Delegation> list_delegations(int64_t limit) = 0;  // newest first
   virtual void revoke_delegation(int64_t id, const std::string& by, Timestamp at) = 0;
 
+  virtual void insert_break_glass(const BreakGlass& b) = 0;
+  virtual std::optional<BreakGlass> find_break_glass(int64_t release_id) = 0;
+  virtual void sign_break_glass(int64_t release_id, Timestamp at) = 0;  // its signed_at
+  // The first of `team`'s break glasses still unsigned at its deadline, if one is at `now`.
+  virtual std::optional<BreakGlass> overdue_break_glass(std::string_view team, Timestamp now) = 0;
+  // The break glasses of the releases `filter` matches (its limit and offset aside), by release.
+  virtual std::vector<BreakGlass> break_glass_of(const ReleaseFilter& filter) = 0;
+
   virtual int64_t insert_token(const TokenRecord& token) = 0;  // returns the new id
   virtual std::optional<TokenRecord> find_token(int64_t id) = 0;
   virtual std::vector<TokenRecord> list_tokens() = 0;  // oldest first
@@ -171,6 +181,8 @@ class StoreTransaction {
                                                        int64_t limit) = 0;
   // Stores status, attempts, next_attempt_at, sent_at and last_error.
   virtual void update_notification(const Notification& n) = 0;
+  // Marks `cancelled` the notifications of `release_id` about `event` still pending.
+  virtual void cancel_notifications(int64_t release_id, std::string_view event) = 0;
   virtual void insert_notification_attempt(const NotificationAttempt& a) = 0;
   virtual std::vector<NotificationAttempt> notification_attempts(int64_t notification_id) = 0;
 

@@ -261,6 +261,11 @@ function actionButtons(release, done) {
     }
   };
   const approve = decision('approve', 'primary', 'Confirm approval', 'Comment (optional)', false);
+  // A release deployed by break glass owes its approvals: they are given, never refused.
+  if (release.owes_signature) {
+    box.append(el('div', { class: 'buttons' }, approve.button), approve.form);
+    return box;
+  }
   const reject = decision('reject', 'danger', 'Confirm reject', 'Why reject it? (required)', true);
   box.append(el('div', { class: 'buttons' }, approve.button, reject.button), approve.form,
              reject.form);
@@ -270,7 +275,21 @@ function actionButtons(release, done) {
 function badges(r) {
   return el('span', { class: 'badges' },
             el('span', { class: `badge type-${r.type}`, text: r.type }),
-            el('span', { class: `badge status-${r.status}`, text: r.status }));
+            el('span', { class: `badge status-${r.status}`, text: r.status }),
+            r.break_glass ? el('span', { class: 'badge break-glass', text: 'break glass' }) : null);
+}
+
+// An emergency deployed before its approvals: who broke the glass, why, and whether its
+// approvals are still owed, overdue or given (and when).
+function breakGlassNote(r) {
+  const b = r.break_glass;
+  const said = `Deployed by break glass: ${b.by}, ${when(b.at)}: ${b.reason}. `;
+  if (b.signed_at)
+    return el('p', { class: 'break-glass' }, said,
+              `Its approvals were given ${when(b.signed_at)}${b.signed_late ? `, late (due by ${when(b.sign_by)})` : ''}.`);
+  return el('p', { class: `break-glass message ${b.overdue ? 'error' : 'warning'}` }, said,
+            b.overdue ? `Its approvals are overdue since ${when(b.sign_by)}.` :
+              `Its approvals are owed by ${when(b.sign_by)}.`);
 }
 
 function field(name, value) {
@@ -322,7 +341,7 @@ function textInput(id, label, value, type = 'text') {
 
 const PAGE_SIZE = 50;
 const LIST_FILTERS = ['q', 'team', 'service', 'env', 'type', 'status', 'submitter', 'since',
-                      'until', 'owing_review'];
+                      'until', 'owing_review', 'owing_signature'];
 
 // The release list a page at a time: "1–50 of 1,234" with the previous and next pages.
 async function renderReleases() {
@@ -331,7 +350,8 @@ async function renderReleases() {
     ev.preventDefault();
     const q = new URLSearchParams();
     for (const [k, v] of new FormData(form)) if (v) q.set(k, v);
-    if (params.get('owing_review')) q.set('owing_review', params.get('owing_review'));
+    for (const hidden of ['owing_review', 'owing_signature'])
+      if (params.get(hidden)) q.set(hidden, params.get(hidden));
     navigate('/releases' + (q.toString() ? '?' + q : ''));
   } },
   el('div', { class: 'grid' },
@@ -432,6 +452,16 @@ function followRelease(id) {
   }, REFRESH_MS);
 }
 
+// A configuration file's unified diff, open: its lines as text, added and removed ones marked.
+function diffOf(f) {
+  const lines = f.diff.replace(/\n$/, '').split('\n');
+  const kind = (line) => (line.startsWith('@@') ? 'hunk' : line.startsWith('+') ? 'added' :
+    line.startsWith('-') ? 'removed' : 'same');
+  return el('details', { class: 'diff', open: true },
+    el('summary', { text: `What changes in ${f.path}` }),
+    el('pre', {}, lines.map((line) => el('span', { class: `diff-${kind(line)}`, text: line + '\n' }))));
+}
+
 // What runs on the release's environment now, and the commits and files this release changes
 // against it: what an approver looks at before deciding.
 function whatChanges(r) {
@@ -459,7 +489,7 @@ function whatChanges(r) {
     section.append(c.files.length === 0 ? el('p', { text: 'The same files as the live package.' }) :
       el('ul', { class: 'files' }, c.files.map((f) => el('li', {},
         el('span', { class: `badge change-${f.change}`, text: f.change }), ' ',
-        el('code', { text: f.path })))));
+        el('code', { text: f.path }), f.diff ? diffOf(f) : null))));
   out.push(section);
   return out;
 }
@@ -472,6 +502,7 @@ async function renderRelease(id) {
     el('h1', {}, `#${r.id} ${r.service} ${r.version} `, el('span', { class: 'env', text: `to ${r.env}` })),
     badges(r),
   ];
+  if (r.break_glass) parts.push(breakGlassNote(r));
   if (r.waiting_for) parts.push(el('p', { class: 'waiting', text: `Waiting for ${r.waiting_for}` }));
   if (r.nobody_can_approve) parts.push(el('p', { class: 'message error stuck', text: r.nobody_can_approve.replace(/^n/, 'N') }));
   else if (r.waiting_for && r.may_approve.length) {
@@ -739,6 +770,22 @@ async function renderDashboard() {
            { change: pd ? change(hours(dora.time_to_restore_hours), hours(pd.time_to_restore_hours), 'seconds') : null,
              band: bands.time_to_restore }),
     figure('still_open', dora.still_open ?? 0)));
+  const glass = report.break_glass;
+  if (glass && glass.deploys) {
+    // What is still owed leads to the releases that owe it.
+    const tile = (key) => {
+      const body = [el('span', { class: 'value', text: String(glass[key]) }),
+                    el('span', { class: 'name', text: words(`break_glass_${key}`) })];
+      const owed = (key === 'owing' || key === 'never_signed') && glass[key] > 0;
+      return el('div', { class: 'figure', 'data-figure': `break_glass_${key}` },
+                owed ? el('a', { href: listOf({ owing_signature: 'true' }), 'data-nav': true,
+                                 title: words('releases_behind') }, body) : body);
+    };
+    parts.push(el('h2', { text: words('break_glass') }),
+               el('p', { class: 'hint', text: words('break_glass_note') }),
+               el('section', { class: 'figures', 'aria-label': words('break_glass') },
+                  ['deploys', 'signed_in_time', 'signed_late', 'owing', 'never_signed'].map(tile)));
+  }
   const reasons = Object.entries(report.emergency_reasons || {});
   if (reasons.length) {
     parts.push(el('h2', { text: words('reasons') }), el('p', { class: 'hint', text: words('reasons_note') }));

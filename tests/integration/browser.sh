@@ -23,7 +23,8 @@ done
 modules="$BEAVER_BUILD_DIR/browser"
 mkdir -p "$modules"
 cp "$browser_src/approve_emergency.mjs" "$browser_src/stop_deploy.mjs" \
-  "$browser_src/dashboard_filter.mjs" "$browser_src/stand_in.mjs" "$browser_src/harness.mjs" \
+  "$browser_src/dashboard_filter.mjs" "$browser_src/stand_in.mjs" "$browser_src/break_glass.mjs" \
+  "$browser_src/harness.mjs" \
   "$modules/"
 if ! cmp -s "$browser_src/package-lock.json" "$modules/package-lock.json" ||
   [ ! -f "$modules/node_modules/playwright-core/package.json" ]; then
@@ -140,5 +141,27 @@ cat "$WORK/node.out"
 [ "$node_rc" -eq 0 ] || { RC=$node_rc OUT="" ERR=""; fail "the stand-in in a browser"; }
 expect_eq "$(ledger_sql "SELECT approver, for_user FROM approvals WHERE release_id = $stand_in_id")" \
   "leo|lee" "the ledger holds leo's approval for lee"
+
+# A broken glass: an emergency olga deployed three hours ago before lee approved it, as her
+# beaver recorded it (break_glass.sh deploys one for real); its approval was owed an hour ago.
+ok release submit pay-api --env prod --version 2.5.2 --emergency --category hotfix \
+  --reason "card payments fail" --as dev -o json
+glass_id=$(jq -r .id <<<"$OUT")
+at=$(date -u -d '-3 hours' +%FT%TZ)
+ledger_sql "UPDATE releases SET status = 'deployed', deployed_at = '$at' WHERE id = $glass_id;
+  INSERT INTO break_glass (release_id, team, actor, reason, at, sign_by)
+    VALUES ($glass_id, 'pay', 'olga', 'card payments fail; lee unreachable', '$at',
+    '$(date -u -d '-1 hour' +%FT%TZ)');" >/dev/null
+node_rc=0
+BEAVER_URL=$URL BEAVER_USER=lee BEAVER_PASSWORD="lee's long password" BROKEN_BY=olga \
+  RELEASE_ID=$glass_id BEAVER_SCREENSHOT_DIR=$BEAVER_SCREENSHOT_DIR CHROMIUM=$CHROMIUM \
+  node "$modules/break_glass.mjs" >"$WORK/node.out" 2>&1 || node_rc=$?
+cat "$WORK/node.out"
+[ "$node_rc" -eq 0 ] || { RC=$node_rc OUT="" ERR=""; fail "a broken glass signed in a browser"; }
+expect_eq "$(ledger_sql "SELECT approver, comment FROM approvals WHERE release_id = $glass_id")" \
+  "lee|signed after the incident call" "the ledger holds lee's approval"
+expect_eq "$(ledger_sql "SELECT status FROM releases WHERE id = $glass_id") $(ledger_sql \
+  "SELECT count(*) FROM break_glass WHERE release_id = $glass_id AND signed_at > sign_by")" \
+  "deployed 1" "signed late, the release still deployed"
 stop_server
 finish

@@ -19,6 +19,7 @@ file with its size and SHA-256, a valid beaver.yaml) except for the one thing KI
   zip-bomb          lib/zeros.bin: 3 MiB of zeros, listed truly (a few KiB compressed)
   bad-host          beaver.yaml has a host with a shell metacharacter
   other-service     beaver.yaml names another service than MANIFEST.json
+  false-config      MANIFEST.json's text of beaver.yaml, shown to approvers, is not the file's
 """
 
 import hashlib
@@ -122,6 +123,11 @@ def main():
         package(out, dict(base, **{"lib/zeros.bin": bytes(3 << 20)}))
     elif kind == "bad-host":
         package(out, dict(base, **{"beaver.yaml": spec(hosts=("ssh://deploy@h1;reboot/srv/app",))}))
+    elif kind == "false-config":
+        body, _ = manifest(base)
+        doc = json.loads(body)
+        doc["config"] = [{"path": "beaver.yaml", "text": "service: pay-api\nteam: pay\n"}]
+        package(out, base, manifest_bytes=json.dumps(doc).encode())
     elif kind == "other-service":
         package(out, dict(base, **{"beaver.yaml": spec(service="billing")}))
     else:

@@ -110,7 +110,17 @@ expect_eq "$(jq -r '.changes | "\(.direction) \(.complete) \([.commits[].subject
 expect_eq "$(jq -r '[.changes.files[] | select(.change == "changed") | .path] |
   map(select(. == "beaver.yaml" or . == "conf/application.properties")) | join(" ")' <<<"$OUT")" \
   "beaver.yaml conf/application.properties" "and the files that differ"
+expect_eq "$(jq -r '.changes.files[] | select(.path == "conf/application.properties") | .diff' \
+  <<<"$OUT" | grep '^[-+]')" "-maintenance=false
++maintenance=true" "with the text diff of a configuration file"
+expect_match "$(jq -r '.changes.files[] | select(.path == "beaver.yaml") | .diff' <<<"$OUT")" \
+  "^@@ -[0-9]+,[0-9]+ \+[0-9]+,[0-9]+ @@" "the diff is in unified hunks"
+expect_eq "$(jq -r '[.changes.files[] | select(.path | startswith("lib/")) | .diff] | unique | join(",")' \
+  <<<"$OUT")" "" "a jar has no text diff"
 ok release show "$r2" --as olga
+expect_match "$OUT" "^  diff        conf/application.properties$" "release show prints the configuration's diff"
+expect_match "$OUT" "^                -maintenance=false$" "with the line taken out"
+expect_match "$OUT" "^                \+maintenance=true$" "and the line put in"
 expect_match "$OUT" "  live        1\.4\.2 \(release $r1\), deployed .* by olga" "release show: live"
 expect_match "$OUT" "  changes     1 commit since 1\.4\.2" "release show: changes"
 BEAVER_ENV="" run deploy "$r2" --batches 1,100% --as olga

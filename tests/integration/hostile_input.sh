@@ -56,6 +56,7 @@ setuid|member 'bin/app' has mode 4755 \(setuid\)
 zip-bomb|unpacks to more than 2 MiB \(member 'lib/zeros.bin' is 3145728 bytes\)
 bad-host|the package: beaver.yaml:7:24: 'ssh://deploy@h1;reboot/srv/app': ';' is not allowed: the host must be
 other-service|beaver.yaml names service billing of team pay, MANIFEST.json service pay-api
+false-config|MANIFEST.json: config\[0\] is not the text of 'beaver.yaml'
 EOF
 peak_after=$(peak_kib)
 [ "$peak_after" -lt $((peak_before + 128 * 1024)) ] ||

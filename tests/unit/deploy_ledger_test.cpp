@@ -33,7 +33,7 @@ environments:
 struct DeployWorld : test::World {
   int packages = 0;
 
-  DeployWorld() : World(kDeployPolicy) {
+  explicit DeployWorld(const char* policy_text = kDeployPolicy) : World(policy_text) {
     REQUIRE(ledger().add_user("ann", {"olga", "platform", {Role::ops}}));
   }
 
@@ -41,6 +41,15 @@ struct DeployWorld : test::World {
   // it on prod.
   int64_t approved(const std::string& version, const std::string& commit = "abcdef1",
                    const std::string& manifest = "{}") {
+    auto id = submitted(version, false, commit, manifest);
+    auto a = ledger().approve("dan", id, std::nullopt);
+    REQUIRE_MESSAGE(a, a.error().message);
+    return id;
+  }
+
+  // The same, submitted by bob and not approved; an emergency when `emergency`.
+  int64_t submitted(const std::string& version, bool emergency,
+                    const std::string& commit = "abcdef1", const std::string& manifest = "{}") {
     PackageRecord p;
     p.sha256 = fmt::format("{:0>64}", ++packages);
     p.service = "hello";
@@ -60,10 +69,13 @@ struct DeployWorld : test::World {
     r.env = "prod";
     r.package_sha256 = p.sha256;
     r.commit = commit;
+    if (emergency) {
+      r.emergency = true;
+      r.category = "hotfix";
+      r.reason = "payments down";
+    }
     auto v = l.submit("bob", r);
     REQUIRE_MESSAGE(v, v.error().message);
-    auto a = l.approve("dan", v->release.id, std::nullopt);
-    REQUIRE_MESSAGE(a, a.error().message);
     return v->release.id;
   }
 
@@ -505,6 +517,108 @@ TEST_CASE("a release shows what runs on its environment and the commits and file
   auto inbox = l.inbox("lea");
   REQUIRE(inbox);
   for (const auto& view : *inbox) CHECK_FALSE(view.context);
+}
+
+}  // namespace beaver
+
+namespace beaver {
+namespace {
+
+const char* kBreakGlassPolicy = R"(timezone: UTC
+environments:
+  prod:
+    normal: {approvals: [{role: developer}]}
+    emergency:
+      approvals: [{role: leader, count: 1, same_team: true}]
+      break_glass: {roles: [ops], sign_within: 2h}
+notify:
+  - {channel: webhook, url: "http://127.0.0.1:9/hook"}
+)";
+
+// The reminders of `release`: "event next_attempt_at status", oldest first.
+std::vector<std::string> reminders(Store& store, int64_t release) {
+  std::vector<std::string> out;
+  REQUIRE(store.read([&](StoreTransaction& tx) -> Result<void> {
+    auto all = tx.list_notifications(std::nullopt, 1000);
+    std::reverse(all.begin(), all.end());
+    for (const auto& n : all)
+      if (n.release_id == release && n.event.starts_with("signature"))
+        out.push_back(fmt::format("{} {} {}", n.event, format_utc(n.next_attempt_at), n.status));
+    return {};
+  }));
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("break glass deploys an emergency before its approvals, which stay owed until given") {
+  DeployWorld w(kBreakGlassPolicy);
+  auto l = w.ledger();
+  auto id = w.submitted("1.0.1", true);
+  auto glass = w.claim(id);
+  glass.break_glass = "payments down since 10:00";
+
+  auto by_admin = l.start_deploy("ann", id, glass);
+  REQUIRE_FALSE(by_admin);
+  CHECK(by_admin.error().message ==
+        "ann may not break glass on prod: only ops may, and ann is admin");
+  auto normal = w.submitted("1.0.0", false);
+  auto not_emergency = l.start_deploy("olga", normal, w.claim(normal));
+  REQUIRE_FALSE(not_emergency);
+  CHECK(not_emergency.error().message.find("not approved yet") != std::string::npos);
+  auto plain = l.start_deploy("olga", id, w.claim(id));
+  REQUIRE_FALSE(plain);
+  CHECK(plain.error().message.find("may break glass, by ops: beaver deploy") != std::string::npos);
+
+  auto started = l.start_deploy("olga", id, glass);
+  REQUIRE_MESSAGE(started, started.error().message);
+  REQUIRE(l.finish_deploy("olga", started->deploy.id, "deployed", std::nullopt));
+  auto v = l.show("ann", id);
+  REQUIRE(v);
+  CHECK(v->release.state == ReleaseState::deployed);
+  REQUIRE(v->break_glass);
+  CHECK(v->break_glass->actor == "olga");
+  CHECK(v->break_glass->team == "payments");
+  CHECK(v->break_glass->sign_by == w.now + std::chrono::hours(2));
+  CHECK(v->owes_signature);
+  CHECK(v->may_approve == std::vector<std::string>{"lea"});
+  CHECK(reminders(*w.store, id) ==
+        std::vector<std::string>{"signature_owed 2026-11-24T10:00:00Z pending",
+                                 "signature_owed 2026-11-24T11:00:00Z pending",
+                                 "signature_overdue 2026-11-24T12:00:00Z pending"});
+  auto inbox = l.inbox("lea");
+  REQUIRE(inbox);
+  REQUIRE(inbox->size() == 1);
+  CHECK(inbox->front().release.id == id);
+  ReleaseQuery owed;
+  owed.owing_signature = true;
+  auto listed = l.list("ann", owed);
+  REQUIRE(listed);
+  REQUIRE(listed->size() == 1);
+  CHECK(listed->front().id == id);
+
+  // Past its deadline, the team breaks no glass again until it is signed.
+  w.now += std::chrono::hours(3);
+  auto next = w.submitted("1.0.2", true);
+  auto again = w.claim(next);
+  again.break_glass = "down again";
+  auto locked = l.start_deploy("olga", next, again);
+  REQUIRE_FALSE(locked);
+  CHECK(locked.error().message.find("team payments owes the approvals of release") == 0);
+  CHECK(l.show("ann", id)->signature_overdue);
+
+  // lea signs, late: the release stays deployed, and what was still pending is cancelled.
+  auto signed_late = l.approve("lea", id, "seen");
+  REQUIRE_MESSAGE(signed_late, signed_late.error().message);
+  CHECK(signed_late->release.state == ReleaseState::deployed);
+  CHECK_FALSE(signed_late->owes_signature);
+  REQUIRE(signed_late->break_glass->signed_at);
+  CHECK(signed_late->break_glass->signed_late());
+  for (const auto& r : reminders(*w.store, id)) CHECK(r.ends_with(" cancelled"));
+  auto twice = l.approve("lea", id, std::nullopt);
+  REQUIRE_FALSE(twice);
+  CHECK(twice.error().kind == ErrorKind::conflict);
+  CHECK(l.start_deploy("olga", next, again));
 }
 
 }  // namespace beaver

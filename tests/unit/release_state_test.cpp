@@ -15,7 +15,7 @@ const std::set<std::pair<S, S>> kLegal = {
     {S::approved, S::deploying},    {S::approved, S::cancelled},   {S::approved, S::submitted},
     {S::deploying, S::deployed},    {S::deploying, S::failed},     {S::deploying, S::rolled_back},
     {S::deploying, S::interrupted}, {S::deployed, S::rolled_back}, {S::failed, S::deploying},
-    {S::interrupted, S::deploying}, {S::deployed, S::replaced},
+    {S::interrupted, S::deploying}, {S::deployed, S::replaced},    {S::submitted, S::deploying},
 };
 
 const S kAll[] = {S::submitted, S::approved, S::rejected,    S::cancelled,   S::deploying,
