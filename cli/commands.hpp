@@ -23,6 +23,7 @@ void register_token_commands(CLI::App& app, Context& ctx);
 void register_notify_commands(CLI::App& app, Context& ctx);
 void register_db_commands(CLI::App& app, Context& ctx);
 void register_completion_commands(CLI::App& app, Context& ctx);
+void register_alert_commands(CLI::App& app, Context& ctx);
 
 // One best-effort, time-bounded pass over the notifications a release change queued; a channel
 // that is down is a warning on stderr (when `warn`), never the command's failure.

@@ -171,6 +171,7 @@ int main(int argc, char** argv) {
     register_notify_commands(app, ctx);
     register_db_commands(app, ctx);
     register_completion_commands(app, ctx);
+    register_alert_commands(app, ctx);
     if (argc >= 2 && argv[1] == kCompleteCommand) return print_completions(app, ctx, argc, argv);
     if (auto unknown = unknown_command(app, argc, argv)) {
       std::cerr << "beaver: " << one_line(unknown->message) << ' ' << see_help(*unknown->under)

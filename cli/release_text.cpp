@@ -169,6 +169,17 @@ std::vector<std::string> describe_release(const Poco::JSON::Object::Ptr& v,
     out.push_back(
         fmt::format("  review      due {}{}", *due,
                     v->optValue<bool>("owing_review", false) ? ", OWED (past its deadline)" : ""));
+  if (auto alerts = v->getArray("alerts")) {
+    for (size_t i = 0; i < alerts->size(); ++i) {
+      auto a = alerts->getObject(static_cast<unsigned>(i));
+      auto resolved = optional_of(a, "resolved_at");
+      out.push_back(fmt::format("  alert {}    {} {} at {}{}{} (matched by {})", text_of(a, "id"),
+                                text_of(a, "grade"), text_of(a, "name"), text_of(a, "fired_at"),
+                                optional_of(a, "host") ? " on " + text_of(a, "host") : "",
+                                resolved ? ", resolved " + *resolved : ", FIRING",
+                                text_of(a, "confidence")));
+    }
+  }
   if (auto deploys = v->getArray("deploy")) {
     for (size_t i = 0; i < deploys->size(); ++i) {
       auto d = deploys->getObject(static_cast<unsigned>(i));

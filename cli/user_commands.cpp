@@ -48,7 +48,7 @@ void add_user_options(CLI::App* cmd, Context& ctx, UserArgs& args,
       ->required(adding);
   ctx.values
       .one_of(cmd->add_option("--role", args.roles, "a role; repeat for several"),
-              {"developer", "leader", "ops", "manager", "admin"})
+              {"developer", "leader", "ops", "manager", "admin", "alerts"})
       ->required(adding);
   args.email_option = cmd->add_option(
       "--email", args.email,

@@ -65,7 +65,15 @@ Result<Timestamp> parse_iso8601(std::string_view s) {
       !(expect(s, pos, 'T') || expect(s, pos, ' ')) || !read_digits(s, pos, 2, h) ||
       !expect(s, pos, ':') || !read_digits(s, pos, 2, mi))
     return bad();
-  if (pos < s.size() && s[pos] == ':' && !(++pos, read_digits(s, pos, 2, sec))) return bad();
+  bool seconds = pos < s.size() && s[pos] == ':';
+  if (seconds && !(++pos, read_digits(s, pos, 2, sec))) return bad();
+  // A fraction of a second (monitoring sends nanoseconds) is read and dropped: times here are
+  // whole seconds.
+  if (seconds && pos < s.size() && s[pos] == '.') {
+    size_t digits = ++pos;
+    while (pos < s.size() && s[pos] >= '0' && s[pos] <= '9') ++pos;
+    if (pos == digits || pos - digits > 9) return bad();
+  }
   int offset_minutes = 0;
   if (expect(s, pos, 'Z')) {
   } else if (pos < s.size() && (s[pos] == '+' || s[pos] == '-')) {

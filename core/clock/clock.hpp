@@ -16,7 +16,8 @@ using Timestamp = std::chrono::sys_seconds;
 // "2026-11-24T07:27:33Z": the form stored and printed in JSON.
 std::string format_utc(Timestamp t);
 
-// Parses ISO 8601 "YYYY-MM-DDTHH:MM[:SS](Z|+HH:MM|-HH:MM)"; a missing offset is an error.
+// Parses ISO 8601 "YYYY-MM-DDTHH:MM[:SS[.fraction]](Z|+HH:MM|-HH:MM)", the fraction (up to
+// nanoseconds) dropped; a missing offset is an error.
 Result<Timestamp> parse_iso8601(std::string_view text);
 
 // Parses a duration such as "30s", "15m", "72h" or "3d".

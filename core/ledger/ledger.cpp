@@ -82,6 +82,9 @@ Result<User> Ledger::acting_user(StoreTransaction& tx, const std::string& actor)
     return unknown_user(tx, actor, ErrorKind::unauthenticated,
                         "act as a registered user with --as NAME or BEAVER_USER (an admin adds "
                         "users with 'beaver user add')");
+  if (user->has(Role::alerts))
+    return fail(ErrorKind::refused,
+                "{} holds the alerts role: it posts alerts and does nothing else", actor);
   return *user;
 }
 
@@ -477,6 +480,7 @@ Result<ReleaseView> Ledger::show(const std::string& actor, int64_t id) {
     if (!found) return std::unexpected(found.error());
     view = build_release_view(tx, **pol, *found, clock_.now());
     view.context = read_release_context(tx, view.release);
+    view.alerts = tx.alerts_of(view.release.id);
     return {};
   }));
   return view;

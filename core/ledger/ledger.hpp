@@ -15,6 +15,7 @@
 #include "error/error.hpp"
 #include "ledger/release_announcer.hpp"
 #include "ledger/release_view.hpp"
+#include "model/alert_event.hpp"
 #include "model/release.hpp"
 #include "model/user.hpp"
 #include "policy/policy.hpp"
@@ -105,6 +106,12 @@ struct DeployDetail {
   Release release;
   std::vector<DeployStep> steps;    // in the order they ended
   std::vector<DeployEvent> events;  // in the order they happened
+};
+
+// What a batch of alert events did: how many events, new alerts, alerts resolved (new or known),
+// and new alerts attributed to a release.
+struct AlertIntake {
+  int64_t events = 0, added = 0, resolved = 0, attributed = 0;
 };
 
 // A token as made: its record and, this once, its text.
@@ -257,6 +264,13 @@ class Ledger {
   Result<std::vector<Delegation>> list_delegations(const std::string& actor,
                                                    const std::optional<std::string>& user,
                                                    bool all);
+
+  // Monitoring's alerts, posted by a user holding the alerts role: each new alert is kept and
+  // attributed (to the release deployed last where it fired, within the policy's window); a
+  // known one is left as it is, but for its resolution. All in one transaction.
+  Result<AlertIntake> receive_alerts(const std::string& actor,
+                                     const std::vector<AlertEvent>& events);
+  Result<std::vector<AlertRecord>> list_alerts(const std::string& actor, const AlertFilter& filter);
 
   // API tokens. Anyone creates and revokes their own; an admin anyone's. A token is shown only
   // when created; the ledger keeps its hash.

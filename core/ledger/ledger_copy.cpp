@@ -24,12 +24,14 @@ constexpr const char* kTables[] = {"users",        "user_roles",    "passwords",
                                    "packages",     "releases",      "approvals",
                                    "break_glass",  "audit",         "deploys",
                                    "deploy_steps", "deploy_events", "deploy_leases",
-                                   "tokens",       "notifications", "notification_attempts"};
+                                   "tokens",       "notifications", "notification_attempts",
+                                   "alerts"};
 
 // The tables whose ids PostgreSQL generates: after a copy their sequences start past the copy.
 constexpr const char* kIdentityTables[] = {
     "releases",     "approvals",     "delegations", "packages",      "deploys",
-    "deploy_steps", "deploy_events", "tokens",      "notifications", "notification_attempts"};
+    "deploy_steps", "deploy_events", "tokens",      "notifications", "notification_attempts",
+    "alerts"};
 
 using Row = std::vector<std::optional<std::string>>;
 

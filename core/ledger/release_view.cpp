@@ -135,6 +135,25 @@ Poco::JSON::Object::Ptr release_json(const Release& r) {
   return o;
 }
 
+Poco::JSON::Object::Ptr alert_json(const AlertRecord& a) {
+  Poco::JSON::Object::Ptr o = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
+  o->set("id", a.id);
+  o->set("source", a.source);
+  o->set("name", a.name);
+  o->set("grade", a.grade);
+  o->set("severity", a.severity);
+  o->set("status", a.status);
+  o->set("fired_at", format_utc(a.fired_at));
+  o->set("resolved_at", optional_time(a.resolved_at));
+  o->set("service", optional_var(a.service));
+  o->set("env", optional_var(a.env));
+  o->set("host", optional_var(a.host));
+  o->set("summary", optional_var(a.summary));
+  o->set("release", a.release_id ? Poco::Dynamic::Var(*a.release_id) : Poco::Dynamic::Var());
+  o->set("confidence", optional_var(a.confidence));
+  return o;
+}
+
 Poco::JSON::Object::Ptr deploy_step_json(const DeployStep& st) {
   Poco::JSON::Object::Ptr k = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
   k->set("host", st.host);
@@ -221,6 +240,11 @@ Poco::JSON::Object::Ptr release_view_json(const ReleaseView& v) {
   }
   o->set("deploy", deploys);
   if (v.context) set_context_json(*o, *v.context);
+  if (v.alerts) {
+    Poco::JSON::Array::Ptr alerts = new Poco::JSON::Array;
+    for (const auto& a : *v.alerts) alerts->add(alert_json(a));
+    o->set("alerts", alerts);
+  }
   return o;
 }
 

@@ -44,6 +44,8 @@ struct ReleaseView {
   std::vector<DeployView> deploys;  // oldest first
   // What runs on its environment and what it changes: read for one release shown, not for lists.
   std::optional<ReleaseContext> context;
+  // The alerts attributed to it, by when they fired: read for one release shown.
+  std::optional<std::vector<AlertRecord>> alerts;
 
   // "step 2 of 2: 1 approval by a leader of team payments", or empty when nothing is awaited.
   std::string waiting_for() const;
@@ -62,6 +64,8 @@ ReleaseView build_release_view(StoreTransaction& tx, const Policy& policy, Relea
 // The release as the JSON object the CLI prints and the API returns (stable field names).
 Poco::JSON::Object::Ptr release_json(const Release& r);
 Poco::JSON::Object::Ptr release_view_json(const ReleaseView& view);
+// An alert as the release view and `beaver alerts list` show it.
+Poco::JSON::Object::Ptr alert_json(const AlertRecord& a);
 // One recorded deploy step, as the release view and the deploy records show it.
 Poco::JSON::Object::Ptr deploy_step_json(const DeployStep& step);
 

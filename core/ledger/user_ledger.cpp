@@ -29,21 +29,26 @@ Result<std::vector<ImId>> with_im(std::vector<ImId> ids, const std::vector<std::
   return ids;
 }
 
+std::vector<Role> normalized(std::vector<Role> roles) {
+  std::sort(roles.begin(), roles.end());
+  roles.erase(std::unique(roles.begin(), roles.end()), roles.end());
+  return roles;
+}
+
 Result<void> check_new_user(const NewUser& u) {
   BEAVER_TRY(check_name("user", u.name));
   BEAVER_TRY(check_name("team", u.team));
   if (u.roles.empty())
     return bad_field("role", "user {} needs at least one role ({})", u.name, all_roles_text());
+  // Monitoring's account posts alerts and nothing else: its token is in monitoring's hands.
+  if (std::find(u.roles.begin(), u.roles.end(), Role::alerts) != u.roles.end() &&
+      normalized(u.roles).size() > 1)
+    return bad_field("role",
+                     "the alerts role is held alone: it posts alerts and does nothing else");
   if (u.email && !u.email->empty())
     BEAVER_TRY(in_field("email", check_email("the e-mail address", *u.email)));
   BEAVER_TRY(with_im({}, u.im));
   return {};
-}
-
-std::vector<Role> normalized(std::vector<Role> roles) {
-  std::sort(roles.begin(), roles.end());
-  roles.erase(std::unique(roles.begin(), roles.end()), roles.end());
-  return roles;
 }
 
 }  // namespace

@@ -5,7 +5,7 @@
 
 namespace beaver {
 namespace {
-constexpr std::array kRoleNames{"developer", "leader", "ops", "manager", "admin"};
+constexpr std::array kRoleNames{"developer", "leader", "ops", "manager", "admin", "alerts"};
 constexpr std::array kImKinds{"wecom", "dingtalk", "feishu", "slack"};
 }  // namespace
 
@@ -63,7 +63,7 @@ std::string with_article(std::string_view roles) {
 }
 
 std::string plural(std::string_view role) {
-  return role == "ops" ? std::string(role) : fmt::format("{}s", role);
+  return role.ends_with('s') ? std::string(role) : fmt::format("{}s", role);
 }
 
 std::string roles_text(const std::vector<Role>& roles) {

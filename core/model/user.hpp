@@ -10,7 +10,8 @@
 
 namespace beaver {
 
-enum class Role { developer, leader, ops, manager, admin };
+// alerts: monitoring's account, which posts alerts and can do nothing else.
+enum class Role { developer, leader, ops, manager, admin, alerts };
 
 std::string_view to_string(Role r);
 std::optional<Role> role_from_string(std::string_view s);

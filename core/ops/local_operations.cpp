@@ -2,6 +2,8 @@
 
 #include <array>
 
+#include "alerts/alertmanager.hpp"
+#include "alerts/zabbix.hpp"
 #include "deploy/status.hpp"
 #include "model/names.hpp"
 #include "notify/notify_queue.hpp"
@@ -319,6 +321,24 @@ class LocalOperations final : public Operations {
     std::function<Result<void>()> deliver;
     if (hosts_ != nullptr && hosts_->stop) deliver = [&] { return hosts_->stop(deploy_id); };
     return json_one(ledger_.stop_deploy(actor_, deploy_id, deliver), deploy_detail_json);
+  }
+  Result<JsonObject> receive_alerts(const std::string& source, const std::string& body) override {
+    if (source != "alertmanager" && source != "zabbix")
+      return fail(ErrorKind::not_found,
+                  "beaver takes alerts from alertmanager and zabbix, not from '{}'", source);
+    auto events = source == "zabbix" ? read_zabbix(body) : read_alertmanager(body);
+    if (!events) return std::unexpected(events.error());
+    auto intake = ledger_.receive_alerts(actor_, *events);
+    if (!intake) return std::unexpected(intake.error());
+    auto o = object();
+    o->set("events", intake->events);
+    o->set("added", intake->added);
+    o->set("resolved", intake->resolved);
+    o->set("attributed", intake->attributed);
+    return o;
+  }
+  Result<JsonArray> list_alerts(const AlertFilter& filter) override {
+    return json_list(ledger_.list_alerts(actor_, filter), alert_json);
   }
   Result<JsonArray> list_deploys(const std::optional<std::string>& service,
                                  const std::optional<std::string>& env) override {

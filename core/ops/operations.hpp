@@ -146,6 +146,12 @@ class Operations {
   // What runs on each host of an environment, as seen from where the ledger is.
   virtual Result<JsonObject> env_status(const std::string& service, const std::string& env) = 0;
 
+  // Monitoring's alerts: a webhook body from `source` (alertmanager), read strictly and kept:
+  // {events, added, resolved, attributed}. For a user holding the alerts role.
+  virtual Result<JsonObject> receive_alerts(const std::string& source, const std::string& body) = 0;
+  // Alerts newest first, as alert_json shows them.
+  virtual Result<JsonArray> list_alerts(const AlertFilter& filter) = 0;
+
   // The whole audit log, or the entries about `subject` ("release/42") only.
   virtual Result<JsonArray> audit_log(const std::optional<std::string>& subject) = 0;
   // {entries, head: {seq, hash}, whole, first_bad, problem}.

@@ -19,6 +19,7 @@
 #include <sstream>
 
 #include "ops/operations.hpp"
+#include "text/json_parse.hpp"
 
 namespace beaver {
 namespace {
@@ -188,6 +189,22 @@ class RemoteOperations final : public Operations {
   Result<JsonObject> stop_deploy(int64_t deploy_id) override {
     return object_of(
         call(HTTPRequest::HTTP_POST, fmt::format("/api/v1/deploys/{}/stop", deploy_id)));
+  }
+  Result<JsonObject> receive_alerts(const std::string& source, const std::string& body) override {
+    if (source != "alertmanager" && source != "zabbix")
+      return fail(ErrorKind::not_found,
+                  "beaver takes alerts from alertmanager and zabbix, not from '{}'", source);
+    auto parsed = parse_json_object(body, "the webhook's body");
+    if (!parsed) return std::unexpected(parsed.error());
+    return object_of(call(HTTPRequest::HTTP_POST, "/api/v1/alerts/" + source, *parsed));
+  }
+  Result<JsonArray> list_alerts(const AlertFilter& f) override {
+    Poco::URI uri("/api/v1/alerts");
+    if (f.service) uri.addQueryParameter("service", *f.service);
+    if (f.env) uri.addQueryParameter("env", *f.env);
+    if (f.unattributed) uri.addQueryParameter("unattributed", "true");
+    uri.addQueryParameter("limit", std::to_string(f.limit));
+    return array_of(call(HTTPRequest::HTTP_GET, uri.getPathAndQuery()));
   }
   Result<JsonArray> list_deploys(const std::optional<std::string>& service,
                                  const std::optional<std::string>& env) override {

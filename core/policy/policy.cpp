@@ -35,6 +35,14 @@ std::optional<ChannelType> webhook_format_from_string(std::string_view text) {
   return static_cast<ChannelType>(it - kChannelTypes.begin());
 }
 
+std::string AlertPolicy::grade_of(std::string_view severity) const {
+  std::string lower(severity);
+  for (auto& c : lower)
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  auto it = grades.find(lower);
+  return it == grades.end() ? "warning" : it->second;
+}
+
 std::string SmtpTarget::target() const {
   Poco::URI uri;
   uri.setScheme("smtp");

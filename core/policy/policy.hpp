@@ -134,6 +134,26 @@ struct NotifyChannel {
   bool wants(NotifyEvent event, std::string_view team) const;
 };
 
+// How monitoring's alerts are read (`alerts:`): the label (or Zabbix tag) names that say the
+// service, the environment, the host and the severity; how long after a deploy an alert is
+// attributed to it; and which severities are which grade (critical, warning, info).
+struct AlertPolicy {
+  std::string service_label = "service";
+  std::string env_label = "env";
+  std::string host_label = "instance";
+  std::string severity_label = "severity";
+  std::chrono::seconds window{2 * 3600};
+  // Severity (lower case) -> grade; a severity not named here is a warning.
+  std::map<std::string, std::string, std::less<>> grades{
+      {"critical", "critical"}, {"disaster", "critical"}, {"high", "critical"},
+      {"page", "critical"},     {"warning", "warning"},   {"average", "warning"},
+      {"info", "info"},         {"information", "info"},  {"not_classified", "info"},
+      {"none", "info"}};
+
+  // The grade of `severity`, any case.
+  std::string grade_of(std::string_view severity) const;
+};
+
 struct Policy {
   std::string path;     // as given, for messages
   std::string content;  // the file's bytes
@@ -148,6 +168,7 @@ struct Policy {
   // beaver's web address, e.g. "https://beaver.example.com" (no trailing slash): messages link
   // {notify_base_url}/releases/ID. Empty: no link.
   std::string notify_base_url;
+  AlertPolicy alerts;
 
   // The environment, or a bad_input error naming the environments the policy knows.
   Result<const EnvironmentPolicy*> environment(std::string_view name) const;

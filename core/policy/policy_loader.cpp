@@ -68,6 +68,7 @@ class PolicyBuilder {
     auto channels = notify_channels(root["notify"]);
     BEAVER_TRY(channels);
     p.notify = std::move(*channels);
+    if (const YAML::Node alerts = root["alerts"]) BEAVER_TRY(alert_policy(alerts, p.alerts));
     return p;
   }
 
@@ -80,6 +81,33 @@ class PolicyBuilder {
       if (!n) return fail(ErrorKind::internal, "the time zone database lacks '{}'", name);
       return std::unexpected(doc_.error_at(n, fmt::format("unknown time zone '{}'", name)));
     }
+  }
+
+  // The `alerts` section over the defaults; the schema has checked its shape.
+  Result<void> alert_policy(const YAML::Node& n, AlertPolicy& out) const {
+    if (const YAML::Node window = n["window"]) {
+      auto d = parse_duration(window.Scalar());
+      if (!d) return std::unexpected(doc_.error_at(window, d.error().message));
+      out.window = *d;
+    }
+    if (const YAML::Node labels = n["labels"])
+      for (auto [key, field] :
+           {std::pair{"service", &out.service_label}, std::pair{"env", &out.env_label},
+            std::pair{"host", &out.host_label}, std::pair{"severity", &out.severity_label}})
+        if (const YAML::Node name = labels[key]) *field = name.Scalar();
+    if (const YAML::Node grades = n["grades"]) {
+      out.grades.clear();
+      for (const char* grade : {"critical", "warning", "info"})
+        for (const auto& severity : grades[grade]) {
+          std::string lower = severity.Scalar();
+          for (auto& c : lower)
+            if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+          if (!out.grades.emplace(lower, grade).second)
+            return std::unexpected(doc_.error_at(
+                severity, fmt::format("severity '{}' is given two grades", severity.Scalar())));
+        }
+    }
+    return {};
   }
 
   // "HH:MM" as minutes since midnight; `to` may be 24:00, the end of the day.

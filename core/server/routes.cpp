@@ -113,6 +113,7 @@ Routes api_routes() {
     return answer(c.ops.add_service(*name, *team), 201);
   });
   add_release_routes(r);
+  add_alert_routes(r);
   r.emplace_back("GET /api/v1/packages", [](Call& c) -> Result<Answer> {
     BEAVER_TRY(only_parameters(c.request, {"service"}));
     return answer(c.ops.list_packages(query_param(c.request, "service")));

@@ -46,6 +46,7 @@ Routes api_routes();
 // The routes of releases and their deploys: submitting, acting on, listing, deploying, stopping
 // and rolling back, and what runs where.
 void add_release_routes(Routes& routes);
+void add_alert_routes(Routes& routes);
 
 // Every route the server answers, as "METHOD /path/{param}": what schemas/openapi.yaml describes.
 std::vector<std::string> api_route_patterns();

@@ -38,6 +38,10 @@ inline constexpr std::string_view kDelegationColumns =
 inline constexpr std::string_view kBreakGlassColumns =
     "release_id, team, actor, reason, at, sign_by, signed_at";
 
+inline constexpr std::string_view kAlertColumns =
+    "id, source, alert_key, name, severity, grade, status, service, env, host, summary, labels, "
+    "fired_at, resolved_at, received_at, release_id, confidence";
+
 inline constexpr std::string_view kAuditColumns =
     "seq, at, actor, action, subject, payload, prev_hash, hash";
 

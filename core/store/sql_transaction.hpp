@@ -110,6 +110,15 @@ class SqlTransaction : public StoreTransaction {
   void sign_break_glass(int64_t release_id, Timestamp at) override;
   std::optional<BreakGlass> overdue_break_glass(std::string_view team, Timestamp now) override;
   std::vector<BreakGlass> break_glass_of(const ReleaseFilter& filter) override;
+  int64_t insert_alert(const AlertRecord& a) override;
+  std::optional<AlertRecord> find_alert(std::string_view source, std::string_view key) override;
+  void resolve_alert(int64_t id, Timestamp at) override;
+  std::vector<AlertRecord> alerts_of(int64_t release_id) override;
+  std::vector<AlertRecord> list_alerts(const AlertFilter& filter) override;
+  std::optional<DeployRecord> last_deploy_before(const std::optional<std::string>& service,
+                                                 const std::optional<std::string>& env,
+                                                 Timestamp at) override;
+  std::vector<std::string> deploy_hosts(int64_t deploy_id) override;
   int64_t insert_token(const TokenRecord& token) override;
   std::optional<TokenRecord> find_token(int64_t id) override;
   std::vector<TokenRecord> list_tokens() override;

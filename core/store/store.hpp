@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "error/error.hpp"
+#include "model/alert.hpp"
 #include "model/audit_entry.hpp"
 #include "model/break_glass.hpp"
 #include "model/delegation.hpp"
@@ -46,6 +47,14 @@ struct ReleaseFilter {
   bool owing_signature = false;  // deployed by break glass, its approvals still owed
   int64_t limit = 1000;
   int64_t offset = 0;  // the newest this many that match are left out
+};
+
+// Alerts newest first (by when they fired): of `service` and `env` when given, only those
+// attributed to no release when `unattributed`.
+struct AlertFilter {
+  std::optional<std::string> service, env;
+  bool unattributed = false;
+  int64_t limit = 1000;
 };
 
 // A release's approvals, and its deploy runs with their steps: what its page shows.
@@ -156,6 +165,19 @@ class StoreTransaction {
   virtual std::optional<BreakGlass> overdue_break_glass(std::string_view team, Timestamp now) = 0;
   // The break glasses of the releases `filter` matches (its limit and offset aside), by release.
   virtual std::vector<BreakGlass> break_glass_of(const ReleaseFilter& filter) = 0;
+
+  virtual int64_t insert_alert(const AlertRecord& a) = 0;  // returns the new id
+  // The alert `key` of `source` (AlertRecord::key), if it was received before.
+  virtual std::optional<AlertRecord> find_alert(std::string_view source, std::string_view key) = 0;
+  virtual void resolve_alert(int64_t id, Timestamp at) = 0;
+  virtual std::vector<AlertRecord> alerts_of(int64_t release_id) = 0;  // by when they fired
+  virtual std::vector<AlertRecord> list_alerts(const AlertFilter& filter) = 0;
+  // The last deploy that succeeded by `at`, of `service` and on `env` when given.
+  virtual std::optional<DeployRecord> last_deploy_before(const std::optional<std::string>& service,
+                                                         const std::optional<std::string>& env,
+                                                         Timestamp at) = 0;
+  // The hosts a deploy's steps ran on, by name.
+  virtual std::vector<std::string> deploy_hosts(int64_t deploy_id) = 0;
 
   virtual int64_t insert_token(const TokenRecord& token) = 0;  // returns the new id
   virtual std::optional<TokenRecord> find_token(int64_t id) = 0;

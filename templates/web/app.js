@@ -572,6 +572,21 @@ async function renderRelease(id) {
                                            el('summary', { text: 'output' }),
                                            el('pre', { text: s.output })) : ''])));
   }
+  // After its deploys, in the order they happened: what monitoring said, linked to this release.
+  if (r.alerts && r.alerts.length) {
+    const events = [];
+    for (const d of r.deploy.filter((x) => x.finished_at))
+      events.push([d.finished_at, `${d.repair ? 'Repair' : 'Deploy'} #${d.id} ended ${d.status}`, '', '']);
+    for (const a of r.alerts) {
+      const where = [a.host, `matched by ${a.confidence}`].filter(Boolean).join(', ');
+      events.push([a.fired_at, `${a.grade}: ${a.name} fired`, a.summary || '', where]);
+      if (a.resolved_at) events.push([a.resolved_at, `${a.name} resolved`, '', a.host || '']);
+    }
+    events.sort((x, y) => x[0].localeCompare(y[0]));
+    parts.push(el('h2', { text: 'Alerts after its deploy' }));
+    parts.push(simpleTable('Alerts after its deploy', ['When', 'What', 'Summary', 'Where'],
+      events.map(([at, what, summary, where]) => [when(at), what, summary, where])));
+  }
   show(...parts);
   if (r.deploy.some((d) => d.status === 'running')) followRelease(id);
 }

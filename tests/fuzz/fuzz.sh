@@ -10,7 +10,7 @@ mkdir -p "$findings"
 # No core-pattern or CPU-governor checks: a shared machine's settings are not ours to change.
 export AFL_SKIP_CPUFREQ=1 AFL_I_DONT_CARE_ABOUT_MISSING_CRASHES=1 AFL_NO_UI=1 AFL_QUIET=1
 crashed=0
-for target in tar policy service json_body database_url; do
+for target in tar policy service json_body database_url alertmanager; do
   out=$findings/$target
   rm -rf "$out"
   # -m none: the sanitizers reserve far more address space than afl's default limit.

@@ -8,6 +8,7 @@
 #include <fstream>
 #include <string>
 
+#include "alerts/alertmanager.hpp"
 #include "digest/sha256.hpp"
 #include "model/names.hpp"
 #include "package/archive_reader.hpp"
@@ -88,6 +89,11 @@ void json_body(const uint8_t* data, size_t size) {
   (void)body->finish();
 }
 
+// A body Alertmanager's webhook would post: read strictly, every alert or the first bad field.
+void alertmanager(const uint8_t* data, size_t size) {
+  (void)read_alertmanager(text_of(data, size));
+}
+
 void database_url(const uint8_t* data, size_t size) {
   auto text = text_of(data, size);
   (void)parse_database_url(text);
@@ -98,8 +104,12 @@ struct Named {
   std::string_view name;
   Target target;
 };
-constexpr std::array kTargets{Named{"tar", tar}, Named{"policy", policy}, Named{"service", service},
-                              Named{"json_body", json_body}, Named{"database_url", database_url}};
+constexpr std::array kTargets{Named{"tar", tar},
+                              Named{"policy", policy},
+                              Named{"service", service},
+                              Named{"json_body", json_body},
+                              Named{"database_url", database_url},
+                              Named{"alertmanager", alertmanager}};
 
 }  // namespace
 
@@ -109,6 +119,6 @@ Target find_target(std::string_view name) {
   return nullptr;
 }
 
-std::string_view target_names() { return "tar policy service json_body database_url"; }
+std::string_view target_names() { return "tar policy service json_body database_url alertmanager"; }
 
 }  // namespace beaver::fuzz

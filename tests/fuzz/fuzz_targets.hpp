@@ -10,7 +10,8 @@ namespace beaver::fuzz {
 
 using Target = void (*)(const uint8_t* data, size_t size);
 
-// The target named `name` (tar, policy, service, json_body, database_url), or nullptr.
+// The target named `name` (tar, policy, service, json_body, database_url, alertmanager), or
+// nullptr.
 Target find_target(std::string_view name);
 
 // The names of all targets, space-separated, for usage lines.
