@@ -115,7 +115,13 @@ Result<AlertIntake> Ledger::receive_alerts(const std::string& actor,
       a.id = tx.insert_alert(a);
       ++out.added;
       if (e.resolved) ++out.resolved;
-      if (a.release_id) ++out.attributed;
+      if (a.release_id) {
+        ++out.attributed;
+        // Heard of only once it is over, it is for the record, not for anyone's attention.
+        if (!e.resolved)
+          if (auto r = tx.find_release(*a.release_id))
+            announcer_.announce_alert(tx, **pol, build_release_view(tx, **pol, *r, now), a, now);
+      }
     }
     return {};
   }));

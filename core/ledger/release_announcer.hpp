@@ -16,6 +16,10 @@ class ReleaseAnnouncer {
   // `before` is null for a new release. Database faults are thrown, as inside any unit of work.
   virtual void announce(StoreTransaction& tx, const Policy& policy, const ReleaseView* before,
                         const ReleaseView& after, Timestamp now) const = 0;
+  // A new alert from monitoring, linked to `release`.
+  virtual void announce_alert(StoreTransaction& /*tx*/, const Policy& /*policy*/,
+                              const ReleaseView& /*release*/, const AlertRecord& /*alert*/,
+                              Timestamp /*now*/) const {}
 };
 
 }  // namespace beaver

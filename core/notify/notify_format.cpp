@@ -30,6 +30,8 @@ std::string headline(NotifyEvent event) {
       return "Approvals owed";
     case NotifyEvent::signature_overdue:
       return "Approvals overdue";
+    case NotifyEvent::alert:
+      return "Alert";
   }
   return "Release";
 }
@@ -222,7 +224,8 @@ std::vector<User> addressees(NotifyEvent event, const ReleaseView& view,
 }
 
 NotifyMessage compose_message(NotifyEvent event, const ReleaseView& view,
-                              const std::string& base_url, std::vector<User> mentioned) {
+                              const std::string& base_url, std::vector<User> mentioned,
+                              const AlertRecord* alert) {
   const Release& r = view.release;
   NotifyMessage m;
   m.event = event;
@@ -232,6 +235,9 @@ NotifyMessage compose_message(NotifyEvent event, const ReleaseView& view,
   bool emergency = r.type == ReleaseType::emergency;
   m.title = fmt::format("{}{}: {} {} to {} (release {})", emergency ? "[EMERGENCY] " : "",
                         headline(event), r.service, r.version, r.env, r.id);
+  if (alert)
+    m.title = fmt::format("[{}] Alert {} after {} {} on {} (release {})", alert->grade, alert->name,
+                          r.service, r.version, r.env, r.id);
   std::vector<std::string> lines{m.title};
   if (emergency)
     lines.push_back(
@@ -286,6 +292,22 @@ NotifyMessage compose_message(NotifyEvent event, const ReleaseView& view,
       }
       lines.push_back(fmt::format("Waiting for: {}", view.waiting_for()));
       lines.push_back(fmt::format("May approve: {}", joined(view.may_approve)));
+      break;
+    case NotifyEvent::alert:
+      if (alert) {
+        lines.push_back(fmt::format(
+            "Fired: {}{} ({}, severity {}), matched by {}", format_utc(alert->fired_at),
+            alert->host ? " on " + *alert->host : "", alert->grade,
+            alert->severity.empty() ? "none" : alert->severity, alert->confidence.value_or("?")));
+        if (alert->summary) lines.push_back(fmt::format("Summary: {}", *alert->summary));
+        if (!view.deploys.empty() && view.deploys.back().record.finished_at)
+          lines.push_back(fmt::format("Deployed: {} by {}",
+                                      format_utc(*view.deploys.back().record.finished_at),
+                                      view.deploys.back().record.actor));
+        if (alert->grade == "critical" && !base_url.empty())
+          lines.push_back(
+              fmt::format("Roll back: {}/rollback?service={}&env={}", base_url, r.service, r.env));
+      }
       break;
   }
   if (!m.url.empty()) lines.push_back(m.url);

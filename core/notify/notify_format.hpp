@@ -23,8 +23,11 @@ struct NotifyMessage {
 
 // Says what happened to the release in `view`: its service, version, environment, type (with the
 // emergency's category and reason), submitter, who may approve now, and the link.
+// For the event alert, `alert` is the alert linked to the release: what fired, where, and for a
+// critical one the link to roll the release's service back ({base_url}/rollback?service=&env=).
 NotifyMessage compose_message(NotifyEvent event, const ReleaseView& view,
-                              const std::string& base_url, std::vector<User> mentioned = {});
+                              const std::string& base_url, std::vector<User> mentioned = {},
+                              const AlertRecord* alert = nullptr);
 
 // The users a message about `event` is for: who may approve the open step for approval_needed
 // and signature_owed, and admins and managers too for signature_overdue; else the submitter (when

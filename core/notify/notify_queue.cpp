@@ -1,6 +1,7 @@
 #include "notify/notify_queue.hpp"
 
 #include <algorithm>
+#include <functional>
 
 #include "notify/notify_format.hpp"
 
@@ -70,8 +71,12 @@ std::optional<NotifyEvent> event_of_change(const ReleaseView* before, const Rele
   return std::nullopt;
 }
 
-int queue_notifications(StoreTransaction& tx, const Policy& policy, NotifyEvent event,
-                        const ReleaseView& view, Timestamp now, std::optional<Timestamp> due) {
+namespace {
+
+// Queues `event` about `view` on each channel `takes` accepts; `alert` for the event alert.
+int queue_on(StoreTransaction& tx, const Policy& policy, NotifyEvent event, const ReleaseView& view,
+             Timestamp now, Timestamp due, const std::function<bool(const NotifyChannel&)>& takes,
+             const AlertRecord* alert) {
   int queued = 0;
   std::optional<NotifyMessage> message;
   // Read on first use, so that a policy without channels for the event costs no read.
@@ -81,7 +86,7 @@ int queue_notifications(StoreTransaction& tx, const Policy& policy, NotifyEvent 
     return *users;
   };
   for (const auto& channel : policy.notify) {
-    if (!channel.wants(event, view.team)) continue;
+    if (!takes(channel)) continue;
     std::vector<std::string> mail_to;
     if (channel.type == ChannelType::email) {
       mail_to = mail_recipients(channel, event, view, all_users());
@@ -89,7 +94,7 @@ int queue_notifications(StoreTransaction& tx, const Policy& policy, NotifyEvent 
     }
     if (!message)
       message = compose_message(event, view, policy.notify_base_url,
-                                addressees(event, view, all_users()));
+                                addressees(event, view, all_users()), alert);
     Notification n;
     n.event = std::string(to_string(event));
     n.release_id = view.release.id;
@@ -97,12 +102,35 @@ int queue_notifications(StoreTransaction& tx, const Policy& policy, NotifyEvent 
     n.channel_type = std::string(to_string(channel.type));
     n.target = channel.smtp ? channel.smtp->target() : channel.url;
     n.body = render_body(*message, channel, mail_to);
-    n.next_attempt_at = due.value_or(now);
+    n.next_attempt_at = due;
     n.created_at = now;
     tx.insert_notification(n);
     ++queued;
   }
   return queued;
+}
+
+}  // namespace
+
+int queue_notifications(StoreTransaction& tx, const Policy& policy, NotifyEvent event,
+                        const ReleaseView& view, Timestamp now, std::optional<Timestamp> due) {
+  return queue_on(
+      tx, policy, event, view, now, due.value_or(now),
+      [&](const NotifyChannel& c) { return c.wants(event, view.team); }, nullptr);
+}
+
+int queue_alert_notifications(StoreTransaction& tx, const Policy& policy, const ReleaseView& view,
+                              const AlertRecord& alert, Timestamp now) {
+  auto named = policy.alerts.channels.find(alert.grade);
+  auto takes = [&](const NotifyChannel& c) {
+    bool team =
+        c.teams.empty() || std::find(c.teams.begin(), c.teams.end(), view.team) != c.teams.end();
+    if (named != policy.alerts.channels.end())
+      return team &&
+             std::find(named->second.begin(), named->second.end(), c.name) != named->second.end();
+    return alert.grade == "critical" && c.wants(NotifyEvent::alert, view.team);
+  };
+  return queue_on(tx, policy, NotifyEvent::alert, view, now, now, takes, &alert);
 }
 
 int queue_signature_reminders(StoreTransaction& tx, const Policy& policy, const ReleaseView* before,
@@ -145,6 +173,10 @@ class NotificationOutbox final : public ReleaseAnnouncer {
   void announce(StoreTransaction& tx, const Policy& policy, const ReleaseView* before,
                 const ReleaseView& after, Timestamp now) const override {
     queue_change_notifications(tx, policy, before, after, now);
+  }
+  void announce_alert(StoreTransaction& tx, const Policy& policy, const ReleaseView& release,
+                      const AlertRecord& alert, Timestamp now) const override {
+    queue_alert_notifications(tx, policy, release, alert, now);
   }
 };
 

@@ -40,6 +40,12 @@ int queue_change_notifications(StoreTransaction& tx, const Policy& policy,
 int queue_signature_reminders(StoreTransaction& tx, const Policy& policy, const ReleaseView* before,
                               const ReleaseView& after, Timestamp now);
 
+// A new alert linked to the release of `view`, announced by its grade: on the channels the
+// policy's alerts.channels names for it, else for a critical one on every channel that takes
+// the event alert; to the release's team and its submitter. Returns how many were queued.
+int queue_alert_notifications(StoreTransaction& tx, const Policy& policy, const ReleaseView& view,
+                              const AlertRecord& alert, Timestamp now);
+
 // The outbox as the ledger's announcer: queue_change_notifications for every change. The one
 // every Ledger that serves people is given.
 const ReleaseAnnouncer& notification_outbox();

@@ -10,9 +10,9 @@
 namespace beaver {
 namespace {
 
-constexpr std::array<std::string_view, 8> kEvents{
-    "approval_needed", "approved",    "rejected",       "deploy_failed",
-    "deployed",        "rolled_back", "signature_owed", "signature_overdue"};
+constexpr std::array<std::string_view, 9> kEvents{
+    "approval_needed", "approved",       "rejected",          "deploy_failed", "deployed",
+    "rolled_back",     "signature_owed", "signature_overdue", "alert"};
 constexpr std::array<std::string_view, 6> kChannelTypes{"webhook", "wecom", "dingtalk",
                                                         "feishu",  "slack", "email"};
 

@@ -84,7 +84,8 @@ enum class NotifyEvent {
   deployed,
   rolled_back,
   signature_owed,
-  signature_overdue
+  signature_overdue,
+  alert  // an alert from monitoring linked to a release (announced by grade: AlertPolicy)
 };
 std::string_view to_string(NotifyEvent e);
 std::optional<NotifyEvent> notify_event_from_string(std::string_view text);
@@ -149,6 +150,10 @@ struct AlertPolicy {
       {"page", "critical"},     {"warning", "warning"},   {"average", "warning"},
       {"info", "info"},         {"information", "info"},  {"not_classified", "info"},
       {"none", "info"}};
+
+  // Grade -> the notify channels (by name) its alerts are announced on; a grade not named here
+  // announces on every channel that takes the event alert when critical, on none otherwise.
+  std::map<std::string, std::vector<std::string>, std::less<>> channels;
 
   // The grade of `severity`, any case.
   std::string grade_of(std::string_view severity) const;

@@ -68,7 +68,19 @@ class PolicyBuilder {
     auto channels = notify_channels(root["notify"]);
     BEAVER_TRY(channels);
     p.notify = std::move(*channels);
-    if (const YAML::Node alerts = root["alerts"]) BEAVER_TRY(alert_policy(alerts, p.alerts));
+    if (const YAML::Node alerts = root["alerts"]) {
+      BEAVER_TRY(alert_policy(alerts, p.alerts));
+      // Channels named for a grade must be channels of the notify list.
+      for (const auto& grade : {"critical", "warning", "info"})
+        for (const auto& name : alerts["channels"][grade]) {
+          bool known = std::any_of(p.notify.begin(), p.notify.end(),
+                                   [&](const NotifyChannel& c) { return c.name == name.Scalar(); });
+          if (!known)
+            return std::unexpected(
+                doc_.error_at(name, fmt::format("no notify channel is named '{}'", name.Scalar())));
+          p.alerts.channels[grade].push_back(name.Scalar());
+        }
+    }
     return p;
   }
 
@@ -318,10 +330,10 @@ class PolicyBuilder {
           channel.events.push_back(
               notify_event_from_string(e.Scalar()).value_or(NotifyEvent::approved));
       } else {
-        channel.events = {NotifyEvent::approval_needed, NotifyEvent::approved,
-                          NotifyEvent::rejected,        NotifyEvent::deploy_failed,
-                          NotifyEvent::deployed,        NotifyEvent::rolled_back,
-                          NotifyEvent::signature_owed,  NotifyEvent::signature_overdue};
+        channel.events = {
+            NotifyEvent::approval_needed, NotifyEvent::approved,          NotifyEvent::rejected,
+            NotifyEvent::deploy_failed,   NotifyEvent::deployed,          NotifyEvent::rolled_back,
+            NotifyEvent::signature_owed,  NotifyEvent::signature_overdue, NotifyEvent::alert};
       }
       for (const auto& t : c["teams"]) channel.teams.push_back(t.Scalar());
       out.push_back(std::move(channel));

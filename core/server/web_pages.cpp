@@ -33,7 +33,8 @@ HttpReply web_page(const HttpRequest& request, const std::filesystem::path& web_
     type = found->second.second;
   } else {
     auto parts = split_path(request.path);
-    static const std::set<std::string> kPages = {"inbox", "releases", "dashboard", "signin"};
+    static const std::set<std::string> kPages = {"inbox", "releases", "dashboard", "signin",
+                                                 "rollback"};
     bool page = parts.empty() || (kPages.contains(parts[0]) && parts.size() <= 2);
     if (!page) return error_reply({ErrorKind::not_found, "no such page"}, reply.route);
   }

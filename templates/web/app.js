@@ -160,6 +160,7 @@ async function route() {
     else if (path === '/releases') await renderReleases();
     else if ((m = path.match(/^\/releases\/(\d+)$/))) await renderRelease(m[1]);
     else if (path === '/dashboard') await renderDashboard();
+    else if (path === '/rollback') await renderRollback();
     else show(el('h1', { text: 'No such page' }), el('p', {}, link('/inbox', 'Go to the inbox')));
   } catch (err) {
     if (err.status === 401) return toSignin('Your sign-in has ended: ' + err.message);
@@ -589,6 +590,40 @@ async function renderRelease(id) {
   }
   show(...parts);
   if (r.deploy.some((d) => d.status === 'running')) followRelease(id);
+}
+
+// --- a rollback, as an alert's message offers it
+
+async function renderRollback() {
+  const params = new URLSearchParams(location.search);
+  const service = params.get('service') || '';
+  const env = params.get('env') || '';
+  if (!service || !env)
+    return show(el('h1', { text: 'Roll back' }),
+                el('p', { class: 'message error', text: 'Which service and environment? The link names none.' }));
+  const live = await api('GET', '/api/v1/releases?' +
+                         new URLSearchParams({ service, env, live: 'true', limit: '1' }));
+  const head = el('h1', { text: `Roll back ${service} on ${env}` });
+  if (live.length === 0)
+    return show(head, el('p', { class: 'empty', text: `Nothing is deployed to ${env} yet: there is nothing to roll back.` }));
+  const r = live[0];
+  const button = el('button', { type: 'button', class: 'danger', text: `Roll back ${service} on ${env}` });
+  button.addEventListener('click', async () => {
+    button.disabled = true;
+    try {
+      const made = await api('POST', '/api/v1/rollbacks', { service, env });
+      navigate(`/releases/${made.release.id}`);
+    } catch (err) {
+      button.disabled = false;
+      sayError(err);
+    }
+  });
+  show(head,
+    el('p', {}, `Live now: `, link(`/releases/${r.id}`, `${r.version} (#${r.id})`),
+       `, deployed ${when(r.deployed_at)}.`),
+    el('p', { text: 'A rollback puts back the version deployed before it. It is a release of its own: the ' +
+                    "policy's rollback approvals still apply, and it is deployed once approved." }),
+    el('div', { class: 'buttons' }, button));
 }
 
 // --- the dashboard

@@ -37,6 +37,11 @@ alerts:
   window: 2h
   labels: {service: service, env: env, host: instance, severity: severity}
   grades: {critical: [critical, page, high, disaster], warning: [warning, average], info: [info]}
+  channels: {warning: [oncall]}
+# Messages are queued here, not sent (notify.sh sends every format to real receivers).
+notify:
+  - {channel: webhook, name: oncall, url: "http://127.0.0.1:9/hook", events: [alert]}
+notify_base_url: https://beaver.example.com
 YAML
 
 deploy_people
@@ -134,6 +139,19 @@ push "[{\"labels\": {\"alertname\": \"HighLatency\", \"service\": \"hello-servic
   \"startsAt\": \"$fired\", \"endsAt\": \"$resolved\"}]"
 wait_for "SELECT status FROM alerts WHERE host = 'localhost:${ports[0]}'" resolved
 expect_eq "$(ledger_sql "SELECT count(*) FROM alerts")" 4 "the resolved event is the same record"
+
+# Announced by grade: critical on every channel taking alerts, warning on those the policy names
+# for it (oncall), info nowhere; an alert linked to no release is not announced.
+expect_eq "$(ledger_sql "SELECT count(*) FROM notifications WHERE event = 'alert'")" 3 \
+  "the two critical alerts and the warning are announced"
+body=$(ledger_sql "SELECT body FROM notifications WHERE event = 'alert' ORDER BY id LIMIT 1")
+expect_eq "$(jq -r .title <<<"$body")" \
+  "[critical] Alert HighLatency after hello-service 1.4.2 on prod (release $r1)" "the message's title"
+expect_match "$(jq -r .text <<<"$body")" \
+  "^Roll back: https://beaver\.example\.com/rollback\?service=hello-service&env=prod$" \
+  "a critical alert links to the rollback page"
+expect_match "$(jq -r .text <<<"$body")" "^Fired: $fired on localhost:${ports[0]} \(critical, severity critical\), matched by host$" \
+  "and says what fired where"
 
 # What people read.
 ok release show "$r1" -o json --as dan

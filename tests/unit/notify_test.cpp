@@ -591,7 +591,7 @@ TEST_CASE("the policy's channels are read with their defaults") {
   const auto& n = p->notify;
   REQUIRE(n.size() == 3);
   CHECK(n[0].type == ChannelType::webhook);  // the generic format
-  CHECK(n[0].events.size() == 8);
+  CHECK(n[0].events.size() == 9);
   CHECK(n[0].teams.empty());
   CHECK(n[1].type == ChannelType::slack);
   CHECK(n[1].events == std::vector<NotifyEvent>{NotifyEvent::deploy_failed});
