@@ -6,7 +6,7 @@
 // Environment: BEAVER_URL, BEAVER_USER and BEAVER_PASSWORD (a user's), TEAM (the team to pick), ALL_RELEASES
 // and TEAM_RELEASES (the releases tile's value before and after), TEAM_EMERGENCIES,
 // BEAVER_SCREENSHOT_DIR, CHROMIUM (default /usr/bin/chromium).
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { checks, launch, need, signIn, watchErrors } from './harness.mjs';
 
@@ -64,6 +64,13 @@ try {
     const widths = await page.evaluate(() => [document.documentElement.scrollWidth, window.innerWidth]);
     check(widths[0] <= widths[1], `${name}: no horizontal scroll (${widths[0]} > ${widths[1]})`);
     await page.screenshot({ path: join(shots, `dashboard-${name}.png`), fullPage: true });
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'Download CSV' }).click(),
+    ]);
+    const csv = readFileSync(await download.path(), 'utf8');
+    check(csv.startsWith('\ufeff') && csv.trim().split('\n').length >= 2,
+          `${name}: Download CSV saves the report, with a byte-order mark: '${csv.slice(0, 60)}'`);
 
     await page.locator('.figure[data-figure="emergency"] a').click();
     await page.waitForURL(/\/releases\?/);

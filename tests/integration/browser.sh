@@ -24,7 +24,7 @@ modules="$BEAVER_BUILD_DIR/browser"
 mkdir -p "$modules"
 cp "$browser_src/approve_emergency.mjs" "$browser_src/stop_deploy.mjs" \
   "$browser_src/dashboard_filter.mjs" "$browser_src/stand_in.mjs" "$browser_src/break_glass.mjs" \
-  "$browser_src/harness.mjs" \
+  "$browser_src/alert_timeline.mjs" "$browser_src/harness.mjs" \
   "$modules/"
 if ! cmp -s "$browser_src/package-lock.json" "$modules/package-lock.json" ||
   [ ! -f "$modules/node_modules/playwright-core/package.json" ]; then
@@ -163,5 +163,26 @@ expect_eq "$(ledger_sql "SELECT approver, comment FROM approvals WHERE release_i
 expect_eq "$(ledger_sql "SELECT status FROM releases WHERE id = $glass_id") $(ledger_sql \
   "SELECT count(*) FROM break_glass WHERE release_id = $glass_id AND signed_at > sign_by")" \
   "deployed 1" "signed late, the release still deployed"
+
+# What fired after that deploy, as its run and monitoring's alerts are recorded (alerts.sh posts
+# alerts through a real Alertmanager): the run ended, then an alert on its host, then resolved.
+done_at=$(date -u -d '-170 minutes' +%FT%TZ)
+ledger_sql "INSERT INTO deploys (release_id, actor, status, batches, started_at, finished_at)
+    VALUES ($glass_id, 'olga', 'deployed', '100%', '$at', '$done_at');" >/dev/null
+glass_deploy=$(ledger_sql "SELECT max(id) FROM deploys")
+ledger_sql "INSERT INTO deploy_steps (deploy_id, host, batch, step, status, started_at, elapsed_ms, output)
+    VALUES ($glass_deploy, 'ssh://deploy@app-1.internal/srv', 0, 'switch', 'ok', '$at', 12, '');
+  INSERT INTO alerts (source, alert_key, name, severity, grade, status, service, env, host, summary,
+    labels, fired_at, resolved_at, received_at, release_id, confidence)
+    VALUES ('alertmanager', 'ab12@$done_at', 'HighLatency', 'critical', 'critical', 'resolved',
+    'pay-api', 'prod', 'app-1.internal:9100', 'p99 above 2s', '{}',
+    '$(date -u -d '-160 minutes' +%FT%TZ)', '$(date -u -d '-150 minutes' +%FT%TZ)',
+    '$(date -u -d '-160 minutes' +%FT%TZ)', $glass_id, 'host');" >/dev/null
+node_rc=0
+BEAVER_URL=$URL BEAVER_USER=olga BEAVER_PASSWORD="olga's long password" RELEASE_ID=$glass_id \
+  SERVICE=pay-api ENV=prod BEAVER_SCREENSHOT_DIR=$BEAVER_SCREENSHOT_DIR CHROMIUM=$CHROMIUM \
+  node "$modules/alert_timeline.mjs" >"$WORK/node.out" 2>&1 || node_rc=$?
+cat "$WORK/node.out"
+[ "$node_rc" -eq 0 ] || { RC=$node_rc OUT="" ERR=""; fail "the alerts on a release's page"; }
 stop_server
 finish
