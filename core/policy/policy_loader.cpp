@@ -71,8 +71,9 @@ class PolicyBuilder {
     if (const YAML::Node alerts = root["alerts"]) {
       BEAVER_TRY(alert_policy(alerts, p.alerts));
       // Channels named for a grade must be channels of the notify list.
+      const YAML::Node by_grade = alerts["channels"];
       for (const auto& grade : {"critical", "warning", "info"})
-        for (const auto& name : alerts["channels"][grade]) {
+        for (const auto& name : by_grade ? by_grade[grade] : YAML::Node()) {
           bool known = std::any_of(p.notify.begin(), p.notify.end(),
                                    [&](const NotifyChannel& c) { return c.name == name.Scalar(); });
           if (!known)
@@ -110,7 +111,7 @@ class PolicyBuilder {
     if (const YAML::Node grades = n["grades"]) {
       out.grades.clear();
       for (const char* grade : {"critical", "warning", "info"})
-        for (const auto& severity : grades[grade]) {
+        for (const auto& severity : grades[grade] ? grades[grade] : YAML::Node()) {
           std::string lower = severity.Scalar();
           for (auto& c : lower)
             if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');

@@ -343,3 +343,40 @@ TEST_CASE("prod and production ask before a deploy unless the policy says otherw
                                                "    confirm: sometimes\n"))
             .starts_with("policy.yaml:5:14: "));
 }
+
+TEST_CASE("the alerts section: its defaults, any part of it alone, and what it refuses") {
+  TestFolder dir;
+  auto defaults = load_text(dir, kEnvs);
+  REQUIRE(defaults.has_value());
+  CHECK(defaults->alerts.window == std::chrono::hours(2));
+  CHECK(defaults->alerts.host_label == "instance");
+  CHECK(defaults->alerts.grade_of("Disaster") == "critical");
+  CHECK(defaults->alerts.grade_of("average") == "warning");
+  CHECK(defaults->alerts.grade_of("not_classified") == "info");
+  CHECK(defaults->alerts.grade_of("whatever") == "warning");
+
+  auto window_only = load_text(dir, kEnvs + "alerts: {window: 30m}\n");
+  REQUIRE_MESSAGE(window_only.has_value(), window_only.error().message);
+  CHECK(window_only->alerts.window == std::chrono::minutes(30));
+  CHECK(window_only->alerts.channels.empty());
+
+  auto one_grade = load_text(dir, kEnvs +
+                                      "alerts:\n  grades: {critical: [SEV1]}\n"
+                                      "  labels: {host: host}\n");
+  REQUIRE_MESSAGE(one_grade.has_value(), one_grade.error().message);
+  CHECK(one_grade->alerts.grade_of("sev1") == "critical");
+  CHECK(one_grade->alerts.grade_of("critical") == "warning");  // the defaults are replaced
+  CHECK(one_grade->alerts.host_label == "host");
+  CHECK(one_grade->alerts.service_label == "service");
+
+  CHECK(error_of(dir, load_text(dir, kEnvs + "alerts:\n  grades: {critical: [a], info: [A]}\n")) ==
+        "policy.yaml:6:34: severity 'A' is given two grades");
+  CHECK(error_of(dir, load_text(dir, kEnvs + "alerts:\n  channels: {warning: [oncall]}\n")) ==
+        "policy.yaml:6:24: no notify channel is named 'oncall'");
+  auto named = load_text(dir, kEnvs +
+                                  "notify: [{channel: webhook, name: oncall, url: "
+                                  "\"http://127.0.0.1:9/x\"}]\nalerts:\n  channels: {warning: "
+                                  "[oncall]}\n");
+  REQUIRE_MESSAGE(named.has_value(), named.error().message);
+  CHECK(named->alerts.channels.at("warning") == std::vector<std::string>{"oncall"});
+}
