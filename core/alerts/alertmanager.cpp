@@ -22,7 +22,9 @@ Result<std::string> text_at(const Object::Ptr& o, const std::string& key, const 
   if (v.size() > most)
     return std::unexpected(bad(field, fmt::format("longer than {} bytes", most)));
   if (!valid_utf8(v)) return std::unexpected(bad(field, "not UTF-8 text"));
-  return v;
+  // What monitoring relays may hold what anyone wrote (a log line in an alert's text): kept, but
+  // never able to steer a terminal, a mail header or the order text is shown in.
+  return displayable_text(v, false);
 }
 
 // A label set ({name: value}, strings) of at most kMostLabels, each at most kMostLabelText.
@@ -53,6 +55,14 @@ Result<Timestamp> time_at(const Object::Ptr& o, const std::string& key, const st
   auto t = parse_iso8601(*text);
   if (!t) return std::unexpected(bad(field, t.error().message));
   return *t;
+}
+
+// `text` cut to at most kMostLabelText bytes, at a character's start, marked when cut.
+std::string shortened(std::string text) {
+  if (text.size() <= kMostLabelText) return text;
+  size_t end = kMostLabelText - 3;
+  while (end > 0 && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80) --end;
+  return text.substr(0, end) + "...";
 }
 
 // Alertmanager's fingerprint: the hash of the alert's labels, in hexadecimal.
@@ -99,11 +109,15 @@ Result<std::vector<AlertEvent>> read_alertmanager(const std::string& body) {
     if (name == e.labels.end() || name->second.empty())
       return std::unexpected(bad(at + ".labels.alertname", "every alert has a name"));
     e.name = name->second;
-    auto annotations = labels_at(a, "annotations", at + ".annotations", false);
-    if (!annotations) return std::unexpected(annotations.error());
-    for (const char* key : {"summary", "description", "message"})
-      if (auto it = annotations->find(key); it != annotations->end() && !e.summary)
-        e.summary = it->second;
+    // Of the annotations only a summary is kept, shortened to kMostLabelText: a long description
+    // must not lose its group's alerts, which Alertmanager would send again and again.
+    if (a->has("annotations") && !a->isNull("annotations")) {
+      auto notes = a->getObject("annotations");
+      if (!notes) return std::unexpected(bad(at + ".annotations", "an object is needed here"));
+      for (const char* key : {"summary", "description", "message"})
+        if (notes->has(key) && notes->get(key).isString() && !e.summary)
+          e.summary = shortened(displayable_text(notes->getValue<std::string>(key), false));
+    }
     auto starts = time_at(a, "startsAt", at + ".startsAt");
     if (!starts) return std::unexpected(starts.error());
     e.fired_at = *starts;

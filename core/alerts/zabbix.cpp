@@ -31,7 +31,9 @@ Result<std::string> text_at(const Object::Ptr& o, const std::string& key, size_t
   auto v = o->getValue<std::string>(key);
   if (v.size() > most) return std::unexpected(bad(key, fmt::format("longer than {} bytes", most)));
   if (!valid_utf8(v)) return std::unexpected(bad(key, "not UTF-8 text"));
-  return v;
+  // An event's name may quote what anyone wrote (a log line): kept, never able to steer a
+  // terminal, a mail header or the order text is shown in.
+  return displayable_text(v, false);
 }
 
 Result<int64_t> number_at(const Object::Ptr& o, const std::string& key, int64_t least,

@@ -43,12 +43,17 @@ std::string host_name(std::string text) {
 
 // The release an alert fired after, within the policy's window, and how sure that is: the host
 // and service when the deploy ran on the alert's host, the service when it names one, else the
-// environment.
+// environment. The deploy is the last one started there before the alert fired, however it
+// ended: an alert during a deploy that fails is that deploy's. An alert naming a service but no
+// environment is linked to nothing: the same service runs in several.
 void attribute(StoreTransaction& tx, const AlertPolicy& policy, AlertRecord& a,
                const std::optional<std::string>& host_ip) {
-  if (!a.service && !a.env) return;
+  if (!a.env) return;
   auto deploy = tx.last_deploy_before(a.service, a.env, a.fired_at);
-  if (!deploy || !deploy->finished_at || a.fired_at - *deploy->finished_at > policy.window) return;
+  if (!deploy) return;
+  Timestamp since = deploy->finished_at && *deploy->finished_at <= a.fired_at ? *deploy->finished_at
+                                                                              : deploy->started_at;
+  if (a.fired_at - since > policy.window) return;
   a.release_id = deploy->release_id;
   if (!a.service) {
     a.confidence = "environment";
@@ -117,8 +122,9 @@ Result<AlertIntake> Ledger::receive_alerts(const std::string& actor,
       if (e.resolved) ++out.resolved;
       if (a.release_id) {
         ++out.attributed;
-        // Heard of only once it is over, it is for the record, not for anyone's attention.
-        if (!e.resolved)
+        // Heard of only once it is over, it is for the record, not for anyone's attention; matched
+        // by its environment alone, it may be another service's, whose team is not told.
+        if (!e.resolved && a.confidence != "environment")
           if (auto r = tx.find_release(*a.release_id))
             announcer_.announce_alert(tx, **pol, build_release_view(tx, **pol, *r, now), a, now);
       }

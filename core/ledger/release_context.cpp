@@ -6,6 +6,7 @@
 #include <map>
 
 #include "git/commit_json.hpp"
+#include "model/names.hpp"
 #include "text/text_diff.hpp"
 
 namespace beaver {
@@ -19,12 +20,9 @@ std::string printable(std::string text) {
   return text;
 }
 
-// A diff of text people wrote: its lines keep their tabs, nothing else that steers a terminal.
-std::string printable_diff(std::string diff) {
-  for (auto& c : diff)
-    if ((static_cast<unsigned char>(c) < 0x20 && c != '\n' && c != '\t') || c == 0x7f) c = ' ';
-  return diff;
-}
+// A diff of text people wrote, shown to approvers: its lines keep their tabs, and nothing that
+// steers a terminal or shows text in another order than it is written.
+std::string printable_diff(const std::string& diff) { return displayable_text(diff, true); }
 
 struct ManifestView {
   std::vector<CommitSummary> history;
@@ -127,11 +125,13 @@ ReleaseContext read_release_context(StoreTransaction& tx, const Release& release
       const std::string* after = text_of(*mine, path);
       if (it == theirs->files.end()) {
         changes.files.push_back({path, "added"});
-        if (after) changes.files.back().diff = printable_diff(text_diff("", *after));
+        if (auto diff = after ? text_diff("", *after) : std::nullopt)
+          changes.files.back().diff = printable_diff(*diff);
       } else if (it->second != sha) {
         changes.files.push_back({path, "changed"});
         if (const std::string* before = text_of(*theirs, path); before && after)
-          changes.files.back().diff = printable_diff(text_diff(*before, *after));
+          if (auto diff = text_diff(*before, *after))
+            changes.files.back().diff = printable_diff(*diff);
       }
     }
     for (const auto& [path, sha] : theirs->files)

@@ -199,6 +199,23 @@ Result<void> check_text(std::string_view what, std::string_view value, size_t ma
   return {};
 }
 
+std::string displayable_text(std::string_view s, bool keep_newlines) {
+  std::string out;
+  out.reserve(s.size());
+  for (size_t i = 0; i < s.size();) {
+    size_t n = utf8_sequence_at(s, i);
+    char32_t c = n == 0 ? 0xFFFD : code_point_at(s, i, n);
+    bool control =
+        (c < 0x20 && c != '\t' && !(keep_newlines && c == '\n')) || (c >= 0x7F && c <= 0x9F);
+    if (n == 0 || control || bidi_control_name(c) != nullptr)
+      out += "\uFFFD";
+    else
+      out.append(s.substr(i, n));
+    i += n == 0 ? 1 : n;
+  }
+  return out;
+}
+
 std::string char_named(std::string_view s, size_t i) {
   size_t n = utf8_sequence_at(s, i);
   if (n == 0) return fmt::format("the byte 0x{:02X}", static_cast<unsigned char>(s[i]));

@@ -46,5 +46,10 @@ std::string char_named(std::string_view s, size_t i);
 // U+FFFD. For bytes from outside (a host's command output, a server's reply) before they are
 // recorded: PostgreSQL refuses malformed UTF-8, and libpq ends a parameter at a NUL.
 std::string recordable_text(std::string_view s);
+// `s` as text safe to show people: each malformed byte, control character (C0 but the tab, and
+// the newline when `keep_newlines`; DEL; C1) and bidirectional embedding, override or isolate
+// becomes U+FFFD. For text from outside that is kept rather than refused (monitoring's alerts,
+// configuration files).
+std::string displayable_text(std::string_view s, bool keep_newlines);
 
 }  // namespace beaver

@@ -154,8 +154,10 @@ int queue_signature_reminders(StoreTransaction& tx, const Policy& policy, const 
   Timestamp half = glass.at + (glass.sign_by - glass.at) / 2;
   if (half > now)
     queued += queue_notifications(tx, policy, NotifyEvent::signature_owed, after, now, half);
-  queued += queue_notifications(tx, policy, NotifyEvent::signature_overdue, after, now,
-                                std::max(now, glass.sign_by));
+  // The deadline is told once: a step completed after it is not a new deadline.
+  if (!was_owed || glass.sign_by > now)
+    queued += queue_notifications(tx, policy, NotifyEvent::signature_overdue, after, now,
+                                  std::max(now, glass.sign_by));
   return queued;
 }
 

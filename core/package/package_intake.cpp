@@ -124,6 +124,7 @@ Result<void> check_listed_files(const Poco::JSON::Object::Ptr& root,
   // The configuration texts shown to approvers are those of the files the hosts get.
   try {
     auto config = root->getArray("config");
+    size_t total = 0;
     for (size_t i = 0; config && i < config->size(); ++i) {
       auto c = config->getObject(static_cast<unsigned>(i));
       if (!c || !c->has("path") || !c->get("path").isString() || !c->has("text") ||
@@ -137,6 +138,9 @@ Result<void> check_listed_files(const Poco::JSON::Object::Ptr& root,
             fmt::format("config[{}] names '{}', not a configuration file it lists", i, path));
       if (text.size() > kMostConfigFile || sha256_hex(text) != it->second.sha256)
         return bad(fmt::format("config[{}] is not the text of '{}'", i, path));
+      total += text.size();
+      if (total > kMostConfigTexts)
+        return bad(fmt::format("config holds more than {} KiB of text", kMostConfigTexts >> 10));
     }
   } catch (const Poco::Exception& e) {
     return bad(e.displayText());

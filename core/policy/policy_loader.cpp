@@ -250,8 +250,15 @@ class PolicyBuilder {
     env.emergency = std::move(*emergency);
     if (const YAML::Node glass = n["emergency"]["break_glass"]) {
       EnvironmentPolicy::BreakGlassRule rule;
-      for (const auto& r : glass["roles"])
-        rule.roles.push_back(role_from_string(r.Scalar()).value_or(Role::admin));
+      for (const auto& r : glass["roles"]) {
+        auto role = role_from_string(r.Scalar()).value_or(Role::admin);
+        // Breaking glass is deploying: only who deploys may.
+        if (role != Role::ops && role != Role::admin)
+          return std::unexpected(
+              doc_.error_at(r, fmt::format("{} do not deploy: break glass is for ops or admin",
+                                           plural(r.Scalar()))));
+        rule.roles.push_back(role);
+      }
       if (const YAML::Node within = glass["sign_within"]) {
         auto d = parse_duration(within.Scalar());
         if (!d) return std::unexpected(doc_.error_at(within, d.error().message));

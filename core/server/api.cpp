@@ -203,6 +203,15 @@ HttpReply Api::metrics(const HttpRequest& request) {
   if (!lease) return error_reply(lease.error(), "GET /metrics");
   auto user = sign_in(**lease, request);
   if (!user) return error_reply(user.error(), "GET /metrics");
+  // Monitoring's account posts alerts and nothing else, not even this.
+  Result<void> may_read = (*lease)->read([&](StoreTransaction& tx) -> Result<void> {
+    auto u = tx.find_user(*user);
+    if (u && u->has(Role::alerts))
+      return fail(ErrorKind::refused,
+                  "{} holds the alerts role: it posts alerts and does nothing else", *user);
+    return {};
+  });
+  if (!may_read) return error_reply(may_read.error(), "GET /metrics");
   return metrics_reply(**lease, metrics_, server_gauges_());
 }
 

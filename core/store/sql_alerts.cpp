@@ -72,10 +72,10 @@ std::optional<DeployRecord> SqlTransaction::last_deploy_before(
     Timestamp at) {
   static const SqlText sql{
       fmt::format("SELECT {} FROM deploys d JOIN releases r ON r.id = d.release_id "
-                  "WHERE d.status = 'deployed' AND d.finished_at <= ?3 "
+                  "WHERE d.started_at <= ?3 AND d.batches <> 'repair' "
                   "AND (CAST(?1 AS TEXT) IS NULL OR r.service = ?1) AND (CAST(?2 AS TEXT) IS NULL "
                   "OR r.env = ?2) "
-                  "ORDER BY d.finished_at DESC, d.id DESC LIMIT 1",
+                  "ORDER BY d.started_at DESC, d.id DESC LIMIT 1",
                   prefixed_columns("d.", kDeployColumns))};
   return first_row(sql, sql_params(service, env, at), read_deploy);
 }

@@ -57,7 +57,7 @@ std::vector<Notification> SqlTransaction::list_notifications(
 void SqlTransaction::update_notification(const Notification& n) {
   static const SqlText sql{
       "UPDATE notifications SET status = ?2, attempts = ?3, next_attempt_at = ?4, sent_at = ?5, "
-      "last_error = ?6 WHERE id = ?1"};
+      "last_error = ?6 WHERE id = ?1 AND status <> 'cancelled'"};
   db_.execute(sql,
               sql_params(n.id, n.status, n.attempts, n.next_attempt_at, n.sent_at, n.last_error));
 }

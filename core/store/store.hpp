@@ -172,7 +172,8 @@ class StoreTransaction {
   virtual void resolve_alert(int64_t id, Timestamp at) = 0;
   virtual std::vector<AlertRecord> alerts_of(int64_t release_id) = 0;  // by when they fired
   virtual std::vector<AlertRecord> list_alerts(const AlertFilter& filter) = 0;
-  // The last deploy that succeeded by `at`, of `service` and on `env` when given.
+  // The last deploy started by `at`, of `service` and on `env` when given, however it ended (or
+  // running still); repairs, which change no release, aside.
   virtual std::optional<DeployRecord> last_deploy_before(const std::optional<std::string>& service,
                                                          const std::optional<std::string>& env,
                                                          Timestamp at) = 0;
@@ -201,7 +202,8 @@ class StoreTransaction {
   // Notifications newest first, only those with `status` when given.
   virtual std::vector<Notification> list_notifications(const std::optional<std::string>& status,
                                                        int64_t limit) = 0;
-  // Stores status, attempts, next_attempt_at, sent_at and last_error.
+  // Stores status, attempts, next_attempt_at, sent_at and last_error; a notification cancelled
+  // meanwhile (while it was being sent) stays cancelled.
   virtual void update_notification(const Notification& n) = 0;
   // Marks `cancelled` the notifications of `release_id` about `event` still pending.
   virtual void cancel_notifications(int64_t release_id, std::string_view event) = 0;

@@ -23,9 +23,13 @@ std::vector<std::string> lines_of(std::string_view text) {
 
 }  // namespace
 
-std::string text_diff(std::string_view before, std::string_view after, size_t most_lines) {
-  if (before == after) return {};
-  dtl::Diff<std::string> diff(lines_of(before), lines_of(after));
+std::optional<std::string> text_diff(std::string_view before, std::string_view after,
+                                     size_t most_lines) {
+  if (before == after) return std::string();
+  auto a = lines_of(before), b = lines_of(after);
+  // The diff's time grows with the lines times the lines changed; past this, it is not drawn.
+  if (a.size() + b.size() > kMostDiffLines) return std::nullopt;
+  dtl::Diff<std::string> diff(a, b);
   // Configuration files are small; should one not be, the diff stays bounded in memory.
   diff.onHuge();
   diff.compose();

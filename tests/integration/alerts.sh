@@ -141,9 +141,10 @@ wait_for "SELECT status FROM alerts WHERE host = 'localhost:${ports[0]}'" resolv
 expect_eq "$(ledger_sql "SELECT count(*) FROM alerts")" 4 "the resolved event is the same record"
 
 # Announced by grade: critical on every channel taking alerts, warning on those the policy names
-# for it (oncall), info nowhere; an alert linked to no release is not announced.
-expect_eq "$(ledger_sql "SELECT count(*) FROM notifications WHERE event = 'alert'")" 3 \
-  "the two critical alerts and the warning are announced"
+# for it (oncall), info nowhere; an alert linked to no release, or by its environment alone
+# (maybe another service's), is not announced.
+expect_eq "$(ledger_sql "SELECT count(*) FROM notifications WHERE event = 'alert'")" 2 \
+  "the critical alert on the host and the warning are announced"
 body=$(ledger_sql "SELECT body FROM notifications WHERE event = 'alert' ORDER BY id LIMIT 1")
 expect_eq "$(jq -r .title <<<"$body")" \
   "[critical] Alert HighLatency after hello-service 1.4.2 on prod (release $r1)" "the message's title"
@@ -216,6 +217,18 @@ for when in "+3 hours" "-1 hour"; do
 done
 expect_eq "$(ledger_sql "SELECT count(*) FROM alerts WHERE name = 'Late' AND release_id IS NULL")" 2 \
   "an alert 3 hours after the deploy, or before it, is linked to no release"
+# A service with no environment runs in several: which release is not known.
+hook '{"version": "4", "alerts": [{"status": "firing", "labels": {"alertname": "NoEnv",
+  "service": "hello-service"}, "startsAt": "'"$fired"'", "fingerprint": "ee"}]}'
+expect_eq "$(ledger_sql "SELECT coalesce(release_id, 0) FROM alerts WHERE name = 'NoEnv'")" 0 \
+  "an alert naming a service but no environment is linked to nothing"
+# What monitoring relays is kept, but nothing in it steers a terminal or reorders text.
+hook '{"version": "4", "alerts": [{"status": "firing", "labels": {"alertname": "Log\u001b[31m\u202eerror",
+  "env": "prod"}, "annotations": {"summary": "'"$(printf 's%.0s' $(seq 3000))"'"},
+  "startsAt": "'"$fired"'", "fingerprint": "dd"}]}'
+expect_status 200 "an alert with control characters in its name and a long summary is kept"
+expect_eq "$(ledger_sql "SELECT name, length(summary) FROM alerts WHERE alert_key LIKE 'dd@%'")" \
+  "Log�[31m�error|1024" "with each such character replaced, and its summary shortened"
 before=$(ledger_sql "SELECT count(*) FROM alerts")
 while IFS='|' read -r field body; do
   hook "$body"
@@ -248,6 +261,8 @@ hook "$(alert firing 0123456789abcdef)" ""
 expect_status 401 "no token"
 http GET /api/v1/releases "$mon_token"
 expect_status 403 "the alerts role reads no releases"
+http GET /metrics "$mon_token"
+expect_status 403 "nor the server's metrics"
 http POST /api/v1/releases "$mon_token" '{"service": "hello-service", "env": "prod", "version": "9"}'
 expect_status 403 "and submits none"
 expect_eq "$(ledger_sql "SELECT count(*) FROM alerts")" "$before" "refused posts stored nothing"

@@ -371,6 +371,11 @@ TEST_CASE("the alerts section: its defaults, any part of it alone, and what it r
 
   CHECK(error_of(dir, load_text(dir, kEnvs + "alerts:\n  grades: {critical: [a], info: [A]}\n")) ==
         "policy.yaml:6:34: severity 'A' is given two grades");
+  CHECK(error_of(dir, load_text(dir,
+                                "environments:\n  prod:\n    normal: {approvals: []}\n"
+                                "    emergency:\n      approvals: []\n"
+                                "      break_glass: {roles: [ops, leader]}\n")) ==
+        "policy.yaml:6:34: leaders do not deploy: break glass is for ops or admin");
   CHECK(error_of(dir, load_text(dir, kEnvs + "alerts:\n  channels: {warning: [oncall]}\n")) ==
         "policy.yaml:6:24: no notify channel is named 'oncall'");
   auto named = load_text(dir, kEnvs +
