@@ -2,7 +2,7 @@
 
 #include <fmt/format.h>
 
-#include "model/names.hpp"
+#include "alerts/alert_fields.hpp"
 #include "text/json_parse.hpp"
 
 namespace beaver {
@@ -10,21 +10,9 @@ namespace {
 
 using Poco::JSON::Object;
 
-Error bad(const std::string& field, const std::string& why) {
-  return Error{ErrorKind::bad_input, fmt::format("{}: {}", field, why), field};
-}
-
 Result<std::string> text_at(const Object::Ptr& o, const std::string& key, const std::string& field,
                             size_t most = kMostLabelText) {
-  if (!o->has(key) || !o->get(key).isString())
-    return std::unexpected(bad(field, "a string is needed here"));
-  auto v = o->getValue<std::string>(key);
-  if (v.size() > most)
-    return std::unexpected(bad(field, fmt::format("longer than {} bytes", most)));
-  if (!valid_utf8(v)) return std::unexpected(bad(field, "not UTF-8 text"));
-  // What monitoring relays may hold what anyone wrote (a log line in an alert's text): kept, but
-  // never able to steer a terminal, a mail header or the order text is shown in.
-  return displayable_text(v, false);
+  return alert_text(o, key, field, most);
 }
 
 // A label set ({name: value}, strings) of at most kMostLabels, each at most kMostLabelText.
@@ -32,16 +20,18 @@ Result<std::map<std::string, std::string>> labels_at(const Object::Ptr& o, const
                                                      const std::string& field, bool required) {
   std::map<std::string, std::string> out;
   if (!o->has(key) || o->isNull(key)) {
-    if (required) return std::unexpected(bad(field, "an object of labels is needed here"));
+    if (required)
+      return std::unexpected(bad_alert_field(field, "an object of labels is needed here"));
     return out;
   }
   auto set = o->getObject(key);
-  if (!set) return std::unexpected(bad(field, "an object of labels is needed here"));
+  if (!set) return std::unexpected(bad_alert_field(field, "an object of labels is needed here"));
   if (set->size() > kMostLabels)
-    return std::unexpected(bad(field, fmt::format("more than {} labels", kMostLabels)));
+    return std::unexpected(bad_alert_field(field, fmt::format("more than {} labels", kMostLabels)));
   for (const auto& [name, value] : *set) {
     if (name.empty() || name.size() > 128 || !valid_utf8(name))
-      return std::unexpected(bad(field, "a label name must be 1 to 128 bytes of UTF-8"));
+      return std::unexpected(
+          bad_alert_field(field, "a label name must be 1 to 128 bytes of UTF-8"));
     auto v = text_at(set, name, fmt::format("{}.{}", field, name));
     if (!v) return std::unexpected(v.error());
     out[name] = *v;
@@ -53,7 +43,7 @@ Result<Timestamp> time_at(const Object::Ptr& o, const std::string& key, const st
   auto text = text_at(o, key, field, 64);
   if (!text) return std::unexpected(text.error());
   auto t = parse_iso8601(*text);
-  if (!t) return std::unexpected(bad(field, t.error().message));
+  if (!t) return std::unexpected(bad_alert_field(field, t.error().message));
   return *t;
 }
 
@@ -81,39 +71,41 @@ Result<std::vector<AlertEvent>> read_alertmanager(const std::string& body) {
   auto version = text_at(root, "version", "version", 16);
   if (!version) return std::unexpected(version.error());
   if (*version != "4")
-    return std::unexpected(bad("version", fmt::format("version {} is not 4, the webhook's version "
-                                                      "beaver reads",
-                                                      *version)));
-  auto alerts = root->getArray("alerts");
-  if (!alerts) return std::unexpected(bad("alerts", "a list of alerts is needed here"));
-  if (alerts->size() > kMostAlertsPerBody)
     return std::unexpected(
-        bad("alerts", fmt::format("more than {} alerts in one body", kMostAlertsPerBody)));
+        bad_alert_field("version", fmt::format("version {} is not 4, the webhook's version "
+                                               "beaver reads",
+                                               *version)));
+  auto alerts = root->getArray("alerts");
+  if (!alerts) return std::unexpected(bad_alert_field("alerts", "a list of alerts is needed here"));
+  if (alerts->size() > kMostAlertsPerBody)
+    return std::unexpected(bad_alert_field(
+        "alerts", fmt::format("more than {} alerts in one body", kMostAlertsPerBody)));
   std::vector<AlertEvent> out;
   for (size_t i = 0; i < alerts->size(); ++i) {
     std::string at = fmt::format("alerts[{}]", i);
     auto a = alerts->getObject(static_cast<unsigned>(i));
-    if (!a) return std::unexpected(bad(at, "an object is needed here"));
+    if (!a) return std::unexpected(bad_alert_field(at, "an object is needed here"));
     AlertEvent e;
     e.source = "alertmanager";
     auto status = text_at(a, "status", at + ".status", 16);
     if (!status) return std::unexpected(status.error());
     if (*status != "firing" && *status != "resolved")
-      return std::unexpected(
-          bad(at + ".status", fmt::format("'{}' is neither firing nor resolved", *status)));
+      return std::unexpected(bad_alert_field(
+          at + ".status", fmt::format("'{}' is neither firing nor resolved", *status)));
     e.resolved = *status == "resolved";
     auto labels = labels_at(a, "labels", at + ".labels", true);
     if (!labels) return std::unexpected(labels.error());
     e.labels = std::move(*labels);
     auto name = e.labels.find("alertname");
     if (name == e.labels.end() || name->second.empty())
-      return std::unexpected(bad(at + ".labels.alertname", "every alert has a name"));
+      return std::unexpected(bad_alert_field(at + ".labels.alertname", "every alert has a name"));
     e.name = name->second;
     // Of the annotations only a summary is kept, shortened to kMostLabelText: a long description
     // must not lose its group's alerts, which Alertmanager would send again and again.
     if (a->has("annotations") && !a->isNull("annotations")) {
       auto notes = a->getObject("annotations");
-      if (!notes) return std::unexpected(bad(at + ".annotations", "an object is needed here"));
+      if (!notes)
+        return std::unexpected(bad_alert_field(at + ".annotations", "an object is needed here"));
       for (const char* key : {"summary", "description", "message"})
         if (notes->has(key) && notes->get(key).isString() && !e.summary)
           e.summary = shortened(displayable_text(notes->getValue<std::string>(key), false));
@@ -125,13 +117,14 @@ Result<std::vector<AlertEvent>> read_alertmanager(const std::string& body) {
       auto ends = time_at(a, "endsAt", at + ".endsAt");
       if (!ends) return std::unexpected(ends.error());
       if (*ends < e.fired_at)
-        return std::unexpected(bad(at + ".endsAt", "a resolved alert ends after it starts"));
+        return std::unexpected(
+            bad_alert_field(at + ".endsAt", "a resolved alert ends after it starts"));
       e.resolved_at = *ends;
     }
     auto fingerprint = text_at(a, "fingerprint", at + ".fingerprint", 64);
     if (!fingerprint) return std::unexpected(fingerprint.error());
     if (!is_fingerprint(*fingerprint))
-      return std::unexpected(bad(at + ".fingerprint", "a fingerprint is hexadecimal"));
+      return std::unexpected(bad_alert_field(at + ".fingerprint", "a fingerprint is hexadecimal"));
     // The same labels firing again later are another alert: its start tells them apart.
     e.key = fmt::format("{}@{}", *fingerprint, format_utc(e.fired_at));
     out.push_back(std::move(e));

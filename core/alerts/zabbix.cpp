@@ -5,7 +5,7 @@
 #include <array>
 #include <charconv>
 
-#include "model/names.hpp"
+#include "alerts/alert_fields.hpp"
 #include "text/json_parse.hpp"
 
 namespace beaver {
@@ -17,23 +17,9 @@ using Poco::JSON::Object;
 constexpr std::array<const char*, 6> kSeverities{"not_classified", "information", "warning",
                                                  "average",        "high",        "disaster"};
 
-Error bad(const std::string& field, const std::string& why) {
-  return Error{ErrorKind::bad_input, fmt::format("{}: {}", field, why), field};
-}
-
 Result<std::string> text_at(const Object::Ptr& o, const std::string& key, size_t most,
                             bool required = true) {
-  if (!o->has(key) || o->isNull(key)) {
-    if (required) return std::unexpected(bad(key, "a string is needed here"));
-    return std::string();
-  }
-  if (!o->get(key).isString()) return std::unexpected(bad(key, "a string is needed here"));
-  auto v = o->getValue<std::string>(key);
-  if (v.size() > most) return std::unexpected(bad(key, fmt::format("longer than {} bytes", most)));
-  if (!valid_utf8(v)) return std::unexpected(bad(key, "not UTF-8 text"));
-  // An event's name may quote what anyone wrote (a log line): kept, never able to steer a
-  // terminal, a mail header or the order text is shown in.
-  return displayable_text(v, false);
+  return alert_text(o, key, key, most, required);
 }
 
 Result<int64_t> number_at(const Object::Ptr& o, const std::string& key, int64_t least,
@@ -43,8 +29,8 @@ Result<int64_t> number_at(const Object::Ptr& o, const std::string& key, int64_t 
   int64_t n = 0;
   auto [end, ec] = std::from_chars(text->data(), text->data() + text->size(), n);
   if (ec != std::errc{} || end != text->data() + text->size() || n < least || n > most)
-    return std::unexpected(
-        bad(key, fmt::format("'{}' is not a whole number from {} to {}", *text, least, most)));
+    return std::unexpected(bad_alert_field(
+        key, fmt::format("'{}' is not a whole number from {} to {}", *text, least, most)));
   return n;
 }
 
@@ -74,7 +60,7 @@ Result<std::vector<AlertEvent>> read_zabbix(const std::string& body) {
   e.severity = kSeverities[static_cast<size_t>(*severity)];
   auto name = text_at(o, "name", kMostLabelText);
   if (!name) return std::unexpected(name.error());
-  if (name->empty()) return std::unexpected(bad("name", "every event has a name"));
+  if (name->empty()) return std::unexpected(bad_alert_field("name", "every event has a name"));
   e.name = *name;
   auto host = text_at(o, "host", 255);
   if (!host) return std::unexpected(host.error());
@@ -84,14 +70,16 @@ Result<std::vector<AlertEvent>> read_zabbix(const std::string& body) {
   if (!ip->empty()) e.host_ip = *ip;
   if (o->has("tags") && !o->isNull("tags")) {
     auto tags = o->getObject("tags");
-    if (!tags) return std::unexpected(bad("tags", "an object of tags is needed here"));
+    if (!tags) return std::unexpected(bad_alert_field("tags", "an object of tags is needed here"));
     if (tags->size() > kMostLabels)
-      return std::unexpected(bad("tags", fmt::format("more than {} tags", kMostLabels)));
+      return std::unexpected(
+          bad_alert_field("tags", fmt::format("more than {} tags", kMostLabels)));
     for (const auto& [tag, v] : *tags) {
       auto text = text_at(tags, tag, kMostLabelText);
-      if (!text) return std::unexpected(bad("tags." + tag, text.error().message));
+      if (!text) return std::unexpected(bad_alert_field("tags." + tag, text.error().message));
       if (tag.empty() || tag.size() > 128 || !valid_utf8(tag))
-        return std::unexpected(bad("tags", "a tag name must be 1 to 128 bytes of UTF-8"));
+        return std::unexpected(
+            bad_alert_field("tags", "a tag name must be 1 to 128 bytes of UTF-8"));
       e.labels[tag] = *text;
     }
   }
@@ -102,7 +90,8 @@ Result<std::vector<AlertEvent>> read_zabbix(const std::string& body) {
     auto recovered = time_at(o, "recovery_timestamp");
     if (!recovered) return std::unexpected(recovered.error());
     if (*recovered < e.fired_at)
-      return std::unexpected(bad("recovery_timestamp", "a recovery comes after its problem"));
+      return std::unexpected(
+          bad_alert_field("recovery_timestamp", "a recovery comes after its problem"));
     e.resolved_at = *recovered;
   }
   return std::vector<AlertEvent>{std::move(e)};

@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "ledger/ledger.hpp"
+#include "model/names.hpp"
 #include "process/process.hpp"
 
 namespace beaver {
@@ -35,8 +36,7 @@ std::string host_name(std::string text) {
   } else if (text.find(':') == text.rfind(':')) {  // one colon: host:port; more: an IPv6 address
     text = text.substr(0, text.find(':'));
   }
-  for (auto& c : text)
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  text = ascii_lower(text);
   if (text == "127.0.0.1" || text == "::1" || text == machine_name()) return "localhost";
   return text;
 }

@@ -216,6 +216,13 @@ std::string displayable_text(std::string_view s, bool keep_newlines) {
   return out;
 }
 
+std::string ascii_lower(std::string_view s) {
+  std::string out(s);
+  for (auto& c : out)
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  return out;
+}
+
 std::string char_named(std::string_view s, size_t i) {
   size_t n = utf8_sequence_at(s, i);
   if (n == 0) return fmt::format("the byte 0x{:02X}", static_cast<unsigned char>(s[i]));

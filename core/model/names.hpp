@@ -51,5 +51,8 @@ std::string recordable_text(std::string_view s);
 // becomes U+FFFD. For text from outside that is kept rather than refused (monitoring's alerts,
 // configuration files).
 std::string displayable_text(std::string_view s, bool keep_newlines);
+// `s` with its ASCII letters in lower case, as names compared in any case are (severities, host
+// names); other characters as they are.
+std::string ascii_lower(std::string_view s);
 
 }  // namespace beaver

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <array>
 
+#include "model/names.hpp"
 #include "text/nearest.hpp"
 
 namespace beaver {
@@ -36,10 +37,7 @@ std::optional<ChannelType> webhook_format_from_string(std::string_view text) {
 }
 
 std::string AlertPolicy::grade_of(std::string_view severity) const {
-  std::string lower(severity);
-  for (auto& c : lower)
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  auto it = grades.find(lower);
+  auto it = grades.find(ascii_lower(severity));
   return it == grades.end() ? "warning" : it->second;
 }
 

@@ -9,6 +9,7 @@
 #include <fstream>
 
 #include "digest/sha256.hpp"
+#include "model/names.hpp"
 #include "policy/policy.hpp"
 #include "schema/schema.hpp"
 #include "schema/yaml_document.hpp"
@@ -112,10 +113,7 @@ class PolicyBuilder {
       out.grades.clear();
       for (const char* grade : {"critical", "warning", "info"})
         for (const auto& severity : grades[grade] ? grades[grade] : YAML::Node()) {
-          std::string lower = severity.Scalar();
-          for (auto& c : lower)
-            if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-          if (!out.grades.emplace(lower, grade).second)
+          if (!out.grades.emplace(ascii_lower(severity.Scalar()), grade).second)
             return std::unexpected(doc_.error_at(
                 severity, fmt::format("severity '{}' is given two grades", severity.Scalar())));
         }

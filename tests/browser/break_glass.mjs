@@ -8,7 +8,7 @@
 // the glass), RELEASE_ID, BEAVER_SCREENSHOT_DIR, CHROMIUM (default /usr/bin/chromium).
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { checks, launch, need, signIn, watchErrors } from './harness.mjs';
+import { checks, launch, need, openSignedIn } from './harness.mjs';
 
 const url = need('BEAVER_URL');
 const user = need('BEAVER_USER');
@@ -21,18 +21,8 @@ mkdirSync(shots, { recursive: true });
 const { check, failures } = checks();
 const browser = await launch();
 try {
-  const context = await browser.newContext({
-    viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true,
-  });
-  const page = await context.newPage();
-  page.setDefaultTimeout(15000);
-  const { errors: pageErrors, signedIn } = watchErrors(page);
-
-  await page.goto(`${url}/releases/${id}`);
-  await page.waitForURL('**/signin?next=*');
-  await signIn(page, user, password);
-  await page.waitForURL(`**/releases/${id}`);
-  signedIn();
+  const { page, errors: pageErrors } =
+    await openSignedIn(browser, url, `/releases/${id}`, user, password);
   const note = page.locator('p.break-glass');
   await note.waitFor();
   const noteText = await note.innerText();

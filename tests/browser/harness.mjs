@@ -50,3 +50,20 @@ export async function signIn(page, user, password) {
   await page.getByLabel('Password').fill(password);
   await page.getByRole('button', { name: 'Sign in' }).click();
 }
+
+// A phone-sized page (390×844, touch) that opened `path` signed out, was sent to sign in, signed
+// in as `user` and came back to `path`; its script errors are watched (`errors`).
+export async function openSignedIn(browser, url, path, user, password) {
+  const context = await browser.newContext({
+    viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true,
+  });
+  const page = await context.newPage();
+  page.setDefaultTimeout(15000);
+  const { errors, signedIn } = watchErrors(page);
+  await page.goto(`${url}${path}`);
+  await page.waitForURL('**/signin?next=*');
+  await signIn(page, user, password);
+  await page.waitForURL(`**${path}`);
+  signedIn();
+  return { page, errors };
+}

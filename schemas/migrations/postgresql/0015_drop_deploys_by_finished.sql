@@ -1,0 +1,2 @@
+-- See the SQLite migration of the same name.
+DROP INDEX deploys_by_finished;
